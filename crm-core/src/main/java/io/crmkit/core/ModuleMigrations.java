@@ -1,0 +1,20 @@
+package io.crmkit.core;
+
+import java.util.Objects;
+import org.flywaydb.core.api.configuration.FluentConfiguration;
+
+/**
+ * One module's ready Flyway configuration, for hosts that run Flyway themselves: call
+ * {@code configuration().load().migrate()} for each, in the order {@link Crm#migrations()} gives.
+ *
+ * @param module the module's name, e.g. {@code "core"}
+ * @param configuration its location, history table ({@code flyway_history_<module>}), schema,
+ *     baseline (version 0), owner role and placeholders
+ */
+public record ModuleMigrations(String module, FluentConfiguration configuration) {
+  /** Creates the record. */
+  public ModuleMigrations {
+    Objects.requireNonNull(module, "module");
+    Objects.requireNonNull(configuration, "configuration");
+  }
+}

@@ -1,0 +1,18 @@
+package io.crmkit.core;
+
+/** The record does not exist in the current tenant (records of other tenants never exist here). */
+public final class NotFoundException extends CrmException {
+  private static final long serialVersionUID = 1L;
+  private final String entity;
+
+  /** Creates the exception for an entity kind such as {@code "user"} and the id that was asked for. */
+  public NotFoundException(String entity, Object id) {
+    super(entity + " " + id + " not found");
+    this.entity = entity;
+  }
+
+  /** The kind of record that was not found, e.g. {@code "user"} or {@code "invitation"}. */
+  public String entity() {
+    return entity;
+  }
+}

@@ -1,0 +1,70 @@
+package io.crmkit.core;
+
+import java.sql.Connection;
+import java.util.UUID;
+
+/**
+ * The only way into a tenant's data: one organization and one actor. Obtained with
+ * {@code crm.tenant(orgId).as(userId)} or {@code crm.tenant(orgId).asSystem("webhook")}.
+ *
+ * <pre>{@code
+ * TenantScope acme = crm.tenant(acmeId).as(saraId);
+ * List<User> team = acme.users().list();                  // one call, one transaction
+ * acme.inTransaction(tx -> {                              // several calls, one transaction
+ *   tx.users().invite("omar@acme.example", Role.AGENT);
+ *   return tx.entitlements().limit(Limit.USERS);
+ * });
+ * }</pre>
+ *
+ * <p>Every transaction starts by setting the tenant with a transaction-local
+ * {@code set_config('app.current_organization_id', …, true)} and, for a member, checking that the
+ * user is still active ({@link NotMemberException} otherwise). Row-level security in PostgreSQL then
+ * confines every statement to this organization. No method of a scope takes an organization id.
+ *
+ * <p>Scopes are immutable, cheap and thread-safe; a scope returned by {@link #joining} is bound to
+ * the host's connection and is as thread-safe as that connection.
+ */
+public interface TenantScope {
+
+  /** The organization this scope acts in. */
+  UUID organizationId();
+
+  /** Who acts. */
+  Actor actor();
+
+  /** The organization's members and invitations. */
+  UserService users();
+
+  /** The organization's own record and settings. */
+  OrganizationSettings organization();
+
+  /** The organization's plan, limits and features. */
+  Entitlements entitlements();
+
+  /**
+   * Runs {@code work} in one transaction: it commits when {@code work} returns and rolls back when
+   * it throws. Calls on {@code tx} join that transaction; so do calls on any scope of the same
+   * organization made on this thread meanwhile. After-commit effects (events) run once it has
+   * committed.
+   *
+   * @throws X what {@code work} throws, after the rollback
+   */
+  <R, X extends Exception> R inTransaction(TransactionCallback<R, X> work) throws X;
+
+  /**
+   * Returns this scope bound to a transaction the host already holds on {@code connection}, which
+   * must be a connection of CRMKit's runtime role with auto-commit off. Each call sets the tenant
+   * in the host's transaction; the host commits or rolls back. Effects that must wait for the
+   * commit are handed to {@code afterCommit}.
+   *
+   * @throws TenantContextException if the connection is in auto-commit mode or of another role
+   */
+  TenantScope joining(Connection connection, AfterCommit afterCommit);
+
+  /**
+   * Like {@link #joining(Connection, AfterCommit)} for hosts without a commit hook: calls that
+   * would have an after-commit effect (those that publish events while listeners are registered)
+   * are then refused with {@link TenantContextException} rather than run too early.
+   */
+  TenantScope joining(Connection connection);
+}

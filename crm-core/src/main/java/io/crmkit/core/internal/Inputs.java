@@ -1,0 +1,85 @@
+package io.crmkit.core.internal;
+
+import io.crmkit.core.ValidationException;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/** Checks of input values, each failing with a {@link ValidationException} that names the field. */
+public final class Inputs {
+  private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+\\.[^@\\s]+");
+  private static final Pattern SLUG = Pattern.compile("[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?");
+  private static final Pattern LANGUAGE = Pattern.compile("[a-z]{2,3}(-[A-Z]{2})?");
+  private static final Set<String> REGIONS = Set.of(Locale.getISOCountries());
+
+  private Inputs() {}
+
+  /** A trimmed email address of at most 254 characters. */
+  public static String email(String field, String value) {
+    String email = required(field, value).strip();
+    if (email.length() > 254 || !EMAIL.matcher(email).matches()) {
+      throw new ValidationException(field, "is not an email address");
+    }
+    return email;
+  }
+
+  /** A trimmed text of 1 to {@code max} characters. */
+  public static String text(String field, String value, int max) {
+    String text = required(field, value).strip();
+    if (text.isEmpty()) {
+      throw new ValidationException(field, "must not be blank");
+    }
+    if (text.length() > max) {
+      throw new ValidationException(field, "must be at most " + max + " characters");
+    }
+    return text;
+  }
+
+  /** A slug, lowercased: letters, digits and inner hyphens, at most 64. */
+  public static String slug(String field, String value) {
+    String slug = required(field, value).strip().toLowerCase(Locale.ROOT);
+    if (!SLUG.matcher(slug).matches()) {
+      throw new ValidationException(field, "must be 1-64 lowercase letters, digits or inner hyphens");
+    }
+    return slug;
+  }
+
+  /** An ISO 3166-1 alpha-2 region, uppercased. */
+  public static String region(String field, String value) {
+    String region = required(field, value).strip().toUpperCase(Locale.ROOT);
+    if (!REGIONS.contains(region)) {
+      throw new ValidationException(field, "must be an ISO 3166-1 alpha-2 country code such as SA, was " + value);
+    }
+    return region;
+  }
+
+  /** A language tag such as {@code ar} or {@code en-GB}. */
+  public static String language(String field, String value) {
+    String language = required(field, value).strip();
+    if (!LANGUAGE.matcher(language).matches()) {
+      throw new ValidationException(field, "must be a language tag such as ar or en-GB");
+    }
+    return language;
+  }
+
+  /** The IANA name of a zone; fixed offsets other than UTC are refused (they know no daylight saving). */
+  public static String timeZone(String field, ZoneId zone) {
+    required(field, zone);
+    if (zone.equals(ZoneOffset.UTC)) {
+      return "UTC";
+    }
+    if (zone instanceof ZoneOffset) {
+      throw new ValidationException(field, "must be an IANA region such as Asia/Riyadh, not an offset");
+    }
+    return zone.getId();
+  }
+
+  private static <T> T required(String field, T value) {
+    if (value == null) {
+      throw new ValidationException(field, "is required");
+    }
+    return value;
+  }
+}

@@ -1,0 +1,100 @@
+package io.crmkit.core.internal;
+
+import io.crmkit.core.spi.CrmModule;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.configuration.FluentConfiguration;
+import org.flywaydb.core.api.output.ValidateResult;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs each module's own Flyway: its own location and history table, in dependency order.
+ *
+ * <p>Why per module, and why baselineVersion 0: with one shared history a module added later
+ * would find a non-empty schema and Flyway would refuse it; with {@code baselineOnMigrate} and
+ * the default baseline version 1 it would silently skip that module's {@code V1__}. Baselining at
+ * 0 makes an existing schema acceptable while still running every module's V1.
+ */
+public final class Migrations {
+  private static final Logger log = LoggerFactory.getLogger(Migrations.class);
+
+  private Migrations() {}
+
+  /** One ready Flyway configuration per module, in the order they must run. */
+  public static List<Map.Entry<String, FluentConfiguration>> configurations(DataSource migrationDataSource,
+      String schema, String ownerRole, String runtimeRole, List<CrmModule> modules, ClassLoader classLoader) {
+    List<Map.Entry<String, FluentConfiguration>> result = new ArrayList<>();
+    for (CrmModule module : modules) {
+      FluentConfiguration configuration = Flyway.configure(classLoader)
+          .dataSource(migrationDataSource)
+          .schemas(schema)
+          .defaultSchema(schema)
+          .createSchemas(false)
+          .table("flyway_history_" + module.name())
+          .locations(module.migrationLocation())
+          .baselineOnMigrate(true)
+          .baselineVersion("0")
+          .initSql("SET ROLE " + CrmRuntime.quote(ownerRole))
+          .placeholders(Map.of(
+              "schema", CrmRuntime.quote(schema),
+              "owner_role", CrmRuntime.quote(ownerRole),
+              "runtime_role", CrmRuntime.quote(runtimeRole)))
+          .validateMigrationNaming(true)
+          .cleanDisabled(true);
+      result.add(Map.entry(module.name(), configuration));
+    }
+    return result;
+  }
+
+  /**
+   * Creates the schema (owned by the owner role) if it is missing, then migrates every module.
+   * Flyway takes a PostgreSQL advisory lock per history table, so concurrent start-ups wait.
+   */
+  public static void migrate(DataSource migrationDataSource, String schema, String ownerRole, String runtimeRole,
+      List<CrmModule> modules, ClassLoader classLoader) {
+    createSchema(migrationDataSource, schema, ownerRole);
+    for (var entry : configurations(migrationDataSource, schema, ownerRole, runtimeRole, modules, classLoader)) {
+      var result = entry.getValue().load().migrate();
+      log.info("module {}: {} migration(s) applied, schema version {}", entry.getKey(),
+          result.migrationsExecuted, result.targetSchemaVersion);
+    }
+  }
+
+  /**
+   * Checks, without changing anything, that every module's migrations have been applied as they
+   * are in the jars: for hosts whose DBAs apply the DDL.
+   *
+   * @throws IllegalStateException naming the module and what is off
+   */
+  public static void validate(DataSource migrationDataSource, String schema, String ownerRole, String runtimeRole,
+      List<CrmModule> modules, ClassLoader classLoader) {
+    for (var entry : configurations(migrationDataSource, schema, ownerRole, runtimeRole, modules, classLoader)) {
+      ValidateResult result = entry.getValue().load().validateWithResult();
+      if (!result.validationSuccessful) {
+        StringBuilder why = new StringBuilder();
+        result.invalidMigrations.forEach(m -> why.append("\n  ").append(m.version).append(' ')
+            .append(m.description).append(": ").append(m.errorDetails.errorMessage));
+        throw new IllegalStateException("the CRMKit schema is not up to date for module " + entry.getKey()
+            + ": " + (why.length() == 0 ? result.getAllErrorMessages() : why.toString()));
+      }
+    }
+  }
+
+  private static void createSchema(DataSource migrationDataSource, String schema, String ownerRole) {
+    try (Connection c = migrationDataSource.getConnection(); Statement s = c.createStatement()) {
+      s.execute("CREATE SCHEMA IF NOT EXISTS " + CrmRuntime.quote(schema) + " AUTHORIZATION "
+          + CrmRuntime.quote(ownerRole));
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot create schema " + schema + " owned by " + ownerRole
+          + " through the migration connection (it must be a member of " + ownerRole
+          + " with CREATE on the database): " + e.getMessage(), e);
+    }
+  }
+}

@@ -1,0 +1,79 @@
+package io.crmkit.core.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.crmkit.core.Role;
+import io.crmkit.core.SubscriptionStatus;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Properties;
+import java.util.UUID;
+import javax.sql.DataSource;
+import org.apache.ibatis.builder.xml.XMLMapperBuilder;
+import org.apache.ibatis.mapping.Environment;
+import org.apache.ibatis.session.Configuration;
+import org.apache.ibatis.session.LocalCacheScope;
+import org.apache.ibatis.session.SqlSessionFactory;
+import org.apache.ibatis.session.SqlSessionFactoryBuilder;
+import org.apache.ibatis.transaction.managed.ManagedTransactionFactory;
+import org.apache.ibatis.type.TypeHandlerRegistry;
+
+/**
+ * Builds MyBatis in code, once per {@code Crm}: no XML configuration file. Connections are
+ * handed to MyBatis already in a transaction ({@link Transactions} owns commit and rollback), so
+ * MyBatis uses a managed transaction factory that neither commits nor closes them.
+ */
+public final class MyBatisSetup {
+  private static final List<String> CORE_MAPPERS = List.of(
+      "TenantMapper", "OrganizationMapper", "PlanMapper", "UserMapper", "InvitationMapper",
+      "CrossTenantMapper", "UsageCounterMapper");
+
+  private MyBatisSetup() {}
+
+  /** A factory whose mapper SQL names {@code schema}; {@code dataSource} only satisfies MyBatis's environment. */
+  public static SqlSessionFactory create(DataSource dataSource, String schema) {
+    Configuration configuration = new Configuration();
+    Properties variables = new Properties();
+    variables.setProperty("schema", schema);
+    configuration.setVariables(variables);
+
+    ManagedTransactionFactory transactions = new ManagedTransactionFactory();
+    Properties transactionProperties = new Properties();
+    transactionProperties.setProperty("closeConnection", "false");
+    transactions.setProperties(transactionProperties);
+    configuration.setEnvironment(new Environment("crmkit", transactions, dataSource));
+
+    configuration.setMapUnderscoreToCamelCase(true);
+    // Statements in one transaction must see each other's writes, even through plain JDBC.
+    configuration.setLocalCacheScope(LocalCacheScope.STATEMENT);
+    configuration.setCacheEnabled(false);
+    configuration.setDefaultStatementTimeout(60);
+
+    TypeHandlerRegistry handlers = configuration.getTypeHandlerRegistry();
+    handlers.register(UUID.class, new UuidTypeHandler());
+    handlers.register(Instant.class, new InstantTypeHandler());
+    handlers.register(JsonNode.class, new JsonbTypeHandler());
+    handlers.register(Role.class, new LowercaseEnumTypeHandler<>(Role.class));
+    handlers.register(SubscriptionStatus.class, new LowercaseEnumTypeHandler<>(SubscriptionStatus.class));
+    configuration.getTypeAliasRegistry().registerAlias("jsonb", JsonbTypeHandler.class);
+
+    for (String mapper : CORE_MAPPERS) {
+      addMapperXml(configuration, "io/crmkit/core/internal/" + mapper + ".xml");
+    }
+    return new SqlSessionFactoryBuilder().build(configuration);
+  }
+
+  /** Loads one mapper XML from the classpath; other modules call this for theirs. */
+  public static void addMapperXml(Configuration configuration, String resource) {
+    try (InputStream in = MyBatisSetup.class.getClassLoader().getResourceAsStream(resource)) {
+      if (in == null) {
+        throw new IllegalStateException("mapper XML not on the classpath: " + resource);
+      }
+      new XMLMapperBuilder(in, configuration, resource, configuration.getSqlFragments()).parse();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

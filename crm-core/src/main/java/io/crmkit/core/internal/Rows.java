@@ -1,0 +1,144 @@
+package io.crmkit.core.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.crmkit.core.Invitation;
+import io.crmkit.core.Limit;
+import io.crmkit.core.Organization;
+import io.crmkit.core.Plan;
+import io.crmkit.core.Role;
+import io.crmkit.core.SubscriptionStatus;
+import io.crmkit.core.User;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.EnumMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Mutable rows MyBatis fills by column name (underscores to camel case), turned into the public
+ * immutable records here, so the records stay free of mapping concerns.
+ */
+final class Rows {
+  private Rows() {}
+
+  static final class OrganizationRow {
+    UUID id;
+    String name;
+    String slug;
+    String domain;
+    UUID packageId;
+    String planSlug;
+    SubscriptionStatus subscriptionStatus;
+    Instant trialEndsAt;
+    String defaultLanguage;
+    String defaultRegion;
+    String timeZone;
+    JsonNode settings;
+    Instant createdAt;
+    Instant updatedAt;
+
+    Organization toOrganization() {
+      return new Organization(id, name, slug, Optional.ofNullable(domain), planSlug, subscriptionStatus,
+          Optional.ofNullable(trialEndsAt), defaultLanguage, defaultRegion, ZoneId.of(timeZone),
+          Json.toMap(settings), createdAt, updatedAt);
+    }
+  }
+
+  static final class UserRow {
+    UUID organizationId;
+    UUID id;
+    String externalRef;
+    String email;
+    String fullName;
+    Role role;
+    boolean isActive;
+    UUID invitedBy;
+    Instant createdAt;
+
+    User toUser() {
+      return new User(id, organizationId, Optional.ofNullable(externalRef), email, Optional.ofNullable(fullName),
+          role, isActive, Optional.ofNullable(invitedBy), createdAt);
+    }
+  }
+
+  static final class InvitationRow {
+    UUID organizationId;
+    UUID id;
+    String email;
+    Role role;
+    UUID invitedBy;
+    Instant expiresAt;
+    Instant acceptedAt;
+    Instant createdAt;
+
+    Invitation toInvitation() {
+      return new Invitation(id, organizationId, email, role, Optional.ofNullable(invitedBy), expiresAt, createdAt);
+    }
+  }
+
+  static final class PlanRow {
+    UUID id;
+    String slug;
+    String name;
+    String currency;
+    Long priceMonthlyMinor;
+    Long priceYearlyMinor;
+    Long maxUsers;
+    Long maxWhatsappProfiles;
+    Long maxCustomers;
+    Long maxMessagesPerDay;
+    Long maxTicketsPerMonth;
+    Long maxCampaignsPerMonth;
+    Long storageGb;
+    JsonNode features;
+    boolean isActive;
+
+    Plan toPlan() {
+      Map<Limit, OptionalLong> limits = new EnumMap<>(Limit.class);
+      limits.put(Limit.USERS, optional(maxUsers));
+      limits.put(Limit.WHATSAPP_PROFILES, optional(maxWhatsappProfiles));
+      limits.put(Limit.CUSTOMERS, optional(maxCustomers));
+      limits.put(Limit.MESSAGES_PER_DAY, optional(maxMessagesPerDay));
+      limits.put(Limit.TICKETS_PER_MONTH, optional(maxTicketsPerMonth));
+      limits.put(Limit.CAMPAIGNS_PER_MONTH, optional(maxCampaignsPerMonth));
+      limits.put(Limit.STORAGE_GB, optional(storageGb));
+      Set<String> on = new HashSet<>();
+      if (features != null) {
+        features.fields().forEachRemaining(e -> {
+          if (e.getValue().isBoolean() && e.getValue().booleanValue()) {
+            on.add(e.getKey());
+          }
+        });
+      }
+      return new Plan(id, slug, name, currency, optional(priceMonthlyMinor), optional(priceYearlyMinor),
+          limits, on, isActive);
+    }
+  }
+
+  /** One row of get_organization_limits(). */
+  static final class LimitRow {
+    String limitName;
+    Long limitValue;
+    boolean unlimited;
+    boolean fromCustom;
+    String packageSlug;
+  }
+
+  static final class OrganizationRefRow {
+    UUID id;
+    String name;
+  }
+
+  static final class InvitationKeyRow {
+    UUID organizationId;
+    UUID invitationId;
+  }
+
+  static OptionalLong optional(Long value) {
+    return value == null ? OptionalLong.empty() : OptionalLong.of(value);
+  }
+}

@@ -1,0 +1,47 @@
+package io.crmkit.core.internal;
+
+import io.crmkit.core.CrmException;
+import io.crmkit.core.Entitlements;
+import io.crmkit.core.Limit;
+import io.crmkit.core.Plan;
+import java.util.Map;
+import java.util.Objects;
+import java.util.OptionalLong;
+
+/** {@link Entitlements} through get_organization_limits / organization_has_feature. */
+final class SqlEntitlements implements Entitlements {
+  private final SqlTenantScope scope;
+
+  SqlEntitlements(SqlTenantScope scope) {
+    this.scope = scope;
+  }
+
+  @Override
+  public Plan plan() {
+    return scope.call(tx -> {
+      Rows.OrganizationRow org = tx.mapper(OrganizationMapper.class).find(tx.organizationId());
+      Rows.PlanRow plan = org == null ? null : tx.mapper(PlanMapper.class).findById(org.packageId);
+      if (plan == null) {
+        throw new CrmException("the plan of organization " + tx.organizationId() + " is missing from the catalog");
+      }
+      return plan.toPlan();
+    });
+  }
+
+  @Override
+  public Map<Limit, OptionalLong> limits() {
+    return scope.call(tx -> EffectiveLimits.read(tx).values());
+  }
+
+  @Override
+  public OptionalLong limit(Limit limit) {
+    Objects.requireNonNull(limit, "limit");
+    return scope.call(tx -> EffectiveLimits.read(tx).get(limit));
+  }
+
+  @Override
+  public boolean hasFeature(String feature) {
+    Objects.requireNonNull(feature, "feature");
+    return scope.call(tx -> tx.mapper(PlanMapper.class).hasFeature(tx.organizationId(), feature));
+  }
+}

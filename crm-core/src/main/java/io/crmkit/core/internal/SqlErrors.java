@@ -1,0 +1,79 @@
+package io.crmkit.core.internal;
+
+import io.crmkit.core.ConflictException;
+import io.crmkit.core.CrmException;
+import io.crmkit.core.TenantContextException;
+import io.crmkit.core.ValidationException;
+import java.sql.SQLException;
+import org.apache.ibatis.exceptions.PersistenceException;
+import org.postgresql.util.PSQLException;
+import org.postgresql.util.ServerErrorMessage;
+
+/** Turns database errors that slipped past the Java checks into CRMKit's exceptions. */
+final class SqlErrors {
+  private SqlErrors() {}
+
+  static RuntimeException translate(Throwable error) {
+    if (error instanceof CrmException crm) {
+      return crm;
+    }
+    SQLException sql = findSqlException(error);
+    if (sql == null) {
+      return error instanceof RuntimeException r ? r : new CrmException(error.getMessage(), error);
+    }
+    String state = sql.getSQLState() == null ? "" : sql.getSQLState();
+    String detail = detail(sql);
+    switch (state) {
+      case "23505":
+        return new ConflictException("already exists: " + detail);
+      case "23514":
+      case "23502":
+      case "22023":
+      case "22P02":
+      case "22001":
+        return new ValidationException(column(sql), detail);
+      case "42501":
+        // Row-level security refused the row: no tenant, or the row is not this tenant's.
+        return new TenantContextException("the database refused the row for this tenant context: " + detail);
+      default:
+        return new CrmException("database error " + state + ": " + sql.getMessage(), sql);
+    }
+  }
+
+  static SQLException findSqlException(Throwable error) {
+    for (Throwable t = error; t != null; t = t.getCause()) {
+      if (t instanceof SQLException s) {
+        return s;
+      }
+      if (t.getCause() == t) {
+        break;
+      }
+    }
+    return null;
+  }
+
+  private static String detail(SQLException sql) {
+    if (sql instanceof PSQLException p && p.getServerErrorMessage() != null) {
+      ServerErrorMessage m = p.getServerErrorMessage();
+      return m.getMessage() + (m.getConstraint() == null ? "" : " (" + m.getConstraint() + ")");
+    }
+    return sql.getMessage();
+  }
+
+  private static String column(SQLException sql) {
+    if (sql instanceof PSQLException p && p.getServerErrorMessage() != null) {
+      ServerErrorMessage m = p.getServerErrorMessage();
+      if (m.getColumn() != null) {
+        return m.getColumn();
+      }
+      if (m.getConstraint() != null) {
+        return m.getConstraint();
+      }
+    }
+    return "value";
+  }
+
+  static boolean isPersistence(Throwable t) {
+    return t instanceof PersistenceException;
+  }
+}

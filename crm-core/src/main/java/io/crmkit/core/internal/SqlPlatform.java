@@ -1,0 +1,133 @@
+package io.crmkit.core.internal;
+
+import io.crmkit.core.ConflictException;
+import io.crmkit.core.Limit;
+import io.crmkit.core.NotFoundException;
+import io.crmkit.core.Organization;
+import io.crmkit.core.OrganizationDraft;
+import io.crmkit.core.OrganizationRef;
+import io.crmkit.core.Plan;
+import io.crmkit.core.Platform;
+import io.crmkit.core.ProvisionedOrganization;
+import io.crmkit.core.Role;
+import io.crmkit.core.ValidationException;
+import io.crmkit.core.spi.CrmModule;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.UUID;
+
+/** {@link Platform}: provisioning and plan changes as the owner role on the migration connection. */
+public final class SqlPlatform implements Platform {
+  /** The seed's trial length. */
+  static final Duration TRIAL = Duration.ofDays(14);
+
+  private final CrmRuntime runtime;
+
+  /** Creates the platform door. */
+  public SqlPlatform(CrmRuntime runtime) {
+    this.runtime = runtime;
+  }
+
+  @Override
+  public ProvisionedOrganization provision(OrganizationDraft draft) {
+    Objects.requireNonNull(draft, "draft");
+    String name = Inputs.text("name", draft.name(), 255);
+    String slug = Inputs.slug("slug", draft.slug());
+    String region = Inputs.region("defaultRegion", draft.defaultRegion());
+    String zone = Inputs.timeZone("timeZone", draft.timeZone());
+    String language = Inputs.language("defaultLanguage", draft.defaultLanguage());
+    String adminEmail = Inputs.email("adminEmail", draft.adminEmail());
+    String adminName = draft.adminFullName().map(n -> Inputs.text("adminFullName", n, 255)).orElse(null);
+    String adminRef = draft.adminExternalRef().map(r -> Inputs.text("adminExternalRef", r, 255)).orElse(null);
+    return runtime.asOwner(tx -> {
+      Rows.PlanRow plan = tx.mapper(PlanMapper.class).findBySlug(draft.planSlug());
+      if (plan == null || !plan.isActive) {
+        throw new NotFoundException("plan", draft.planSlug());
+      }
+      OrganizationMapper organizations = tx.mapper(OrganizationMapper.class);
+      if (!organizations.isTimeZone(zone)) {
+        throw new ValidationException("timeZone", "the database does not know the time zone " + zone);
+      }
+      UUID existing = organizations.findIdBySlug(slug);
+      if (existing != null) {
+        throw new ConflictException("slug " + slug + " is taken", existing);
+      }
+      UUID orgId = UUID.randomUUID();
+      organizations.insert(orgId, name, slug, plan.id, tx.now().plus(TRIAL), language, region, zone);
+      UUID adminId = UUID.randomUUID();
+      tx.mapper(UserMapper.class).insert(orgId, adminId, adminEmail, adminName, adminRef, Role.ADMIN, null, null);
+      for (CrmModule module : runtime.modules()) {
+        try {
+          module.provision(tx.connection(), runtime.schema(), orgId);
+        } catch (SQLException e) {
+          throw SqlErrors.translate(e);
+        }
+      }
+      Organization organization = organizations.find(orgId).toOrganization();
+      return new ProvisionedOrganization(organization, tx.mapper(UserMapper.class).find(orgId, adminId).toUser());
+    });
+  }
+
+  @Override
+  public Optional<OrganizationRef> findBySlug(String slug) {
+    Objects.requireNonNull(slug, "slug");
+    return runtime.withoutTenant(tx -> Optional.ofNullable(
+        tx.mapper(CrossTenantMapper.class).findOrganizationBySlug(slug.strip()))
+        .map(row -> new OrganizationRef(row.id, row.name)));
+  }
+
+  @Override
+  public List<Plan> plans() {
+    return runtime.asOwner(tx -> tx.mapper(PlanMapper.class).all().stream().map(Rows.PlanRow::toPlan).toList());
+  }
+
+  @Override
+  public Organization changePlan(UUID organizationId, String planSlug) {
+    Objects.requireNonNull(organizationId, "organizationId");
+    Objects.requireNonNull(planSlug, "planSlug");
+    return runtime.asOwner(tx -> {
+      Rows.PlanRow plan = tx.mapper(PlanMapper.class).findBySlug(planSlug);
+      if (plan == null || !plan.isActive) {
+        throw new NotFoundException("plan", planSlug);
+      }
+      OrganizationMapper organizations = tx.mapper(OrganizationMapper.class);
+      if (organizations.setPackage(organizationId, plan.id) == 0) {
+        throw new NotFoundException("organization", organizationId);
+      }
+      return organizations.find(organizationId).toOrganization();
+    });
+  }
+
+  @Override
+  public void setCustomLimit(UUID organizationId, Limit limit, OptionalLong value) {
+    Objects.requireNonNull(organizationId, "organizationId");
+    Objects.requireNonNull(limit, "limit");
+    Objects.requireNonNull(value, "value");
+    if (value.isPresent() && value.getAsLong() < 0) {
+      throw new ValidationException("value", "must not be negative");
+    }
+    Long stored = value.isPresent() ? value.getAsLong() : null;
+    runtime.asOwner(tx -> {
+      if (tx.mapper(OrganizationMapper.class).setCustomLimit(organizationId, limit.column(), stored) == 0) {
+        throw new NotFoundException("organization", organizationId);
+      }
+      return null;
+    });
+  }
+
+  @Override
+  public void clearCustomLimit(UUID organizationId, Limit limit) {
+    Objects.requireNonNull(organizationId, "organizationId");
+    Objects.requireNonNull(limit, "limit");
+    runtime.asOwner(tx -> {
+      if (tx.mapper(OrganizationMapper.class).clearCustomLimit(organizationId, limit.column()) == 0) {
+        throw new NotFoundException("organization", organizationId);
+      }
+      return null;
+    });
+  }
+}

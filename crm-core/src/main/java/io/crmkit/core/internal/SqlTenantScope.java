@@ -1,0 +1,102 @@
+package io.crmkit.core.internal;
+
+import io.crmkit.core.Actor;
+import io.crmkit.core.AfterCommit;
+import io.crmkit.core.Entitlements;
+import io.crmkit.core.OrganizationSettings;
+import io.crmkit.core.TenantScope;
+import io.crmkit.core.TransactionCallback;
+import io.crmkit.core.UserService;
+import java.sql.Connection;
+import java.util.Objects;
+import java.util.UUID;
+
+/** A {@link TenantScope}: an organization, an actor, and optionally the host's connection. */
+public final class SqlTenantScope implements TenantScope {
+  private final CrmRuntime runtime;
+  private final UUID organizationId;
+  private final Actor actor;
+  private final Connection hostConnection;
+  private final AfterCommit hostAfterCommit;
+
+  /** Creates a scope that opens its own transactions. */
+  public SqlTenantScope(CrmRuntime runtime, UUID organizationId, Actor actor) {
+    this(runtime, organizationId, actor, null, null);
+  }
+
+  private SqlTenantScope(CrmRuntime runtime, UUID organizationId, Actor actor, Connection hostConnection,
+      AfterCommit hostAfterCommit) {
+    this.runtime = runtime;
+    this.organizationId = Objects.requireNonNull(organizationId, "organizationId");
+    this.actor = Objects.requireNonNull(actor, "actor");
+    this.hostConnection = hostConnection;
+    this.hostAfterCommit = hostAfterCommit;
+  }
+
+  @Override
+  public UUID organizationId() {
+    return organizationId;
+  }
+
+  @Override
+  public Actor actor() {
+    return actor;
+  }
+
+  @Override
+  public UserService users() {
+    return new SqlUserService(this);
+  }
+
+  @Override
+  public OrganizationSettings organization() {
+    return new SqlOrganizationSettings(this);
+  }
+
+  @Override
+  public Entitlements entitlements() {
+    return new SqlEntitlements(this);
+  }
+
+  @Override
+  public <R, X extends Exception> R inTransaction(TransactionCallback<R, X> work) throws X {
+    Objects.requireNonNull(work, "work");
+    return run(tx -> work.inTransaction(this));
+  }
+
+  @Override
+  public TenantScope joining(Connection connection, AfterCommit afterCommit) {
+    return new SqlTenantScope(runtime, organizationId, actor, Objects.requireNonNull(connection, "connection"),
+        Objects.requireNonNull(afterCommit, "afterCommit"));
+  }
+
+  @Override
+  public TenantScope joining(Connection connection) {
+    return new SqlTenantScope(runtime, organizationId, actor, Objects.requireNonNull(connection, "connection"), null);
+  }
+
+  CrmRuntime runtime() {
+    return runtime;
+  }
+
+  /** Runs one service call in this scope's transaction, checking the actor first. */
+  public <R> R call(TxWork<R, RuntimeException> work) {
+    return run(work);
+  }
+
+  private <R, X extends Exception> R run(TxWork<R, X> work) throws X {
+    TxWork<R, X> checked = tx -> {
+      tx.roleOf(actor);
+      return work.run(tx);
+    };
+    if (hostConnection != null) {
+      return runtime.inHostTransaction(organizationId, hostConnection, hostAfterCommit, checked);
+    }
+    return runtime.inTenant(organizationId, checked);
+  }
+
+  @Override
+  public String toString() {
+    return "TenantScope[organization=" + organizationId + ", " + actor + "]";
+  }
+}

@@ -1,0 +1,16 @@
+package io.crmkit.core.internal;
+
+import io.crmkit.core.Role;
+import java.util.UUID;
+import org.apache.ibatis.annotations.Param;
+
+/** The tenant context and who is connected. SQL in TenantMapper.xml. */
+interface TenantMapper {
+  /** Sets the transaction-local tenant; the first statement of every tenant transaction. */
+  String setOrganization(@Param("organizationId") String organizationId);
+
+  /** The role of an active member, or null. */
+  Role activeMemberRole(@Param("organizationId") UUID organizationId, @Param("userId") UUID userId);
+
+  String currentUser();
+}

@@ -1,0 +1,148 @@
+package io.crmkit.core.internal;
+
+import io.crmkit.core.Actor;
+import io.crmkit.core.AfterCommit;
+import io.crmkit.core.CrmEvent;
+import io.crmkit.core.ForbiddenException;
+import io.crmkit.core.NotMemberException;
+import io.crmkit.core.Role;
+import io.crmkit.core.TenantContextException;
+import java.sql.Connection;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.ibatis.session.SqlSession;
+
+/**
+ * One open transaction: its connection, MyBatis session, tenant (null for platform and
+ * cross-tenant work) and the effects waiting for its commit. Confined to one thread.
+ */
+public final class Tx {
+  private final CrmRuntime runtime;
+  private final UUID organizationId;
+  private final Connection connection;
+  private final SqlSession session;
+  private final boolean joined;
+  private final AfterCommit hostAfterCommit;
+  private final List<Runnable> afterCommit = new ArrayList<>();
+  private final Map<Actor, Role> verified = new HashMap<>();
+
+  Tx(CrmRuntime runtime, UUID organizationId, Connection connection, SqlSession session, boolean joined,
+      AfterCommit hostAfterCommit) {
+    this.runtime = runtime;
+    this.organizationId = organizationId;
+    this.connection = connection;
+    this.session = session;
+    this.joined = joined;
+    this.hostAfterCommit = hostAfterCommit;
+  }
+
+  /** The tenant of this transaction; throws if it has none. */
+  public UUID organizationId() {
+    if (organizationId == null) {
+      throw new TenantContextException("no tenant in this transaction");
+    }
+    return organizationId;
+  }
+
+  boolean hasTenant() {
+    return organizationId != null;
+  }
+
+  /** A mapper bound to this transaction's session. */
+  public <T> T mapper(Class<T> type) {
+    return session.getMapper(type);
+  }
+
+  /** The connection, for modules' plain JDBC (already in the transaction, tenant set). */
+  public Connection connection() {
+    return connection;
+  }
+
+  /** Now, by the {@code Crm}'s clock. */
+  public Instant now() {
+    return runtime.clock().instant();
+  }
+
+  CrmRuntime runtime() {
+    return runtime;
+  }
+
+  /**
+   * The actor's role in this organization, checked once per transaction: a member must be active,
+   * a system actor has no role (null).
+   *
+   * @throws NotMemberException if the member is unknown or deactivated
+   */
+  public Role roleOf(Actor actor) {
+    if (actor instanceof Actor.System) {
+      return null;
+    }
+    Role role = verified.get(actor);
+    if (role == null) {
+      UUID userId = ((Actor.Member) actor).userId();
+      role = mapper(TenantMapper.class).activeMemberRole(organizationId(), userId);
+      if (role == null) {
+        throw new NotMemberException(organizationId(), userId);
+      }
+      verified.put(actor, role);
+    }
+    return role;
+  }
+
+  /** Throws {@link ForbiddenException} unless the actor is a member with one of {@code roles}. */
+  public Role requireRole(Actor actor, String operation, Role... roles) {
+    Role role = roleOf(actor);
+    if (role != null) {
+      for (Role allowed : roles) {
+        if (allowed == role) {
+          return role;
+        }
+      }
+    }
+    throw new ForbiddenException(operation, actor);
+  }
+
+  /**
+   * Refuses, before anything is written, work whose events could not wait for the commit: a
+   * joined transaction without the host's {@link AfterCommit} while listeners are registered.
+   */
+  public void requireCommitHookForEvents() {
+    if (joined && hostAfterCommit == null && runtime.hasListeners()) {
+      throw new TenantContextException("this call publishes events after commit, but the scope joined the host's"
+          + " transaction without an AfterCommit hook; use TenantScope.joining(connection, afterCommit)");
+    }
+  }
+
+  /** Delivers {@code event} to the listeners once this transaction commits. */
+  public void publish(CrmEvent event) {
+    if (!runtime.hasListeners()) {
+      return;
+    }
+    requireCommitHookForEvents();
+    afterCommit(() -> runtime.deliver(event));
+  }
+
+  /** Runs {@code action} once this transaction has committed; never if it rolls back. */
+  public void afterCommit(Runnable action) {
+    if (joined) {
+      if (hostAfterCommit == null) {
+        throw new TenantContextException("the scope joined the host's transaction without an AfterCommit hook");
+      }
+      hostAfterCommit.register(action);
+    } else {
+      afterCommit.add(action);
+    }
+  }
+
+  List<Runnable> committedActions() {
+    return afterCommit;
+  }
+
+  SqlSession session() {
+    return session;
+  }
+}
