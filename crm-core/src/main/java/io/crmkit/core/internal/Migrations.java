@@ -2,6 +2,7 @@ package io.crmkit.core.internal;
 
 import io.crmkit.core.spi.CrmModule;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -55,15 +56,32 @@ public final class Migrations {
 
   /**
    * Creates the schema (owned by the owner role) if it is missing, then migrates every module.
-   * Flyway takes a PostgreSQL advisory lock per history table, so concurrent start-ups wait.
+   * The whole run holds a PostgreSQL advisory lock named for the schema, so concurrent start-ups
+   * (several instances of the host app) wait for each other instead of racing on CREATE SCHEMA
+   * or on a second module's history table.
    */
   public static void migrate(DataSource migrationDataSource, String schema, String ownerRole, String runtimeRole,
       List<CrmModule> modules, ClassLoader classLoader) {
-    createSchema(migrationDataSource, schema, ownerRole);
-    for (var entry : configurations(migrationDataSource, schema, ownerRole, runtimeRole, modules, classLoader)) {
-      var result = entry.getValue().load().migrate();
-      log.info("module {}: {} migration(s) applied, schema version {}", entry.getKey(),
-          result.migrationsExecuted, result.targetSchemaVersion);
+    try (Connection lock = migrationDataSource.getConnection()) {
+      try (PreparedStatement ps = lock.prepareStatement("select pg_advisory_lock(hashtext(?))")) {
+        ps.setString(1, "crmkit.migrate:" + schema);
+        ps.execute();
+      }
+      try {
+        createSchema(lock, schema, ownerRole);
+        for (var entry : configurations(migrationDataSource, schema, ownerRole, runtimeRole, modules, classLoader)) {
+          var result = entry.getValue().load().migrate();
+          log.info("module {}: {} migration(s) applied, schema version {}", entry.getKey(),
+              result.migrationsExecuted, result.targetSchemaVersion);
+        }
+      } finally {
+        try (PreparedStatement ps = lock.prepareStatement("select pg_advisory_unlock(hashtext(?))")) {
+          ps.setString(1, "crmkit.migrate:" + schema);
+          ps.execute();
+        }
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot migrate schema " + schema + ": " + e.getMessage(), e);
     }
   }
 
@@ -87,8 +105,8 @@ public final class Migrations {
     }
   }
 
-  private static void createSchema(DataSource migrationDataSource, String schema, String ownerRole) {
-    try (Connection c = migrationDataSource.getConnection(); Statement s = c.createStatement()) {
+  private static void createSchema(Connection c, String schema, String ownerRole) {
+    try (Statement s = c.createStatement()) {
       s.execute("CREATE SCHEMA IF NOT EXISTS " + CrmRuntime.quote(schema) + " AUTHORIZATION "
           + CrmRuntime.quote(ownerRole));
     } catch (SQLException e) {

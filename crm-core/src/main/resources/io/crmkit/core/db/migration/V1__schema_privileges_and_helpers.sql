@@ -4,8 +4,10 @@
 GRANT USAGE ON SCHEMA ${schema} TO ${runtime_role};
 
 -- Functions are executable by PUBLIC unless revoked; SECURITY DEFINER functions must not be.
--- Each function the runtime role may call is granted explicitly.
-ALTER DEFAULT PRIVILEGES IN SCHEMA ${schema} REVOKE EXECUTE ON FUNCTIONS FROM PUBLIC;
+-- A per-schema default can only add to the global defaults, not take PUBLIC's EXECUTE away, so
+-- this is the owner role's global default. Each function the runtime role may call is granted
+-- explicitly.
+ALTER DEFAULT PRIVILEGES FOR ROLE ${owner_role} REVOKE EXECUTE ON FUNCTIONS FROM PUBLIC;
 
 -- The tenant of the current transaction. The setting is transaction-local (set_config(..., true));
 -- once a transaction ends it reads back as '' rather than NULL, and ''::uuid would fail every

@@ -22,5 +22,8 @@ CREATE FUNCTION ${schema}.find_invitation_by_token_hash(p_token_hash bytea)
      WHERE i.token_hash = p_token_hash AND i.accepted_at IS NULL
   $$;
 
+-- Explicit, whatever the default privileges were when this ran.
+REVOKE ALL ON FUNCTION ${schema}.find_organization_by_slug(text) FROM PUBLIC;
+REVOKE ALL ON FUNCTION ${schema}.find_invitation_by_token_hash(bytea) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION ${schema}.find_organization_by_slug(text) TO ${runtime_role};
 GRANT EXECUTE ON FUNCTION ${schema}.find_invitation_by_token_hash(bytea) TO ${runtime_role};

@@ -1,0 +1,158 @@
+package io.crmkit.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.crmkit.core.internal.Migrations;
+import io.crmkit.core.internal.ModuleOrder;
+import io.crmkit.core.spi.CrmModule;
+import io.crmkit.testdb.TestDatabase;
+import io.crmkit.testdb.TestPostgres;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import javax.sql.DataSource;
+import org.flywaydb.core.api.configuration.FluentConfiguration;
+import org.junit.jupiter.api.Test;
+
+class MigrationTest {
+
+  @Test
+  void eachModuleHasItsOwnHistoryAndMigratingAgainChangesNothing() throws SQLException {
+    try (TestCrm t = TestCrm.start()) {
+      t.crm.migrate();
+      assertThat(query(t.admin(), "select version || ' ' || success from crm.flyway_history_core where version <> '0'"
+          + " order by installed_rank")).hasSize(9).allMatch(r -> r.endsWith(" true"));
+      assertThat(query(t.admin(), "select count(*) from crm.flyway_history_core")).containsExactly("9");
+      t.crm.validateSchema();
+    }
+  }
+
+  @Test
+  void aModuleAddedLaterRunsItsFirstMigrationInTheNonEmptySchema() throws SQLException {
+    try (TestDatabase db = TestPostgres.shared().createDatabase()) {
+      CrmModule core = ModuleOrder.discover(getClass().getClassLoader()).get(0);
+      Migrations.migrate(db.adminDataSource(), "crm", "crm_owner", "crm_app", List.of(core), getClass().getClassLoader());
+      List<CrmModule> both = ModuleOrder.order(List.of(core, extraModule()));
+
+      assertThatThrownBy(() -> Migrations.validate(db.adminDataSource(), "crm", "crm_owner", "crm_app", both,
+          getClass().getClassLoader()))
+          .as("validate-only mode notices the module that was never applied")
+          .isInstanceOf(IllegalStateException.class).hasMessageContaining("testextra");
+
+      Migrations.migrate(db.adminDataSource(), "crm", "crm_owner", "crm_app", both, getClass().getClassLoader());
+      assertThat(query(db.adminDataSource(), "select version from crm.flyway_history_testextra order by installed_rank"))
+          .as("baselined at 0, so V1 ran rather than being skipped as 'below the baseline'")
+          .containsExactly("0", "1");
+      assertThat(query(db.adminDataSource(), "select pg_get_userbyid(relowner) from pg_class"
+          + " where oid = 'crm.extra_notes'::regclass")).containsExactly("crm_owner");
+      Migrations.validate(db.adminDataSource(), "crm", "crm_owner", "crm_app", both, getClass().getClassLoader());
+    }
+  }
+
+  @Test
+  void theSchemaIsConfigurableAndLeavesTheHostsOwnTablesAlone() throws SQLException {
+    try (TestDatabase db = TestPostgres.shared().createDatabase()) {
+      db.executeAsAdmin("create table public.users (id int primary key, email text)");
+      db.executeAsAdmin("insert into public.users values (1, 'host@example.com')");
+      try (Crm crm = Crm.builder().dataSource(db.runtimeDataSource()).migrationDataSource(db.adminDataSource())
+          .schema("crm_embedded").build()) {
+        crm.migrate();
+        ProvisionedOrganization org = crm.platform().provision(OrganizationDraft.builder()
+            .name("Acme").slug("acme").defaultRegion("SA").admin("sara@acme.example").build());
+        assertThat(crm.tenant(org.organization().id()).as(org.admin().id()).users().list()).hasSize(1);
+      }
+      assertThat(query(db.adminDataSource(), "select email from public.users")).containsExactly("host@example.com");
+      assertThat(query(db.adminDataSource(), "select count(*) from crm_embedded.users")).containsExactly("1");
+      assertThat(query(db.adminDataSource(), "select count(*) from pg_namespace where nspname = 'crm'"))
+          .containsExactly("0");
+    }
+  }
+
+  @Test
+  void concurrentStartUpsWaitForEachOther() throws Exception {
+    try (TestDatabase db = TestPostgres.shared().createDatabase()) {
+      List<CrmModule> modules = ModuleOrder.discover(getClass().getClassLoader());
+      ExecutorService pool = Executors.newFixedThreadPool(3);
+      try {
+        List<Future<?>> runs = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+          runs.add(pool.submit(() -> Migrations.migrate(db.adminDataSource(), "crm", "crm_owner", "crm_app",
+              modules, getClass().getClassLoader())));
+        }
+        for (Future<?> run : runs) {
+          run.get();
+        }
+      } finally {
+        pool.shutdown();
+      }
+      assertThat(query(db.adminDataSource(), "select count(*) from crm.flyway_history_core where version = '1'"))
+          .containsExactly("1");
+    }
+  }
+
+  @Test
+  void hostsThatRunFlywayGetOneReadyConfigurationPerModule() {
+    try (TestCrm t = TestCrm.start()) {
+      List<ModuleMigrations> migrations = t.crm.migrations();
+      assertThat(migrations).extracting(ModuleMigrations::module).containsExactly("core");
+      FluentConfiguration core = migrations.get(0).configuration();
+      assertThat(core.getTable()).isEqualTo("flyway_history_core");
+      assertThat(core.getBaselineVersion().getVersion()).isEqualTo("0");
+      assertThat(core.isBaselineOnMigrate()).isTrue();
+      assertThat(core.getLocations()).extracting(Object::toString)
+          .containsExactly("classpath:io/crmkit/core/db/migration");
+      assertThat(core.getPlaceholders()).containsEntry("runtime_role", "\"crm_app\"");
+      assertThat(core.load().info().pending()).as("already migrated by TestCrm").isEmpty();
+    }
+  }
+
+  @Test
+  void modulesAreOrderedByDependencyAndBadGraphsAreRefused() {
+    CrmModule a = module("alpha", "core");
+    CrmModule core = module("core");
+    CrmModule b = module("beta", "alpha");
+    assertThat(ModuleOrder.order(List.of(b, a, core))).extracting(CrmModule::name)
+        .containsExactly("core", "alpha", "beta");
+    assertThatThrownBy(() -> ModuleOrder.order(List.of(b, core)))
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("needs module alpha");
+    assertThatThrownBy(() -> ModuleOrder.order(List.of(module("x", "y"), module("y", "x"))))
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("cycle");
+    assertThatThrownBy(() -> ModuleOrder.order(List.of(core, module("core"))))
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("two modules named core");
+  }
+
+  private static CrmModule extraModule() {
+    return module("testextra", "core");
+  }
+
+  private static CrmModule module(String name, String... dependsOn) {
+    return new CrmModule() {
+      @Override
+      public String name() {
+        return name;
+      }
+
+      @Override
+      public List<String> dependsOn() {
+        return List.of(dependsOn);
+      }
+    };
+  }
+
+  static List<String> query(DataSource ds, String sql) throws SQLException {
+    List<String> rows = new ArrayList<>();
+    try (Connection c = ds.getConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+      while (rs.next()) {
+        rows.add(rs.getString(1));
+      }
+    }
+    return rows;
+  }
+}

@@ -1,0 +1,94 @@
+package io.crmkit.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Crm refuses to start on a runtime role that row-level security does not apply to. */
+class RuntimeRoleTest {
+  private static TestCrm t;
+
+  @BeforeAll
+  static void setUp() {
+    t = TestCrm.start();
+    // Roles are cluster-wide; create them once, idempotently.
+    t.executeAsAdmin("""
+        DO $$ BEGIN
+          BEGIN CREATE ROLE crm_test_super LOGIN SUPERUSER PASSWORD 'x'; EXCEPTION WHEN duplicate_object THEN NULL; END;
+          BEGIN CREATE ROLE crm_test_bypass LOGIN BYPASSRLS PASSWORD 'x'; EXCEPTION WHEN duplicate_object THEN NULL; END;
+          BEGIN CREATE ROLE crm_test_member LOGIN PASSWORD 'x'; EXCEPTION WHEN duplicate_object THEN NULL; END;
+        END $$""");
+    t.executeAsAdmin("GRANT crm_owner TO crm_test_member");
+    t.executeAsAdmin("GRANT CONNECT ON DATABASE " + t.database.name() + " TO crm_test_bypass, crm_test_member");
+  }
+
+  @AfterAll
+  static void tearDown() {
+    t.close();
+  }
+
+  @Test
+  void refusesASuperuser() {
+    assertThatThrownBy(() -> Crm.builder().dataSource(t.database.loginDataSource("crm_test_super", "x")).build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("\"crm_test_super\"").hasMessageContaining("superuser")
+        .hasMessageContaining("NOSUPERUSER NOBYPASSRLS");
+  }
+
+  @Test
+  void refusesABypassRlsRole() {
+    assertThatThrownBy(() -> Crm.builder().dataSource(t.database.loginDataSource("crm_test_bypass", "x")).build())
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("BYPASSRLS");
+  }
+
+  @Test
+  void refusesAMemberOfTheOwnerRole() {
+    assertThatThrownBy(() -> Crm.builder().dataSource(t.database.loginDataSource("crm_test_member", "x")).build())
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("member of the owner role crm_owner");
+  }
+
+  @Test
+  void aMemberOfTheOwnerReallyWouldSeeEveryTenant() throws Exception {
+    // Why the check exists: RLS does not apply to the owner, nor to its members.
+    t.provision();
+    t.provision();
+    try (Crm admin = Crm.builder().dataSource(t.database.loginDataSource("crm_test_member", "x"))
+        .allowPrivilegedRuntimeRole().build();
+        Connection c = t.database.loginDataSource("crm_test_member", "x").getConnection();
+        Statement s = c.createStatement()) {
+      assertThat(admin.runtimeRole()).isEqualTo("crm_test_member");
+      s.execute("set role crm_owner");
+      try (ResultSet rs = s.executeQuery("select count(distinct organization_id) from crm.users")) {
+        rs.next();
+        assertThat(rs.getInt(1)).isGreaterThanOrEqualTo(2);
+      }
+    }
+  }
+
+  @Test
+  void acceptsTheRuntimeRole() {
+    try (Crm crm = Crm.builder().dataSource(t.runtime()).build()) {
+      assertThat(crm.runtimeRole()).isEqualTo("crm_app");
+    }
+  }
+
+  @Test
+  void invalidConfigurationIsRefusedNamingTheProperty() {
+    assertThatThrownBy(() -> Crm.builder().build())
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("dataSource");
+    assertThatThrownBy(() -> Crm.builder().dataSource(t.runtime()).schema("crm; drop table x").build())
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("schema");
+    assertThatThrownBy(() -> Crm.builder().dataSource(t.runtime()).ownerRole("Owner").build())
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("ownerRole");
+    assertThatThrownBy(() -> Crm.builder().dataSource(t.runtime()).invitationTtl(java.time.Duration.ZERO).build())
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("invitationTtl");
+    assertThatThrownBy(() -> Crm.builder().dataSource(t.runtime()).build().migrate())
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("migrationDataSource");
+  }
+}

@@ -1,0 +1,165 @@
+package io.crmkit.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Checks the rules every tenant table must follow by reading the catalog, so a table added later
+ * that breaks one fails here: RLS on, organization_id in every key, composite foreign keys with
+ * an explicit delete action, policies without OR.
+ */
+class SchemaRulesTest {
+  /** Every foreign key of the schema and its delete action (c = cascade, n = set null, r = restrict). */
+  private static final Map<String, String> FOREIGN_KEY_ACTIONS = Map.of(
+      "organizations(package_id) -> packages", "r",
+      "users(organization_id) -> organizations", "c",
+      "users(organization_id,invited_by) -> users", "n",
+      "invitations(organization_id) -> organizations", "c",
+      "invitations(organization_id,invited_by) -> users", "n",
+      "invitations(organization_id,accepted_user_id) -> users", "n",
+      "integration_mappings(organization_id) -> organizations", "c",
+      "usage_counters(organization_id) -> organizations", "c");
+
+  private static TestCrm t;
+
+  @BeforeAll
+  static void setUp() {
+    t = TestCrm.start();
+  }
+
+  @AfterAll
+  static void tearDown() {
+    t.close();
+  }
+
+  @Test
+  void everyTenantTableHasRowLevelSecurityWithoutForce() throws SQLException {
+    List<String> rows = query("""
+        select c.relname || ' ' || c.relrowsecurity || ' ' || c.relforcerowsecurity
+          from pg_class c join pg_namespace n on n.oid = c.relnamespace
+         where n.nspname = 'crm' and c.relkind = 'r' and not c.relname like 'flyway_history_%'
+           and (exists (select 1 from pg_attribute a where a.attrelid = c.oid and a.attname = 'organization_id')
+                or c.relname in ('organizations', 'packages'))
+         order by 1""");
+    assertThat(rows).containsExactly(
+        "integration_mappings true false", "invitations true false", "organizations true false",
+        "packages true false", "usage_counters true false", "users true false");
+  }
+
+  @Test
+  void everyKeyOfATenantTableIncludesOrganizationId() throws SQLException {
+    List<String> offenders = query("""
+        select c.relname || ': ' || pg_get_indexdef(i.indexrelid)
+          from pg_index i
+          join pg_class c on c.oid = i.indrelid
+          join pg_namespace n on n.oid = c.relnamespace
+         where n.nspname = 'crm' and i.indisunique
+           and exists (select 1 from pg_attribute a where a.attrelid = c.oid and a.attname = 'organization_id')
+           and pg_get_indexdef(i.indexrelid) not like '%(organization_id%'
+        """);
+    assertThat(offenders).isEmpty();
+    assertThat(query("""
+        select c.relname from pg_constraint k join pg_class c on c.oid = k.conrelid
+          join pg_namespace n on n.oid = c.relnamespace
+         where n.nspname = 'crm' and k.contype = 'p'
+           and exists (select 1 from pg_attribute a where a.attrelid = c.oid and a.attname = 'organization_id')
+           and (select a.attname from pg_attribute a where a.attrelid = c.oid and a.attnum = k.conkey[1]) <> 'organization_id'
+        """)).as("primary keys not led by organization_id").isEmpty();
+  }
+
+  @Test
+  void foreignKeysAreCompositeAndTheirDeleteActionsExplicit() throws SQLException {
+    Map<String, String> actual = new HashMap<>();
+    for (String row : query("""
+        select src.relname || '(' || string_agg(a.attname, ',' order by k.ord) || ') -> ' || dst.relname
+               || ' ' || c.confdeltype::text
+          from pg_constraint c
+          join pg_class src on src.oid = c.conrelid
+          join pg_class dst on dst.oid = c.confrelid
+          join pg_namespace n on n.oid = src.relnamespace
+          cross join lateral unnest(c.conkey) with ordinality as k(attnum, ord)
+          join pg_attribute a on a.attrelid = c.conrelid and a.attnum = k.attnum
+         where n.nspname = 'crm' and c.contype = 'f'
+         group by c.oid, src.relname, dst.relname, c.confdeltype""")) {
+      int space = row.lastIndexOf(' ');
+      actual.put(row.substring(0, space), row.substring(space + 1));
+    }
+    assertThat(actual).isEqualTo(FOREIGN_KEY_ACTIONS);
+    // Between tenant tables (everything but the plan catalog and the tenant root itself), keys are composite.
+    assertThat(actual.keySet()).filteredOn(k -> k.endsWith("users"))
+        .allMatch(k -> k.contains("(organization_id,"));
+  }
+
+  @Test
+  void setNullActionsClearOnlyTheReferenceNotTheTenant() throws SQLException {
+    // ON DELETE SET NULL (column), new in PostgreSQL 15: a bare SET NULL would null organization_id too.
+    List<String> rows = query("""
+        select conname || ' ' || pg_get_constraintdef(oid) from pg_constraint
+         where connamespace = 'crm'::regnamespace and contype = 'f' and confdeltype = 'n'""");
+    assertThat(rows).hasSize(3).allMatch(r -> r.matches(".*ON DELETE SET NULL \\((invited_by|accepted_user_id)\\)$"));
+  }
+
+  @Test
+  void policiesAreABareTenantEqualityWithoutOr() throws SQLException {
+    List<String> policies = query("""
+        select tablename || ' ' || coalesce(qual, '') || ' ' || coalesce(with_check, '')
+          from pg_policies where schemaname = 'crm'""");
+    assertThat(policies).isNotEmpty()
+        .allSatisfy(p -> assertThat(p.toLowerCase()).doesNotContain(" or ")
+            .contains("current_organization_id()"));
+  }
+
+  @Test
+  void runtimeRoleOwnsNothingAndCannotCreateInTheSchema() throws SQLException {
+    assertThat(query("""
+        select c.relname from pg_class c join pg_namespace n on n.oid = c.relnamespace
+         where n.nspname = 'crm' and pg_has_role('crm_app', c.relowner, 'MEMBER')""")).isEmpty();
+    assertThat(query("select has_schema_privilege('crm_app', 'crm', 'CREATE')::text")).containsExactly("false");
+    assertThat(query("select pg_get_userbyid(nspowner) from pg_namespace where nspname = 'crm'"))
+        .containsExactly("crm_owner");
+  }
+
+  @Test
+  void updatedAtMovesOnlyWhenARowReallyChanges() throws SQLException {
+    ProvisionedOrganization org = t.provision();
+    String id = org.organization().id().toString();
+    // Backdate with triggers off (replica mode), then see what each kind of update does.
+    t.executeAsAdmin("set session_replication_role = replica;"
+        + " update crm.organizations set updated_at = '2020-01-01' where id = '" + id + "'");
+    t.executeAsAdmin("update crm.organizations set name = name where id = '" + id + "'");
+    assertThat(query("select (updated_at = '2020-01-01'::timestamptz)::text from crm.organizations where id = '" + id + "'"))
+        .as("a no-op update keeps updated_at").containsExactly("true");
+    t.executeAsAdmin("update crm.organizations set name = 'Renamed' where id = '" + id + "'");
+    assertThat(query("select (updated_at > now() - interval '1 minute')::text from crm.organizations where id = '" + id + "'"))
+        .as("a real change sets updated_at").containsExactly("true");
+  }
+
+  @Test
+  void theSeedsFivePlansCarryEveryLimitColumn() throws SQLException {
+    assertThat(query("select slug || ' ' || coalesce(max_users::text, 'unlimited') || ' '"
+        + " || coalesce(max_tickets_per_month::text, 'unlimited') from crm.packages order by display_order"))
+        .containsExactly("free 3 50", "lite 10 500", "professional 50 5000", "business 200 50000",
+            "enterprise unlimited unlimited");
+  }
+
+  private static List<String> query(String sql) throws SQLException {
+    List<String> rows = new ArrayList<>();
+    try (Connection c = t.admin().getConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+      while (rs.next()) {
+        rows.add(rs.getString(1));
+      }
+    }
+    return rows;
+  }
+}
