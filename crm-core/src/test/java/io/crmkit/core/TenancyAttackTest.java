@@ -46,7 +46,7 @@ class TenancyAttackTest {
           + " target_module, target_record_id, mapping_type) values ('" + id + "', 'crm', gen_random_uuid(),"
           + " 'ticketing', gen_random_uuid(), 'customer_ticket')");
       t.executeAsAdmin("insert into crm.usage_counters (organization_id, metric, period_start, value)"
-          + " values ('" + id + "', 'customers', 'infinity', 5)");
+          + " values ('" + id + "', 'customers', '1970-01-01', 5)");
     }
   }
 

@@ -10,6 +10,9 @@ interface UsageCounterMapper {
   Long increment(@Param("organizationId") UUID organizationId, @Param("metric") String metric,
       @Param("period") LocalDate period, @Param("amount") long amount, @Param("limit") Long limit);
 
+  int release(@Param("organizationId") UUID organizationId, @Param("metric") String metric,
+      @Param("period") LocalDate period, @Param("amount") long amount);
+
   Long value(@Param("organizationId") UUID organizationId, @Param("metric") String metric,
       @Param("period") LocalDate period);
 }

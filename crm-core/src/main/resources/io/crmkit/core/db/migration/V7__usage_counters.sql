@@ -1,6 +1,6 @@
 -- Usage that grows large (customers, messages per day, tickets per month) is counted here, one
 -- row per organization, metric and period, instead of count(*) over big tables. A period is the
--- first day of the day/month in the organization's time zone, or 'infinity' for running totals.
+-- day, or the first day of the month, in the organization's time zone; 1970-01-01 for running totals.
 -- Increments are a single INSERT ... ON CONFLICT DO UPDATE ... WHERE value + n <= limit, so two
 -- concurrent increments serialize on the row and the limit holds.
 CREATE TABLE ${schema}.usage_counters (

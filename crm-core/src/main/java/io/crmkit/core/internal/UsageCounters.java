@@ -1,0 +1,61 @@
+package io.crmkit.core.internal;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.Objects;
+import java.util.OptionalLong;
+
+/**
+ * Race-free usage counting for limits that grow large (customers, messages per day, tickets per
+ * month), in the usage_counters table instead of {@code count(*)}. Modules take a unit before
+ * they create what it counts, in the same transaction, so a rollback gives it back.
+ *
+ * <pre>{@code
+ * LocalDate day = UsageCounters.day(org.timeZone(), tx.now());
+ * if (!UsageCounters.tryAdd(tx, "messages_sent", day, 1, limits.get(Limit.MESSAGES_PER_DAY))) { ... }
+ * }</pre>
+ */
+public final class UsageCounters {
+  /** The period of running totals (customers): one row per organization and metric. */
+  public static final LocalDate RUNNING_TOTAL = LocalDate.EPOCH;
+
+  private UsageCounters() {}
+
+  /**
+   * Adds {@code amount} to the counter unless the result would pass {@code limit} (empty: no limit).
+   * Concurrent callers serialize on the counter row, so the limit holds exactly.
+   *
+   * @return true if added, false if the limit would have been passed (nothing changed)
+   */
+  public static boolean tryAdd(Tx tx, String metric, LocalDate period, long amount, OptionalLong limit) {
+    Objects.requireNonNull(metric, "metric");
+    Objects.requireNonNull(period, "period");
+    if (amount <= 0) {
+      throw new IllegalArgumentException("amount must be positive, was " + amount);
+    }
+    Long max = limit.isPresent() ? limit.getAsLong() : null;
+    return tx.mapper(UsageCounterMapper.class).increment(tx.organizationId(), metric, period, amount, max) != null;
+  }
+
+  /** Gives back {@code amount} (when what was counted is deleted); never below zero. */
+  public static void release(Tx tx, String metric, LocalDate period, long amount) {
+    tx.mapper(UsageCounterMapper.class).release(tx.organizationId(), metric, period, amount);
+  }
+
+  /** The counter's value, 0 if nothing was counted yet. */
+  public static long value(Tx tx, String metric, LocalDate period) {
+    Long value = tx.mapper(UsageCounterMapper.class).value(tx.organizationId(), metric, period);
+    return value == null ? 0 : value;
+  }
+
+  /** The day {@code instant} falls on in the organization's zone: the period of daily limits. */
+  public static LocalDate day(ZoneId zone, Instant instant) {
+    return instant.atZone(zone).toLocalDate();
+  }
+
+  /** The first day of the month {@code instant} falls in, in the organization's zone: the period of monthly limits. */
+  public static LocalDate month(ZoneId zone, Instant instant) {
+    return day(zone, instant).withDayOfMonth(1);
+  }
+}
