@@ -1,0 +1,217 @@
+package io.crmkit.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.crmkit.core.internal.UsageCounters;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class PlatformTest {
+  private static final Instant NOW = Instant.parse("2026-05-01T08:00:00Z");
+  private static TestCrm t;
+
+  @BeforeAll
+  static void setUp() {
+    t = TestCrm.start(8, b -> b.clock(new MutableClock(NOW)));
+  }
+
+  @AfterAll
+  static void tearDown() {
+    t.close();
+  }
+
+  private static OrganizationDraft.Builder draft(String slug) {
+    return OrganizationDraft.builder().name("Acme " + slug).slug(slug).defaultRegion("SA").admin("owner@" + slug + ".example");
+  }
+
+  @Test
+  void provisioningGivesATrialAnAdminAndTheSeedsDefaults() {
+    ProvisionedOrganization p = t.crm.platform().provision(draft("Acme-Trading").plan("lite")
+        .timeZone(ZoneId.of("Asia/Riyadh")).build());
+    Organization org = p.organization();
+    assertThat(org.slug()).isEqualTo("acme-trading");
+    assertThat(org.planSlug()).isEqualTo("lite");
+    assertThat(org.status()).isEqualTo(SubscriptionStatus.TRIALING);
+    assertThat(org.trialEndsAt()).hasValue(NOW.plus(Duration.ofDays(14)));
+    assertThat(org.defaultLanguage()).isEqualTo("ar");
+    assertThat(org.defaultRegion()).isEqualTo("SA");
+    assertThat(org.timeZone()).isEqualTo(ZoneId.of("Asia/Riyadh"));
+    assertThat(p.admin().role()).isEqualTo(Role.ADMIN);
+    assertThat(t.adminScope(p).organization().get()).isEqualTo(org);
+  }
+
+  @Test
+  void badDraftsAreRefusedNamingTheFieldAndCreateNothing() throws SQLException {
+    long before = organizations();
+    assertThatThrownBy(() -> OrganizationDraft.builder().name("X").slug("x").admin("a@x.example").build())
+        .isInstanceOf(ValidationException.class).extracting("field").isEqualTo("defaultRegion");
+    assertThatThrownBy(() -> t.crm.platform().provision(draft("r1").defaultRegion("XX").build()))
+        .isInstanceOf(ValidationException.class).extracting("field").isEqualTo("defaultRegion");
+    assertThatThrownBy(() -> t.crm.platform().provision(draft("r2").timeZone(ZoneOffset.ofHours(3)).build()))
+        .isInstanceOf(ValidationException.class).extracting("field").isEqualTo("timeZone");
+    assertThatThrownBy(() -> t.crm.platform().provision(draft("-bad-").build()))
+        .isInstanceOf(ValidationException.class).extracting("field").isEqualTo("slug");
+    assertThatThrownBy(() -> t.crm.platform().provision(draft("r3").defaultLanguage("Arabic").build()))
+        .isInstanceOf(ValidationException.class).extracting("field").isEqualTo("defaultLanguage");
+    assertThatThrownBy(() -> t.crm.platform().provision(draft("r4").plan("platinum").build()))
+        .isInstanceOf(NotFoundException.class).hasMessageContaining("platinum");
+    assertThatThrownBy(() -> t.crm.platform().provision(draft("r5").admin("nobody").build()))
+        .isInstanceOf(ValidationException.class).extracting("field").isEqualTo("adminEmail");
+    assertThat(organizations()).isEqualTo(before);
+  }
+
+  @Test
+  void aTakenSlugConflictsNamingItsOrganization() {
+    ProvisionedOrganization first = t.crm.platform().provision(draft("taken").build());
+    assertThatThrownBy(() -> t.crm.platform().provision(draft("TAKEN").build()))
+        .isInstanceOf(ConflictException.class)
+        .satisfies(e -> assertThat(((ConflictException) e).existingId()).hasValue(first.organization().id()));
+  }
+
+  @Test
+  void findBySlugRoutesWithoutATenant() {
+    ProvisionedOrganization p = t.crm.platform().provision(draft("routed").build());
+    assertThat(t.crm.platform().findBySlug(" Routed ")).hasValue(new OrganizationRef(p.organization().id(), "Acme routed"));
+    assertThat(t.crm.platform().findBySlug("missing")).isEmpty();
+  }
+
+  @Test
+  void theCatalogHasTheSeedsFivePlans() {
+    List<Plan> plans = t.crm.platform().plans();
+    assertThat(plans).extracting(Plan::slug).containsExactly("free", "lite", "professional", "business", "enterprise");
+    Plan free = plans.get(0);
+    assertThat(free.limit(Limit.USERS)).hasValue(3);
+    assertThat(free.limit(Limit.WHATSAPP_PROFILES)).hasValue(1);
+    assertThat(free.priceMonthlyMinor()).hasValue(0);
+    assertThat(free.features()).contains("crm").doesNotContain("ticketing", "api");
+    assertThat(plans.get(1).priceMonthlyMinor()).hasValue(2900);
+    assertThat(plans.get(2).features()).contains("bulk_sender").doesNotContain("api");
+    assertThat(plans.get(3).features()).contains("api");
+    Plan enterprise = plans.get(4);
+    assertThat(enterprise.limits().values()).allMatch(OptionalLong::isEmpty);
+    assertThat(enterprise.priceMonthlyMinor()).isEmpty();
+    assertThat(enterprise.features()).contains("white_label");
+  }
+
+  @Test
+  void entitlementsFollowThePlanAndCustomLimitsWin() {
+    ProvisionedOrganization p = t.crm.platform().provision(draft("entitled").plan("free").build());
+    Entitlements entitlements = t.adminScope(p).entitlements();
+    assertThat(entitlements.plan().slug()).isEqualTo("free");
+    assertThat(entitlements.limit(Limit.CUSTOMERS)).hasValue(100);
+    assertThat(entitlements.hasFeature("ticketing")).isFalse();
+    assertThat(entitlements.hasFeature("no_such_feature")).isFalse();
+
+    t.crm.platform().changePlan(p.organization().id(), "professional");
+    assertThat(entitlements.limit(Limit.CUSTOMERS)).hasValue(10000);
+    assertThat(entitlements.hasFeature("ticketing")).isTrue();
+
+    t.crm.platform().setCustomLimit(p.organization().id(), Limit.CUSTOMERS, OptionalLong.of(250_000));
+    t.crm.platform().setCustomLimit(p.organization().id(), Limit.USERS, OptionalLong.empty());
+    Map<Limit, OptionalLong> limits = entitlements.limits();
+    assertThat(limits).hasSize(Limit.values().length);
+    assertThat(limits.get(Limit.CUSTOMERS)).hasValue(250_000);
+    assertThat(limits.get(Limit.USERS)).as("a custom null is unlimited").isEmpty();
+    assertThat(limits.get(Limit.MESSAGES_PER_DAY)).hasValue(5000);
+
+    t.crm.platform().clearCustomLimit(p.organization().id(), Limit.USERS);
+    assertThat(entitlements.limit(Limit.USERS)).hasValue(50);
+    assertThatThrownBy(() -> t.crm.platform().setCustomLimit(p.organization().id(), Limit.USERS, OptionalLong.of(-1)))
+        .isInstanceOf(ValidationException.class);
+    assertThatThrownBy(() -> t.crm.platform().changePlan(p.organization().id(), "nope"))
+        .isInstanceOf(NotFoundException.class);
+  }
+
+  @Test
+  void theSqlFunctionsRefuseMissingOrganizationsAndUnknownLimits() throws SQLException {
+    ProvisionedOrganization p = t.crm.platform().provision(draft("sqlfn").plan("professional").build());
+    try (Connection c = t.admin().getConnection(); Statement s = c.createStatement()) {
+      s.execute("set role crm_owner");
+      assertThatThrownBy(() -> s.executeQuery("select * from crm.get_organization_limits(gen_random_uuid())"))
+          .isInstanceOf(SQLException.class).extracting(e -> ((SQLException) e).getSQLState()).isEqualTo("P0002");
+      assertThatThrownBy(() -> s.executeQuery("select crm.organization_limit('" + p.organization().id() + "', 'max_bogus')"))
+          .isInstanceOf(SQLException.class).extracting(e -> ((SQLException) e).getSQLState()).isEqualTo("22023");
+      var rs = s.executeQuery("select crm.organization_limit('" + p.organization().id() + "', 'max_users'),"
+          + " crm.organization_has_feature('" + p.organization().id() + "', 'bulk_sender')");
+      rs.next();
+      assertThat(rs.getLong(1)).isEqualTo(50);
+      assertThat(rs.getBoolean(2)).isTrue();
+      // Custom limits accept only known limits with whole, non-negative numbers or null.
+      assertThatThrownBy(() -> s.executeUpdate("update crm.organizations set custom_limits = '{\"max_userz\": 5}'"
+          + " where id = '" + p.organization().id() + "'"))
+          .isInstanceOf(SQLException.class).extracting(e -> ((SQLException) e).getSQLState()).isEqualTo("23514");
+      assertThatThrownBy(() -> s.executeUpdate("update crm.organizations set custom_limits = '{\"max_users\": 2.5}'"
+          + " where id = '" + p.organization().id() + "'"))
+          .isInstanceOf(SQLException.class).extracting(e -> ((SQLException) e).getSQLState()).isEqualTo("23514");
+    }
+  }
+
+  @Test
+  void settingsUpdateOnlyWhatIsSetAndValidateTheTimeZone() {
+    ProvisionedOrganization p = t.crm.platform().provision(draft("settings").build());
+    TenantScope admin = t.adminScope(p);
+    Organization updated = admin.organization().update(OrganizationUpdate.builder()
+        .timeZone(ZoneId.of("Asia/Dubai")).settings(Map.of("greeting", "مرحبا", "nested", Map.of("a", 1))).build());
+    assertThat(updated.timeZone()).isEqualTo(ZoneId.of("Asia/Dubai"));
+    assertThat(updated.name()).isEqualTo("Acme settings");
+    assertThat(updated.settings()).containsEntry("greeting", "مرحبا").containsEntry("nested", Map.of("a", 1));
+    assertThatThrownBy(() -> updated.settings().put("x", 1)).isInstanceOf(UnsupportedOperationException.class);
+    assertThatThrownBy(() -> admin.organization().update(OrganizationUpdate.builder().name(" ").build()))
+        .isInstanceOf(ValidationException.class).extracting("field").isEqualTo("name");
+    assertThat(admin.organization().get()).isEqualTo(updated);
+  }
+
+  @Test
+  void usageCountersHoldTheLimitUnderConcurrency() throws Exception {
+    ProvisionedOrganization p = t.crm.platform().provision(draft("counted").build());
+    var runtime = t.internals();
+    LocalDate day = UsageCounters.day(ZoneId.of("Asia/Riyadh"), NOW);
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    List<Future<Boolean>> takes = new ArrayList<>();
+    try {
+      for (int i = 0; i < 40; i++) {
+        takes.add(pool.submit(() -> runtime.inTenant(p.organization().id(),
+            tx -> UsageCounters.tryAdd(tx, "messages_sent", day, 1, OptionalLong.of(10)))));
+      }
+      long granted = 0;
+      for (Future<Boolean> take : takes) {
+        granted += take.get() ? 1 : 0;
+      }
+      assertThat(granted).isEqualTo(10);
+    } finally {
+      pool.shutdown();
+    }
+    long value = runtime.inTenant(p.organization().id(), tx -> UsageCounters.value(tx, "messages_sent", day));
+    assertThat(value).isEqualTo(10);
+    runtime.inTenant(p.organization().id(), tx -> {
+      UsageCounters.release(tx, "messages_sent", day, 3);
+      return null;
+    });
+    boolean retaken = runtime.inTenant(p.organization().id(), tx -> UsageCounters.tryAdd(tx, "messages_sent", day, 3,
+        OptionalLong.of(10)));
+    assertThat(retaken).as("released units can be taken again").isTrue();
+    assertThat(UsageCounters.month(ZoneId.of("Asia/Riyadh"), Instant.parse("2026-05-31T22:30:00Z")))
+        .as("22:30 UTC on 31 May is 1 June in Riyadh").isEqualTo(LocalDate.of(2026, 6, 1));
+  }
+
+  private static long organizations() throws SQLException {
+    return Long.parseLong(MigrationTest.query(t.admin(), "select count(*) from crm.organizations").get(0));
+  }
+}

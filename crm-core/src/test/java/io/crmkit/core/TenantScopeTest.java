@@ -1,0 +1,211 @@
+package io.crmkit.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class TenantScopeTest {
+  private static final List<CrmEvent> events = new CopyOnWriteArrayList<>();
+  private static TestCrm t;
+
+  @BeforeAll
+  static void setUp() {
+    t = TestCrm.start(4, b -> b.listener(events::add));
+  }
+
+  @AfterAll
+  static void tearDown() {
+    t.close();
+  }
+
+  @Test
+  void anUnknownUserOrAnotherTenantsUserIsNotAMember() {
+    ProvisionedOrganization org = t.provision();
+    ProvisionedOrganization other = t.provision();
+    UUID orgId = org.organization().id();
+    assertThatThrownBy(() -> t.crm.tenant(orgId).as(UUID.randomUUID()).users().list())
+        .isInstanceOf(NotMemberException.class);
+    assertThatThrownBy(() -> t.crm.tenant(orgId).as(other.admin().id()).organization().get())
+        .isInstanceOf(NotMemberException.class)
+        .satisfies(e -> assertThat(((NotMemberException) e).organizationId()).isEqualTo(orgId));
+  }
+
+  @Test
+  void systemActorsReadButCannotManage() {
+    ProvisionedOrganization org = t.provision();
+    TenantScope webhook = t.crm.tenant(org.organization().id()).asSystem("webhook");
+    assertThat(webhook.users().list()).hasSize(1);
+    assertThat(webhook.entitlements().hasFeature("ticketing")).isTrue();
+    assertThatThrownBy(() -> webhook.users().invite("x@example.com", Role.AGENT))
+        .isInstanceOf(ForbiddenException.class);
+    assertThatThrownBy(() -> webhook.organization().update(OrganizationUpdate.builder().name("X").build()))
+        .isInstanceOf(ForbiddenException.class);
+    assertThatThrownBy(() -> t.crm.tenant(org.organization().id()).asSystem("has spaces"))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void inTransactionCommitsOnReturnAndRollsBackOnException() {
+    ProvisionedOrganization org = t.provision();
+    TenantScope admin = t.adminScope(org);
+    Integer seen = admin.inTransaction(tx -> {
+      tx.users().invite("a@example.com", Role.AGENT);
+      tx.users().invite("b@example.com", Role.AGENT);
+      return tx.users().pendingInvitations().size();
+    });
+    assertThat(seen).as("calls in one transaction see each other's writes").isEqualTo(2);
+    assertThat(admin.users().pendingInvitations()).hasSize(2);
+
+    assertThatThrownBy(() -> admin.inTransaction(tx -> {
+      tx.users().invite("c@example.com", Role.AGENT);
+      throw new IOException("host failure");
+    })).isInstanceOf(IOException.class).hasMessage("host failure");
+    assertThat(admin.users().pendingInvitations()).extracting(Invitation::email)
+        .containsExactlyInAnyOrder("a@example.com", "b@example.com");
+  }
+
+  @Test
+  void eventsArriveOnlyAfterCommit() {
+    ProvisionedOrganization org = t.provision();
+    TenantScope admin = t.adminScope(org);
+    events.clear();
+    List<Integer> seenInside = new ArrayList<>();
+    admin.inTransaction(tx -> {
+      IssuedInvitation issued = tx.users().invite("evt@example.com", Role.AGENT);
+      seenInside.add(events.size());
+      return issued;
+    });
+    assertThat(seenInside).containsExactly(0);
+    assertThat(events).singleElement().isInstanceOfSatisfying(CrmEvent.InvitationCreated.class,
+        e -> assertThat(e.email()).isEqualTo("evt@example.com"));
+
+    events.clear();
+    assertThatThrownBy(() -> admin.inTransaction(tx -> {
+      tx.users().invite("never@example.com", Role.AGENT);
+      throw new IllegalStateException("rolled back");
+    })).hasMessage("rolled back");
+    assertThat(events).as("no event for a rolled-back transaction").isEmpty();
+  }
+
+  @Test
+  void joiningRunsInTheHostsTransactionAndDefersEventsToItsCommit() throws SQLException {
+    ProvisionedOrganization org = t.provision();
+    List<Runnable> hostHooks = new ArrayList<>();
+    events.clear();
+    try (Connection host = t.runtime().getConnection()) {
+      host.setAutoCommit(false);
+      TenantScope joined = t.adminScope(org).joining(host, hostHooks::add);
+      joined.users().invite("joined@example.com", Role.AGENT);
+      assertThat(joined.users().pendingInvitations()).hasSize(1);
+      assertThat(t.adminScope(org).users().pendingInvitations()).as("not visible before the host commits").isEmpty();
+      host.rollback();
+      assertThat(t.adminScope(org).users().pendingInvitations()).as("the host's rollback undoes it").isEmpty();
+      hostHooks.clear();
+
+      joined.users().invite("joined@example.com", Role.AGENT);
+      assertThat(events).isEmpty();
+      host.commit();
+      hostHooks.forEach(Runnable::run);
+    }
+    assertThat(t.adminScope(org).users().pendingInvitations()).hasSize(1);
+    assertThat(events).hasSize(1);
+  }
+
+  @Test
+  void joiningRefusesAutoCommitAnotherRoleAndEventsWithoutAHook() throws SQLException {
+    ProvisionedOrganization org = t.provision();
+    try (Connection auto = t.runtime().getConnection()) {
+      assertThatThrownBy(() -> t.adminScope(org).joining(auto).users().list())
+          .isInstanceOf(TenantContextException.class).hasMessageContaining("auto-commit");
+    }
+    try (Connection admin = t.admin().getConnection()) {
+      admin.setAutoCommit(false);
+      assertThatThrownBy(() -> t.adminScope(org).joining(admin).users().list())
+          .isInstanceOf(TenantContextException.class).hasMessageContaining("runtime role");
+      admin.rollback();
+    }
+    try (Connection host = t.runtime().getConnection()) {
+      host.setAutoCommit(false);
+      TenantScope joined = t.adminScope(org).joining(host);
+      assertThat(joined.users().list()).hasSize(1);
+      assertThatThrownBy(() -> joined.users().invite("nohook@example.com", Role.AGENT))
+          .isInstanceOf(TenantContextException.class).hasMessageContaining("AfterCommit");
+      host.commit();
+    }
+    assertThat(t.adminScope(org).users().pendingInvitations()).as("the refused call wrote nothing").isEmpty();
+  }
+
+  @Test
+  void theTenantIsSetInEveryTransactionNotOncePerConnection() {
+    // One pooled connection serves both tenants in turn; each call must set its own context.
+    try (TestCrm single = TestCrm.start(1, b -> {})) {
+      ProvisionedOrganization a = single.provision();
+      ProvisionedOrganization b = single.provision();
+      for (int i = 0; i < 3; i++) {
+        assertThat(single.adminScope(a).users().list()).extracting(User::email).containsExactly(a.admin().email());
+        assertThat(single.adminScope(b).users().list()).extracting(User::email).containsExactly(b.admin().email());
+      }
+    }
+  }
+
+  @Test
+  void roleTableIsEnforced() {
+    ProvisionedOrganization org = t.provision();
+    TenantScope admin = t.adminScope(org);
+    UUID orgId = org.organization().id();
+    User manager = join(admin, "manager@example.com", Role.MANAGER);
+    User agent = join(admin, "agent@example.com", Role.AGENT);
+    User member = join(admin, "member@example.com", Role.MEMBER);
+    TenantScope asManager = t.crm.tenant(orgId).as(manager.id());
+    TenantScope asAgent = t.crm.tenant(orgId).as(agent.id());
+    TenantScope asMember = t.crm.tenant(orgId).as(member.id());
+
+    // Everyone reads.
+    for (TenantScope scope : List.of(admin, asManager, asAgent, asMember)) {
+      assertThat(scope.users().list()).hasSize(4);
+      assertThat(scope.organization().get().id()).isEqualTo(orgId);
+      assertThat(scope.entitlements().limit(Limit.USERS)).hasValue(50);
+    }
+    // Invite: admins any role, managers agents and members only, nobody else.
+    assertThat(admin.users().invite("new-admin@example.com", Role.ADMIN)).isNotNull();
+    IssuedInvitation byManager = asManager.users().invite("new-agent@example.com", Role.AGENT);
+    assertThatThrownBy(() -> asManager.users().invite("new-manager@example.com", Role.MANAGER))
+        .isInstanceOf(ForbiddenException.class);
+    assertThatThrownBy(() -> asAgent.users().invite("x@example.com", Role.MEMBER)).isInstanceOf(ForbiddenException.class);
+    assertThatThrownBy(() -> asMember.users().invite("y@example.com", Role.MEMBER)).isInstanceOf(ForbiddenException.class);
+    // Revoke: admins and managers (managers not an admin's invitation).
+    UUID adminInvite = admin.users().pendingInvitations().stream()
+        .filter(i -> i.role() == Role.ADMIN).findFirst().orElseThrow().id();
+    assertThatThrownBy(() -> asManager.users().revokeInvitation(adminInvite)).isInstanceOf(ForbiddenException.class);
+    assertThatThrownBy(() -> asAgent.users().revokeInvitation(byManager.invitation().id()))
+        .isInstanceOf(ForbiddenException.class);
+    asManager.users().revokeInvitation(byManager.invitation().id());
+    admin.users().revokeInvitation(adminInvite);
+    // Change role and deactivate: admins only.
+    for (TenantScope scope : List.of(asManager, asAgent, asMember)) {
+      assertThatThrownBy(() -> scope.users().changeRole(member.id(), Role.AGENT)).isInstanceOf(ForbiddenException.class);
+      assertThatThrownBy(() -> scope.users().deactivate(member.id())).isInstanceOf(ForbiddenException.class);
+      assertThatThrownBy(() -> scope.organization().update(OrganizationUpdate.builder().name("Hijacked").build()))
+          .isInstanceOf(ForbiddenException.class);
+    }
+    assertThat(admin.users().changeRole(member.id(), Role.AGENT).role()).isEqualTo(Role.AGENT);
+    assertThat(admin.organization().update(OrganizationUpdate.builder().name("Renamed").build()).name())
+        .isEqualTo("Renamed");
+    assertThat(admin.users().deactivate(member.id()).active()).isFalse();
+    assertThat(admin.users().pendingInvitations()).isEmpty();
+  }
+
+  private static User join(TenantScope admin, String email, Role role) {
+    return t.crm.acceptInvitation(admin.users().invite(email, role).token(), NewMember.named(email));
+  }
+}
