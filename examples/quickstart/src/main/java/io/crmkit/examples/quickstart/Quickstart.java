@@ -1,0 +1,309 @@
+package io.crmkit.examples.quickstart;
+
+import io.crmkit.core.Crm;
+import io.crmkit.core.Limit;
+import io.crmkit.core.NewMember;
+import io.crmkit.core.Organization;
+import io.crmkit.core.OrganizationDraft;
+import io.crmkit.core.OrganizationRef;
+import io.crmkit.core.Plan;
+import io.crmkit.core.ProvisionedOrganization;
+import io.crmkit.core.Role;
+import io.crmkit.core.TenantScope;
+import io.crmkit.core.User;
+import io.crmkit.testdb.TestDatabase;
+import io.crmkit.testdb.TestPostgres;
+import java.io.PrintStream;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.ZoneId;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import javax.sql.DataSource;
+import org.postgresql.ds.PGSimpleDataSource;
+
+/**
+ * CRMKit in one file: migrate, provision two organizations, invite and accept users, and see that
+ * each tenant sees only its own.
+ *
+ * <p>Run it from the repository's root with only a JDK installed (an embedded PostgreSQL starts):
+ * <pre>
+ * ./mvnw -q -pl examples/quickstart -am install -DskipTests
+ * ./mvnw -q -pl examples/quickstart exec:java
+ * </pre>
+ *
+ * <p>Or against your own PostgreSQL (15 or newer), with a privileged login:
+ * <pre>
+ * CRM_JDBC_URL=jdbc:postgresql://localhost:5432/crm CRM_JDBC_USER=postgres CRM_JDBC_PASSWORD=… \
+ *   ./mvnw -q -pl examples/quickstart exec:java
+ * </pre>
+ * The example then creates, if they are missing, the NOLOGIN owner role {@value #OWNER_ROLE} and the
+ * runtime login role {@value #RUNTIME_ROLE} (NOSUPERUSER NOBYPASSRLS, password from
+ * {@code CRM_RUNTIME_PASSWORD}, else {@value #DEFAULT_RUNTIME_PASSWORD}), and connects as that
+ * role for everything tenants do. The privileged login must be a superuser, or a member of
+ * {@value #OWNER_ROLE} with CREATE on the database; roles that exist already are left as they are.
+ */
+public final class Quickstart {
+  /** The NOLOGIN role that owns CRMKit's schema. */
+  public static final String OWNER_ROLE = Crm.DEFAULT_OWNER_ROLE;
+  /** The login role the application connects as; row-level security applies to it. */
+  public static final String RUNTIME_ROLE = "crm_app";
+  /** The runtime role's password when {@code CRM_RUNTIME_PASSWORD} is not set. */
+  public static final String DEFAULT_RUNTIME_PASSWORD = "crm_app";
+
+  private Quickstart() {}
+
+  /**
+   * Runs the example on the database {@code CRM_JDBC_URL} names, or on a fresh database of an
+   * embedded PostgreSQL when it is not set, and prints what each tenant sees.
+   *
+   * @param args ignored
+   */
+  public static void main(String[] args) {
+    String url = environment("CRM_JDBC_URL");
+    if (url == null) {
+      System.out.println("CRM_JDBC_URL is not set: using a fresh database on an embedded PostgreSQL.");
+      try (TestDatabase database = TestPostgres.shared().createDatabase()) {
+        print(run(database.runtimeDataSource(), database.adminDataSource()), System.out);
+      }
+      return;
+    }
+    PGSimpleDataSource privileged = dataSource(url, environment("CRM_JDBC_USER"), environment("CRM_JDBC_PASSWORD"));
+    String runtimePassword = Optional.ofNullable(environment("CRM_RUNTIME_PASSWORD")).orElse(DEFAULT_RUNTIME_PASSWORD);
+    createRolesIfMissing(privileged, OWNER_ROLE, RUNTIME_ROLE, runtimePassword);
+    // Same host and database, but as the runtime role: a real application would put its pool
+    // (HikariCP, …) here; a plain DataSource keeps the example short.
+    PGSimpleDataSource runtime = dataSource(url, RUNTIME_ROLE, runtimePassword);
+    // Host, port and database only: the URL itself may carry a password.
+    System.out.println("Using database " + privileged.getDatabaseName() + " on " + privileged.getServerNames()[0]
+        + ":" + privileged.getPortNumbers()[0] + "; tenants' work runs as " + RUNTIME_ROLE + ".");
+    print(run(runtime, privileged), System.out);
+  }
+
+  /**
+   * Migrates CRMKit's schema, provisions two organizations with a few users each, and reports
+   * what each tenant sees through its own scope.
+   *
+   * <p>Safe to run again on the same database: each run provisions its own pair of organizations,
+   * under slugs with a random suffix (see below).
+   *
+   * @param runtime connections as a role that row-level security applies to
+   * @param migration privileged connections: a member of {@value #OWNER_ROLE} that may create the schema
+   * @return what acme and globex each saw, and what the platform found by acme's slug
+   * @throws IllegalStateException if the runtime role bypasses row-level security, or the schema
+   *     cannot be created or migrated
+   */
+  public static Summary run(DataSource runtime, DataSource migration) {
+    Objects.requireNonNull(runtime, "runtime");
+    Objects.requireNonNull(migration, "migration");
+    // Crm.close() leaves the DataSources passed in open: they stay the caller's.
+    try (Crm crm = Crm.builder().dataSource(runtime).migrationDataSource(migration).build()) {
+      crm.migrate();
+
+      // Slugs are unique across the platform, so a second run against the same database would
+      // be refused for "acme" (ConflictException). Looking the old tenant up instead would not
+      // help: its invitations were accepted, so inviting the same people again would conflict
+      // too. Each run therefore provisions fresh tenants under a suffixed slug; the earlier ones
+      // stay until the database is dropped. Emails are unique only within an organization.
+      String run = UUID.randomUUID().toString().substring(0, 6);
+
+      ProvisionedOrganization acme = crm.platform().provision(OrganizationDraft.builder()
+          .name("Acme Trading")
+          .slug("acme-" + run)
+          .plan("professional")
+          .defaultRegion("SA")
+          .timeZone(ZoneId.of("Asia/Riyadh"))
+          .admin("sara@acme.example", "Sara Al-Harbi", "host-user-1")
+          .build());
+      ProvisionedOrganization globex = crm.platform().provision(OrganizationDraft.builder()
+          .name("Globex")
+          .slug("globex-" + run)
+          .plan("free")
+          .defaultRegion("AE")
+          .timeZone(ZoneId.of("Asia/Dubai"))
+          .defaultLanguage("en")
+          .admin("hank@globex.example", "Hank Scorpio", "host-user-2")
+          .build());
+
+      // Each tenant is reached through a scope: one organization, one acting user.
+      TenantScope acmeScope = crm.tenant(acme.organization().id()).as(acme.admin().id());
+      TenantScope globexScope = crm.tenant(globex.organization().id()).as(globex.admin().id());
+
+      // The raw token is returned once; a host sends it to the invitee, typically in a link.
+      // Accepting needs no scope: the token says which organization it is for.
+      String omar = acmeScope.users().invite("omar@acme.example", Role.AGENT).token();
+      String layla = acmeScope.users().invite("layla@acme.example", Role.MANAGER).token();
+      crm.acceptInvitation(omar, NewMember.of("Omar Haddad", "host-user-3"));
+      crm.acceptInvitation(layla, NewMember.of("Layla Nasser", "host-user-4"));
+      String marge = globexScope.users().invite("marge@globex.example", Role.AGENT).token();
+      crm.acceptInvitation(marge, NewMember.of("Marge Simpson", "host-user-5"));
+
+      return new Summary(
+          view(acmeScope, globex),
+          view(globexScope, acme),
+          crm.platform().findBySlug(acme.organization().slug()));
+    }
+  }
+
+  /**
+   * Prints a summary the way {@link #main} does: each tenant's organization, plan, limits and
+   * users, then the cross-tenant checks and the slug lookup.
+   *
+   * @param summary what {@link #run} returned
+   * @param out where to print, e.g. {@code System.out}
+   */
+  public static void print(Summary summary, PrintStream out) {
+    Objects.requireNonNull(summary, "summary");
+    Objects.requireNonNull(out, "out");
+    for (TenantView tenant : List.of(summary.acme(), summary.globex())) {
+      Organization org = tenant.organization();
+      out.printf("%n%s (%s): region %s, time zone %s, %s%n", org.name(), org.slug(), org.defaultRegion(),
+          org.timeZone(), org.status().name().toLowerCase(Locale.ROOT));
+      out.printf("  plan: %s (%s)%n", tenant.plan().name(), tenant.plan().slug());
+      out.printf("  limits: %s%n", tenant.limits().entrySet().stream()
+          .map(e -> e.getKey().column() + "=" + (e.getValue().isPresent() ? e.getValue().getAsLong() : "unlimited"))
+          .collect(Collectors.joining(", ")));
+      out.printf("  users (%d):%n", tenant.users().size());
+      for (User user : tenant.users()) {
+        out.printf("    %-22s %-8s %s%n", user.email(), user.role().databaseName(), user.fullName().orElse(""));
+      }
+    }
+    out.printf("%nIsolation:%n");
+    for (TenantView tenant : List.of(summary.acme(), summary.globex())) {
+      out.printf("  %s sees %d users, %d of them the other tenant's; the other tenant's admin by id: %s%n",
+          tenant.organization().slug(), tenant.users().size(), tenant.usersOfOtherTenant(),
+          tenant.otherAdminById().isPresent() ? "FOUND" : "not found");
+    }
+    out.printf("%nRouting:%n  platform().findBySlug(\"%s\") -> %s%n", summary.acme().organization().slug(),
+        summary.acmeBySlug().map(ref -> ref.name() + " (" + ref.id() + ")").orElse("nothing"));
+  }
+
+  /**
+   * What one tenant saw through its own scope.
+   *
+   * @param organization its organization record
+   * @param plan its plan
+   * @param limits its effective limits, in {@link Limit} order; an empty value means unlimited
+   * @param users its users, ordered by email
+   * @param usersOfOtherTenant how many of {@code users} belong to the other organization (0)
+   * @param otherAdminById what looking up the other organization's admin by id found (nothing)
+   */
+  public record TenantView(
+      Organization organization,
+      Plan plan,
+      Map<Limit, OptionalLong> limits,
+      List<User> users,
+      long usersOfOtherTenant,
+      Optional<User> otherAdminById) {
+
+    /** Creates the view; the collections are copied. */
+    public TenantView {
+      Objects.requireNonNull(organization, "organization");
+      Objects.requireNonNull(plan, "plan");
+      limits = Collections.unmodifiableMap(new EnumMap<>(limits));
+      users = List.copyOf(users);
+      Objects.requireNonNull(otherAdminById, "otherAdminById");
+    }
+
+    /** The users' emails, ordered as {@link #users()}. */
+    public List<String> userEmails() {
+      return users.stream().map(User::email).toList();
+    }
+  }
+
+  /**
+   * What {@link #run} found.
+   *
+   * @param acme what acme's admin saw
+   * @param globex what globex's admin saw
+   * @param acmeBySlug what the platform found for acme's slug
+   */
+  public record Summary(TenantView acme, TenantView globex, Optional<OrganizationRef> acmeBySlug) {
+    /** Creates the summary. */
+    public Summary {
+      Objects.requireNonNull(acme, "acme");
+      Objects.requireNonNull(globex, "globex");
+      Objects.requireNonNull(acmeBySlug, "acmeBySlug");
+    }
+  }
+
+  private static TenantView view(TenantScope scope, ProvisionedOrganization other) {
+    // One transaction, so the organization, limits and users are read at one moment.
+    return scope.inTransaction(tx -> {
+      List<User> users = tx.users().list();
+      UUID otherId = other.organization().id();
+      long ofOther = users.stream().filter(u -> u.organizationId().equals(otherId)).count();
+      return new TenantView(tx.organization().get(), tx.entitlements().plan(), tx.entitlements().limits(),
+          users, ofOther, tx.users().get(other.admin().id()));
+    });
+  }
+
+  /**
+   * Creates the owner role (NOLOGIN) and the runtime role (LOGIN NOSUPERUSER NOBYPASSRLS) unless
+   * they exist, granting nothing: the migrations grant the runtime role what it needs.
+   */
+  static void createRolesIfMissing(DataSource privileged, String ownerRole, String runtimeRole, String password) {
+    // A DO block takes no parameters, so the names and the password travel as session settings
+    // and format() quotes them: nothing is pasted into SQL text. Catching duplicate_object makes
+    // it idempotent.
+    String sql = """
+        DO $$
+        BEGIN
+          BEGIN
+            EXECUTE format('CREATE ROLE %I NOLOGIN', current_setting('quickstart.owner_role'));
+          EXCEPTION WHEN duplicate_object THEN NULL;
+          END;
+          BEGIN
+            EXECUTE format('CREATE ROLE %I LOGIN NOSUPERUSER NOBYPASSRLS PASSWORD %L',
+                current_setting('quickstart.runtime_role'), current_setting('quickstart.runtime_password'));
+          EXCEPTION WHEN duplicate_object THEN NULL;
+          END;
+        END
+        $$""";
+    try (Connection c = privileged.getConnection()) {
+      try (PreparedStatement ps = c.prepareStatement(
+          "select set_config('quickstart.owner_role', ?, false), set_config('quickstart.runtime_role', ?, false),"
+              + " set_config('quickstart.runtime_password', ?, false)")) {
+        ps.setString(1, ownerRole);
+        ps.setString(2, runtimeRole);
+        ps.setString(3, password);
+        ps.execute();
+      }
+      try (Statement s = c.createStatement()) {
+        s.execute(sql);
+        s.execute("reset quickstart.runtime_password");
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot create the roles " + ownerRole + " and " + runtimeRole
+          + " (the CRM_JDBC_URL login needs CREATEROLE or superuser): " + e.getMessage(), e);
+    }
+  }
+
+  private static PGSimpleDataSource dataSource(String url, String user, String password) {
+    PGSimpleDataSource ds = new PGSimpleDataSource();
+    ds.setURL(url);
+    // Set after the URL so they win over a user or password written in it.
+    if (user != null) {
+      ds.setUser(user);
+    }
+    if (password != null) {
+      ds.setPassword(password);
+    }
+    return ds;
+  }
+
+  private static String environment(String name) {
+    String value = System.getenv(name);
+    return value == null || value.isBlank() ? null : value.trim();
+  }
+}

@@ -1,0 +1,104 @@
+package io.crmkit.examples.quickstart;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
+
+import io.crmkit.core.Limit;
+import io.crmkit.core.Role;
+import io.crmkit.core.User;
+import io.crmkit.examples.quickstart.Quickstart.Summary;
+import io.crmkit.testdb.TestDatabase;
+import io.crmkit.testdb.TestPostgres;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.ZoneId;
+import org.junit.jupiter.api.Test;
+
+class QuickstartTest {
+
+  @Test
+  void eachTenantSeesOnlyItsOwnUsers() {
+    try (TestDatabase db = TestPostgres.shared().createDatabase()) {
+      Summary summary = Quickstart.run(db.runtimeDataSource(), db.adminDataSource());
+
+      assertThat(summary.acme().users()).as("acme's users").extracting(User::email, User::role).containsExactly(
+          tuple("layla@acme.example", Role.MANAGER),
+          tuple("omar@acme.example", Role.AGENT),
+          tuple("sara@acme.example", Role.ADMIN));
+      assertThat(summary.globex().users()).as("globex's users").extracting(User::email, User::role).containsExactly(
+          tuple("hank@globex.example", Role.ADMIN),
+          tuple("marge@globex.example", Role.AGENT));
+      assertThat(summary.acme().usersOfOtherTenant()).as("globex users in acme's list").isZero();
+      assertThat(summary.globex().usersOfOtherTenant()).as("acme users in globex's list").isZero();
+      assertThat(summary.acme().otherAdminById()).as("globex's admin looked up from acme").isEmpty();
+      assertThat(summary.globex().otherAdminById()).as("acme's admin looked up from globex").isEmpty();
+    }
+  }
+
+  @Test
+  void eachTenantSeesItsOwnOrganizationPlanAndLimits() {
+    try (TestDatabase db = TestPostgres.shared().createDatabase()) {
+      Summary summary = Quickstart.run(db.runtimeDataSource(), db.adminDataSource());
+
+      assertThat(summary.acme().organization().slug()).startsWith("acme-");
+      assertThat(summary.acme().organization().defaultRegion()).isEqualTo("SA");
+      assertThat(summary.acme().organization().timeZone()).isEqualTo(ZoneId.of("Asia/Riyadh"));
+      assertThat(summary.acme().plan().slug()).isEqualTo("professional");
+      assertThat(summary.acme().limits()).containsKeys(Limit.values());
+      assertThat(summary.acme().limits().get(Limit.USERS)).hasValue(50);
+
+      assertThat(summary.globex().organization().slug()).startsWith("globex-");
+      assertThat(summary.globex().organization().defaultRegion()).isEqualTo("AE");
+      assertThat(summary.globex().organization().timeZone()).isEqualTo(ZoneId.of("Asia/Dubai"));
+      assertThat(summary.globex().plan().slug()).isEqualTo("free");
+      assertThat(summary.globex().limits().get(Limit.USERS)).hasValue(3);
+    }
+  }
+
+  @Test
+  void findsAcmeBySlug() {
+    try (TestDatabase db = TestPostgres.shared().createDatabase()) {
+      Summary summary = Quickstart.run(db.runtimeDataSource(), db.adminDataSource());
+
+      assertThat(summary.acmeBySlug()).hasValueSatisfying(ref -> {
+        assertThat(ref.id()).isEqualTo(summary.acme().organization().id());
+        assertThat(ref.name()).isEqualTo("Acme Trading");
+      });
+    }
+  }
+
+  @Test
+  void runsAgainOnTheSameDatabase() {
+    try (TestDatabase db = TestPostgres.shared().createDatabase()) {
+      Summary first = Quickstart.run(db.runtimeDataSource(), db.adminDataSource());
+      Summary second = Quickstart.run(db.runtimeDataSource(), db.adminDataSource());
+
+      assertThat(second.acme().organization().id()).as("second run's acme")
+          .isNotEqualTo(first.acme().organization().id());
+      assertThat(second.acme().userEmails()).as("second run's acme users")
+          .containsExactly("layla@acme.example", "omar@acme.example", "sara@acme.example");
+      assertThat(second.globex().userEmails()).as("second run's globex users")
+          .containsExactly("hank@globex.example", "marge@globex.example");
+      assertThat(second.acme().users()).extracting(User::organizationId).containsOnly(second.acme().organization().id());
+    }
+  }
+
+  @Test
+  void printsWhatEachTenantSees() {
+    try (TestDatabase db = TestPostgres.shared().createDatabase()) {
+      Summary summary = Quickstart.run(db.runtimeDataSource(), db.adminDataSource());
+      ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+
+      Quickstart.print(summary, new PrintStream(bytes, true, StandardCharsets.UTF_8));
+
+      String acme = summary.acme().organization().slug();
+      String globex = summary.globex().organization().slug();
+      assertThat(bytes.toString(StandardCharsets.UTF_8))
+          .contains("Acme Trading (" + acme + ")", "plan: Free (free)", "max_users=50", "max_users=3")
+          .contains(acme + " sees 3 users, 0 of them the other tenant's; the other tenant's admin by id: not found")
+          .contains(globex + " sees 2 users, 0 of them the other tenant's; the other tenant's admin by id: not found")
+          .contains("findBySlug(\"" + acme + "\") -> Acme Trading (" + summary.acme().organization().id() + ")");
+    }
+  }
+}
