@@ -1,0 +1,222 @@
+package io.crmkit.benchmarks;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.crmkit.core.Crm;
+import io.crmkit.core.OrganizationDraft;
+import io.crmkit.core.ProvisionedOrganization;
+import io.crmkit.core.TenantScope;
+import io.crmkit.testdb.TestDatabase;
+import io.crmkit.testdb.TestPostgres;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Locale;
+import java.util.UUID;
+
+/**
+ * What the tenancy costs, each figure as a ratio to a baseline measured in the same run on the
+ * same server (embedded PostgreSQL 17 unless CRM_TEST_JDBC_URL names another):
+ *
+ * <ol>
+ *   <li>single-row inserts from one client: autocommit as the owner (no RLS, no context) against a
+ *       tenant transaction each (BEGIN + set_config + INSERT + COMMIT, as CRMKit runs them);</li>
+ *   <li>a page of 50 users: as the runtime role under RLS against the owner with RLS not applying,
+ *       both with the same explicit {@code organization_id = ?};</li>
+ *   <li>a service call, {@code scope.users().get(id)} (member check + read), against the bare read.</li>
+ * </ol>
+ *
+ * Run: {@code ./mvnw -q -pl benchmarks -am install -DskipTests && ./mvnw -q -pl benchmarks exec:java}.
+ */
+public final class TenancyBenchmark {
+  private static final int ORGANIZATIONS = 200;
+  private static final int USERS_PER_ORGANIZATION = 1000;
+
+  private TenancyBenchmark() {}
+
+  public static void main(String[] args) throws Exception {
+    int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 5;
+    try (TestDatabase db = TestPostgres.shared().createDatabase()) {
+      HikariConfig config = new HikariConfig();
+      config.setDataSource(db.runtimeDataSource());
+      config.setMaximumPoolSize(2);
+      try (HikariDataSource pool = new HikariDataSource(config);
+          Crm crm = Crm.builder().dataSource(pool).migrationDataSource(db.adminDataSource()).build()) {
+        crm.migrate();
+        ProvisionedOrganization acme = crm.platform().provision(OrganizationDraft.builder()
+            .name("Acme").slug("acme").plan("enterprise").defaultRegion("SA").admin("sara@acme.example").build());
+        UUID org = acme.organization().id();
+        seed(db);
+        System.out.printf(Locale.ROOT, "server: %s, PostgreSQL %d; %d organizations x %d users; %d s per figure%n",
+            TestPostgres.shared().provider(), TestPostgres.shared().serverVersionNumber(), ORGANIZATIONS + 1,
+            USERS_PER_ORGANIZATION, seconds);
+
+        double plainInsert = insertsAsOwner(db, org, seconds);
+        double tenantInsert = insertsInTenantTransactions(pool, org, seconds);
+        report("single-row insert, 1 client", "autocommit as owner", plainInsert,
+            "BEGIN + set_config + INSERT + COMMIT as runtime role", tenantInsert);
+
+        UUID busy = busiestOrganization(db);
+        double ownerPage = pages(db.adminDataSource(), busy, true, seconds);
+        double rlsPage = pages(pool, busy, false, seconds);
+        report("page of 50 users of a 1,000-user tenant", "owner, RLS not applied, explicit WHERE", ownerPage,
+            "runtime role under RLS, same WHERE", rlsPage);
+
+        TenantScope scope = crm.tenant(org).as(acme.admin().id());
+        double bareRead = bareReads(pool, org, acme.admin().id(), seconds);
+        double serviceRead = serviceReads(scope, acme.admin().id(), seconds);
+        report("read one user", "bare select in a tenant transaction", bareRead,
+            "scope.users().get(id) (member check + select)", serviceRead);
+      }
+    }
+  }
+
+  private static void seed(TestDatabase db) throws SQLException {
+    try (Connection c = db.adminDataSource().getConnection(); Statement s = c.createStatement()) {
+      s.execute("insert into crm.organizations (name, slug, package_id, default_region)"
+          + " select 'Bulk ' || g, 'bulk-' || g, (select id from crm.packages where slug = 'free'), 'SA'"
+          + " from generate_series(1, " + ORGANIZATIONS + ") g");
+      s.execute("insert into crm.users (organization_id, email)"
+          + " select o.id, 'user' || g || '@' || o.slug || '.example' from crm.organizations o"
+          + " cross join generate_series(1, " + USERS_PER_ORGANIZATION + ") g where o.slug like 'bulk-%'");
+      s.execute("analyze");
+    }
+  }
+
+  private static UUID busiestOrganization(TestDatabase db) throws SQLException {
+    try (Connection c = db.adminDataSource().getConnection(); Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("select id from crm.organizations where slug = 'bulk-100'")) {
+      rs.next();
+      return rs.getObject(1, UUID.class);
+    }
+  }
+
+  private static final String INSERT = "insert into crm.integration_mappings (organization_id, source_module,"
+      + " source_record_id, target_module, target_record_id, mapping_type)"
+      + " values (?, 'crm', gen_random_uuid(), 'ticketing', gen_random_uuid(), 'customer_ticket')";
+
+  private static double insertsAsOwner(TestDatabase db, UUID org, int seconds) throws SQLException {
+    try (Connection c = db.adminDataSource().getConnection()) {
+      try (Statement s = c.createStatement()) {
+        s.execute("set role crm_owner");
+      }
+      try (PreparedStatement ps = c.prepareStatement(INSERT)) {
+        return rate(seconds, () -> {
+          ps.setObject(1, org);
+          ps.executeUpdate();
+        });
+      }
+    }
+  }
+
+  private static double insertsInTenantTransactions(HikariDataSource pool, UUID org, int seconds) throws SQLException {
+    return rate(seconds, () -> {
+      try (Connection c = pool.getConnection()) {
+        c.setAutoCommit(false);
+        try (PreparedStatement set = c.prepareStatement("select set_config('app.current_organization_id', ?, true)");
+            PreparedStatement ps = c.prepareStatement(INSERT)) {
+          set.setString(1, org.toString());
+          set.execute();
+          ps.setObject(1, org);
+          ps.executeUpdate();
+        }
+        c.commit();
+        c.setAutoCommit(true);
+      }
+    });
+  }
+
+  private static final String PAGE = "select id, email, full_name, role from crm.users"
+      + " where organization_id = ? and id > ? order by organization_id, id limit 50";
+
+  private static double pages(javax.sql.DataSource ds, UUID org, boolean asOwner, int seconds) throws SQLException {
+    try (Connection c = ds.getConnection()) {
+      c.setAutoCommit(false);
+      try (Statement s = c.createStatement()) {
+        if (asOwner) {
+          s.execute("set local role crm_owner");
+        }
+      }
+      try (PreparedStatement set = c.prepareStatement("select set_config('app.current_organization_id', ?, true)")) {
+        set.setString(1, org.toString());
+        set.execute();
+      }
+      UUID[] after = {new UUID(0, 0)};
+      try (PreparedStatement ps = c.prepareStatement(PAGE)) {
+        double rate = rate(seconds, () -> {
+          ps.setObject(1, org);
+          ps.setObject(2, after[0]);
+          int rows = 0;
+          UUID last = null;
+          try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+              rows++;
+              last = rs.getObject(1, UUID.class);
+            }
+          }
+          after[0] = rows == 50 ? last : new UUID(0, 0);
+        });
+        c.rollback();
+        return rate;
+      }
+    }
+  }
+
+  private static double bareReads(HikariDataSource pool, UUID org, UUID user, int seconds) throws SQLException {
+    return rate(seconds, () -> {
+      try (Connection c = pool.getConnection()) {
+        c.setAutoCommit(false);
+        try (PreparedStatement set = c.prepareStatement("select set_config('app.current_organization_id', ?, true)");
+            PreparedStatement ps = c.prepareStatement(
+                "select * from crm.users where organization_id = ? and id = ?")) {
+          set.setString(1, org.toString());
+          set.execute();
+          ps.setObject(1, org);
+          ps.setObject(2, user);
+          try (ResultSet rs = ps.executeQuery()) {
+            rs.next();
+          }
+        }
+        c.commit();
+        c.setAutoCommit(true);
+      }
+    });
+  }
+
+  private static double serviceReads(TenantScope scope, UUID user, int seconds) throws SQLException {
+    return rate(seconds, () -> {
+      if (scope.users().get(user).isEmpty()) {
+        throw new IllegalStateException("user vanished");
+      }
+    });
+  }
+
+  interface Op {
+    void run() throws SQLException;
+  }
+
+  /** Operations per second over {@code seconds}, after a warm-up of a third of that. */
+  private static double rate(int seconds, Op op) throws SQLException {
+    long warmUpEnd = System.nanoTime() + seconds * 1_000_000_000L / 3;
+    while (System.nanoTime() < warmUpEnd) {
+      op.run();
+    }
+    long start = System.nanoTime();
+    long end = start + seconds * 1_000_000_000L;
+    long count = 0;
+    long now;
+    do {
+      op.run();
+      count++;
+      now = System.nanoTime();
+    } while (now < end);
+    return count / ((now - start) / 1e9);
+  }
+
+  private static void report(String what, String baselineName, double baseline, String subjectName, double subject) {
+    System.out.printf(Locale.ROOT, "%s%n  baseline  %-52s %9.0f ops/s%n  measured  %-52s %9.0f ops/s  (%.2f x baseline)%n",
+        what, baselineName, baseline, subjectName, subject, subject / baseline);
+  }
+}
