@@ -76,6 +76,30 @@ class MigrationTest {
   }
 
   @Test
+  void aPooledMigrationConnectionGoesBackWithoutTheOwnerRole() throws SQLException {
+    try (TestDatabase db = TestPostgres.shared().createDatabase()) {
+      com.zaxxer.hikari.HikariConfig config = new com.zaxxer.hikari.HikariConfig();
+      config.setDataSource(db.adminDataSource());
+      config.setMaximumPoolSize(3);
+      try (com.zaxxer.hikari.HikariDataSource pool = new com.zaxxer.hikari.HikariDataSource(config);
+          Crm crm = Crm.builder().dataSource(db.runtimeDataSource()).migrationDataSource(pool).build()) {
+        crm.migrate();
+        crm.platform().provision(OrganizationDraft.builder().name("A").slug("a").defaultRegion("SA")
+            .admin("a@a.example").build());
+        for (int i = 0; i < 3; i++) {
+          try (Connection c = pool.getConnection(); Statement s = c.createStatement();
+              ResultSet rs = s.executeQuery("select current_user = session_user")) {
+            rs.next();
+            assertThat(rs.getBoolean(1)).as("role reset on connection " + i).isTrue();
+          }
+        }
+      }
+      assertThat(query(db.adminDataSource(), "select distinct pg_get_userbyid(relowner) from pg_class"
+          + " where relnamespace = 'crm'::regnamespace")).containsExactly("crm_owner");
+    }
+  }
+
+  @Test
   void concurrentStartUpsWaitForEachOther() throws Exception {
     try (TestDatabase db = TestPostgres.shared().createDatabase()) {
       List<CrmModule> modules = ModuleOrder.discover(getClass().getClassLoader());

@@ -34,7 +34,7 @@ public final class Migrations {
     List<Map.Entry<String, FluentConfiguration>> result = new ArrayList<>();
     for (CrmModule module : modules) {
       FluentConfiguration configuration = Flyway.configure(classLoader)
-          .dataSource(migrationDataSource)
+          .dataSource(new OwnerRoleDataSource(migrationDataSource, ownerRole))
           .schemas(schema)
           .defaultSchema(schema)
           .createSchemas(false)
@@ -42,7 +42,6 @@ public final class Migrations {
           .locations(module.migrationLocation())
           .baselineOnMigrate(true)
           .baselineVersion("0")
-          .initSql("SET ROLE " + CrmRuntime.quote(ownerRole))
           .placeholders(Map.of(
               "schema", CrmRuntime.quote(schema),
               "owner_role", CrmRuntime.quote(ownerRole),
@@ -70,9 +69,11 @@ public final class Migrations {
       try {
         createSchema(lock, schema, ownerRole);
         for (var entry : configurations(migrationDataSource, schema, ownerRole, runtimeRole, modules, classLoader)) {
-          var result = entry.getValue().load().migrate();
-          log.info("module {}: {} migration(s) applied, schema version {}", entry.getKey(),
-              result.migrationsExecuted, result.targetSchemaVersion);
+          var flyway = entry.getValue().load();
+          var result = flyway.migrate();
+          var current = flyway.info().current();
+          log.info("module {}: {} migration(s) applied, now at version {}", entry.getKey(),
+              result.migrationsExecuted, current == null ? "none" : current.getVersion());
         }
       } finally {
         try (PreparedStatement ps = lock.prepareStatement("select pg_advisory_unlock(hashtext(?))")) {
