@@ -1,0 +1,77 @@
+package io.crmkit.examples.quickstart;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.crmkit.core.Crm;
+import io.crmkit.core.IssuedInvitation;
+import io.crmkit.core.NewMember;
+import io.crmkit.core.OrganizationDraft;
+import io.crmkit.core.ProvisionedOrganization;
+import io.crmkit.core.Role;
+import io.crmkit.core.TenantScope;
+import io.crmkit.core.User;
+import io.crmkit.testdb.TestDatabase;
+import io.crmkit.testdb.TestPostgres;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.ZoneId;
+import java.util.List;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The README's embedding example, compiled and run here; the test fails if the README's copy
+ * drifts from this one.
+ */
+class ReadmeExampleTest {
+
+  static List<User> embed(DataSource runtimeDataSource, DataSource adminDataSource) {
+    // README:start
+    Crm crm = Crm.builder()
+        .dataSource(runtimeDataSource)          // your pool, as the runtime role (RLS applies)
+        .migrationDataSource(adminDataSource)   // a login that may SET ROLE crm_owner
+        .build();                               // refuses a runtime role that bypasses RLS
+    crm.migrate();                              // every CRMKit module on the classpath
+
+    ProvisionedOrganization acme = crm.platform().provision(OrganizationDraft.builder()
+        .name("Acme Trading").slug("acme").plan("professional")
+        .defaultRegion("SA").timeZone(ZoneId.of("Asia/Riyadh"))
+        .admin("sara@acme.example", "Sara", "your-user-id-42")
+        .build());
+
+    TenantScope scope = crm.tenant(acme.organization().id()).as(acme.admin().id());
+    IssuedInvitation invitation = scope.users().invite("omar@acme.example", Role.AGENT);
+    crm.acceptInvitation(invitation.token(), NewMember.named("Omar"));
+    List<User> team = scope.users().list();     // Omar and Sara, and no one of any other tenant
+    // README:end
+    return team;
+  }
+
+  @Test
+  void theReadmeExampleRunsAsPrinted() throws IOException {
+    try (TestDatabase db = TestPostgres.shared().createDatabase()) {
+      assertThat(embed(db.runtimeDataSource(), db.adminDataSource()))
+          .extracting(User::email).containsExactly("omar@acme.example", "sara@acme.example");
+    }
+    assertThat(readmeBlock()).isEqualTo(sourceBlock());
+  }
+
+  private static String sourceBlock() throws IOException {
+    String source = Files.readString(Path.of("src/test/java/io/crmkit/examples/quickstart/ReadmeExampleTest.java"),
+        StandardCharsets.UTF_8);
+    String block = source.substring(source.indexOf("// README:start\n") + "// README:start\n".length(),
+        source.indexOf("    // README:end"));
+    return block.lines().map(l -> l.length() >= 4 ? l.substring(4) : l.strip())
+        .reduce("", (a, b) -> a + b + "\n");
+  }
+
+  private static String readmeBlock() throws IOException {
+    String readme = Files.readString(Path.of("../../README.md"), StandardCharsets.UTF_8);
+    String start = "<!-- embedding-example:start -->\n```java\n";
+    int from = readme.indexOf(start);
+    assertThat(from).as("README marks its embedding example").isNotNegative();
+    return readme.substring(from + start.length(), readme.indexOf("```\n<!-- embedding-example:end -->"));
+  }
+}
