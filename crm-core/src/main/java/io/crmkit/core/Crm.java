@@ -104,9 +104,17 @@ public final class Crm implements AutoCloseable {
     return new SqlPlatform(runtime);
   }
 
-  /** The door to one organization; say who acts with {@link TenantAccess#as(UUID)} or {@link TenantAccess#asSystem(String)}. */
+  /**
+   * The door to one organization; say who acts with {@link TenantAccess#as(UUID)} or
+   * {@link TenantAccess#asSystem(String)}.
+   *
+   * @throws TenantContextException if {@code organizationId} is null
+   */
   public TenantAccess tenant(UUID organizationId) {
-    Objects.requireNonNull(organizationId, "organizationId");
+    if (organizationId == null) {
+      // Fail closed before any SQL: there is no tenant work without a tenant.
+      throw new TenantContextException("no organization id: tenant work needs the organization it acts for");
+    }
     return new TenantAccess() {
       @Override
       public TenantScope as(UUID userId) {

@@ -79,6 +79,19 @@ class RuntimeRoleTest {
   }
 
   @Test
+  void fromAJdbcUrlCrmOwnsItsPoolAndClosesIt() throws Exception {
+    Crm crm = Crm.builder().jdbcUrl(t.database.jdbcUrl(), "crm_app", "crm_app").build();
+    ProvisionedOrganization org = t.provision();
+    assertThat(crm.tenant(org.organization().id()).as(org.admin().id()).users().list()).hasSize(1);
+    crm.close();
+    assertThatThrownBy(() -> crm.tenant(org.organization().id()).as(org.admin().id()).users().list())
+        .as("the pool Crm created is closed with it").isInstanceOf(RuntimeException.class);
+    assertThatThrownBy(() -> Crm.builder().jdbcUrl(t.database.jdbcUrl(), "postgres", null).build())
+        .as("the runtime-role check applies to the pool it creates too")
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("superuser");
+  }
+
+  @Test
   void invalidConfigurationIsRefusedNamingTheProperty() {
     assertThatThrownBy(() -> Crm.builder().build())
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("dataSource");

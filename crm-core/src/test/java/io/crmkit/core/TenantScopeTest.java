@@ -41,6 +41,25 @@ class TenantScopeTest {
   }
 
   @Test
+  void withoutAnOrganizationNothingReachesSql() {
+    assertThatThrownBy(() -> t.crm.tenant(null)).isInstanceOf(TenantContextException.class);
+  }
+
+  @Test
+  void onePersonCanBeAMemberOfTwoTenantsUnderOneEmail() {
+    ProvisionedOrganization first = t.provision();
+    ProvisionedOrganization second = t.provision();
+    User inFirst = t.crm.acceptInvitation(t.adminScope(first).users().invite("both@example.com", Role.AGENT).token(),
+        NewMember.of("Both", "host-both"));
+    User inSecond = t.crm.acceptInvitation(t.adminScope(second).users().invite("both@example.com", Role.MANAGER).token(),
+        NewMember.of("Both", "host-both"));
+    assertThat(inFirst.id()).isNotEqualTo(inSecond.id());
+    assertThat(t.crm.tenant(first.organization().id()).as(inFirst.id()).users().list()).hasSize(2);
+    assertThatThrownBy(() -> t.crm.tenant(first.organization().id()).as(inSecond.id()).users().list())
+        .as("a user id acts only in its own organization").isInstanceOf(NotMemberException.class);
+  }
+
+  @Test
   void systemActorsReadButCannotManage() {
     ProvisionedOrganization org = t.provision();
     TenantScope webhook = t.crm.tenant(org.organization().id()).asSystem("webhook");
