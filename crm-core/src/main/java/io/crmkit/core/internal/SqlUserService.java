@@ -104,33 +104,33 @@ final class SqlUserService implements UserService {
   public User changeRole(UUID userId, Role role) {
     Objects.requireNonNull(userId, "userId");
     Objects.requireNonNull(role, "role");
-    Actor actor = scope.actor();
-    return scope.call(tx -> {
-      tx.requireRole(actor, "users.changeRole", Role.ADMIN);
-      UUID org = tx.organizationId();
-      tx.mapper(OrganizationMapper.class).lock(org);
-      UserMapper users = tx.mapper(UserMapper.class);
-      Rows.UserRow target = users.find(org, userId);
-      if (target == null) {
-        throw new NotFoundException("user", userId);
-      }
+    return changeMember(userId, "users.changeRole", role != Role.ADMIN, (tx, users, target) -> {
       if (!target.isActive) {
         throw new ValidationException("userId", "user is deactivated");
       }
-      if (target.role == Role.ADMIN && role != Role.ADMIN && users.countActiveAdmins(org) <= 1) {
-        throw new ConflictException("the organization would have no active admin", userId);
-      }
-      users.updateRole(org, userId, role);
-      return users.find(org, userId).toUser();
+      users.updateRole(tx.organizationId(), userId, role);
     });
   }
 
   @Override
   public User deactivate(UUID userId) {
     Objects.requireNonNull(userId, "userId");
+    return changeMember(userId, "users.deactivate", true,
+        (tx, users, target) -> users.deactivate(tx.organizationId(), userId, tx.now()));
+  }
+
+  private interface MemberChange {
+    void apply(Tx tx, UserMapper users, Rows.UserRow target);
+  }
+
+  /**
+   * An admin's change to one member, under the organization's lock so two admins demoting each
+   * other at once cannot leave the organization without an active admin.
+   */
+  private User changeMember(UUID userId, String operation, boolean removesAdmin, MemberChange change) {
     Actor actor = scope.actor();
     return scope.call(tx -> {
-      tx.requireRole(actor, "users.deactivate", Role.ADMIN);
+      tx.requireRole(actor, operation, Role.ADMIN);
       UUID org = tx.organizationId();
       tx.mapper(OrganizationMapper.class).lock(org);
       UserMapper users = tx.mapper(UserMapper.class);
@@ -138,10 +138,10 @@ final class SqlUserService implements UserService {
       if (target == null) {
         throw new NotFoundException("user", userId);
       }
-      if (target.isActive && target.role == Role.ADMIN && users.countActiveAdmins(org) <= 1) {
+      if (removesAdmin && target.isActive && target.role == Role.ADMIN && users.countActiveAdmins(org) <= 1) {
         throw new ConflictException("the organization would have no active admin", userId);
       }
-      users.deactivate(org, userId, tx.now());
+      change.apply(tx, users, target);
       return users.find(org, userId).toUser();
     });
   }
