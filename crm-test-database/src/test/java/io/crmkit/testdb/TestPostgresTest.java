@@ -64,6 +64,25 @@ class TestPostgresTest {
   }
 
   @Test
+  void anImageMeansTestcontainersAndNeedsDocker() throws SQLException {
+    // Deterministic per machine: with Docker the image runs; without, a clear error instead of a
+    // silent fall-back to another server version.
+    if (org.testcontainers.DockerClientFactory.instance().isDockerAvailable()) {
+      PostgresServer server = TestPostgres.choose(Map.of(TestPostgres.IMAGE_PROPERTY, "postgres:15")::get);
+      assertThat(server.provider()).isEqualTo("testcontainers");
+      try (Connection c = server.adminDataSource("postgres").getConnection();
+          ResultSet rs = c.createStatement().executeQuery("show server_version_num")) {
+        rs.next();
+        assertThat(rs.getInt(1)).isBetween(150000, 159999);
+      }
+    } else {
+      assertThatThrownBy(() -> TestPostgres.choose(Map.of(TestPostgres.IMAGE_PROPERTY, "postgres:15")::get))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining(TestPostgres.IMAGE_VARIABLE).hasMessageContaining("no Docker engine");
+    }
+  }
+
+  @Test
   void rejectsAnExternalUrlThatIsNotPostgres() {
     assertThatThrownBy(() -> TestPostgres.choose(Map.of(
         TestPostgres.JDBC_URL_PROPERTY, "jdbc:mysql://localhost/db")::get))
