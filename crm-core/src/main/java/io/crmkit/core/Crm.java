@@ -209,7 +209,9 @@ public final class Crm implements AutoCloseable {
 
     /**
      * The privileged DataSource for migrations and platform operations: a login that is a member
-     * of the owner role (it does {@code SET ROLE}) and may create the schema.
+     * of the owner role (it does {@code SET ROLE}, and resets it before a connection goes back)
+     * and may create the schema. A pool here needs at least two connections: the migration lock
+     * holds one while Flyway works on another.
      */
     public Builder migrationDataSource(DataSource migrationDataSource) {
       this.migrationDataSource = Objects.requireNonNull(migrationDataSource, "migrationDataSource");

@@ -75,12 +75,14 @@ class MigrationTest {
     }
   }
 
-  @Test
-  void aPooledMigrationConnectionGoesBackWithoutTheOwnerRole() throws SQLException {
+  @org.junit.jupiter.params.ParameterizedTest(name = "autoCommit={0}")
+  @org.junit.jupiter.params.provider.ValueSource(booleans = {true, false})
+  void aPooledMigrationConnectionGoesBackWithoutTheOwnerRole(boolean autoCommit) throws SQLException {
     try (TestDatabase db = TestPostgres.shared().createDatabase()) {
       com.zaxxer.hikari.HikariConfig config = new com.zaxxer.hikari.HikariConfig();
       config.setDataSource(db.adminDataSource());
       config.setMaximumPoolSize(3);
+      config.setAutoCommit(autoCommit);
       try (com.zaxxer.hikari.HikariDataSource pool = new com.zaxxer.hikari.HikariDataSource(config);
           Crm crm = Crm.builder().dataSource(db.runtimeDataSource()).migrationDataSource(pool).build()) {
         crm.migrate();

@@ -224,6 +224,112 @@ class TenantScopeTest {
     assertThat(admin.users().pendingInvitations()).isEmpty();
   }
 
+  @Test
+  void workForAnotherTenantOrThePlatformInsideATransactionIsRefused() {
+    ProvisionedOrganization org = t.provision();
+    ProvisionedOrganization other = t.provision();
+    TenantScope admin = t.adminScope(org);
+    assertThatThrownBy(() -> admin.inTransaction(tx -> t.adminScope(other).users().list()))
+        .isInstanceOf(TenantContextException.class).hasMessageContaining(org.organization().id().toString());
+    assertThatThrownBy(() -> admin.inTransaction(tx -> {
+      tx.users().invite("nested@example.com", Role.AGENT);
+      return t.crm.platform().changePlan(org.organization().id(), "business");
+    })).isInstanceOf(TenantContextException.class);
+    assertThat(admin.users().pendingInvitations()).as("the outer work rolled back").isEmpty();
+    assertThat(admin.organization().get().planSlug()).isEqualTo("professional");
+    // The same tenant through another scope object joins rather than opening a second transaction.
+    List<User> joined = admin.inTransaction(tx -> t.crm.tenant(org.organization().id()).asSystem("job").users().list());
+    assertThat(joined).hasSize(1);
+  }
+
+  @Test
+  void theCallbacksOwnExceptionsReachTheCallerUnchanged() {
+    ProvisionedOrganization org = t.provision();
+    java.sql.SQLException hostFailure = new java.sql.SQLException("host's own", "23505");
+    assertThatThrownBy(() -> t.adminScope(org).inTransaction(tx -> {
+      tx.users().list();
+      throw hostFailure;
+    })).isSameAs(hostFailure);
+    RuntimeException wrapped = new IllegalStateException(new java.sql.SQLException("framework", "23505"));
+    assertThatThrownBy(() -> t.adminScope(org).inTransaction(tx -> {
+      throw wrapped;
+    })).isSameAs(wrapped);
+  }
+
+  @Test
+  void aDuplicateExternalReferenceIsAConflictNotARawDatabaseError() {
+    ProvisionedOrganization org = t.provision();
+    // The external reference is unique per organization: the second insert fails in the database.
+    User first = t.crm.acceptInvitation(t.adminScope(org).users().invite("r1@example.com", Role.AGENT).token(),
+        NewMember.of("R1", "same-ref"));
+    IssuedInvitation second = t.adminScope(org).users().invite("r2@example.com", Role.AGENT);
+    assertThatThrownBy(() -> t.crm.acceptInvitation(second.token(), NewMember.of("R2", "same-ref")))
+        .isInstanceOf(ConflictException.class);
+    assertThat(first.externalRef()).hasValue("same-ref");
+  }
+
+  @Test
+  void aFailingAfterCommitActionDoesNotFailTheCommittedCall() {
+    ProvisionedOrganization org = t.provision();
+    List<String> ran = new CopyOnWriteArrayList<>();
+    Integer result = t.internals().inTenant(org.organization().id(), tx -> {
+      tx.afterCommit(() -> {
+        throw new IllegalStateException("mail server down");
+      });
+      tx.afterCommit(() -> ran.add("second"));
+      return 42;
+    });
+    assertThat(result).isEqualTo(42);
+    assertThat(ran).as("later actions still run").containsExactly("second");
+  }
+
+  @Test
+  void anAdminWhoDeactivatesThemselvesLosesTheirRightsInTheSameTransaction() {
+    ProvisionedOrganization org = t.provision();
+    TenantScope admin = t.adminScope(org);
+    join(admin, "second-admin@example.com", Role.ADMIN);
+    assertThatThrownBy(() -> admin.inTransaction(tx -> {
+      tx.users().deactivate(org.admin().id());
+      return tx.users().invite("after@example.com", Role.ADMIN);
+    })).isInstanceOf(NotMemberException.class);
+  }
+
+  @Test
+  void aDemotionCommittedWhileWaitingForTheLockIsSeen() throws Exception {
+    ProvisionedOrganization org = t.provision();
+    TenantScope first = t.adminScope(org);
+    User second = join(first, "rival@example.com", Role.ADMIN);
+    TenantScope rival = t.crm.tenant(org.organization().id()).as(second.id());
+    try (Connection host = t.runtime().getConnection()) {
+      host.setAutoCommit(false);
+      // The rival demotes the first admin in a transaction that holds the organization's lock…
+      rival.joining(host, action -> {}).users().changeRole(org.admin().id(), Role.AGENT);
+      java.util.concurrent.CompletableFuture<Object> invite = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+        try {
+          return first.users().invite("late-admin@example.com", Role.ADMIN);
+        } catch (RuntimeException e) {
+          return e;
+        }
+      });
+      // …while the first admin's invitation waits for it.
+      waitForALockWait();
+      host.commit();
+      assertThat(invite.get(30, java.util.concurrent.TimeUnit.SECONDS)).isInstanceOf(ForbiddenException.class);
+    }
+    assertThat(first.users().pendingInvitations()).isEmpty();
+  }
+
+  private static void waitForALockWait() throws Exception {
+    for (int i = 0; i < 200; i++) {
+      if (!MigrationTest.query(t.admin(), "select pid from pg_stat_activity where datname = current_database()"
+          + " and wait_event_type = 'Lock'").isEmpty()) {
+        return;
+      }
+      Thread.sleep(25);
+    }
+    throw new AssertionError("the invitation never waited for the organization's lock");
+  }
+
   private static User join(TenantScope admin, String email, Role role) {
     return t.crm.acceptInvitation(admin.users().invite(email, role).token(), NewMember.named(email));
   }

@@ -176,11 +176,20 @@ class UserServiceTest {
     admin.users().deactivate(agent.id());
     TenantScope asAgent = t.crm.tenant(org.organization().id()).as(agent.id());
     assertThatThrownBy(() -> asAgent.users().list()).isInstanceOf(NotMemberException.class);
-    User again = t.crm.acceptInvitation(admin.users().invite("back@example.com", Role.MANAGER).token(),
-        NewMember.named("Back"));
+    IssuedInvitation asSomeoneElse = admin.users().invite("back@example.com", Role.MANAGER);
+    // Coming back fills in what the invitee now says of itself…
+    User again = t.crm.acceptInvitation(asSomeoneElse.token(), NewMember.of("Back Again", "host-back"));
     assertThat(again.id()).isEqualTo(agent.id());
     assertThat(again.role()).isEqualTo(Role.MANAGER);
     assertThat(again.active()).isTrue();
+    assertThat(again.fullName()).hasValue("Back Again");
+    assertThat(again.externalRef()).hasValue("host-back");
+    // …but a different host reference than the one on record is someone else.
+    admin.users().deactivate(agent.id());
+    IssuedInvitation third = admin.users().invite("back@example.com", Role.AGENT);
+    assertThatThrownBy(() -> t.crm.acceptInvitation(third.token(), NewMember.of("Impostor", "host-other")))
+        .isInstanceOf(ConflictException.class);
+    assertThat(admin.users().get(agent.id())).get().extracting(User::active).isEqualTo(false);
   }
 
   @Test

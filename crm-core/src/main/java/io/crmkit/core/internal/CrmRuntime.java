@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
 import javax.sql.DataSource;
+import org.apache.ibatis.exceptions.PersistenceException;
 import org.apache.ibatis.session.SqlSession;
 import org.apache.ibatis.session.SqlSessionFactory;
 import org.slf4j.Logger;
@@ -102,18 +103,25 @@ public final class CrmRuntime {
   /**
    * Runs {@code work} in a transaction of {@code organizationId}: the open one of this thread if it
    * is the same tenant's, else a new one on a pooled runtime connection.
+   *
+   * @throws TenantContextException if this thread has a transaction of another organization (or of
+   *     the platform) open: work for another tenant inside it would commit on its own
    */
   public <R, X extends Exception> R inTenant(UUID organizationId, TxWork<R, X> work) throws X {
     Objects.requireNonNull(organizationId, "organizationId");
     Tx current = open.get();
-    if (current != null && current.hasTenant() && current.organizationId().equals(organizationId)) {
-      return work.run(current);
+    if (current != null) {
+      if (current.hasTenant() && current.organizationId().equals(organizationId)) {
+        return work.run(current);
+      }
+      throw nested(current, "organization " + organizationId);
     }
     return inNewTransaction(runtimeDataSource, organizationId, null, work);
   }
 
   /** Runs {@code work} in a transaction with no tenant at all: for the cross-tenant functions only. */
   public <R, X extends Exception> R withoutTenant(TxWork<R, X> work) throws X {
+    refuseNesting("work outside any tenant");
     return inNewTransaction(runtimeDataSource, null, null, work);
   }
 
@@ -126,6 +134,7 @@ public final class CrmRuntime {
       throw new IllegalStateException("platform operations need the migration DataSource;"
           + " set Crm.builder().migrationDataSource(...)");
     }
+    refuseNesting("a platform operation");
     return inNewTransaction(migrationDataSource, null, "SET LOCAL ROLE " + quote(ownerRole), work);
   }
 
@@ -135,15 +144,18 @@ public final class CrmRuntime {
    */
   public <R, X extends Exception> R inHostTransaction(UUID organizationId, Connection connection,
       AfterCommit afterCommit, TxWork<R, X> work) throws X {
+    Tx previous = open.get();
+    if (previous != null && (previous.connection() != connection || !previous.organizationId().equals(organizationId))) {
+      throw nested(previous, "organization " + organizationId + " on the host's connection");
+    }
     try {
       if (connection.getAutoCommit()) {
         throw new TenantContextException("the host connection is in auto-commit mode: a transaction-local tenant"
             + " context would end with the first statement; turn auto-commit off and commit yourself");
       }
     } catch (SQLException e) {
-      throw SqlErrors.translate(e);
+      throw infrastructure("cannot read the host connection's auto-commit mode", e);
     }
-    Tx previous = open.get();
     SqlSession session = sessions.openSession(connection);
     Tx tx = new Tx(this, organizationId, connection, session, true, afterCommit);
     open.set(tx);
@@ -153,11 +165,17 @@ public final class CrmRuntime {
         throw new TenantContextException("the host connection is of role " + user + ", not CRMKit's runtime role "
             + runtimeRole + " that row-level security applies to");
       }
-      tx.mapper(TenantMapper.class).setOrganization(organizationId.toString());
+      String isolation = tx.mapper(TenantMapper.class).begin(organizationId.toString()).isolation;
+      if ("repeatable read".equals(isolation)) {
+        // Seats and the last-admin rule count under the organization's row lock; a REPEATABLE READ
+        // snapshot taken before the lock would count stale rows (SERIALIZABLE fails safely instead).
+        throw new TenantContextException("the host transaction runs at REPEATABLE READ; CRMKit needs READ COMMITTED"
+            + " or SERIALIZABLE");
+      }
       R result = work.run(tx);
       session.flushStatements();
       return result;
-    } catch (RuntimeException e) {
+    } catch (PersistenceException e) {
       throw SqlErrors.translate(e);
     } finally {
       restore(previous);
@@ -165,46 +183,130 @@ public final class CrmRuntime {
     }
   }
 
+  /**
+   * One transaction on a fresh connection. Only CRMKit's own infrastructure failures (connection,
+   * context, commit, MyBatis) are translated into {@code CrmException}s; whatever {@code work}
+   * throws reaches the caller unchanged, after the rollback.
+   */
   private <R, X extends Exception> R inNewTransaction(DataSource dataSource, UUID organizationId, String setup,
       TxWork<R, X> work) throws X {
-    Tx previous = open.get();
+    Connection connection;
+    boolean autoCommit;
+    try {
+      connection = dataSource.getConnection();
+    } catch (SQLException e) {
+      throw infrastructure("cannot get a connection", e);
+    }
     Tx tx;
     R result;
-    try (Connection connection = dataSource.getConnection()) {
-      boolean autoCommit = connection.getAutoCommit();
-      connection.setAutoCommit(false);
+    int isolationToRestore = -1;
+    try {
+      try {
+        autoCommit = connection.getAutoCommit();
+        if (!autoCommit) {
+          // A pool that does not roll back on return could hand over someone's open transaction.
+          connection.rollback();
+        }
+        connection.setAutoCommit(false);
+      } catch (SQLException e) {
+        closeQuietly(connection);
+        throw infrastructure("cannot start a transaction", e);
+      }
       SqlSession session = sessions.openSession(connection);
       tx = new Tx(this, organizationId, connection, session, false, null);
       open.set(tx);
       try {
-        if (setup != null) {
-          try (Statement s = connection.createStatement()) {
-            s.execute(setup);
+        try {
+          isolationToRestore = begin(tx, connection, organizationId, setup);
+        } catch (SQLException | PersistenceException e) {
+          rollback(connection, e);
+          throw infrastructure("cannot set the transaction's context", e);
+        }
+        try {
+          result = work.run(tx);
+          session.flushStatements();
+        } catch (Throwable t) {
+          rollback(connection, t);
+          if (t instanceof PersistenceException p) {
+            throw SqlErrors.translate(p);
           }
+          throw t;
         }
-        if (organizationId != null) {
-          tx.mapper(TenantMapper.class).setOrganization(organizationId.toString());
+        try {
+          connection.commit();
+        } catch (SQLException e) {
+          rollback(connection, e);
+          throw SqlErrors.translate(e);
         }
-        result = work.run(tx);
-        session.flushStatements();
-        connection.commit();
-      } catch (Exception | Error e) {
-        rollback(connection, e);
-        throw e;
       } finally {
-        restore(previous);
+        open.remove();
         session.close();
-        resetAutoCommit(connection, autoCommit);
+        resetConnection(connection, isolationToRestore, autoCommit);
       }
-    } catch (SQLException e) {
-      throw SqlErrors.translate(e);
-    } catch (RuntimeException e) {
-      throw SqlErrors.translate(e);
+    } finally {
+      closeQuietly(connection);
     }
+    // Committed: nothing after this point may turn the call into a failure.
     for (Runnable action : tx.committedActions()) {
-      action.run();
+      try {
+        action.run();
+      } catch (RuntimeException e) {
+        log.warn("an after-commit action failed; the transaction stays committed", e);
+      }
     }
     return result;
+  }
+
+  /**
+   * The first statement of every transaction: the tenant (or explicitly none) and the isolation
+   * level, in the round trip of pgjdbc's implicit BEGIN. CRMKit's checks that count under a row
+   * lock need READ COMMITTED; a connection whose default is stricter is switched for the
+   * transaction and switched back before the connection goes back to the pool.
+   *
+   * @return the isolation level to restore afterwards, or -1 if it was not changed
+   */
+  private int begin(Tx tx, Connection connection, UUID organizationId, String setup) throws SQLException {
+    String tenant = organizationId == null ? "" : organizationId.toString();
+    int previous = -1;
+    Rows.ContextRow context = tx.mapper(TenantMapper.class).begin(tenant);
+    if (!"read committed".equals(context.isolation)) {
+      connection.rollback();
+      previous = connection.getTransactionIsolation();
+      connection.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+      tx.mapper(TenantMapper.class).begin(tenant);
+    }
+    if (setup != null) {
+      try (Statement s = connection.createStatement()) {
+        s.execute(setup);
+      }
+    }
+    return previous;
+  }
+
+  private void refuseNesting(String what) {
+    Tx current = open.get();
+    if (current != null) {
+      throw nested(current, what);
+    }
+  }
+
+  private static TenantContextException nested(Tx current, String what) {
+    String open = current.hasTenant() ? "a transaction of organization " + current.organizationId()
+        : "a platform or tenant-less transaction";
+    return new TenantContextException(open + " is open on this thread; " + what + " inside it would run and commit"
+        + " on its own. Use the scope the transaction callback was given, or run it outside the transaction.");
+  }
+
+  private static CrmException infrastructure(String what, Exception e) {
+    return new CrmException(what + ": " + e.getMessage(), e);
+  }
+
+  private static void closeQuietly(Connection connection) {
+    try {
+      connection.close();
+    } catch (SQLException e) {
+      log.debug("closing a connection failed", e);
+    }
   }
 
   private void restore(Tx previous) {
@@ -223,11 +325,14 @@ public final class CrmRuntime {
     }
   }
 
-  private static void resetAutoCommit(Connection connection, boolean autoCommit) {
+  private static void resetConnection(Connection connection, int isolation, boolean autoCommit) {
     try {
+      if (isolation != -1) {
+        connection.setTransactionIsolation(isolation);
+      }
       connection.setAutoCommit(autoCommit);
     } catch (SQLException e) {
-      log.debug("could not restore auto-commit on a connection going back to the pool", e);
+      log.debug("could not restore isolation or auto-commit on a connection going back to the pool", e);
     }
   }
 

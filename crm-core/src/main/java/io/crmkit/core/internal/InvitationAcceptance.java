@@ -39,7 +39,7 @@ public final class InvitationAcceptance {
     return runtime.inTenant(key.organizationId, tx -> {
       UUID org = tx.organizationId();
       tx.requireCommitHookForEvents();
-      tx.mapper(OrganizationMapper.class).lock(org);
+      SqlUserService.lock(tx);
       InvitationMapper invitations = tx.mapper(InvitationMapper.class);
       Rows.InvitationRow invitation = invitations.findForUpdate(org, key.invitationId);
       if (invitation == null || invitation.acceptedAt != null) {
@@ -57,15 +57,22 @@ public final class InvitationAcceptance {
       SqlUserService.Seats.requireFree(tx, invitation.id);
       UUID userId;
       if (existing != null) {
-        // A deactivated member comes back as the same user, keeping its history.
+        // A deactivated member comes back as the same user, keeping its history; what the invitee
+        // says of itself now replaces what was known.
+        if (externalRef != null && existing.externalRef != null && !externalRef.equals(existing.externalRef)) {
+          throw new ConflictException(invitation.email + " was a member under another external reference",
+              existing.id);
+        }
         userId = existing.id;
-        users.reactivate(org, userId, invitation.role);
+        users.reactivate(org, userId, invitation.role, fullName, externalRef, tx.now());
       } else {
         userId = UUID.randomUUID();
         users.insert(org, userId, invitation.email, fullName, externalRef, invitation.role, invitation.invitedBy,
             tx.now());
       }
-      invitations.markAccepted(org, invitation.id, userId, tx.now());
+      if (invitations.markAccepted(org, invitation.id, userId, tx.now()) != 1) {
+        throw new NotFoundException("invitation", "<token>");
+      }
       User user = users.find(org, userId).toUser();
       tx.publish(new CrmEvent.MemberJoined(org, userId, user.role()));
       return user;

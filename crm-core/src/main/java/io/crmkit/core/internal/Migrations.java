@@ -26,6 +26,8 @@ import org.slf4j.LoggerFactory;
 public final class Migrations {
   private static final Logger log = LoggerFactory.getLogger(Migrations.class);
 
+  private static final String LOCK_PREFIX = "crmkit.migrate:";
+
   private Migrations() {}
 
   /** One ready Flyway configuration per module, in the order they must run. */
@@ -57,13 +59,17 @@ public final class Migrations {
    * Creates the schema (owned by the owner role) if it is missing, then migrates every module.
    * The whole run holds a PostgreSQL advisory lock named for the schema, so concurrent start-ups
    * (several instances of the host app) wait for each other instead of racing on CREATE SCHEMA
-   * or on a second module's history table.
+   * or on a second module's history table. The lock holds one connection of the migration
+   * DataSource while Flyway takes others: a pool there needs at least two.
    */
   public static void migrate(DataSource migrationDataSource, String schema, String ownerRole, String runtimeRole,
       List<CrmModule> modules, ClassLoader classLoader) {
     try (Connection lock = migrationDataSource.getConnection()) {
+      boolean autoCommit = lock.getAutoCommit();
+      // The lock is session-level and CREATE SCHEMA must be visible to Flyway's own connections.
+      lock.setAutoCommit(true);
       try (PreparedStatement ps = lock.prepareStatement("select pg_advisory_lock(hashtext(?))")) {
-        ps.setString(1, "crmkit.migrate:" + schema);
+        ps.setString(1, LOCK_PREFIX + schema);
         ps.execute();
       }
       try {
@@ -77,8 +83,12 @@ public final class Migrations {
         }
       } finally {
         try (PreparedStatement ps = lock.prepareStatement("select pg_advisory_unlock(hashtext(?))")) {
-          ps.setString(1, "crmkit.migrate:" + schema);
+          ps.setString(1, LOCK_PREFIX + schema);
           ps.execute();
+          lock.setAutoCommit(autoCommit);
+        } catch (SQLException e) {
+          // Closing the session releases the lock anyway; do not hide the migration's own error.
+          log.debug("releasing the migration lock failed", e);
         }
       }
     } catch (SQLException e) {

@@ -37,6 +37,10 @@ final class OwnerRoleDataSource implements DataSource {
   private Connection asOwner(Connection connection) throws SQLException {
     try (Statement s = connection.createStatement()) {
       s.execute(setRole);
+      if (!connection.getAutoCommit()) {
+        // On a pool without auto-commit the SET would be rolled back with the first rollback.
+        connection.commit();
+      }
     } catch (SQLException e) {
       connection.close();
       throw new SQLException("the migration connection cannot " + setRole + "; its login must be a member of the"
@@ -45,11 +49,7 @@ final class OwnerRoleDataSource implements DataSource {
     return (Connection) Proxy.newProxyInstance(Connection.class.getClassLoader(), new Class<?>[] {Connection.class},
         (proxy, method, args) -> {
           if (method.getName().equals("close") && method.getParameterCount() == 0 && !connection.isClosed()) {
-            try (Statement s = connection.createStatement()) {
-              s.execute("RESET ROLE");
-            } catch (SQLException ignored) {
-              // a broken connection is discarded by the pool anyway
-            }
+            resetRole(connection);
           }
           try {
             return method.invoke(connection, args);
@@ -57,6 +57,32 @@ final class OwnerRoleDataSource implements DataSource {
             throw e.getCause();
           }
         });
+  }
+
+  /**
+   * Puts the login's own role back before the connection returns to the host's pool; outside
+   * any transaction (or committed), since a pool's rollback on return would undo a RESET made in
+   * one. A connection whose role cannot be reset is aborted, never handed out again as the owner.
+   */
+  private static void resetRole(Connection connection) {
+    try {
+      boolean autoCommit = connection.getAutoCommit();
+      if (!autoCommit) {
+        connection.rollback();
+      }
+      try (Statement s = connection.createStatement()) {
+        s.execute("RESET ROLE");
+      }
+      if (!autoCommit) {
+        connection.commit();
+      }
+    } catch (SQLException e) {
+      try {
+        connection.abort(Runnable::run);
+      } catch (SQLException ignored) {
+        // nothing more can be done; the pool sees a broken connection
+      }
+    }
   }
 
   @Override

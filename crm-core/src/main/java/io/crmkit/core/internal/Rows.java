@@ -138,6 +138,12 @@ final class Rows {
     UUID invitationId;
   }
 
+  /** The first statement of a transaction: the tenant it set and the isolation level. */
+  static final class ContextRow {
+    String organizationId;
+    String isolation;
+  }
+
   static OptionalLong optional(Long value) {
     return value == null ? OptionalLong.empty() : OptionalLong.of(value);
   }

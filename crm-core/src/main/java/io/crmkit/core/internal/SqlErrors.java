@@ -33,8 +33,12 @@ final class SqlErrors {
       case "22001":
         return new ValidationException(column(sql), detail);
       case "42501":
-        // Row-level security refused the row: no tenant, or the row is not this tenant's.
-        return new TenantContextException("the database refused the row for this tenant context: " + detail);
+        if (detail.contains("row-level security")) {
+          // The policy refused the row: no tenant, or the row is not this tenant's.
+          return new TenantContextException("the database refused the row for this tenant context: " + detail);
+        }
+        // A missing grant is a deployment or migration defect, not a tenant problem.
+        return new CrmException("permission denied to the runtime role: " + detail, sql);
       default:
         return new CrmException("database error " + state + ": " + sql.getMessage(), sql);
     }

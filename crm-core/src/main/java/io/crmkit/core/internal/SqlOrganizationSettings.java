@@ -29,6 +29,7 @@ final class SqlOrganizationSettings implements OrganizationSettings {
     String language = update.defaultLanguage().map(l -> Inputs.language("defaultLanguage", l)).orElse(null);
     String zone = update.timeZone().map(z -> Inputs.timeZone("timeZone", z)).orElse(null);
     return scope.call(tx -> {
+      SqlUserService.lock(tx);
       tx.requireRole(scope.actor(), "organization.update", Role.ADMIN);
       if (update.isEmpty()) {
         return read(tx);

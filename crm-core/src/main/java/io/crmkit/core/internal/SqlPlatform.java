@@ -95,6 +95,8 @@ public final class SqlPlatform implements Platform {
         throw new NotFoundException("plan", planSlug);
       }
       OrganizationMapper organizations = tx.mapper(OrganizationMapper.class);
+      // The same lock tenant seat changes take, so a plan change and an invitation serialize.
+      organizations.lock(organizationId);
       if (organizations.setPackage(organizationId, plan.id) == 0) {
         throw new NotFoundException("organization", organizationId);
       }
@@ -112,6 +114,7 @@ public final class SqlPlatform implements Platform {
     }
     Long stored = value.isPresent() ? value.getAsLong() : null;
     runtime.asOwner(tx -> {
+      tx.mapper(OrganizationMapper.class).lock(organizationId);
       if (tx.mapper(OrganizationMapper.class).setCustomLimit(organizationId, limit.column(), stored) == 0) {
         throw new NotFoundException("organization", organizationId);
       }
@@ -124,6 +127,7 @@ public final class SqlPlatform implements Platform {
     Objects.requireNonNull(organizationId, "organizationId");
     Objects.requireNonNull(limit, "limit");
     runtime.asOwner(tx -> {
+      tx.mapper(OrganizationMapper.class).lock(organizationId);
       if (tx.mapper(OrganizationMapper.class).clearCustomLimit(organizationId, limit.column()) == 0) {
         throw new NotFoundException("organization", organizationId);
       }

@@ -10,6 +10,7 @@ import io.crmkit.core.UserService;
 import java.sql.Connection;
 import java.util.Objects;
 import java.util.UUID;
+import org.apache.ibatis.exceptions.PersistenceException;
 
 /** A {@link TenantScope}: an organization, an actor, and optionally the host's connection. */
 public final class SqlTenantScope implements TenantScope {
@@ -79,9 +80,17 @@ public final class SqlTenantScope implements TenantScope {
     return runtime;
   }
 
-  /** Runs one service call in this scope's transaction, checking the actor first. */
+  /**
+   * Runs one service call in this scope's transaction, checking the actor first. Database errors
+   * arrive as {@code CrmException}s here, where the service is called, also when the call joins a
+   * transaction the host's callback is running.
+   */
   public <R> R call(TxWork<R, RuntimeException> work) {
-    return run(work);
+    try {
+      return run(work);
+    } catch (PersistenceException e) {
+      throw SqlErrors.translate(e);
+    }
   }
 
   private <R, X extends Exception> R run(TxWork<R, X> work) throws X {

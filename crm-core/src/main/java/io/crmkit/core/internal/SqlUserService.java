@@ -44,15 +44,16 @@ final class SqlUserService implements UserService {
     Objects.requireNonNull(role, "role");
     Actor actor = scope.actor();
     return scope.call(tx -> {
+      tx.requireCommitHookForEvents();
+      UUID org = tx.organizationId();
+      // Seats are counted and taken under the organization's row lock, after sweeping expired
+      // invitations, so concurrent invitations (and acceptances) cannot overshoot max_users. The
+      // actor's role is read after the lock, so a demotion that committed meanwhile counts.
+      lock(tx);
       Role actorRole = tx.requireRole(actor, "users.invite", Role.ADMIN, Role.MANAGER);
       if (actorRole == Role.MANAGER && (role == Role.ADMIN || role == Role.MANAGER)) {
         throw new ForbiddenException("users.invite as " + role.databaseName(), actor);
       }
-      tx.requireCommitHookForEvents();
-      UUID org = tx.organizationId();
-      // Seats are counted and taken under the organization's row lock, after sweeping expired
-      // invitations, so concurrent invitations (and acceptances) cannot overshoot max_users.
-      tx.mapper(OrganizationMapper.class).lock(org);
       InvitationMapper invitations = tx.mapper(InvitationMapper.class);
       invitations.sweepExpired(org, tx.now());
       Rows.UserRow member = tx.mapper(UserMapper.class).findByEmail(org, address);
@@ -86,6 +87,7 @@ final class SqlUserService implements UserService {
     Objects.requireNonNull(invitationId, "invitationId");
     Actor actor = scope.actor();
     scope.call(tx -> {
+      lock(tx);
       Role actorRole = tx.requireRole(actor, "users.revokeInvitation", Role.ADMIN, Role.MANAGER);
       InvitationMapper invitations = tx.mapper(InvitationMapper.class);
       Rows.InvitationRow row = invitations.findForUpdate(tx.organizationId(), invitationId);
@@ -130,9 +132,9 @@ final class SqlUserService implements UserService {
   private User changeMember(UUID userId, String operation, boolean removesAdmin, MemberChange change) {
     Actor actor = scope.actor();
     return scope.call(tx -> {
+      lock(tx);
       tx.requireRole(actor, operation, Role.ADMIN);
       UUID org = tx.organizationId();
-      tx.mapper(OrganizationMapper.class).lock(org);
       UserMapper users = tx.mapper(UserMapper.class);
       Rows.UserRow target = users.find(org, userId);
       if (target == null) {
@@ -142,8 +144,19 @@ final class SqlUserService implements UserService {
         throw new ConflictException("the organization would have no active admin", userId);
       }
       change.apply(tx, users, target);
+      tx.forget(userId);
       return users.find(org, userId).toUser();
     });
+  }
+
+  /**
+   * Takes the organization's row lock (FOR NO KEY UPDATE: foreign-key checks still pass), which
+   * serializes every change to seats, roles and invitations of one organization.
+   */
+  static void lock(Tx tx) {
+    if (tx.mapper(OrganizationMapper.class).lock(tx.organizationId()) == null) {
+      throw new NotFoundException("organization", tx.organizationId());
+    }
   }
 
   /** Seat accounting shared by invitation and acceptance. */

@@ -29,6 +29,7 @@ public final class Tx {
   private final AfterCommit hostAfterCommit;
   private final List<Runnable> afterCommit = new ArrayList<>();
   private final Map<Actor, Role> verified = new HashMap<>();
+  private final Instant now;
 
   Tx(CrmRuntime runtime, UUID organizationId, Connection connection, SqlSession session, boolean joined,
       AfterCommit hostAfterCommit) {
@@ -38,6 +39,7 @@ public final class Tx {
     this.session = session;
     this.joined = joined;
     this.hostAfterCommit = hostAfterCommit;
+    this.now = runtime.clock().instant();
   }
 
   /** The tenant of this transaction; throws if it has none. */
@@ -62,9 +64,12 @@ public final class Tx {
     return connection;
   }
 
-  /** Now, by the {@code Crm}'s clock. */
+  /**
+   * Now, by the {@code Crm}'s clock, read once when the transaction began: every check and write
+   * of one transaction (expiry, sweep, count) agrees on the same instant.
+   */
   public Instant now() {
-    return runtime.clock().instant();
+    return now;
   }
 
   CrmRuntime runtime() {
@@ -93,8 +98,18 @@ public final class Tx {
     return role;
   }
 
-  /** Throws {@link ForbiddenException} unless the actor is a member with one of {@code roles}. */
+  /** Forgets what this transaction knows of a user's role, after changing it. */
+  public void forget(UUID userId) {
+    verified.remove(new Actor.Member(userId));
+  }
+
+  /**
+   * Throws {@link ForbiddenException} unless the actor is a member with one of {@code roles}.
+   * Reads the role afresh (never from this transaction's cache): call it after taking the
+   * organization's lock, so a demotion committed while this transaction waited is seen.
+   */
   public Role requireRole(Actor actor, String operation, Role... roles) {
+    verified.remove(actor);
     Role role = roleOf(actor);
     if (role != null) {
       for (Role allowed : roles) {

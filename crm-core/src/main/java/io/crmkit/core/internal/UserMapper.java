@@ -23,7 +23,8 @@ interface UserMapper {
 
   int deactivate(@Param("organizationId") UUID organizationId, @Param("id") UUID id, @Param("now") Instant now);
 
-  int reactivate(@Param("organizationId") UUID organizationId, @Param("id") UUID id, @Param("role") Role role);
+  int reactivate(@Param("organizationId") UUID organizationId, @Param("id") UUID id, @Param("role") Role role,
+      @Param("fullName") String fullName, @Param("externalRef") String externalRef, @Param("now") Instant now);
 
   long countActive(@Param("organizationId") UUID organizationId);
 

@@ -42,4 +42,4 @@ CREATE POLICY users_tenant ON ${schema}.users
 
 GRANT SELECT, INSERT ON ${schema}.users TO ${runtime_role};
 GRANT UPDATE (external_ref, email, full_name, avatar_url, phone, role, permissions, is_active,
-              deactivated_at, last_login_at) ON ${schema}.users TO ${runtime_role};
+              deactivated_at, invitation_accepted_at, last_login_at) ON ${schema}.users TO ${runtime_role};

@@ -1,0 +1,34 @@
+package io.crmkit.core.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.crmkit.core.ConflictException;
+import io.crmkit.core.CrmException;
+import io.crmkit.core.TenantContextException;
+import org.junit.jupiter.api.Test;
+import java.sql.SQLException;
+import org.postgresql.util.PSQLException;
+import org.postgresql.util.PSQLState;
+
+/** The mapping from SQLSTATE to the exception a host can act on; pure, so no database is needed. */
+class SqlErrorsTest {
+
+  @Test
+  void aRowLevelSecurityRefusalIsATenantContextError() {
+    SQLException rls = new SQLException("new row violates row-level security policy for table \"users\"", "42501");
+    assertThat(SqlErrors.translate(rls)).isInstanceOf(TenantContextException.class);
+  }
+
+  @Test
+  void aMissingGrantIsNotBlamedOnTheTenant() {
+    SQLException denied = new SQLException("permission denied for table customers", "42501");
+    assertThat(SqlErrors.translate(denied)).isExactlyInstanceOf(CrmException.class)
+        .hasMessageContaining("permission denied");
+  }
+
+  @Test
+  void aUniqueViolationIsAConflict() {
+    PSQLException duplicate = new PSQLException("duplicate key", PSQLState.UNIQUE_VIOLATION);
+    assertThat(SqlErrors.translate(duplicate)).isInstanceOf(ConflictException.class);
+  }
+}
