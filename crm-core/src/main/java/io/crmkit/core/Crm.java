@@ -199,7 +199,10 @@ public final class Crm implements AutoCloseable {
       return this;
     }
 
-    /** Instead of {@link #dataSource}: a JDBC URL and credentials; CRMKit then owns a HikariCP pool. */
+    /**
+     * Instead of {@link #dataSource}: a JDBC URL and credentials; CRMKit then owns a HikariCP pool
+     * (closed by {@link Crm#close()}). {@code password} may be null where the server needs none.
+     */
     public Builder jdbcUrl(String jdbcUrl, String username, String password) {
       this.jdbcUrl = Objects.requireNonNull(jdbcUrl, "jdbcUrl");
       this.username = Objects.requireNonNull(username, "username");
