@@ -23,8 +23,9 @@ import java.util.UUID;
  * <ol>
  *   <li>single-row inserts from one client: autocommit as the owner (no RLS, no context) against a
  *       tenant transaction each (BEGIN + set_config + INSERT + COMMIT, as CRMKit runs them);</li>
- *   <li>a page of 50 users: as the runtime role under RLS against the owner with RLS not applying,
- *       both with the same explicit {@code organization_id = ?};</li>
+ *   <li>a page of 50 users as the runtime role: under RLS against a copy of the table without RLS,
+ *       both with the same explicit {@code organization_id = ?}; and against the owner, to show
+ *       what the role itself costs;</li>
  *   <li>a service call, {@code scope.users().get(id)} (member check + read), against the bare read.</li>
  * </ol>
  *
@@ -59,10 +60,13 @@ public final class TenancyBenchmark {
             "BEGIN + set_config + INSERT + COMMIT as runtime role", tenantInsert);
 
         UUID busy = busiestOrganization(db);
-        double ownerPage = pages(db.adminDataSource(), busy, true, seconds);
-        double rlsPage = pages(pool, busy, false, seconds);
-        report("page of 50 users of a 1,000-user tenant", "owner, RLS not applied, explicit WHERE", ownerPage,
-            "runtime role under RLS, same WHERE", rlsPage);
+        double plainPage = pages(pool, busy, "bench.users_without_rls", seconds);
+        double rlsPage = pages(pool, busy, "crm.users", seconds);
+        report("page of 50 users of a 1,000-user tenant", "runtime role, copy of users without RLS", plainPage,
+            "runtime role, crm.users under RLS", rlsPage);
+        double ownerPage = pages(db.adminDataSource(), busy, "crm.users", seconds, true);
+        report("the same page, by role", "owner (superuser login, SET LOCAL ROLE), RLS not applied", ownerPage,
+            "runtime role, crm.users under RLS", rlsPage);
 
         TenantScope scope = crm.tenant(org).as(acme.admin().id());
         double bareRead = bareReads(pool, org, acme.admin().id(), seconds);
@@ -81,6 +85,13 @@ public final class TenancyBenchmark {
       s.execute("insert into crm.users (organization_id, email)"
           + " select o.id, 'user' || g || '@' || o.slug || '.example' from crm.organizations o"
           + " cross join generate_series(1, " + USERS_PER_ORGANIZATION + ") g where o.slug like 'bulk-%'");
+      // The same rows and keys in a table without RLS, readable by the runtime role: the baseline
+      // that isolates what the policy costs from what the role costs.
+      s.execute("create schema bench");
+      s.execute("create table bench.users_without_rls (like crm.users including defaults including indexes)");
+      s.execute("insert into bench.users_without_rls select * from crm.users");
+      s.execute("grant usage on schema bench to crm_app");
+      s.execute("grant select on bench.users_without_rls to crm_app");
       s.execute("analyze");
     }
   }
@@ -128,10 +139,15 @@ public final class TenancyBenchmark {
     });
   }
 
-  private static final String PAGE = "select id, email, full_name, role from crm.users"
+  private static final String PAGE = "select id, email, full_name, role from %s"
       + " where organization_id = ? and id > ? order by organization_id, id limit 50";
 
-  private static double pages(javax.sql.DataSource ds, UUID org, boolean asOwner, int seconds) throws SQLException {
+  private static double pages(javax.sql.DataSource ds, UUID org, String table, int seconds) throws SQLException {
+    return pages(ds, org, table, seconds, false);
+  }
+
+  private static double pages(javax.sql.DataSource ds, UUID org, String table, int seconds, boolean asOwner)
+      throws SQLException {
     try (Connection c = ds.getConnection()) {
       c.setAutoCommit(false);
       try (Statement s = c.createStatement()) {
@@ -144,7 +160,7 @@ public final class TenancyBenchmark {
         set.execute();
       }
       UUID[] after = {new UUID(0, 0)};
-      try (PreparedStatement ps = c.prepareStatement(PAGE)) {
+      try (PreparedStatement ps = c.prepareStatement(String.format(Locale.ROOT, PAGE, table))) {
         double rate = rate(seconds, () -> {
           ps.setObject(1, org);
           ps.setObject(2, after[0]);
