@@ -39,6 +39,15 @@ public final class TenancyBenchmark {
 
   public static void main(String[] args) throws Exception {
     int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 5;
+    try {
+      run(seconds);
+    } finally {
+      // Under `mvn exec:java` the JVM's shutdown hooks do not stop the server reliably.
+      TestPostgres.stop();
+    }
+  }
+
+  private static void run(int seconds) throws Exception {
     try (TestDatabase db = TestPostgres.shared().createDatabase()) {
       HikariConfig config = new HikariConfig();
       config.setDataSource(db.runtimeDataSource());

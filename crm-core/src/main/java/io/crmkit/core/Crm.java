@@ -66,12 +66,14 @@ public final class Crm implements AutoCloseable {
   /**
    * Migrates every CRMKit module on the classpath, in dependency order, through the migration
    * DataSource: creates the schema (owned by the owner role) if needed, then runs each module's
-   * Flyway as the owner role. Safe to call at every start; concurrent start-ups wait on Flyway's lock.
+   * Flyway as the owner role. Safe to call at every start; concurrent start-ups wait on an
+   * advisory lock named for the schema.
    *
-   * @throws IllegalStateException without a migration DataSource
+   * @throws IllegalStateException without a migration DataSource, or when the runtime DataSource is
+   *     a privileged login and no {@link Builder#runtimeRole(String)} names the role to grant to
    */
   public void migrate() {
-    Migrations.migrate(requireMigrationDataSource(), runtime.schema(), runtime.ownerRole(), runtime.runtimeRole(),
+    Migrations.migrate(requireMigrationDataSource(), runtime.schema(), runtime.ownerRole(), requireGrantee(),
         runtime.modules(), classLoader);
   }
 
@@ -82,14 +84,19 @@ public final class Crm implements AutoCloseable {
    * @throws IllegalStateException naming the module that is behind or differs
    */
   public void validateSchema() {
-    Migrations.validate(requireMigrationDataSource(), runtime.schema(), runtime.ownerRole(), runtime.runtimeRole(),
+    Migrations.validate(requireMigrationDataSource(), runtime.schema(), runtime.ownerRole(), requireGrantee(),
         runtime.modules(), classLoader);
   }
 
-  /** One ready Flyway configuration per module, in the order to run them, for hosts that run Flyway. */
+  /**
+   * One ready Flyway configuration per module, in the order to run them, for hosts that run Flyway
+   * themselves. The schema must exist first, owned by the owner role
+   * ({@code CREATE SCHEMA crm AUTHORIZATION crm_owner}); {@link #migrate()} does that, and takes a
+   * lock against concurrent start-ups, which Flyway alone does not span across modules.
+   */
   public List<ModuleMigrations> migrations() {
     return Migrations.configurations(requireMigrationDataSource(), runtime.schema(), runtime.ownerRole(),
-            runtime.runtimeRole(), runtime.modules(), classLoader).stream()
+            requireGrantee(), runtime.modules(), classLoader).stream()
         .map(e -> new ModuleMigrations(e.getKey(), e.getValue()))
         .toList();
   }
@@ -148,7 +155,7 @@ public final class Crm implements AutoCloseable {
 
   /** The role the runtime DataSource connects as. */
   public String runtimeRole() {
-    return runtime.runtimeRole();
+    return runtime.connectedRole();
   }
 
   /** Closes the connection pool CRMKit created, if any. */
@@ -162,6 +169,14 @@ public final class Crm implements AutoCloseable {
   /** For crm-core's own tests and the modules' bridges; not API. */
   CrmRuntime runtime() {
     return runtime;
+  }
+
+  private String requireGrantee() {
+    if (runtime.runtimeRole() == null) {
+      throw new IllegalStateException("the runtime DataSource connects as the privileged role \"" + runtime.connectedRole()
+          + "\"; name the application's runtime role with Crm.builder().runtimeRole(...) so migrations grant to it");
+    }
+    return runtime.runtimeRole();
   }
 
   private DataSource requireMigrationDataSource() {
@@ -185,6 +200,7 @@ public final class Crm implements AutoCloseable {
     private DataSource migrationDataSource;
     private String schema = DEFAULT_SCHEMA;
     private String ownerRole = DEFAULT_OWNER_ROLE;
+    private String runtimeRole;
     private Clock clock = Clock.systemUTC();
     private Duration invitationTtl = DEFAULT_INVITATION_TTL;
     private final List<CrmListener> listeners = new ArrayList<>();
@@ -230,6 +246,17 @@ public final class Crm implements AutoCloseable {
     /** The NOLOGIN role that owns the schema, {@value Crm#DEFAULT_OWNER_ROLE} by default. */
     public Builder ownerRole(String ownerRole) {
       this.ownerRole = Objects.requireNonNull(ownerRole, "ownerRole");
+      return this;
+    }
+
+    /**
+     * The runtime role that migrations grant rights to. By default the role the runtime DataSource
+     * connects as; when set, that connection must be this role, or (for admin tooling with
+     * {@link #allowPrivilegedRuntimeRole()}) it names the application's role so migrations still
+     * grant to it rather than to the privileged login.
+     */
+    public Builder runtimeRole(String runtimeRole) {
+      this.runtimeRole = Objects.requireNonNull(runtimeRole, "runtimeRole");
       return this;
     }
 
@@ -284,6 +311,9 @@ public final class Crm implements AutoCloseable {
       if (!IDENTIFIER.matcher(ownerRole).matches()) {
         throw new IllegalArgumentException("ownerRole must be a lowercase SQL identifier, was: " + ownerRole);
       }
+      if (runtimeRole != null && !IDENTIFIER.matcher(runtimeRole).matches()) {
+        throw new IllegalArgumentException("runtimeRole must be a lowercase SQL identifier, was: " + runtimeRole);
+      }
       if (invitationTtl.isNegative() || invitationTtl.isZero()) {
         throw new IllegalArgumentException("invitationTtl must be positive, was: " + invitationTtl);
       }
@@ -312,7 +342,16 @@ public final class Crm implements AutoCloseable {
               + " with NOSUPERUSER NOBYPASSRLS that is not a member of \"" + ownerRole + "\" (see README),"
               + " or call allowPrivilegedRuntimeRole() for admin tooling only.");
         }
-        CrmRuntime runtime = new CrmRuntime(schema, ownerRole, role.role(), clock, invitationTtl, listeners,
+        String grantee = runtimeRole;
+        if (grantee == null) {
+          // A privileged login (admin tooling) is not the application's role: migrating would grant
+          // to it. Such a Crm must name the runtime role to migrate; see runtimeRole(...).
+          grantee = role.confined() ? role.role() : null;
+        } else if (role.confined() && !grantee.equals(role.role())) {
+          throw new IllegalStateException("runtimeRole is \"" + grantee + "\" but the runtime DataSource connects as \""
+              + role.role() + "\"");
+        }
+        CrmRuntime runtime = new CrmRuntime(schema, ownerRole, grantee, role.role(), clock, invitationTtl, listeners,
             runtimeDataSource, migrationDataSource, modules);
         return new Crm(runtime, pool, migrationDataSource, classLoader);
       } catch (RuntimeException e) {

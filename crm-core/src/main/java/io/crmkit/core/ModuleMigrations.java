@@ -4,8 +4,10 @@ import java.util.Objects;
 import org.flywaydb.core.api.configuration.FluentConfiguration;
 
 /**
- * One module's ready Flyway configuration, for hosts that run Flyway themselves: call
+ * One module's ready Flyway configuration, for hosts that run Flyway themselves: create the schema
+ * owned by the owner role first ({@code CREATE SCHEMA crm AUTHORIZATION crm_owner}), then call
  * {@code configuration().load().migrate()} for each, in the order {@link Crm#migrations()} gives.
+ * The configuration is Flyway's own (mutable) type: take it, don't keep it.
  *
  * @param module the module's name, e.g. {@code "core"}
  * @param configuration its location, history table ({@code flyway_history_<module>}), schema,

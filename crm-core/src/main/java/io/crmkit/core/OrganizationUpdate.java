@@ -32,6 +32,7 @@ public record OrganizationUpdate(
     Objects.requireNonNull(defaultLanguage, "defaultLanguage");
     Objects.requireNonNull(timeZone, "timeZone");
     Objects.requireNonNull(settings, "settings");
+    settings = settings.map(io.crmkit.core.internal.Json::deepCopy);
   }
 
   /** Starts an update that changes nothing. */
@@ -79,9 +80,14 @@ public record OrganizationUpdate(
       return this;
     }
 
-    /** Replaces the settings object. */
+    /**
+     * Replaces the settings object: a JSON object of strings, numbers, booleans, lists and maps,
+     * copied deeply.
+     *
+     * @throws NullPointerException naming the path of a null key or value
+     */
     public Builder settings(Map<String, Object> settings) {
-      this.settings = Map.copyOf(Objects.requireNonNull(settings, "settings"));
+      this.settings = io.crmkit.core.internal.Json.deepCopy(Objects.requireNonNull(settings, "settings"));
       return this;
     }
 

@@ -44,8 +44,11 @@ public interface TenantScope {
   /**
    * Runs {@code work} in one transaction: it commits when {@code work} returns and rolls back when
    * it throws. Calls on {@code tx} join that transaction; so do calls on any scope of the same
-   * organization made on this thread meanwhile. After-commit effects (events) run once it has
-   * committed.
+   * organization made on this thread meanwhile. {@code tx} belongs to this thread and this
+   * callback: used from another thread or after the callback returned it throws
+   * {@link TenantContextException}, and so does work for another organization or the platform
+   * inside the callback (it would commit on its own). After-commit effects (events) run once it
+   * has committed.
    *
    * @throws X what {@code work} throws, after the rollback
    */

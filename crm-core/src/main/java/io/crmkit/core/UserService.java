@@ -19,7 +19,7 @@ public interface UserService {
 
   /**
    * Invites someone by email. The invitation holds a seat until it is accepted or expires (after
-   * seven days); seats (active users plus pending invitations) never exceed {@link Limit#USERS},
+   * {@code Crm.Builder.invitationTtl}, seven days by default); seats (active users plus pending invitations) never exceed {@link Limit#USERS},
    * even under concurrent invitations.
    *
    * @return the invitation and its raw token, shown only here

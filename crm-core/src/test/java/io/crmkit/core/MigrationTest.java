@@ -124,9 +124,34 @@ class MigrationTest {
   }
 
   @Test
-  void hostsThatRunFlywayGetOneReadyConfigurationPerModule() {
-    try (TestCrm t = TestCrm.start()) {
-      List<ModuleMigrations> migrations = t.crm.migrations();
+  void migrateWaitsWhileAnotherStartUpHoldsTheLock() throws Exception {
+    try (TestDatabase db = TestPostgres.shared().createDatabase();
+        Connection other = db.adminDataSource().getConnection();
+        Statement s = other.createStatement()) {
+      s.execute("select pg_advisory_lock(hashtext('crmkit.migrate:crm'))");
+      List<CrmModule> modules = ModuleOrder.discover(getClass().getClassLoader());
+      ExecutorService pool = Executors.newSingleThreadExecutor();
+      try {
+        Future<?> run = pool.submit(() -> Migrations.migrate(db.adminDataSource(), "crm", "crm_owner", "crm_app",
+            modules, getClass().getClassLoader()));
+        Thread.sleep(1000);
+        assertThat(run.isDone()).as("still waiting for the other start-up").isFalse();
+        assertThat(query(db.adminDataSource(), "select count(*) from pg_namespace where nspname = 'crm'"))
+            .as("nothing done while waiting").containsExactly("0");
+        s.execute("select pg_advisory_unlock(hashtext('crmkit.migrate:crm'))");
+        run.get(60, java.util.concurrent.TimeUnit.SECONDS);
+      } finally {
+        pool.shutdown();
+      }
+      assertThat(query(db.adminDataSource(), "select count(*) from crm.flyway_history_core")).containsExactly("9");
+    }
+  }
+
+  @Test
+  void hostsThatRunFlywayThemselvesMigrateAFreshDatabaseWithTheReadyConfigurations() throws SQLException {
+    try (TestDatabase db = TestPostgres.shared().createDatabase();
+        Crm crm = Crm.builder().dataSource(db.runtimeDataSource()).migrationDataSource(db.adminDataSource()).build()) {
+      List<ModuleMigrations> migrations = crm.migrations();
       assertThat(migrations).extracting(ModuleMigrations::module).containsExactly("core");
       FluentConfiguration core = migrations.get(0).configuration();
       assertThat(core.getTable()).isEqualTo("flyway_history_core");
@@ -134,8 +159,28 @@ class MigrationTest {
       assertThat(core.isBaselineOnMigrate()).isTrue();
       assertThat(core.getLocations()).extracting(Object::toString)
           .containsExactly("classpath:io/crmkit/core/db/migration");
-      assertThat(core.getPlaceholders()).containsEntry("runtime_role", "\"crm_app\"");
-      assertThat(core.load().info().pending()).as("already migrated by TestCrm").isEmpty();
+      // As the README says: the schema first, then each module's configuration in order.
+      db.executeAsAdmin("CREATE SCHEMA crm AUTHORIZATION crm_owner");
+      for (ModuleMigrations module : migrations) {
+        module.configuration().load().migrate();
+      }
+      crm.validateSchema();
+      ProvisionedOrganization org = crm.platform().provision(OrganizationDraft.builder().name("Self").slug("self")
+          .defaultRegion("SA").admin("a@self.example").build());
+      assertThat(crm.tenant(org.organization().id()).as(org.admin().id()).users().list()).hasSize(1);
+    }
+  }
+
+  @Test
+  void aSchemaNamedLikeAKeywordWorks() {
+    try (TestDatabase db = TestPostgres.shared().createDatabase();
+        Crm crm = Crm.builder().dataSource(db.runtimeDataSource()).migrationDataSource(db.adminDataSource())
+            .schema("user").build()) {
+      crm.migrate();
+      ProvisionedOrganization org = crm.platform().provision(OrganizationDraft.builder().name("K").slug("k")
+          .defaultRegion("SA").admin("a@k.example").build());
+      assertThat(crm.tenant(org.organization().id()).as(org.admin().id()).entitlements().limit(Limit.USERS))
+          .hasValue(3);
     }
   }
 

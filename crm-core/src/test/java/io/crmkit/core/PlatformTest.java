@@ -175,7 +175,24 @@ class PlatformTest {
     assertThatThrownBy(() -> updated.settings().put("x", 1)).isInstanceOf(UnsupportedOperationException.class);
     assertThatThrownBy(() -> admin.organization().update(OrganizationUpdate.builder().name(" ").build()))
         .isInstanceOf(ValidationException.class).extracting("field").isEqualTo("name");
-    assertThat(admin.organization().get()).isEqualTo(updated);
+    assertThatThrownBy(() -> admin.organization().update(OrganizationUpdate.builder()
+        .name("Never").timeZone(ZoneOffset.ofHours(4)).build()))
+        .isInstanceOf(ValidationException.class).extracting("field").isEqualTo("timeZone");
+    assertThat(admin.organization().get()).as("a refused update changes nothing").isEqualTo(updated);
+    java.util.Map<String, Object> nested = new java.util.HashMap<>();
+    nested.put("a", null);
+    assertThatThrownBy(() -> OrganizationUpdate.builder().settings(Map.of("outer", nested)))
+        .isInstanceOf(NullPointerException.class).hasMessageContaining("settings.outer.a");
+  }
+
+  @Test
+  void jsonNullsInSettingsNeverReachTheApiAsNull() {
+    ProvisionedOrganization p = t.crm.platform().provision(draft("jsonnull").build());
+    t.executeAsAdmin("update crm.organizations set settings = '{\"gone\": null, \"list\": [1, null, 2],"
+        + " \"kept\": {\"x\": null, \"y\": true}}' where id = '" + p.organization().id() + "'");
+    Map<String, Object> settings = t.adminScope(p).organization().get().settings();
+    assertThat(settings).doesNotContainKey("gone").containsEntry("list", List.of(1, 2))
+        .containsEntry("kept", Map.of("y", true));
   }
 
   @Test

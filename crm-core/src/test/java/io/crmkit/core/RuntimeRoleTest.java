@@ -63,12 +63,29 @@ class RuntimeRoleTest {
         Connection c = t.database.loginDataSource("crm_test_member", "x").getConnection();
         Statement s = c.createStatement()) {
       assertThat(admin.runtimeRole()).isEqualTo("crm_test_member");
-      s.execute("set role crm_owner");
+      // No SET ROLE: membership alone (with INHERIT, the default) makes RLS not apply.
       try (ResultSet rs = s.executeQuery("select count(distinct organization_id) from crm.users")) {
         rs.next();
         assertThat(rs.getInt(1)).isGreaterThanOrEqualTo(2);
       }
     }
+  }
+
+  @Test
+  void aPrivilegedCrmMustNameTheRuntimeRoleBeforeItMigrates() {
+    try (Crm tooling = Crm.builder().dataSource(t.admin()).migrationDataSource(t.admin())
+        .allowPrivilegedRuntimeRole().build()) {
+      assertThatThrownBy(tooling::migrate).isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("runtimeRole");
+    }
+    try (Crm tooling = Crm.builder().dataSource(t.admin()).migrationDataSource(t.admin())
+        .allowPrivilegedRuntimeRole().runtimeRole("crm_app").build()) {
+      assertThat(tooling.migrations().get(0).configuration().getPlaceholders())
+          .containsEntry("runtime_role", "\"crm_app\"");
+      tooling.migrate();
+    }
+    assertThatThrownBy(() -> Crm.builder().dataSource(t.runtime()).runtimeRole("someone_else").build())
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("someone_else");
   }
 
   @Test
@@ -85,7 +102,8 @@ class RuntimeRoleTest {
     assertThat(crm.tenant(org.organization().id()).as(org.admin().id()).users().list()).hasSize(1);
     crm.close();
     assertThatThrownBy(() -> crm.tenant(org.organization().id()).as(org.admin().id()).users().list())
-        .as("the pool Crm created is closed with it").isInstanceOf(RuntimeException.class);
+        .as("the pool Crm created is closed with it").isInstanceOf(CrmException.class)
+        .hasCauseInstanceOf(java.sql.SQLException.class).hasMessageContaining("closed");
     assertThatThrownBy(() -> Crm.builder().jdbcUrl(t.database.jdbcUrl(), "postgres", null).build())
         .as("the runtime-role check applies to the pool it creates too")
         .isInstanceOf(IllegalStateException.class).hasMessageContaining("superuser");

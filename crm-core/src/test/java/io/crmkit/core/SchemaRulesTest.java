@@ -112,12 +112,23 @@ class SchemaRulesTest {
 
   @Test
   void policiesAreABareTenantEqualityWithoutOr() throws SQLException {
+    // The exact shape: a sub-select (an InitPlan, evaluated once) compared with the tenant column.
+    String tenant = "(organization_id = ( SELECT crm.current_organization_id() AS current_organization_id))";
     List<String> policies = query("""
-        select tablename || ' ' || coalesce(qual, '') || ' ' || coalesce(with_check, '')
-          from pg_policies where schemaname = 'crm'""");
-    assertThat(policies).isNotEmpty()
-        .allSatisfy(p -> assertThat(p.toLowerCase()).doesNotContain(" or ")
-            .contains("current_organization_id()"));
+        select tablename || ' ' || cmd || ' ' || coalesce(qual, '-') || ' ' || coalesce(with_check, '-')
+          from pg_policies where schemaname = 'crm' and tablename not in ('organizations', 'packages')
+         order by 1""");
+    assertThat(policies).containsExactly(
+        "integration_mappings ALL " + tenant + " " + tenant,
+        "invitations ALL " + tenant + " " + tenant,
+        "usage_counters ALL " + tenant + " " + tenant,
+        "users ALL " + tenant + " " + tenant);
+    String root = "(id = ( SELECT crm.current_organization_id() AS current_organization_id))";
+    assertThat(query("select cmd || ' ' || coalesce(qual, '-') || ' ' || coalesce(with_check, '-') from pg_policies"
+        + " where schemaname = 'crm' and tablename = 'organizations' order by 1"))
+        .containsExactly("SELECT " + root + " -", "UPDATE " + root + " " + root);
+    assertThat(query("select qual from pg_policies where schemaname = 'crm'"))
+        .allSatisfy(q -> assertThat(q.toLowerCase()).doesNotContain(" or "));
   }
 
   @Test

@@ -200,6 +200,8 @@ class TenantScopeTest {
     IssuedInvitation byManager = asManager.users().invite("new-agent@example.com", Role.AGENT);
     assertThatThrownBy(() -> asManager.users().invite("new-manager@example.com", Role.MANAGER))
         .isInstanceOf(ForbiddenException.class);
+    assertThatThrownBy(() -> asManager.users().invite("new-admin2@example.com", Role.ADMIN))
+        .isInstanceOf(ForbiddenException.class);
     assertThatThrownBy(() -> asAgent.users().invite("x@example.com", Role.MEMBER)).isInstanceOf(ForbiddenException.class);
     assertThatThrownBy(() -> asMember.users().invite("y@example.com", Role.MEMBER)).isInstanceOf(ForbiddenException.class);
     // Revoke: admins and managers (managers not an admin's invitation).
@@ -207,6 +209,8 @@ class TenantScopeTest {
         .filter(i -> i.role() == Role.ADMIN).findFirst().orElseThrow().id();
     assertThatThrownBy(() -> asManager.users().revokeInvitation(adminInvite)).isInstanceOf(ForbiddenException.class);
     assertThatThrownBy(() -> asAgent.users().revokeInvitation(byManager.invitation().id()))
+        .isInstanceOf(ForbiddenException.class);
+    assertThatThrownBy(() -> asMember.users().revokeInvitation(byManager.invitation().id()))
         .isInstanceOf(ForbiddenException.class);
     asManager.users().revokeInvitation(byManager.invitation().id());
     admin.users().revokeInvitation(adminInvite);
@@ -240,6 +244,28 @@ class TenantScopeTest {
     // The same tenant through another scope object joins rather than opening a second transaction.
     List<User> joined = admin.inTransaction(tx -> t.crm.tenant(org.organization().id()).asSystem("job").users().list());
     assertThat(joined).hasSize(1);
+  }
+
+  @Test
+  void theTransactionScopeRefusesOtherThreadsAndUseAfterTheCallback() throws Exception {
+    ProvisionedOrganization org = t.provision();
+    TenantScope admin = t.adminScope(org);
+    TenantScope[] leaked = new TenantScope[1];
+    Object fromOtherThread = admin.inTransaction(tx -> {
+      leaked[0] = tx;
+      tx.users().invite("inside@example.com", Role.AGENT);
+      return java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+        try {
+          return tx.users().invite("escaped@example.com", Role.AGENT);
+        } catch (RuntimeException e) {
+          return e;
+        }
+      }).get(30, java.util.concurrent.TimeUnit.SECONDS);
+    });
+    assertThat(fromOtherThread).isInstanceOf(TenantContextException.class);
+    assertThatThrownBy(() -> leaked[0].users().list()).isInstanceOf(TenantContextException.class)
+        .hasMessageContaining("ended");
+    assertThat(admin.users().pendingInvitations()).extracting(Invitation::email).containsExactly("inside@example.com");
   }
 
   @Test

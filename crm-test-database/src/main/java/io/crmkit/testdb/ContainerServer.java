@@ -29,6 +29,11 @@ final class ContainerServer implements PostgresServer {
   }
 
   @Override
+  public void stop() {
+    container.stop();
+  }
+
+  @Override
   public String provider() {
     return "testcontainers";
   }

@@ -36,6 +36,15 @@ final class EmbeddedServer implements PostgresServer {
   }
 
   @Override
+  public void stop() {
+    try {
+      postgres.close();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException("cannot stop embedded PostgreSQL", e);
+    }
+  }
+
+  @Override
   public String provider() {
     return "embedded";
   }

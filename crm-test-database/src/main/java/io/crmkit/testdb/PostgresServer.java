@@ -12,4 +12,7 @@ interface PostgresServer {
 
   /** A privileged (superuser) data source for the named database. */
   DataSource adminDataSource(String database);
+
+  /** Stops the server if this JVM started it. */
+  default void stop() {}
 }

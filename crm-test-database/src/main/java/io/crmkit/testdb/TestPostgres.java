@@ -99,6 +99,20 @@ public final class TestPostgres {
     return value == null || value.isBlank() ? null : value.trim();
   }
 
+  /**
+   * Stops this JVM's server now if this JVM started it (embedded or container); an external server
+   * is left alone. For programs whose JVM does not run shutdown hooks reliably, such as
+   * {@code mvn exec:java}; tests need not call it. The next {@link #shared()} starts a new one.
+   */
+  public static void stop() {
+    synchronized (TestPostgres.class) {
+      if (shared != null) {
+        shared.server.stop();
+        shared = null;
+      }
+    }
+  }
+
   /** Which provider serves this JVM: {@code external}, {@code testcontainers} or {@code embedded}. */
   public String provider() {
     return server.provider();

@@ -25,8 +25,9 @@ import javax.sql.DataSource;
  * }</pre>
  *
  * <p>Each kit has its own database on the server that {@link TestPostgres#shared()} picks for the
- * JVM: an external server when {@value TestPostgres#JDBC_URL_VARIABLE} is set, otherwise embedded
- * PostgreSQL, started once and shared by every kit. The {@link Crm} connects through a small
+ * JVM: an external server when {@value TestPostgres#JDBC_URL_VARIABLE} is set, else a Testcontainers
+ * container of the image {@value TestPostgres#IMAGE_VARIABLE} names (Docker must be running),
+ * otherwise embedded PostgreSQL, started once and shared by every kit. The {@link Crm} connects through a small
  * HikariCP pool as {@value TestPostgres#RUNTIME_ROLE}, which row-level security applies to, and
  * migrates through a superuser connection, as a host's deployment would. Kits are independent, so
  * test classes (and parallel tests) may each start their own.

@@ -37,6 +37,7 @@ public final class CrmRuntime {
   private final String schema;
   private final String ownerRole;
   private final String runtimeRole;
+  private final String connectedRole;
   private final Clock clock;
   private final Duration invitationTtl;
   private final List<CrmListener> listeners;
@@ -47,12 +48,14 @@ public final class CrmRuntime {
   private final ThreadLocal<Tx> open = new ThreadLocal<>();
 
   /** Creates the runtime; {@code migrationDataSource} may be null (no platform operations then). */
-  public CrmRuntime(String schema, String ownerRole, String runtimeRole, Clock clock, Duration invitationTtl,
+  public CrmRuntime(String schema, String ownerRole, String runtimeRole, String connectedRole, Clock clock,
+      Duration invitationTtl,
       List<CrmListener> listeners, DataSource runtimeDataSource, DataSource migrationDataSource,
       List<CrmModule> modules) {
     this.schema = schema;
     this.ownerRole = ownerRole;
     this.runtimeRole = runtimeRole;
+    this.connectedRole = connectedRole;
     this.clock = clock;
     this.invitationTtl = invitationTtl;
     this.listeners = List.copyOf(listeners);
@@ -70,8 +73,14 @@ public final class CrmRuntime {
     return ownerRole;
   }
 
+  /** The role migrations grant to; null for a privileged Crm that did not name one. */
   public String runtimeRole() {
     return runtimeRole;
+  }
+
+  /** The role the runtime DataSource connects as. */
+  public String connectedRole() {
+    return connectedRole;
   }
 
   public Clock clock() {
@@ -98,6 +107,12 @@ public final class CrmRuntime {
         log.warn("listener {} failed on {} (the transaction stays committed)", listener, event.getClass().getSimpleName(), e);
       }
     }
+  }
+
+  /** Runs {@code work} in {@code tx}, a transaction a scope was bound to by a callback. */
+  <R, X extends Exception> R inBound(Tx tx, TxWork<R, X> work) throws X {
+    tx.requireUsable();
+    return work.run(tx);
   }
 
   /**
@@ -161,9 +176,9 @@ public final class CrmRuntime {
     open.set(tx);
     try {
       String user = tx.mapper(TenantMapper.class).currentUser();
-      if (!runtimeRole.equals(user)) {
+      if (!connectedRole.equals(user)) {
         throw new TenantContextException("the host connection is of role " + user + ", not CRMKit's runtime role "
-            + runtimeRole + " that row-level security applies to");
+            + connectedRole + " that row-level security applies to");
       }
       String isolation = tx.mapper(TenantMapper.class).begin(organizationId.toString()).isolation;
       if ("repeatable read".equals(isolation)) {
@@ -178,6 +193,7 @@ public final class CrmRuntime {
     } catch (PersistenceException e) {
       throw SqlErrors.translate(e);
     } finally {
+      tx.close();
       restore(previous);
       session.close();
     }
@@ -239,6 +255,7 @@ public final class CrmRuntime {
           throw SqlErrors.translate(e);
         }
       } finally {
+        tx.close();
         open.remove();
         session.close();
         resetConnection(connection, isolationToRestore, autoCommit);

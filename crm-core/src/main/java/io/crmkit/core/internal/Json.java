@@ -19,7 +19,11 @@ public final class Json {
 
   private Json() {}
 
-  /** A JSON object as an unmodifiable map, nested values unmodifiable too; JSON null becomes absent-safe null values. */
+  /**
+   * A JSON object as an unmodifiable map, nested maps and lists unmodifiable too. JSON nulls are
+   * left out (a key mapped to null would put null across the API); a null inside a list stays
+   * out as well.
+   */
   @SuppressWarnings("unchecked")
   public static Map<String, Object> toMap(JsonNode node) {
     if (node == null || node.isNull()) {
@@ -34,15 +38,53 @@ public final class Json {
     return MAPPER.valueToTree(map);
   }
 
-  private static Object freeze(Object value) {
+  /**
+   * A deep, unmodifiable copy of a settings map: nested maps and lists copied too.
+   *
+   * @throws NullPointerException naming the path of a null key or value
+   */
+  @SuppressWarnings("unchecked")
+  public static Map<String, Object> deepCopy(Map<String, Object> map) {
+    return (Map<String, Object>) copy(map, "settings");
+  }
+
+  private static Object copy(Object value, String path) {
+    if (value == null) {
+      throw new NullPointerException(path + " is null");
+    }
     if (value instanceof Map<?, ?> map) {
       Map<Object, Object> copy = new LinkedHashMap<>();
-      map.forEach((k, v) -> copy.put(k, freeze(v)));
+      map.forEach((k, v) -> copy.put(java.util.Objects.requireNonNull(k, path + " has a null key"),
+          copy(v, path + "." + k)));
       return Collections.unmodifiableMap(copy);
     }
     if (value instanceof List<?> list) {
       List<Object> copy = new ArrayList<>(list.size());
-      list.forEach(v -> copy.add(freeze(v)));
+      for (int i = 0; i < list.size(); i++) {
+        copy.add(copy(list.get(i), path + "[" + i + "]"));
+      }
+      return Collections.unmodifiableList(copy);
+    }
+    return value;
+  }
+
+  private static Object freeze(Object value) {
+    if (value instanceof Map<?, ?> map) {
+      Map<Object, Object> copy = new LinkedHashMap<>();
+      map.forEach((k, v) -> {
+        if (v != null) {
+          copy.put(k, freeze(v));
+        }
+      });
+      return Collections.unmodifiableMap(copy);
+    }
+    if (value instanceof List<?> list) {
+      List<Object> copy = new ArrayList<>(list.size());
+      list.forEach(v -> {
+        if (v != null) {
+          copy.add(freeze(v));
+        }
+      });
       return Collections.unmodifiableList(copy);
     }
     return value;

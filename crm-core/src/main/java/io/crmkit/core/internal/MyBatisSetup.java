@@ -22,7 +22,7 @@ import org.apache.ibatis.type.TypeHandlerRegistry;
 
 /**
  * Builds MyBatis in code, once per {@code Crm}: no XML configuration file. Connections are
- * handed to MyBatis already in a transaction ({@link Transactions} owns commit and rollback), so
+ * handed to MyBatis already in a transaction ({@link CrmRuntime} owns commit and rollback), so
  * MyBatis uses a managed transaction factory that neither commits nor closes them.
  */
 public final class MyBatisSetup {
@@ -36,7 +36,8 @@ public final class MyBatisSetup {
   public static SqlSessionFactory create(DataSource dataSource, String schema) {
     Configuration configuration = new Configuration();
     Properties variables = new Properties();
-    variables.setProperty("schema", schema);
+    // Quoted, so a schema named like a keyword ("user") works in every statement.
+    variables.setProperty("schema", CrmRuntime.quote(schema));
     configuration.setVariables(variables);
 
     ManagedTransactionFactory transactions = new ManagedTransactionFactory();

@@ -2,6 +2,7 @@ package io.crmkit.core.internal;
 
 import io.crmkit.core.ConflictException;
 import io.crmkit.core.CrmException;
+import io.crmkit.core.RetryableException;
 import io.crmkit.core.TenantContextException;
 import io.crmkit.core.ValidationException;
 import java.sql.SQLException;
@@ -23,6 +24,9 @@ final class SqlErrors {
     }
     String state = sql.getSQLState() == null ? "" : sql.getSQLState();
     String detail = detail(sql);
+    if (state.startsWith("08") || state.equals("40001") || state.equals("40P01")) {
+      return new RetryableException("transient database failure " + state + ", nothing was changed: " + detail, sql);
+    }
     switch (state) {
       case "23505":
         return new ConflictException("already exists: " + detail);
@@ -33,7 +37,7 @@ final class SqlErrors {
       case "22001":
         return new ValidationException(column(sql), detail);
       case "42501":
-        if (detail.contains("row-level security")) {
+        if (isRowLevelSecurity(sql, detail)) {
           // The policy refused the row: no tenant, or the row is not this tenant's.
           return new TenantContextException("the database refused the row for this tenant context: " + detail);
         }
@@ -42,6 +46,18 @@ final class SqlErrors {
       default:
         return new CrmException("database error " + state + ": " + sql.getMessage(), sql);
     }
+  }
+
+  /**
+   * A policy refusal, told from a missing grant by the server routine that raised it (the
+   * message text may be translated); by the message when the routine is unknown.
+   */
+  private static boolean isRowLevelSecurity(SQLException sql, String detail) {
+    if (sql instanceof PSQLException p && p.getServerErrorMessage() != null
+        && p.getServerErrorMessage().getRoutine() != null) {
+      return p.getServerErrorMessage().getRoutine().equals("ExecWithCheckOptions");
+    }
+    return detail.contains("row-level security");
   }
 
   static SQLException findSqlException(Throwable error) {

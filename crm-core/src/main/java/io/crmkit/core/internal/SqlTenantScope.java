@@ -19,19 +19,21 @@ public final class SqlTenantScope implements TenantScope {
   private final Actor actor;
   private final Connection hostConnection;
   private final AfterCommit hostAfterCommit;
+  private final Tx bound;
 
   /** Creates a scope that opens its own transactions. */
   public SqlTenantScope(CrmRuntime runtime, UUID organizationId, Actor actor) {
-    this(runtime, organizationId, actor, null, null);
+    this(runtime, organizationId, actor, null, null, null);
   }
 
   private SqlTenantScope(CrmRuntime runtime, UUID organizationId, Actor actor, Connection hostConnection,
-      AfterCommit hostAfterCommit) {
+      AfterCommit hostAfterCommit, Tx bound) {
     this.runtime = runtime;
     this.organizationId = Objects.requireNonNull(organizationId, "organizationId");
     this.actor = Objects.requireNonNull(actor, "actor");
     this.hostConnection = hostConnection;
     this.hostAfterCommit = hostAfterCommit;
+    this.bound = bound;
   }
 
   @Override
@@ -62,18 +64,22 @@ public final class SqlTenantScope implements TenantScope {
   @Override
   public <R, X extends Exception> R inTransaction(TransactionCallback<R, X> work) throws X {
     Objects.requireNonNull(work, "work");
-    return run(tx -> work.inTransaction(this));
+    // The callback gets a scope bound to this very transaction: calls on it join it, and calls
+    // from another thread or after the callback returned are refused instead of escaping.
+    return run(tx -> work.inTransaction(new SqlTenantScope(runtime, organizationId, actor, hostConnection,
+        hostAfterCommit, tx)));
   }
 
   @Override
   public TenantScope joining(Connection connection, AfterCommit afterCommit) {
     return new SqlTenantScope(runtime, organizationId, actor, Objects.requireNonNull(connection, "connection"),
-        Objects.requireNonNull(afterCommit, "afterCommit"));
+        Objects.requireNonNull(afterCommit, "afterCommit"), null);
   }
 
   @Override
   public TenantScope joining(Connection connection) {
-    return new SqlTenantScope(runtime, organizationId, actor, Objects.requireNonNull(connection, "connection"), null);
+    return new SqlTenantScope(runtime, organizationId, actor, Objects.requireNonNull(connection, "connection"), null,
+        null);
   }
 
   CrmRuntime runtime() {
@@ -98,6 +104,9 @@ public final class SqlTenantScope implements TenantScope {
       tx.roleOf(actor);
       return work.run(tx);
     };
+    if (bound != null) {
+      return runtime.inBound(bound, checked);
+    }
     if (hostConnection != null) {
       return runtime.inHostTransaction(organizationId, hostConnection, hostAfterCommit, checked);
     }

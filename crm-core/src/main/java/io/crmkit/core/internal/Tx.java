@@ -30,6 +30,8 @@ public final class Tx {
   private final List<Runnable> afterCommit = new ArrayList<>();
   private final Map<Actor, Role> verified = new HashMap<>();
   private final Instant now;
+  private final Thread thread = Thread.currentThread();
+  private volatile boolean closed;
 
   Tx(CrmRuntime runtime, UUID organizationId, Connection connection, SqlSession session, boolean joined,
       AfterCommit hostAfterCommit) {
@@ -48,6 +50,26 @@ public final class Tx {
       throw new TenantContextException("no tenant in this transaction");
     }
     return organizationId;
+  }
+
+  /** Marks the transaction ended; a scope bound to it refuses further calls. */
+  void close() {
+    closed = true;
+  }
+
+  /**
+   * Throws unless this transaction is still open and the caller is its thread: calls on the scope
+   * a transaction callback was given must not escape into another transaction.
+   */
+  void requireUsable() {
+    if (closed) {
+      throw new TenantContextException("the transaction this scope was bound to has ended; use the scope outside the"
+          + " callback (each call is then its own transaction)");
+    }
+    if (Thread.currentThread() != thread) {
+      throw new TenantContextException("the transaction scope was used from another thread; a transaction belongs"
+          + " to the thread that runs its callback");
+    }
   }
 
   boolean hasTenant() {

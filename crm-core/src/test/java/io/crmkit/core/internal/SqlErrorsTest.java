@@ -27,6 +27,14 @@ class SqlErrorsTest {
   }
 
   @Test
+  void serializationFailuresDeadlocksAndLostConnectionsAreRetryable() {
+    for (String state : new String[] {"40001", "40P01", "08006"}) {
+      assertThat(SqlErrors.translate(new SQLException("transient", state))).as(state)
+          .isInstanceOf(io.crmkit.core.RetryableException.class);
+    }
+  }
+
+  @Test
   void aUniqueViolationIsAConflict() {
     PSQLException duplicate = new PSQLException("duplicate key", PSQLState.UNIQUE_VIOLATION);
     assertThat(SqlErrors.translate(duplicate)).isInstanceOf(ConflictException.class);

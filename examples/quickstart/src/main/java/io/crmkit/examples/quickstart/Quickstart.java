@@ -75,6 +75,9 @@ public final class Quickstart {
       System.out.println("CRM_JDBC_URL is not set: using a fresh database on an embedded PostgreSQL.");
       try (TestDatabase database = TestPostgres.shared().createDatabase()) {
         print(run(database.runtimeDataSource(), database.adminDataSource()), System.out);
+      } finally {
+        // Under `mvn exec:java` the JVM's shutdown hooks do not stop the server reliably.
+        TestPostgres.stop();
       }
       return;
     }
