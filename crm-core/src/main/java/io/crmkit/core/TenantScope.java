@@ -38,6 +38,9 @@ public interface TenantScope {
   /** The organization's own record and settings. */
   OrganizationSettings organization();
 
+  /** The organization's sales pipeline. */
+  Pipeline pipeline();
+
   /** The organization's plan, limits and features. */
   Entitlements entitlements();
 

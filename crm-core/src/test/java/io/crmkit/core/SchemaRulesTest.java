@@ -21,15 +21,16 @@ import org.junit.jupiter.api.Test;
  */
 class SchemaRulesTest {
   /** Every foreign key of the schema and its delete action (c = cascade, n = set null, r = restrict). */
-  private static final Map<String, String> FOREIGN_KEY_ACTIONS = Map.of(
-      "organizations(package_id) -> packages", "r",
-      "users(organization_id) -> organizations", "c",
-      "users(organization_id,invited_by) -> users", "n",
-      "invitations(organization_id) -> organizations", "c",
-      "invitations(organization_id,invited_by) -> users", "n",
-      "invitations(organization_id,accepted_user_id) -> users", "n",
-      "integration_mappings(organization_id) -> organizations", "c",
-      "usage_counters(organization_id) -> organizations", "c");
+  private static final Map<String, String> FOREIGN_KEY_ACTIONS = Map.ofEntries(
+      Map.entry("organizations(package_id) -> packages", "r"),
+      Map.entry("users(organization_id) -> organizations", "c"),
+      Map.entry("users(organization_id,invited_by) -> users", "n"),
+      Map.entry("invitations(organization_id) -> organizations", "c"),
+      Map.entry("invitations(organization_id,invited_by) -> users", "n"),
+      Map.entry("invitations(organization_id,accepted_user_id) -> users", "n"),
+      Map.entry("integration_mappings(organization_id) -> organizations", "c"),
+      Map.entry("usage_counters(organization_id) -> organizations", "c"),
+      Map.entry("sales_stages(organization_id) -> organizations", "c"));
 
   private static TestCrm t;
 
@@ -54,7 +55,7 @@ class SchemaRulesTest {
          order by 1""");
     assertThat(rows).containsExactly(
         "integration_mappings true false", "invitations true false", "organizations true false",
-        "packages true false", "usage_counters true false", "users true false");
+        "packages true false", "sales_stages true false", "usage_counters true false", "users true false");
   }
 
   @Test
@@ -121,6 +122,7 @@ class SchemaRulesTest {
     assertThat(policies).containsExactly(
         "integration_mappings ALL " + tenant + " " + tenant,
         "invitations ALL " + tenant + " " + tenant,
+        "sales_stages ALL " + tenant + " " + tenant,
         "usage_counters ALL " + tenant + " " + tenant,
         "users ALL " + tenant + " " + tenant);
     String root = "(id = ( SELECT crm.current_organization_id() AS current_organization_id))";

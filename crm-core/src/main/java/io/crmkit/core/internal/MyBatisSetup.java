@@ -28,7 +28,7 @@ import org.apache.ibatis.type.TypeHandlerRegistry;
 public final class MyBatisSetup {
   private static final List<String> CORE_MAPPERS = List.of(
       "TenantMapper", "OrganizationMapper", "PlanMapper", "UserMapper", "InvitationMapper",
-      "CrossTenantMapper", "UsageCounterMapper");
+      "CrossTenantMapper", "UsageCounterMapper", "PipelineMapper");
 
   private MyBatisSetup() {}
 

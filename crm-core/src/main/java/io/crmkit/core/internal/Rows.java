@@ -6,6 +6,7 @@ import io.crmkit.core.Limit;
 import io.crmkit.core.Organization;
 import io.crmkit.core.Plan;
 import io.crmkit.core.Role;
+import io.crmkit.core.SalesStage;
 import io.crmkit.core.SubscriptionStatus;
 import io.crmkit.core.User;
 import java.time.Instant;
@@ -136,6 +137,19 @@ final class Rows {
   static final class InvitationKeyRow {
     UUID organizationId;
     UUID invitationId;
+  }
+
+  static final class StageRow {
+    UUID id;
+    String name;
+    int displayOrder;
+    String color;
+    int probability;
+    boolean isDefault;
+
+    SalesStage toStage() {
+      return new SalesStage(id, name, displayOrder, color, probability, isDefault);
+    }
   }
 
   /** The first statement of a transaction: the tenant it set and the isolation level. */

@@ -4,6 +4,7 @@ import io.crmkit.core.Actor;
 import io.crmkit.core.AfterCommit;
 import io.crmkit.core.Entitlements;
 import io.crmkit.core.OrganizationSettings;
+import io.crmkit.core.Pipeline;
 import io.crmkit.core.TenantScope;
 import io.crmkit.core.TransactionCallback;
 import io.crmkit.core.UserService;
@@ -54,6 +55,11 @@ public final class SqlTenantScope implements TenantScope {
   @Override
   public OrganizationSettings organization() {
     return new SqlOrganizationSettings(this);
+  }
+
+  @Override
+  public Pipeline pipeline() {
+    return new SqlPipeline(this);
   }
 
   @Override
