@@ -38,6 +38,9 @@ public interface TenantScope {
   /** The organization's own record and settings. */
   OrganizationSettings organization();
 
+  /** The organization's customers and their timelines. */
+  CustomerService customers();
+
   /** The organization's sales pipeline. */
   Pipeline pipeline();
 

@@ -30,7 +30,14 @@ class SchemaRulesTest {
       Map.entry("invitations(organization_id,accepted_user_id) -> users", "n"),
       Map.entry("integration_mappings(organization_id) -> organizations", "c"),
       Map.entry("usage_counters(organization_id) -> organizations", "c"),
-      Map.entry("sales_stages(organization_id) -> organizations", "c"));
+      Map.entry("sales_stages(organization_id) -> organizations", "c"),
+      Map.entry("customers(organization_id) -> organizations", "c"),
+      Map.entry("customers(organization_id,sales_stage_id) -> sales_stages", "r"),
+      Map.entry("customers(organization_id,assigned_to) -> users", "n"),
+      Map.entry("customers(organization_id,created_by) -> users", "n"),
+      Map.entry("customer_activities(organization_id) -> organizations", "c"),
+      Map.entry("customer_activities(organization_id,customer_id) -> customers", "c"),
+      Map.entry("customer_activities(organization_id,performed_by) -> users", "n"));
 
   private static TestCrm t;
 
@@ -54,6 +61,7 @@ class SchemaRulesTest {
                 or c.relname in ('organizations', 'packages'))
          order by 1""");
     assertThat(rows).containsExactly(
+        "customer_activities true false", "customers true false",
         "integration_mappings true false", "invitations true false", "organizations true false",
         "packages true false", "sales_stages true false", "usage_counters true false", "users true false");
   }
@@ -98,7 +106,7 @@ class SchemaRulesTest {
     }
     assertThat(actual).isEqualTo(FOREIGN_KEY_ACTIONS);
     // Between tenant tables (everything but the plan catalog and the tenant root itself), keys are composite.
-    assertThat(actual.keySet()).filteredOn(k -> k.endsWith("users"))
+    assertThat(actual.keySet()).filteredOn(k -> !k.endsWith("organizations") && !k.endsWith("packages"))
         .allMatch(k -> k.contains("(organization_id,"));
   }
 
@@ -108,7 +116,8 @@ class SchemaRulesTest {
     List<String> rows = query("""
         select conname || ' ' || pg_get_constraintdef(oid) from pg_constraint
          where connamespace = 'crm'::regnamespace and contype = 'f' and confdeltype = 'n'""");
-    assertThat(rows).hasSize(3).allMatch(r -> r.matches(".*ON DELETE SET NULL \\((invited_by|accepted_user_id)\\)$"));
+    assertThat(rows).hasSize(6)
+        .allMatch(r -> r.matches(".*ON DELETE SET NULL \\((invited_by|accepted_user_id|assigned_to|created_by|performed_by)\\)$"));
   }
 
   @Test
@@ -120,6 +129,8 @@ class SchemaRulesTest {
           from pg_policies where schemaname = 'crm' and tablename not in ('organizations', 'packages')
          order by 1""");
     assertThat(policies).containsExactly(
+        "customer_activities ALL " + tenant + " " + tenant,
+        "customers ALL " + tenant + " " + tenant,
         "integration_mappings ALL " + tenant + " " + tenant,
         "invitations ALL " + tenant + " " + tenant,
         "sales_stages ALL " + tenant + " " + tenant,

@@ -26,7 +26,10 @@ class TenancyAttackTest {
       new String[] {"users", "full_name"},
       new String[] {"invitations", "accepted_at"},
       new String[] {"integration_mappings", null},
-      new String[] {"usage_counters", "value"});
+      new String[] {"usage_counters", "value"},
+      new String[] {"sales_stages", "name"},
+      new String[] {"customers", "full_name"},
+      new String[] {"customer_activities", null});
 
   private static TestCrm t;
   private static ProvisionedOrganization a;
@@ -40,13 +43,15 @@ class TenancyAttackTest {
     b = t.provision();
     t.adminScope(a).users().invite("agent@a.example", Role.AGENT);
     invitationOfB = t.adminScope(b).users().invite("agent@b.example", Role.AGENT);
+    t.adminScope(a).customers().create(CustomerDraft.builder().fullName("Customer of A").build());
+    t.adminScope(b).customers().create(CustomerDraft.builder().fullName("Customer of B").build());
     for (ProvisionedOrganization org : List.of(a, b)) {
       UUID id = org.organization().id();
       t.executeAsAdmin("insert into crm.integration_mappings (organization_id, source_module, source_record_id,"
           + " target_module, target_record_id, mapping_type) values ('" + id + "', 'crm', gen_random_uuid(),"
           + " 'ticketing', gen_random_uuid(), 'customer_ticket')");
       t.executeAsAdmin("insert into crm.usage_counters (organization_id, metric, period_start, value)"
-          + " values ('" + id + "', 'customers', '1970-01-01', 5)");
+          + " values ('" + id + "', 'attack_metric', '1970-01-01', 5)");
     }
   }
 
@@ -134,9 +139,13 @@ class TenancyAttackTest {
       assertThat(update(c, "delete from crm.invitations where organization_id = " + other)).isZero();
       assertThat(update(c, "delete from crm.integration_mappings where organization_id = " + other)).isZero();
       assertThat(update(c, "update crm.usage_counters set value = 0 where organization_id = " + other)).isZero();
+      assertThat(update(c, "update crm.customers set full_name = 'pwned' where organization_id = " + other)).isZero();
+      assertThat(update(c, "delete from crm.customers where organization_id = " + other)).isZero();
       c.commit();
     }
     assertThat(countAsAdmin("select count(*) from crm.users where full_name = 'pwned'")).isZero();
+    assertThat(countAsAdmin("select count(*) from crm.customers where full_name = 'pwned'")).isZero();
+    assertThat(countAsAdmin("select count(*) from crm.customers")).isEqualTo(2);
     assertThat(countAsAdmin("select count(*) from crm.usage_counters where value = 5")).isEqualTo(2);
   }
 
@@ -176,6 +185,21 @@ class TenancyAttackTest {
           + " now() + interval '1 day', '" + b.admin().id() + "')"))
           .extracting(e -> ((SQLException) e).getSQLState()).isEqualTo("23503");
       c.rollback();
+    }
+  }
+
+  @Test
+  void aCustomerCannotBePutInAnotherTenantsStageOrAssignedToItsUser() throws SQLException {
+    UUID stageOfB = UUID.fromString(MigrationTest.query(t.admin(), "select id from crm.sales_stages where organization_id = '"
+        + b.organization().id() + "' and is_default").get(0));
+    for (String column : List.of("sales_stage_id = '" + stageOfB + "'", "assigned_to = '" + b.admin().id() + "'")) {
+      try (Connection c = t.runtime().getConnection()) {
+        c.setAutoCommit(false);
+        setTenant(c, a.organization().id());
+        assertThatThrownBy(() -> update(c, "update crm.customers set " + column))
+            .as(column).extracting(e -> ((SQLException) e).getSQLState()).isEqualTo("23503");
+        c.rollback();
+      }
     }
   }
 

@@ -1,6 +1,7 @@
 package io.crmkit.core.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.crmkit.core.CustomerSource;
 import io.crmkit.core.Role;
 import io.crmkit.core.SubscriptionStatus;
 import java.io.IOException;
@@ -28,7 +29,7 @@ import org.apache.ibatis.type.TypeHandlerRegistry;
 public final class MyBatisSetup {
   private static final List<String> CORE_MAPPERS = List.of(
       "TenantMapper", "OrganizationMapper", "PlanMapper", "UserMapper", "InvitationMapper",
-      "CrossTenantMapper", "UsageCounterMapper", "PipelineMapper");
+      "CrossTenantMapper", "UsageCounterMapper", "PipelineMapper", "CustomerMapper");
 
   private MyBatisSetup() {}
 
@@ -58,7 +59,11 @@ public final class MyBatisSetup {
     handlers.register(JsonNode.class, new JsonbTypeHandler());
     handlers.register(Role.class, new LowercaseEnumTypeHandler<>(Role.class));
     handlers.register(SubscriptionStatus.class, new LowercaseEnumTypeHandler<>(SubscriptionStatus.class));
+    handlers.register(CustomerSource.class, new LowercaseEnumTypeHandler<>(CustomerSource.class));
+    handlers.register(List.class, new TextArrayTypeHandler());
     configuration.getTypeAliasRegistry().registerAlias("jsonb", JsonbTypeHandler.class);
+    // Parameters name it explicitly: MyBatis finds handlers by class, and an ArrayList is not a List to it.
+    configuration.getTypeAliasRegistry().registerAlias("textArray", TextArrayTypeHandler.class);
 
     for (String mapper : CORE_MAPPERS) {
       addMapperXml(configuration, "io/crmkit/core/internal/" + mapper + ".xml");

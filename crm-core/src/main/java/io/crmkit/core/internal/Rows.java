@@ -1,6 +1,9 @@
 package io.crmkit.core.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.crmkit.core.Activity;
+import io.crmkit.core.Customer;
+import io.crmkit.core.CustomerSource;
 import io.crmkit.core.Invitation;
 import io.crmkit.core.Limit;
 import io.crmkit.core.Organization;
@@ -13,6 +16,7 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.util.EnumMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -149,6 +153,53 @@ final class Rows {
 
     SalesStage toStage() {
       return new SalesStage(id, name, displayOrder, color, probability, isDefault);
+    }
+  }
+
+  static final class CustomerRow {
+    UUID organizationId;
+    UUID id;
+    String whatsappPhone;
+    String fullName;
+    String email;
+    String phone;
+    String company;
+    String position;
+    UUID salesStageId;
+    int leadScore;
+    long estimatedValueMinor;
+    String currency;
+    CustomerSource source;
+    UUID assignedTo;
+    List<String> tags;
+    String notes;
+    JsonNode customFields;
+    UUID createdBy;
+    Instant createdAt;
+    Instant updatedAt;
+
+    Customer toCustomer() {
+      return new Customer(id, Optional.ofNullable(fullName), Optional.ofNullable(whatsappPhone),
+          Optional.ofNullable(email), Optional.ofNullable(phone), Optional.ofNullable(company),
+          Optional.ofNullable(position), salesStageId, leadScore, estimatedValueMinor, currency, source,
+          Optional.ofNullable(assignedTo), tags, Optional.ofNullable(notes), Json.toMap(customFields),
+          Optional.ofNullable(createdBy), createdAt, updatedAt);
+    }
+  }
+
+  static final class ActivityRow {
+    UUID id;
+    UUID customerId;
+    String activityType;
+    String description;
+    UUID performedBy;
+    String performedBySystem;
+    JsonNode metadata;
+    Instant createdAt;
+
+    Activity toActivity() {
+      return new Activity(id, customerId, activityType, Optional.ofNullable(description),
+          Optional.ofNullable(performedBy), Optional.ofNullable(performedBySystem), Json.toMap(metadata), createdAt);
     }
   }
 

@@ -2,6 +2,7 @@ package io.crmkit.core.internal;
 
 import io.crmkit.core.Actor;
 import io.crmkit.core.AfterCommit;
+import io.crmkit.core.CustomerService;
 import io.crmkit.core.Entitlements;
 import io.crmkit.core.OrganizationSettings;
 import io.crmkit.core.Pipeline;
@@ -55,6 +56,11 @@ public final class SqlTenantScope implements TenantScope {
   @Override
   public OrganizationSettings organization() {
     return new SqlOrganizationSettings(this);
+  }
+
+  @Override
+  public CustomerService customers() {
+    return new SqlCustomerService(this);
   }
 
   @Override

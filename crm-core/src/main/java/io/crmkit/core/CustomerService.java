@@ -1,0 +1,89 @@
+package io.crmkit.core;
+
+import java.util.Collection;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The organization's customers. Each call is one transaction unless made inside
+ * {@link TenantScope#inTransaction}; changes write their activity to the customer's timeline in
+ * the same transaction, performed by the scope's actor.
+ */
+public interface CustomerService {
+
+  /**
+   * Creates a customer, in the default stage unless the draft names one.
+   *
+   * @throws ValidationException for a malformed phone or email (naming the field) or nothing to know the customer by
+   * @throws ConflictException if the WhatsApp phone or email belongs to a customer already (naming it), also
+   *     when a concurrent create of the same phone wins
+   * @throws LimitExceededException when {@link Limit#CUSTOMERS} is reached
+   */
+  Customer create(CustomerDraft draft);
+
+  /** One customer, if it exists in this organization. */
+  Optional<Customer> get(UUID customerId);
+
+  /** The customer with this WhatsApp phone, written in any format. */
+  Optional<Customer> findByPhone(String whatsappPhone);
+
+  /** The customer with this email, compared case-insensitively. */
+  Optional<Customer> findByEmail(String email);
+
+  /**
+   * The customer with this WhatsApp phone, created from {@code draft} if there is none. Safe under
+   * concurrency: callers racing on one phone all get the same customer, and one of them created it.
+   *
+   * @param whatsappPhone the phone, in any format; it overrides the draft's
+   * @param draft what a new customer gets
+   */
+  FoundCustomer findOrCreateByPhone(String whatsappPhone, CustomerDraft draft);
+
+  /** Moves a customer to another stage and logs a {@code stage_change} activity with {@code from} and {@code to}. */
+  Customer moveToStage(UUID customerId, UUID stageId);
+
+  /** Assigns the customer to a member, or unassigns it with an empty id; logs an {@code assigned} activity. */
+  Customer assign(UUID customerId, Optional<UUID> userId);
+
+  /** Adds tags (those it has already are kept once). */
+  Customer tag(UUID customerId, Collection<String> tags);
+
+  /** Removes tags. */
+  Customer untag(UUID customerId, Collection<String> tags);
+
+  /** Sets custom fields: merges {@code fields} into the customer's, key by key. */
+  Customer setCustomFields(UUID customerId, Map<String, Object> fields);
+
+  /** Sets the lead score, 0 to 100. */
+  Customer setLeadScore(UUID customerId, int leadScore);
+
+  /** Sets the deal value in minor units of {@code currency}. */
+  Customer setEstimatedValue(UUID customerId, long minorUnits, String currency);
+
+  /**
+   * Deletes a customer and its timeline, and gives its unit of {@link Limit#CUSTOMERS} back.
+   *
+   * @throws NotFoundException if there is no such customer
+   */
+  void delete(UUID customerId);
+
+  /** Adds an entry to a customer's timeline (a call, a note, a meeting, …). */
+  Activity logActivity(UUID customerId, String type, Optional<String> description, Map<String, Object> metadata);
+
+  /**
+   * A customer's timeline, newest first, {@code limit} (1 to 200) at a time.
+   *
+   * @param cursor the previous page's {@link Page#nextCursor()}, or empty for the first page
+   * @throws ValidationException for a cursor that is not one of ours
+   */
+  Page<Activity> timeline(UUID customerId, int limit, Optional<String> cursor);
+
+  /**
+   * The result of {@link #findOrCreateByPhone}.
+   *
+   * @param customer the customer
+   * @param created whether this call created it
+   */
+  record FoundCustomer(Customer customer, boolean created) {}
+}

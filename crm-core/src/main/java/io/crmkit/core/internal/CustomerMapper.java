@@ -1,0 +1,55 @@
+package io.crmkit.core.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import org.apache.ibatis.annotations.Param;
+
+/** customers and customer_activities. SQL in CustomerMapper.xml. */
+interface CustomerMapper {
+  Rows.CustomerRow find(@Param("organizationId") UUID organizationId, @Param("id") UUID id);
+
+  Rows.CustomerRow findForUpdate(@Param("organizationId") UUID organizationId, @Param("id") UUID id);
+
+  Rows.CustomerRow findByPhone(@Param("organizationId") UUID organizationId, @Param("phone") String phone);
+
+  Rows.CustomerRow findByEmail(@Param("organizationId") UUID organizationId, @Param("email") String email);
+
+  /** Inserts unless a unique key (phone, email) is taken; returns the new id or null. */
+  UUID insert(Rows.CustomerRow row);
+
+  int setStage(@Param("organizationId") UUID organizationId, @Param("id") UUID id, @Param("stageId") UUID stageId);
+
+  int assign(@Param("organizationId") UUID organizationId, @Param("id") UUID id, @Param("userId") UUID userId);
+
+  int addTags(@Param("organizationId") UUID organizationId, @Param("id") UUID id, @Param("tags") List<String> tags);
+
+  int removeTags(@Param("organizationId") UUID organizationId, @Param("id") UUID id,
+      @Param("tags") List<String> tags);
+
+  int mergeCustomFields(@Param("organizationId") UUID organizationId, @Param("id") UUID id,
+      @Param("fields") JsonNode fields);
+
+  int setLeadScore(@Param("organizationId") UUID organizationId, @Param("id") UUID id, @Param("score") int score);
+
+  int setValue(@Param("organizationId") UUID organizationId, @Param("id") UUID id, @Param("minor") long minor,
+      @Param("currency") String currency);
+
+  int delete(@Param("organizationId") UUID organizationId, @Param("id") UUID id);
+
+  UUID defaultStage(@Param("organizationId") UUID organizationId);
+
+  boolean stageExists(@Param("organizationId") UUID organizationId, @Param("stageId") UUID stageId);
+
+  boolean activeMember(@Param("organizationId") UUID organizationId, @Param("userId") UUID userId);
+
+  String region(@Param("organizationId") UUID organizationId);
+
+  Rows.ActivityRow insertActivity(@Param("organizationId") UUID organizationId, @Param("customerId") UUID customerId,
+      @Param("type") String type, @Param("description") String description, @Param("performedBy") UUID performedBy,
+      @Param("system") String system, @Param("metadata") JsonNode metadata);
+
+  List<Rows.ActivityRow> timeline(@Param("organizationId") UUID organizationId, @Param("customerId") UUID customerId,
+      @Param("beforeAt") Instant beforeAt, @Param("beforeId") UUID beforeId, @Param("limit") int limit);
+}

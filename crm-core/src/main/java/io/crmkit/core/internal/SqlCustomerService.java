@@ -1,0 +1,394 @@
+package io.crmkit.core.internal;
+
+import io.crmkit.core.Activity;
+import io.crmkit.core.Actor;
+import io.crmkit.core.ConflictException;
+import io.crmkit.core.Customer;
+import io.crmkit.core.CustomerDraft;
+import io.crmkit.core.CustomerService;
+import io.crmkit.core.Limit;
+import io.crmkit.core.LimitExceededException;
+import io.crmkit.core.NotFoundException;
+import io.crmkit.core.Page;
+import io.crmkit.core.Role;
+import io.crmkit.core.ValidationException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/** {@link CustomerService} over the customers and customer_activities tables. */
+final class SqlCustomerService implements CustomerService {
+  /** The usage counter that holds max_customers: a running total. */
+  static final String CUSTOMERS = "customers";
+  private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+\\.[^@\\s]+");
+  private static final Pattern TAG = Pattern.compile("\\S(.{0,62}\\S)?");
+  private static final Pattern TYPE = Pattern.compile("[a-z][a-z0-9_]{0,49}");
+  private static final Role[] WRITERS = {Role.ADMIN, Role.MANAGER, Role.AGENT};
+
+  private final SqlTenantScope scope;
+
+  SqlCustomerService(SqlTenantScope scope) {
+    this.scope = scope;
+  }
+
+  @Override
+  public Customer create(CustomerDraft draft) {
+    Objects.requireNonNull(draft, "draft");
+    return scope.call(tx -> {
+      requireWriter(tx, "customers.create");
+      Rows.CustomerRow row = newRow(tx, draft, null);
+      UUID id = tx.mapper(CustomerMapper.class).insert(row);
+      if (id == null) {
+        throw conflict(tx, row);
+      }
+      takeCustomerUnit(tx);
+      log(tx, id, "customer_created", null, Map.of("source", draft.source().name().toLowerCase()));
+      return tx.mapper(CustomerMapper.class).find(tx.organizationId(), id).toCustomer();
+    });
+  }
+
+  @Override
+  public Optional<Customer> get(UUID customerId) {
+    Objects.requireNonNull(customerId, "customerId");
+    return scope.call(tx -> Optional.ofNullable(tx.mapper(CustomerMapper.class).find(tx.organizationId(), customerId))
+        .map(Rows.CustomerRow::toCustomer));
+  }
+
+  @Override
+  public Optional<Customer> findByPhone(String whatsappPhone) {
+    return scope.call(tx -> {
+      String phone = PhoneNumbers.e164("whatsappPhone", whatsappPhone, region(tx));
+      return Optional.ofNullable(tx.mapper(CustomerMapper.class).findByPhone(tx.organizationId(), phone))
+          .map(Rows.CustomerRow::toCustomer);
+    });
+  }
+
+  @Override
+  public Optional<Customer> findByEmail(String email) {
+    String address = email("email", email);
+    return scope.call(tx -> Optional.ofNullable(tx.mapper(CustomerMapper.class).findByEmail(tx.organizationId(), address))
+        .map(Rows.CustomerRow::toCustomer));
+  }
+
+  @Override
+  public FoundCustomer findOrCreateByPhone(String whatsappPhone, CustomerDraft draft) {
+    Objects.requireNonNull(draft, "draft");
+    return scope.call(tx -> {
+      requireWriter(tx, "customers.create");
+      CustomerMapper customers = tx.mapper(CustomerMapper.class);
+      String phone = PhoneNumbers.e164("whatsappPhone", whatsappPhone, region(tx));
+      Rows.CustomerRow existing = customers.findByPhone(tx.organizationId(), phone);
+      if (existing != null) {
+        return new FoundCustomer(existing.toCustomer(), false);
+      }
+      Rows.CustomerRow row = newRow(tx, draft, phone);
+      UUID id = customers.insert(row);
+      if (id == null) {
+        // A concurrent call inserted it first (ON CONFLICT waited for it to commit), or the
+        // draft's email belongs to someone else.
+        existing = customers.findByPhone(tx.organizationId(), phone);
+        if (existing != null) {
+          return new FoundCustomer(existing.toCustomer(), false);
+        }
+        throw conflict(tx, row);
+      }
+      takeCustomerUnit(tx);
+      log(tx, id, "customer_created", null, Map.of("source", draft.source().name().toLowerCase()));
+      return new FoundCustomer(customers.find(tx.organizationId(), id).toCustomer(), true);
+    });
+  }
+
+  @Override
+  public Customer moveToStage(UUID customerId, UUID stageId) {
+    Objects.requireNonNull(stageId, "stageId");
+    return change(customerId, "customers.moveToStage", (tx, customers, before) -> {
+      if (!customers.stageExists(tx.organizationId(), stageId)) {
+        throw new NotFoundException("stage", stageId);
+      }
+      if (!before.salesStageId.equals(stageId)) {
+        customers.setStage(tx.organizationId(), customerId, stageId);
+        log(tx, customerId, "stage_change", null,
+            Map.of("from", before.salesStageId.toString(), "to", stageId.toString()));
+      }
+    });
+  }
+
+  @Override
+  public Customer assign(UUID customerId, Optional<UUID> userId) {
+    Objects.requireNonNull(userId, "userId");
+    return change(customerId, "customers.assign", (tx, customers, before) -> {
+      UUID to = userId.orElse(null);
+      if (to != null && !customers.activeMember(tx.organizationId(), to)) {
+        throw new ValidationException("userId", "is not an active member of this organization");
+      }
+      if (!Objects.equals(before.assignedTo, to)) {
+        customers.assign(tx.organizationId(), customerId, to);
+        Map<String, Object> metadata = new LinkedHashMap<>();
+        metadata.put("from", before.assignedTo == null ? "" : before.assignedTo.toString());
+        metadata.put("to", to == null ? "" : to.toString());
+        log(tx, customerId, "assigned", null, metadata);
+      }
+    });
+  }
+
+  @Override
+  public Customer tag(UUID customerId, Collection<String> tags) {
+    List<String> checked = tags(tags);
+    return change(customerId, "customers.tag",
+        (tx, customers, before) -> customers.addTags(tx.organizationId(), customerId, checked));
+  }
+
+  @Override
+  public Customer untag(UUID customerId, Collection<String> tags) {
+    List<String> checked = tags(tags);
+    return change(customerId, "customers.untag",
+        (tx, customers, before) -> customers.removeTags(tx.organizationId(), customerId, checked));
+  }
+
+  @Override
+  public Customer setCustomFields(UUID customerId, Map<String, Object> fields) {
+    Map<String, Object> copy = Json.deepCopy(Objects.requireNonNull(fields, "fields"));
+    return change(customerId, "customers.setCustomFields",
+        (tx, customers, before) -> customers.mergeCustomFields(tx.organizationId(), customerId, Json.fromMap(copy)));
+  }
+
+  @Override
+  public Customer setLeadScore(UUID customerId, int leadScore) {
+    score(leadScore);
+    return change(customerId, "customers.setLeadScore",
+        (tx, customers, before) -> customers.setLeadScore(tx.organizationId(), customerId, leadScore));
+  }
+
+  @Override
+  public Customer setEstimatedValue(UUID customerId, long minorUnits, String currency) {
+    value(minorUnits, currency);
+    return change(customerId, "customers.setEstimatedValue",
+        (tx, customers, before) -> customers.setValue(tx.organizationId(), customerId, minorUnits, currency));
+  }
+
+  @Override
+  public void delete(UUID customerId) {
+    Objects.requireNonNull(customerId, "customerId");
+    scope.call(tx -> {
+      tx.requireRole(scope.actor(), "customers.delete", Role.ADMIN, Role.MANAGER);
+      if (tx.mapper(CustomerMapper.class).delete(tx.organizationId(), customerId) == 0) {
+        throw new NotFoundException("customer", customerId);
+      }
+      UsageCounters.release(tx, CUSTOMERS, UsageCounters.RUNNING_TOTAL, 1);
+      return null;
+    });
+  }
+
+  @Override
+  public Activity logActivity(UUID customerId, String type, Optional<String> description,
+      Map<String, Object> metadata) {
+    Objects.requireNonNull(customerId, "customerId");
+    if (type == null || !TYPE.matcher(type).matches()) {
+      throw new ValidationException("type", "must be 1-50 lowercase letters, digits or '_', starting with a letter");
+    }
+    Objects.requireNonNull(description, "description");
+    Map<String, Object> copy = Json.deepCopy(Objects.requireNonNull(metadata, "metadata"));
+    return scope.call(tx -> {
+      requireWriter(tx, "customers.logActivity");
+      if (tx.mapper(CustomerMapper.class).find(tx.organizationId(), customerId) == null) {
+        throw new NotFoundException("customer", customerId);
+      }
+      return log(tx, customerId, type, description.orElse(null), copy).toActivity();
+    });
+  }
+
+  @Override
+  public Page<Activity> timeline(UUID customerId, int limit, Optional<String> cursor) {
+    Objects.requireNonNull(customerId, "customerId");
+    if (limit < 1 || limit > 200) {
+      throw new ValidationException("limit", "must be 1 to 200");
+    }
+    Cursor after = cursor.map(Cursor::decode).orElse(null);
+    return scope.call(tx -> {
+      List<Rows.ActivityRow> rows = tx.mapper(CustomerMapper.class).timeline(tx.organizationId(), customerId,
+          after == null ? null : after.at, after == null ? null : after.id, limit + 1);
+      List<Activity> items = new ArrayList<>();
+      for (int i = 0; i < Math.min(limit, rows.size()); i++) {
+        items.add(rows.get(i).toActivity());
+      }
+      Optional<String> next = rows.size() > limit
+          ? Optional.of(new Cursor(rows.get(limit - 1).createdAt, rows.get(limit - 1).id).encode())
+          : Optional.empty();
+      return new Page<>(items, next);
+    });
+  }
+
+  private interface Change {
+    void apply(Tx tx, CustomerMapper customers, Rows.CustomerRow before);
+  }
+
+  /** A change to one customer, with its row locked, by a member who may write. */
+  private Customer change(UUID customerId, String operation, Change change) {
+    Objects.requireNonNull(customerId, "customerId");
+    return scope.call(tx -> {
+      requireWriter(tx, operation);
+      CustomerMapper customers = tx.mapper(CustomerMapper.class);
+      Rows.CustomerRow before = customers.findForUpdate(tx.organizationId(), customerId);
+      if (before == null) {
+        throw new NotFoundException("customer", customerId);
+      }
+      change.apply(tx, customers, before);
+      return customers.find(tx.organizationId(), customerId).toCustomer();
+    });
+  }
+
+  private void requireWriter(Tx tx, String operation) {
+    if (scope.actor() instanceof Actor.Member) {
+      tx.requireRole(scope.actor(), operation, WRITERS);
+    }
+  }
+
+  /** The row for a draft, every field checked; {@code whatsappPhone}, when given (normalized), wins over the draft's. */
+  private Rows.CustomerRow newRow(Tx tx, CustomerDraft draft, String whatsappPhone) {
+    String region = region(tx);
+    Rows.CustomerRow row = new Rows.CustomerRow();
+    row.organizationId = tx.organizationId();
+    row.fullName = draft.fullName().map(n -> Inputs.text("fullName", n, 255)).orElse(null);
+    row.whatsappPhone = whatsappPhone != null ? whatsappPhone
+        : draft.whatsappPhone().map(p -> PhoneNumbers.e164("whatsappPhone", p, region)).orElse(null);
+    row.email = draft.email().map(e -> email("email", e)).orElse(null);
+    row.phone = draft.phone().map(p -> PhoneNumbers.e164("phone", p, region)).orElse(null);
+    row.company = draft.company().map(c -> Inputs.text("company", c, 255)).orElse(null);
+    row.position = draft.position().map(p -> Inputs.text("position", p, 100)).orElse(null);
+    if (row.fullName == null && row.whatsappPhone == null && row.email == null && row.phone == null) {
+      throw new ValidationException("fullName", "a customer needs a name, a phone or an email");
+    }
+    row.leadScore = score(draft.leadScore());
+    value(draft.estimatedValueMinor(), draft.currency());
+    row.estimatedValueMinor = draft.estimatedValueMinor();
+    row.currency = draft.currency();
+    row.source = draft.source();
+    row.tags = tags(draft.tags());
+    row.notes = draft.notes().orElse(null);
+    row.customFields = Json.fromMap(draft.customFields());
+    CustomerMapper customers = tx.mapper(CustomerMapper.class);
+    if (draft.stageId().isPresent()) {
+      if (!customers.stageExists(tx.organizationId(), draft.stageId().get())) {
+        throw new ValidationException("stageId", "is not a stage of this organization");
+      }
+      row.salesStageId = draft.stageId().get();
+    } else {
+      row.salesStageId = customers.defaultStage(tx.organizationId());
+      if (row.salesStageId == null) {
+        throw new ValidationException("stageId", "the organization has no default stage");
+      }
+    }
+    if (draft.assignedTo().isPresent()) {
+      if (!customers.activeMember(tx.organizationId(), draft.assignedTo().get())) {
+        throw new ValidationException("assignedTo", "is not an active member of this organization");
+      }
+      row.assignedTo = draft.assignedTo().get();
+    }
+    row.createdBy = scope.actor() instanceof Actor.Member m ? m.userId() : null;
+    return row;
+  }
+
+  /** The insert found a taken phone or email: name the customer that holds it. */
+  private static ConflictException conflict(Tx tx, Rows.CustomerRow row) {
+    CustomerMapper customers = tx.mapper(CustomerMapper.class);
+    if (row.whatsappPhone != null) {
+      Rows.CustomerRow byPhone = customers.findByPhone(tx.organizationId(), row.whatsappPhone);
+      if (byPhone != null) {
+        return new ConflictException("a customer with WhatsApp phone " + row.whatsappPhone + " exists", byPhone.id);
+      }
+    }
+    if (row.email != null) {
+      Rows.CustomerRow byEmail = customers.findByEmail(tx.organizationId(), row.email);
+      if (byEmail != null) {
+        return new ConflictException("a customer with email " + row.email + " exists", byEmail.id);
+      }
+    }
+    return new ConflictException("a customer with this phone or email exists");
+  }
+
+  /** Takes one unit of max_customers; the transaction's rollback gives it back. */
+  private static void takeCustomerUnit(Tx tx) {
+    EffectiveLimits limits = EffectiveLimits.read(tx);
+    OptionalLong max = limits.get(Limit.CUSTOMERS);
+    if (!UsageCounters.tryAdd(tx, CUSTOMERS, UsageCounters.RUNNING_TOTAL, 1, max)) {
+      throw new LimitExceededException(Limit.CUSTOMERS, max.getAsLong(), limits.planSlug());
+    }
+  }
+
+  private Rows.ActivityRow log(Tx tx, UUID customerId, String type, String description, Map<String, Object> metadata) {
+    UUID member = scope.actor() instanceof Actor.Member m ? m.userId() : null;
+    String system = scope.actor() instanceof Actor.System s ? s.name() : null;
+    return tx.mapper(CustomerMapper.class).insertActivity(tx.organizationId(), customerId, type, description, member,
+        system, Json.fromMap(metadata));
+  }
+
+  private static String region(Tx tx) {
+    return tx.mapper(CustomerMapper.class).region(tx.organizationId());
+  }
+
+  private static String email(String field, String value) {
+    if (value == null || value.strip().length() > 254 || !EMAIL.matcher(value.strip()).matches()) {
+      throw new ValidationException(field, "is not an email address");
+    }
+    return value.strip();
+  }
+
+  private static int score(int score) {
+    if (score < 0 || score > 100) {
+      throw new ValidationException("leadScore", "must be 0 to 100");
+    }
+    return score;
+  }
+
+  private static void value(long minorUnits, String currency) {
+    if (minorUnits < 0) {
+      throw new ValidationException("estimatedValue", "must not be negative");
+    }
+    if (currency == null || !currency.matches("[A-Z]{3}")) {
+      throw new ValidationException("currency", "must be an ISO 4217 code such as SAR");
+    }
+  }
+
+  private static List<String> tags(Collection<String> tags) {
+    Objects.requireNonNull(tags, "tags");
+    List<String> checked = new ArrayList<>();
+    for (String tag : tags) {
+      if (tag == null || !TAG.matcher(tag.strip()).matches()) {
+        throw new ValidationException("tags", "a tag is 1 to 64 characters, not blank");
+      }
+      checked.add(tag.strip());
+    }
+    return checked;
+  }
+
+  /** An opaque keyset position: the last item's (created_at, id). */
+  private record Cursor(Instant at, UUID id) {
+    String encode() {
+      String raw = "v1:" + at.getEpochSecond() + ":" + at.getNano() + ":" + id;
+      return Base64.getUrlEncoder().withoutPadding().encodeToString(raw.getBytes(StandardCharsets.UTF_8));
+    }
+
+    static Cursor decode(String token) {
+      try {
+        String[] parts = new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8).split(":");
+        if (parts.length != 4 || !parts[0].equals("v1")) {
+          throw new IllegalArgumentException("shape");
+        }
+        return new Cursor(Instant.ofEpochSecond(Long.parseLong(parts[1]), Long.parseLong(parts[2])),
+            UUID.fromString(parts[3]));
+      } catch (RuntimeException e) {
+        throw new ValidationException("cursor", "is not a cursor this list returned");
+      }
+    }
+  }
+}

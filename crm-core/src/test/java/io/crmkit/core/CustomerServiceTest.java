@@ -1,0 +1,280 @@
+package io.crmkit.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class CustomerServiceTest {
+  private static TestCrm t;
+
+  @BeforeAll
+  static void setUp() {
+    t = TestCrm.start(8, b -> {});
+  }
+
+  @AfterAll
+  static void tearDown() {
+    t.close();
+  }
+
+  @Test
+  void phonesAreStoredInE164ReadInTheOrganizationsRegion() {
+    CustomerService customers = t.adminScope(t.provision()).customers(); // region SA
+    assertThat(customers.create(CustomerDraft.builder().whatsappPhone("050 123 4567").build()).whatsappPhone())
+        .hasValue("+966501234567");
+    assertThat(customers.create(CustomerDraft.builder().whatsappPhone("00966 55 123 4567").build()).whatsappPhone())
+        .hasValue("+966551234567");
+    assertThat(customers.create(CustomerDraft.builder().whatsappPhone("+971 50 123 4567").build()).whatsappPhone())
+        .hasValue("+971501234567");
+    assertThat(customers.create(CustomerDraft.builder().whatsappPhone("٠٥٤١٢٣٤٥٦٧").build()).whatsappPhone())
+        .as("Arabic-Indic digits").hasValue("+966541234567");
+    assertThat(customers.findByPhone("+966 50 123 4567")).get().extracting(c -> c.whatsappPhone().orElseThrow())
+        .isEqualTo("+966501234567");
+  }
+
+  @Test
+  void badInputIsRefusedNamingTheFieldAndCreatesNothing() {
+    ProvisionedOrganization org = t.provision();
+    CustomerService customers = t.adminScope(org).customers();
+    assertThatThrownBy(() -> customers.create(CustomerDraft.builder().whatsappPhone("call me maybe").build()))
+        .isInstanceOf(ValidationException.class).extracting("field").isEqualTo("whatsappPhone");
+    assertThatThrownBy(() -> customers.create(CustomerDraft.builder().fullName("X").phone("123").build()))
+        .isInstanceOf(ValidationException.class).extracting("field").isEqualTo("phone");
+    assertThatThrownBy(() -> customers.create(CustomerDraft.builder().email("nope").build()))
+        .isInstanceOf(ValidationException.class).extracting("field").isEqualTo("email");
+    assertThatThrownBy(() -> customers.create(CustomerDraft.builder().company("Only a company").build()))
+        .isInstanceOf(ValidationException.class);
+    assertThatThrownBy(() -> customers.create(CustomerDraft.builder().fullName("S").leadScore(101).build()))
+        .isInstanceOf(ValidationException.class).extracting("field").isEqualTo("leadScore");
+    assertThatThrownBy(() -> customers.create(CustomerDraft.builder().fullName("S").assignedTo(UUID.randomUUID())
+        .build())).isInstanceOf(ValidationException.class).extracting("field").isEqualTo("assignedTo");
+    assertThat(usage(org)).isZero();
+  }
+
+  @Test
+  void aNewCustomerLandsInTheDefaultStageWithACreatedActivity() {
+    ProvisionedOrganization org = t.provision();
+    TenantScope admin = t.adminScope(org);
+    Customer c = admin.customers().create(CustomerDraft.builder().fullName("أحمد الحربي").email("Ahmed@Example.com")
+        .tag("vip").tag("riyadh").customFields(Map.of("city", "Riyadh")).estimatedValue(150_000, "SAR").build());
+    SalesStage lead = admin.pipeline().stages().get(0);
+    assertThat(c.stageId()).isEqualTo(lead.id());
+    assertThat(c.createdBy()).hasValue(org.admin().id());
+    assertThat(c.tags()).containsExactly("vip", "riyadh");
+    assertThat(c.customFields()).containsEntry("city", "Riyadh");
+    assertThat(c.estimatedValueMinor()).isEqualTo(150_000);
+    assertThat(admin.customers().findByEmail("AHMED@example.COM")).get().extracting(Customer::id).isEqualTo(c.id());
+    assertThat(admin.customers().timeline(c.id(), 10, Optional.empty()).items())
+        .extracting(Activity::type, a -> a.performedBy().orElseThrow())
+        .containsExactly(tuple("customer_created", org.admin().id()));
+  }
+
+  @Test
+  void duplicatesAreRefusedByTheDatabaseNamingTheExistingCustomer() {
+    CustomerService customers = t.adminScope(t.provision()).customers();
+    Customer first = customers.create(CustomerDraft.builder().whatsappPhone("0501110000").email("a@example.com").build());
+    assertThatThrownBy(() -> customers.create(CustomerDraft.builder().whatsappPhone("+966 50 111 0000").build()))
+        .isInstanceOf(ConflictException.class)
+        .satisfies(e -> assertThat(((ConflictException) e).existingId()).hasValue(first.id()));
+    assertThatThrownBy(() -> customers.create(CustomerDraft.builder().email("A@EXAMPLE.com").build()))
+        .isInstanceOf(ConflictException.class)
+        .satisfies(e -> assertThat(((ConflictException) e).existingId()).hasValue(first.id()));
+  }
+
+  @Test
+  void concurrentCreatesOfOnePhoneGiveOneCustomerAndConflictsNamingIt() throws Exception {
+    ProvisionedOrganization org = t.provision();
+    CustomerService customers = t.adminScope(org).customers();
+    List<Object> outcomes = race(8, i -> customers.create(CustomerDraft.builder().whatsappPhone("0502220000")
+        .fullName("Racer " + i).build()));
+    List<Customer> created = outcomes.stream().filter(Customer.class::isInstance).map(Customer.class::cast).toList();
+    assertThat(created).hasSize(1);
+    assertThat(outcomes).filteredOn(ConflictException.class::isInstance).hasSize(7)
+        .allSatisfy(e -> assertThat(((ConflictException) e).existingId()).hasValue(created.get(0).id()));
+    assertThat(usage(org)).as("one unit of max_customers").isEqualTo(1);
+  }
+
+  @Test
+  void findOrCreateByPhoneIsIdempotentUnderConcurrency() throws Exception {
+    ProvisionedOrganization org = t.provision();
+    CustomerService customers = t.adminScope(org).customers();
+    List<Object> outcomes = race(8, i -> customers.findOrCreateByPhone(i % 2 == 0 ? "0503330000" : "+966503330000",
+        CustomerDraft.ofWhatsappPhone("ignored", CustomerSource.WHATSAPP)));
+    Set<UUID> ids = outcomes.stream().map(o -> ((CustomerService.FoundCustomer) o).customer().id())
+        .collect(Collectors.toSet());
+    assertThat(ids).hasSize(1);
+    assertThat(outcomes).filteredOn(o -> ((CustomerService.FoundCustomer) o).created()).hasSize(1);
+    assertThat(customers.findByPhone("0503330000")).get().extracting(Customer::source).isEqualTo(CustomerSource.WHATSAPP);
+  }
+
+  @Test
+  void maxCustomersHoldsUnderConcurrentCreatesAndDeletionGivesAUnitBack() throws Exception {
+    ProvisionedOrganization org = t.provision();
+    t.crm.platform().setCustomLimit(org.organization().id(), Limit.CUSTOMERS, OptionalLong.of(5));
+    CustomerService customers = t.adminScope(org).customers();
+    List<Object> outcomes = race(20, i -> customers.create(CustomerDraft.builder().fullName("C" + i).build()));
+    assertThat(outcomes).filteredOn(Customer.class::isInstance).hasSize(5);
+    assertThat(outcomes).filteredOn(LimitExceededException.class::isInstance).hasSize(15)
+        .allSatisfy(e -> assertThat(((LimitExceededException) e).limit()).isEqualTo(Limit.CUSTOMERS));
+    assertThat(usage(org)).isEqualTo(5);
+    Customer one = (Customer) outcomes.stream().filter(Customer.class::isInstance).findFirst().orElseThrow();
+    customers.logActivity(one.id(), "call", Optional.of("Called about the offer"), Map.of());
+    customers.delete(one.id());
+    assertThat(customers.get(one.id())).isEmpty();
+    assertThat(MigrationTest.query(t.admin(), "select count(*) from crm.customer_activities where customer_id = '"
+        + one.id() + "'")).as("its timeline went with it").containsExactly("0");
+    assertThat(customers.create(CustomerDraft.builder().fullName("Sixth, after a deletion").build())).isNotNull();
+  }
+
+  @Test
+  void stageChangesAssignmentsAndNotesBuildTheTimelineNewestFirst() {
+    ProvisionedOrganization org = t.provision();
+    TenantScope admin = t.adminScope(org);
+    CustomerService customers = admin.customers();
+    List<SalesStage> stages = admin.pipeline().stages();
+    Customer c = customers.create(CustomerDraft.builder().fullName("Timeline").build());
+    customers.moveToStage(c.id(), stages.get(1).id());
+    customers.moveToStage(c.id(), stages.get(1).id()); // no change, no activity
+    customers.assign(c.id(), Optional.of(org.admin().id()));
+    for (int i = 0; i < 5; i++) {
+      customers.logActivity(c.id(), "note", Optional.of("note " + i), Map.of("n", i));
+    }
+    List<Activity> all = new ArrayList<>();
+    Optional<String> cursor = Optional.empty();
+    int pages = 0;
+    do {
+      Page<Activity> page = customers.timeline(c.id(), 3, cursor);
+      all.addAll(page.items());
+      cursor = page.nextCursor();
+      pages++;
+    } while (cursor.isPresent());
+    assertThat(pages).isEqualTo(3);
+    assertThat(all).extracting(Activity::type).containsExactly("note", "note", "note", "note", "note", "assigned",
+        "stage_change", "customer_created");
+    assertThat(all).extracting(Activity::description).startsWith(Optional.of("note 4"));
+    Activity move = all.get(6);
+    assertThat(move.metadata()).containsEntry("from", stages.get(0).id().toString())
+        .containsEntry("to", stages.get(1).id().toString());
+    assertThatThrownBy(() -> customers.timeline(c.id(), 3, Optional.of("forged"))).isInstanceOf(ValidationException.class)
+        .extracting("field").isEqualTo("cursor");
+  }
+
+  @Test
+  void tagsCustomFieldsScoreAndValueChangeOnlyWhatTheySay() {
+    CustomerService customers = t.adminScope(t.provision()).customers();
+    Customer c = customers.create(CustomerDraft.builder().fullName("Fields").tag("a").customFields(Map.of("x", 1))
+        .build());
+    assertThat(customers.tag(c.id(), List.of("b", "a", "c")).tags()).containsExactly("a", "b", "c");
+    assertThat(customers.untag(c.id(), List.of("b")).tags()).containsExactly("a", "c");
+    assertThat(customers.setCustomFields(c.id(), Map.of("y", "two")).customFields())
+        .containsEntry("x", 1).containsEntry("y", "two");
+    assertThat(customers.setLeadScore(c.id(), 80).leadScore()).isEqualTo(80);
+    Customer valued = customers.setEstimatedValue(c.id(), 99_900, "SAR");
+    assertThat(valued.estimatedValueMinor()).isEqualTo(99_900);
+    assertThat(valued.currency()).isEqualTo("SAR");
+    assertThat(valued.fullName()).hasValue("Fields");
+    assertThatThrownBy(() -> customers.setLeadScore(c.id(), -1)).isInstanceOf(ValidationException.class);
+  }
+
+  @Test
+  void anotherTenantsCustomersDoNotExistHere() {
+    ProvisionedOrganization a = t.provision();
+    ProvisionedOrganization b = t.provision();
+    Customer theirs = t.adminScope(b).customers().create(CustomerDraft.builder().whatsappPhone("0504440000").build());
+    CustomerService mine = t.adminScope(a).customers();
+    assertThat(mine.get(theirs.id())).isEmpty();
+    assertThat(mine.findByPhone("0504440000")).isEmpty();
+    assertThatThrownBy(() -> mine.delete(theirs.id())).isInstanceOf(NotFoundException.class);
+    assertThatThrownBy(() -> mine.moveToStage(theirs.id(), t.adminScope(a).pipeline().stages().get(1).id()))
+        .isInstanceOf(NotFoundException.class);
+    Customer own = mine.create(CustomerDraft.builder().whatsappPhone("0504440000").build());
+    assertThat(own.id()).as("the same phone is another customer in another tenant").isNotEqualTo(theirs.id());
+    assertThatThrownBy(() -> mine.assign(own.id(), Optional.of(b.admin().id())))
+        .isInstanceOf(ValidationException.class).extracting("field").isEqualTo("userId");
+    assertThatThrownBy(() -> mine.moveToStage(own.id(), t.adminScope(b).pipeline().stages().get(1).id()))
+        .isInstanceOf(NotFoundException.class);
+    assertThat(t.adminScope(b).customers().get(theirs.id())).isPresent();
+  }
+
+  @Test
+  void membersReadButDoNotWriteAndOnlyManagersDelete() {
+    ProvisionedOrganization org = t.provision();
+    TenantScope admin = t.adminScope(org);
+    Customer c = admin.customers().create(CustomerDraft.builder().fullName("Guarded").build());
+    User member = t.crm.acceptInvitation(admin.users().invite("m@example.com", Role.MEMBER).token(), NewMember.named("M"));
+    User agent = t.crm.acceptInvitation(admin.users().invite("g@example.com", Role.AGENT).token(), NewMember.named("G"));
+    TenantScope asMember = t.crm.tenant(org.organization().id()).as(member.id());
+    TenantScope asAgent = t.crm.tenant(org.organization().id()).as(agent.id());
+    assertThat(asMember.customers().get(c.id())).isPresent();
+    assertThatThrownBy(() -> asMember.customers().create(CustomerDraft.builder().fullName("No").build()))
+        .isInstanceOf(ForbiddenException.class);
+    assertThatThrownBy(() -> asMember.customers().setLeadScore(c.id(), 5)).isInstanceOf(ForbiddenException.class);
+    assertThat(asAgent.customers().setLeadScore(c.id(), 5).leadScore()).isEqualTo(5);
+    assertThatThrownBy(() -> asAgent.customers().delete(c.id())).isInstanceOf(ForbiddenException.class);
+    admin.customers().delete(c.id());
+    assertThat(admin.customers().get(c.id())).isEmpty();
+  }
+
+  private static long usage(ProvisionedOrganization org) {
+    List<String> rows = query("select coalesce(sum(value), 0) from crm.usage_counters where organization_id = '"
+        + org.organization().id() + "' and metric = 'customers'");
+    return Long.parseLong(rows.get(0));
+  }
+
+  private static List<String> query(String sql) {
+    try {
+      return MigrationTest.query(t.admin(), sql);
+    } catch (java.sql.SQLException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  private interface Attempt {
+    Object run(int i) throws Exception;
+  }
+
+  private static List<Object> race(int n, Attempt attempt) throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(Math.min(n, 8));
+    CountDownLatch start = new CountDownLatch(1);
+    List<Future<Object>> futures = new ArrayList<>();
+    try {
+      for (int i = 0; i < n; i++) {
+        int index = i;
+        Callable<Object> call = () -> {
+          start.await();
+          try {
+            return attempt.run(index);
+          } catch (CrmException e) {
+            return e;
+          }
+        };
+        futures.add(pool.submit(call));
+      }
+      start.countDown();
+      List<Object> outcomes = new ArrayList<>();
+      for (Future<Object> f : futures) {
+        outcomes.add(f.get());
+      }
+      return outcomes;
+    } finally {
+      pool.shutdown();
+    }
+  }
+}
