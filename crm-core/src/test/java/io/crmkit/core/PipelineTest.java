@@ -1,11 +1,14 @@
 package io.crmkit.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.crmkit.testdb.TestDatabase;
 import io.crmkit.testdb.TestPostgres;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -38,6 +41,92 @@ class PipelineTest {
     }
     assertThat(t.adminScope(first).pipeline().stages()).extracting(SalesStage::id)
         .doesNotContainAnyElementsOf(t.adminScope(later).pipeline().stages().stream().map(SalesStage::id).toList());
+  }
+
+  @Test
+  void adminsAndManagersShapeThePipeline() {
+    ProvisionedOrganization org = t.provision();
+    Pipeline pipeline = t.adminScope(org).pipeline();
+    SalesStage onHold = pipeline.createStage("On hold", "#aabbcc", 5);
+    assertThat(onHold.displayOrder()).isEqualTo(7);
+    assertThat(onHold.color()).isEqualTo("#AABBCC");
+    assertThatThrownBy(() -> pipeline.createStage("on HOLD", "#000000", 5)).isInstanceOf(ConflictException.class)
+        .satisfies(e -> assertThat(((ConflictException) e).existingId()).hasValue(onHold.id()));
+    assertThatThrownBy(() -> pipeline.createStage("Bad", "red", 5)).isInstanceOf(ValidationException.class)
+        .extracting("field").isEqualTo("color");
+    assertThatThrownBy(() -> pipeline.setProbability(onHold.id(), 101)).isInstanceOf(ValidationException.class);
+    assertThat(pipeline.renameStage(onHold.id(), "Paused").name()).isEqualTo("Paused");
+    assertThat(pipeline.recolorStage(onHold.id(), "#112233").color()).isEqualTo("#112233");
+    assertThat(pipeline.setProbability(onHold.id(), 15).probability()).isEqualTo(15);
+
+    List<UUID> reversed = new java.util.ArrayList<>(pipeline.stages().stream().map(SalesStage::id).toList());
+    java.util.Collections.reverse(reversed);
+    assertThat(pipeline.reorder(reversed)).extracting(SalesStage::id).containsExactlyElementsOf(reversed);
+    assertThatThrownBy(() -> pipeline.reorder(reversed.subList(1, reversed.size())))
+        .isInstanceOf(ValidationException.class).extracting("field").isEqualTo("stageIds");
+
+    assertThat(pipeline.setDefault(onHold.id()).isDefault()).isTrue();
+    assertThat(pipeline.stages()).filteredOn(SalesStage::isDefault).extracting(SalesStage::id)
+        .containsExactly(onHold.id());
+    Customer lands = t.adminScope(org).customers().create(CustomerDraft.builder().fullName("Lands").build());
+    assertThat(lands.stageId()).isEqualTo(onHold.id());
+
+    User agent = t.crm.acceptInvitation(t.adminScope(org).users().invite("agent@p.example", Role.AGENT).token(),
+        NewMember.named("Agent"));
+    assertThatThrownBy(() -> t.crm.tenant(org.organization().id()).as(agent.id()).pipeline()
+        .createStage("Mine", "#000000", 1)).isInstanceOf(ForbiddenException.class);
+  }
+
+  @Test
+  void aStageWithCustomersIsDeletedOnlyByMovingThemWithAnActivityEach() {
+    ProvisionedOrganization org = t.provision();
+    TenantScope admin = t.adminScope(org);
+    List<SalesStage> stages = admin.pipeline().stages();
+    SalesStage qualified = stages.get(1);
+    SalesStage proposal = stages.get(2);
+    Customer c = admin.customers().create(CustomerDraft.builder().fullName("Mover").stage(qualified.id()).build());
+    assertThatThrownBy(() -> admin.pipeline().deleteStage(qualified.id(), Optional.empty()))
+        .isInstanceOf(ConflictException.class);
+    assertThatThrownBy(() -> admin.pipeline().deleteStage(stages.get(0).id(), Optional.of(proposal.id())))
+        .as("the default stage").isInstanceOf(ValidationException.class);
+    admin.pipeline().deleteStage(qualified.id(), Optional.of(proposal.id()));
+    assertThat(admin.pipeline().stages()).extracting(SalesStage::name).doesNotContain("Qualified");
+    assertThat(admin.customers().get(c.id())).get().extracting(Customer::stageId).isEqualTo(proposal.id());
+    assertThat(admin.customers().timeline(c.id(), 1, Optional.empty()).items()).singleElement()
+        .satisfies(a -> {
+          assertThat(a.type()).isEqualTo("stage_change");
+          assertThat(a.metadata()).containsEntry("from", qualified.id().toString())
+              .containsEntry("to", proposal.id().toString());
+        });
+    SalesStage empty = admin.pipeline().createStage("Empty", "#000000", 0);
+    admin.pipeline().deleteStage(empty.id(), Optional.empty());
+    assertThat(admin.pipeline().stages()).hasSize(5);
+  }
+
+  @Test
+  void theForecastSumsValuesAndWeighsThemByProbability() {
+    ProvisionedOrganization org = t.provision();
+    TenantScope admin = t.adminScope(org);
+    List<SalesStage> stages = admin.pipeline().stages(); // Lead 10%, Qualified 25%, Proposal 50%, ...
+    CustomerService customers = admin.customers();
+    customers.create(CustomerDraft.builder().fullName("A").stage(stages.get(2).id()).estimatedValue(10_000, "SAR")
+        .assignedTo(org.admin().id()).build());
+    customers.create(CustomerDraft.builder().fullName("B").stage(stages.get(2).id()).estimatedValue(5_000, "SAR").build());
+    customers.create(CustomerDraft.builder().fullName("C").stage(stages.get(2).id()).estimatedValue(300, "USD").build());
+    customers.create(CustomerDraft.builder().fullName("D").estimatedValue(1_000, "SAR").build());
+    List<StageForecast> all = admin.pipeline().forecast(Optional.empty());
+    assertThat(all).extracting(f -> f.stage().name()).containsExactly("Lead", "Qualified", "Proposal", "Negotiation",
+        "Won", "Lost");
+    StageForecast proposal = all.get(2);
+    assertThat(proposal.customers()).isEqualTo(3);
+    assertThat(proposal.valueMinor()).containsExactlyInAnyOrderEntriesOf(java.util.Map.of("SAR", 15_000L, "USD", 300L));
+    assertThat(proposal.weightedValueMinor()).containsExactlyInAnyOrderEntriesOf(
+        java.util.Map.of("SAR", 7_500L, "USD", 150L));
+    assertThat(all.get(0).weightedValueMinor()).containsEntry("SAR", 100L);
+    assertThat(all.get(1).customers()).isZero();
+    List<StageForecast> mine = admin.pipeline().forecast(Optional.of(org.admin().id()));
+    assertThat(mine.get(2).customers()).isEqualTo(1);
+    assertThat(mine.get(2).valueMinor()).containsExactly(java.util.Map.entry("SAR", 10_000L));
   }
 
   @Test

@@ -203,6 +203,13 @@ final class Rows {
     }
   }
 
+  static final class ForecastRow {
+    UUID stageId;
+    String currency;
+    long customers;
+    long valueMinor;
+  }
+
   /** The first statement of a transaction: the tenant it set and the isolation level. */
   static final class ContextRow {
     String organizationId;
