@@ -68,6 +68,17 @@ public interface CustomerService {
    */
   void delete(UUID customerId);
 
+  /**
+   * Merges a duplicate into a survivor, in one transaction: the duplicate's activities and other
+   * modules' rows (conversations, tickets, …) move to the survivor, fields the survivor lacks are
+   * taken from the duplicate (tags and custom fields are combined, the survivor's values winning),
+   * a {@code merged} activity is logged, and the duplicate is gone. Admins and managers only.
+   *
+   * @throws NotFoundException if either customer does not exist
+   * @throws ValidationException if both ids are the same
+   */
+  Customer merge(UUID survivorId, UUID duplicateId);
+
   /** Adds an entry to a customer's timeline (a call, a note, a meeting, …). */
   Activity logActivity(UUID customerId, String type, Optional<String> description, Map<String, Object> metadata);
 

@@ -232,6 +232,35 @@ class CustomerServiceTest {
     assertThat(admin.customers().get(c.id())).isEmpty();
   }
 
+  @Test
+  void mergingMovesTheTimelineFillsGapsAndRemovesTheDuplicate() {
+    ProvisionedOrganization org = t.provision();
+    CustomerService customers = t.adminScope(org).customers();
+    Customer survivor = customers.create(CustomerDraft.builder().fullName("Sara").email("sara@example.com").tag("vip")
+        .customFields(Map.of("city", "Riyadh", "tier", "gold")).build());
+    Customer duplicate = customers.create(CustomerDraft.builder().whatsappPhone("0505550000").company("Acme")
+        .tag("whatsapp").tag("vip").customFields(Map.of("tier", "silver", "lang", "ar")).leadScore(40).build());
+    customers.logActivity(duplicate.id(), "call", Optional.of("Called from WhatsApp"), Map.of());
+    long before = usage(org);
+
+    Customer merged = customers.merge(survivor.id(), duplicate.id());
+    assertThat(merged.id()).isEqualTo(survivor.id());
+    assertThat(merged.fullName()).hasValue("Sara");
+    assertThat(merged.whatsappPhone()).as("taken over, though unique").hasValue("+966505550000");
+    assertThat(merged.company()).hasValue("Acme");
+    assertThat(merged.tags()).containsExactly("vip", "whatsapp");
+    assertThat(merged.customFields()).containsEntry("city", "Riyadh").containsEntry("tier", "gold")
+        .containsEntry("lang", "ar");
+    assertThat(merged.leadScore()).isEqualTo(40);
+    assertThat(customers.get(duplicate.id())).isEmpty();
+    assertThat(customers.findByPhone("0505550000")).get().extracting(Customer::id).isEqualTo(survivor.id());
+    assertThat(customers.timeline(survivor.id(), 10, Optional.empty()).items()).extracting(Activity::type)
+        .containsExactly("merged", "call", "customer_created", "customer_created");
+    assertThat(usage(org)).isEqualTo(before - 1);
+    assertThatThrownBy(() -> customers.merge(survivor.id(), survivor.id())).isInstanceOf(ValidationException.class);
+    assertThatThrownBy(() -> customers.merge(survivor.id(), duplicate.id())).isInstanceOf(NotFoundException.class);
+  }
+
   private static long usage(ProvisionedOrganization org) {
     List<String> rows = query("select coalesce(sum(value), 0) from crm.usage_counters where organization_id = '"
         + org.organization().id() + "' and metric = 'customers'");

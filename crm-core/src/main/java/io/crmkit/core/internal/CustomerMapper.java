@@ -38,6 +38,11 @@ interface CustomerMapper {
 
   int delete(@Param("organizationId") UUID organizationId, @Param("id") UUID id);
 
+  int moveActivities(@Param("organizationId") UUID organizationId, @Param("from") UUID from, @Param("to") UUID to);
+
+  /** Fills the survivor's empty fields from the duplicate's row; combines tags and custom fields. */
+  int absorb(@Param("organizationId") UUID organizationId, @Param("id") UUID id, @Param("d") Rows.CustomerRow duplicate);
+
   UUID defaultStage(@Param("organizationId") UUID organizationId);
 
   boolean stageExists(@Param("organizationId") UUID organizationId, @Param("stageId") UUID stageId);

@@ -190,6 +190,50 @@ final class SqlCustomerService implements CustomerService {
   }
 
   @Override
+  public Customer merge(UUID survivorId, UUID duplicateId) {
+    Objects.requireNonNull(survivorId, "survivorId");
+    Objects.requireNonNull(duplicateId, "duplicateId");
+    if (survivorId.equals(duplicateId)) {
+      throw new ValidationException("duplicateId", "is the survivor itself");
+    }
+    return scope.call(tx -> {
+      tx.requireRole(scope.actor(), "customers.merge", Role.ADMIN, Role.MANAGER);
+      CustomerMapper customers = tx.mapper(CustomerMapper.class);
+      // Lock both in id order, so two merges of the same pair cannot deadlock.
+      boolean survivorFirst = survivorId.compareTo(duplicateId) < 0;
+      Rows.CustomerRow first = customers.findForUpdate(tx.organizationId(), survivorFirst ? survivorId : duplicateId);
+      Rows.CustomerRow second = customers.findForUpdate(tx.organizationId(), survivorFirst ? duplicateId : survivorId);
+      Rows.CustomerRow survivor = survivorFirst ? first : second;
+      Rows.CustomerRow duplicate = survivorFirst ? second : first;
+      if (survivor == null) {
+        throw new NotFoundException("customer", survivorId);
+      }
+      if (duplicate == null) {
+        throw new NotFoundException("customer", duplicateId);
+      }
+      customers.moveActivities(tx.organizationId(), duplicateId, survivorId);
+      for (io.crmkit.core.spi.CrmModule module : scope.runtime().modules()) {
+        try {
+          module.mergeCustomers(tx.connection(), scope.runtime().schema(), tx.organizationId(), survivorId, duplicateId);
+        } catch (java.sql.SQLException e) {
+          throw SqlErrors.translate(e);
+        }
+      }
+      // Delete first: the survivor may take over the duplicate's phone or email, which are unique.
+      customers.delete(tx.organizationId(), duplicateId);
+      UsageCounters.release(tx, CUSTOMERS, UsageCounters.RUNNING_TOTAL, 1);
+      customers.absorb(tx.organizationId(), survivorId, duplicate);
+      Map<String, Object> metadata = new LinkedHashMap<>();
+      metadata.put("merged", duplicateId.toString());
+      if (duplicate.fullName != null) {
+        metadata.put("mergedName", duplicate.fullName);
+      }
+      log(tx, survivorId, "merged", null, metadata);
+      return customers.find(tx.organizationId(), survivorId).toCustomer();
+    });
+  }
+
+  @Override
   public Activity logActivity(UUID customerId, String type, Optional<String> description,
       Map<String, Object> metadata) {
     Objects.requireNonNull(customerId, "customerId");

@@ -31,4 +31,13 @@ public interface CrmModule {
    * transaction, on a connection acting as the owner role. Runs after the dependencies' hooks.
    */
   default void provision(Connection connection, String schema, UUID organizationId) throws SQLException {}
+
+  /**
+   * Moves this module's rows of customer {@code duplicate} to customer {@code survivor} (its
+   * conversations, tickets, campaign recipients, …), in the merge's transaction, on the runtime
+   * connection with the tenant set, before the duplicate is deleted. Rows that would collide with
+   * the survivor's are the module's to reconcile.
+   */
+  default void mergeCustomers(Connection connection, String schema, UUID organizationId, UUID survivor,
+      UUID duplicate) throws SQLException {}
 }

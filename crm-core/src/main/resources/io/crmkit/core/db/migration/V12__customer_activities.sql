@@ -29,5 +29,7 @@ CREATE POLICY customer_activities_tenant ON ${schema}.customer_activities
   USING (organization_id = (SELECT ${schema}.current_organization_id()))
   WITH CHECK (organization_id = (SELECT ${schema}.current_organization_id()));
 
--- Activities are history: written and read, never edited; they go with their customer.
+-- Activities are history: written and read, never edited; they go with their customer, and move
+-- to the survivor when duplicates are merged.
 GRANT SELECT, INSERT ON ${schema}.customer_activities TO ${runtime_role};
+GRANT UPDATE (customer_id) ON ${schema}.customer_activities TO ${runtime_role};
