@@ -1,6 +1,9 @@
 package io.crmkit.examples.quickstart;
 
+import io.crmkit.core.Activity;
 import io.crmkit.core.Crm;
+import io.crmkit.core.Customer;
+import io.crmkit.core.CustomerDraft;
 import io.crmkit.core.Limit;
 import io.crmkit.core.NewMember;
 import io.crmkit.core.Organization;
@@ -9,6 +12,8 @@ import io.crmkit.core.OrganizationRef;
 import io.crmkit.core.Plan;
 import io.crmkit.core.ProvisionedOrganization;
 import io.crmkit.core.Role;
+import io.crmkit.core.SalesStage;
+import io.crmkit.core.StageForecast;
 import io.crmkit.core.TenantScope;
 import io.crmkit.core.User;
 import io.crmkit.testdb.TestDatabase;
@@ -33,8 +38,9 @@ import javax.sql.DataSource;
 import org.postgresql.ds.PGSimpleDataSource;
 
 /**
- * CRMKit in one file: migrate, provision two organizations, invite and accept users, and see that
- * each tenant sees only its own.
+ * CRMKit in one file: migrate, provision two organizations, invite and accept users, add customers
+ * and move one through the pipeline, and see that each tenant sees only its own: its users, its
+ * customers, its forecast and a customer's timeline.
  *
  * <p>Run it from the repository's root with only a JDK installed (an embedded PostgreSQL starts):
  * <pre>
@@ -151,9 +157,22 @@ public final class Quickstart {
       String marge = globexScope.users().invite("marge@globex.example", Role.AGENT).token();
       crm.acceptInvitation(marge, NewMember.of("Marge Simpson", "host-user-5"));
 
+      // Customers: phones as people type them, stored in E.164 with the tenant's region; a move
+      // through the pipeline and a note land on the customer's timeline.
+      Customer ahmed = acmeScope.customers().create(CustomerDraft.builder()
+          .fullName("أحمد الحربي").whatsappPhone("050 123 4567").company("Al-Harbi Trading")
+          .estimatedValue(5_000_000, "SAR").tag("vip").build());
+      Customer fatimah = acmeScope.customers().create(CustomerDraft.builder()
+          .fullName("Fatimah Al-Qahtani").email("fatimah@example.sa").estimatedValue(1_200_000, "SAR").build());
+      SalesStage proposal = acmeScope.pipeline().stages().get(2);
+      acmeScope.customers().moveToStage(ahmed.id(), proposal.id());
+      acmeScope.customers().logActivity(ahmed.id(), "call", Optional.of("Discussed the yearly plan"), Map.of());
+      Customer wei = globexScope.customers().create(CustomerDraft.builder()
+          .fullName("Wei Chen").whatsappPhone("050 765 4321").estimatedValue(80_000, "AED").build());
+
       return new Summary(
-          view(acmeScope, globex),
-          view(globexScope, acme),
+          view(acmeScope, globex, List.of(ahmed.id(), fatimah.id())),
+          view(globexScope, acme, List.of(wei.id())),
           crm.platform().findBySlug(acme.organization().slug()));
     }
   }
@@ -180,6 +199,21 @@ public final class Quickstart {
       for (User user : tenant.users()) {
         out.printf("    %-22s %-8s %s%n", user.email(), user.role().databaseName(), user.fullName().orElse(""));
       }
+      out.printf("  customers (%d):%n", tenant.customers().size());
+      for (Customer customer : tenant.customers()) {
+        out.printf("    %-20s %-14s %s%n", customer.fullName().orElse(""), customer.whatsappPhone().orElse("-"),
+            customer.email().orElse(""));
+      }
+      out.printf("  forecast:%n");
+      for (StageForecast line : tenant.forecast()) {
+        out.printf("    %-12s %2d customer(s)  value %s  weighted %s%n", line.stage().name(), line.customers(),
+            line.valueMinor(), line.weightedValueMinor());
+      }
+      out.printf("  timeline of %s, newest first:%n",
+          tenant.customers().isEmpty() ? "-" : tenant.customers().get(0).fullName().orElse(""));
+      for (Activity activity : tenant.timeline()) {
+        out.printf("    %-17s %s%n", activity.type(), activity.description().orElse(""));
+      }
     }
     out.printf("%nIsolation:%n");
     for (TenantView tenant : List.of(summary.acme(), summary.globex())) {
@@ -200,6 +234,9 @@ public final class Quickstart {
    * @param users its users, ordered by email
    * @param usersOfOtherTenant how many of {@code users} belong to the other organization (0)
    * @param otherAdminById what looking up the other organization's admin by id found (nothing)
+   * @param customers the customers it created, in creation order
+   * @param forecast its pipeline forecast, in stage order
+   * @param timeline the first customer's timeline, newest first
    */
   public record TenantView(
       Organization organization,
@@ -207,7 +244,10 @@ public final class Quickstart {
       Map<Limit, OptionalLong> limits,
       List<User> users,
       long usersOfOtherTenant,
-      Optional<User> otherAdminById) {
+      Optional<User> otherAdminById,
+      List<Customer> customers,
+      List<StageForecast> forecast,
+      List<Activity> timeline) {
 
     /** Creates the view; the collections are copied. */
     public TenantView {
@@ -216,6 +256,9 @@ public final class Quickstart {
       limits = Collections.unmodifiableMap(new EnumMap<>(limits));
       users = List.copyOf(users);
       Objects.requireNonNull(otherAdminById, "otherAdminById");
+      customers = List.copyOf(customers);
+      forecast = List.copyOf(forecast);
+      timeline = List.copyOf(timeline);
     }
 
     /** The users' emails, ordered as {@link #users()}. */
@@ -240,14 +283,16 @@ public final class Quickstart {
     }
   }
 
-  private static TenantView view(TenantScope scope, ProvisionedOrganization other) {
-    // One transaction, so the organization, limits and users are read at one moment.
+  private static TenantView view(TenantScope scope, ProvisionedOrganization other, List<UUID> customerIds) {
+    // One transaction, so everything is read at one moment.
     return scope.inTransaction(tx -> {
       List<User> users = tx.users().list();
       UUID otherId = other.organization().id();
       long ofOther = users.stream().filter(u -> u.organizationId().equals(otherId)).count();
+      List<Customer> customers = customerIds.stream().map(id -> tx.customers().get(id).orElseThrow()).toList();
       return new TenantView(tx.organization().get(), tx.entitlements().plan(), tx.entitlements().limits(),
-          users, ofOther, tx.users().get(other.admin().id()));
+          users, ofOther, tx.users().get(other.admin().id()), customers, tx.pipeline().forecast(Optional.empty()),
+          tx.customers().timeline(customerIds.get(0), 20, Optional.empty()).items());
     });
   }
 

@@ -37,6 +37,25 @@ class QuickstartTest {
   }
 
   @Test
+  void eachTenantSeesItsCustomersForecastAndTimeline() {
+    try (TestDatabase db = TestPostgres.shared().createDatabase()) {
+      Summary summary = Quickstart.run(db.runtimeDataSource(), db.adminDataSource());
+      assertThat(summary.acme().customers()).extracting(c -> c.whatsappPhone().orElse("-"))
+          .containsExactly("+966501234567", "-");
+      assertThat(summary.globex().customers()).extracting(c -> c.whatsappPhone().orElseThrow())
+          .as("the same digits read in the UAE").containsExactly("+971507654321");
+      var proposal = summary.acme().forecast().get(2);
+      assertThat(proposal.stage().name()).isEqualTo("Proposal");
+      assertThat(proposal.customers()).isEqualTo(1);
+      assertThat(proposal.weightedValueMinor()).containsEntry("SAR", 2_500_000L);
+      assertThat(summary.acme().forecast().get(0).valueMinor()).containsEntry("SAR", 1_200_000L);
+      assertThat(summary.acme().timeline()).extracting(a -> a.type())
+          .containsExactly("call", "stage_change", "customer_created");
+      assertThat(summary.globex().forecast()).allSatisfy(f -> assertThat(f.valueMinor()).doesNotContainKey("SAR"));
+    }
+  }
+
+  @Test
   void eachTenantSeesItsOwnOrganizationPlanAndLimits() {
     try (TestDatabase db = TestPostgres.shared().createDatabase()) {
       Summary summary = Quickstart.run(db.runtimeDataSource(), db.adminDataSource());
