@@ -79,6 +79,21 @@ public interface CustomerService {
    */
   Customer merge(UUID survivorId, UUID duplicateId);
 
+  /**
+   * Imports customers from CSV (UTF-8, with or without BOM), streaming: the header names the
+   * columns ({@code full_name}, {@code whatsapp_phone}, {@code email}, {@code phone}, {@code company},
+   * {@code position}, {@code tags} separated by {@code ;}, {@code notes}, {@code lead_score});
+   * other columns become custom fields. A row is matched to an existing customer by WhatsApp phone,
+   * else by email, and needs one of them; it updates only what it changes, so importing the same
+   * file twice inserts and updates nothing the second time and writes no activity. Rows are
+   * written in batches, each its own transaction; a batch that fails is replayed row by row, so
+   * each bad row gets its own error and the good ones land. {@link Limit#CUSTOMERS} holds.
+   *
+   * @throws java.io.UncheckedIOException if the input cannot be read
+   * @throws ValidationException if the header names no column CRMKit knows
+   */
+  ImportReport importCsv(java.io.InputStream csv, ImportOptions options);
+
   /** Adds an entry to a customer's timeline (a call, a note, a meeting, …). */
   Activity logActivity(UUID customerId, String type, Optional<String> description, Map<String, Object> metadata);
 

@@ -38,6 +38,20 @@ interface CustomerMapper {
 
   int delete(@Param("organizationId") UUID organizationId, @Param("id") UUID id);
 
+  List<Rows.CustomerRow> findByPhones(@Param("organizationId") UUID organizationId, @Param("phones") List<String> phones);
+
+  List<Rows.CustomerRow> findByEmails(@Param("organizationId") UUID organizationId, @Param("emails") List<String> emails);
+
+  /** Applies import rows to their matched customers where a value really changes; returns those changed. */
+  List<UUID> importUpdate(@Param("organizationId") UUID organizationId, @Param("rows") JsonNode rows);
+
+  /** Inserts import rows (unless a phone or email was taken meanwhile); returns the new ids. */
+  List<UUID> importInsert(@Param("organizationId") UUID organizationId, @Param("rows") JsonNode rows,
+      @Param("stageId") UUID stageId, @Param("createdBy") UUID createdBy);
+
+  int logMany(@Param("organizationId") UUID organizationId, @Param("ids") List<UUID> ids, @Param("type") String type,
+      @Param("member") UUID member, @Param("system") String system);
+
   int moveActivities(@Param("organizationId") UUID organizationId, @Param("from") UUID from, @Param("to") UUID to);
 
   /** Fills the survivor's empty fields from the duplicate's row; combines tags and custom fields. */

@@ -234,6 +234,13 @@ final class SqlCustomerService implements CustomerService {
   }
 
   @Override
+  public io.crmkit.core.ImportReport importCsv(java.io.InputStream csv, io.crmkit.core.ImportOptions options) {
+    Objects.requireNonNull(csv, "csv");
+    Objects.requireNonNull(options, "options");
+    return new CustomerImport(scope).run(csv, options);
+  }
+
+  @Override
   public Activity logActivity(UUID customerId, String type, Optional<String> description,
       Map<String, Object> metadata) {
     Objects.requireNonNull(customerId, "customerId");

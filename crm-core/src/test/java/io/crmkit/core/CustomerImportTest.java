@@ -1,0 +1,156 @@
+package io.crmkit.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalLong;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class CustomerImportTest {
+  private static final String FILE = """
+      Full Name,WhatsApp Phone,Email,Company,Tags,Loyalty Card
+      أحمد الحربي,050 100 0001,ahmed@example.sa,Al-Harbi Trading,vip;riyadh,A-17
+      Fatimah,,fatimah@example.sa,,,
+      Omar,0501000003,,Omar & Sons,,B-2
+      Broken,call me,,,,
+      No key,,,,,
+      Ahmed again,+966501000001,,,,
+      """;
+
+  private static TestCrm t;
+
+  @BeforeAll
+  static void setUp() {
+    t = TestCrm.start();
+  }
+
+  @AfterAll
+  static void tearDown() {
+    t.close();
+  }
+
+  @Test
+  void goodRowsLandAndEachBadRowGetsItsOwnError() {
+    ProvisionedOrganization org = t.provision();
+    CustomerService customers = t.adminScope(org).customers();
+    ImportReport report = customers.importCsv(withBom(FILE), ImportOptions.DEFAULTS);
+    assertThat(report.rowsRead()).isEqualTo(6);
+    assertThat(report.inserted()).isEqualTo(3);
+    assertThat(report.errors()).extracting(ImportReport.RowError::line, ImportReport.RowError::field)
+        .containsExactly(tuple(5L, "whatsappPhone"), tuple(6L, "whatsappPhone"), tuple(7L, "row"));
+    Customer ahmed = customers.findByPhone("0501000001").orElseThrow();
+    assertThat(ahmed.fullName()).hasValue("أحمد الحربي");
+    assertThat(ahmed.source()).isEqualTo(CustomerSource.IMPORT);
+    assertThat(ahmed.tags()).containsExactly("vip", "riyadh");
+    assertThat(ahmed.customFields()).containsEntry("Loyalty Card", "A-17");
+    assertThat(customers.findByEmail("FATIMAH@example.sa")).isPresent();
+  }
+
+  @Test
+  void importingTheSameFileTwiceChangesNothingTheSecondTime() throws SQLException {
+    ProvisionedOrganization org = t.provision();
+    CustomerService customers = t.adminScope(org).customers();
+    customers.importCsv(in(FILE), ImportOptions.DEFAULTS);
+    long activities = activities(org);
+    ImportReport again = customers.importCsv(in(FILE), ImportOptions.DEFAULTS);
+    assertThat(again.inserted()).isZero();
+    assertThat(again.updated()).isZero();
+    assertThat(again.unchanged()).isEqualTo(3);
+    assertThat(activities(org)).as("no activity for rows that changed nothing").isEqualTo(activities);
+
+    ImportReport changed = customers.importCsv(in("""
+        whatsapp_phone,company
+        0501000003,Omar & Daughters
+        0501000001,Al-Harbi Trading
+        """), ImportOptions.DEFAULTS);
+    assertThat(changed.updated()).isEqualTo(1);
+    assertThat(changed.unchanged()).isEqualTo(1);
+    assertThat(customers.findByPhone("0501000003").orElseThrow().company()).hasValue("Omar & Daughters");
+    assertThat(activities(org)).isEqualTo(activities + 1);
+  }
+
+  @Test
+  void aRowWhosePhoneAndEmailNameTwoCustomersIsReportedNotMerged() {
+    ProvisionedOrganization org = t.provision();
+    CustomerService customers = t.adminScope(org).customers();
+    Customer byPhone = customers.create(CustomerDraft.builder().whatsappPhone("0502000001").fullName("P").build());
+    Customer byEmail = customers.create(CustomerDraft.builder().email("e@example.sa").fullName("E").build());
+    ImportReport report = customers.importCsv(in("""
+        whatsapp_phone,email,full_name
+        0502000001,e@example.sa,Both
+        """), ImportOptions.DEFAULTS);
+    assertThat(report.errors()).singleElement().extracting(ImportReport.RowError::field).isEqualTo("email");
+    assertThat(customers.get(byPhone.id()).orElseThrow().fullName()).hasValue("P");
+    assertThat(customers.get(byEmail.id()).orElseThrow().fullName()).hasValue("E");
+  }
+
+  @Test
+  void maxCustomersHoldsAndTheFailingBatchIsReplayedRowByRow() {
+    ProvisionedOrganization org = t.provision();
+    t.crm.platform().setCustomLimit(org.organization().id(), Limit.CUSTOMERS, OptionalLong.of(4));
+    CustomerService customers = t.adminScope(org).customers();
+    customers.create(CustomerDraft.builder().fullName("Existing 1").build());
+    customers.create(CustomerDraft.builder().fullName("Existing 2").build());
+    ImportReport report = customers.importCsv(in("""
+        whatsapp_phone,full_name
+        0503000001,One
+        0503000002,Two
+        0503000003,Three
+        0503000004,Four
+        """), new ImportOptions(10, r -> {}));
+    assertThat(report.inserted()).isEqualTo(2);
+    assertThat(report.errors()).hasSize(2).allSatisfy(e -> assertThat(e.reason()).contains("max_customers"));
+    assertThat(customers.findByPhone("0503000001")).isPresent();
+    assertThat(customers.findByPhone("0503000004")).isEmpty();
+  }
+
+  @Test
+  void progressIsReportedAfterEachBatch() {
+    ProvisionedOrganization org = t.provision();
+    StringBuilder csv = new StringBuilder("whatsapp_phone,full_name\n");
+    for (int i = 0; i < 250; i++) {
+      csv.append(String.format("05040%05d,Customer %d%n", i, i));
+    }
+    List<Long> seen = new ArrayList<>();
+    ImportReport report = t.adminScope(org).customers().importCsv(in(csv.toString()),
+        new ImportOptions(100, soFar -> seen.add(soFar.rowsRead())));
+    assertThat(seen).containsExactly(100L, 200L, 250L);
+    assertThat(report.inserted()).isEqualTo(250);
+    assertThat(report.errors()).isEmpty();
+  }
+
+  @Test
+  void aHeaderWithoutAMatchingColumnIsRefused() {
+    CustomerService customers = t.adminScope(t.provision()).customers();
+    assertThatThrownBy(() -> customers.importCsv(in("full_name,company\nA,B\n"), ImportOptions.DEFAULTS))
+        .isInstanceOf(ValidationException.class).extracting("field").isEqualTo("header");
+  }
+
+  private static long activities(ProvisionedOrganization org) throws SQLException {
+    return Long.parseLong(MigrationTest.query(t.admin(), "select count(*) from crm.customer_activities"
+        + " where organization_id = '" + org.organization().id() + "'").get(0));
+  }
+
+  private static InputStream in(String csv) {
+    return new ByteArrayInputStream(csv.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static InputStream withBom(String csv) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    out.write(0xEF);
+    out.write(0xBB);
+    out.write(0xBF);
+    out.writeBytes(csv.getBytes(StandardCharsets.UTF_8));
+    return new ByteArrayInputStream(out.toByteArray());
+  }
+}
