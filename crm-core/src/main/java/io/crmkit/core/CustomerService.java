@@ -90,7 +90,10 @@ public interface CustomerService {
    * each bad row gets its own error and the good ones land. {@link Limit#CUSTOMERS} holds.
    *
    * @throws java.io.UncheckedIOException if the input cannot be read
-   * @throws ValidationException if the header names no column CRMKit knows
+   * @throws ValidationException if there is no header, it has no {@code whatsapp_phone} or {@code email}
+   *     column, or the CSV is malformed (rows before the fault have landed)
+   * @throws TenantContextException inside {@link TenantScope#inTransaction} or a joined scope: an
+   *     import runs its own transactions
    */
   ImportReport importCsv(java.io.InputStream csv, ImportOptions options);
 

@@ -130,6 +130,13 @@ class CustomerImportTest {
   }
 
   @Test
+  void anImportInsideATransactionIsRefused() {
+    TenantScope admin = t.adminScope(t.provision());
+    assertThatThrownBy(() -> admin.inTransaction(tx -> tx.customers().importCsv(in(FILE), ImportOptions.DEFAULTS)))
+        .isInstanceOf(TenantContextException.class);
+  }
+
+  @Test
   void aHeaderWithoutAMatchingColumnIsRefused() {
     CustomerService customers = t.adminScope(t.provision()).customers();
     assertThatThrownBy(() -> customers.importCsv(in("full_name,company\nA,B\n"), ImportOptions.DEFAULTS))

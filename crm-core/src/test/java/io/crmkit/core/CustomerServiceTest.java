@@ -261,6 +261,100 @@ class CustomerServiceTest {
     assertThatThrownBy(() -> customers.merge(survivor.id(), duplicate.id())).isInstanceOf(NotFoundException.class);
   }
 
+  @Test
+  void aMergeWaitsForAnActivityBeingLoggedOnTheDuplicateAndKeepsIt() throws Exception {
+    ProvisionedOrganization org = t.provision();
+    TenantScope admin = t.adminScope(org);
+    Customer survivor = admin.customers().create(CustomerDraft.builder().fullName("Survivor").build());
+    Customer duplicate = admin.customers().create(CustomerDraft.builder().fullName("Duplicate").build());
+    try (java.sql.Connection host = t.runtime().getConnection()) {
+      host.setAutoCommit(false);
+      admin.joining(host, action -> {}).customers().logActivity(duplicate.id(), "call", Optional.of("important call"),
+          Map.of());
+      java.util.concurrent.CompletableFuture<Customer> merge = java.util.concurrent.CompletableFuture.supplyAsync(
+          () -> admin.customers().merge(survivor.id(), duplicate.id()));
+      waitForALockWait();
+      host.commit();
+      merge.get(30, java.util.concurrent.TimeUnit.SECONDS);
+    }
+    assertThat(admin.customers().timeline(survivor.id(), 10, Optional.empty()).items())
+        .extracting(a -> a.description().orElse("")).contains("important call");
+  }
+
+  @Test
+  void aLimitErrorCaughtInsideATransactionLeavesNoUncountedCustomer() throws Exception {
+    ProvisionedOrganization org = t.provision();
+    t.crm.platform().setCustomLimit(org.organization().id(), Limit.CUSTOMERS, OptionalLong.of(1));
+    TenantScope admin = t.adminScope(org);
+    admin.customers().create(CustomerDraft.builder().fullName("First").build());
+    boolean refused = admin.inTransaction(tx -> {
+      try {
+        tx.customers().create(CustomerDraft.builder().fullName("Second").build());
+        return false;
+      } catch (LimitExceededException e) {
+        return true; // the host carries on and commits
+      }
+    });
+    assertThat(refused).isTrue();
+    assertThat(query("select count(*) from crm.customers where organization_id = '" + org.organization().id() + "'"))
+        .containsExactly("1");
+    assertThat(usage(org)).isEqualTo(1);
+  }
+
+  @Test
+  void fieldChangesAreLoggedOnlyWhenTheValueChanges() {
+    CustomerService customers = t.adminScope(t.provision()).customers();
+    Customer c = customers.create(CustomerDraft.builder().fullName("Logged").build());
+    customers.tag(c.id(), List.of("vip"));
+    customers.tag(c.id(), List.of("vip"));
+    customers.setLeadScore(c.id(), 30);
+    customers.setLeadScore(c.id(), 30);
+    assertThat(customers.timeline(c.id(), 10, Optional.empty()).items())
+        .extracting(Activity::type, a -> a.metadata().getOrDefault("field", ""))
+        .containsExactly(tuple("customer_updated", "leadScore"), tuple("customer_updated", "tags"),
+            tuple("customer_created", ""));
+  }
+
+  @Test
+  void timelinePagesKeepEveryActivityWhenTimestampsTie() {
+    ProvisionedOrganization org = t.provision();
+    CustomerService customers = t.adminScope(org).customers();
+    Customer c = customers.create(CustomerDraft.builder().fullName("Ties").build());
+    t.executeAsAdmin("insert into crm.customer_activities (organization_id, customer_id, activity_type, created_at)"
+        + " select '" + org.organization().id() + "', '" + c.id() + "', 'note', '2026-01-01T00:00:00.123456Z'"
+        + " from generate_series(1, 7)");
+    List<UUID> seen = new ArrayList<>();
+    Optional<String> cursor = Optional.empty();
+    do {
+      Page<Activity> page = customers.timeline(c.id(), 2, cursor);
+      page.items().forEach(a -> seen.add(a.id()));
+      cursor = page.nextCursor();
+    } while (cursor.isPresent());
+    assertThat(seen).hasSize(8).doesNotHaveDuplicates();
+  }
+
+  @Test
+  void phonesOutsideE164AndEmailsWithUnicodeSpacesAreRefusedInJava() {
+    CustomerService customers = t.adminScope(t.provision()).customers();
+    assertThatThrownBy(() -> customers.create(CustomerDraft.builder().whatsappPhone("+49 30 123456789012").build()))
+        .isInstanceOf(ValidationException.class).extracting("field").isEqualTo("whatsappPhone");
+    assertThatThrownBy(() -> customers.create(CustomerDraft.builder().email("a\u2003b@example.com").build()))
+        .isInstanceOf(ValidationException.class).extracting("field").isEqualTo("email");
+    assertThatThrownBy(() -> customers.importCsv(new java.io.ByteArrayInputStream(new byte[0]), ImportOptions.DEFAULTS))
+        .as("an empty file has no header").isInstanceOf(ValidationException.class).extracting("field").isEqualTo("header");
+  }
+
+  private static void waitForALockWait() throws Exception {
+    for (int i = 0; i < 200; i++) {
+      if (!query("select pid from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'")
+          .isEmpty()) {
+        return;
+      }
+      Thread.sleep(25);
+    }
+    throw new AssertionError("nothing ever waited for a lock");
+  }
+
   private static long usage(ProvisionedOrganization org) {
     List<String> rows = query("select coalesce(sum(value), 0) from crm.usage_counters where organization_id = '"
         + org.organization().id() + "' and metric = 'customers'");

@@ -36,7 +36,15 @@ class QueryPlanTest {
         insert into crm.users (organization_id, email)
         select o.id, 'user' || g || '@' || o.slug || '.example'
           from crm.organizations o cross join generate_series(1, 100) g;
-        analyze crm.organizations; analyze crm.users;""");
+        insert into crm.sales_stages (organization_id, name, display_order, is_default)
+        select id, 'Lead', 1, true from crm.organizations;
+        insert into crm.customers (organization_id, full_name, email, whatsapp_phone, sales_stage_id)
+        select o.id, 'Customer ' || g, 'c' || g || '@' || o.slug || '.example', '+9665' || lpad((o.n * 1000 + g)::text, 8, '0'),
+               s.id
+          from (select id, slug, row_number() over (order by id) as n from crm.organizations) o
+          join crm.sales_stages s on s.organization_id = o.id
+         cross join generate_series(1, 100) g;
+        analyze crm.organizations; analyze crm.users; analyze crm.customers;""");
     List<String> row = MigrationTest.query(t.admin(),
         "select organization_id || ' ' || id from crm.users where email = 'user50@bulk-7.example'");
     tenant = UUID.fromString(row.get(0).split(" ")[0]);
@@ -67,6 +75,17 @@ class QueryPlanTest {
       assertThat(scan.path("Index Cond").asText()).contains("organization_id = ").containsAnyOf("(InitPlan 1).col1", "$0")
           .as("the policy must not be an OR or a per-row function call").doesNotContain("current_setting");
     });
+  }
+
+  @Test
+  void customerLookupsByEmailAndPhoneAreIndexScansUnderRls() throws Exception {
+    for (String condition : List.of("email_lower = lower('c50@bulk-7.example')", "whatsapp_phone = '+966500007050'")) {
+      JsonNode plan = explain("select id from crm.customers where organization_id = '" + tenant + "' and " + condition);
+      assertThat(scansOf(plan, "customers")).as(condition).singleElement().satisfies(scan -> {
+        assertThat(scan.path("Node Type").asText()).startsWith("Index");
+        assertThat(scan.path("Index Cond").asText()).contains("organization_id");
+      });
+    }
   }
 
   private static JsonNode explain(String sql) throws Exception {

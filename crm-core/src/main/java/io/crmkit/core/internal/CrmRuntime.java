@@ -109,6 +109,11 @@ public final class CrmRuntime {
     }
   }
 
+  /** Whether this thread has a CRMKit transaction open. */
+  boolean hasOpenTransaction() {
+    return open.get() != null;
+  }
+
   /** Runs {@code work} in {@code tx}, a transaction a scope was bound to by a callback. */
   <R, X extends Exception> R inBound(Tx tx, TxWork<R, X> work) throws X {
     tx.requireUsable();

@@ -52,6 +52,11 @@ final class CustomerImport {
   private record Row(long line, Map<String, String> values) {}
 
   ImportReport run(InputStream csv, ImportOptions options) {
+    if (!scope.standalone()) {
+      // Batches commit one by one and a failed batch is replayed; inside one transaction neither works.
+      throw new io.crmkit.core.TenantContextException("an import runs its own transactions, one per batch;"
+          + " call it outside inTransaction and joining");
+    }
     Totals totals = new Totals();
     try (InputStreamReader reader = new InputStreamReader(withoutBom(csv), StandardCharsets.UTF_8);
         MappingIterator<Map<String, String>> rows = new CsvMapper().readerFor(Map.class)
@@ -76,6 +81,10 @@ final class CustomerImport {
         write(batch, totals);
         options.progress().progress(totals.report());
       }
+    } catch (com.fasterxml.jackson.dataformat.csv.CsvReadException e) {
+      // Malformed CSV (no header, an unclosed quote): the rows before it have landed.
+      throw new ValidationException(totals.rowsRead == 0 ? "header" : "csv",
+          e.getOriginalMessage() + " (after " + totals.rowsRead + " rows)");
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read the CSV input", e);
     }

@@ -12,6 +12,8 @@ interface CustomerMapper {
 
   Rows.CustomerRow findForUpdate(@Param("organizationId") UUID organizationId, @Param("id") UUID id);
 
+  Rows.CustomerRow findForKeyUpdate(@Param("organizationId") UUID organizationId, @Param("id") UUID id);
+
   Rows.CustomerRow findByPhone(@Param("organizationId") UUID organizationId, @Param("phone") String phone);
 
   Rows.CustomerRow findByEmail(@Param("organizationId") UUID organizationId, @Param("email") String email);

@@ -9,7 +9,8 @@ import java.util.regex.Pattern;
 
 /** Checks of input values, each failing with a {@link ValidationException} that names the field. */
 public final class Inputs {
-  private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+\\.[^@\\s]+");
+  private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+\\.[^@\\s]+",
+      Pattern.UNICODE_CHARACTER_CLASS);
   private static final Pattern SLUG = Pattern.compile("[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?");
   private static final Pattern LANGUAGE = Pattern.compile("[a-z]{2,3}(-[A-Z]{2})?");
   private static final Set<String> REGIONS = Set.of(Locale.getISOCountries());

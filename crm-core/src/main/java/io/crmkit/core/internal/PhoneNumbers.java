@@ -12,6 +12,7 @@ import io.crmkit.core.ValidationException;
  */
 final class PhoneNumbers {
   private static final PhoneNumberUtil UTIL = PhoneNumberUtil.getInstance();
+  private static final java.util.regex.Pattern E164 = java.util.regex.Pattern.compile("\\+[1-9][0-9]{6,14}");
 
   private PhoneNumbers() {}
 
@@ -29,6 +30,11 @@ final class PhoneNumbers {
       throw new ValidationException(field, "is not a valid phone number in region " + region
           + " or with its country code");
     }
-    return UTIL.format(number, PhoneNumberUtil.PhoneNumberFormat.E164);
+    String e164 = UTIL.format(number, PhoneNumberUtil.PhoneNumberFormat.E164);
+    if (!E164.matcher(e164).matches()) {
+      // libphonenumber accepts a few numbers outside E.164's 7 to 15 digits; the database does not.
+      throw new ValidationException(field, "is not a phone number of 7 to 15 digits");
+    }
+    return e164;
   }
 }

@@ -30,10 +30,10 @@ interface PipelineMapper {
 
   long customersIn(@Param("organizationId") UUID organizationId, @Param("id") UUID id);
 
-  int logMoves(@Param("organizationId") UUID organizationId, @Param("from") UUID from, @Param("to") UUID to,
-      @Param("member") UUID member, @Param("system") String system);
+  UUID lockForDelete(@Param("organizationId") UUID organizationId, @Param("id") UUID id);
 
-  int moveCustomers(@Param("organizationId") UUID organizationId, @Param("from") UUID from, @Param("to") UUID to);
+  long moveCustomers(@Param("organizationId") UUID organizationId, @Param("from") UUID from, @Param("to") UUID to,
+      @Param("member") UUID member, @Param("system") String system);
 
   int delete(@Param("organizationId") UUID organizationId, @Param("id") UUID id);
 

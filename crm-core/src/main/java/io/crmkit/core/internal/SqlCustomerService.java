@@ -30,7 +30,8 @@ import java.util.regex.Pattern;
 final class SqlCustomerService implements CustomerService {
   /** The usage counter that holds max_customers: a running total. */
   static final String CUSTOMERS = "customers";
-  private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+\\.[^@\\s]+");
+  private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+\\.[^@\\s]+",
+      Pattern.UNICODE_CHARACTER_CLASS);
   private static final Pattern TAG = Pattern.compile("\\S(.{0,62}\\S)?");
   private static final Pattern TYPE = Pattern.compile("[a-z][a-z0-9_]{0,49}");
   private static final Role[] WRITERS = {Role.ADMIN, Role.MANAGER, Role.AGENT};
@@ -47,11 +48,14 @@ final class SqlCustomerService implements CustomerService {
     return scope.call(tx -> {
       requireWriter(tx, "customers.create");
       Rows.CustomerRow row = newRow(tx, draft, null);
+      // The unit first: a host that catches the limit error inside its own transaction must not
+      // be left with an uncounted customer.
+      takeCustomerUnit(tx);
       UUID id = tx.mapper(CustomerMapper.class).insert(row);
       if (id == null) {
+        UsageCounters.release(tx, CUSTOMERS, UsageCounters.RUNNING_TOTAL, 1);
         throw conflict(tx, row);
       }
-      takeCustomerUnit(tx);
       log(tx, id, "customer_created", null, Map.of("source", draft.source().name().toLowerCase()));
       return tx.mapper(CustomerMapper.class).find(tx.organizationId(), id).toCustomer();
     });
@@ -92,8 +96,10 @@ final class SqlCustomerService implements CustomerService {
         return new FoundCustomer(existing.toCustomer(), false);
       }
       Rows.CustomerRow row = newRow(tx, draft, phone);
+      takeCustomerUnit(tx);
       UUID id = customers.insert(row);
       if (id == null) {
+        UsageCounters.release(tx, CUSTOMERS, UsageCounters.RUNNING_TOTAL, 1);
         // A concurrent call inserted it first (ON CONFLICT waited for it to commit), or the
         // draft's email belongs to someone else.
         existing = customers.findByPhone(tx.organizationId(), phone);
@@ -102,7 +108,6 @@ final class SqlCustomerService implements CustomerService {
         }
         throw conflict(tx, row);
       }
-      takeCustomerUnit(tx);
       log(tx, id, "customer_created", null, Map.of("source", draft.source().name().toLowerCase()));
       return new FoundCustomer(customers.find(tx.organizationId(), id).toCustomer(), true);
     });
@@ -144,35 +149,36 @@ final class SqlCustomerService implements CustomerService {
   @Override
   public Customer tag(UUID customerId, Collection<String> tags) {
     List<String> checked = tags(tags);
-    return change(customerId, "customers.tag",
+    return changeField(customerId, "customers.tag", "tags", r -> r.tags,
         (tx, customers, before) -> customers.addTags(tx.organizationId(), customerId, checked));
   }
 
   @Override
   public Customer untag(UUID customerId, Collection<String> tags) {
     List<String> checked = tags(tags);
-    return change(customerId, "customers.untag",
+    return changeField(customerId, "customers.untag", "tags", r -> r.tags,
         (tx, customers, before) -> customers.removeTags(tx.organizationId(), customerId, checked));
   }
 
   @Override
   public Customer setCustomFields(UUID customerId, Map<String, Object> fields) {
     Map<String, Object> copy = Json.deepCopy(Objects.requireNonNull(fields, "fields"));
-    return change(customerId, "customers.setCustomFields",
+    return changeField(customerId, "customers.setCustomFields", "customFields", r -> r.customFields,
         (tx, customers, before) -> customers.mergeCustomFields(tx.organizationId(), customerId, Json.fromMap(copy)));
   }
 
   @Override
   public Customer setLeadScore(UUID customerId, int leadScore) {
     score(leadScore);
-    return change(customerId, "customers.setLeadScore",
+    return changeField(customerId, "customers.setLeadScore", "leadScore", r -> r.leadScore,
         (tx, customers, before) -> customers.setLeadScore(tx.organizationId(), customerId, leadScore));
   }
 
   @Override
   public Customer setEstimatedValue(UUID customerId, long minorUnits, String currency) {
     value(minorUnits, currency);
-    return change(customerId, "customers.setEstimatedValue",
+    return changeField(customerId, "customers.setEstimatedValue", "estimatedValue",
+        r -> r.estimatedValueMinor + " " + r.currency,
         (tx, customers, before) -> customers.setValue(tx.organizationId(), customerId, minorUnits, currency));
   }
 
@@ -201,8 +207,8 @@ final class SqlCustomerService implements CustomerService {
       CustomerMapper customers = tx.mapper(CustomerMapper.class);
       // Lock both in id order, so two merges of the same pair cannot deadlock.
       boolean survivorFirst = survivorId.compareTo(duplicateId) < 0;
-      Rows.CustomerRow first = customers.findForUpdate(tx.organizationId(), survivorFirst ? survivorId : duplicateId);
-      Rows.CustomerRow second = customers.findForUpdate(tx.organizationId(), survivorFirst ? duplicateId : survivorId);
+      Rows.CustomerRow first = customers.findForKeyUpdate(tx.organizationId(), survivorFirst ? survivorId : duplicateId);
+      Rows.CustomerRow second = customers.findForKeyUpdate(tx.organizationId(), survivorFirst ? duplicateId : survivorId);
       Rows.CustomerRow survivor = survivorFirst ? first : second;
       Rows.CustomerRow duplicate = survivorFirst ? second : first;
       if (survivor == null) {
@@ -281,6 +287,18 @@ final class SqlCustomerService implements CustomerService {
 
   private interface Change {
     void apply(Tx tx, CustomerMapper customers, Rows.CustomerRow before);
+  }
+
+  /** A change to one field that logs a {@code customer_updated} activity naming it, only if the value changed. */
+  private Customer changeField(UUID customerId, String operation, String field,
+      java.util.function.Function<Rows.CustomerRow, Object> value, Change change) {
+    return change(customerId, operation, (tx, customers, before) -> {
+      change.apply(tx, customers, before);
+      Rows.CustomerRow after = customers.find(tx.organizationId(), customerId);
+      if (!Objects.equals(value.apply(before), value.apply(after))) {
+        log(tx, customerId, "customer_updated", null, Map.of("field", field));
+      }
+    });
   }
 
   /** A change to one customer, with its row locked, by a member who may write. */
@@ -402,8 +420,8 @@ final class SqlCustomerService implements CustomerService {
   }
 
   private static void value(long minorUnits, String currency) {
-    if (minorUnits < 0) {
-      throw new ValidationException("estimatedValue", "must not be negative");
+    if (minorUnits < 0 || minorUnits > 1_000_000_000_000_000L) {
+      throw new ValidationException("estimatedValue", "must be 0 to 10^15 minor units");
     }
     if (currency == null || !currency.matches("[A-Z]{3}")) {
       throw new ValidationException("currency", "must be an ISO 4217 code such as SAR");
@@ -435,8 +453,11 @@ final class SqlCustomerService implements CustomerService {
         if (parts.length != 4 || !parts[0].equals("v1")) {
           throw new IllegalArgumentException("shape");
         }
-        return new Cursor(Instant.ofEpochSecond(Long.parseLong(parts[1]), Long.parseLong(parts[2])),
-            UUID.fromString(parts[3]));
+        Instant at = Instant.ofEpochSecond(Long.parseLong(parts[1]), Long.parseLong(parts[2]));
+        if (at.isBefore(Instant.parse("1970-01-01T00:00:00Z")) || at.isAfter(Instant.parse("9999-12-31T00:00:00Z"))) {
+          throw new IllegalArgumentException("range");
+        }
+        return new Cursor(at, UUID.fromString(parts[3]));
       } catch (RuntimeException e) {
         throw new ValidationException("cursor", "is not a cursor this list returned");
       }

@@ -30,6 +30,9 @@ final class SqlErrors {
     switch (state) {
       case "23505":
         return new ConflictException("already exists: " + detail);
+      case "23503":
+        // A record this one refers to was deleted (or never was this tenant's) meanwhile.
+        return new ConflictException("a record it refers to is gone: " + detail);
       case "23514":
       case "23502":
       case "22023":

@@ -109,6 +109,8 @@ final class SqlPipeline implements Pipeline {
     manage(tx -> {
       PipelineMapper stages = tx.mapper(PipelineMapper.class);
       SalesStage stage = stage(tx, stageId);
+      // Locked before counting: customers created into it or moved to it meanwhile wait, then fail.
+      stages.lockForDelete(tx.organizationId(), stageId);
       if (stage.isDefault()) {
         throw new ValidationException("stageId", "is the default stage; make another stage the default first");
       }
@@ -121,8 +123,7 @@ final class SqlPipeline implements Pipeline {
         }
         stage(tx, target);
         Actors actors = Actors.of(scope.actor());
-        stages.logMoves(tx.organizationId(), stageId, target, actors.member, actors.system);
-        stages.moveCustomers(tx.organizationId(), stageId, target);
+        stages.moveCustomers(tx.organizationId(), stageId, target, actors.member, actors.system);
       }
       stages.delete(tx.organizationId(), stageId);
       return null;
@@ -145,7 +146,8 @@ final class SqlPipeline implements Pipeline {
         for (Rows.ForecastRow row : byStage.getOrDefault(stage.id(), List.of())) {
           count += row.customers;
           value.put(row.currency, row.valueMinor);
-          weighted.put(row.currency, row.valueMinor * stage.probability() / 100);
+          // Values are capped at 10^15 minor units each, sums in long; the product cannot wrap silently.
+          weighted.put(row.currency, Math.multiplyExact(row.valueMinor, (long) stage.probability()) / 100);
         }
         return new StageForecast(stage, count, value, weighted);
       }).toList();

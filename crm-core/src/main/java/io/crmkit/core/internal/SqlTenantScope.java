@@ -94,6 +94,11 @@ public final class SqlTenantScope implements TenantScope {
         null);
   }
 
+  /** True unless this scope is bound to a transaction, joined to the host's, or called inside one. */
+  boolean standalone() {
+    return bound == null && hostConnection == null && !runtime.hasOpenTransaction();
+  }
+
   CrmRuntime runtime() {
     return runtime;
   }

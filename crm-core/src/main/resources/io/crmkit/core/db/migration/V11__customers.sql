@@ -9,13 +9,17 @@ CREATE TABLE ${schema}.customers (
   whatsapp_phone         text CHECK (whatsapp_phone ~ '^\+[1-9][0-9]{6,14}$'),
   full_name              text CHECK (length(full_name) BETWEEN 1 AND 255),
   email                  text CHECK (length(email) <= 254 AND email ~ '^[^@\s]+@[^@\s]+$'),
+  -- lower() is not leakproof, so under RLS an index on lower(email) would not be used; this
+  -- lower-case copy (kept by the trigger below; not a generated column, which the updated_at
+  -- trigger's whole-row WHEN cannot see) is compared with plain, leakproof text equality.
+  email_lower            text CHECK (email_lower IS NOT DISTINCT FROM lower(email)),
   phone                  text CHECK (phone ~ '^\+[1-9][0-9]{6,14}$'),
   company                text CHECK (length(company) <= 255),
   position               text CHECK (length(position) <= 100),
   -- New customers land in the default stage; a stage with customers cannot be deleted.
   sales_stage_id         uuid NOT NULL,
   lead_score             integer NOT NULL DEFAULT 0 CHECK (lead_score BETWEEN 0 AND 100),
-  estimated_value_minor  bigint NOT NULL DEFAULT 0 CHECK (estimated_value_minor >= 0),
+  estimated_value_minor  bigint NOT NULL DEFAULT 0 CHECK (estimated_value_minor BETWEEN 0 AND 1000000000000000),
   currency               text NOT NULL DEFAULT 'USD' CHECK (currency ~ '^[A-Z]{3}$'),
   source                 text NOT NULL DEFAULT 'manual' CHECK (source IN ('manual', 'whatsapp', 'import', 'api')),
   assigned_to            uuid,
@@ -37,11 +41,25 @@ CREATE TABLE ${schema}.customers (
 
 CREATE UNIQUE INDEX customers_whatsapp_phone_key ON ${schema}.customers (organization_id, whatsapp_phone)
   WHERE whatsapp_phone IS NOT NULL;
-CREATE UNIQUE INDEX customers_email_key ON ${schema}.customers (organization_id, lower(email))
-  WHERE email IS NOT NULL;
+CREATE UNIQUE INDEX customers_email_key ON ${schema}.customers (organization_id, email_lower)
+  WHERE email_lower IS NOT NULL;
 CREATE INDEX customers_created_idx ON ${schema}.customers (organization_id, created_at, id);
 CREATE INDEX customers_stage_idx ON ${schema}.customers (organization_id, sales_stage_id);
 CREATE INDEX customers_assigned_idx ON ${schema}.customers (organization_id, assigned_to) WHERE assigned_to IS NOT NULL;
+
+CREATE FUNCTION ${schema}.customers_set_email_lower() RETURNS trigger
+  LANGUAGE plpgsql
+  AS $$
+BEGIN
+  NEW.email_lower := lower(NEW.email);
+  RETURN NEW;
+END
+$$;
+GRANT EXECUTE ON FUNCTION ${schema}.customers_set_email_lower() TO ${runtime_role};
+
+-- Named to run before the updated_at trigger (BEFORE triggers fire in name order).
+CREATE TRIGGER customers_a_set_email_lower BEFORE INSERT OR UPDATE OF email ON ${schema}.customers
+  FOR EACH ROW EXECUTE FUNCTION ${schema}.customers_set_email_lower();
 
 CREATE TRIGGER customers_touch_updated_at BEFORE UPDATE ON ${schema}.customers
   FOR EACH ROW WHEN (OLD IS DISTINCT FROM NEW) EXECUTE FUNCTION ${schema}.touch_updated_at();
