@@ -109,6 +109,15 @@ public interface CustomerService {
   Page<Activity> timeline(UUID customerId, int limit, Optional<String> cursor);
 
   /**
+   * The organization's recent activity across all customers, newest first, {@code limit} (1 to
+   * 200) at a time.
+   *
+   * @param cursor the previous page's {@link Page#nextCursor()}, or empty for the first page
+   * @throws ValidationException for a cursor that is not one of ours
+   */
+  Page<Activity> recentActivity(int limit, Optional<String> cursor);
+
+  /**
    * The result of {@link #findOrCreateByPhone}.
    *
    * @param customer the customer

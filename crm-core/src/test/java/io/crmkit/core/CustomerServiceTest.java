@@ -257,6 +257,9 @@ class CustomerServiceTest {
     assertThat(customers.timeline(survivor.id(), 10, Optional.empty()).items()).extracting(Activity::type)
         .containsExactly("merged", "call", "customer_created", "customer_created");
     assertThat(usage(org)).isEqualTo(before - 1);
+    Activity mergedActivity = customers.timeline(survivor.id(), 1, Optional.empty()).items().get(0);
+    assertThat(mergedActivity.metadata()).containsEntry("merged", duplicate.id().toString())
+        .containsEntry("whatsappPhone", "+966505550000").doesNotContainKey("discarded.fullName");
     assertThatThrownBy(() -> customers.merge(survivor.id(), survivor.id())).isInstanceOf(ValidationException.class);
     assertThatThrownBy(() -> customers.merge(survivor.id(), duplicate.id())).isInstanceOf(NotFoundException.class);
   }
@@ -313,6 +316,22 @@ class CustomerServiceTest {
         .extracting(Activity::type, a -> a.metadata().getOrDefault("field", ""))
         .containsExactly(tuple("customer_updated", "leadScore"), tuple("customer_updated", "tags"),
             tuple("customer_created", ""));
+  }
+
+  @Test
+  void theRecentActivityFeedSpansCustomersOfThisTenantOnly() {
+    ProvisionedOrganization org = t.provision();
+    ProvisionedOrganization other = t.provision();
+    CustomerService customers = t.adminScope(org).customers();
+    Customer a = customers.create(CustomerDraft.builder().fullName("A").build());
+    Customer b = customers.create(CustomerDraft.builder().fullName("B").build());
+    customers.logActivity(a.id(), "note", Optional.of("on A"), Map.of());
+    t.adminScope(other).customers().create(CustomerDraft.builder().fullName("Elsewhere").build());
+    Page<Activity> first = customers.recentActivity(2, Optional.empty());
+    assertThat(first.items()).extracting(Activity::customerId).containsExactly(a.id(), b.id());
+    Page<Activity> second = customers.recentActivity(2, first.nextCursor());
+    assertThat(second.items()).extracting(Activity::customerId).containsExactly(a.id());
+    assertThat(second.nextCursor()).isEmpty();
   }
 
   @Test

@@ -231,9 +231,13 @@ final class SqlCustomerService implements CustomerService {
       customers.absorb(tx.organizationId(), survivorId, duplicate);
       Map<String, Object> metadata = new LinkedHashMap<>();
       metadata.put("merged", duplicateId.toString());
-      if (duplicate.fullName != null) {
-        metadata.put("mergedName", duplicate.fullName);
-      }
+      // What the survivor already had of its own is kept; the duplicate's differing values are
+      // recorded here rather than lost.
+      putIfDiffers(metadata, "fullName", duplicate.fullName, survivor.fullName);
+      putIfDiffers(metadata, "whatsappPhone", duplicate.whatsappPhone, survivor.whatsappPhone);
+      putIfDiffers(metadata, "email", duplicate.email, survivor.email);
+      putIfDiffers(metadata, "phone", duplicate.phone, survivor.phone);
+      putIfDiffers(metadata, "company", duplicate.company, survivor.company);
       log(tx, survivorId, "merged", null, metadata);
       return customers.find(tx.organizationId(), survivorId).toCustomer();
     });
@@ -267,10 +271,20 @@ final class SqlCustomerService implements CustomerService {
   @Override
   public Page<Activity> timeline(UUID customerId, int limit, Optional<String> cursor) {
     Objects.requireNonNull(customerId, "customerId");
+    return page(customerId, limit, cursor);
+  }
+
+  @Override
+  public Page<Activity> recentActivity(int limit, Optional<String> cursor) {
+    return page(null, limit, cursor);
+  }
+
+  /** Activities newest first by (created_at, id), of one customer or (null) of the whole organization. */
+  private Page<Activity> page(UUID customerId, int limit, Optional<String> cursor) {
     if (limit < 1 || limit > 200) {
       throw new ValidationException("limit", "must be 1 to 200");
     }
-    Cursor after = cursor.map(Cursor::decode).orElse(null);
+    Cursor after = Objects.requireNonNull(cursor, "cursor").map(Cursor::decode).orElse(null);
     return scope.call(tx -> {
       List<Rows.ActivityRow> rows = tx.mapper(CustomerMapper.class).timeline(tx.organizationId(), customerId,
           after == null ? null : after.at, after == null ? null : after.id, limit + 1);
@@ -283,6 +297,12 @@ final class SqlCustomerService implements CustomerService {
           : Optional.empty();
       return new Page<>(items, next);
     });
+  }
+
+  private static void putIfDiffers(Map<String, Object> metadata, String field, String duplicate, String survivor) {
+    if (duplicate != null && !duplicate.equals(survivor)) {
+      metadata.put(survivor == null ? field : "discarded." + field, duplicate);
+    }
   }
 
   private interface Change {
