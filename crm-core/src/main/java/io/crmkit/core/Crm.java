@@ -49,13 +49,24 @@ public final class Crm implements AutoCloseable {
   private final HikariDataSource ownedPool;
   private final DataSource migrationDataSource;
   private final ClassLoader classLoader;
+  private final List<String> warnings;
 
   private Crm(CrmRuntime runtime, HikariDataSource ownedPool, DataSource migrationDataSource,
-      ClassLoader classLoader) {
+      ClassLoader classLoader, List<String> warnings) {
     this.runtime = runtime;
     this.ownedPool = ownedPool;
     this.migrationDataSource = migrationDataSource;
     this.classLoader = classLoader;
+    this.warnings = List.copyOf(warnings);
+  }
+
+  /**
+   * Problems found at start that do not stop CRMKit but make it work worse, each also logged at
+   * WARN; for example a database whose {@code lc_ctype} does not classify Arabic letters, under
+   * which trigram search finds no Arabic text.
+   */
+  public List<String> warnings() {
+    return warnings;
   }
 
   /** Starts configuring a {@code Crm}. */
@@ -90,8 +101,10 @@ public final class Crm implements AutoCloseable {
 
   /**
    * One ready Flyway configuration per module, in the order to run them, for hosts that run Flyway
-   * themselves. The schema must exist first, owned by the owner role
-   * ({@code CREATE SCHEMA crm AUTHORIZATION crm_owner}); {@link #migrate()} does that, and takes a
+   * themselves. The schema must exist first, owned by the owner role, and pg_trgm be installed
+   * ({@code CREATE SCHEMA crm AUTHORIZATION crm_owner; CREATE EXTENSION IF NOT EXISTS pg_trgm WITH
+   * SCHEMA crm}); the configurations name the extension's schema as it is when they are made.
+   * {@link #migrate()} does all that, and takes a
    * lock against concurrent start-ups, which Flyway alone does not span across modules.
    */
   public List<ModuleMigrations> migrations() {
@@ -353,7 +366,8 @@ public final class Crm implements AutoCloseable {
         }
         CrmRuntime runtime = new CrmRuntime(schema, ownerRole, grantee, role.role(), clock, invitationTtl, listeners,
             runtimeDataSource, migrationDataSource, modules);
-        return new Crm(runtime, pool, migrationDataSource, classLoader);
+        return new Crm(runtime, pool, migrationDataSource, classLoader,
+            io.crmkit.core.internal.SearchCheck.warnings(runtimeDataSource));
       } catch (RuntimeException e) {
         if (pool != null) {
           pool.close();

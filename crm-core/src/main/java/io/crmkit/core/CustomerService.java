@@ -40,6 +40,16 @@ public interface CustomerService {
    */
   FoundCustomer findOrCreateByPhone(String whatsappPhone, CustomerDraft draft);
 
+  /**
+   * Customers whose name, company, email or phones contain {@code query}, newest first, {@code limit} (1 to 200) at a time. Arabic-aware: alef
+   * forms, ة/ه and ى/ي fold together and tashkeel is ignored, so {@code احمد} finds {@code أحمد}
+   * and {@code إحمد}.
+   *
+   * @param cursor the previous page's {@link Page#nextCursor()}, or empty for the first page
+   * @throws ValidationException for a blank query, a bad limit or a cursor that is not one of ours
+   */
+  Page<Customer> search(String query, int limit, Optional<String> cursor);
+
   /** Moves a customer to another stage and logs a {@code stage_change} activity with {@code from} and {@code to}. */
   Customer moveToStage(UUID customerId, UUID stageId);
 

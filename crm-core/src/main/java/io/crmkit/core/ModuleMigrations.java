@@ -5,7 +5,8 @@ import org.flywaydb.core.api.configuration.FluentConfiguration;
 
 /**
  * One module's ready Flyway configuration, for hosts that run Flyway themselves: create the schema
- * owned by the owner role first ({@code CREATE SCHEMA crm AUTHORIZATION crm_owner}), then call
+ * owned by the owner role and pg_trgm first ({@code CREATE SCHEMA crm AUTHORIZATION crm_owner;
+ * CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA crm}), then call
  * {@code configuration().load().migrate()} for each, in the order {@link Crm#migrations()} gives.
  * The configuration is Flyway's own (mutable) type: take it, don't keep it.
  *

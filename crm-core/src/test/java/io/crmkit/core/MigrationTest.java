@@ -163,7 +163,8 @@ class MigrationTest {
           .containsExactly("classpath:io/crmkit/core/db/migration");
       // As the README says: the schema first, then each module's configuration in order.
       db.executeAsAdmin("CREATE SCHEMA crm AUTHORIZATION crm_owner");
-      for (ModuleMigrations module : migrations) {
+      db.executeAsAdmin("CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA crm");
+      for (ModuleMigrations module : crm.migrations()) {
         module.configuration().load().migrate();
       }
       crm.validateSchema();

@@ -40,6 +40,10 @@ interface CustomerMapper {
 
   int delete(@Param("organizationId") UUID organizationId, @Param("id") UUID id);
 
+  /** Through search_customers(), which takes the tenant from the transaction's setting. */
+  List<Rows.CustomerRow> search(@Param("query") String query, @Param("afterAt") java.time.Instant afterAt,
+      @Param("afterId") UUID afterId, @Param("limit") int limit);
+
   List<Rows.CustomerRow> findByPhones(@Param("organizationId") UUID organizationId, @Param("phones") List<String> phones);
 
   List<Rows.CustomerRow> findByEmails(@Param("organizationId") UUID organizationId, @Param("emails") List<String> emails);

@@ -47,7 +47,8 @@ public final class Migrations {
           .placeholders(Map.of(
               "schema", CrmRuntime.quote(schema),
               "owner_role", CrmRuntime.quote(ownerRole),
-              "runtime_role", CrmRuntime.quote(runtimeRole)))
+              "runtime_role", CrmRuntime.quote(runtimeRole),
+              "trgm_schema", CrmRuntime.quote(trigramSchema(migrationDataSource, schema))))
           .validateMigrationNaming(true)
           .cleanDisabled(true);
       result.add(Map.entry(module.name(), configuration));
@@ -116,10 +117,24 @@ public final class Migrations {
     }
   }
 
+  /** The schema pg_trgm is installed in; CRMKit's own when it is not installed yet. */
+  static String trigramSchema(DataSource dataSource, String schema) {
+    try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
+        java.sql.ResultSet rs = s.executeQuery("select n.nspname from pg_extension e"
+            + " join pg_namespace n on n.oid = e.extnamespace where e.extname = 'pg_trgm'")) {
+      return rs.next() ? rs.getString(1) : schema;
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot look up the pg_trgm extension: " + e.getMessage(), e);
+    }
+  }
+
   private static void createSchema(Connection c, String schema, String ownerRole) {
     try (Statement s = c.createStatement()) {
       s.execute("CREATE SCHEMA IF NOT EXISTS " + CrmRuntime.quote(schema) + " AUTHORIZATION "
           + CrmRuntime.quote(ownerRole));
+      // Customer search needs pg_trgm (a trusted extension: CREATE on the database suffices). If
+      // the host has it already, in any schema, that one is used (see trigramSchema).
+      s.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA " + CrmRuntime.quote(schema));
     } catch (SQLException e) {
       throw new IllegalStateException("cannot create schema " + schema + " owned by " + ownerRole
           + " through the migration connection (it must be a member of " + ownerRole

@@ -275,6 +275,29 @@ final class SqlCustomerService implements CustomerService {
   }
 
   @Override
+  public Page<Customer> search(String query, int limit, Optional<String> cursor) {
+    if (query == null || query.isBlank() || query.length() > 200) {
+      throw new ValidationException("query", "must be 1 to 200 characters, not blank");
+    }
+    if (limit < 1 || limit > 200) {
+      throw new ValidationException("limit", "must be 1 to 200");
+    }
+    Cursor after = Objects.requireNonNull(cursor, "cursor").map(Cursor::decode).orElse(null);
+    return scope.call(tx -> {
+      List<Rows.CustomerRow> rows = tx.mapper(CustomerMapper.class).search(query.strip(),
+          after == null ? null : after.at, after == null ? null : after.id, limit + 1);
+      List<Customer> items = new ArrayList<>();
+      for (int i = 0; i < Math.min(limit, rows.size()); i++) {
+        items.add(rows.get(i).toCustomer());
+      }
+      Optional<String> next = rows.size() > limit
+          ? Optional.of(new Cursor(rows.get(limit - 1).createdAt, rows.get(limit - 1).id).encode())
+          : Optional.empty();
+      return new Page<>(items, next);
+    });
+  }
+
+  @Override
   public Page<Activity> recentActivity(int limit, Optional<String> cursor) {
     return page(null, limit, cursor);
   }
