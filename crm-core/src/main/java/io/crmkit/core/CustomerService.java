@@ -50,6 +50,15 @@ public interface CustomerService {
    */
   Page<Customer> search(String query, int limit, Optional<String> cursor);
 
+  /**
+   * One page of the customers {@code query} selects, in its order, {@code limit} (1 to 200) at a
+   * time, by keyset (never OFFSET): deep pages cost what the first does.
+   *
+   * @param cursor the previous page's {@link Page#nextCursor()} for the same query, or empty
+   * @throws ValidationException for a bad limit, or a cursor of another query or not ours
+   */
+  Page<Customer> list(CustomerQuery query, int limit, Optional<String> cursor);
+
   /** Moves a customer to another stage and logs a {@code stage_change} activity with {@code from} and {@code to}. */
   Customer moveToStage(UUID customerId, UUID stageId);
 

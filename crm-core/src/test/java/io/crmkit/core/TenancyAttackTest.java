@@ -309,7 +309,7 @@ class TenancyAttackTest {
         assertThat(rs.getString(3)).as(rs.getString(1)).startsWith("{\"search_path=crm, ").endsWith("pg_temp\"}");
         assertThat(rs.getBoolean(4)).as(rs.getString(1) + " executable by PUBLIC").isFalse();
       }
-      assertThat(found).as("the two cross-tenant functions and search_customers").isEqualTo(3);
+      assertThat(found).as("the two cross-tenant functions, search_customers and list_customers").isEqualTo(4);
     }
   }
 

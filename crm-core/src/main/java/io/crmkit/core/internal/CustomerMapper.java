@@ -44,6 +44,14 @@ interface CustomerMapper {
   List<Rows.CustomerRow> search(@Param("query") String query, @Param("afterAt") java.time.Instant afterAt,
       @Param("afterId") UUID afterId, @Param("limit") int limit);
 
+  /** Through list_customers(), which takes the tenant from the transaction's setting. */
+  List<Rows.CustomerRow> list(@Param("text") String text, @Param("stageId") UUID stageId,
+      @Param("assignee") UUID assignee, @Param("tagsAny") List<String> tagsAny, @Param("tagsAll") List<String> tagsAll,
+      @Param("source") String source, @Param("createdFrom") Instant createdFrom,
+      @Param("createdBefore") Instant createdBefore, @Param("fieldKey") String fieldKey,
+      @Param("fieldValue") String fieldValue, @Param("sort") String sort, @Param("descending") boolean descending,
+      @Param("afterKey") String afterKey, @Param("afterId") UUID afterId, @Param("limit") int limit);
+
   List<Rows.CustomerRow> findByPhones(@Param("organizationId") UUID organizationId, @Param("phones") List<String> phones);
 
   List<Rows.CustomerRow> findByEmails(@Param("organizationId") UUID organizationId, @Param("emails") List<String> emails);

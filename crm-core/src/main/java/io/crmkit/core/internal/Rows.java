@@ -177,6 +177,7 @@ final class Rows {
     UUID createdBy;
     Instant createdAt;
     Instant updatedAt;
+    String nameSort;
 
     Customer toCustomer() {
       return new Customer(id, Optional.ofNullable(fullName), Optional.ofNullable(whatsappPhone),

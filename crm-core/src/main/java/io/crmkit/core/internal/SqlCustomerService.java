@@ -298,6 +298,83 @@ final class SqlCustomerService implements CustomerService {
   }
 
   @Override
+  public Page<Customer> list(io.crmkit.core.CustomerQuery query, int limit, Optional<String> cursor) {
+    Objects.requireNonNull(query, "query");
+    if (limit < 1 || limit > 200) {
+      throw new ValidationException("limit", "must be 1 to 200");
+    }
+    String text = query.text().map(q -> Inputs.text("text", q, 200)).orElse(null);
+    List<String> tagsAny = query.tagsAny().isEmpty() ? null : tags(query.tagsAny());
+    List<String> tagsAll = query.tagsAll().isEmpty() ? null : tags(query.tagsAll());
+    String fieldValue = query.customFieldValue().map(v -> {
+      if (!(v instanceof String || v instanceof Number || v instanceof Boolean)) {
+        throw new ValidationException("customFieldValue", "must be a string, number or boolean");
+      }
+      return Json.MAPPER.valueToTree(v).toString();
+    }).orElse(null);
+    for (Optional<Instant> bound : List.of(query.createdFrom(), query.createdBefore())) {
+      if (bound.isPresent() && (bound.get().isBefore(Instant.EPOCH)
+          || bound.get().isAfter(Instant.parse("9999-12-31T00:00:00Z")))) {
+        throw new ValidationException("createdBetween", "must be between 1970 and 9999");
+      }
+    }
+    ListCursor after = Objects.requireNonNull(cursor, "cursor").map(ListCursor::decode).orElse(null);
+    if (after != null && (!after.sort.equals(query.sort().key()) || after.descending != query.descending())) {
+      throw new ValidationException("cursor", "belongs to a list in another order");
+    }
+    return scope.call(tx -> {
+      List<Rows.CustomerRow> rows = tx.mapper(CustomerMapper.class).list(text, query.stageId().orElse(null),
+          query.assignedTo().orElse(null), tagsAny, tagsAll,
+          query.source().map(src -> src.name().toLowerCase(java.util.Locale.ROOT)).orElse(null),
+          query.createdFrom().orElse(null), query.createdBefore().orElse(null), query.customFieldKey().orElse(null),
+          fieldValue, query.sort().key(), query.descending(), after == null ? null : after.key,
+          after == null ? null : after.id, limit + 1);
+      List<Customer> items = new ArrayList<>();
+      for (int i = 0; i < Math.min(limit, rows.size()); i++) {
+        items.add(rows.get(i).toCustomer());
+      }
+      Optional<String> next = Optional.empty();
+      if (rows.size() > limit) {
+        Rows.CustomerRow last = rows.get(limit - 1);
+        next = Optional.of(new ListCursor(query.sort().key(), query.descending(), sortKey(query.sort(), last), last.id)
+            .encode());
+      }
+      return new Page<>(items, next);
+    });
+  }
+
+  /** The row's value of the sort column, as text the database casts back exactly. */
+  private static String sortKey(io.crmkit.core.CustomerSort sort, Rows.CustomerRow row) {
+    return switch (sort) {
+      case CREATED -> row.createdAt.toString();
+      case UPDATED -> row.updatedAt.toString();
+      case NAME -> row.nameSort;
+      case LEAD_SCORE -> Integer.toString(row.leadScore);
+      case VALUE -> Long.toString(row.estimatedValueMinor);
+    };
+  }
+
+  /** An opaque list position: the order it belongs to, the last row's sort value and id. */
+  private record ListCursor(String sort, boolean descending, String key, UUID id) {
+    String encode() {
+      String raw = "l1\n" + sort + "\n" + descending + "\n" + id + "\n" + key;
+      return Base64.getUrlEncoder().withoutPadding().encodeToString(raw.getBytes(StandardCharsets.UTF_8));
+    }
+
+    static ListCursor decode(String token) {
+      try {
+        String[] parts = new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8).split("\n", 5);
+        if (parts.length != 5 || !parts[0].equals("l1")) {
+          throw new IllegalArgumentException("shape");
+        }
+        return new ListCursor(parts[1], Boolean.parseBoolean(parts[2]), parts[4], UUID.fromString(parts[3]));
+      } catch (RuntimeException e) {
+        throw new ValidationException("cursor", "is not a cursor this list returned");
+      }
+    }
+  }
+
+  @Override
   public Page<Activity> recentActivity(int limit, Optional<String> cursor) {
     return page(null, limit, cursor);
   }

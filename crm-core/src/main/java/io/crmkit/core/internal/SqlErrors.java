@@ -20,6 +20,10 @@ final class SqlErrors {
     }
     SQLException sql = findSqlException(error);
     if (sql == null) {
+      if (error instanceof PersistenceException) {
+        // A mapping failure in MyBatis, not the database's: still one of ours to report.
+        return new CrmException("database mapping failed: " + error.getMessage(), error);
+      }
       return error instanceof RuntimeException r ? r : new CrmException(error.getMessage(), error);
     }
     String state = sql.getSQLState() == null ? "" : sql.getSQLState();
