@@ -66,16 +66,16 @@ public final class CustomerBenchmark {
         TenantScope scope = crm.tenant(orgId).as(org.admin().id());
 
         AtomicLong n = new AtomicLong(90_000_000L);
-        double jdbcCreate = rate(seconds, () -> jdbcCreate(pool, orgId, stage, n.incrementAndGet()));
-        double crmCreate = rate(seconds, () -> scope.customers().create(CustomerDraft.builder()
+        double jdbcCreate = Measure.rate(seconds, () -> jdbcCreate(pool, orgId, stage, n.incrementAndGet()));
+        double crmCreate = Measure.rate(seconds, () -> scope.customers().create(CustomerDraft.builder()
             .fullName("New " + n.incrementAndGet()).whatsappPhone("+9665" + (n.get() % 100_000_000L)).build()));
-        report("create one customer", "JDBC: set_config, INSERT customer, INSERT activity", jdbcCreate,
+        Measure.report("create one customer", "JDBC: set_config, INSERT customer, INSERT activity", jdbcCreate,
             "customers().create (checks, limit counter, activity, read back)", crmCreate);
 
-        double jdbcSearch = rate(seconds, () -> jdbcCall(pool, orgId,
+        double jdbcSearch = Measure.rate(seconds, () -> jdbcCall(pool, orgId,
             "select count(*) from crm.search_customers('customer 4242', null, null, 51)"));
-        double crmSearch = rate(seconds, () -> scope.customers().search("customer 4242", 50, Optional.empty()));
-        report("search 'customer 4242' (substring, trigram index)", "JDBC: the same search_customers call",
+        double crmSearch = Measure.rate(seconds, () -> scope.customers().search("customer 4242", 50, Optional.empty()));
+        Measure.report("search 'customer 4242' (substring, trigram index)", "JDBC: the same search_customers call",
             jdbcSearch, "customers().search", crmSearch);
 
         CustomerQuery byValue = CustomerQuery.builder().sort(CustomerSort.VALUE, true).build();
@@ -85,11 +85,11 @@ public final class CustomerBenchmark {
         }
         Optional<String> deep = page.nextCursor();
         Customer last = page.items().get(page.items().size() - 1);
-        double jdbcPage = rate(seconds, () -> jdbcCall(pool, orgId, "select count(*) from crm.list_customers(null, null,"
+        double jdbcPage = Measure.rate(seconds, () -> jdbcCall(pool, orgId, "select count(*) from crm.list_customers(null, null,"
             + " null, null, null, null, null, null, null, null, 'value', true, '" + last.estimatedValueMinor() + "', '"
             + last.id() + "', 51)"));
-        double crmPage = rate(seconds, () -> scope.customers().list(byValue, 50, deep));
-        report("page of 50 by value, 20,000 rows deep", "JDBC: the same list_customers call", jdbcPage,
+        double crmPage = Measure.rate(seconds, () -> scope.customers().list(byValue, 50, deep));
+        Measure.report("page of 50 by value, 20,000 rows deep", "JDBC: the same list_customers call", jdbcPage,
             "customers().list with the cursor", crmPage);
       }
     }
@@ -137,31 +137,5 @@ public final class CustomerBenchmark {
       c.commit();
       c.setAutoCommit(true);
     }
-  }
-
-  interface Op {
-    void run() throws Exception;
-  }
-
-  private static double rate(int seconds, Op op) throws Exception {
-    long warmUpEnd = System.nanoTime() + seconds * 1_000_000_000L / 3;
-    while (System.nanoTime() < warmUpEnd) {
-      op.run();
-    }
-    long start = System.nanoTime();
-    long end = start + seconds * 1_000_000_000L;
-    long count = 0;
-    long now;
-    do {
-      op.run();
-      count++;
-      now = System.nanoTime();
-    } while (now < end);
-    return count / ((now - start) / 1e9);
-  }
-
-  private static void report(String what, String baselineName, double baseline, String subjectName, double subject) {
-    System.out.printf(Locale.ROOT, "%s%n  baseline  %-58s %8.0f ops/s%n  measured  %-58s %8.0f ops/s  (%.2f x baseline)%n",
-        what, baselineName, baseline, subjectName, subject, subject / baseline);
   }
 }

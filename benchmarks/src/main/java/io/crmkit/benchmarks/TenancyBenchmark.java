@@ -65,22 +65,22 @@ public final class TenancyBenchmark {
 
         double plainInsert = insertsAsOwner(db, org, seconds);
         double tenantInsert = insertsInTenantTransactions(pool, org, seconds);
-        report("single-row insert, 1 client", "autocommit as owner", plainInsert,
+        Measure.report("single-row insert, 1 client", "autocommit as owner", plainInsert,
             "BEGIN + set_config + INSERT + COMMIT as runtime role", tenantInsert);
 
         UUID busy = busiestOrganization(db);
         double plainPage = pages(pool, busy, "bench.users_without_rls", seconds);
         double rlsPage = pages(pool, busy, "crm.users", seconds);
-        report("page of 50 users of a 1,000-user tenant", "runtime role, copy of users without RLS", plainPage,
+        Measure.report("page of 50 users of a 1,000-user tenant", "runtime role, copy of users without RLS", plainPage,
             "runtime role, crm.users under RLS", rlsPage);
         double ownerPage = pages(db.adminDataSource(), busy, "crm.users", seconds, true);
-        report("the same page, by role", "owner (superuser login, SET LOCAL ROLE), RLS not applied", ownerPage,
+        Measure.report("the same page, by role", "owner (superuser login, SET LOCAL ROLE), RLS not applied", ownerPage,
             "runtime role, crm.users under RLS", rlsPage);
 
         TenantScope scope = crm.tenant(org).as(acme.admin().id());
         double bareRead = bareReads(pool, org, acme.admin().id(), seconds);
         double serviceRead = serviceReads(scope, acme.admin().id(), seconds);
-        report("read one user", "bare select in a tenant transaction", bareRead,
+        Measure.report("read one user", "bare select in a tenant transaction", bareRead,
             "scope.users().get(id) (member check + select)", serviceRead);
       }
     }
@@ -117,13 +117,13 @@ public final class TenancyBenchmark {
       + " source_record_id, target_module, target_record_id, mapping_type)"
       + " values (?, 'crm', gen_random_uuid(), 'ticketing', gen_random_uuid(), 'customer_ticket')";
 
-  private static double insertsAsOwner(TestDatabase db, UUID org, int seconds) throws SQLException {
+  private static double insertsAsOwner(TestDatabase db, UUID org, int seconds) throws Exception {
     try (Connection c = db.adminDataSource().getConnection()) {
       try (Statement s = c.createStatement()) {
         s.execute("set role crm_owner");
       }
       try (PreparedStatement ps = c.prepareStatement(INSERT)) {
-        return rate(seconds, () -> {
+        return Measure.rate(seconds, () -> {
           ps.setObject(1, org);
           ps.executeUpdate();
         });
@@ -131,8 +131,8 @@ public final class TenancyBenchmark {
     }
   }
 
-  private static double insertsInTenantTransactions(HikariDataSource pool, UUID org, int seconds) throws SQLException {
-    return rate(seconds, () -> {
+  private static double insertsInTenantTransactions(HikariDataSource pool, UUID org, int seconds) throws Exception {
+    return Measure.rate(seconds, () -> {
       try (Connection c = pool.getConnection()) {
         c.setAutoCommit(false);
         try (PreparedStatement set = c.prepareStatement("select set_config('app.current_organization_id', ?, true)");
@@ -151,12 +151,12 @@ public final class TenancyBenchmark {
   private static final String PAGE = "select id, email, full_name, role from %s"
       + " where organization_id = ? and id > ? order by organization_id, id limit 50";
 
-  private static double pages(javax.sql.DataSource ds, UUID org, String table, int seconds) throws SQLException {
+  private static double pages(javax.sql.DataSource ds, UUID org, String table, int seconds) throws Exception {
     return pages(ds, org, table, seconds, false);
   }
 
   private static double pages(javax.sql.DataSource ds, UUID org, String table, int seconds, boolean asOwner)
-      throws SQLException {
+      throws Exception {
     try (Connection c = ds.getConnection()) {
       c.setAutoCommit(false);
       try (Statement s = c.createStatement()) {
@@ -170,7 +170,7 @@ public final class TenancyBenchmark {
       }
       UUID[] after = {new UUID(0, 0)};
       try (PreparedStatement ps = c.prepareStatement(String.format(Locale.ROOT, PAGE, table))) {
-        double rate = rate(seconds, () -> {
+        double rate = Measure.rate(seconds, () -> {
           ps.setObject(1, org);
           ps.setObject(2, after[0]);
           int rows = 0;
@@ -189,8 +189,8 @@ public final class TenancyBenchmark {
     }
   }
 
-  private static double bareReads(HikariDataSource pool, UUID org, UUID user, int seconds) throws SQLException {
-    return rate(seconds, () -> {
+  private static double bareReads(HikariDataSource pool, UUID org, UUID user, int seconds) throws Exception {
+    return Measure.rate(seconds, () -> {
       try (Connection c = pool.getConnection()) {
         c.setAutoCommit(false);
         try (PreparedStatement set = c.prepareStatement("select set_config('app.current_organization_id', ?, true)");
@@ -210,38 +210,11 @@ public final class TenancyBenchmark {
     });
   }
 
-  private static double serviceReads(TenantScope scope, UUID user, int seconds) throws SQLException {
-    return rate(seconds, () -> {
+  private static double serviceReads(TenantScope scope, UUID user, int seconds) throws Exception {
+    return Measure.rate(seconds, () -> {
       if (scope.users().get(user).isEmpty()) {
         throw new IllegalStateException("user vanished");
       }
     });
-  }
-
-  interface Op {
-    void run() throws SQLException;
-  }
-
-  /** Operations per second over {@code seconds}, after a warm-up of a third of that. */
-  private static double rate(int seconds, Op op) throws SQLException {
-    long warmUpEnd = System.nanoTime() + seconds * 1_000_000_000L / 3;
-    while (System.nanoTime() < warmUpEnd) {
-      op.run();
-    }
-    long start = System.nanoTime();
-    long end = start + seconds * 1_000_000_000L;
-    long count = 0;
-    long now;
-    do {
-      op.run();
-      count++;
-      now = System.nanoTime();
-    } while (now < end);
-    return count / ((now - start) / 1e9);
-  }
-
-  private static void report(String what, String baselineName, double baseline, String subjectName, double subject) {
-    System.out.printf(Locale.ROOT, "%s%n  baseline  %-52s %9.0f ops/s%n  measured  %-52s %9.0f ops/s  (%.2f x baseline)%n",
-        what, baselineName, baseline, subjectName, subject, subject / baseline);
   }
 }

@@ -286,14 +286,7 @@ final class SqlCustomerService implements CustomerService {
     return scope.call(tx -> {
       List<Rows.CustomerRow> rows = tx.mapper(CustomerMapper.class).search(query.strip(),
           after == null ? null : after.at, after == null ? null : after.id, limit + 1);
-      List<Customer> items = new ArrayList<>();
-      for (int i = 0; i < Math.min(limit, rows.size()); i++) {
-        items.add(rows.get(i).toCustomer());
-      }
-      Optional<String> next = rows.size() > limit
-          ? Optional.of(new Cursor(rows.get(limit - 1).createdAt, rows.get(limit - 1).id).encode())
-          : Optional.empty();
-      return new Page<>(items, next);
+      return page(rows, limit, Rows.CustomerRow::toCustomer, last -> new Cursor(last.createdAt, last.id).encode());
     });
   }
 
@@ -329,18 +322,23 @@ final class SqlCustomerService implements CustomerService {
           query.createdFrom().orElse(null), query.createdBefore().orElse(null), query.customFieldKey().orElse(null),
           fieldValue, query.sort().key(), query.descending(), after == null ? null : after.key,
           after == null ? null : after.id, limit + 1);
-      List<Customer> items = new ArrayList<>();
-      for (int i = 0; i < Math.min(limit, rows.size()); i++) {
-        items.add(rows.get(i).toCustomer());
-      }
-      Optional<String> next = Optional.empty();
-      if (rows.size() > limit) {
-        Rows.CustomerRow last = rows.get(limit - 1);
-        next = Optional.of(new ListCursor(query.sort().key(), query.descending(), sortKey(query.sort(), last), last.id)
-            .encode());
-      }
-      return new Page<>(items, next);
+      return page(rows, limit, Rows.CustomerRow::toCustomer,
+          last -> new ListCursor(query.sort().key(), query.descending(), sortKey(query.sort(), last), last.id).encode());
     });
+  }
+
+  /**
+   * A page from {@code limit + 1} fetched rows: the extra row only tells that there is a next
+   * page, whose cursor is the last returned row's position.
+   */
+  private static <R, T> Page<T> page(List<R> rows, int limit, java.util.function.Function<R, T> item,
+      java.util.function.Function<R, String> cursorAfter) {
+    List<T> items = new ArrayList<>();
+    for (int i = 0; i < Math.min(limit, rows.size()); i++) {
+      items.add(item.apply(rows.get(i)));
+    }
+    Optional<String> next = rows.size() > limit ? Optional.of(cursorAfter.apply(rows.get(limit - 1))) : Optional.empty();
+    return new Page<>(items, next);
   }
 
   /** The row's value of the sort column, as text the database casts back exactly. */
@@ -388,14 +386,7 @@ final class SqlCustomerService implements CustomerService {
     return scope.call(tx -> {
       List<Rows.ActivityRow> rows = tx.mapper(CustomerMapper.class).timeline(tx.organizationId(), customerId,
           after == null ? null : after.at, after == null ? null : after.id, limit + 1);
-      List<Activity> items = new ArrayList<>();
-      for (int i = 0; i < Math.min(limit, rows.size()); i++) {
-        items.add(rows.get(i).toActivity());
-      }
-      Optional<String> next = rows.size() > limit
-          ? Optional.of(new Cursor(rows.get(limit - 1).createdAt, rows.get(limit - 1).id).encode())
-          : Optional.empty();
-      return new Page<>(items, next);
+      return page(rows, limit, Rows.ActivityRow::toActivity, last -> new Cursor(last.createdAt, last.id).encode());
     });
   }
 
