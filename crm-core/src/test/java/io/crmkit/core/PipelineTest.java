@@ -104,6 +104,35 @@ class PipelineTest {
   }
 
   @Test
+  void deletingAStageWaitsForACustomerBeingCreatedInIt() throws Exception {
+    ProvisionedOrganization org = t.provision();
+    TenantScope admin = t.adminScope(org);
+    SalesStage fresh = admin.pipeline().createStage("Fresh", "#123456", 20);
+    try (java.sql.Connection host = t.runtime().getConnection()) {
+      host.setAutoCommit(false);
+      admin.joining(host, action -> {}).customers().create(CustomerDraft.builder().fullName("Late").stage(fresh.id())
+          .build());
+      java.util.concurrent.CompletableFuture<Throwable> delete = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+        try {
+          admin.pipeline().deleteStage(fresh.id(), Optional.empty());
+          return null;
+        } catch (RuntimeException e) {
+          return e;
+        }
+      });
+      for (int i = 0; i < 200 && MigrationTest.query(t.admin(), "select pid from pg_stat_activity"
+          + " where datname = current_database() and wait_event_type = 'Lock'").isEmpty(); i++) {
+        Thread.sleep(25);
+      }
+      host.commit();
+      assertThat(delete.get(30, java.util.concurrent.TimeUnit.SECONDS))
+          .as("the delete counted the customer that committed while it waited")
+          .isInstanceOf(ConflictException.class).hasMessageContaining("has 1 customer");
+    }
+    assertThat(admin.pipeline().stages()).extracting(SalesStage::id).contains(fresh.id());
+  }
+
+  @Test
   void theForecastSumsValuesAndWeighsThemByProbability() {
     ProvisionedOrganization org = t.provision();
     TenantScope admin = t.adminScope(org);
