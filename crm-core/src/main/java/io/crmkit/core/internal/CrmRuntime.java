@@ -361,9 +361,4 @@ public final class CrmRuntime {
   static String quote(String identifier) {
     return '"' + identifier.replace("\"", "\"\"") + '"';
   }
-
-  /** Wraps an unexpected checked failure. */
-  static CrmException failure(String what, Exception e) {
-    return new CrmException(what + ": " + e.getMessage(), e);
-  }
 }

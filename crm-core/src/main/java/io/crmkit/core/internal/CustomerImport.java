@@ -22,7 +22,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -186,8 +185,9 @@ final class CustomerImport {
       }
     }
 
-    UUID member = scope.actor() instanceof Actor.Member m ? m.userId() : null;
-    String system = scope.actor() instanceof Actor.System s ? s.name() : null;
+    Performer by = Performer.of(scope.actor());
+    UUID member = by.member();
+    String system = by.system();
     List<UUID> updated = updates.isEmpty() ? List.of() : customers.importUpdate(tx.organizationId(), updates);
     totals.updated = updated.size();
     totals.unchanged = updates.size() - updated.size();
@@ -316,9 +316,5 @@ final class CustomerImport {
       sorted.sort(java.util.Comparator.comparingLong(RowError::line));
       return new ImportReport(rowsRead, inserted, updated, unchanged, sorted);
     }
-  }
-
-  static Map<String, String> columns() {
-    return new LinkedHashMap<>(COLUMNS);
   }
 }

@@ -474,7 +474,7 @@ final class SqlCustomerService implements CustomerService {
       }
       row.assignedTo = draft.assignedTo().get();
     }
-    row.createdBy = scope.actor() instanceof Actor.Member m ? m.userId() : null;
+    row.createdBy = Performer.of(scope.actor()).member();
     return row;
   }
 
@@ -506,10 +506,9 @@ final class SqlCustomerService implements CustomerService {
   }
 
   private Rows.ActivityRow log(Tx tx, UUID customerId, String type, String description, Map<String, Object> metadata) {
-    UUID member = scope.actor() instanceof Actor.Member m ? m.userId() : null;
-    String system = scope.actor() instanceof Actor.System s ? s.name() : null;
-    return tx.mapper(CustomerMapper.class).insertActivity(tx.organizationId(), customerId, type, description, member,
-        system, Json.fromMap(metadata));
+    Performer by = Performer.of(scope.actor());
+    return tx.mapper(CustomerMapper.class).insertActivity(tx.organizationId(), customerId, type, description,
+        by.member(), by.system(), Json.fromMap(metadata));
   }
 
   private static String region(Tx tx) {

@@ -99,8 +99,4 @@ final class SqlErrors {
     }
     return "value";
   }
-
-  static boolean isPersistence(Throwable t) {
-    return t instanceof PersistenceException;
-  }
 }

@@ -122,8 +122,8 @@ final class SqlPipeline implements Pipeline {
           throw new ValidationException("moveCustomersTo", "is the stage being deleted");
         }
         stage(tx, target);
-        Actors actors = Actors.of(scope.actor());
-        stages.moveCustomers(tx.organizationId(), stageId, target, actors.member, actors.system);
+        Performer by = Performer.of(scope.actor());
+        stages.moveCustomers(tx.organizationId(), stageId, target, by.member(), by.system());
       }
       stages.delete(tx.organizationId(), stageId);
       return null;
@@ -197,14 +197,6 @@ final class SqlPipeline implements Pipeline {
   private static void probability(int probability) {
     if (probability < 0 || probability > 100) {
       throw new ValidationException("probability", "must be 0 to 100");
-    }
-  }
-
-  /** The acting member or system actor, as activities record it. */
-  record Actors(UUID member, String system) {
-    static Actors of(io.crmkit.core.Actor actor) {
-      return actor instanceof io.crmkit.core.Actor.Member m ? new Actors(m.userId(), null)
-          : new Actors(null, ((io.crmkit.core.Actor.System) actor).name());
     }
   }
 }

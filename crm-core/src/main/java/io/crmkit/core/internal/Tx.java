@@ -178,8 +178,4 @@ public final class Tx {
   List<Runnable> committedActions() {
     return afterCommit;
   }
-
-  SqlSession session() {
-    return session;
-  }
 }
