@@ -73,7 +73,7 @@ public final class CustomerBenchmark {
             "customers().create (checks, limit counter, activity, read back)", crmCreate);
 
         double jdbcSearch = Measure.rate(seconds, () -> jdbcCall(pool, orgId,
-            "select count(*) from crm.search_customers('customer 4242', null, null, 51)"));
+            "select count(*) from crm.search_customers('customer 4242', null, null, null, null, 51)"));
         double crmSearch = Measure.rate(seconds, () -> scope.customers().search("customer 4242", 50, Optional.empty()));
         Measure.report("search 'customer 4242' (substring, trigram index)", "JDBC: the same search_customers call",
             jdbcSearch, "customers().search", crmSearch);

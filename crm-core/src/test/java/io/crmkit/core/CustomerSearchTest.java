@@ -26,6 +26,7 @@ class CustomerSearchTest {
   private static TestCrm t;
   private static ProvisionedOrganization org;
   private static ProvisionedOrganization other;
+  private static ProvisionedOrganization fuzzy;
 
   @BeforeAll
   static void setUp() {
@@ -39,6 +40,13 @@ class CustomerSearchTest {
     customers.create(CustomerDraft.builder().fullName("Omar").company("Acme Trading").email("omar@acme.example")
         .whatsappPhone("0501234567").build());
     t.adminScope(other).customers().create(CustomerDraft.builder().fullName("أحمد من شركة أخرى").build());
+    fuzzy = t.provision();
+    for (String name : List.of("Mohammed Al-Harbi", "Khalid Al-Otaibi", "John Miller", "Jon Snow", "Jonas Berg",
+        "Zainab Yusuf", "عبدالرحمن سعيد")) {
+      t.adminScope(fuzzy).customers().create(CustomerDraft.builder().fullName(name).build());
+    }
+    t.adminScope(fuzzy).customers().create(CustomerDraft.builder().fullName("Mail Only").email("sales.team@acme.example")
+        .whatsappPhone("+966501234567").build());
   }
 
   @AfterAll
@@ -47,8 +55,45 @@ class CustomerSearchTest {
   }
 
   private static List<String> names(String query) {
-    return t.adminScope(org).customers().search(query, 50, Optional.empty()).items().stream()
+    return names(org, query);
+  }
+
+  private static List<String> names(ProvisionedOrganization tenant, String query) {
+    return t.adminScope(tenant).customers().search(query, 50, Optional.empty()).items().stream()
         .map(c -> c.fullName().orElse("")).toList();
+  }
+
+  @Test
+  void closeSpellingsComeAfterTheCustomersThatContainTheQuery() {
+    assertThat(names(fuzzy, "mohamed")).containsExactly("Mohammed Al-Harbi");
+    assertThat(names(fuzzy, "khaled")).containsExactly("Khalid Al-Otaibi");
+    assertThat(names(fuzzy, "عبد الرحمن")).as("a space more is a close spelling").containsExactly("عبدالرحمن سعيد");
+    // Jonas Berg and Jon Snow contain "jon" (newest first); John Miller is one letter off.
+    assertThat(names(fuzzy, "jon")).containsExactly("Jonas Berg", "Jon Snow", "John Miller");
+    assertThat(names(fuzzy, "xylophone")).isEmpty();
+  }
+
+  @Test
+  void emailsAndPhonesAreNeverMatchedFuzzily() {
+    assertThat(names(fuzzy, "sales.team@acme.example")).containsExactly("Mail Only");
+    assertThat(names(fuzzy, "sales.tean@acme.example")).as("one letter off is another address").isEmpty();
+    assertThat(names(fuzzy, "+966501234568")).as("one digit off is another phone").isEmpty();
+  }
+
+  @Test
+  void pagesWalkBothTiersWithoutLosingOrRepeatingACustomer() {
+    List<String> walked = new ArrayList<>();
+    Optional<String> cursor = Optional.empty();
+    do {
+      Page<Customer> page = t.adminScope(fuzzy).customers().search("jon", 1, cursor);
+      page.items().forEach(c -> walked.add(c.fullName().orElse("")));
+      cursor = page.nextCursor();
+    } while (cursor.isPresent());
+    assertThat(walked).containsExactly("Jonas Berg", "Jon Snow", "John Miller");
+    Optional<String> list = t.adminScope(fuzzy).customers().list(CustomerQuery.builder().build(), 1, Optional.empty())
+        .nextCursor();
+    assertThatThrownBy(() -> t.adminScope(fuzzy).customers().search("jon", 1, list))
+        .isInstanceOf(ValidationException.class).extracting("field").isEqualTo("cursor");
   }
 
   @Test
@@ -90,14 +135,22 @@ class CustomerSearchTest {
   void theDefinerPathReturnsNothingWithoutATenantAndNothingOfAnother() throws SQLException {
     try (Connection c = t.runtime().getConnection()) {
       c.setAutoCommit(false);
-      assertThat(count(c, "select count(*) from crm.search_customers('احمد', null, null, 100)")).isZero();
+      assertThat(count(c, "select count(*) from crm.search_customers('احمد', null, null, null, null, 100)")).isZero();
+      assertThat(count(c, "select count(*) from crm.search_customers('mohamed', null, null, null, null, 100)")).isZero();
       try (PreparedStatement ps = c.prepareStatement("select set_config('app.current_organization_id', ?, true)")) {
         ps.setString(1, other.organization().id().toString());
         ps.execute();
       }
-      assertThat(count(c, "select count(*) from crm.search_customers('احمد', null, null, 100)")).isEqualTo(1);
-      assertThat(count(c, "select count(*) from crm.search_customers('احمد', null, null, 100) where organization_id = '"
-          + org.organization().id() + "'")).isZero();
+      assertThat(count(c, "select count(*) from crm.search_customers('احمد', null, null, null, null, 100)")).isEqualTo(1);
+      assertThat(count(c, "select count(*) from crm.search_customers('احمد', null, null, null, null, 100) r"
+          + " where (r.match_row).organization_id = '" + org.organization().id() + "'")).isZero();
+      String closeSpelling = "select count(*) from crm.search_customers('mohamed', null, null, null, null, 100)";
+      assertThat(count(c, closeSpelling)).as("the close-spelling tier is the tenant's too").isZero();
+      try (PreparedStatement ps = c.prepareStatement("select set_config('app.current_organization_id', ?, true)")) {
+        ps.setString(1, fuzzy.organization().id().toString());
+        ps.execute();
+      }
+      assertThat(count(c, closeSpelling)).as("where Mohammed is").isEqualTo(1);
       c.rollback();
     }
   }
@@ -124,6 +177,50 @@ class CustomerSearchTest {
         assertThat(plan).contains("customers_search_trgm_idx").contains("Index Cond").doesNotContain("\"Seq Scan\"");
       }
       c.rollback();
+    }
+  }
+
+  /**
+   * The plans search_customers really runs, as the runtime role, logged by auto_explain: each tier
+   * goes through the trigram index, even where the close spelling is rare and an index on
+   * created_at walked with a filter would read the whole tenant.
+   */
+  @Test
+  void bothTiersOfTheRealFunctionUseTheTrigramIndex() throws Exception {
+    ProvisionedOrganization big = t.provision();
+    UUID id = big.organization().id();
+    t.executeAsAdmin("insert into crm.customers (organization_id, full_name, sales_stage_id)"
+        + " select '" + id + "', md5(g::text) || ' ' || md5((g * 7)::text),"
+        + " (select id from crm.sales_stages where organization_id = '" + id + "' and is_default)"
+        + " from generate_series(1, 20000) g; analyze crm.customers");
+    t.adminScope(big).customers().create(CustomerDraft.builder().fullName("Mohammed Rare").build());
+    try (Connection c = t.admin().getConnection(); Statement s = c.createStatement()) {
+      s.execute("load 'auto_explain'");
+      s.execute("set auto_explain.log_min_duration = 0");
+      s.execute("set auto_explain.log_nested_statements = on");
+      s.execute("set client_min_messages = log");
+      s.execute("set role crm_app");
+      c.setAutoCommit(false);
+      s.execute("select set_config('app.current_organization_id', '" + id + "', true)");
+      s.clearWarnings();
+      List<String> found = new ArrayList<>();
+      try (ResultSet rs = s.executeQuery("select (match_row).full_name from crm.search_customers('mohamed', null, null,"
+          + " null, null, 20)")) {
+        while (rs.next()) {
+          found.add(rs.getString(1));
+        }
+      }
+      StringBuilder plans = new StringBuilder();
+      for (java.sql.SQLWarning w = s.getWarnings(); w != null; w = w.getNextWarning()) {
+        plans.append(w.getMessage()).append('\n');
+      }
+      c.rollback();
+      s.execute("reset role");
+      assertThat(found).containsExactly("Mohammed Rare");
+      assertThat(plans.toString())
+          .containsPattern("Bitmap Index Scan on customers_search_trgm_idx[^\\n]*\\n\\s+Index Cond: \\(search_text ~~ ")
+          .containsPattern("Bitmap Index Scan on customers_search_trgm_idx[^\\n]*\\n\\s+Index Cond: \\(search_text %> ")
+          .doesNotContain("Seq Scan on customers");
     }
   }
 

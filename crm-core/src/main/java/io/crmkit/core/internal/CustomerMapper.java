@@ -41,8 +41,9 @@ interface CustomerMapper {
   int delete(@Param("organizationId") UUID organizationId, @Param("id") UUID id);
 
   /** Through search_customers(), which takes the tenant from the transaction's setting. */
-  List<Rows.CustomerRow> search(@Param("query") String query, @Param("afterAt") java.time.Instant afterAt,
-      @Param("afterId") UUID afterId, @Param("limit") int limit);
+  List<Rows.CustomerRow> search(@Param("query") String query, @Param("afterTier") Integer afterTier,
+      @Param("afterScore") Float afterScore, @Param("afterAt") Instant afterAt, @Param("afterId") UUID afterId,
+      @Param("limit") int limit);
 
   /** Through list_customers(), which takes the tenant from the transaction's setting. */
   List<Rows.CustomerRow> list(@Param("text") String text, @Param("stageId") UUID stageId,

@@ -178,6 +178,10 @@ final class Rows {
     Instant createdAt;
     Instant updatedAt;
     String nameSort;
+    /** Only from search: 0 when the text contains the query, 1 when a word is spelled close to it. */
+    Integer matchTier;
+    /** Only from search, tier 1: the word similarity. */
+    Float matchScore;
 
     Customer toCustomer() {
       return new Customer(id, Optional.ofNullable(fullName), Optional.ofNullable(whatsappPhone),
