@@ -49,7 +49,10 @@ public interface UserService {
   User changeRole(UUID userId, Role role);
 
   /**
-   * Deactivates a user: it can no longer act, and frees its seat; its history stays.
+   * Deactivates a user: it can no longer act, and frees its seat; its history stays, and so do
+   * its customer assignments (find them with {@link CustomerQuery.Builder#assignedTo} to reassign
+   * them). An assignment that races the deactivation ends as if it came first, and is found the
+   * same way; assigning a deactivated user afterwards is refused.
    *
    * @throws NotFoundException if the user does not exist
    * @throws ConflictException if it is the last active admin

@@ -16,6 +16,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -230,6 +231,46 @@ class CustomerServiceTest {
     assertThatThrownBy(() -> asAgent.customers().delete(c.id())).isInstanceOf(ForbiddenException.class);
     admin.customers().delete(c.id());
     assertThat(admin.customers().get(c.id())).isEmpty();
+  }
+
+  /**
+   * Deactivation keeps a member's customers assigned (the host reassigns them, found by assignee).
+   * An assignment racing the deactivation therefore ends as if it came first: it does not wait for
+   * the deactivation, and its customer is found and reassigned with the others.
+   */
+  @Test
+  void aDeactivatedMembersCustomersStayAssignedAndAnAssignmentRacingTheDeactivationToo() throws Exception {
+    ProvisionedOrganization org = t.provision();
+    TenantScope admin = t.adminScope(org);
+    User agent = t.crm.acceptInvitation(admin.users().invite("leaving@example.com", Role.AGENT).token(),
+        NewMember.named("Leaving"));
+    Customer before = admin.customers().create(CustomerDraft.builder().fullName("Assigned before").build());
+    Customer racing = admin.customers().create(CustomerDraft.builder().fullName("Assigned meanwhile").build());
+    admin.customers().assign(before.id(), Optional.of(agent.id()));
+
+    CountDownLatch deactivated = new CountDownLatch(1);
+    CountDownLatch assigned = new CountDownLatch(1);
+    ExecutorService pool = Executors.newSingleThreadExecutor();
+    try {
+      Future<User> deactivation = pool.submit(() -> admin.inTransaction(scope -> {
+        User done = scope.users().deactivate(agent.id());
+        deactivated.countDown();
+        assertThat(assigned.await(10, TimeUnit.SECONDS)).as("the assignment did not wait").isTrue();
+        return done;
+      }));
+      assertThat(deactivated.await(10, TimeUnit.SECONDS)).isTrue();
+      admin.customers().assign(racing.id(), Optional.of(agent.id()));
+      assigned.countDown();
+      assertThat(deactivation.get(10, TimeUnit.SECONDS).active()).isFalse();
+    } finally {
+      pool.shutdownNow();
+    }
+
+    assertThat(admin.customers().list(CustomerQuery.builder().assignedTo(agent.id()).build(), 10, Optional.empty())
+        .items()).extracting(Customer::id).containsExactlyInAnyOrder(before.id(), racing.id());
+    Customer third = admin.customers().create(CustomerDraft.builder().fullName("Assigned after").build());
+    assertThatThrownBy(() -> admin.customers().assign(third.id(), Optional.of(agent.id())))
+        .isInstanceOf(ValidationException.class).extracting("field").isEqualTo("userId");
   }
 
   @Test
