@@ -133,7 +133,9 @@ class CustomerServiceTest {
     List<Object> outcomes = race(20, i -> customers.create(CustomerDraft.builder().fullName("C" + i).build()));
     assertThat(outcomes).filteredOn(Customer.class::isInstance).hasSize(5);
     assertThat(outcomes).filteredOn(LimitExceededException.class::isInstance).hasSize(15)
-        .allSatisfy(e -> assertThat(((LimitExceededException) e).limit()).isEqualTo(Limit.CUSTOMERS));
+        .allSatisfy(e -> assertThat((LimitExceededException) e)
+            .extracting(LimitExceededException::limit, LimitExceededException::value, LimitExceededException::planSlug)
+            .containsExactly(Limit.CUSTOMERS, 5L, org.organization().planSlug()));
     assertThat(usage(org)).isEqualTo(5);
     Customer one = (Customer) outcomes.stream().filter(Customer.class::isInstance).findFirst().orElseThrow();
     customers.logActivity(one.id(), "call", Optional.of("Called about the offer"), Map.of());
@@ -142,6 +144,11 @@ class CustomerServiceTest {
     assertThat(MigrationTest.query(t.admin(), "select count(*) from crm.customer_activities where customer_id = '"
         + one.id() + "'")).as("its timeline went with it").containsExactly("0");
     assertThat(customers.create(CustomerDraft.builder().fullName("Sixth, after a deletion").build())).isNotNull();
+    assertThatThrownBy(() -> customers.create(CustomerDraft.builder().fullName("Sixth again").build()))
+        .isInstanceOf(LimitExceededException.class);
+    t.crm.platform().setCustomLimit(org.organization().id(), Limit.CUSTOMERS, OptionalLong.empty());
+    assertThat(customers.create(CustomerDraft.builder().fullName("Sixth, unlimited now").build())).isNotNull();
+    assertThat(usage(org)).as("unlimited still counts").isEqualTo(6);
   }
 
   @Test

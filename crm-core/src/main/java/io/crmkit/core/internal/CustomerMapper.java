@@ -19,7 +19,15 @@ interface CustomerMapper {
   Rows.CustomerRow findByEmail(@Param("organizationId") UUID organizationId, @Param("email") String email);
 
   /** Inserts unless a unique key (phone, email) is taken; returns the new id or null. */
-  UUID insert(Rows.CustomerRow row);
+  /**
+   * Inserts the customer and its {@code customer_created} activity in one statement; null when its
+   * phone or email is taken (ON CONFLICT DO NOTHING, after waiting for a concurrent insert).
+   */
+  Rows.CustomerRow insert(@Param("c") Rows.CustomerRow row, @Param("performedBy") UUID performedBy,
+      @Param("system") String system, @Param("metadata") JsonNode metadata);
+
+  Rows.NewCustomerContext newCustomerContext(@Param("organizationId") UUID organizationId,
+      @Param("stageId") UUID stageId);
 
   int setStage(@Param("organizationId") UUID organizationId, @Param("id") UUID id, @Param("stageId") UUID stageId);
 

@@ -156,6 +156,12 @@ final class Rows {
     }
   }
 
+  /** What a new customer needs from its organization: the phone region and its stage (null: none). */
+  static final class NewCustomerContext {
+    String region;
+    UUID stageId;
+  }
+
   static final class CustomerRow {
     UUID organizationId;
     UUID id;

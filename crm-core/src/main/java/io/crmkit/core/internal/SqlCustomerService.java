@@ -7,7 +7,6 @@ import io.crmkit.core.Customer;
 import io.crmkit.core.CustomerDraft;
 import io.crmkit.core.CustomerService;
 import io.crmkit.core.Limit;
-import io.crmkit.core.LimitExceededException;
 import io.crmkit.core.NotFoundException;
 import io.crmkit.core.Page;
 import io.crmkit.core.Role;
@@ -22,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
@@ -51,13 +49,12 @@ final class SqlCustomerService implements CustomerService {
       // The unit first: a host that catches the limit error inside its own transaction must not
       // be left with an uncounted customer.
       takeCustomerUnit(tx);
-      UUID id = tx.mapper(CustomerMapper.class).insert(row);
-      if (id == null) {
+      Rows.CustomerRow created = insert(tx, row, draft);
+      if (created == null) {
         UsageCounters.release(tx, CUSTOMERS, UsageCounters.RUNNING_TOTAL, 1);
         throw conflict(tx, row);
       }
-      log(tx, id, "customer_created", null, Map.of("source", draft.source().name().toLowerCase()));
-      return tx.mapper(CustomerMapper.class).find(tx.organizationId(), id).toCustomer();
+      return created.toCustomer();
     });
   }
 
@@ -97,8 +94,8 @@ final class SqlCustomerService implements CustomerService {
       }
       Rows.CustomerRow row = newRow(tx, draft, phone);
       takeCustomerUnit(tx);
-      UUID id = customers.insert(row);
-      if (id == null) {
+      Rows.CustomerRow created = insert(tx, row, draft);
+      if (created == null) {
         UsageCounters.release(tx, CUSTOMERS, UsageCounters.RUNNING_TOTAL, 1);
         // A concurrent call inserted it first (ON CONFLICT waited for it to commit), or the
         // draft's email belongs to someone else.
@@ -108,8 +105,7 @@ final class SqlCustomerService implements CustomerService {
         }
         throw conflict(tx, row);
       }
-      log(tx, id, "customer_created", null, Map.of("source", draft.source().name().toLowerCase()));
-      return new FoundCustomer(customers.find(tx.organizationId(), id).toCustomer(), true);
+      return new FoundCustomer(created.toCustomer(), true);
     });
   }
 
@@ -468,9 +464,18 @@ final class SqlCustomerService implements CustomerService {
     }
   }
 
+  /** Inserts a new customer with its {@code customer_created} activity; null if its phone or email is taken. */
+  private Rows.CustomerRow insert(Tx tx, Rows.CustomerRow row, CustomerDraft draft) {
+    Performer by = Performer.of(scope.actor());
+    return tx.mapper(CustomerMapper.class).insert(row, by.member(), by.system(),
+        Json.fromMap(Map.of("source", draft.source().name().toLowerCase(java.util.Locale.ROOT))));
+  }
+
   /** The row for a draft, every field checked; {@code whatsappPhone}, when given (normalized), wins over the draft's. */
   private Rows.CustomerRow newRow(Tx tx, CustomerDraft draft, String whatsappPhone) {
-    String region = region(tx);
+    Rows.NewCustomerContext context = tx.mapper(CustomerMapper.class).newCustomerContext(tx.organizationId(),
+        draft.stageId().orElse(null));
+    String region = context.region;
     Rows.CustomerRow row = new Rows.CustomerRow();
     row.organizationId = tx.organizationId();
     row.fullName = draft.fullName().map(n -> Inputs.text("fullName", n, 255)).orElse(null);
@@ -492,16 +497,10 @@ final class SqlCustomerService implements CustomerService {
     row.notes = draft.notes().orElse(null);
     row.customFields = Json.fromMap(draft.customFields());
     CustomerMapper customers = tx.mapper(CustomerMapper.class);
-    if (draft.stageId().isPresent()) {
-      if (!customers.stageExists(tx.organizationId(), draft.stageId().get())) {
-        throw new ValidationException("stageId", "is not a stage of this organization");
-      }
-      row.salesStageId = draft.stageId().get();
-    } else {
-      row.salesStageId = customers.defaultStage(tx.organizationId());
-      if (row.salesStageId == null) {
-        throw new ValidationException("stageId", "the organization has no default stage");
-      }
+    row.salesStageId = context.stageId;
+    if (row.salesStageId == null) {
+      throw new ValidationException("stageId", draft.stageId().isPresent() ? "is not a stage of this organization"
+          : "the organization has no default stage");
     }
     if (draft.assignedTo().isPresent()) {
       if (!customers.activeMember(tx.organizationId(), draft.assignedTo().get())) {
@@ -533,11 +532,7 @@ final class SqlCustomerService implements CustomerService {
 
   /** Takes one unit of max_customers; the transaction's rollback gives it back. */
   private static void takeCustomerUnit(Tx tx) {
-    EffectiveLimits limits = EffectiveLimits.read(tx);
-    OptionalLong max = limits.get(Limit.CUSTOMERS);
-    if (!UsageCounters.tryAdd(tx, CUSTOMERS, UsageCounters.RUNNING_TOTAL, 1, max)) {
-      throw new LimitExceededException(Limit.CUSTOMERS, max.getAsLong(), limits.planSlug());
-    }
+    UsageCounters.takeWithinLimit(tx, CUSTOMERS, UsageCounters.RUNNING_TOTAL, 1, Limit.CUSTOMERS);
   }
 
   private Rows.ActivityRow log(Tx tx, UUID customerId, String type, String description, Map<String, Object> metadata) {

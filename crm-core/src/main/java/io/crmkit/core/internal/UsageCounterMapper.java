@@ -10,6 +10,13 @@ interface UsageCounterMapper {
   Long increment(@Param("organizationId") UUID organizationId, @Param("metric") String metric,
       @Param("period") LocalDate period, @Param("amount") long amount, @Param("limit") Long limit);
 
+  /**
+   * Like {@link #increment}, with the limit read from get_organization_limits() in the same
+   * statement; null when refused or when the function has no value for {@code limitName}.
+   */
+  Long incrementWithinLimit(@Param("organizationId") UUID organizationId, @Param("metric") String metric,
+      @Param("period") LocalDate period, @Param("amount") long amount, @Param("limitName") String limitName);
+
   int release(@Param("organizationId") UUID organizationId, @Param("metric") String metric,
       @Param("period") LocalDate period, @Param("amount") long amount);
 

@@ -1,5 +1,7 @@
 package io.crmkit.core.internal;
 
+import io.crmkit.core.Limit;
+import io.crmkit.core.LimitExceededException;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
@@ -36,6 +38,30 @@ public final class UsageCounters {
     }
     Long max = limit.isPresent() ? limit.getAsLong() : null;
     return tx.mapper(UsageCounterMapper.class).increment(tx.organizationId(), metric, period, amount, max) != null;
+  }
+
+  /**
+   * Adds {@code amount} to the counter within {@code limit} as the organization's plan and custom
+   * limits give it, read in the same statement (one round trip instead of two).
+   *
+   * @throws LimitExceededException if the result would pass the limit (nothing changed)
+   * @throws io.crmkit.core.CrmException if the plan catalog has no value for the limit
+   */
+  public static void takeWithinLimit(Tx tx, String metric, LocalDate period, long amount, Limit limit) {
+    Objects.requireNonNull(limit, "limit");
+    if (amount <= 0) {
+      throw new IllegalArgumentException("amount must be positive, was " + amount);
+    }
+    if (tx.mapper(UsageCounterMapper.class).incrementWithinLimit(tx.organizationId(), metric, period, amount,
+        limit.column()) != null) {
+      return;
+    }
+    // Refused, or the limit is missing: read the limits to say which (a missing one throws).
+    EffectiveLimits limits = EffectiveLimits.read(tx);
+    OptionalLong max = limits.get(limit);
+    if (!tryAdd(tx, metric, period, amount, max)) {
+      throw new LimitExceededException(limit, max.getAsLong(), limits.planSlug());
+    }
   }
 
   /** Gives back {@code amount} (when what was counted is deleted); never below zero. */
