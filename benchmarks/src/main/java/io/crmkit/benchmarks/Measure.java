@@ -29,9 +29,37 @@ final class Measure {
     return count / ((now - start) / 1e9);
   }
 
+  /**
+   * Measures baseline and subject in {@code rounds} alternating rounds of {@code seconds} each, so
+   * drift on a busy machine (autovacuum, a checkpoint) hits both, and prints the medians and their
+   * ratio with the range of the per-round ratios.
+   */
+  static void compare(String what, int rounds, int seconds, String baselineName, Op baseline, String subjectName,
+      Op subject) throws Exception {
+    double[] base = new double[rounds];
+    double[] measured = new double[rounds];
+    double[] ratios = new double[rounds];
+    for (int i = 0; i < rounds; i++) {
+      base[i] = rate(seconds, baseline);
+      measured[i] = rate(seconds, subject);
+      ratios[i] = measured[i] / base[i];
+    }
+    java.util.Arrays.sort(base);
+    java.util.Arrays.sort(measured);
+    java.util.Arrays.sort(ratios);
+    report(what, baselineName, base[rounds / 2], subjectName, measured[rounds / 2]);
+    System.out.printf(Locale.ROOT, "  per-round ratios %.2f to %.2f over %d rounds of %d s%n", ratios[0],
+        ratios[rounds - 1], rounds, seconds);
+  }
+
   /** Prints a figure: the baseline, the measured rate and their ratio. */
   static void report(String what, String baselineName, double baseline, String subjectName, double subject) {
-    System.out.printf(Locale.ROOT, "%s%n  baseline  %-58s %8.0f ops/s%n  measured  %-58s %8.0f ops/s  (%.2f x baseline)%n",
-        what, baselineName, baseline, subjectName, subject, subject / baseline);
+    System.out.printf(Locale.ROOT, "%s%n  baseline  %-58s %10s ops/s%n  measured  %-58s %10s ops/s  (%.2f x baseline)%n",
+        what, baselineName, formatRate(baseline), subjectName, formatRate(subject), subject / baseline);
+  }
+
+  /** A rate with the digits that matter: none above 100, one below, two below 10. */
+  private static String formatRate(double opsPerSecond) {
+    return String.format(Locale.ROOT, opsPerSecond >= 100 ? "%.0f" : opsPerSecond >= 10 ? "%.1f" : "%.2f", opsPerSecond);
   }
 }
