@@ -214,6 +214,10 @@ public final class Quickstart {
       for (Activity activity : tenant.timeline()) {
         out.printf("    %-17s %s%n", activity.type(), activity.description().orElse(""));
       }
+      for (Map.Entry<String, List<String>> search : tenant.searches().entrySet()) {
+        out.printf("  search \"%s\" -> %s%n", search.getKey(),
+            search.getValue().isEmpty() ? "nothing" : String.join(", ", search.getValue()));
+      }
     }
     out.printf("%nIsolation:%n");
     for (TenantView tenant : List.of(summary.acme(), summary.globex())) {
@@ -237,6 +241,7 @@ public final class Quickstart {
    * @param customers the customers it created, in creation order
    * @param forecast its pipeline forecast, in stage order
    * @param timeline the first customer's timeline, newest first
+   * @param searches each search the example ran, with the names it found, best first
    */
   public record TenantView(
       Organization organization,
@@ -247,7 +252,8 @@ public final class Quickstart {
       Optional<User> otherAdminById,
       List<Customer> customers,
       List<StageForecast> forecast,
-      List<Activity> timeline) {
+      List<Activity> timeline,
+      Map<String, List<String>> searches) {
 
     /** Creates the view; the collections are copied. */
     public TenantView {
@@ -259,6 +265,7 @@ public final class Quickstart {
       customers = List.copyOf(customers);
       forecast = List.copyOf(forecast);
       timeline = List.copyOf(timeline);
+      searches = Collections.unmodifiableMap(new java.util.LinkedHashMap<>(searches));
     }
 
     /** The users' emails, ordered as {@link #users()}. */
@@ -283,6 +290,19 @@ public final class Quickstart {
     }
   }
 
+  /**
+   * Search folds Arabic spellings (احمد finds أحمد) and, after the customers that contain the
+   * query, finds close spellings (kahtani finds Al-Qahtani); never another tenant's customers.
+   */
+  private static Map<String, List<String>> searches(TenantScope tx) {
+    Map<String, List<String>> found = new java.util.LinkedHashMap<>();
+    for (String query : List.of("احمد", "kahtani")) {
+      found.put(query, tx.customers().search(query, 10, Optional.empty()).items().stream()
+          .map(c -> c.fullName().orElse("")).toList());
+    }
+    return found;
+  }
+
   private static TenantView view(TenantScope scope, ProvisionedOrganization other, List<UUID> customerIds) {
     // One transaction, so everything is read at one moment.
     return scope.inTransaction(tx -> {
@@ -292,7 +312,7 @@ public final class Quickstart {
       List<Customer> customers = customerIds.stream().map(id -> tx.customers().get(id).orElseThrow()).toList();
       return new TenantView(tx.organization().get(), tx.entitlements().plan(), tx.entitlements().limits(),
           users, ofOther, tx.users().get(other.admin().id()), customers, tx.pipeline().forecast(Optional.empty()),
-          tx.customers().timeline(customerIds.get(0), 20, Optional.empty()).items());
+          tx.customers().timeline(customerIds.get(0), 20, Optional.empty()).items(), searches(tx));
     });
   }
 

@@ -13,6 +13,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.ZoneId;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class QuickstartTest {
@@ -52,6 +53,10 @@ class QuickstartTest {
       assertThat(summary.acme().timeline()).extracting(a -> a.type())
           .containsExactly("call", "stage_change", "customer_created");
       assertThat(summary.globex().forecast()).allSatisfy(f -> assertThat(f.valueMinor()).doesNotContainKey("SAR"));
+      assertThat(summary.acme().searches()).as("alef folding, then a close spelling")
+          .containsEntry("احمد", List.of("أحمد الحربي")).containsEntry("kahtani", List.of("Fatimah Al-Qahtani"));
+      assertThat(summary.globex().searches()).as("never the other tenant's customers")
+          .containsEntry("احمد", List.of()).containsEntry("kahtani", List.of());
     }
   }
 
