@@ -42,11 +42,12 @@ public interface CustomerService {
 
   /**
    * Customers whose name, company, email or phones contain {@code query}, newest first; then, when
-   * {@code query} is made of letters (at least three), customers with a word spelled close to it
-   * (pg_trgm word similarity of at least 0.5: {@code mohamed} finds {@code Mohammed}, {@code khaled}
-   * finds {@code Khalid}), closest first. Emails and phone numbers are matched exactly, never
-   * fuzzily. {@code limit} (1 to 200) at a time. Arabic-aware: alef forms, ة/ه and ى/ي fold
-   * together and tashkeel is ignored, so {@code احمد} finds {@code أحمد} and {@code إحمد}.
+   * {@code query} is made of letters (at least three), customers whose name or company has a word
+   * spelled close to it (pg_trgm word similarity of at least 0.5: {@code mohamed} finds
+   * {@code Mohammed}, {@code khaled} finds {@code Khalid}), closest first, then newest. Emails and
+   * phone numbers are matched as substrings only, never fuzzily. {@code limit} (1 to 200) at a time.
+   * Arabic-aware: alef forms, ة/ه and ى/ي fold together and tashkeel is ignored, so {@code احمد}
+   * finds {@code أحمد} and {@code إحمد}.
    *
    * @param cursor the previous page's {@link Page#nextCursor()}, or empty for the first page
    * @throws ValidationException for a blank query, a bad limit or a cursor that is not one of ours

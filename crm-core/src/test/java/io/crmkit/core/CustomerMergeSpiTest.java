@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -32,6 +33,11 @@ class CustomerMergeSpiTest {
     ClassLoader withModule = new URLClassLoader(new URL[] {services}, CustomerMergeSpiTest.class.getClassLoader());
     t = TestCrm.start(b -> b.classLoader(withModule));
     org = t.provision();
+  }
+
+  @AfterEach
+  void noFailureLeftArmed() {
+    MergeTestModule.failNextMerge = false;
   }
 
   @AfterAll

@@ -42,11 +42,13 @@ class CustomerSearchTest {
     t.adminScope(other).customers().create(CustomerDraft.builder().fullName("أحمد من شركة أخرى").build());
     fuzzy = t.provision();
     for (String name : List.of("Mohammed Al-Harbi", "Khalid Al-Otaibi", "John Miller", "Jon Snow", "Jonas Berg",
-        "Zainab Yusuf", "عبدالرحمن سعيد")) {
+        "Zainab Yusuf", "عبدالرحمن سعيد", "Yousef Mohammed", "Mohamad Saleh", "Muhamed Ali")) {
       t.adminScope(fuzzy).customers().create(CustomerDraft.builder().fullName(name).build());
     }
     t.adminScope(fuzzy).customers().create(CustomerDraft.builder().fullName("Mail Only").email("sales.team@acme.example")
         .whatsappPhone("+966501234567").build());
+    t.adminScope(fuzzy).customers().create(CustomerDraft.builder().fullName("Mail Too").email("owner@acme.example")
+        .build());
   }
 
   @AfterAll
@@ -65,7 +67,9 @@ class CustomerSearchTest {
 
   @Test
   void closeSpellingsComeAfterTheCustomersThatContainTheQuery() {
-    assertThat(names(fuzzy, "mohamed")).containsExactly("Mohammed Al-Harbi");
+    // Closest first; Mohammed Al-Harbi and Yousef Mohammed score the same, so the newer comes first.
+    assertThat(names(fuzzy, "mohamed")).startsWith("Yousef Mohammed", "Mohammed Al-Harbi")
+        .contains("Mohamad Saleh", "Muhamed Ali").doesNotContain("Zainab Yusuf");
     assertThat(names(fuzzy, "khaled")).containsExactly("Khalid Al-Otaibi");
     assertThat(names(fuzzy, "عبد الرحمن")).as("a space more is a close spelling").containsExactly("عبدالرحمن سعيد");
     // Jonas Berg and Jon Snow contain "jon" (newest first); John Miller is one letter off.
@@ -78,6 +82,8 @@ class CustomerSearchTest {
     assertThat(names(fuzzy, "sales.team@acme.example")).containsExactly("Mail Only");
     assertThat(names(fuzzy, "sales.tean@acme.example")).as("one letter off is another address").isEmpty();
     assertThat(names(fuzzy, "+966501234568")).as("one digit off is another phone").isEmpty();
+    assertThat(names(fuzzy, "acmee")).as("nor through an email's words").isEmpty();
+    assertThat(names(fuzzy, "ًٌ ٍ")).as("only tashkeel and a space: nothing to look for").isEmpty();
   }
 
   @Test
@@ -90,6 +96,15 @@ class CustomerSearchTest {
       cursor = page.nextCursor();
     } while (cursor.isPresent());
     assertThat(walked).containsExactly("Jonas Berg", "Jon Snow", "John Miller");
+    // Within the close spellings too: one at a time gives what one page gives, ties included.
+    List<String> oneByOne = new ArrayList<>();
+    cursor = Optional.empty();
+    do {
+      Page<Customer> page = t.adminScope(fuzzy).customers().search("mohamed", 1, cursor);
+      page.items().forEach(c -> oneByOne.add(c.fullName().orElse("")));
+      cursor = page.nextCursor();
+    } while (cursor.isPresent());
+    assertThat(oneByOne).hasSizeGreaterThanOrEqualTo(4).isEqualTo(names(fuzzy, "mohamed"));
     Optional<String> list = t.adminScope(fuzzy).customers().list(CustomerQuery.builder().build(), 1, Optional.empty())
         .nextCursor();
     assertThatThrownBy(() -> t.adminScope(fuzzy).customers().search("jon", 1, list))
@@ -150,7 +165,7 @@ class CustomerSearchTest {
         ps.setString(1, fuzzy.organization().id().toString());
         ps.execute();
       }
-      assertThat(count(c, closeSpelling)).as("where Mohammed is").isEqualTo(1);
+      assertThat(count(c, closeSpelling)).as("where the Mohammeds are").isEqualTo(4);
       c.rollback();
     }
   }
@@ -219,8 +234,39 @@ class CustomerSearchTest {
       assertThat(found).containsExactly("Mohammed Rare");
       assertThat(plans.toString())
           .containsPattern("Bitmap Index Scan on customers_search_trgm_idx[^\\n]*\\n\\s+Index Cond: \\(search_text ~~ ")
-          .containsPattern("Bitmap Index Scan on customers_search_trgm_idx[^\\n]*\\n\\s+Index Cond: \\(search_text %> ")
+          .containsPattern("Bitmap Index Scan on customers_fuzzy_trgm_idx[^\\n]*\\n\\s+Index Cond: \\(fuzzy_text %> ")
           .doesNotContain("Seq Scan on customers");
+    }
+  }
+
+  /**
+   * Upgrading a database that has customers: V15 runs in a session of its own (pg_trgm's library
+   * not loaded by an index build before it), and the close-spelling column is filled for
+   * customers that existed before.
+   */
+  @Test
+  void anExistingDatabaseUpgradesToCloseSpellingsInAFreshSession() throws SQLException {
+    try (TestDatabase db = TestPostgres.shared().createDatabase();
+        Crm crm = Crm.builder().dataSource(db.runtimeDataSource()).migrationDataSource(db.adminDataSource()).build()) {
+      db.executeAsAdmin("CREATE SCHEMA crm AUTHORIZATION crm_owner; CREATE EXTENSION pg_trgm WITH SCHEMA crm");
+      crm.migrations().get(0).configuration().target("14").load().migrate();
+      db.executeAsAdmin("insert into crm.organizations (id, name, slug, package_id, default_region)"
+          + " values ('00000000-0000-0000-0000-0000000000aa', 'Old', 'old',"
+          + " (select id from crm.packages where slug = 'free'), 'SA');"
+          + " insert into crm.sales_stages (organization_id, name, display_order, is_default)"
+          + " values ('00000000-0000-0000-0000-0000000000aa', 'Lead', 0, true);"
+          + " insert into crm.customers (organization_id, full_name, company, sales_stage_id)"
+          + " select '00000000-0000-0000-0000-0000000000aa', 'Mohammed Before', 'Acme',"
+          + " (select id from crm.sales_stages where organization_id = '00000000-0000-0000-0000-0000000000aa'"
+          + " and is_default)");
+      crm.migrate();
+      try (Connection c = db.runtimeDataSource().getConnection(); Statement s = c.createStatement()) {
+        c.setAutoCommit(false);
+        s.execute("select set_config('app.current_organization_id', '00000000-0000-0000-0000-0000000000aa', true)");
+        assertThat(count(c, "select count(*) from crm.search_customers('mohamed', null, null, null, null, 10)"))
+            .isEqualTo(1);
+        c.rollback();
+      }
     }
   }
 

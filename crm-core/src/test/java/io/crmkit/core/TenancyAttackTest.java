@@ -299,6 +299,8 @@ class TenancyAttackTest {
         ResultSet rs = s.executeQuery("""
             select p.proname, pg_get_userbyid(p.proowner),
                    (select setting from unnest(p.proconfig) setting where setting like 'search_path=%'),
+                   array_to_string(array(select split_part(setting, '=', 1) from unnest(p.proconfig) setting
+                                          where setting not like 'search_path=%' order by 1), ','),
                    has_function_privilege('public', p.oid, 'EXECUTE')
               from pg_proc p join pg_namespace n on n.oid = p.pronamespace
              where n.nspname = 'crm' and p.prosecdef order by 1""")) {
@@ -308,7 +310,9 @@ class TenancyAttackTest {
         assertThat(rs.getString(2)).as(rs.getString(1)).isEqualTo("crm_owner");
         // Pinned to CRMKit's schema first and pg_temp last (search_customers also names pg_trgm's schema).
         assertThat(rs.getString(3)).as(rs.getString(1)).startsWith("search_path=crm, ").endsWith("pg_temp");
-        assertThat(rs.getBoolean(4)).as(rs.getString(1) + " executable by PUBLIC").isFalse();
+        assertThat(rs.getString(4)).as(rs.getString(1) + " sets nothing else (search sets its similarity threshold)")
+            .isEqualTo(rs.getString(1).equals("search_customers") ? "pg_trgm.word_similarity_threshold" : "");
+        assertThat(rs.getBoolean(5)).as(rs.getString(1) + " executable by PUBLIC").isFalse();
       }
       assertThat(found).as("the two cross-tenant functions, search_customers and list_customers").isEqualTo(4);
     }

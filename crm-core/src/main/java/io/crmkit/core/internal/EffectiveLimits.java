@@ -22,7 +22,10 @@ public record EffectiveLimits(String planSlug, Map<Limit, OptionalLong> values) 
     String plan = null;
     for (Rows.LimitRow row : rows) {
       plan = row.packageSlug;
-      values.put(Limit.ofColumn(row.limitName), row.unlimited ? OptionalLong.empty() : OptionalLong.of(row.limitValue));
+      if (row.unlimited || row.limitValue != null) {
+        values.put(Limit.ofColumn(row.limitName),
+            row.unlimited ? OptionalLong.empty() : OptionalLong.of(row.limitValue));
+      }
     }
     for (Limit limit : Limit.values()) {
       if (!values.containsKey(limit)) {

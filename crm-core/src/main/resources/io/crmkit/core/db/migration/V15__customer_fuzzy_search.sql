@@ -1,16 +1,40 @@
 -- Fuzzy customer search: after the customers whose folded text contains the query (tier 0, newest
--- first), the customers with a word spelled close to it (tier 1, closest first, then newest):
--- pg_trgm's word similarity of at least 0.5, so mohamed finds Mohammed, khaled Khalid, jon John.
--- Only a query of letters (at least three) is matched fuzzily: emails and phone numbers are
--- identifiers, and a near-miss of one is another customer.
+-- first), the customers whose name or company has a word spelled close to it (tier 1, closest
+-- first, then newest): pg_trgm's word similarity of at least 0.5, so mohamed finds Mohammed,
+-- khaled Khalid, jon John. Only a query of letters (at least three) is matched fuzzily, and only
+-- against fuzzy_text (folded name and company): emails and phone numbers are identifiers, and a
+-- near-miss of one (or of its domain) is another customer.
 --
 -- Why two tiers and not one OR: in an OR with the substring condition (or alone under ORDER BY
 -- created_at LIMIT n) the planner underestimates how rarely the similarity operator matches and
 -- walks the (organization_id, created_at) index filtering every row of the tenant: seconds at a
 -- million customers. Each tier is planned alone with the query's value (EXECUTE ... USING), and
--- tier 1 collects its candidates through the trigram index in a MATERIALIZED CTE, so its cost
--- follows the number of close spellings, never the size of the tenant. Tier 1 runs only when
--- tier 0 did not fill the page.
+-- tier 1 collects its candidates (id, created_at, score only) through fuzzy_text's trigram index
+-- in a MATERIALIZED CTE, so its cost follows the number of close spellings in the table, not the
+-- size of the tenant; only the page's rows are read whole. Tier 1 runs only when tier 0 did not
+-- fill the page.
+
+-- Load pg_trgm's library in this session, so the function's SET below names a known parameter
+-- (the owner may not store a setting for a parameter PostgreSQL does not know yet).
+SELECT ${trgm_schema}.word_similarity('a', 'a');
+
+ALTER TABLE ${schema}.customers ADD COLUMN fuzzy_text text NOT NULL DEFAULT '';
+
+CREATE OR REPLACE FUNCTION ${schema}.customers_set_search_text() RETURNS trigger
+  LANGUAGE plpgsql
+  SET search_path = ${schema}, pg_temp
+  AS $$
+BEGIN
+  NEW.search_text := search_fold(concat_ws(' ', NEW.full_name, NEW.company, NEW.email, NEW.whatsapp_phone, NEW.phone));
+  NEW.fuzzy_text := coalesce(search_fold(concat_ws(' ', NEW.full_name, NEW.company)), '');
+  RETURN NEW;
+END
+$$;
+
+UPDATE ${schema}.customers SET fuzzy_text = coalesce(${schema}.search_fold(concat_ws(' ', full_name, company)), '');
+
+CREATE INDEX customers_fuzzy_trgm_idx ON ${schema}.customers USING gin (fuzzy_text ${trgm_schema}.gin_trgm_ops);
+
 DROP FUNCTION ${schema}.search_customers(text, timestamptz, uuid, integer);
 
 -- Keyset: a page continues after (p_after_tier, p_after_score, p_after_at, p_after_id); all null
@@ -24,7 +48,7 @@ CREATE FUNCTION ${schema}.search_customers(p_query text, p_after_tier integer, p
   AS $fn$
 DECLARE
   org uuid := current_organization_id();
-  folded text := search_fold(p_query);
+  folded text := btrim(search_fold(p_query));
   pattern text := '%' || replace(replace(replace(folded, '\', '\\'), '%', '\%'), '_', '\_') || '%';
   wanted integer := least(greatest(p_limit, 1), 201);
   got integer := 0;
@@ -45,12 +69,15 @@ BEGIN
      AND char_length(regexp_replace(folded, '[^[:alpha:]]', '', 'g')) >= 3 THEN
     RETURN QUERY EXECUTE
       'WITH candidates AS MATERIALIZED (
-         SELECT c, word_similarity($2, c.search_text) AS score
+         SELECT c.id, c.created_at, word_similarity($2, c.fuzzy_text) AS score
            FROM customers c
-          WHERE c.organization_id = $1 AND c.search_text %> $2 AND c.search_text NOT LIKE $3)
-       SELECT 1, k.score, k.c FROM candidates k
-        WHERE $4::uuid IS NULL OR (k.score, (k.c).created_at, (k.c).id) < ($5, $6, $4)
-        ORDER BY k.score DESC, (k.c).created_at DESC, (k.c).id DESC LIMIT $7'
+          WHERE c.organization_id = $1 AND c.fuzzy_text %> $2 AND c.search_text NOT LIKE $3)
+       SELECT 1, k.score, c
+         FROM (SELECT * FROM candidates
+                WHERE $4::uuid IS NULL OR (score, created_at, id) < ($5, $6, $4)
+                ORDER BY score DESC, created_at DESC, id DESC LIMIT $7) k
+         JOIN customers c ON c.organization_id = $1 AND c.id = k.id
+        ORDER BY k.score DESC, k.created_at DESC, k.id DESC'
       USING org, folded, pattern, CASE WHEN p_after_tier = 1 THEN p_after_id END, p_after_score, p_after_at,
             wanted - got;
   END IF;
