@@ -63,6 +63,19 @@ public interface CustomerService {
    */
   Page<Customer> list(CustomerQuery query, int limit, Optional<String> cursor);
 
+  /**
+   * Changes the contact fields the update sets or clears (name, phones, email, company, position,
+   * notes), checked and normalized as on create, and logs one {@code customer_updated} activity
+   * per field that really changed ({@code {"field": "email"}}); an update that changes nothing
+   * writes nothing.
+   *
+   * @throws NotFoundException if there is no such customer
+   * @throws ValidationException for a malformed value (naming the field), or when the customer
+   *     would have neither name nor phone nor email left
+   * @throws ConflictException if the new WhatsApp phone or email belongs to another customer (naming it)
+   */
+  Customer update(UUID customerId, CustomerUpdate update);
+
   /** Moves a customer to another stage and logs a {@code stage_change} activity with {@code from} and {@code to}. */
   Customer moveToStage(UUID customerId, UUID stageId);
 

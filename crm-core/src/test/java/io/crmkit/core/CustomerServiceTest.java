@@ -353,6 +353,66 @@ class CustomerServiceTest {
   }
 
   @Test
+  void aPartialUpdateSetsAndClearsOnlyTheFieldsGivenAndLogsEachChange() {
+    ProvisionedOrganization org = t.provision();
+    CustomerService customers = t.adminScope(org).customers();
+    Customer c = customers.create(CustomerDraft.builder().fullName("Sara Old").email("sara@old.example")
+        .company("Old Co").position("CTO").whatsappPhone("0501110000").build());
+
+    Customer updated = customers.update(c.id(), CustomerUpdate.builder().fullName("Sara New")
+        .whatsappPhone("00966 50 111 0001").email("Sara@New.Example").clearCompany().build());
+
+    assertThat(updated.fullName()).contains("Sara New");
+    assertThat(updated.whatsappPhone()).as("normalized with the region").contains("+966501110001");
+    assertThat(updated.email()).contains("Sara@New.Example");
+    assertThat(updated.company()).isEmpty();
+    assertThat(updated.position()).as("not in the update, untouched").contains("CTO");
+    assertThat(customers.findByEmail("sara@new.example")).get().extracting(Customer::id).isEqualTo(c.id());
+    assertThat(customers.findByPhone("0501110000")).isEmpty();
+    assertThat(customers.search("sara new", 10, Optional.empty()).items()).extracting(Customer::id)
+        .containsExactly(c.id());
+    assertThat(customers.timeline(c.id(), 10, Optional.empty()).items())
+        .extracting(Activity::type, a -> a.metadata().getOrDefault("field", ""))
+        .containsExactlyInAnyOrder(tuple("customer_updated", "fullName"), tuple("customer_updated", "whatsappPhone"),
+            tuple("customer_updated", "email"), tuple("customer_updated", "company"), tuple("customer_created", ""));
+
+    Customer same = customers.update(c.id(), CustomerUpdate.builder().fullName(" Sara New ").position("CTO").build());
+    assertThat(same.updatedAt()).as("nothing changed, nothing written").isEqualTo(updated.updatedAt());
+    assertThat(customers.timeline(c.id(), 10, Optional.empty()).items()).hasSize(5);
+  }
+
+  @Test
+  void anUpdateThatFailsNamesTheFieldOrTheHolderAndChangesNothing() {
+    ProvisionedOrganization org = t.provision();
+    CustomerService customers = t.adminScope(org).customers();
+    Customer holder = customers.create(CustomerDraft.builder().fullName("Holder").email("taken@example.com")
+        .whatsappPhone("0502220000").build());
+    Customer c = customers.create(CustomerDraft.builder().fullName("Mover").email("mover@example.com").build());
+
+    assertThatThrownBy(() -> customers.update(c.id(), CustomerUpdate.builder().whatsappPhone("050 222 0000").build()))
+        .isInstanceOfSatisfying(ConflictException.class, e -> assertThat(e.existingId()).contains(holder.id()));
+    assertThatThrownBy(() -> customers.update(c.id(), CustomerUpdate.builder().email("TAKEN@example.com").build()))
+        .isInstanceOfSatisfying(ConflictException.class, e -> assertThat(e.existingId()).contains(holder.id()));
+    assertThatThrownBy(() -> customers.update(c.id(), CustomerUpdate.builder().fullName("Renamed").email("not an email")
+        .build())).isInstanceOf(ValidationException.class).extracting("field").isEqualTo("email");
+    assertThatThrownBy(() -> customers.update(c.id(), CustomerUpdate.builder().phone("12").build()))
+        .isInstanceOf(ValidationException.class).extracting("field").isEqualTo("phone");
+    assertThatThrownBy(() -> customers.update(c.id(), CustomerUpdate.builder().clearFullName().clearEmail().build()))
+        .isInstanceOf(ValidationException.class).hasMessageContaining("a name, a phone or an email");
+    assertThat(customers.get(c.id())).get().extracting(Customer::fullName, Customer::email, Customer::updatedAt)
+        .containsExactly(Optional.of("Mover"), Optional.of("mover@example.com"), c.updatedAt());
+    assertThat(customers.timeline(c.id(), 10, Optional.empty()).items()).hasSize(1);
+
+    ProvisionedOrganization other = t.provision();
+    assertThatThrownBy(() -> t.adminScope(other).customers().update(c.id(), CustomerUpdate.builder().fullName("X")
+        .build())).isInstanceOf(NotFoundException.class);
+    User member = t.crm.acceptInvitation(t.adminScope(org).users().invite("reader@example.com", Role.MEMBER).token(),
+        NewMember.named("Reader"));
+    assertThatThrownBy(() -> t.crm.tenant(org.organization().id()).as(member.id()).customers().update(c.id(),
+        CustomerUpdate.builder().fullName("X").build())).isInstanceOf(ForbiddenException.class);
+  }
+
+  @Test
   void fieldChangesAreLoggedOnlyWhenTheValueChanges() {
     CustomerService customers = t.adminScope(t.provision()).customers();
     Customer c = customers.create(CustomerDraft.builder().fullName("Logged").build());

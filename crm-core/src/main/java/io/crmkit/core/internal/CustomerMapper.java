@@ -41,6 +41,14 @@ interface CustomerMapper {
   int mergeCustomFields(@Param("organizationId") UUID organizationId, @Param("id") UUID id,
       @Param("fields") JsonNode fields);
 
+  /** Sets the contact fields (name, phones, email, company, position, notes) to {@code c}'s. */
+  int updateContact(@Param("organizationId") UUID organizationId, @Param("id") UUID id,
+      @Param("c") Rows.CustomerRow contact);
+
+  /** Logs one {@code customer_updated} activity per field, each with {@code {"field": name}}. */
+  int logFields(@Param("organizationId") UUID organizationId, @Param("customerId") UUID customerId,
+      @Param("fields") List<String> fields, @Param("member") UUID member, @Param("system") String system);
+
   int setLeadScore(@Param("organizationId") UUID organizationId, @Param("id") UUID id, @Param("score") int score);
 
   int setValue(@Param("organizationId") UUID organizationId, @Param("id") UUID id, @Param("minor") long minor,

@@ -6,6 +6,7 @@ import io.crmkit.core.ConflictException;
 import io.crmkit.core.Customer;
 import io.crmkit.core.CustomerDraft;
 import io.crmkit.core.CustomerService;
+import io.crmkit.core.CustomerUpdate;
 import io.crmkit.core.Limit;
 import io.crmkit.core.NotFoundException;
 import io.crmkit.core.Page;
@@ -107,6 +108,88 @@ final class SqlCustomerService implements CustomerService {
       }
       return new FoundCustomer(created.toCustomer(), true);
     });
+  }
+
+  @Override
+  public Customer update(UUID customerId, CustomerUpdate update) {
+    Objects.requireNonNull(update, "update");
+    return change(customerId, "customers.update", (tx, customers, before) -> {
+      if (update.isEmpty()) {
+        return;
+      }
+      String region = update.changes().containsKey(CustomerUpdate.Field.WHATSAPP_PHONE)
+          || update.changes().containsKey(CustomerUpdate.Field.PHONE) ? region(tx) : null;
+      Map<CustomerUpdate.Field, String> after = new java.util.EnumMap<>(CustomerUpdate.Field.class);
+      after.put(CustomerUpdate.Field.FULL_NAME, before.fullName);
+      after.put(CustomerUpdate.Field.WHATSAPP_PHONE, before.whatsappPhone);
+      after.put(CustomerUpdate.Field.EMAIL, before.email);
+      after.put(CustomerUpdate.Field.PHONE, before.phone);
+      after.put(CustomerUpdate.Field.COMPANY, before.company);
+      after.put(CustomerUpdate.Field.POSITION, before.position);
+      after.put(CustomerUpdate.Field.NOTES, before.notes);
+      update.changes().forEach((field, value) -> after.put(field, value.map(v -> checked(field, v, region)).orElse(null)));
+      if (after.get(CustomerUpdate.Field.FULL_NAME) == null && after.get(CustomerUpdate.Field.WHATSAPP_PHONE) == null
+          && after.get(CustomerUpdate.Field.EMAIL) == null && after.get(CustomerUpdate.Field.PHONE) == null) {
+        throw new ValidationException(update.changes().keySet().iterator().next().key(),
+            "a customer needs a name, a phone or an email");
+      }
+      List<String> changed = new ArrayList<>();
+      Rows.CustomerRow current = new Rows.CustomerRow();
+      for (Map.Entry<CustomerUpdate.Field, String> field : after.entrySet()) {
+        String old = switch (field.getKey()) {
+          case FULL_NAME -> before.fullName;
+          case WHATSAPP_PHONE -> before.whatsappPhone;
+          case EMAIL -> before.email;
+          case PHONE -> before.phone;
+          case COMPANY -> before.company;
+          case POSITION -> before.position;
+          case NOTES -> before.notes;
+        };
+        if (!Objects.equals(old, field.getValue())) {
+          changed.add(field.getKey().key());
+        }
+      }
+      if (changed.isEmpty()) {
+        return;
+      }
+      // Name the customer that holds a phone or email already; the unique indexes still decide a race.
+      String phone = after.get(CustomerUpdate.Field.WHATSAPP_PHONE);
+      if (phone != null && !phone.equals(before.whatsappPhone)) {
+        Rows.CustomerRow holder = customers.findByPhone(tx.organizationId(), phone);
+        if (holder != null) {
+          throw new ConflictException("a customer with WhatsApp phone " + phone + " exists", holder.id);
+        }
+      }
+      String email = after.get(CustomerUpdate.Field.EMAIL);
+      if (email != null && !email.equalsIgnoreCase(before.email == null ? "" : before.email)) {
+        Rows.CustomerRow holder = customers.findByEmail(tx.organizationId(), email);
+        if (holder != null && !holder.id.equals(customerId)) {
+          throw new ConflictException("a customer with email " + email + " exists", holder.id);
+        }
+      }
+      current.fullName = after.get(CustomerUpdate.Field.FULL_NAME);
+      current.whatsappPhone = phone;
+      current.email = email;
+      current.phone = after.get(CustomerUpdate.Field.PHONE);
+      current.company = after.get(CustomerUpdate.Field.COMPANY);
+      current.position = after.get(CustomerUpdate.Field.POSITION);
+      current.notes = after.get(CustomerUpdate.Field.NOTES);
+      customers.updateContact(tx.organizationId(), customerId, current);
+      Performer by = Performer.of(scope.actor());
+      customers.logFields(tx.organizationId(), customerId, changed, by.member(), by.system());
+    });
+  }
+
+  /** A field's new value, checked and normalized as on create. */
+  private static String checked(CustomerUpdate.Field field, String value, String region) {
+    return switch (field) {
+      case FULL_NAME -> Inputs.text(field.key(), value, 255);
+      case WHATSAPP_PHONE, PHONE -> PhoneNumbers.e164(field.key(), value, region);
+      case EMAIL -> email(field.key(), value);
+      case COMPANY -> Inputs.text(field.key(), value, 255);
+      case POSITION -> Inputs.text(field.key(), value, 100);
+      case NOTES -> value;
+    };
   }
 
   @Override
