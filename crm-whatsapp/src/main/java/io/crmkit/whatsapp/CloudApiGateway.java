@@ -1,0 +1,265 @@
+package io.crmkit.whatsapp;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@link WhatsAppGateway} on the official WhatsApp Business Cloud API: {@code POST
+ * /{version}/{phone-number-id}/messages} on the Graph API over HTTPS, with the sender's bearer
+ * token, on the JDK's HTTP client.
+ *
+ * <pre>{@code
+ * WhatsAppGateway gateway = CloudApiGateway.builder().build();   // https://graph.facebook.com, v23.0
+ * SendResult result = gateway.send(new WhatsAppSender(phoneNumberId, token),
+ *     new OutgoingMessage.Text("+966501234567", "Hello"));
+ * }</pre>
+ *
+ * <p>The Cloud API's error codes become {@link SendFailure.Kind}s: 130429, 80007 and 4 are
+ * {@code RATE_LIMITED}, 131056 {@code PAIR_RATE_LIMITED}, 131047 {@code OUTSIDE_CUSTOMER_WINDOW},
+ * 131026 {@code UNDELIVERABLE}, 131050 {@code MARKETING_OPT_OUT}; 190, 0, 10, 200–299 and HTTP 401
+ * {@code AUTHENTICATION}. A request that timed out after it was sent is {@link SendResult.Unknown},
+ * never retried here; one that could not connect is {@code CONNECTION_FAILED}. Thread-safe.
+ */
+public final class CloudApiGateway implements WhatsAppGateway {
+  private static final Logger log = LoggerFactory.getLogger(CloudApiGateway.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** Where the Graph API is. */
+  public static final URI DEFAULT_BASE_URI = URI.create("https://graph.facebook.com");
+  /** The Graph API version called unless the builder names another. */
+  public static final String DEFAULT_API_VERSION = "v23.0";
+  /** How long to wait for a connection. */
+  public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
+  /** How long to wait for an answer once connected. */
+  public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(20);
+
+  private final URI baseUri;
+  private final String apiVersion;
+  private final Duration requestTimeout;
+  private final HttpClient http;
+
+  private CloudApiGateway(Builder builder) {
+    this.baseUri = builder.baseUri;
+    this.apiVersion = builder.apiVersion;
+    this.requestTimeout = builder.requestTimeout;
+    this.http = HttpClient.newBuilder().connectTimeout(builder.connectTimeout).build();
+  }
+
+  /** Starts a gateway with the defaults: the public Graph API, {@value #DEFAULT_API_VERSION}. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  @Override
+  public SendResult send(WhatsAppSender sender, OutgoingMessage message) {
+    Objects.requireNonNull(sender, "sender");
+    Objects.requireNonNull(message, "message");
+    return post(sender, body(message));
+  }
+
+  @Override
+  public SendResult markRead(WhatsAppSender sender, String providerMessageId) {
+    Objects.requireNonNull(sender, "sender");
+    Objects.requireNonNull(providerMessageId, "providerMessageId");
+    ObjectNode body = JSON.createObjectNode();
+    body.put("messaging_product", "whatsapp");
+    body.put("status", "read");
+    body.put("message_id", providerMessageId);
+    SendResult result = post(sender, body);
+    return result instanceof SendResult.Accepted ? new SendResult.Accepted(providerMessageId) : result;
+  }
+
+  /** The request body the Cloud API expects for {@code message}. */
+  static ObjectNode body(OutgoingMessage message) {
+    ObjectNode body = JSON.createObjectNode();
+    body.put("messaging_product", "whatsapp");
+    body.put("recipient_type", "individual");
+    body.put("to", message.to().substring(1));
+    if (message instanceof OutgoingMessage.Text text) {
+      body.put("type", "text");
+      ObjectNode content = body.putObject("text");
+      content.put("preview_url", false);
+      content.put("body", text.body());
+    } else if (message instanceof OutgoingMessage.Template template) {
+      body.put("type", "template");
+      ObjectNode content = body.putObject("template");
+      content.put("name", template.name());
+      content.putObject("language").put("code", template.languageCode());
+      if (!template.bodyParameters().isEmpty()) {
+        ObjectNode component = content.putArray("components").addObject();
+        component.put("type", "body");
+        ArrayNode parameters = component.putArray("parameters");
+        for (String value : template.bodyParameters()) {
+          parameters.addObject().put("type", "text").put("text", value);
+        }
+      }
+    } else if (message instanceof OutgoingMessage.Media media) {
+      String type = media.kind().name().toLowerCase(Locale.ROOT);
+      body.put("type", type);
+      ObjectNode content = body.putObject(type);
+      media.source().link().ifPresent(link -> content.put("link", link));
+      media.source().mediaId().ifPresent(id -> content.put("id", id));
+      media.caption().ifPresent(caption -> content.put("caption", caption));
+      media.filename().ifPresent(filename -> content.put("filename", filename));
+    }
+    return body;
+  }
+
+  private SendResult post(WhatsAppSender sender, ObjectNode body) {
+    String base = baseUri.toString().replaceAll("/+$", "");
+    URI uri = URI.create(base + "/" + apiVersion + "/" + sender.phoneNumberId() + "/messages");
+    HttpRequest request = HttpRequest.newBuilder(uri)
+        .timeout(requestTimeout)
+        .header("Authorization", "Bearer " + sender.accessToken())
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(body.toString(), StandardCharsets.UTF_8))
+        .build();
+    HttpResponse<String> response;
+    try {
+      response = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    } catch (HttpConnectTimeoutException | ConnectException e) {
+      log.debug("could not connect to {} for phone number id {}", baseUri, sender.phoneNumberId(), e);
+      return new SendResult.Failed(new SendFailure(SendFailure.Kind.CONNECTION_FAILED, 0,
+          "could not connect to " + baseUri + ": " + e.getMessage()));
+    } catch (HttpTimeoutException e) {
+      return new SendResult.Unknown("no answer from " + baseUri + " within " + requestTimeout);
+    } catch (IOException e) {
+      // The request may have been written before the connection broke: not known to be unsent.
+      return new SendResult.Unknown("the connection to " + baseUri + " failed: " + e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return new SendResult.Unknown("interrupted while waiting for " + baseUri);
+    }
+    return result(response.statusCode(), response.body());
+  }
+
+  /** A Cloud API answer as a result. */
+  static SendResult result(int status, String body) {
+    JsonNode json;
+    try {
+      json = JSON.readTree(body == null || body.isEmpty() ? "{}" : body);
+    } catch (IOException e) {
+      json = JSON.createObjectNode();
+    }
+    if (status >= 200 && status < 300) {
+      JsonNode id = json.path("messages").path(0).path("id");
+      if (id.isTextual()) {
+        return new SendResult.Accepted(id.asText());
+      }
+      if (json.path("success").asBoolean(false)) {
+        return new SendResult.Accepted("");
+      }
+      return new SendResult.Failed(new SendFailure(SendFailure.Kind.PROVIDER_ERROR, 0,
+          "HTTP " + status + " without a message id"));
+    }
+    JsonNode error = json.path("error");
+    int code = error.path("code").asInt(0);
+    String detail = error.path("error_data").path("details").asText("");
+    String message = error.path("message").asText("HTTP " + status) + (detail.isEmpty() ? "" : ": " + detail);
+    return new SendResult.Failed(new SendFailure(kind(status, code, error.has("code")), code, message));
+  }
+
+  private static SendFailure.Kind kind(int status, int code, boolean hasCode) {
+    if (hasCode) {
+      switch (code) {
+        case 130429, 80007, 4:
+          return SendFailure.Kind.RATE_LIMITED;
+        case 131056:
+          return SendFailure.Kind.PAIR_RATE_LIMITED;
+        case 131047:
+          return SendFailure.Kind.OUTSIDE_CUSTOMER_WINDOW;
+        case 131026:
+          return SendFailure.Kind.UNDELIVERABLE;
+        case 131050:
+          return SendFailure.Kind.MARKETING_OPT_OUT;
+        case 190, 0, 10:
+          return SendFailure.Kind.AUTHENTICATION;
+        default:
+          if (code >= 200 && code <= 299) {
+            return SendFailure.Kind.AUTHENTICATION;
+          }
+      }
+    }
+    if (status == 401) {
+      return SendFailure.Kind.AUTHENTICATION;
+    }
+    if (status == 429) {
+      return SendFailure.Kind.RATE_LIMITED;
+    }
+    return status >= 500 ? SendFailure.Kind.PROVIDER_ERROR : SendFailure.Kind.REJECTED;
+  }
+
+  /** Configures a {@link CloudApiGateway}. */
+  public static final class Builder {
+    private URI baseUri = DEFAULT_BASE_URI;
+    private String apiVersion = DEFAULT_API_VERSION;
+    private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
+    private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
+
+    private Builder() {}
+
+    /**
+     * Where the Graph API is, e.g. a local stub in tests ({@code http://127.0.0.1:8089}) or a
+     * proxy; calls go to {@code <baseUri>/<version>/<phone-number-id>/messages}.
+     */
+    public Builder baseUri(URI baseUri) {
+      Objects.requireNonNull(baseUri, "baseUri");
+      if (baseUri.getScheme() == null || !(baseUri.getScheme().equals("https") || baseUri.getScheme().equals("http"))) {
+        throw new IllegalArgumentException("baseUri must be an http(s) URI, was " + baseUri);
+      }
+      this.baseUri = baseUri;
+      return this;
+    }
+
+    /** The Graph API version, e.g. {@code v23.0}. */
+    public Builder apiVersion(String apiVersion) {
+      Objects.requireNonNull(apiVersion, "apiVersion");
+      if (!apiVersion.matches("v[0-9]+\\.[0-9]+")) {
+        throw new IllegalArgumentException("apiVersion must look like v23.0, was " + apiVersion);
+      }
+      this.apiVersion = apiVersion;
+      return this;
+    }
+
+    /** How long to wait for a connection. */
+    public Builder connectTimeout(Duration connectTimeout) {
+      this.connectTimeout = positive("connectTimeout", connectTimeout);
+      return this;
+    }
+
+    /** How long to wait for an answer once the request is sent; past it the result is {@link SendResult.Unknown}. */
+    public Builder requestTimeout(Duration requestTimeout) {
+      this.requestTimeout = positive("requestTimeout", requestTimeout);
+      return this;
+    }
+
+    private static Duration positive(String name, Duration value) {
+      Objects.requireNonNull(value, name);
+      if (value.isNegative() || value.isZero()) {
+        throw new IllegalArgumentException(name + " must be positive, was " + value);
+      }
+      return value;
+    }
+
+    /** The gateway. */
+    public CloudApiGateway build() {
+      return new CloudApiGateway(this);
+    }
+  }
+}

@@ -1,0 +1,77 @@
+package io.crmkit.whatsapp;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A {@link WhatsAppGateway} for tests, examples and hosts' own tests: records what was sent and
+ * accepts it with ids {@code wamid.fake.1}, {@code wamid.fake.2}, …, unless results were queued
+ * with {@link #thenAnswer}. Thread-safe.
+ *
+ * <pre>{@code
+ * FakeWhatsAppGateway whatsapp = new FakeWhatsAppGateway();
+ * whatsapp.thenAnswer(new SendResult.Failed(new SendFailure(SendFailure.Kind.RATE_LIMITED, 130429, "slow down")));
+ * // … code under test sends …
+ * assertThat(whatsapp.sent()).extracting(FakeWhatsAppGateway.Sent::message).containsExactly(…);
+ * }</pre>
+ */
+public final class FakeWhatsAppGateway implements WhatsAppGateway {
+
+  /**
+   * One call the fake received.
+   *
+   * @param phoneNumberId the sender's phone number id
+   * @param message what was sent
+   * @param result what the fake answered
+   */
+  public record Sent(String phoneNumberId, OutgoingMessage message, SendResult result) {}
+
+  /**
+   * One read receipt the fake received.
+   *
+   * @param phoneNumberId the sender's phone number id
+   * @param providerMessageId the message marked read
+   */
+  public record ReadReceipt(String phoneNumberId, String providerMessageId) {}
+
+  private final List<Sent> sent = new ArrayList<>();
+  private final List<ReadReceipt> readReceipts = new ArrayList<>();
+  private final Deque<SendResult> queued = new ArrayDeque<>();
+  private long next;
+
+  /** Queues the answer for the next send, before the default acceptance; several queue in order. */
+  public synchronized FakeWhatsAppGateway thenAnswer(SendResult result) {
+    queued.addLast(Objects.requireNonNull(result, "result"));
+    return this;
+  }
+
+  @Override
+  public synchronized SendResult send(WhatsAppSender sender, OutgoingMessage message) {
+    Objects.requireNonNull(sender, "sender");
+    Objects.requireNonNull(message, "message");
+    SendResult result = queued.isEmpty() ? new SendResult.Accepted("wamid.fake." + ++next) : queued.removeFirst();
+    sent.add(new Sent(sender.phoneNumberId(), message, result));
+    return result;
+  }
+
+  @Override
+  public synchronized SendResult markRead(WhatsAppSender sender, String providerMessageId) {
+    Objects.requireNonNull(sender, "sender");
+    Objects.requireNonNull(providerMessageId, "providerMessageId");
+    readReceipts.add(new ReadReceipt(sender.phoneNumberId(), providerMessageId));
+    return new SendResult.Accepted(providerMessageId);
+  }
+
+  /** Every send so far, in order. */
+  public synchronized List<Sent> sent() {
+    return List.copyOf(sent);
+  }
+
+  /** Every read receipt so far, in order. */
+  public synchronized List<ReadReceipt> readReceipts() {
+    return List.copyOf(readReceipts);
+  }
+}

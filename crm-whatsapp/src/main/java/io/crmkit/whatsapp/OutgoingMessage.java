@@ -1,0 +1,147 @@
+package io.crmkit.whatsapp;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A message to send to one WhatsApp user, identified by phone number in E.164 ({@code +9665…}).
+ *
+ * <pre>{@code
+ * gateway.send(sender, new OutgoingMessage.Text("+966501234567", "Your order has shipped"));
+ * gateway.send(sender, OutgoingMessage.Template.of("+966501234567", "order_update", "ar", List.of("A-1042")));
+ * }</pre>
+ */
+public sealed interface OutgoingMessage permits OutgoingMessage.Text, OutgoingMessage.Template, OutgoingMessage.Media {
+
+  /** The recipient's phone in E.164, e.g. {@code +966501234567}. */
+  String to();
+
+  private static String recipient(String to) {
+    Objects.requireNonNull(to, "to");
+    if (!to.matches("\\+[1-9][0-9]{6,14}")) {
+      throw new IllegalArgumentException("to must be a phone number in E.164 such as +966501234567, was " + to);
+    }
+    return to;
+  }
+
+  /**
+   * Free-form text; WhatsApp delivers it only within 24 hours of the user's last message.
+   *
+   * @param to the recipient in E.164
+   * @param body the text, 1 to 4,096 characters
+   */
+  record Text(String to, String body) implements OutgoingMessage {
+    /** Creates the message. */
+    public Text {
+      to = recipient(to);
+      Objects.requireNonNull(body, "body");
+      if (body.isBlank() || body.length() > 4096) {
+        throw new IllegalArgumentException("body must be 1 to 4096 characters, not blank");
+      }
+    }
+  }
+
+  /**
+   * An approved template, the only kind of message WhatsApp delivers outside the 24-hour window.
+   *
+   * @param to the recipient in E.164
+   * @param name the template's name as approved
+   * @param languageCode the template's language, e.g. {@code ar} or {@code en_US}
+   * @param bodyParameters the values of the body's {@code {{1}}}, {@code {{2}}}, … in order
+   */
+  record Template(String to, String name, String languageCode, List<String> bodyParameters) implements OutgoingMessage {
+    /** Creates the message; the parameters are copied. */
+    public Template {
+      to = recipient(to);
+      Objects.requireNonNull(name, "name");
+      Objects.requireNonNull(languageCode, "languageCode");
+      if (!name.matches("[a-z0-9_]{1,512}")) {
+        throw new IllegalArgumentException("name must be a template name (lowercase letters, digits, _), was " + name);
+      }
+      if (!languageCode.matches("[a-z]{2,3}(_[A-Z]{2})?")) {
+        throw new IllegalArgumentException("languageCode must look like ar or en_US, was " + languageCode);
+      }
+      bodyParameters = List.copyOf(bodyParameters);
+    }
+
+    /** A template with body parameters. */
+    public static Template of(String to, String name, String languageCode, List<String> bodyParameters) {
+      return new Template(to, name, languageCode, bodyParameters);
+    }
+  }
+
+  /**
+   * An image, video, audio file, document or sticker, by public link or by an id the media
+   * endpoint returned for an upload.
+   *
+   * @param to the recipient in E.164
+   * @param kind what it is
+   * @param source a link ({@code https://…}) or an uploaded media id
+   * @param caption a caption (images, videos and documents only)
+   * @param filename the file name shown for a document
+   */
+  record Media(String to, MediaKind kind, MediaSource source, Optional<String> caption, Optional<String> filename)
+      implements OutgoingMessage {
+    /** Creates the message. */
+    public Media {
+      to = recipient(to);
+      Objects.requireNonNull(kind, "kind");
+      Objects.requireNonNull(source, "source");
+      Objects.requireNonNull(caption, "caption");
+      Objects.requireNonNull(filename, "filename");
+      if (caption.isPresent() && !(kind == MediaKind.IMAGE || kind == MediaKind.VIDEO || kind == MediaKind.DOCUMENT)) {
+        throw new IllegalArgumentException("a caption goes with an image, video or document, not " + kind);
+      }
+      if (filename.isPresent() && kind != MediaKind.DOCUMENT) {
+        throw new IllegalArgumentException("a filename goes with a document, not " + kind);
+      }
+    }
+  }
+
+  /** What a media message carries. */
+  enum MediaKind {
+    /** A picture. */
+    IMAGE,
+    /** A video. */
+    VIDEO,
+    /** A sound file or voice note. */
+    AUDIO,
+    /** Any file, shown with its name. */
+    DOCUMENT,
+    /** A sticker. */
+    STICKER
+  }
+
+  /**
+   * Where the media is: a public HTTPS link WhatsApp fetches, or the id of an upload.
+   *
+   * @param link the link, if by link
+   * @param mediaId the uploaded media's id, if by id
+   */
+  record MediaSource(Optional<String> link, Optional<String> mediaId) {
+    /** Creates the source; exactly one of link and id is given. */
+    public MediaSource {
+      Objects.requireNonNull(link, "link");
+      Objects.requireNonNull(mediaId, "mediaId");
+      if (link.isPresent() == mediaId.isPresent()) {
+        throw new IllegalArgumentException("give exactly one of link and mediaId");
+      }
+      link.ifPresent(l -> {
+        if (!l.startsWith("https://")) {
+          throw new IllegalArgumentException("link must be an https:// URL, was " + l);
+        }
+      });
+    }
+
+    /** Media WhatsApp fetches from a public HTTPS link. */
+    public static MediaSource link(String link) {
+      return new MediaSource(Optional.of(link), Optional.empty());
+    }
+
+    /** Media uploaded before, by its id. */
+    public static MediaSource id(String mediaId) {
+      return new MediaSource(Optional.empty(), Optional.of(mediaId));
+    }
+  }
+}

@@ -1,0 +1,23 @@
+package io.crmkit.whatsapp;
+
+/**
+ * The channel to WhatsApp: sends messages and read receipts for one business phone number at a
+ * time. {@link CloudApiGateway} is the real one, {@link FakeWhatsAppGateway} records for tests;
+ * hosts may bring their own (a BSP's API, a proxy).
+ *
+ * <p>Implementations return failures as {@link SendResult}s rather than throwing, are
+ * thread-safe, and are never called inside a database transaction.
+ */
+public interface WhatsAppGateway {
+
+  /** Sends {@code message} from {@code sender}'s number. */
+  SendResult send(WhatsAppSender sender, OutgoingMessage message);
+
+  /**
+   * Marks an inbound message read (the user sees blue ticks).
+   *
+   * @param providerMessageId the inbound message's WhatsApp id ({@code wamid.…})
+   * @return {@link SendResult.Accepted} with that same id, or why not
+   */
+  SendResult markRead(WhatsAppSender sender, String providerMessageId);
+}
