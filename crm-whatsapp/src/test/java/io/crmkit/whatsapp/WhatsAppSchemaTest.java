@@ -1,0 +1,164 @@
+package io.crmkit.whatsapp;
+
+import static io.crmkit.whatsapp.TestWhatsApp.rows;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.crmkit.core.ModuleMigrations;
+import io.crmkit.core.ProvisionedOrganization;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.postgresql.util.PSQLException;
+
+/**
+ * crm-whatsapp's tables under the foundation's rules, read from the catalog, and the webhook's one
+ * cross-tenant path attacked as the runtime role with plain JDBC.
+ */
+class WhatsAppSchemaTest {
+  private static final List<String> TENANT_TABLES =
+      List.of("conversations", "messages", "whatsapp_contacts", "whatsapp_profiles");
+  private static TestWhatsApp t;
+
+  @BeforeAll
+  static void setUp() {
+    t = TestWhatsApp.start();
+  }
+
+  @AfterAll
+  static void tearDown() {
+    t.close();
+  }
+
+  private static List<String> admin(String sql) throws SQLException {
+    try (Connection c = t.db.adminDataSource().getConnection()) {
+      return rows(c, sql);
+    }
+  }
+
+  @Test
+  void theModuleMigratesAfterCoreWithItsOwnHistory() throws SQLException {
+    assertThat(t.crm.migrations()).extracting(ModuleMigrations::module).containsExactly("core", "whatsapp");
+    assertThat(admin("select version from crm.flyway_history_whatsapp order by installed_rank")).containsExactly("0", "1");
+  }
+
+  @Test
+  void everyTenantTableHasRlsTheOnePolicyAndTheTenantInEveryKey() throws SQLException {
+    assertThat(admin("select c.relname from pg_class c join pg_attribute a on a.attrelid = c.oid"
+        + " where c.relnamespace = 'crm'::regnamespace and c.relkind = 'r' and a.attname = 'organization_id'"
+        + " and c.relname in ('conversations', 'messages', 'whatsapp_contacts', 'whatsapp_profiles', 'whatsapp_routes')"
+        + " and c.relrowsecurity order by 1")).as("RLS on, routes excepted").containsExactlyElementsOf(TENANT_TABLES);
+    assertThat(admin("select tablename || ' ' || qual || ' ' || with_check from pg_policies where schemaname = 'crm'"
+        + " and tablename in ('conversations', 'messages', 'whatsapp_contacts', 'whatsapp_profiles') order by 1"))
+        .hasSize(4).allSatisfy(p -> assertThat(p).endsWith(
+            "(organization_id = ( SELECT crm.current_organization_id() AS current_organization_id))"
+            + " (organization_id = ( SELECT crm.current_organization_id() AS current_organization_id))"));
+    assertThat(admin("select i.indexrelid::regclass::text from pg_index i join pg_class c on c.oid = i.indrelid"
+        + " where c.relnamespace = 'crm'::regnamespace and (i.indisunique or i.indisprimary)"
+        + " and c.relname in ('conversations', 'messages', 'whatsapp_contacts', 'whatsapp_profiles')"
+        + " and not exists (select 1 from unnest(i.indkey) k join pg_attribute a on a.attrelid = c.oid"
+        + " and a.attnum = k where a.attname = 'organization_id')"))
+        .as("unique indexes without organization_id").isEmpty();
+    assertThat(admin("select conrelid::regclass::text || ' ' || conname from pg_constraint where contype = 'f'"
+        + " and connamespace = 'crm'::regnamespace and conrelid::regclass::text in ('crm.conversations', 'crm.messages',"
+        + " 'crm.whatsapp_contacts', 'crm.whatsapp_profiles') and confrelid <> 'crm.organizations'::regclass"
+        + " and not (select bool_or(a.attname = 'organization_id') from unnest(conkey) k"
+        + " join pg_attribute a on a.attrelid = conrelid and a.attnum = k)"))
+        .as("foreign keys between tenant tables that do not carry the tenant").isEmpty();
+    assertThat(admin("select count(*) from pg_class where relnamespace = 'crm'::regnamespace"
+        + " and pg_get_userbyid(relowner) = 'crm_app'")).containsExactly("0");
+  }
+
+  @Test
+  void theRuntimeRoleCannotTouchTheRoutingTable() throws SQLException {
+    assertThat(admin("select has_table_privilege('crm_app', 'crm.whatsapp_routes', 'SELECT, INSERT, UPDATE, DELETE,"
+        + " TRUNCATE, REFERENCES')")).containsExactly("f");
+    ProvisionedOrganization org = t.provision();
+    try (Connection c = t.tenant(org.organization().id())) {
+      assertThatThrownBy(() -> rows(c, "select * from crm.whatsapp_routes")).isInstanceOf(PSQLException.class)
+          .extracting(e -> ((PSQLException) e).getSQLState()).isEqualTo("42501");
+    }
+  }
+
+  @Test
+  void aWebhookIsRoutedOnlyByTheNumberAndTheAppThatServesIt() throws SQLException {
+    ProvisionedOrganization a = t.provision();
+    UUID profile = t.profile(a.organization().id(), "100000000000001", "111");
+    try (Connection c = t.tenant(null)) {
+      assertThat(rows(c, "select * from crm.route_whatsapp_webhook('100000000000001', '111')"))
+          .as("no tenant is needed: this is how a webhook finds its tenant")
+          .containsExactly(a.organization().id() + " " + profile);
+      assertThat(rows(c, "select * from crm.route_whatsapp_webhook('100000000000001', '222')"))
+          .as("another Meta app's delivery").isEmpty();
+      assertThat(rows(c, "select * from crm.route_whatsapp_webhook('199999999999999', '111')")).isEmpty();
+    }
+  }
+
+  @Test
+  void aNumberConnectedInOneTenantCannotBeClaimedByAnotherUntilItIsReleased() throws SQLException {
+    ProvisionedOrganization a = t.provision();
+    ProvisionedOrganization b = t.provision();
+    UUID profileA = t.profile(a.organization().id(), "100000000000002", "111");
+
+    assertThatThrownBy(() -> t.profile(b.organization().id(), "100000000000002", "111"))
+        .isInstanceOfSatisfying(PSQLException.class, e -> {
+          assertThat(e.getSQLState()).isEqualTo("23505");
+          assertThat(e.getMessage()).contains("connected to another profile already")
+              .doesNotContain(a.organization().id().toString(), profileA.toString());
+        });
+    try (Connection c = t.tenant(b.organization().id())) {
+      assertThat(rows(c, "select count(*) from crm.whatsapp_profiles")).as("B's attempt left nothing").containsExactly("0");
+    }
+
+    try (Connection c = t.tenant(a.organization().id())) {
+      rows(c, "update crm.whatsapp_profiles set is_active = false where id = ? returning id", profileA);
+      c.commit();
+    }
+    UUID profileB = t.profile(b.organization().id(), "100000000000002", "111");
+    try (Connection c = t.tenant(null)) {
+      assertThat(rows(c, "select * from crm.route_whatsapp_webhook('100000000000002', '111')"))
+          .containsExactly(b.organization().id() + " " + profileB);
+    }
+    try (Connection c = t.tenant(a.organization().id())) {
+      assertThatThrownBy(() -> rows(c, "update crm.whatsapp_profiles set is_active = true where id = ? returning id",
+          profileA)).as("A cannot take it back while B holds it").isInstanceOf(PSQLException.class)
+          .extracting(e -> ((PSQLException) e).getSQLState()).isEqualTo("23505");
+    }
+  }
+
+  @Test
+  void withoutATenantNothingIsSeenOrWrittenAndNeverAnotherTenantsRows() throws SQLException {
+    ProvisionedOrganization a = t.provision();
+    ProvisionedOrganization b = t.provision();
+    UUID profileA = t.profile(a.organization().id(), "100000000000003", "111");
+    try (Connection c = t.tenant(null)) {
+      assertThat(rows(c, "select count(*) from crm.whatsapp_profiles")).containsExactly("0");
+      assertThatThrownBy(() -> rows(c, "insert into crm.whatsapp_profiles (organization_id, name, phone_number,"
+          + " phone_number_id, meta_app_id) values (?, 'X', '+966500000009', '100000000000009', '111') returning id",
+          a.organization().id())).isInstanceOf(PSQLException.class)
+          .extracting(e -> ((PSQLException) e).getSQLState()).isEqualTo("42501");
+    }
+    try (Connection c = t.tenant(b.organization().id())) {
+      assertThat(rows(c, "select count(*) from crm.whatsapp_profiles where id = ?", profileA)).containsExactly("0");
+      assertThat(rows(c, "update crm.whatsapp_profiles set name = 'taken' where id = ? returning id", profileA)).isEmpty();
+      assertThatThrownBy(() -> rows(c, "insert into crm.whatsapp_contacts (organization_id, profile_id, wa_phone)"
+          + " values (?, ?, '+966500000010') returning id", b.organization().id(), profileA))
+          .as("B's row cannot point at A's profile").isInstanceOf(PSQLException.class)
+          .extracting(e -> ((PSQLException) e).getSQLState()).isEqualTo("23503");
+    }
+  }
+
+  @Test
+  void theDefinerFunctionsAreTheOwnersPinnedAndNotPublic() throws SQLException {
+    assertThat(admin("select p.proname || ' ' || pg_get_userbyid(p.proowner) || ' '"
+        + " || array_to_string(p.proconfig, ',') || ' ' || has_function_privilege('public', p.oid, 'EXECUTE')"
+        + " from pg_proc p where p.pronamespace = 'crm'::regnamespace and p.prosecdef"
+        + " and p.proname like '%whatsapp%' order by 1")).containsExactly(
+            "route_whatsapp_webhook crm_owner search_path=crm, pg_temp false",
+            "whatsapp_profiles_sync_route crm_owner search_path=crm, pg_temp false");
+  }
+}
