@@ -94,6 +94,11 @@ public final class SqlTenantScope implements TenantScope {
         null);
   }
 
+  /** This scope bound to {@code tx}: calls on it join that transaction (what inTransaction callbacks get). */
+  SqlTenantScope boundTo(Tx tx) {
+    return new SqlTenantScope(runtime, organizationId, actor, hostConnection, hostAfterCommit, tx);
+  }
+
   /** True unless this scope is bound to a transaction, joined to the host's, or called inside one. */
   boolean standalone() {
     return bound == null && hostConnection == null && !runtime.hasOpenTransaction();

@@ -1,0 +1,89 @@
+package io.crmkit.core.internal;
+
+import io.crmkit.core.Actor;
+import io.crmkit.core.Limit;
+import io.crmkit.core.Role;
+import io.crmkit.core.TenantScope;
+import io.crmkit.core.spi.TenantTransaction;
+import io.crmkit.core.spi.TenantWork;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.Objects;
+import java.util.UUID;
+
+/** {@link TenantWork} over crm-core's transactions. */
+public final class SqlTenantWork {
+  private SqlTenantWork() {}
+
+  /** See {@link TenantWork#call}. */
+  public static <R> R call(TenantScope scope, TenantWork.Work<R> work) {
+    Objects.requireNonNull(scope, "scope");
+    Objects.requireNonNull(work, "work");
+    if (!(scope instanceof SqlTenantScope sql)) {
+      throw new IllegalArgumentException("not a scope from Crm.tenant(…): " + scope.getClass().getName());
+    }
+    return sql.call(tx -> {
+      try {
+        return work.run(new View(tx, sql));
+      } catch (SQLException e) {
+        throw SqlErrors.translate(e);
+      }
+    });
+  }
+
+  private record View(Tx tx, SqlTenantScope owner) implements TenantTransaction {
+    @Override
+    public UUID organizationId() {
+      return tx.organizationId();
+    }
+
+    @Override
+    public Actor actor() {
+      return owner.actor();
+    }
+
+    @Override
+    public Connection connection() {
+      return tx.connection();
+    }
+
+    @Override
+    public Instant now() {
+      return tx.now();
+    }
+
+    @Override
+    public Role requireRole(String operation, Role... roles) {
+      return tx.requireRole(owner.actor(), operation, roles);
+    }
+
+    @Override
+    public void requireRoleUnlessSystem(String operation, Role... roles) {
+      if (owner.actor() instanceof Actor.Member) {
+        tx.requireRole(owner.actor(), operation, roles);
+      }
+    }
+
+    @Override
+    public TenantScope scope() {
+      return owner.boundTo(tx);
+    }
+
+    @Override
+    public void afterCommit(Runnable action) {
+      tx.afterCommit(Objects.requireNonNull(action, "action"));
+    }
+
+    @Override
+    public void takeWithinLimit(String metric, LocalDate period, long amount, Limit limit) {
+      UsageCounters.takeWithinLimit(tx, metric, period, amount, limit);
+    }
+
+    @Override
+    public void giveBack(String metric, LocalDate period, long amount) {
+      UsageCounters.release(tx, metric, period, amount);
+    }
+  }
+}

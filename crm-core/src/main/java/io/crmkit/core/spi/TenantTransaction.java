@@ -1,0 +1,66 @@
+package io.crmkit.core.spi;
+
+import io.crmkit.core.Actor;
+import io.crmkit.core.Limit;
+import io.crmkit.core.Role;
+import io.crmkit.core.TenantScope;
+import java.sql.Connection;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.UUID;
+
+/**
+ * A module's view of the tenant transaction {@link TenantWork#call} runs it in: the connection
+ * (the runtime role, the tenant set, row-level security on), who acts, and the transaction's
+ * clock. Valid only inside that call, on its thread.
+ */
+public interface TenantTransaction {
+
+  /** The organization the transaction is confined to. */
+  UUID organizationId();
+
+  /** Who acts. */
+  Actor actor();
+
+  /** The transaction's connection; do not commit, roll back or close it. */
+  Connection connection();
+
+  /** The transaction's time, fixed for its whole length. */
+  Instant now();
+
+  /**
+   * Refuses unless the actor is an active member with one of {@code roles}; system actors are
+   * refused too. Reads the role afresh.
+   *
+   * @throws io.crmkit.core.ForbiddenException otherwise
+   */
+  Role requireRole(String operation, Role... roles);
+
+  /**
+   * Like {@link #requireRole} for members, while system actors (webhooks, jobs) pass.
+   *
+   * @throws io.crmkit.core.ForbiddenException for a member without one of {@code roles}
+   */
+  void requireRoleUnlessSystem(String operation, Role... roles);
+
+  /** The scope bound to this transaction: crm-core's services called on it join it. */
+  TenantScope scope();
+
+  /** Runs {@code action} once the transaction has committed; never if it rolls back. */
+  void afterCommit(Runnable action);
+
+  /**
+   * Takes {@code amount} of a usage counter within {@code limit} as the organization's plan and
+   * custom limits give it, race-free (concurrent takers serialize on the counter's row); the
+   * transaction's rollback gives it back.
+   *
+   * @param metric the counter's name, e.g. {@code "whatsapp_profiles"}
+   * @param period the counter's period: {@code LocalDate.EPOCH} for running totals, the day or
+   *     first day of the month in the organization's time zone for daily and monthly limits
+   * @throws io.crmkit.core.LimitExceededException if the result would pass the limit
+   */
+  void takeWithinLimit(String metric, LocalDate period, long amount, Limit limit);
+
+  /** Gives back {@code amount} of a counter (what it counted is gone); never below zero. */
+  void giveBack(String metric, LocalDate period, long amount);
+}

@@ -1,0 +1,43 @@
+package io.crmkit.core.spi;
+
+import io.crmkit.core.TenantScope;
+import io.crmkit.core.internal.SqlTenantWork;
+import java.sql.SQLException;
+
+/**
+ * How a module's service runs in a tenant's transaction the way crm-core's own services do: the
+ * tenant set first, the actor checked, joined to any transaction the host holds (in
+ * {@link TenantScope#inTransaction} or a {@link TenantScope#joining} scope), and database errors
+ * translated into the {@link io.crmkit.core.CrmException} tree (a unique violation into a
+ * {@link io.crmkit.core.ConflictException}, a lost serialization into a
+ * {@link io.crmkit.core.RetryableException}, …).
+ *
+ * <pre>{@code
+ * public WhatsAppProfile rename(UUID id, String name) {
+ *   return TenantWork.call(scope, tx -> {
+ *     tx.requireRole("whatsapp.profiles.rename", Role.ADMIN);
+ *     try (PreparedStatement ps = tx.connection().prepareStatement("update …")) { … }
+ *   });
+ * }
+ * }</pre>
+ */
+public final class TenantWork {
+  private TenantWork() {}
+
+  /** Work in a tenant transaction. */
+  @FunctionalInterface
+  public interface Work<R> {
+    /** Does the work. */
+    R run(TenantTransaction tx) throws SQLException;
+  }
+
+  /**
+   * Runs {@code work} in {@code scope}'s transaction: a new one that commits when it returns, or
+   * the one the scope is bound to or joined.
+   *
+   * @throws IllegalArgumentException if {@code scope} did not come from a {@code Crm}
+   */
+  public static <R> R call(TenantScope scope, Work<R> work) {
+    return SqlTenantWork.call(scope, work);
+  }
+}

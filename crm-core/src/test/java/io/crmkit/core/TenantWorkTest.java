@@ -1,0 +1,133 @@
+package io.crmkit.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.crmkit.core.spi.TenantWork;
+import java.lang.reflect.Proxy;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.LocalDate;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The module SPI's way into a tenant transaction, as crm-whatsapp and later modules use it. */
+class TenantWorkTest {
+  private static TestCrm t;
+
+  @BeforeAll
+  static void setUp() {
+    t = TestCrm.start();
+  }
+
+  @AfterAll
+  static void tearDown() {
+    t.close();
+  }
+
+  private static String one(java.sql.Connection c, String sql) throws java.sql.SQLException {
+    try (PreparedStatement ps = c.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
+      rs.next();
+      return rs.getString(1);
+    }
+  }
+
+  @Test
+  void workRunsAsTheRuntimeRoleWithTheTenantSetAndSeesOnlyItsRows() {
+    ProvisionedOrganization a = t.provision();
+    ProvisionedOrganization b = t.provision();
+    t.adminScope(b).customers().create(CustomerDraft.builder().fullName("B's").build());
+    String seen = TenantWork.call(t.adminScope(a), tx -> one(tx.connection(),
+        "select current_user || ' ' || current_setting('app.current_organization_id') || ' '"
+            + " || (select count(*) from crm.customers)"));
+    assertThat(seen).isEqualTo("crm_app " + a.organization().id() + " 0");
+  }
+
+  @Test
+  void workJoinsTheHostsTransactionAndCoreServicesJoinTheWork() {
+    ProvisionedOrganization org = t.provision();
+    TenantScope admin = t.adminScope(org);
+    assertThatThrownBy(() -> admin.inTransaction(scope -> {
+      String outer = TenantWork.call(scope, tx -> one(tx.connection(), "select txid_current()::text"));
+      TenantWork.call(scope, tx -> {
+        assertThat(one(tx.connection(), "select txid_current()::text")).as("one transaction").isEqualTo(outer);
+        return tx.scope().customers().create(CustomerDraft.builder().fullName("Rolled back").build());
+      });
+      throw new IllegalStateException("the host changes its mind");
+    })).isInstanceOf(IllegalStateException.class);
+    assertThat(admin.customers().search("Rolled back", 10, Optional.empty()).items())
+        .as("the customer created through tx.scope() went with the rollback").isEmpty();
+  }
+
+  @Test
+  void databaseErrorsArriveAsCrmExceptions() {
+    ProvisionedOrganization org = t.provision();
+    assertThatThrownBy(() -> TenantWork.call(t.adminScope(org), tx -> {
+      try (PreparedStatement ps = tx.connection().prepareStatement("insert into crm.sales_stages"
+          + " (organization_id, name, display_order) values (?, 'Lead', 9)")) {
+        ps.setObject(1, tx.organizationId());
+        return ps.executeUpdate();
+      }
+    })).isInstanceOf(ConflictException.class);
+    assertThatThrownBy(() -> TenantWork.call(t.adminScope(org), tx -> one(tx.connection(),
+        "select * from crm.usage_counters where organization_id <> organization_id or true limit 0 offset 'x'")))
+        .isInstanceOf(CrmException.class);
+  }
+
+  @Test
+  void rolesAreCheckedAndSystemActorsPassOnlyWhereAllowed() {
+    ProvisionedOrganization org = t.provision();
+    User agent = t.crm.acceptInvitation(t.adminScope(org).users().invite("agent@example.com", Role.AGENT).token(),
+        NewMember.named("Agent"));
+    TenantScope asAgent = t.crm.tenant(org.organization().id()).as(agent.id());
+    TenantScope asSystem = t.crm.tenant(org.organization().id()).asSystem("webhook");
+    Role role = TenantWork.call(t.adminScope(org), tx -> tx.requireRole("op", Role.ADMIN));
+    assertThat(role).isEqualTo(Role.ADMIN);
+    assertThatThrownBy(() -> TenantWork.call(asAgent, tx -> tx.requireRole("op", Role.ADMIN)))
+        .isInstanceOf(ForbiddenException.class);
+    assertThatThrownBy(() -> TenantWork.call(asSystem, tx -> tx.requireRole("op", Role.ADMIN)))
+        .isInstanceOf(ForbiddenException.class);
+    String passed = TenantWork.call(asSystem, tx -> {
+      tx.requireRoleUnlessSystem("op", Role.ADMIN);
+      return "passed";
+    });
+    assertThat(passed).isEqualTo("passed");
+    assertThatThrownBy(() -> TenantWork.call(asAgent, tx -> {
+      tx.requireRoleUnlessSystem("op", Role.ADMIN);
+      return "passed";
+    })).isInstanceOf(ForbiddenException.class);
+  }
+
+  @Test
+  void countersHoldTheLimitAndGiveBack() {
+    ProvisionedOrganization org = t.provision();
+    t.crm.platform().setCustomLimit(org.organization().id(), Limit.WHATSAPP_PROFILES, OptionalLong.of(2));
+    TenantScope admin = t.adminScope(org);
+    for (int i = 0; i < 2; i++) {
+      TenantWork.call(admin, tx -> {
+        tx.takeWithinLimit("things", LocalDate.EPOCH, 1, Limit.WHATSAPP_PROFILES);
+        return null;
+      });
+    }
+    assertThatThrownBy(() -> TenantWork.call(admin, tx -> {
+      tx.takeWithinLimit("things", LocalDate.EPOCH, 1, Limit.WHATSAPP_PROFILES);
+      return null;
+    })).isInstanceOfSatisfying(LimitExceededException.class, e -> assertThat(e.value()).isEqualTo(2));
+    TenantWork.call(admin, tx -> {
+      tx.giveBack("things", LocalDate.EPOCH, 1);
+      tx.takeWithinLimit("things", LocalDate.EPOCH, 1, Limit.WHATSAPP_PROFILES);
+      return null;
+    });
+  }
+
+  @Test
+  void onlyScopesFromACrmAreAccepted() {
+    TenantScope foreign = (TenantScope) Proxy.newProxyInstance(getClass().getClassLoader(),
+        new Class<?>[] {TenantScope.class}, (proxy, method, args) -> UUID.randomUUID());
+    assertThatThrownBy(() -> TenantWork.call(foreign, tx -> null)).isInstanceOf(IllegalArgumentException.class);
+  }
+}
