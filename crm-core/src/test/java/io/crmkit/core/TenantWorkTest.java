@@ -45,6 +45,8 @@ class TenantWorkTest {
         "select current_user || ' ' || current_setting('app.current_organization_id') || ' '"
             + " || (select count(*) from crm.customers)"));
     assertThat(seen).isEqualTo("crm_app " + a.organization().id() + " 0");
+    String table = TenantWork.call(t.adminScope(a), tx -> tx.schema() + " " + tx.table("customers"));
+    assertThat(table).isEqualTo("crm \"crm\".\"customers\"");
   }
 
   @Test

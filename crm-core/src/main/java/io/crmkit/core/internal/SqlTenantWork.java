@@ -45,6 +45,16 @@ public final class SqlTenantWork {
     }
 
     @Override
+    public String schema() {
+      return owner.runtime().schema();
+    }
+
+    @Override
+    public String table(String name) {
+      return CrmRuntime.quote(owner.runtime().schema()) + "." + CrmRuntime.quote(Objects.requireNonNull(name, "name"));
+    }
+
+    @Override
     public Connection connection() {
       return tx.connection();
     }

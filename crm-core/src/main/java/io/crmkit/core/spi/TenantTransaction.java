@@ -22,6 +22,12 @@ public interface TenantTransaction {
   /** Who acts. */
   Actor actor();
 
+  /** CRMKit's schema, e.g. {@code crm} (not quoted). */
+  String schema();
+
+  /** {@code name} qualified with CRMKit's schema and quoted for SQL text, e.g. {@code "crm"."conversations"}. */
+  String table(String name);
+
   /** The transaction's connection; do not commit, roll back or close it. */
   Connection connection();
 

@@ -1,0 +1,162 @@
+package io.crmkit.whatsapp;
+
+import static io.crmkit.whatsapp.TestWhatsApp.rows;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
+
+import io.crmkit.core.ConflictException;
+import io.crmkit.core.CrmException;
+import io.crmkit.core.ForbiddenException;
+import io.crmkit.core.Limit;
+import io.crmkit.core.LimitExceededException;
+import io.crmkit.core.NewMember;
+import io.crmkit.core.ProvisionedOrganization;
+import io.crmkit.core.Role;
+import io.crmkit.core.User;
+import io.crmkit.core.ValidationException;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class WhatsAppProfilesTest {
+  private static final byte[] KEY_1 = "0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] KEY_2 = "fedcba9876543210fedcba9876543210".getBytes(StandardCharsets.US_ASCII);
+  private static TestWhatsApp t;
+  private static WhatsApp whatsapp;
+
+  @BeforeAll
+  static void setUp() {
+    t = TestWhatsApp.start();
+    whatsapp = WhatsApp.builder().sessionKeys(SessionKeys.of("k1", Map.of("k1", KEY_1))).build();
+  }
+
+  @AfterAll
+  static void tearDown() {
+    t.close();
+  }
+
+  private static WhatsAppProfileDraft draft(String phoneNumberId, String token) {
+    return new WhatsAppProfileDraft("Sales", "+966501234567", phoneNumberId, "1111", Optional.ofNullable(token));
+  }
+
+  private static List<String> admin(String sql) throws SQLException {
+    try (Connection c = t.db.adminDataSource().getConnection()) {
+      return rows(c, sql);
+    }
+  }
+
+  @Test
+  void aSessionIsStoredEncryptedAndOnlyItsOwnRowDecryptsIt() throws SQLException {
+    ProvisionedOrganization org = t.provision();
+    WhatsAppProfiles profiles = whatsapp.profiles(t.admin(org));
+    WhatsAppProfile a = profiles.create(draft("300000000000001", "EAAG-token-of-a"));
+    WhatsAppProfile b = profiles.create(draft("300000000000002", "EAAG-token-of-b"));
+    assertThat(a.status()).isEqualTo(ProfileStatus.CONNECTED);
+    assertThat(a.hasSession()).isTrue();
+
+    try (Connection c = t.db.adminDataSource().getConnection()) {
+      List<String> stored = rows(c, "select session_key_id || ' ' || length(session_nonce) || ' '"
+          + " || encode(session_ciphertext, 'escape') from crm.whatsapp_profiles where id = ?", a.id());
+      assertThat(stored).singleElement().asString().startsWith("k1 12 ").doesNotContain("EAAG", "token-of-a");
+    }
+    assertThat(profiles.sender(a.id())).contains(new WhatsAppSender("300000000000001", "EAAG-token-of-a"));
+
+    // A's ciphertext copied into B's row (someone with SQL access) does not decrypt there.
+    t.db.executeAsAdmin("update crm.whatsapp_profiles b set session_key_id = a.session_key_id,"
+        + " session_nonce = a.session_nonce, session_ciphertext = a.session_ciphertext"
+        + " from crm.whatsapp_profiles a where a.id = '" + a.id() + "' and b.id = '" + b.id() + "'");
+    assertThatThrownBy(() -> profiles.sender(b.id())).isInstanceOf(CrmException.class)
+        .hasMessageContaining("does not decrypt").hasMessageNotContaining("EAAG");
+    assertThat(draft("1", "EAAG-secret").toString()).doesNotContain("EAAG");
+  }
+
+  @Test
+  void rotatingTheKeyReencryptsEverySessionUnderTheNewOne() throws SQLException {
+    ProvisionedOrganization org = t.provision();
+    WhatsAppProfile p = whatsapp.profiles(t.admin(org)).create(draft("300000000000003", "EAAG-rotate-me"));
+    whatsapp.profiles(t.admin(org)).create(draft("300000000000004", null));
+
+    WhatsApp rotated = WhatsApp.builder().sessionKeys(SessionKeys.of("k2", Map.of("k1", KEY_1, "k2", KEY_2))).build();
+    assertThat(rotated.profiles(t.admin(org)).reencryptSessions()).isEqualTo(1);
+    assertThat(rotated.profiles(t.admin(org)).reencryptSessions()).as("nothing left on k1").isZero();
+    assertThat(admin("select session_key_id from crm.whatsapp_profiles where id = '" + p.id() + "'"))
+        .containsExactly("k2");
+
+    WhatsApp onlyNew = WhatsApp.builder().sessionKeys(SessionKeys.of("k2", Map.of("k2", KEY_2))).build();
+    assertThat(onlyNew.profiles(t.admin(org)).sender(p.id())).contains(new WhatsAppSender("300000000000003",
+        "EAAG-rotate-me"));
+    assertThatThrownBy(() -> whatsapp.profiles(t.admin(org)).sender(p.id())).as("the old keys alone")
+        .isInstanceOf(CrmException.class).hasMessageContaining("key k2");
+  }
+
+  @Test
+  void theProfileLimitHoldsAndDeactivationGivesAUnitBack() {
+    ProvisionedOrganization org = t.provision();
+    t.crm.platform().setCustomLimit(org.organization().id(), Limit.WHATSAPP_PROFILES, OptionalLong.of(1));
+    WhatsAppProfiles profiles = whatsapp.profiles(t.admin(org));
+    WhatsAppProfile first = profiles.create(draft("300000000000005", "t1"));
+    assertThatThrownBy(() -> profiles.create(draft("300000000000006", "t2")))
+        .isInstanceOfSatisfying(LimitExceededException.class, e -> assertThat(e.limit()).isEqualTo(Limit.WHATSAPP_PROFILES));
+
+    WhatsAppProfile off = profiles.deactivate(first.id());
+    assertThat(off.active()).isFalse();
+    assertThat(off.status()).isEqualTo(ProfileStatus.DISCONNECTED);
+    assertThat(profiles.deactivate(first.id())).as("again: nothing changes, nothing given back twice").isEqualTo(off);
+    WhatsAppProfile second = profiles.create(draft("300000000000006", "t2"));
+    assertThatThrownBy(() -> profiles.reactivate(first.id())).isInstanceOf(LimitExceededException.class);
+    profiles.deactivate(second.id());
+    assertThat(profiles.reactivate(first.id()).status()).isEqualTo(ProfileStatus.CONNECTED);
+    assertThat(profiles.list()).extracting(WhatsAppProfile::phoneNumberId, WhatsAppProfile::active)
+        .containsExactly(tuple("300000000000005", true),
+            tuple("300000000000006", false));
+  }
+
+  @Test
+  void badInputNamesTheFieldAndANumberConnectedElsewhereIsAConflict() throws SQLException {
+    ProvisionedOrganization a = t.provision();
+    ProvisionedOrganization b = t.provision();
+    WhatsAppProfiles profiles = whatsapp.profiles(t.admin(a));
+    assertThatThrownBy(() -> profiles.create(new WhatsAppProfileDraft("Sales", "0501234567", "300000000000007", "1",
+        Optional.empty()))).isInstanceOf(ValidationException.class).extracting("field").isEqualTo("phoneNumber");
+    assertThatThrownBy(() -> profiles.create(new WhatsAppProfileDraft(" ", "+966501234567", "300000000000007", "1",
+        Optional.empty()))).isInstanceOf(ValidationException.class).extracting("field").isEqualTo("name");
+    assertThatThrownBy(() -> profiles.create(draft("not-digits", null))).isInstanceOf(ValidationException.class)
+        .extracting("field").isEqualTo("phoneNumberId");
+    profiles.create(draft("300000000000007", null));
+    assertThatThrownBy(() -> profiles.create(draft("300000000000007", null))).as("twice in one organization")
+        .isInstanceOf(ConflictException.class);
+    assertThatThrownBy(() -> whatsapp.profiles(t.admin(b)).create(draft("300000000000007", null)))
+        .as("connected in another organization").isInstanceOf(ConflictException.class)
+        .hasMessageNotContaining(a.organization().id().toString());
+    assertThat(whatsapp.profiles(t.admin(b)).list()).as("nothing left behind").isEmpty();
+    assertThat(admin("select count(*) from crm.usage_counters where organization_id = '" + b.organization().id()
+        + "' and metric = 'whatsapp_profiles' and value > 0")).as("nor a counted unit").containsExactly("0");
+  }
+
+  @Test
+  void onlyAdminsManageAndSeeSessionsWhileMembersRead() {
+    ProvisionedOrganization org = t.provision();
+    WhatsAppProfile p = whatsapp.profiles(t.admin(org)).create(draft("300000000000008", "EAAG-x"));
+    User agent = t.crm.acceptInvitation(t.admin(org).users().invite("agent@example.com", Role.AGENT).token(),
+        NewMember.named("Agent"));
+    WhatsAppProfiles asAgent = whatsapp.profiles(t.crm.tenant(org.organization().id()).as(agent.id()));
+    assertThat(asAgent.get(p.id())).isPresent();
+    assertThatThrownBy(() -> asAgent.rename(p.id(), "Mine")).isInstanceOf(ForbiddenException.class);
+    assertThatThrownBy(() -> asAgent.sender(p.id())).isInstanceOf(ForbiddenException.class);
+    assertThat(whatsapp.profiles(t.crm.tenant(org.organization().id()).asSystem("webhook")).sender(p.id()))
+        .as("the sending job acts as a system actor").isPresent();
+    assertThat(whatsapp.profiles(t.admin(t.provision())).get(p.id())).as("another tenant").isEmpty();
+    assertThat(Arrays.asList(whatsapp.profiles(t.admin(org)).rename(p.id(), " Support ").name(),
+        whatsapp.profiles(t.admin(org)).setStatus(p.id(), ProfileStatus.QR_REQUIRED).status().name()))
+        .containsExactly("Support", "QR_REQUIRED");
+  }
+}
