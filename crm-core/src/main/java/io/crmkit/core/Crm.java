@@ -2,6 +2,7 @@ package io.crmkit.core;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import io.crmkit.core.internal.CrmAccess;
 import io.crmkit.core.internal.CrmRuntime;
 import io.crmkit.core.internal.InvitationAcceptance;
 import io.crmkit.core.internal.Migrations;
@@ -44,6 +45,11 @@ public final class Crm implements AutoCloseable {
   public static final String DEFAULT_OWNER_ROLE = "crm_owner";
   /** How long an invitation works unless {@link Builder#invitationTtl(Duration)} says otherwise. */
   public static final Duration DEFAULT_INVITATION_TTL = Duration.ofDays(7);
+
+  static {
+    // Lets crm-core's internals (the module SPI's bridge) reach a Crm's runtime without making it API.
+    CrmAccess.install(crm -> crm.runtime);
+  }
 
   private final CrmRuntime runtime;
   private final HikariDataSource ownedPool;

@@ -33,6 +33,23 @@ public final class SqlTenantWork {
     });
   }
 
+  /** See {@link TenantWork#crossTenant}. */
+  public static <R> R crossTenant(io.crmkit.core.Crm crm, TenantWork.CrossTenantWork<R> work) {
+    Objects.requireNonNull(work, "work");
+    CrmRuntime runtime = CrmAccess.runtime(crm);
+    try {
+      return runtime.withoutTenant(tx -> {
+        try {
+          return work.run(tx.connection());
+        } catch (SQLException e) {
+          throw SqlErrors.translate(e);
+        }
+      });
+    } catch (org.apache.ibatis.exceptions.PersistenceException e) {
+      throw SqlErrors.translate(e);
+    }
+  }
+
   private record View(Tx tx, SqlTenantScope owner) implements TenantTransaction {
     @Override
     public UUID organizationId() {

@@ -31,6 +31,25 @@ public final class TenantWork {
     R run(TenantTransaction tx) throws SQLException;
   }
 
+  /** Work on a connection that has no tenant. */
+  @FunctionalInterface
+  public interface CrossTenantWork<R> {
+    /** Does the work. */
+    R run(java.sql.Connection connection) throws SQLException;
+  }
+
+  /**
+   * Runs {@code work} in a transaction of the runtime role with no tenant set: row-level security
+   * shows it no rows and refuses its inserts, so it can only call the owner-defined cross-tenant
+   * functions (a webhook's routing, a drain's claim). Each such function is named in
+   * ARCHITECTURE.md and has an attack test.
+   *
+   * @throws io.crmkit.core.TenantContextException inside another CRMKit transaction on this thread
+   */
+  public static <R> R crossTenant(io.crmkit.core.Crm crm, CrossTenantWork<R> work) {
+    return SqlTenantWork.crossTenant(crm, work);
+  }
+
   /**
    * Runs {@code work} in {@code scope}'s transaction: a new one that commits when it returns, or
    * the one the scope is bound to or joined.

@@ -1,0 +1,345 @@
+package io.crmkit.whatsapp.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.crmkit.core.Crm;
+import io.crmkit.core.CrmException;
+import io.crmkit.core.CustomerDraft;
+import io.crmkit.core.CustomerService;
+import io.crmkit.core.CustomerSource;
+import io.crmkit.core.LimitExceededException;
+import io.crmkit.core.RetryableException;
+import io.crmkit.core.spi.TenantTransaction;
+import io.crmkit.core.spi.TenantWork;
+import java.io.IOException;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Stores a verified webhook delivery: each change routed to its tenant and profile, then stored in
+ * that tenant's transaction. Redeliveries store nothing twice: only a message insert that really
+ * inserted moves the conversation, the customer link and the timeline.
+ */
+public final class WebhookIngest {
+  private static final Logger log = LoggerFactory.getLogger(WebhookIngest.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** What to answer Meta. */
+  public record Result(int status, String body) {}
+
+  private final Crm crm;
+
+  /** Ingest into {@code crm}'s tenants. */
+  public WebhookIngest(Crm crm) {
+    this.crm = crm;
+  }
+
+  /** Stores a delivery that {@code appId}'s secret verified. */
+  public Result receive(String appId, byte[] rawBody) {
+    JsonNode root;
+    try {
+      root = JSON.readTree(rawBody);
+    } catch (IOException e) {
+      return new Result(400, "malformed JSON");
+    }
+    if (root == null || !"whatsapp_business_account".equals(root.path("object").asText())
+        || !root.path("entry").isArray()) {
+      return new Result(400, "not a WhatsApp Business Account webhook");
+    }
+    try {
+      for (JsonNode entry : root.path("entry")) {
+        for (JsonNode change : entry.path("changes")) {
+          if (!"messages".equals(change.path("field").asText())) {
+            log.debug("ignoring a webhook change of field {}", change.path("field").asText());
+            continue;
+          }
+          ingestChange(appId, change.path("value"));
+        }
+      }
+      return new Result(200, "ok");
+    } catch (RetryableException e) {
+      log.warn("webhook delivery not stored, Meta will deliver it again: {}", e.getMessage());
+      return new Result(503, "try again");
+    } catch (RuntimeException e) {
+      log.error("webhook delivery not stored, Meta will deliver it again", e);
+      return new Result(500, "not stored");
+    }
+  }
+
+  private void ingestChange(String appId, JsonNode value) {
+    String phoneNumberId = value.path("metadata").path("phone_number_id").asText("");
+    Optional<UUID[]> route = TenantWork.crossTenant(crm, c -> {
+      try (PreparedStatement ps = c.prepareStatement("select organization_id, profile_id from \""
+          + crm.schema().replace("\"", "\"\"") + "\".route_whatsapp_webhook(?, ?)")) {
+        ps.setString(1, phoneNumberId);
+        ps.setString(2, appId);
+        try (ResultSet rs = ps.executeQuery()) {
+          return rs.next() ? Optional.of(new UUID[] {rs.getObject(1, UUID.class), rs.getObject(2, UUID.class)})
+              : Optional.<UUID[]>empty();
+        }
+      }
+    });
+    if (route.isEmpty()) {
+      log.info("webhook change for phone number id {} of app {}: no active profile; ignored", phoneNumberId, appId);
+      return;
+    }
+    UUID profileId = route.get()[1];
+    TenantWork.call(crm.tenant(route.get()[0]).asSystem("whatsapp-webhook"), tx -> {
+      Map<String, JsonNode> contacts = new LinkedHashMap<>();
+      for (JsonNode contact : value.path("contacts")) {
+        if (contact.hasNonNull("wa_id")) {
+          contacts.put("wa:" + contact.get("wa_id").asText(), contact);
+        }
+        if (contact.hasNonNull("user_id")) {
+          contacts.put("user:" + contact.get("user_id").asText(), contact);
+        }
+      }
+      for (JsonNode message : value.path("messages")) {
+        inbound(tx, profileId, message, contactOf(message, contacts, value.path("contacts")));
+      }
+      for (JsonNode status : value.path("statuses")) {
+        status(tx, status);
+      }
+      return null;
+    });
+  }
+
+  private static JsonNode contactOf(JsonNode message, Map<String, JsonNode> contacts, JsonNode all) {
+    JsonNode byPhone = contacts.get("wa:" + message.path("from").asText());
+    if (byPhone != null) {
+      return byPhone;
+    }
+    JsonNode byUser = contacts.get("user:" + message.path("from_user_id").asText());
+    if (byUser != null) {
+      return byUser;
+    }
+    return all.size() == 1 ? all.get(0) : JSON.createObjectNode();
+  }
+
+  private void inbound(TenantTransaction tx, UUID profileId, JsonNode message, JsonNode contact) throws SQLException {
+    String waMessageId = message.path("id").asText("");
+    if (waMessageId.isEmpty()) {
+      throw new CrmException("a webhook message has no id");
+    }
+    String bsuid = text(contact, "user_id").or(() -> text(message, "from_user_id")).orElse(null);
+    // wa_id is digits without '+': the number is international as it stands, never read in the tenant's region.
+    String phone = text(message, "from").or(() -> text(contact, "wa_id")).filter(d -> d.matches("[1-9][0-9]{6,14}"))
+        .map(d -> "+" + d).orElse(null);
+    if (bsuid == null && phone == null) {
+      throw new CrmException("webhook message " + waMessageId + " names neither a phone nor a user id");
+    }
+    String name = contact.path("profile").path("name").asText(null);
+    String username = text(contact, "username").or(() -> text(contact.path("profile"), "username")).orElse(null);
+    Instant at = Instant.ofEpochSecond(message.path("timestamp").asLong(tx.now().getEpochSecond()));
+    InboundContent content = InboundContent.of(message);
+
+    UUID contactId = contact(tx, profileId, bsuid, phone, name, username);
+    Conversation conversation = conversation(tx, profileId, contactId);
+    UUID messageId = insertMessage(tx, conversation.id, waMessageId, content, message, at);
+    if (messageId == null) {
+      log.debug("webhook message {} was stored before; nothing done again", waMessageId);
+      return;
+    }
+    if ("system".equals(content.type()) && "customer_changed_number".equals(message.path("system").path("type")
+        .asText())) {
+      String newPhone = text(message.path("system"), "wa_id").filter(d -> d.matches("[1-9][0-9]{6,14}"))
+          .map(d -> "+" + d).orElse(null);
+      if (newPhone != null) {
+        execute(tx, "update " + tx.table("whatsapp_contacts") + " set wa_phone = ? where organization_id = ? and id = ?",
+            newPhone, tx.organizationId(), contactId);
+      }
+    }
+    UUID customerId = conversation.customerId != null ? conversation.customerId
+        : linkCustomer(tx, contactId, conversation.id, phone, name != null ? name : username);
+    execute(tx, "update " + tx.table("conversations") + " set unread_count = unread_count + 1,"
+        + " last_inbound_at = greatest(last_inbound_at, ?),"
+        + " last_message_preview = case when last_message_at is null or last_message_at <= ? then ? else last_message_preview end,"
+        + " last_message_at = greatest(last_message_at, ?), activity_at = greatest(activity_at, ?)"
+        + " where organization_id = ? and id = ?",
+        Timestamp.from(at), Timestamp.from(at), content.preview(), Timestamp.from(at), Timestamp.from(at),
+        tx.organizationId(), conversation.id);
+    if (customerId != null) {
+      Map<String, Object> metadata = new LinkedHashMap<>();
+      metadata.put("direction", "inbound");
+      metadata.put("conversation_id", conversation.id.toString());
+      metadata.put("message_id", messageId.toString());
+      metadata.put("wa_message_id", waMessageId);
+      tx.scope().customers().logActivity(customerId, "message", Optional.of(content.preview()), metadata);
+    }
+  }
+
+  /** The contact for a BSUID (first) or phone, created or completed with what this delivery tells. */
+  private static UUID contact(TenantTransaction tx, UUID profileId, String bsuid, String phone, String name,
+      String username) throws SQLException {
+    String table = tx.table("whatsapp_contacts");
+    UUID found = bsuid == null ? null : id(tx, "select id from " + table + " where organization_id = ? and profile_id = ?"
+        + " and bsuid = ? for no key update", tx.organizationId(), profileId, bsuid);
+    if (found == null && phone != null) {
+      found = id(tx, "select id from " + table + " where organization_id = ? and profile_id = ? and wa_phone = ?"
+          + " for no key update", tx.organizationId(), profileId, phone);
+    }
+    if (found == null) {
+      found = id(tx, "insert into " + table + " (organization_id, profile_id, bsuid, wa_phone, username, display_name)"
+          + " values (?, ?, ?, ?, ?, ?) on conflict do nothing returning id", tx.organizationId(), profileId, bsuid, phone,
+          username, name);
+      if (found == null) {
+        // A concurrent delivery created it first (the insert waited for it to commit).
+        return contact(tx, profileId, bsuid, phone, name, username);
+      }
+      return found;
+    }
+    execute(tx, "update " + table + " set bsuid = coalesce(bsuid, ?), wa_phone = coalesce(wa_phone, ?),"
+        + " username = coalesce(?, username), display_name = coalesce(?, display_name)"
+        + " where organization_id = ? and id = ?", bsuid, phone, username, name, tx.organizationId(), found);
+    return found;
+  }
+
+  private record Conversation(UUID id, UUID customerId) {}
+
+  /** The contact's conversation, created if new, locked for the rest of the transaction. */
+  private static Conversation conversation(TenantTransaction tx, UUID profileId, UUID contactId) throws SQLException {
+    String table = tx.table("conversations");
+    execute(tx, "insert into " + table + " (organization_id, profile_id, contact_id, customer_id)"
+        + " select ?, ?, ?, customer_id from " + tx.table("whatsapp_contacts") + " where organization_id = ? and id = ?"
+        + " on conflict (organization_id, profile_id, contact_id) do nothing",
+        tx.organizationId(), profileId, contactId, tx.organizationId(), contactId);
+    try (PreparedStatement ps = tx.connection().prepareStatement("select id, customer_id from " + table
+        + " where organization_id = ? and profile_id = ? and contact_id = ? for update")) {
+      ps.setObject(1, tx.organizationId());
+      ps.setObject(2, profileId);
+      ps.setObject(3, contactId);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return new Conversation(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class));
+      }
+    }
+  }
+
+  private static UUID insertMessage(TenantTransaction tx, UUID conversationId, String waMessageId,
+      InboundContent content, JsonNode message, Instant at) throws SQLException {
+    try (PreparedStatement ps = tx.connection().prepareStatement("insert into " + tx.table("messages")
+        + " (organization_id, conversation_id, direction, wa_message_id, message_type, body, context_wa_message_id,"
+        + " media_id, media_mime_type, media_filename, payload, status, provider_timestamp)"
+        + " values (?, ?, 'inbound', ?, ?, ?, ?, ?, ?, ?, ?::jsonb, 'received', ?)"
+        + " on conflict (organization_id, wa_message_id) where wa_message_id is not null do nothing returning id")) {
+      ps.setObject(1, tx.organizationId());
+      ps.setObject(2, conversationId);
+      ps.setString(3, waMessageId);
+      ps.setString(4, content.type());
+      ps.setString(5, content.body());
+      ps.setString(6, content.contextId());
+      ps.setString(7, content.mediaId());
+      ps.setString(8, content.mimeType());
+      ps.setString(9, content.filename());
+      ps.setString(10, message.toString());
+      ps.setTimestamp(11, Timestamp.from(at));
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? rs.getObject(1, UUID.class) : null;
+      }
+    }
+  }
+
+  /**
+   * Finds or creates the customer of a new conversation and links contact and conversation to it.
+   * At {@code max_customers} the message is kept without a customer, and the breach is logged.
+   */
+  private static UUID linkCustomer(TenantTransaction tx, UUID contactId, UUID conversationId, String phone,
+      String name) throws SQLException {
+    UUID customerId = id(tx, "select customer_id from " + tx.table("whatsapp_contacts")
+        + " where organization_id = ? and id = ?", tx.organizationId(), contactId);
+    if (customerId == null) {
+      CustomerService customers = tx.scope().customers();
+      try {
+        if (phone != null) {
+          CustomerDraft.Builder draft = CustomerDraft.builder().source(CustomerSource.WHATSAPP);
+          if (name != null && !name.isBlank()) {
+            draft.fullName(name.strip());
+          }
+          customerId = customers.findOrCreateByPhone(phone, draft.whatsappPhone(phone).build()).customer().id();
+        } else {
+          customerId = customers.create(CustomerDraft.builder().source(CustomerSource.WHATSAPP)
+              .fullName(name == null || name.isBlank() ? "WhatsApp user" : name.strip()).build()).id();
+        }
+      } catch (LimitExceededException e) {
+        log.warn("organization {} is at max_customers ({}): WhatsApp conversation {} stays without a customer",
+            tx.organizationId(), e.value(), conversationId);
+        return null;
+      }
+      execute(tx, "update " + tx.table("whatsapp_contacts") + " set customer_id = ? where organization_id = ? and id = ?",
+          customerId, tx.organizationId(), contactId);
+    }
+    execute(tx, "update " + tx.table("conversations") + " set customer_id = ? where organization_id = ? and id = ?",
+        customerId, tx.organizationId(), conversationId);
+    return customerId;
+  }
+
+  /** A delivery status of an outbound message: it only moves forward (a late delivered never downgrades read). */
+  private static void status(TenantTransaction tx, JsonNode status) throws SQLException {
+    String waMessageId = status.path("id").asText("");
+    String state = status.path("status").asText("");
+    if (!state.matches("sent|delivered|read|failed")) {
+      log.debug("ignoring status {} of {}", state, waMessageId);
+      return;
+    }
+    JsonNode error = status.path("errors").path(0);
+    Instant at = Instant.ofEpochSecond(status.path("timestamp").asLong(tx.now().getEpochSecond()));
+    int updated;
+    try (PreparedStatement ps = tx.connection().prepareStatement("update " + tx.table("messages")
+        + " set status = ?, status_at = ?, error_code = coalesce(?, error_code), error_message = coalesce(?, error_message),"
+        + " pricing = coalesce(?::jsonb, pricing)"
+        + " where organization_id = ? and wa_message_id = ? and direction = 'outbound'"
+        + " and (case status when 'pending' then 0 when 'unknown' then 0 when 'sent' then 1 when 'delivered' then 2"
+        + " when 'read' then 3 else 4 end)"
+        + " < (case ? when 'sent' then 1 when 'delivered' then 2 when 'read' then 3 else 4 end)"
+        + " and not (? = 'failed' and status in ('delivered', 'read'))")) {
+      ps.setString(1, state);
+      ps.setTimestamp(2, Timestamp.from(at));
+      ps.setObject(3, error.has("code") ? error.get("code").asInt() : null, java.sql.Types.INTEGER);
+      ps.setString(4, error.has("code") ? error.path("title").asText(error.path("message").asText("")) : null);
+      ps.setString(5, status.has("pricing") ? status.get("pricing").toString() : null);
+      ps.setObject(6, tx.organizationId());
+      ps.setString(7, waMessageId);
+      ps.setString(8, state);
+      ps.setString(9, state);
+      updated = ps.executeUpdate();
+    }
+    if (updated == 0) {
+      log.debug("status {} of {} changed nothing (older than the stored one, or the send is not recorded)", state,
+          waMessageId);
+    }
+  }
+
+  private static Optional<String> text(JsonNode node, String field) {
+    JsonNode value = node.path(field);
+    return value.isTextual() && !value.asText().isBlank() ? Optional.of(value.asText()) : Optional.empty();
+  }
+
+  private static UUID id(TenantTransaction tx, String sql, Object... parameters) throws SQLException {
+    try (PreparedStatement ps = tx.connection().prepareStatement(sql)) {
+      for (int i = 0; i < parameters.length; i++) {
+        ps.setObject(i + 1, parameters[i]);
+      }
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? rs.getObject(1, UUID.class) : null;
+      }
+    }
+  }
+
+  private static void execute(TenantTransaction tx, String sql, Object... parameters) throws SQLException {
+    try (PreparedStatement ps = tx.connection().prepareStatement(sql)) {
+      for (int i = 0; i < parameters.length; i++) {
+        ps.setObject(i + 1, parameters[i]);
+      }
+      ps.executeUpdate();
+    }
+  }
+}

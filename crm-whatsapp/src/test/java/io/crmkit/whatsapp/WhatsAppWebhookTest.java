@@ -1,0 +1,333 @@
+package io.crmkit.whatsapp;
+
+import static io.crmkit.whatsapp.TestWhatsApp.rows;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.crmkit.core.Customer;
+import io.crmkit.core.CustomerDraft;
+import io.crmkit.core.CustomerSource;
+import io.crmkit.core.Limit;
+import io.crmkit.core.ProvisionedOrganization;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Signed deliveries built the way Meta builds them, against a real database. */
+class WhatsAppWebhookTest {
+  private static final String APP = "111";
+  private static final String SECRET = "app-secret-111";
+  private static final String OTHER_APP = "222";
+  private static final String OTHER_SECRET = "app-secret-222";
+  private static final AtomicLong NUMBERS = new AtomicLong(400_000_000_000_000L);
+  private static TestWhatsApp t;
+  private static WhatsAppWebhook webhook;
+
+  @BeforeAll
+  static void setUp() {
+    t = TestWhatsApp.start();
+    WhatsApp whatsapp = WhatsApp.builder().sessionKeys(SessionKeys.of("k", Map.of("k", new byte[32]))).build();
+    webhook = WhatsAppWebhook.builder(t.crm, whatsapp).verifyToken("verify-me").app(APP, SECRET)
+        .app(OTHER_APP, OTHER_SECRET).build();
+  }
+
+  @AfterAll
+  static void tearDown() {
+    t.close();
+  }
+
+  /** A tenant with one profile of app 111; returns (organization, phone number id). */
+  private record Tenant(ProvisionedOrganization org, String phoneNumberId) {
+    UUID id() {
+      return org.organization().id();
+    }
+  }
+
+  private static Tenant tenant() throws SQLException {
+    ProvisionedOrganization org = t.provision();
+    String number = Long.toString(NUMBERS.incrementAndGet());
+    t.profile(org.organization().id(), number, APP);
+    return new Tenant(org, number);
+  }
+
+  private static String change(String phoneNumberId, String contacts, String messages, String statuses) {
+    return ("{'value':{'messaging_product':'whatsapp','metadata':{'display_phone_number':'15550783881',"
+        + "'phone_number_id':'" + phoneNumberId + "'},'contacts':[" + contacts + "],'messages':[" + messages + "],"
+        + "'statuses':[" + statuses + "]},'field':'messages'}").replace('\'', '"');
+  }
+
+  private static byte[] delivery(String... changes) {
+    return ("{\"object\":\"whatsapp_business_account\",\"entry\":[{\"id\":\"102290129340398\",\"changes\":["
+        + String.join(",", changes) + "]}]}").getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static WhatsAppWebhook.Response post(byte[] body) {
+    return webhook.receive(body, WebhookSignature.sign(SECRET, body));
+  }
+
+  private static String contact(String waId, String name) {
+    return "{'profile':{'name':'" + name + "'},'wa_id':'" + waId + "'}";
+  }
+
+  private static String text(String id, String from, long timestamp, String body) {
+    return "{'from':'" + from + "','id':'" + id + "','timestamp':'" + timestamp + "','type':'text','text':{'body':'"
+        + body + "'}}";
+  }
+
+  private static List<String> query(Tenant tenant, String sql, Object... parameters) throws SQLException {
+    try (Connection c = t.tenant(tenant.id())) {
+      return rows(c, sql, parameters);
+    }
+  }
+
+  @Test
+  void theHandshakeEchoesTheChallengeOnlyForOurToken() {
+    assertThat(webhook.verify("subscribe", "verify-me", "1158201444")).isEqualTo(new WhatsAppWebhook.Response(200,
+        "1158201444"));
+    assertThat(webhook.verify("subscribe", "guess", "1158201444").status()).isEqualTo(403);
+    assertThat(webhook.verify("unsubscribe", "verify-me", "1158201444").status()).isEqualTo(403);
+    assertThat(webhook.verify("subscribe", null, "1158201444").status()).isEqualTo(403);
+  }
+
+  @Test
+  void anUnsignedOrForgedDeliveryStoresNothing() throws SQLException {
+    Tenant a = tenant();
+    byte[] body = delivery(change(a.phoneNumberId(), contact("966501110001", "Ali"),
+        text("wamid.forged1", "966501110001", 1_764_000_000L, "hi"), ""));
+    assertThat(webhook.receive(body, null).status()).isEqualTo(401);
+    assertThat(webhook.receive(body, WebhookSignature.sign("not-our-secret", body)).status()).isEqualTo(401);
+    assertThat(webhook.receive(body, "sha256=" + "0".repeat(64)).status()).isEqualTo(401);
+    byte[] malformed = "{\"object\":".getBytes(StandardCharsets.UTF_8);
+    assertThat(post(malformed).status()).isEqualTo(400);
+    byte[] other = "{\"object\":\"page\",\"entry\":[]}".getBytes(StandardCharsets.UTF_8);
+    assertThat(post(other).status()).isEqualTo(400);
+    assertThat(query(a, "select count(*) from crm.messages")).containsExactly("0");
+  }
+
+  @Test
+  void anotherAppsValidSignatureCannotWriteIntoATenantItDoesNotServe() throws SQLException {
+    Tenant a = tenant();
+    byte[] body = delivery(change(a.phoneNumberId(), contact("966501110002", "Ali"),
+        text("wamid.crossapp1", "966501110002", 1_764_000_000L, "hi"), ""));
+    assertThat(webhook.receive(body, WebhookSignature.sign(OTHER_SECRET, body)).status())
+        .as("acknowledged, so Meta stops, and logged").isEqualTo(200);
+    assertThat(query(a, "select count(*) from crm.messages")).containsExactly("0");
+    assertThat(post(body).status()).isEqualTo(200);
+    assertThat(query(a, "select count(*) from crm.messages")).as("the right app's delivery lands").containsExactly("1");
+  }
+
+  @Test
+  void anInboundTextCreatesContactConversationCustomerMessageAndActivityOnce() throws SQLException {
+    Tenant a = tenant();
+    Tenant b = tenant();
+    byte[] body = delivery(change(a.phoneNumberId(), contact("966501110003", "Sara"),
+        text("wamid.in1", "966501110003", 1_764_000_000L, "السلام عليكم"), ""));
+    assertThat(post(body).status()).isEqualTo(200);
+    assertThat(post(body).status()).as("Meta delivers again").isEqualTo(200);
+
+    assertThat(query(a, "select c.wa_phone || ' ' || c.display_name || ' ' || cu.whatsapp_phone || ' ' || cu.source"
+        + " || ' ' || cu.full_name from crm.whatsapp_contacts c join crm.customers cu on cu.id = c.customer_id"))
+        .containsExactly("+966501110003 Sara +966501110003 whatsapp Sara");
+    assertThat(query(a, "select unread_count || ' ' || last_message_preview || ' ' || (customer_id is not null)"
+        + " || ' ' || extract(epoch from last_inbound_at)::bigint from crm.conversations"))
+        .containsExactly("1 السلام عليكم true 1764000000");
+    assertThat(query(a, "select message_type || ' ' || body || ' ' || status from crm.messages"))
+        .containsExactly("text السلام عليكم received");
+    assertThat(query(a, "select activity_type || ' ' || description || ' ' || (metadata->>'wa_message_id')"
+        + " from crm.customer_activities where activity_type = 'message'"))
+        .as("one activity despite the redelivery").containsExactly("message السلام عليكم wamid.in1");
+    assertThat(query(b, "select count(*) from crm.messages")).as("never in another tenant").containsExactly("0");
+  }
+
+  @Test
+  void phonesAreReadAsInternationalAndMatchExistingCustomersWrittenAnyWay() throws SQLException {
+    Tenant a = tenant();
+    Customer known = t.admin(a.org()).customers().create(CustomerDraft.builder().fullName("Known Customer")
+        .whatsappPhone("050 111 0004").build());
+    post(delivery(change(a.phoneNumberId(), contact("966501110004", "Known"),
+        text("wamid.known1", "966501110004", 1_764_000_000L, "hello again"), "")));
+    post(delivery(change(a.phoneNumberId(), contact("971501234567", "Visitor"),
+        text("wamid.uae1", "971501234567", 1_764_000_001L, "from Dubai"), "")));
+
+    assertThat(query(a, "select count(*) from crm.customers")).as("the known one, and the visitor").containsExactly("2");
+    assertThat(query(a, "select cv.customer_id from crm.conversations cv join crm.whatsapp_contacts c"
+        + " on c.id = cv.contact_id where c.wa_phone = '+966501110004'")).containsExactly(known.id().toString());
+    assertThat(t.admin(a.org()).customers().findByPhone("+971501234567")).as("not +966971…")
+        .get().extracting(Customer::source).isEqualTo(CustomerSource.WHATSAPP);
+  }
+
+  @Test
+  void aUsernameOnlyUserIsKnownByTheirBusinessScopedId() throws SQLException {
+    Tenant a = tenant();
+    String bsuidContact = "{'profile':{'name':'Bob','username':'@bob'},'user_id':'SA.1502576394655843'}";
+    String first = "{'from_user_id':'SA.1502576394655843','id':'wamid.bsuid1','timestamp':'1764000000','type':'text',"
+        + "'text':{'body':'no phone here'}}";
+    String second = "{'from_user_id':'SA.1502576394655843','id':'wamid.bsuid2','timestamp':'1764000005','type':'text',"
+        + "'text':{'body':'still me'}}";
+    assertThat(post(delivery(change(a.phoneNumberId(), bsuidContact, first, ""))).status()).isEqualTo(200);
+    assertThat(post(delivery(change(a.phoneNumberId(), bsuidContact, second, ""))).status()).isEqualTo(200);
+
+    assertThat(query(a, "select bsuid || ' ' || coalesce(wa_phone, '-') || ' ' || username || ' ' || display_name"
+        + " from crm.whatsapp_contacts")).containsExactly("SA.1502576394655843 - @bob Bob");
+    assertThat(query(a, "select count(*) || ' ' || sum(unread_count) from crm.conversations")).containsExactly("1 2");
+    assertThat(query(a, "select full_name || ' ' || coalesce(whatsapp_phone, '-') from crm.customers"))
+        .containsExactly("Bob -");
+  }
+
+  @Test
+  void atTheCustomerLimitTheMessageIsStoredWithoutACustomer() throws SQLException {
+    Tenant a = tenant();
+    t.crm.platform().setCustomLimit(a.id(), Limit.CUSTOMERS, OptionalLong.of(0));
+    assertThat(post(delivery(change(a.phoneNumberId(), contact("966501110005", "Late"),
+        text("wamid.limit1", "966501110005", 1_764_000_000L, "anyone?"), ""))).status()).isEqualTo(200);
+    assertThat(query(a, "select count(*) from crm.messages")).containsExactly("1");
+    assertThat(query(a, "select (customer_id is null) || ' ' || unread_count from crm.conversations"))
+        .containsExactly("true 1");
+    assertThat(query(a, "select count(*) from crm.customers")).containsExactly("0");
+  }
+
+  @Test
+  void oneDeliveryCanCarrySeveralTenantsAndALateOlderMessageNeverMovesTheInboxBack() throws SQLException {
+    Tenant a = tenant();
+    Tenant b = tenant();
+    assertThat(post(delivery(
+        change(a.phoneNumberId(), contact("966501110006", "A"), text("wamid.multiA", "966501110006", 1_764_000_100L,
+            "newer"), ""),
+        change(b.phoneNumberId(), contact("966501110007", "B"), text("wamid.multiB", "966501110007", 1_764_000_000L,
+            "to b"), ""))).status()).isEqualTo(200);
+    post(delivery(change(a.phoneNumberId(), contact("966501110006", "A"),
+        text("wamid.lateA", "966501110006", 1_764_000_050L, "older, arriving late"), "")));
+
+    assertThat(query(a, "select last_message_preview || ' ' || extract(epoch from last_message_at)::bigint || ' '"
+        + " || unread_count from crm.conversations")).containsExactly("newer 1764000100 2");
+    assertThat(query(b, "select body from crm.messages")).containsExactly("to b");
+  }
+
+  @Test
+  void everyInboundTypeIsStored() throws SQLException {
+    Tenant a = tenant();
+    String from = "966501110008";
+    String messages = String.join(",",
+        "{'from':'" + from + "','id':'wamid.t-image','timestamp':'1764000001','type':'image','image':{'caption':'receipt',"
+            + "'mime_type':'image/jpeg','sha256':'abc','id':'1479537139650973'}}",
+        "{'from':'" + from + "','id':'wamid.t-audio','timestamp':'1764000002','type':'audio','audio':{'mime_type':"
+            + "'audio/ogg; codecs=opus','id':'2','voice':true}}",
+        "{'from':'" + from + "','id':'wamid.t-video','timestamp':'1764000003','type':'video','video':{'mime_type':"
+            + "'video/mp4','id':'3'}}",
+        "{'from':'" + from + "','id':'wamid.t-doc','timestamp':'1764000004','type':'document','document':{'filename':"
+            + "'invoice.pdf','mime_type':'application/pdf','id':'4'}}",
+        "{'from':'" + from + "','id':'wamid.t-sticker','timestamp':'1764000005','type':'sticker','sticker':{'mime_type':"
+            + "'image/webp','id':'5','animated':false}}",
+        "{'from':'" + from + "','id':'wamid.t-location','timestamp':'1764000006','type':'location','location':{"
+            + "'latitude':24.7136,'longitude':46.6753,'name':'Kingdom Centre','address':'Riyadh'}}",
+        "{'from':'" + from + "','id':'wamid.t-contacts','timestamp':'1764000007','type':'contacts','contacts':[{'name':"
+            + "{'formatted_name':'Omar'},'phones':[{'phone':'+966500000000'}]}]}",
+        "{'from':'" + from + "','id':'wamid.t-reaction','timestamp':'1764000008','type':'reaction','reaction':{"
+            + "'message_id':'wamid.t-image','emoji':'👍'}}",
+        "{'from':'" + from + "','id':'wamid.t-interactive','timestamp':'1764000009','type':'interactive','interactive':{"
+            + "'type':'button_reply','button_reply':{'id':'yes','title':'Yes, please'}}}",
+        "{'from':'" + from + "','id':'wamid.t-button','timestamp':'1764000010','type':'button','button':{'payload':'P',"
+            + "'text':'Track order'}}",
+        "{'from':'" + from + "','id':'wamid.t-reply','timestamp':'1764000011','type':'text','context':{'from':'15550783881',"
+            + "'id':'wamid.OUT-earlier'},'text':{'body':'about that'}}",
+        "{'from':'" + from + "','id':'wamid.t-unsupported','timestamp':'1764000012','type':'unsupported','errors':[{"
+            + "'code':131051,'title':'Message type unknown'}]}");
+    assertThat(post(delivery(change(a.phoneNumberId(), contact(from, "Types"), messages, ""))).status()).isEqualTo(200);
+
+    assertThat(query(a, "select message_type || '|' || coalesce(body, '') || '|' || coalesce(context_wa_message_id, '')"
+        + " || '|' || coalesce(media_id, '') || '|' || coalesce(media_mime_type, '') || '|' || coalesce(media_filename, '')"
+        + " from crm.messages order by provider_timestamp")).containsExactly(
+            "image|receipt||1479537139650973|image/jpeg|",
+            "audio|||2|audio/ogg; codecs=opus|",
+            "video|||3|video/mp4|",
+            "document|||4|application/pdf|invoice.pdf",
+            "sticker|||5|image/webp|",
+            "location|Kingdom Centre, Riyadh (24.7136, 46.6753)||||",
+            "contacts|||||",
+            "reaction|👍|wamid.t-image|||",
+            "interactive|Yes, please||||",
+            "button|Track order||||",
+            "text|about that|wamid.OUT-earlier|||",
+            "unsupported|Message type unknown||||");
+    assertThat(query(a, "select payload->'contacts'->0->'name'->>'formatted_name' from crm.messages"
+        + " where message_type = 'contacts'")).as("the whole message is kept").containsExactly("Omar");
+    assertThat(query(a, "select unread_count || ' ' || last_message_preview from crm.conversations"))
+        .containsExactly("12 Message type unknown");
+  }
+
+  @Test
+  void statusesOnlyMoveForwardWhateverOrderTheyArriveIn() throws SQLException {
+    Tenant a = tenant();
+    post(delivery(change(a.phoneNumberId(), contact("966501110009", "S"),
+        text("wamid.s-in", "966501110009", 1_764_000_000L, "hi"), "")));
+    try (Connection c = t.tenant(a.id())) {
+      String conversation = rows(c, "select id from crm.conversations").get(0);
+      for (String id : List.of("wamid.OUT-1", "wamid.OUT-2")) {
+        rows(c, "insert into crm.messages (organization_id, conversation_id, direction, wa_message_id, message_type,"
+            + " body, status) values (?, ?::uuid, 'outbound', ?, 'text', 'reply', 'sent') returning id", a.id(),
+            conversation, id);
+      }
+      c.commit();
+    }
+    String read = "{'id':'wamid.OUT-1','status':'read','timestamp':'1764000020','recipient_id':'966501110009'}";
+    String delivered = "{'id':'wamid.OUT-1','status':'delivered','timestamp':'1764000010','recipient_id':'966501110009',"
+        + "'pricing':{'billable':true,'pricing_model':'PMP','category':'service'}}";
+    String failed = "{'id':'wamid.OUT-2','status':'failed','timestamp':'1764000030','recipient_id':'966501110009',"
+        + "'errors':[{'code':131047,'title':'Re-engagement message'}]}";
+    String unknown = "{'id':'wamid.NEVER-SENT','status':'delivered','timestamp':'1764000030','recipient_id':'1'}";
+    assertThat(post(delivery(change(a.phoneNumberId(), "", "", read))).status()).isEqualTo(200);
+    assertThat(post(delivery(change(a.phoneNumberId(), "", "", delivered + "," + failed + "," + unknown))).status())
+        .isEqualTo(200);
+
+    assertThat(query(a, "select wa_message_id || ' ' || status || ' ' || coalesce(error_code::text, '-') || ' '"
+        + " || coalesce(error_message, '-') from crm.messages where direction = 'outbound' order by wa_message_id"))
+        .containsExactly("wamid.OUT-1 read - -", "wamid.OUT-2 failed 131047 Re-engagement message");
+  }
+
+  @Test
+  void concurrentDeliveriesFromOneNewUserMakeOneContactConversationAndCustomer() throws Exception {
+    Tenant a = tenant();
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+    try {
+      java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+      List<java.util.concurrent.Future<Integer>> statuses = new java.util.ArrayList<>();
+      for (int i = 0; i < 8; i++) {
+        byte[] body = delivery(change(a.phoneNumberId(), contact("966501110011", "Rush"),
+            text("wamid.rush" + i, "966501110011", 1_764_000_000L + i, "message " + i), ""));
+        statuses.add(pool.submit(() -> {
+          start.await();
+          return post(body).status();
+        }));
+      }
+      start.countDown();
+      for (java.util.concurrent.Future<Integer> status : statuses) {
+        assertThat(status.get(30, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(200);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(query(a, "select (select count(*) from crm.whatsapp_contacts) || ' ' || (select count(*) from"
+        + " crm.conversations) || ' ' || (select count(*) from crm.customers) || ' ' || (select count(*) from"
+        + " crm.messages) || ' ' || (select unread_count from crm.conversations) || ' ' || (select count(*) from"
+        + " crm.customer_activities where activity_type = 'message')")).containsExactly("1 1 1 8 8 8");
+  }
+
+  @Test
+  void aCustomerCreatedByTheApiBeforehandIsNotDuplicatedAndKeepsItsSource() throws SQLException {
+    Tenant a = tenant();
+    t.admin(a.org()).customers().create(CustomerDraft.builder().fullName("API").whatsappPhone("+966501110010")
+        .source(CustomerSource.API).build());
+    post(delivery(change(a.phoneNumberId(), contact("966501110010", "Whoever"),
+        text("wamid.api1", "966501110010", 1_764_000_000L, "hi"), "")));
+    assertThat(query(a, "select full_name || ' ' || source from crm.customers")).containsExactly("API api");
+    assertThat(t.admin(a.org()).customers().search("API", 5, Optional.empty()).items()).hasSize(1);
+  }
+}
