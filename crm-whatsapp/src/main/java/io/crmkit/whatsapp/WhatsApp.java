@@ -1,17 +1,21 @@
 package io.crmkit.whatsapp;
 
+import io.crmkit.core.Crm;
 import io.crmkit.core.TenantScope;
 import io.crmkit.whatsapp.internal.SessionCipher;
+import io.crmkit.whatsapp.internal.SqlWhatsAppInbox;
 import io.crmkit.whatsapp.internal.SqlWhatsAppProfiles;
 import java.util.Objects;
 
 /**
  * crm-whatsapp's entry point, built once beside the {@code Crm}: it holds what the WhatsApp
- * services share (the session keys), and hands out services for a tenant scope. The module's
+ * services share (the Crm, the session keys, the gateway), and hands out services for a tenant
+ * scope. The module's
  * migrations run with crm-core's ({@code crm.migrate()}), found on the class path.
  *
  * <pre>{@code
- * WhatsApp whatsapp = WhatsApp.builder().sessionKeys(SessionKeys.of("k1", Map.of("k1", key))).build();
+ * WhatsApp whatsapp = WhatsApp.builder(crm).sessionKeys(SessionKeys.of("k1", Map.of("k1", key)))
+ *     .gateway(CloudApiGateway.builder().build()).build();
  * WhatsAppProfile sales = whatsapp.profiles(acme).create(new WhatsAppProfileDraft("Sales",
  *     "+966501234567", phoneNumberId, metaAppId, Optional.of(accessToken)));
  * }</pre>
@@ -19,15 +23,29 @@ import java.util.Objects;
  * <p>Immutable and thread-safe.
  */
 public final class WhatsApp {
+  private final Crm crm;
   private final SessionCipher cipher;
+  private final WhatsAppGateway gateway;
 
   private WhatsApp(Builder builder) {
+    this.crm = builder.crm;
     this.cipher = new SessionCipher(builder.sessionKeys);
+    this.gateway = builder.gateway;
   }
 
-  /** Starts configuring. */
-  public static Builder builder() {
-    return new Builder();
+  /** Starts configuring the WhatsApp module of {@code crm}. */
+  public static Builder builder(Crm crm) {
+    return new Builder(Objects.requireNonNull(crm, "crm"));
+  }
+
+  /** The Crm this module works in. */
+  public Crm crm() {
+    return crm;
+  }
+
+  /** The organization's inbox, acting as {@code scope}'s actor. */
+  public WhatsAppInbox inbox(TenantScope scope) {
+    return new SqlWhatsAppInbox(Objects.requireNonNull(scope, "scope"), this, gateway);
   }
 
   /** The organization's WhatsApp profiles, acting as {@code scope}'s actor. */
@@ -37,9 +55,19 @@ public final class WhatsApp {
 
   /** Configures {@link WhatsApp}. */
   public static final class Builder {
+    private final Crm crm;
     private SessionKeys sessionKeys;
+    private WhatsAppGateway gateway = CloudApiGateway.builder().build();
 
-    private Builder() {}
+    private Builder(Crm crm) {
+      this.crm = crm;
+    }
+
+    /** The channel replies go through; the official Cloud API unless set ({@link FakeWhatsAppGateway} in tests). */
+    public Builder gateway(WhatsAppGateway gateway) {
+      this.gateway = Objects.requireNonNull(gateway, "gateway");
+      return this;
+    }
 
     /** The keys sessions are encrypted with (required). */
     public Builder sessionKeys(SessionKeys sessionKeys) {

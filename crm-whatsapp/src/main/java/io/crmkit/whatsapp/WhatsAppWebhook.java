@@ -13,7 +13,7 @@ import java.util.Objects;
  * request's parts in, then answers with the returned status and body.
  *
  * <pre>{@code
- * WhatsAppWebhook webhook = WhatsAppWebhook.builder(crm, whatsapp)
+ * WhatsAppWebhook webhook = WhatsAppWebhook.builder(whatsapp)
  *     .verifyToken(System.getenv("WA_VERIFY_TOKEN"))
  *     .app("1234567890", System.getenv("WA_APP_SECRET"))
  *     .build();
@@ -52,9 +52,9 @@ public final class WhatsAppWebhook {
     this.ingest = new WebhookIngest(builder.crm);
   }
 
-  /** Starts configuring the webhook of {@code crm}'s WhatsApp module. */
-  public static Builder builder(Crm crm, WhatsApp whatsapp) {
-    return new Builder(crm, whatsapp);
+  /** Starts configuring the webhook of a WhatsApp module. */
+  public static Builder builder(WhatsApp whatsapp) {
+    return new Builder(whatsapp);
   }
 
   /**
@@ -90,9 +90,8 @@ public final class WhatsAppWebhook {
     private String verifyToken;
     private final Map<String, String> secrets = new LinkedHashMap<>();
 
-    private Builder(Crm crm, WhatsApp whatsapp) {
-      this.crm = Objects.requireNonNull(crm, "crm");
-      Objects.requireNonNull(whatsapp, "whatsapp");
+    private Builder(WhatsApp whatsapp) {
+      this.crm = Objects.requireNonNull(whatsapp, "whatsapp").crm();
     }
 
     /** The token the GET handshake must present (you choose it when configuring the webhook at Meta). */

@@ -36,7 +36,7 @@ class WhatsAppProfilesTest {
   @BeforeAll
   static void setUp() {
     t = TestWhatsApp.start();
-    whatsapp = WhatsApp.builder().sessionKeys(SessionKeys.of("k1", Map.of("k1", KEY_1))).build();
+    whatsapp = WhatsApp.builder(t.crm).sessionKeys(SessionKeys.of("k1", Map.of("k1", KEY_1))).build();
   }
 
   @AfterAll
@@ -85,13 +85,13 @@ class WhatsAppProfilesTest {
     WhatsAppProfile p = whatsapp.profiles(t.admin(org)).create(draft("300000000000003", "EAAG-rotate-me"));
     whatsapp.profiles(t.admin(org)).create(draft("300000000000004", null));
 
-    WhatsApp rotated = WhatsApp.builder().sessionKeys(SessionKeys.of("k2", Map.of("k1", KEY_1, "k2", KEY_2))).build();
+    WhatsApp rotated = WhatsApp.builder(t.crm).sessionKeys(SessionKeys.of("k2", Map.of("k1", KEY_1, "k2", KEY_2))).build();
     assertThat(rotated.profiles(t.admin(org)).reencryptSessions()).isEqualTo(1);
     assertThat(rotated.profiles(t.admin(org)).reencryptSessions()).as("nothing left on k1").isZero();
     assertThat(admin("select session_key_id from crm.whatsapp_profiles where id = '" + p.id() + "'"))
         .containsExactly("k2");
 
-    WhatsApp onlyNew = WhatsApp.builder().sessionKeys(SessionKeys.of("k2", Map.of("k2", KEY_2))).build();
+    WhatsApp onlyNew = WhatsApp.builder(t.crm).sessionKeys(SessionKeys.of("k2", Map.of("k2", KEY_2))).build();
     assertThat(onlyNew.profiles(t.admin(org)).sender(p.id())).contains(new WhatsAppSender("300000000000003",
         "EAAG-rotate-me"));
     assertThatThrownBy(() -> whatsapp.profiles(t.admin(org)).sender(p.id())).as("the old keys alone")

@@ -34,8 +34,8 @@ class WhatsAppWebhookTest {
   @BeforeAll
   static void setUp() {
     t = TestWhatsApp.start();
-    WhatsApp whatsapp = WhatsApp.builder().sessionKeys(SessionKeys.of("k", Map.of("k", new byte[32]))).build();
-    webhook = WhatsAppWebhook.builder(t.crm, whatsapp).verifyToken("verify-me").app(APP, SECRET)
+    WhatsApp whatsapp = WhatsApp.builder(t.crm).sessionKeys(SessionKeys.of("k", Map.of("k", new byte[32]))).build();
+    webhook = WhatsAppWebhook.builder(whatsapp).verifyToken("verify-me").app(APP, SECRET)
         .app(OTHER_APP, OTHER_SECRET).build();
   }
 

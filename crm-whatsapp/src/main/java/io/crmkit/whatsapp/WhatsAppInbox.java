@@ -1,0 +1,58 @@
+package io.crmkit.whatsapp;
+
+import io.crmkit.core.Page;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The organization's WhatsApp inbox: conversations, their messages, assignment, tags, read state,
+ * and replies. Members read; admins, managers and agents act. Each call is one transaction; a
+ * reply is committed as {@code pending} first and sent to WhatsApp only after that commit, never
+ * inside a database transaction.
+ */
+public interface WhatsAppInbox {
+
+  /**
+   * Conversations, latest activity first, {@code limit} (1 to 200) at a time, by keyset.
+   *
+   * @param assignedTo only those assigned to this member
+   * @param unreadOnly only those with unread messages
+   * @param cursor the previous page's {@link Page#nextCursor()}, or empty for the first page
+   */
+  Page<WhatsAppConversation> conversations(Optional<UUID> assignedTo, boolean unreadOnly, int limit,
+      Optional<String> cursor);
+
+  /** One conversation, if it is this organization's. */
+  Optional<WhatsAppConversation> conversation(UUID conversationId);
+
+  /** A conversation's messages, newest first, {@code limit} (1 to 200) at a time, by keyset. */
+  Page<WhatsAppMessage> messages(UUID conversationId, int limit, Optional<String> cursor);
+
+  /** Assigns the conversation to an active member, or unassigns it with an empty id. */
+  WhatsAppConversation assign(UUID conversationId, Optional<UUID> userId);
+
+  /** Adds tags (those it has already are kept once). */
+  WhatsAppConversation tag(UUID conversationId, Collection<String> tags);
+
+  /** Marks the conversation read: its unread count goes to zero. */
+  WhatsAppConversation markRead(UUID conversationId);
+
+  /**
+   * Replies with free-form text: stored as {@code pending}, counted against
+   * {@code max_messages_per_day} (the organization's day), committed, then sent; the returned
+   * message has the outcome when the call was its own transaction ({@code sent}, {@code failed},
+   * {@code unknown}), or is still {@code pending} inside the host's transaction, to be sent when
+   * it commits. Rate limits and connection failures are retried a few times with backoff; a
+   * timeout is never resent.
+   *
+   * @throws CustomerWindowClosedException if the user last wrote more than 24 hours ago
+   * @throws io.crmkit.core.LimitExceededException at {@code max_messages_per_day}
+   */
+  WhatsAppMessage sendText(UUID conversationId, String text);
+
+  /** Replies with an approved template, possible at any time; otherwise as {@link #sendText}. */
+  WhatsAppMessage sendTemplate(UUID conversationId, String templateName, String languageCode,
+      List<String> bodyParameters);
+}

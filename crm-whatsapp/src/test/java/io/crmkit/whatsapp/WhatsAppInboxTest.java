@@ -1,0 +1,235 @@
+package io.crmkit.whatsapp;
+
+import static io.crmkit.whatsapp.TestWhatsApp.rows;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.crmkit.core.ForbiddenException;
+import io.crmkit.core.Limit;
+import io.crmkit.core.LimitExceededException;
+import io.crmkit.core.NewMember;
+import io.crmkit.core.Page;
+import io.crmkit.core.ProvisionedOrganization;
+import io.crmkit.core.Role;
+import io.crmkit.core.TenantScope;
+import io.crmkit.core.User;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The inbox and replies, fed by signed webhook deliveries, sending through the recording fake. */
+class WhatsAppInboxTest {
+  private static final AtomicLong NUMBERS = new AtomicLong(500_000_000_000_000L);
+  private static final AtomicLong USERS = new AtomicLong(966_502_000_000L);
+  private static TestWhatsApp t;
+  private static WhatsApp whatsapp;
+  private static WhatsAppWebhook webhook;
+  private static FakeWhatsAppGateway fake;
+
+  @BeforeAll
+  static void setUp() {
+    t = TestWhatsApp.start();
+    fake = new FakeWhatsAppGateway();
+    whatsapp = WhatsApp.builder(t.crm).sessionKeys(SessionKeys.of("k", Map.of("k", new byte[32]))).gateway(fake).build();
+    webhook = WhatsAppWebhook.builder(whatsapp).verifyToken("v").app("111", "s111").build();
+  }
+
+  @AfterAll
+  static void tearDown() {
+    t.close();
+  }
+
+  private int sentBefore;
+
+  @BeforeEach
+  void mark() {
+    sentBefore = fake.sent().size();
+  }
+
+  private List<FakeWhatsAppGateway.Sent> sentSince() {
+    return fake.sent().subList(sentBefore, fake.sent().size());
+  }
+
+  private record Tenant(ProvisionedOrganization org, WhatsAppProfile profile) {
+    TenantScope admin() {
+      return t.admin(org);
+    }
+
+    WhatsAppInbox inbox() {
+      return whatsapp.inbox(admin());
+    }
+  }
+
+  private static Tenant tenant() {
+    ProvisionedOrganization org = t.provision();
+    WhatsAppProfile profile = whatsapp.profiles(t.admin(org)).create(new WhatsAppProfileDraft("Sales", "+966500000001",
+        Long.toString(NUMBERS.incrementAndGet()), "111", Optional.of("EAAG-token")));
+    return new Tenant(org, profile);
+  }
+
+  /** A user writes to the tenant's number (signed as Meta signs); returns the conversation's id. */
+  private static UUID inbound(Tenant tenant, String from, Instant at, String text) throws SQLException {
+    String body = ("{'object':'whatsapp_business_account','entry':[{'id':'1','changes':[{'field':'messages','value':{"
+        + "'messaging_product':'whatsapp','metadata':{'display_phone_number':'966500000001','phone_number_id':'"
+        + tenant.profile().phoneNumberId() + "'},'contacts':[{'profile':{'name':'User'},'wa_id':'" + from + "'}],"
+        + "'messages':[{'from':'" + from + "','id':'wamid." + UUID.randomUUID() + "','timestamp':'" + at.getEpochSecond()
+        + "','type':'text','text':{'body':'" + text + "'}}]}}]}]}").replace('\'', '"');
+    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    assertThat(webhook.receive(bytes, WebhookSignature.sign("s111", bytes)).status()).isEqualTo(200);
+    try (Connection c = t.tenant(tenant.org().organization().id())) {
+      return UUID.fromString(rows(c, "select cv.id from crm.conversations cv join crm.whatsapp_contacts ct"
+          + " on ct.id = cv.contact_id where ct.wa_phone = ?", "+" + from).get(0));
+    }
+  }
+
+  private static String user() {
+    return Long.toString(USERS.incrementAndGet());
+  }
+
+  @Test
+  void aReplyInsideTheWindowIsCommittedThenSentAndItsStatusesFollow() throws SQLException {
+    Tenant a = tenant();
+    String from = user();
+    UUID conversation = inbound(a, from, Instant.now(), "where is my order?");
+
+    WhatsAppMessage reply = a.inbox().sendText(conversation, "On its way 🚚");
+
+    assertThat(reply.status()).isEqualTo("sent");
+    assertThat(reply.waMessageId()).isPresent();
+    assertThat(sentSince()).singleElement().satisfies(s -> {
+      assertThat(s.phoneNumberId()).isEqualTo(a.profile().phoneNumberId());
+      assertThat(s.message()).isEqualTo(new OutgoingMessage.Text("+" + from, "On its way 🚚"));
+    });
+    assertThat(a.inbox().messages(conversation, 10, Optional.empty()).items())
+        .extracting(WhatsAppMessage::inbound, m -> m.body().orElse(""))
+        .containsExactly(org.assertj.core.groups.Tuple.tuple(false, "On its way 🚚"),
+            org.assertj.core.groups.Tuple.tuple(true, "where is my order?"));
+    assertThat(a.inbox().conversation(conversation)).get().extracting(c -> c.lastMessagePreview().orElse(""))
+        .isEqualTo("On its way 🚚");
+  }
+
+  @Test
+  void freeFormOutsideTheWindowIsRefusedWithNothingStoredButATemplateGoes() throws SQLException {
+    Tenant a = tenant();
+    String from = user();
+    UUID conversation = inbound(a, from, Instant.now().minusSeconds(25 * 3600), "old message");
+    assertThatThrownBy(() -> a.inbox().sendText(conversation, "hello again"))
+        .isInstanceOfSatisfying(CustomerWindowClosedException.class,
+            e -> assertThat(e.conversationId()).isEqualTo(conversation))
+        .hasMessageContaining("only a template");
+    assertThat(a.inbox().messages(conversation, 10, Optional.empty()).items()).hasSize(1);
+    assertThat(sentSince()).isEmpty();
+
+    WhatsAppMessage template = a.inbox().sendTemplate(conversation, "order_update", "ar", List.of("A-1"));
+    assertThat(template.status()).isEqualTo("sent");
+    assertThat(sentSince()).extracting(FakeWhatsAppGateway.Sent::message)
+        .containsExactly(OutgoingMessage.Template.of("+" + from, "order_update", "ar", List.of("A-1")));
+  }
+
+  @Test
+  void rateLimitsAreRetriedTimeoutsAreNotAndAuthFailuresDisconnectTheProfile() throws SQLException {
+    Tenant a = tenant();
+    UUID conversation = inbound(a, user(), Instant.now(), "hi");
+    fake.thenAnswer(new SendResult.Failed(new SendFailure(SendFailure.Kind.RATE_LIMITED, 130429, "slow down")));
+    assertThat(a.inbox().sendText(conversation, "retried").status()).isEqualTo("sent");
+    assertThat(sentSince()).as("the limit, then the retry").hasSize(2);
+
+    mark();
+    fake.thenAnswer(new SendResult.Unknown("no answer within PT20S"));
+    WhatsAppMessage unknown = a.inbox().sendText(conversation, "timed out");
+    assertThat(unknown.status()).isEqualTo("unknown");
+    assertThat(sentSince()).as("never resent blindly").hasSize(1);
+
+    mark();
+    fake.thenAnswer(new SendResult.Failed(new SendFailure(SendFailure.Kind.AUTHENTICATION, 190, "token expired")));
+    WhatsAppMessage failed = a.inbox().sendText(conversation, "no token");
+    assertThat(failed.status()).isEqualTo("failed");
+    assertThat(failed.errorCode()).contains(190);
+    assertThat(sentSince()).hasSize(1);
+    assertThat(whatsapp.profiles(a.admin()).get(a.profile().id())).get().extracting(WhatsAppProfile::status)
+        .isEqualTo(ProfileStatus.DISCONNECTED);
+  }
+
+  @Test
+  void insideTheHostsTransactionNothingIsSentBeforeItCommitsAndNothingIfItRollsBack() throws SQLException {
+    Tenant a = tenant();
+    UUID conversation = inbound(a, user(), Instant.now(), "hi");
+    WhatsAppMessage pending = a.admin().inTransaction(tx -> {
+      WhatsAppMessage m = whatsapp.inbox(tx).sendText(conversation, "after commit");
+      assertThat(sentSince()).as("not inside the transaction").isEmpty();
+      return m;
+    });
+    assertThat(pending.status()).isEqualTo("pending");
+    assertThat(sentSince()).hasSize(1);
+    assertThat(a.inbox().messages(conversation, 1, Optional.empty()).items().get(0).status()).isEqualTo("sent");
+
+    mark();
+    assertThatThrownBy(() -> a.admin().inTransaction(tx -> {
+      whatsapp.inbox(tx).sendText(conversation, "never");
+      throw new IllegalStateException("host rolls back");
+    })).isInstanceOf(IllegalStateException.class);
+    assertThat(sentSince()).isEmpty();
+    assertThat(a.inbox().messages(conversation, 10, Optional.empty()).items())
+        .extracting(m -> m.body().orElse("")).doesNotContain("never");
+  }
+
+  @Test
+  void theDailyMessageLimitHolds() throws SQLException {
+    Tenant a = tenant();
+    t.crm.platform().setCustomLimit(a.org().organization().id(), Limit.MESSAGES_PER_DAY, OptionalLong.of(1));
+    UUID conversation = inbound(a, user(), Instant.now(), "hi");
+    a.inbox().sendText(conversation, "one");
+    assertThatThrownBy(() -> a.inbox().sendText(conversation, "two")).isInstanceOf(LimitExceededException.class);
+    assertThat(sentSince()).hasSize(1);
+  }
+
+  @Test
+  void conversationsPageByKeysetAndAreAssignedTaggedAndRead() throws SQLException {
+    Tenant a = tenant();
+    Tenant b = tenant();
+    Instant now = Instant.now();
+    List<UUID> newestFirst = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      newestFirst.add(0, inbound(a, user(), now.minusSeconds(300 - i), "message " + i));
+    }
+    inbound(b, user(), now, "for another tenant");
+    List<UUID> walked = new ArrayList<>();
+    Optional<String> cursor = Optional.empty();
+    do {
+      Page<WhatsAppConversation> page = a.inbox().conversations(Optional.empty(), false, 1, cursor);
+      page.items().forEach(c -> walked.add(c.id()));
+      cursor = page.nextCursor();
+    } while (cursor.isPresent());
+    assertThat(walked).isEqualTo(newestFirst);
+
+    User agent = t.crm.acceptInvitation(a.admin().users().invite("agent@example.com", Role.AGENT).token(),
+        NewMember.named("Agent"));
+    UUID first = newestFirst.get(0);
+    assertThat(a.inbox().assign(first, Optional.of(agent.id())).assignedTo()).contains(agent.id());
+    assertThat(a.inbox().tag(first, List.of("vip", "vip", "urgent")).tags()).containsExactly("vip", "urgent");
+    assertThat(a.inbox().conversations(Optional.of(agent.id()), false, 10, Optional.empty()).items())
+        .extracting(WhatsAppConversation::id).containsExactly(first);
+    assertThat(a.inbox().markRead(first).unreadCount()).isZero();
+    assertThat(a.inbox().conversations(Optional.empty(), true, 10, Optional.empty()).items())
+        .extracting(WhatsAppConversation::id).doesNotContain(first).hasSize(2);
+
+    User member = t.crm.acceptInvitation(a.admin().users().invite("reader@example.com", Role.MEMBER).token(),
+        NewMember.named("Reader"));
+    WhatsAppInbox asMember = whatsapp.inbox(t.crm.tenant(a.org().organization().id()).as(member.id()));
+    assertThat(asMember.conversation(first)).isPresent();
+    assertThatThrownBy(() -> asMember.sendText(first, "no")).isInstanceOf(ForbiddenException.class);
+    assertThat(whatsapp.inbox(b.admin()).conversation(first)).as("another tenant").isEmpty();
+  }
+}
