@@ -35,7 +35,7 @@ public interface WhatsAppProfiles {
   /** Records whether the profile can send (e.g. {@link ProfileStatus#DISCONNECTED} after the provider refused its token). */
   WhatsAppProfile setStatus(UUID profileId, ProfileStatus status);
 
-  /** Stores a new session (access token), encrypted under the current key, and marks the profile connected. */
+  /** Stores a new session (access token), encrypted under the current key, and marks an active profile connected. */
   WhatsAppProfile replaceSession(UUID profileId, String session);
 
   /**
@@ -56,7 +56,7 @@ public interface WhatsAppProfiles {
    * Who sends as this profile: its phone number id and decrypted access token, for the gateway.
    * Admins and system actors only.
    *
-   * @return empty if the profile has no session
+   * @return empty if the profile has no session or is deactivated
    * @throws io.crmkit.core.CrmException if the session cannot be decrypted (unknown key, or a
    *     ciphertext that is not this profile's)
    */

@@ -109,6 +109,7 @@ class WhatsAppProfilesTest {
 
     WhatsAppProfile off = profiles.deactivate(first.id());
     assertThat(off.active()).isFalse();
+    assertThat(profiles.sender(first.id())).as("a deactivated profile does not send").isEmpty();
     assertThat(off.status()).isEqualTo(ProfileStatus.DISCONNECTED);
     assertThat(profiles.deactivate(first.id())).as("again: nothing changes, nothing given back twice").isEqualTo(off);
     WhatsAppProfile second = profiles.create(draft("300000000000006", "t2"));

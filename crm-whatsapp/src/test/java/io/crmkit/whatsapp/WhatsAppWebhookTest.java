@@ -288,8 +288,9 @@ class WhatsAppWebhookTest {
         .isEqualTo(200);
 
     assertThat(query(a, "select wa_message_id || ' ' || status || ' ' || coalesce(error_code::text, '-') || ' '"
-        + " || coalesce(error_message, '-') from crm.messages where direction = 'outbound' order by wa_message_id"))
-        .containsExactly("wamid.OUT-1 read - -", "wamid.OUT-2 failed 131047 Re-engagement message");
+        + " || coalesce(error_message, '-') || ' ' || coalesce(pricing->>'category', '-') from crm.messages"
+        + " where direction = 'outbound' order by wa_message_id")).containsExactly(
+            "wamid.OUT-1 read - - service", "wamid.OUT-2 failed 131047 Re-engagement message -");
   }
 
   @Test
@@ -318,6 +319,51 @@ class WhatsAppWebhookTest {
         + " crm.conversations) || ' ' || (select count(*) from crm.customers) || ' ' || (select count(*) from"
         + " crm.messages) || ' ' || (select unread_count from crm.conversations) || ' ' || (select count(*) from"
         + " crm.customer_activities where activity_type = 'message')")).containsExactly("1 1 1 8 8 8");
+  }
+
+  @Test
+  void aUserSeenByPhoneAndSeparatelyByBsuidNeverFailsTheDelivery() throws SQLException {
+    Tenant a = tenant();
+    post(delivery(change(a.phoneNumberId(), contact("966501110012", "Phone"),
+        text("wamid.split1", "966501110012", 1_764_000_000L, "by phone"), "")));
+    post(delivery(change(a.phoneNumberId(), "{'profile':{'name':'Id'},'user_id':'SA.777'}",
+        "{'from_user_id':'SA.777','id':'wamid.split2','timestamp':'1764000001','type':'text','text':{'body':'by id'}}",
+        "")));
+    WhatsAppWebhook.Response both = post(delivery(change(a.phoneNumberId(),
+        "{'profile':{'name':'Both'},'user_id':'SA.777','wa_id':'966501110012'}",
+        "{'from':'966501110012','from_user_id':'SA.777','id':'wamid.split3','timestamp':'1764000002','type':'text',"
+            + "'text':{'body':'both'}}", "")));
+    assertThat(both.status()).as("not a 500 that Meta would repeat for days").isEqualTo(200);
+    assertThat(query(a, "select count(*) from crm.messages")).containsExactly("3");
+    assertThat(query(a, "select coalesce(bsuid, '-') || ' ' || coalesce(wa_phone, '-') from crm.whatsapp_contacts"
+        + " order by created_at")).containsExactly("- +966501110012", "SA.777 -");
+  }
+
+  @Test
+  void aChangedNumberMovesTheContactAndIsNotAnUnreadMessage() throws SQLException {
+    Tenant a = tenant();
+    post(delivery(change(a.phoneNumberId(), contact("966501110013", "Mover"),
+        text("wamid.move1", "966501110013", 1_764_000_000L, "hi"), "")));
+    post(delivery(change(a.phoneNumberId(), contact("966501110013", "Mover"),
+        "{'from':'966501110013','id':'wamid.move2','timestamp':'1764000100','type':'system','system':{'body':"
+            + "'User A changed from 966501110013 to 966501110099','wa_id':'966501110099','type':'user_changed_number'}}",
+        "")));
+    assertThat(query(a, "select wa_phone from crm.whatsapp_contacts")).containsExactly("+966501110099");
+    assertThat(query(a, "select unread_count || ' ' || extract(epoch from last_inbound_at)::bigint"
+        + " from crm.conversations")).containsExactly("1 1764000000");
+    assertThat(query(a, "select message_type from crm.messages order by provider_timestamp"))
+        .containsExactly("text", "system");
+  }
+
+  @Test
+  void anUnusableItemIsSkippedAndTheRestOfTheDeliveryStored() throws SQLException {
+    Tenant a = tenant();
+    String noId = "{'from':'966501110014','timestamp':'1764000000','type':'text','text':{'body':'no id'}}";
+    String noSender = "{'id':'wamid.nosender','timestamp':'1764000000','type':'text','text':{'body':'from nobody'}}";
+    String good = text("wamid.good1", "966501110014", 1_764_000_001L, "fine");
+    assertThat(post(delivery(change(a.phoneNumberId(), contact("966501110014", "X") + "," + contact("966501110015", "Y"),
+        noId + "," + noSender + "," + good, ""))).status()).isEqualTo(200);
+    assertThat(query(a, "select body from crm.messages")).containsExactly("fine");
   }
 
   @Test

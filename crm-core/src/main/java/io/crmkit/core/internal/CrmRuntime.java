@@ -216,6 +216,12 @@ public final class CrmRuntime {
     try {
       connection = dataSource.getConnection();
     } catch (SQLException e) {
+      // A pool that timed out or a server that refused the connection: nothing was done, and a
+      // later attempt may well succeed (a webhook answers 503 on it, so the sender retries).
+      if (e instanceof java.sql.SQLTransientException || (e.getSQLState() != null && e.getSQLState().startsWith("08"))) {
+        throw new io.crmkit.core.RetryableException("cannot get a database connection, nothing was done: "
+            + e.getMessage(), e);
+      }
       throw infrastructure("cannot get a connection", e);
     }
     Tx tx;

@@ -117,7 +117,7 @@ public final class SqlWhatsAppProfiles implements WhatsAppProfiles {
       tx.requireRole("whatsapp.profiles.replaceSession", Role.ADMIN);
       requireExisting(tx, profileId);
       SessionCipher.Sealed sealed = cipher.seal(tx.organizationId(), profileId, checked);
-      seal(tx, profileId, sealed, true);
+      seal(tx, profileId, sealed, find(tx, profileId, false).orElseThrow().active());
       return find(tx, profileId, false).orElseThrow();
     });
   }
@@ -162,14 +162,14 @@ public final class SqlWhatsAppProfiles implements WhatsAppProfiles {
     return TenantWork.call(scope, tx -> {
       tx.requireRoleUnlessSystem("whatsapp.profiles.sender", Role.ADMIN);
       try (PreparedStatement ps = tx.connection().prepareStatement("select phone_number_id, session_key_id,"
-          + " session_nonce, session_ciphertext from " + table(tx) + " where organization_id = ? and id = ?")) {
+          + " session_nonce, session_ciphertext, is_active from " + table(tx) + " where organization_id = ? and id = ?")) {
         ps.setObject(1, tx.organizationId());
         ps.setObject(2, profileId);
         try (ResultSet rs = ps.executeQuery()) {
           if (!rs.next()) {
             throw new NotFoundException("whatsapp profile", profileId);
           }
-          if (rs.getString(2) == null) {
+          if (rs.getString(2) == null || !rs.getBoolean(5)) {
             return Optional.empty();
           }
           String token = cipher.open(tx.organizationId(), profileId,
@@ -187,7 +187,7 @@ public final class SqlWhatsAppProfiles implements WhatsAppProfiles {
       List<Object[]> stale = new ArrayList<>();
       try (PreparedStatement ps = tx.connection().prepareStatement("select id, session_key_id, session_nonce,"
           + " session_ciphertext from " + table(tx) + " where organization_id = ? and session_key_id <> ?"
-          + " order by id for update")) {
+          + " order by id for no key update")) {
         ps.setObject(1, tx.organizationId());
         ps.setString(2, cipher.currentKeyId());
         try (ResultSet rs = ps.executeQuery()) {

@@ -94,6 +94,12 @@ public final class WebhookIngest {
     }
     UUID profileId = route.get()[1];
     TenantWork.call(crm.tenant(route.get()[0]).asSystem("whatsapp-webhook"), tx -> {
+      // The route was read in another transaction: a profile deactivated since gets nothing.
+      if (id(tx, "select id from " + tx.table("whatsapp_profiles") + " where organization_id = ? and id = ?"
+          + " and is_active for key share", tx.organizationId(), profileId) == null) {
+        log.info("webhook change for profile {}: deactivated meanwhile; ignored", profileId);
+        return null;
+      }
       Map<String, JsonNode> contacts = new LinkedHashMap<>();
       for (JsonNode contact : value.path("contacts")) {
         if (contact.hasNonNull("wa_id")) {
@@ -103,7 +109,13 @@ public final class WebhookIngest {
           contacts.put("user:" + contact.get("user_id").asText(), contact);
         }
       }
-      for (JsonNode message : value.path("messages")) {
+      // One sender after another, in a fixed order: two deliveries holding locks on the same
+      // contacts and conversations then take them in the same order and cannot deadlock.
+      java.util.List<JsonNode> messages = new java.util.ArrayList<>();
+      value.path("messages").forEach(messages::add);
+      messages.sort(java.util.Comparator.comparing((JsonNode m) -> m.path("from").asText() + "|"
+          + m.path("from_user_id").asText()).thenComparing(m -> m.path("timestamp").asText()));
+      for (JsonNode message : messages) {
         inbound(tx, profileId, message, contactOf(message, contacts, value.path("contacts")));
       }
       for (JsonNode status : value.path("statuses")) {
@@ -127,18 +139,24 @@ public final class WebhookIngest {
 
   private void inbound(TenantTransaction tx, UUID profileId, JsonNode message, JsonNode contact) throws SQLException {
     String waMessageId = message.path("id").asText("");
-    if (waMessageId.isEmpty()) {
-      throw new CrmException("a webhook message has no id");
+    if (waMessageId.isEmpty() || waMessageId.length() > 256) {
+      // Permanent: Meta would deliver the same body for days. Logged and skipped, not failed.
+      log.warn("webhook message without a usable id skipped (type {})", message.path("type").asText());
+      return;
     }
     String bsuid = text(contact, "user_id").or(() -> text(message, "from_user_id")).orElse(null);
     // wa_id is digits without '+': the number is international as it stands, never read in the tenant's region.
     String phone = text(message, "from").or(() -> text(contact, "wa_id")).filter(d -> d.matches("[1-9][0-9]{6,14}"))
         .map(d -> "+" + d).orElse(null);
-    if (bsuid == null && phone == null) {
-      throw new CrmException("webhook message " + waMessageId + " names neither a phone nor a user id");
+    if (bsuid != null && !bsuid.matches("[A-Z]{2}\\.[A-Za-z0-9.]{1,140}")) {
+      bsuid = null;
     }
-    String name = contact.path("profile").path("name").asText(null);
-    String username = text(contact, "username").or(() -> text(contact.path("profile"), "username")).orElse(null);
+    if (bsuid == null && phone == null) {
+      log.warn("webhook message {} names neither a phone nor a business-scoped user id; skipped", waMessageId);
+      return;
+    }
+    String name = cut(contact.path("profile").path("name").asText(null), 255);
+    String username = cut(text(contact, "username").or(() -> text(contact.path("profile"), "username")).orElse(null), 100);
     Instant at = Instant.ofEpochSecond(message.path("timestamp").asLong(tx.now().getEpochSecond()));
     InboundContent content = InboundContent.of(message);
 
@@ -149,14 +167,19 @@ public final class WebhookIngest {
       log.debug("webhook message {} was stored before; nothing done again", waMessageId);
       return;
     }
-    if ("system".equals(content.type()) && "customer_changed_number".equals(message.path("system").path("type")
-        .asText())) {
+    if ("system".equals(content.type())) {
+      String kind = message.path("system").path("type").asText();
       String newPhone = text(message.path("system"), "wa_id").filter(d -> d.matches("[1-9][0-9]{6,14}"))
           .map(d -> "+" + d).orElse(null);
-      if (newPhone != null) {
-        execute(tx, "update " + tx.table("whatsapp_contacts") + " set wa_phone = ? where organization_id = ? and id = ?",
-            newPhone, tx.organizationId(), contactId);
+      if (newPhone != null && (kind.equals("user_changed_number") || kind.equals("customer_changed_number"))) {
+        // Unless another contact of this profile has the new number already (then both stay as they are).
+        execute(tx, "update " + tx.table("whatsapp_contacts") + " c set wa_phone = ? where c.organization_id = ?"
+            + " and c.id = ? and not exists (select 1 from " + tx.table("whatsapp_contacts") + " o where"
+            + " o.organization_id = c.organization_id and o.profile_id = c.profile_id and o.wa_phone = ? and o.id <> c.id)",
+            newPhone, tx.organizationId(), contactId, newPhone);
       }
+      // A notice from WhatsApp, not the user writing: no unread, no 24-hour window, no activity.
+      return;
     }
     UUID customerId = conversation.customerId != null ? conversation.customerId
         : linkCustomer(tx, contactId, conversation.id, phone, name != null ? name : username);
@@ -197,9 +220,16 @@ public final class WebhookIngest {
       }
       return found;
     }
-    execute(tx, "update " + table + " set bsuid = coalesce(bsuid, ?), wa_phone = coalesce(wa_phone, ?),"
-        + " username = coalesce(?, username), display_name = coalesce(?, display_name)"
-        + " where organization_id = ? and id = ?", bsuid, phone, username, name, tx.organizationId(), found);
+    // Fill in what this contact lacks, unless another contact of the profile holds it (a user first
+    // seen by phone and, separately, by BSUID): then both stay as they are rather than fail the delivery.
+    execute(tx, "update " + table + " c set"
+        + " bsuid = coalesce(c.bsuid, (select ?::text where not exists (select 1 from " + table + " o"
+        + " where o.organization_id = c.organization_id and o.profile_id = c.profile_id and o.bsuid = ?))),"
+        + " wa_phone = coalesce(c.wa_phone, (select ?::text where not exists (select 1 from " + table + " o"
+        + " where o.organization_id = c.organization_id and o.profile_id = c.profile_id and o.wa_phone = ?))),"
+        + " username = coalesce(?, c.username), display_name = coalesce(?, c.display_name)"
+        + " where c.organization_id = ? and c.id = ?", bsuid, bsuid, phone, phone, username, name, tx.organizationId(),
+        found);
     return found;
   }
 
@@ -273,6 +303,9 @@ public final class WebhookIngest {
         log.warn("organization {} is at max_customers ({}): WhatsApp conversation {} stays without a customer",
             tx.organizationId(), e.value(), conversationId);
         return null;
+      } catch (io.crmkit.core.ValidationException e) {
+        log.warn("WhatsApp conversation {} stays without a customer: {}", conversationId, e.getMessage());
+        return null;
       }
       execute(tx, "update " + tx.table("whatsapp_contacts") + " set customer_id = ? where organization_id = ? and id = ?",
           customerId, tx.organizationId(), contactId);
@@ -292,6 +325,16 @@ public final class WebhookIngest {
     }
     JsonNode error = status.path("errors").path(0);
     Instant at = Instant.ofEpochSecond(status.path("timestamp").asLong(tx.now().getEpochSecond()));
+    if (status.has("pricing") || error.has("code")) {
+      // Pricing and errors are kept whatever order the statuses arrive in.
+      execute(tx, "update " + tx.table("messages") + " set pricing = coalesce(?::jsonb, pricing),"
+          + " error_code = coalesce(?, error_code), error_message = coalesce(?, error_message)"
+          + " where organization_id = ? and wa_message_id = ? and direction = 'outbound'",
+          status.has("pricing") ? status.get("pricing").toString() : null,
+          error.has("code") ? error.get("code").asInt() : null,
+          error.has("code") ? error.path("title").asText(error.path("message").asText("")) : null,
+          tx.organizationId(), waMessageId);
+    }
     int updated;
     try (PreparedStatement ps = tx.connection().prepareStatement("update " + tx.table("messages")
         + " set status = ?, status_at = ?, error_code = coalesce(?, error_code), error_message = coalesce(?, error_message),"
@@ -316,6 +359,10 @@ public final class WebhookIngest {
       log.debug("status {} of {} changed nothing (older than the stored one, or the send is not recorded)", state,
           waMessageId);
     }
+  }
+
+  private static String cut(String value, int max) {
+    return value == null || value.length() <= max ? value : value.substring(0, max);
   }
 
   private static Optional<String> text(JsonNode node, String field) {
