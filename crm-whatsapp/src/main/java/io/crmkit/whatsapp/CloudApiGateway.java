@@ -85,6 +85,32 @@ public final class CloudApiGateway implements WhatsAppGateway {
     return result instanceof SendResult.Accepted ? new SendResult.Accepted(providerMessageId) : result;
   }
 
+  /**
+   * Asks the Graph API for the number with the sender's token: {@code GET
+   * /{version}/{phone-number-id}?fields=id}. 200 naming the same id is {@code OWNED}; a refusal
+   * (4xx) {@code NOT_OWNED}; anything else {@code UNKNOWN}.
+   */
+  @Override
+  public NumberCheck verifyNumber(WhatsAppSender sender) {
+    Objects.requireNonNull(sender, "sender");
+    String base = baseUri.toString().replaceAll("/+$", "");
+    HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/" + apiVersion + "/" + sender.phoneNumberId()
+        + "?fields=id")).timeout(requestTimeout).header("Authorization", "Bearer " + sender.accessToken()).GET().build();
+    try {
+      HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+      if (response.statusCode() == 200) {
+        String id = JSON.readTree(response.body()).path("id").asText("");
+        return id.equals(sender.phoneNumberId()) ? NumberCheck.OWNED : NumberCheck.NOT_OWNED;
+      }
+      return response.statusCode() >= 400 && response.statusCode() < 500 ? NumberCheck.NOT_OWNED : NumberCheck.UNKNOWN;
+    } catch (IOException e) {
+      return NumberCheck.UNKNOWN;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return NumberCheck.UNKNOWN;
+    }
+  }
+
   /** The request body the Cloud API expects for {@code message}. */
   static ObjectNode body(OutgoingMessage message) {
     ObjectNode body = JSON.createObjectNode();

@@ -40,6 +40,7 @@ public final class FakeWhatsAppGateway implements WhatsAppGateway {
   private final List<Sent> sent = new ArrayList<>();
   private final List<ReadReceipt> readReceipts = new ArrayList<>();
   private final Deque<SendResult> queued = new ArrayDeque<>();
+  private final java.util.Set<String> notOwned = new java.util.HashSet<>();
   private long next;
 
   /** Queues the answer for the next send, before the default acceptance; several queue in order. */
@@ -63,6 +64,18 @@ public final class FakeWhatsAppGateway implements WhatsAppGateway {
     Objects.requireNonNull(providerMessageId, "providerMessageId");
     readReceipts.add(new ReadReceipt(sender.phoneNumberId(), providerMessageId));
     return new SendResult.Accepted(providerMessageId);
+  }
+
+  /** Makes {@link #verifyNumber} answer {@link NumberCheck#NOT_OWNED} for this phone number id (every other is owned). */
+  public synchronized FakeWhatsAppGateway notOwned(String phoneNumberId) {
+    notOwned.add(Objects.requireNonNull(phoneNumberId, "phoneNumberId"));
+    return this;
+  }
+
+  @Override
+  public synchronized NumberCheck verifyNumber(WhatsAppSender sender) {
+    Objects.requireNonNull(sender, "sender");
+    return notOwned.contains(sender.phoneNumberId()) ? NumberCheck.NOT_OWNED : NumberCheck.OWNED;
   }
 
   /** Every send so far, in order. */

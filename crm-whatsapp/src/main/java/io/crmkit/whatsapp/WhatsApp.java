@@ -50,7 +50,7 @@ public final class WhatsApp {
 
   /** The organization's WhatsApp profiles, acting as {@code scope}'s actor. */
   public WhatsAppProfiles profiles(TenantScope scope) {
-    return new SqlWhatsAppProfiles(Objects.requireNonNull(scope, "scope"), cipher);
+    return new SqlWhatsAppProfiles(Objects.requireNonNull(scope, "scope"), cipher, gateway);
   }
 
   /** Configures {@link WhatsApp}. */

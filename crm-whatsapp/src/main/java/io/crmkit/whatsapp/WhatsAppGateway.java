@@ -20,4 +20,11 @@ public interface WhatsAppGateway {
    * @return {@link SendResult.Accepted} with that same id, or why not
    */
   SendResult markRead(WhatsAppSender sender, String providerMessageId);
+
+  /**
+   * Whether {@code sender}'s access token can use its phone number id. CRMKit routes a number's
+   * webhooks to a profile only after this answered {@link NumberCheck#OWNED}, so no tenant can
+   * claim another's number by typing its id.
+   */
+  NumberCheck verifyNumber(WhatsAppSender sender);
 }

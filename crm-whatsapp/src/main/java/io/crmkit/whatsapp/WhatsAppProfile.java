@@ -16,6 +16,8 @@ import java.util.UUID;
  * @param status whether it can send
  * @param active false once deactivated: its webhooks are no longer routed to it
  * @param hasSession whether an encrypted session is stored
+ * @param verified whether a token was shown to work for the number; only then are its webhooks
+ *     routed to this profile
  * @param createdAt when it was created
  * @param updatedAt when it last changed
  */
@@ -28,6 +30,7 @@ public record WhatsAppProfile(
     ProfileStatus status,
     boolean active,
     boolean hasSession,
+    boolean verified,
     Instant createdAt,
     Instant updatedAt) {
 

@@ -14,9 +14,14 @@ import java.util.UUID;
 public interface WhatsAppProfiles {
 
   /**
-   * Adds a profile, active; {@link ProfileStatus#CONNECTED} if the draft has a session.
+   * Adds a profile, active. With a session it is first verified at WhatsApp (outside any
+   * transaction) that the token can use the number; the profile is then
+   * {@link ProfileStatus#CONNECTED} and verified, and only a verified profile receives its
+   * number's webhooks. Without a session it waits, disconnected, for {@link #replaceSession}.
    *
-   * @throws io.crmkit.core.ValidationException for a malformed value, naming the field
+   * @throws io.crmkit.core.ValidationException for a malformed value, naming the field, or a
+   *     session WhatsApp says cannot use the number
+   * @throws io.crmkit.core.RetryableException if WhatsApp gave no clear answer
    * @throws io.crmkit.core.ConflictException if the organization has this number, or another
    *     organization has it connected
    * @throws io.crmkit.core.LimitExceededException at {@code max_whatsapp_profiles} active profiles
@@ -35,7 +40,10 @@ public interface WhatsAppProfiles {
   /** Records whether the profile can send (e.g. {@link ProfileStatus#DISCONNECTED} after the provider refused its token). */
   WhatsAppProfile setStatus(UUID profileId, ProfileStatus status);
 
-  /** Stores a new session (access token), encrypted under the current key, and marks an active profile connected. */
+  /**
+   * Stores a new session (access token), verified at WhatsApp first like on {@link #create} and
+   * encrypted under the current key, and marks an active profile connected (and verified).
+   */
   WhatsAppProfile replaceSession(UUID profileId, String session);
 
   /**

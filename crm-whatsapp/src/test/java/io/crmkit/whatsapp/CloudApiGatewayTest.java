@@ -41,9 +41,10 @@ class CloudApiGatewayTest {
     stub = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     stub.createContext("/", exchange -> {
       byte[] request = exchange.getRequestBody().readAllBytes();
-      received.add(new Received(exchange.getRequestMethod(), exchange.getRequestURI().getPath(),
+      received.add(new Received(exchange.getRequestMethod(), exchange.getRequestURI().getPath()
+          + (exchange.getRequestURI().getQuery() == null ? "" : "?" + exchange.getRequestURI().getQuery()),
           exchange.getRequestHeaders().getFirst("Authorization"), exchange.getRequestHeaders().getFirst("Content-Type"),
-          JSON.readTree(request)));
+          request.length == 0 ? null : JSON.readTree(request)));
       try {
         Thread.sleep(delayMillis);
       } catch (InterruptedException e) {
@@ -175,6 +176,26 @@ class CloudApiGatewayTest {
     assertThatThrownBy(() -> new WhatsAppSender("+966501234567", "t")).isInstanceOf(IllegalArgumentException.class);
     assertThat(received).isEmpty();
     assertThat(SENDER.toString()).doesNotContain("EAAG").contains("106540352242922");
+  }
+
+  @Test
+  void verifyingANumberAsksTheGraphApiWithTheToken() {
+    answer = "{\"id\":\"106540352242922\"}";
+    assertThat(gateway.verifyNumber(SENDER)).isEqualTo(NumberCheck.OWNED);
+    assertThat(received).singleElement().satisfies(r -> {
+      assertThat(r.method()).isEqualTo("GET");
+      assertThat(r.path()).isEqualTo("/v23.0/106540352242922?fields=id");
+      assertThat(r.authorization()).isEqualTo("Bearer EAAG-secret-token");
+    });
+    answer = "{\"id\":\"999\"}";
+    assertThat(gateway.verifyNumber(SENDER)).as("another number").isEqualTo(NumberCheck.NOT_OWNED);
+    status = 400;
+    answer = "{\"error\":{\"message\":\"Unsupported get request.\",\"code\":100}}";
+    assertThat(gateway.verifyNumber(SENDER)).isEqualTo(NumberCheck.NOT_OWNED);
+    status = 401;
+    assertThat(gateway.verifyNumber(SENDER)).isEqualTo(NumberCheck.NOT_OWNED);
+    status = 503;
+    assertThat(gateway.verifyNumber(SENDER)).isEqualTo(NumberCheck.UNKNOWN);
   }
 
   @Test

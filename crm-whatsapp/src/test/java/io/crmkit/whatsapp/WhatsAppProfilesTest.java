@@ -30,13 +30,14 @@ import org.junit.jupiter.api.Test;
 class WhatsAppProfilesTest {
   private static final byte[] KEY_1 = "0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] KEY_2 = "fedcba9876543210fedcba9876543210".getBytes(StandardCharsets.US_ASCII);
+  private static final FakeWhatsAppGateway FAKE = new FakeWhatsAppGateway();
   private static TestWhatsApp t;
   private static WhatsApp whatsapp;
 
   @BeforeAll
   static void setUp() {
     t = TestWhatsApp.start();
-    whatsapp = WhatsApp.builder(t.crm).sessionKeys(SessionKeys.of("k1", Map.of("k1", KEY_1))).build();
+    whatsapp = WhatsApp.builder(t.crm).sessionKeys(SessionKeys.of("k1", Map.of("k1", KEY_1))).gateway(FAKE).build();
   }
 
   @AfterAll
@@ -85,13 +86,14 @@ class WhatsAppProfilesTest {
     WhatsAppProfile p = whatsapp.profiles(t.admin(org)).create(draft("300000000000003", "EAAG-rotate-me"));
     whatsapp.profiles(t.admin(org)).create(draft("300000000000004", null));
 
-    WhatsApp rotated = WhatsApp.builder(t.crm).sessionKeys(SessionKeys.of("k2", Map.of("k1", KEY_1, "k2", KEY_2))).build();
+    WhatsApp rotated = WhatsApp.builder(t.crm).sessionKeys(SessionKeys.of("k2", Map.of("k1", KEY_1, "k2", KEY_2))).gateway(FAKE)
+        .build();
     assertThat(rotated.profiles(t.admin(org)).reencryptSessions()).isEqualTo(1);
     assertThat(rotated.profiles(t.admin(org)).reencryptSessions()).as("nothing left on k1").isZero();
     assertThat(admin("select session_key_id from crm.whatsapp_profiles where id = '" + p.id() + "'"))
         .containsExactly("k2");
 
-    WhatsApp onlyNew = WhatsApp.builder(t.crm).sessionKeys(SessionKeys.of("k2", Map.of("k2", KEY_2))).build();
+    WhatsApp onlyNew = WhatsApp.builder(t.crm).sessionKeys(SessionKeys.of("k2", Map.of("k2", KEY_2))).gateway(FAKE).build();
     assertThat(onlyNew.profiles(t.admin(org)).sender(p.id())).contains(new WhatsAppSender("300000000000003",
         "EAAG-rotate-me"));
     assertThatThrownBy(() -> whatsapp.profiles(t.admin(org)).sender(p.id())).as("the old keys alone")
@@ -132,15 +134,36 @@ class WhatsAppProfilesTest {
         Optional.empty()))).isInstanceOf(ValidationException.class).extracting("field").isEqualTo("name");
     assertThatThrownBy(() -> profiles.create(draft("not-digits", null))).isInstanceOf(ValidationException.class)
         .extracting("field").isEqualTo("phoneNumberId");
-    profiles.create(draft("300000000000007", null));
+    profiles.create(draft("300000000000007", "EAAG-a"));
     assertThatThrownBy(() -> profiles.create(draft("300000000000007", null))).as("twice in one organization")
         .isInstanceOf(ConflictException.class);
-    assertThatThrownBy(() -> whatsapp.profiles(t.admin(b)).create(draft("300000000000007", null)))
-        .as("connected in another organization").isInstanceOf(ConflictException.class)
+    assertThatThrownBy(() -> whatsapp.profiles(t.admin(b)).create(draft("300000000000007", "EAAG-b")))
+        .as("verified and connected in another organization").isInstanceOf(ConflictException.class)
         .hasMessageNotContaining(a.organization().id().toString());
     assertThat(whatsapp.profiles(t.admin(b)).list()).as("nothing left behind").isEmpty();
     assertThat(admin("select count(*) from crm.usage_counters where organization_id = '" + b.organization().id()
         + "' and metric = 'whatsapp_profiles' and value > 0")).as("nor a counted unit").containsExactly("0");
+  }
+
+  @Test
+  void aNumberIsRoutedOnlyOnceATokenIsShownToWorkForIt() throws SQLException {
+    ProvisionedOrganization a = t.provision();
+    ProvisionedOrganization b = t.provision();
+    FAKE.notOwned("300000000000009");
+    assertThatThrownBy(() -> whatsapp.profiles(t.admin(b)).create(draft("300000000000009", "EAAG-not-for-this-number")))
+        .as("B cannot claim a number with a token that cannot use it")
+        .isInstanceOf(ValidationException.class).extracting("field").isEqualTo("session");
+    assertThat(whatsapp.profiles(t.admin(b)).list()).isEmpty();
+
+    WhatsAppProfile waiting = whatsapp.profiles(t.admin(a)).create(draft("300000000000010", null));
+    assertThat(waiting.verified()).isFalse();
+    assertThat(admin("select count(*) from crm.whatsapp_routes where phone_number_id = '300000000000010'"))
+        .as("typing a number id routes nothing").containsExactly("0");
+    WhatsAppProfile connected = whatsapp.profiles(t.admin(a)).replaceSession(waiting.id(), "EAAG-works");
+    assertThat(connected.verified()).isTrue();
+    assertThat(connected.status()).isEqualTo(ProfileStatus.CONNECTED);
+    assertThat(admin("select organization_id from crm.whatsapp_routes where phone_number_id = '300000000000010'"))
+        .containsExactly(a.organization().id().toString());
   }
 
   @Test

@@ -99,6 +99,29 @@ class WhatsAppSchemaTest {
   }
 
   @Test
+  void anUnverifiedProfileIsNotRouted() throws SQLException {
+    ProvisionedOrganization a = t.provision();
+    String profile;
+    try (Connection c = t.tenant(a.organization().id())) {
+      profile = rows(c, "insert into crm.whatsapp_profiles (organization_id, name, phone_number, phone_number_id,"
+          + " meta_app_id) values (?, 'Typed in', '+966500000001', '100000000000004', '111') returning id",
+          a.organization().id()).get(0);
+      c.commit();
+    }
+    try (Connection c = t.tenant(null)) {
+      assertThat(rows(c, "select * from crm.route_whatsapp_webhook('100000000000004', '111')")).isEmpty();
+    }
+    try (Connection c = t.tenant(a.organization().id())) {
+      rows(c, "update crm.whatsapp_profiles set verified_at = now() where id = ?::uuid returning id", profile);
+      c.commit();
+    }
+    try (Connection c = t.tenant(null)) {
+      assertThat(rows(c, "select * from crm.route_whatsapp_webhook('100000000000004', '111')"))
+          .containsExactly(a.organization().id() + " " + profile);
+    }
+  }
+
+  @Test
   void aNumberConnectedInOneTenantCannotBeClaimedByAnotherUntilItIsReleased() throws SQLException {
     ProvisionedOrganization a = t.provision();
     ProvisionedOrganization b = t.provision();

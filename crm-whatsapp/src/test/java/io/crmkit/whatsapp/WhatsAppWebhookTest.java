@@ -34,7 +34,8 @@ class WhatsAppWebhookTest {
   @BeforeAll
   static void setUp() {
     t = TestWhatsApp.start();
-    WhatsApp whatsapp = WhatsApp.builder(t.crm).sessionKeys(SessionKeys.of("k", Map.of("k", new byte[32]))).build();
+    WhatsApp whatsapp = WhatsApp.builder(t.crm).sessionKeys(SessionKeys.of("k", Map.of("k", new byte[32])))
+        .gateway(new FakeWhatsAppGateway()).build();
     webhook = WhatsAppWebhook.builder(whatsapp).verifyToken("verify-me").app(APP, SECRET)
         .app(OTHER_APP, OTHER_SECRET).build();
   }

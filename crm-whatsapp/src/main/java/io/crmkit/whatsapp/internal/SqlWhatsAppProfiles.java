@@ -7,7 +7,9 @@ import io.crmkit.core.TenantScope;
 import io.crmkit.core.ValidationException;
 import io.crmkit.core.spi.TenantTransaction;
 import io.crmkit.core.spi.TenantWork;
+import io.crmkit.whatsapp.NumberCheck;
 import io.crmkit.whatsapp.ProfileStatus;
+import io.crmkit.whatsapp.WhatsAppGateway;
 import io.crmkit.whatsapp.WhatsAppProfile;
 import io.crmkit.whatsapp.WhatsAppProfileDraft;
 import io.crmkit.whatsapp.WhatsAppProfiles;
@@ -30,15 +32,30 @@ public final class SqlWhatsAppProfiles implements WhatsAppProfiles {
   /** The usage counter of active profiles, a running total. */
   static final String METRIC = "whatsapp_profiles";
   private static final String COLUMNS = "id, name, phone_number, phone_number_id, meta_app_id, status, is_active,"
-      + " session_key_id is not null as has_session, created_at, updated_at";
+      + " session_key_id is not null as has_session, verified_at is not null as verified, created_at, updated_at";
 
   private final TenantScope scope;
   private final SessionCipher cipher;
+  private final WhatsAppGateway gateway;
 
-  /** Profiles of {@code scope}'s organization. */
-  public SqlWhatsAppProfiles(TenantScope scope, SessionCipher cipher) {
+  /** Profiles of {@code scope}'s organization; {@code gateway} verifies that tokens can use their numbers. */
+  public SqlWhatsAppProfiles(TenantScope scope, SessionCipher cipher, WhatsAppGateway gateway) {
     this.scope = scope;
     this.cipher = cipher;
+    this.gateway = gateway;
+  }
+
+  /** Asks the provider, outside any transaction, whether the token can use the number. */
+  private void verify(String phoneNumberId, String session) {
+    NumberCheck check = gateway.verifyNumber(new WhatsAppSender(phoneNumberId, session));
+    if (check == NumberCheck.NOT_OWNED) {
+      throw new ValidationException("session", "this access token cannot use phone number id " + phoneNumberId
+          + " at WhatsApp");
+    }
+    if (check != NumberCheck.OWNED) {
+      throw new io.crmkit.core.RetryableException("WhatsApp did not say whether the access token can use phone number id "
+          + phoneNumberId + "; nothing was changed", null);
+    }
   }
 
   @Override
@@ -51,6 +68,7 @@ public final class SqlWhatsAppProfiles implements WhatsAppProfiles {
     digits("phoneNumberId", draft.phoneNumberId());
     digits("metaAppId", draft.metaAppId());
     draft.session().ifPresent(s -> session(s));
+    draft.session().ifPresent(s -> verify(draft.phoneNumberId(), s));
     return TenantWork.call(scope, tx -> {
       tx.requireRole("whatsapp.profiles.create", Role.ADMIN);
       tx.takeWithinLimit(METRIC, LocalDate.EPOCH, 1, Limit.WHATSAPP_PROFILES);
@@ -58,7 +76,8 @@ public final class SqlWhatsAppProfiles implements WhatsAppProfiles {
       SessionCipher.Sealed sealed = draft.session().map(s -> cipher.seal(tx.organizationId(), id, s)).orElse(null);
       try (PreparedStatement ps = tx.connection().prepareStatement("insert into " + table(tx)
           + " (organization_id, id, name, phone_number, phone_number_id, meta_app_id, status, session_key_id,"
-          + " session_nonce, session_ciphertext) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) returning " + COLUMNS)) {
+          + " session_nonce, session_ciphertext, verified_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+          + " case when ? then now() end) returning " + COLUMNS)) {
         ps.setObject(1, tx.organizationId());
         ps.setObject(2, id);
         ps.setString(3, name);
@@ -69,6 +88,7 @@ public final class SqlWhatsAppProfiles implements WhatsAppProfiles {
         ps.setString(8, sealed == null ? null : sealed.keyId());
         ps.setBytes(9, sealed == null ? null : sealed.nonce());
         ps.setBytes(10, sealed == null ? null : sealed.ciphertext());
+        ps.setBoolean(11, sealed != null);
         return one(ps).orElseThrow();
       }
     });
@@ -113,6 +133,8 @@ public final class SqlWhatsAppProfiles implements WhatsAppProfiles {
   public WhatsAppProfile replaceSession(UUID profileId, String session) {
     String checked = session(session);
     Objects.requireNonNull(profileId, "profileId");
+    WhatsAppProfile current = get(profileId).orElseThrow(() -> new NotFoundException("whatsapp profile", profileId));
+    verify(current.phoneNumberId(), checked);
     return TenantWork.call(scope, tx -> {
       tx.requireRole("whatsapp.profiles.replaceSession", Role.ADMIN);
       requireExisting(tx, profileId);
@@ -223,7 +245,8 @@ public final class SqlWhatsAppProfiles implements WhatsAppProfiles {
   private static void seal(TenantTransaction tx, UUID profileId, SessionCipher.Sealed sealed, boolean connect)
       throws SQLException {
     try (PreparedStatement ps = tx.connection().prepareStatement("update " + table(tx) + " set session_key_id = ?,"
-        + " session_nonce = ?, session_ciphertext = ?" + (connect ? ", status = 'connected'" : "")
+        + " session_nonce = ?, session_ciphertext = ?"
+        + (connect ? ", status = 'connected', verified_at = coalesce(verified_at, now())" : "")
         + " where organization_id = ? and id = ?")) {
       ps.setString(1, sealed.keyId());
       ps.setBytes(2, sealed.nonce());
@@ -267,7 +290,7 @@ public final class SqlWhatsAppProfiles implements WhatsAppProfiles {
     return new WhatsAppProfile(rs.getObject("id", UUID.class), rs.getString("name"), rs.getString("phone_number"),
         rs.getString("phone_number_id"), rs.getString("meta_app_id"),
         ProfileStatus.valueOf(rs.getString("status").toUpperCase(Locale.ROOT)), rs.getBoolean("is_active"),
-        rs.getBoolean("has_session"), instant(rs, "created_at"), instant(rs, "updated_at"));
+        rs.getBoolean("has_session"), rs.getBoolean("verified"), instant(rs, "created_at"), instant(rs, "updated_at"));
   }
 
   private static Instant instant(ResultSet rs, String column) throws SQLException {

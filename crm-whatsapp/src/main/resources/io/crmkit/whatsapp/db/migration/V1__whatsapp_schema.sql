@@ -16,6 +16,9 @@ CREATE TABLE ${schema}.whatsapp_profiles (
   status              text NOT NULL DEFAULT 'disconnected'
                         CHECK (status IN ('connected', 'disconnected', 'qr_required')),
   is_active           boolean NOT NULL DEFAULT true,
+  -- When an access token was shown to work for phone_number_id at the Cloud API. Only a verified
+  -- profile is routed webhooks: otherwise any tenant could claim another's number by typing its id.
+  verified_at         timestamptz,
   session_key_id      text CHECK (length(session_key_id) BETWEEN 1 AND 100),
   session_nonce       bytea CHECK (length(session_nonce) = 12),
   session_ciphertext  bytea,
@@ -34,7 +37,7 @@ CREATE POLICY whatsapp_profiles_tenant ON ${schema}.whatsapp_profiles
   USING (organization_id = (SELECT ${schema}.current_organization_id()))
   WITH CHECK (organization_id = (SELECT ${schema}.current_organization_id()));
 GRANT SELECT, INSERT ON ${schema}.whatsapp_profiles TO ${runtime_role};
-GRANT UPDATE (name, status, is_active, session_key_id, session_nonce, session_ciphertext)
+GRANT UPDATE (name, status, is_active, verified_at, session_key_id, session_nonce, session_ciphertext)
   ON ${schema}.whatsapp_profiles TO ${runtime_role};
 
 -- Webhook routing, across tenants: Meta's payload names a phone_number_id and nothing else, so
@@ -52,17 +55,20 @@ CREATE TABLE ${schema}.whatsapp_routes (
 );
 REVOKE ALL ON ${schema}.whatsapp_routes FROM PUBLIC;
 
--- Keeps whatsapp_routes in step with the profiles: an active profile has a route, an inactive one
--- none. Runs as the owner (the runtime role cannot touch routes). A phone_number_id another
+-- Keeps whatsapp_routes in step with the profiles: an active, verified profile has a route, any
+-- other none. Runs as the owner (the runtime role cannot touch routes). A phone_number_id another
 -- organization routes already is refused with a message that names neither organization.
 CREATE FUNCTION ${schema}.whatsapp_profiles_sync_route() RETURNS trigger
   LANGUAGE plpgsql SECURITY DEFINER
   SET search_path = ${schema}, pg_temp
   AS $$
+DECLARE
+  routed_before boolean := TG_OP = 'UPDATE' AND OLD.is_active AND OLD.verified_at IS NOT NULL;
+  routed_now boolean := NEW.is_active AND NEW.verified_at IS NOT NULL;
 BEGIN
-  IF TG_OP = 'UPDATE' AND OLD.is_active AND NOT NEW.is_active THEN
+  IF routed_before AND NOT routed_now THEN
     DELETE FROM whatsapp_routes WHERE organization_id = NEW.organization_id AND profile_id = NEW.id;
-  ELSIF NEW.is_active AND (TG_OP = 'INSERT' OR NOT OLD.is_active) THEN
+  ELSIF routed_now AND NOT routed_before THEN
     INSERT INTO whatsapp_routes (phone_number_id, meta_app_id, organization_id, profile_id)
     VALUES (NEW.phone_number_id, NEW.meta_app_id, NEW.organization_id, NEW.id)
     ON CONFLICT (phone_number_id) DO NOTHING;
@@ -75,8 +81,7 @@ BEGIN
 END
 $$;
 REVOKE ALL ON FUNCTION ${schema}.whatsapp_profiles_sync_route() FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION ${schema}.whatsapp_profiles_sync_route() TO ${runtime_role};
-CREATE TRIGGER whatsapp_profiles_sync_route AFTER INSERT OR UPDATE OF is_active ON ${schema}.whatsapp_profiles
+CREATE TRIGGER whatsapp_profiles_sync_route AFTER INSERT OR UPDATE OF is_active, verified_at ON ${schema}.whatsapp_profiles
   FOR EACH ROW EXECUTE FUNCTION ${schema}.whatsapp_profiles_sync_route();
 
 -- The webhook's only way into a tenant: the organization and profile of a phone_number_id, and
