@@ -15,9 +15,11 @@ public final class CrmAccess {
   private CrmAccess() {}
 
   /** Called once, by {@code Crm}'s static initializer. */
-  public static void install(Function<Crm, CrmRuntime> runtimeOf) {
-    if (accessor != null) {
-      throw new IllegalStateException("installed already");
+  public static synchronized void install(Function<Crm, CrmRuntime> runtimeOf) {
+    // Only Crm may install it: anyone else could otherwise put their own accessor first.
+    Class<?> caller = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE).getCallerClass();
+    if (caller != Crm.class || accessor != null) {
+      throw new IllegalStateException("CrmAccess is installed by Crm, once");
     }
     accessor = Objects.requireNonNull(runtimeOf, "runtimeOf");
   }

@@ -17,8 +17,18 @@ import io.crmkit.core.StageForecast;
 import io.crmkit.core.TenantScope;
 import io.crmkit.core.User;
 import io.crmkit.testdb.TestDatabase;
+import io.crmkit.whatsapp.FakeWhatsAppGateway;
+import io.crmkit.whatsapp.SessionKeys;
+import io.crmkit.whatsapp.WebhookSignature;
+import io.crmkit.whatsapp.WhatsApp;
+import io.crmkit.whatsapp.WhatsAppConversation;
+import io.crmkit.whatsapp.WhatsAppInbox;
+import io.crmkit.whatsapp.WhatsAppMessage;
+import io.crmkit.whatsapp.WhatsAppProfileDraft;
+import io.crmkit.whatsapp.WhatsAppWebhook;
 import io.crmkit.testdb.TestPostgres;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -170,9 +180,35 @@ public final class Quickstart {
       Customer wei = globexScope.customers().create(CustomerDraft.builder()
           .fullName("Wei Chen").whatsappPhone("050 765 4321").estimatedValue(80_000, "AED").build());
 
+      // WhatsApp: each tenant connects its business number (the token is checked against the
+      // number, then stored encrypted under the host's key); the host mounts one webhook for its
+      // Meta app; Meta's signed deliveries land in the right tenant's inbox, linked to the
+      // customer with that phone; an agent replies, sent after the reply is committed. The
+      // channel here is the recording fake: in production, CloudApiGateway.builder().build().
+      WhatsApp whatsapp = WhatsApp.builder(crm)
+          .sessionKeys(SessionKeys.of("demo-2026", Map.of("demo-2026", DEMO_SESSION_KEY)))
+          .gateway(new FakeWhatsAppGateway())
+          .build();
+      WhatsAppWebhook webhook = WhatsAppWebhook.builder(whatsapp)
+          .verifyToken("demo-verify-token")
+          .app(META_APP_ID, DEMO_APP_SECRET)
+          .build();
+      String acmeNumberId = "1" + run.chars().mapToObj(Integer::toString).collect(Collectors.joining()).substring(0, 9);
+      String globexNumberId = acmeNumberId + "2";
+      whatsapp.profiles(acmeScope).create(new WhatsAppProfileDraft("Acme Sales", "+966112345678", acmeNumberId,
+          META_APP_ID, Optional.of("demo-access-token-acme")));
+      whatsapp.profiles(globexScope).create(new WhatsAppProfileDraft("Globex Support", "+97142345678",
+          globexNumberId, META_APP_ID, Optional.of("demo-access-token-globex")));
+      receive(webhook, acmeNumberId, "966501234567", "أحمد", "السلام عليكم، متى يصل طلبي؟");
+      receive(webhook, globexNumberId, "971507654321", "Wei", "Is the invoice ready?");
+      WhatsAppInbox acmeInbox = whatsapp.inbox(acmeScope);
+      WhatsAppConversation fromAhmed = acmeInbox.conversations(Optional.empty(), false, 10, Optional.empty())
+          .items().get(0);
+      acmeInbox.sendText(fromAhmed.id(), "وعليكم السلام! طلبك يصل غدا إن شاء الله");
+
       return new Summary(
-          view(acmeScope, globex, List.of(ahmed.id(), fatimah.id())),
-          view(globexScope, acme, List.of(wei.id())),
+          view(acmeScope, globex, List.of(ahmed.id(), fatimah.id()), whatsapp.inbox(acmeScope)),
+          view(globexScope, acme, List.of(wei.id()), whatsapp.inbox(globexScope)),
           crm.platform().findBySlug(acme.organization().slug()));
     }
   }
@@ -218,6 +254,15 @@ public final class Quickstart {
         out.printf("  search \"%s\" -> %s%n", search.getKey(),
             search.getValue().isEmpty() ? "nothing" : String.join(", ", search.getValue()));
       }
+      out.printf("  WhatsApp inbox (%d):%n", tenant.inbox().size());
+      for (WhatsAppConversation conversation : tenant.inbox()) {
+        out.printf("    %-14s %-10s %d unread, customer %s%n", conversation.contactPhone().orElse("-"),
+            conversation.contactName().orElse(""), conversation.unreadCount(),
+            conversation.customerId().map(UUID::toString).orElse("none"));
+      }
+      for (WhatsAppMessage message : tenant.firstConversation()) {
+        out.printf("      %s %-8s %s%n", message.inbound() ? "<-" : "->", message.status(), message.body().orElse(""));
+      }
     }
     out.printf("%nIsolation:%n");
     for (TenantView tenant : List.of(summary.acme(), summary.globex())) {
@@ -242,6 +287,8 @@ public final class Quickstart {
    * @param forecast its pipeline forecast, in stage order
    * @param timeline the first customer's timeline, newest first
    * @param searches each search the example ran, with the names it found, best first
+   * @param inbox its WhatsApp conversations, latest first
+   * @param firstConversation the messages of the latest conversation, newest first
    */
   public record TenantView(
       Organization organization,
@@ -253,7 +300,9 @@ public final class Quickstart {
       List<Customer> customers,
       List<StageForecast> forecast,
       List<Activity> timeline,
-      Map<String, List<String>> searches) {
+      Map<String, List<String>> searches,
+      List<WhatsAppConversation> inbox,
+      List<WhatsAppMessage> firstConversation) {
 
     /** Creates the view; the collections are copied. */
     public TenantView {
@@ -266,6 +315,8 @@ public final class Quickstart {
       forecast = List.copyOf(forecast);
       timeline = List.copyOf(timeline);
       searches = Collections.unmodifiableMap(new java.util.LinkedHashMap<>(searches));
+      inbox = List.copyOf(inbox);
+      firstConversation = List.copyOf(firstConversation);
     }
 
     /** The users' emails, ordered as {@link #users()}. */
@@ -303,7 +354,38 @@ public final class Quickstart {
     return found;
   }
 
-  private static TenantView view(TenantScope scope, ProvisionedOrganization other, List<UUID> customerIds) {
+  /** The demo Meta app: its id and secret, which sign every webhook delivery. */
+  private static final String META_APP_ID = "1234567890";
+  private static final String DEMO_APP_SECRET = "demo-app-secret";
+  /** A demo AES-256 key; a host takes its keys from its KMS or vault. */
+  private static final byte[] DEMO_SESSION_KEY = "quickstart-demo-key-32-bytes-!!!".getBytes(StandardCharsets.US_ASCII);
+
+  /** A delivery built and signed the way Meta builds and signs them, posted to the webhook. */
+  private static void receive(WhatsAppWebhook webhook, String phoneNumberId, String waId, String name, String text) {
+    String body = "{\"object\":\"whatsapp_business_account\",\"entry\":[{\"id\":\"102290129340398\",\"changes\":[{"
+        + "\"field\":\"messages\",\"value\":{\"messaging_product\":\"whatsapp\",\"metadata\":{"
+        + "\"display_phone_number\":\"966112345678\",\"phone_number_id\":\"" + phoneNumberId + "\"},"
+        + "\"contacts\":[{\"profile\":{\"name\":\"" + name + "\"},\"wa_id\":\"" + waId + "\"}],"
+        + "\"messages\":[{\"from\":\"" + waId + "\",\"id\":\"wamid." + UUID.randomUUID() + "\",\"timestamp\":\""
+        + java.time.Instant.now().getEpochSecond() + "\",\"type\":\"text\",\"text\":{\"body\":\"" + text + "\"}}]}}]}]}";
+    byte[] raw = body.getBytes(StandardCharsets.UTF_8);
+    WhatsAppWebhook.Response response = webhook.receive(raw, WebhookSignature.sign(DEMO_APP_SECRET, raw));
+    if (response.status() != 200) {
+      throw new IllegalStateException("the webhook answered " + response);
+    }
+  }
+
+  private static TenantView view(TenantScope scope, ProvisionedOrganization other, List<UUID> customerIds,
+      WhatsAppInbox inbox) {
+    List<WhatsAppConversation> conversations = inbox.conversations(Optional.empty(), false, 10, Optional.empty())
+        .items();
+    List<WhatsAppMessage> messages = conversations.isEmpty() ? List.of()
+        : inbox.messages(conversations.get(0).id(), 10, Optional.empty()).items();
+    return view(scope, other, customerIds, conversations, messages);
+  }
+
+  private static TenantView view(TenantScope scope, ProvisionedOrganization other, List<UUID> customerIds,
+      List<WhatsAppConversation> inbox, List<WhatsAppMessage> firstConversation) {
     // One transaction, so everything is read at one moment.
     return scope.inTransaction(tx -> {
       List<User> users = tx.users().list();
@@ -312,7 +394,8 @@ public final class Quickstart {
       List<Customer> customers = customerIds.stream().map(id -> tx.customers().get(id).orElseThrow()).toList();
       return new TenantView(tx.organization().get(), tx.entitlements().plan(), tx.entitlements().limits(),
           users, ofOther, tx.users().get(other.admin().id()), customers, tx.pipeline().forecast(Optional.empty()),
-          tx.customers().timeline(customerIds.get(0), 20, Optional.empty()).items(), searches(tx));
+          tx.customers().timeline(customerIds.get(0), 20, Optional.empty()).items(), searches(tx), inbox,
+          firstConversation);
     });
   }
 

@@ -51,10 +51,19 @@ class QuickstartTest {
       assertThat(proposal.weightedValueMinor()).containsEntry("SAR", 2_500_000L);
       assertThat(summary.acme().forecast().get(0).valueMinor()).containsEntry("SAR", 1_200_000L);
       assertThat(summary.acme().timeline()).extracting(a -> a.type())
-          .containsExactly("call", "stage_change", "customer_created");
+          .as("his WhatsApp message is on his timeline").containsExactly("message", "call", "stage_change", "customer_created");
       assertThat(summary.globex().forecast()).allSatisfy(f -> assertThat(f.valueMinor()).doesNotContainKey("SAR"));
       assertThat(summary.acme().searches()).as("alef folding, then a close spelling")
           .containsEntry("احمد", List.of("أحمد الحربي")).containsEntry("kahtani", List.of("Fatimah Al-Qahtani"));
+      assertThat(summary.acme().inbox()).as("Ahmed wrote on WhatsApp; his conversation is linked to him")
+          .singleElement().satisfies(c -> {
+            assertThat(c.contactPhone()).contains("+966501234567");
+            assertThat(c.customerId()).contains(summary.acme().customers().get(0).id());
+          });
+      assertThat(summary.acme().firstConversation()).extracting(m -> m.inbound() + " " + m.status())
+          .as("the reply went out after its commit").containsExactly("false sent", "true received");
+      assertThat(summary.globex().inbox()).as("Wei, by his UAE number; never acme's conversation")
+          .singleElement().satisfies(c -> assertThat(c.contactPhone()).contains("+971507654321"));
       assertThat(summary.globex().searches()).as("never the other tenant's customers")
           .containsEntry("احمد", List.of()).containsEntry("kahtani", List.of());
     }
