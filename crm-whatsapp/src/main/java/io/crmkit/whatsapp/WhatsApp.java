@@ -2,8 +2,10 @@ package io.crmkit.whatsapp;
 
 import io.crmkit.core.Crm;
 import io.crmkit.core.TenantScope;
+import io.crmkit.whatsapp.internal.Events;
 import io.crmkit.whatsapp.internal.SessionCipher;
 import io.crmkit.whatsapp.internal.SqlWhatsAppInbox;
+import io.crmkit.whatsapp.internal.SqlWhatsAppOutbox;
 import io.crmkit.whatsapp.internal.SqlWhatsAppProfiles;
 import java.util.Objects;
 
@@ -26,11 +28,23 @@ public final class WhatsApp {
   private final Crm crm;
   private final SessionCipher cipher;
   private final WhatsAppGateway gateway;
+  private final Events events;
 
   private WhatsApp(Builder builder) {
     this.crm = builder.crm;
     this.cipher = new SessionCipher(builder.sessionKeys);
     this.gateway = builder.gateway;
+    this.events = new Events(builder.listeners);
+  }
+
+  /** How the module writes events and tells listeners; for its own webhook. */
+  Events events() {
+    return events;
+  }
+
+  /** The outbox of WhatsApp events across all tenants, for a host process that drains it. */
+  public WhatsAppOutbox outbox() {
+    return new SqlWhatsAppOutbox(crm);
   }
 
   /** Starts configuring the WhatsApp module of {@code crm}. */
@@ -45,7 +59,7 @@ public final class WhatsApp {
 
   /** The organization's inbox, acting as {@code scope}'s actor. */
   public WhatsAppInbox inbox(TenantScope scope) {
-    return new SqlWhatsAppInbox(Objects.requireNonNull(scope, "scope"), this, gateway);
+    return new SqlWhatsAppInbox(Objects.requireNonNull(scope, "scope"), this, gateway, events);
   }
 
   /** The organization's WhatsApp profiles, acting as {@code scope}'s actor. */
@@ -58,9 +72,16 @@ public final class WhatsApp {
     private final Crm crm;
     private SessionKeys sessionKeys;
     private WhatsAppGateway gateway = CloudApiGateway.builder().build();
+    private final java.util.List<WhatsAppListener> listeners = new java.util.ArrayList<>();
 
     private Builder(Crm crm) {
       this.crm = crm;
+    }
+
+    /** Adds a listener, told of every event after its transaction commits. */
+    public Builder listener(WhatsAppListener listener) {
+      listeners.add(Objects.requireNonNull(listener, "listener"));
+      return this;
     }
 
     /** The channel replies go through; the official Cloud API unless set ({@link FakeWhatsAppGateway} in tests). */

@@ -49,7 +49,7 @@ public final class WhatsAppWebhook {
   private WhatsAppWebhook(Builder builder) {
     this.verifyToken = builder.verifyToken;
     this.signatures = WebhookSignature.of(builder.secrets);
-    this.ingest = new WebhookIngest(builder.crm);
+    this.ingest = new WebhookIngest(builder.crm, builder.events);
   }
 
   /** Starts configuring the webhook of a WhatsApp module. */
@@ -87,11 +87,13 @@ public final class WhatsAppWebhook {
   /** Configures {@link WhatsAppWebhook}. */
   public static final class Builder {
     private final Crm crm;
+    private final io.crmkit.whatsapp.internal.Events events;
     private String verifyToken;
     private final Map<String, String> secrets = new LinkedHashMap<>();
 
     private Builder(WhatsApp whatsapp) {
       this.crm = Objects.requireNonNull(whatsapp, "whatsapp").crm();
+      this.events = whatsapp.events();
     }
 
     /** The token the GET handshake must present (you choose it when configuring the webhook at Meta). */

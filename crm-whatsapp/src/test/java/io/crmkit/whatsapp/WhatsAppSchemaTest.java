@@ -21,7 +21,7 @@ import org.postgresql.util.PSQLException;
  */
 class WhatsAppSchemaTest {
   private static final List<String> TENANT_TABLES =
-      List.of("conversations", "messages", "whatsapp_contacts", "whatsapp_profiles");
+      List.of("conversations", "messages", "whatsapp_contacts", "whatsapp_events", "whatsapp_profiles");
   private static TestWhatsApp t;
 
   @BeforeAll
@@ -43,29 +43,31 @@ class WhatsAppSchemaTest {
   @Test
   void theModuleMigratesAfterCoreWithItsOwnHistory() throws SQLException {
     assertThat(t.crm.migrations()).extracting(ModuleMigrations::module).containsExactly("core", "whatsapp");
-    assertThat(admin("select version from crm.flyway_history_whatsapp order by installed_rank")).containsExactly("0", "1");
+    assertThat(admin("select version from crm.flyway_history_whatsapp order by installed_rank"))
+        .containsExactly("0", "1", "2");
   }
 
   @Test
   void everyTenantTableHasRlsTheOnePolicyAndTheTenantInEveryKey() throws SQLException {
     assertThat(admin("select c.relname from pg_class c join pg_attribute a on a.attrelid = c.oid"
         + " where c.relnamespace = 'crm'::regnamespace and c.relkind = 'r' and a.attname = 'organization_id'"
-        + " and c.relname in ('conversations', 'messages', 'whatsapp_contacts', 'whatsapp_profiles', 'whatsapp_routes')"
+        + " and c.relname in ('conversations', 'messages', 'whatsapp_contacts', 'whatsapp_events', 'whatsapp_profiles',"
+        + " 'whatsapp_routes')"
         + " and c.relrowsecurity order by 1")).as("RLS on, routes excepted").containsExactlyElementsOf(TENANT_TABLES);
     assertThat(admin("select tablename || ' ' || qual || ' ' || with_check from pg_policies where schemaname = 'crm'"
-        + " and tablename in ('conversations', 'messages', 'whatsapp_contacts', 'whatsapp_profiles') order by 1"))
-        .hasSize(4).allSatisfy(p -> assertThat(p).endsWith(
+        + " and tablename in ('conversations', 'messages', 'whatsapp_contacts', 'whatsapp_events', 'whatsapp_profiles')"
+        + " order by 1")).hasSize(5).allSatisfy(p -> assertThat(p).endsWith(
             "(organization_id = ( SELECT crm.current_organization_id() AS current_organization_id))"
             + " (organization_id = ( SELECT crm.current_organization_id() AS current_organization_id))"));
     assertThat(admin("select i.indexrelid::regclass::text from pg_index i join pg_class c on c.oid = i.indrelid"
         + " where c.relnamespace = 'crm'::regnamespace and (i.indisunique or i.indisprimary)"
-        + " and c.relname in ('conversations', 'messages', 'whatsapp_contacts', 'whatsapp_profiles')"
+        + " and c.relname in ('conversations', 'messages', 'whatsapp_contacts', 'whatsapp_events', 'whatsapp_profiles')"
         + " and not exists (select 1 from unnest(i.indkey) k join pg_attribute a on a.attrelid = c.oid"
         + " and a.attnum = k where a.attname = 'organization_id')"))
         .as("unique indexes without organization_id").isEmpty();
     assertThat(admin("select conrelid::regclass::text || ' ' || conname from pg_constraint where contype = 'f'"
         + " and connamespace = 'crm'::regnamespace and conrelid::regclass::text in ('crm.conversations', 'crm.messages',"
-        + " 'crm.whatsapp_contacts', 'crm.whatsapp_profiles') and confrelid <> 'crm.organizations'::regclass"
+        + " 'crm.whatsapp_contacts', 'crm.whatsapp_events', 'crm.whatsapp_profiles') and confrelid <> 'crm.organizations'::regclass"
         + " and not (select bool_or(a.attname = 'organization_id') from unnest(conkey) k"
         + " join pg_attribute a on a.attrelid = conrelid and a.attnum = k)"))
         .as("foreign keys between tenant tables that do not carry the tenant").isEmpty();
@@ -181,6 +183,8 @@ class WhatsAppSchemaTest {
         + " || array_to_string(p.proconfig, ',') || ' ' || has_function_privilege('public', p.oid, 'EXECUTE')"
         + " from pg_proc p where p.pronamespace = 'crm'::regnamespace and p.prosecdef"
         + " and p.proname like '%whatsapp%' order by 1")).containsExactly(
+            "ack_whatsapp_events crm_owner search_path=crm, pg_temp false",
+            "claim_whatsapp_events crm_owner search_path=crm, pg_temp false",
             "route_whatsapp_webhook crm_owner search_path=crm, pg_temp false",
             "whatsapp_profiles_sync_route crm_owner search_path=crm, pg_temp false");
   }

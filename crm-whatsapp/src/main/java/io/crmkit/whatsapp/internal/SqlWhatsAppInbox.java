@@ -35,6 +35,7 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
@@ -59,12 +60,14 @@ public final class SqlWhatsAppInbox implements WhatsAppInbox {
   private final TenantScope scope;
   private final WhatsApp whatsapp;
   private final WhatsAppGateway gateway;
+  private final Events events;
 
   /** The inbox of {@code scope}'s organization. */
-  public SqlWhatsAppInbox(TenantScope scope, WhatsApp whatsapp, WhatsAppGateway gateway) {
+  public SqlWhatsAppInbox(TenantScope scope, WhatsApp whatsapp, WhatsAppGateway gateway, Events events) {
     this.scope = scope;
     this.whatsapp = whatsapp;
     this.gateway = gateway;
+    this.events = events;
   }
 
   @Override
@@ -145,6 +148,9 @@ public final class SqlWhatsAppInbox implements WhatsAppInbox {
           + " where organization_id = ? and id = ? and is_active", tx.organizationId(), userId.get()) == null) {
         throw new ValidationException("userId", "is not an active member of this organization");
       }
+      Map<String, Object> payload = new java.util.LinkedHashMap<>();
+      payload.put("assigned_to", userId.map(UUID::toString).orElse(""));
+      events.append(tx, conversationId, "conversation_assigned", payload);
       return new Object[] {"assigned_to = ?", userId.orElse(null)};
     });
   }

@@ -37,10 +37,12 @@ public final class WebhookIngest {
   public record Result(int status, String body) {}
 
   private final Crm crm;
+  private final Events events;
 
-  /** Ingest into {@code crm}'s tenants. */
-  public WebhookIngest(Crm crm) {
+  /** Ingest into {@code crm}'s tenants, writing {@code events}. */
+  public WebhookIngest(Crm crm, Events events) {
     this.crm = crm;
+    this.events = events;
   }
 
   /** Stores a delivery that {@code appId}'s secret verified. */
@@ -198,6 +200,12 @@ public final class WebhookIngest {
       metadata.put("wa_message_id", waMessageId);
       tx.scope().customers().logActivity(customerId, "message", Optional.of(content.preview()), metadata);
     }
+    Map<String, Object> event = new LinkedHashMap<>();
+    event.put("message_id", messageId.toString());
+    event.put("wa_message_id", waMessageId);
+    event.put("message_type", content.type());
+    event.put("customer_id", customerId == null ? "" : customerId.toString());
+    events.append(tx, conversation.id, "message_received", event);
   }
 
   /** The contact for a BSUID (first) or phone, created or completed with what this delivery tells. */
@@ -316,7 +324,7 @@ public final class WebhookIngest {
   }
 
   /** A delivery status of an outbound message: it only moves forward (a late delivered never downgrades read). */
-  private static void status(TenantTransaction tx, JsonNode status) throws SQLException {
+  private void status(TenantTransaction tx, JsonNode status) throws SQLException {
     String waMessageId = status.path("id").asText("");
     String state = status.path("status").asText("");
     if (!state.matches("sent|delivered|read|failed")) {
@@ -335,7 +343,8 @@ public final class WebhookIngest {
           error.has("code") ? error.path("title").asText(error.path("message").asText("")) : null,
           tx.organizationId(), waMessageId);
     }
-    int updated;
+    UUID changedIn = null;
+    UUID changedMessage = null;
     try (PreparedStatement ps = tx.connection().prepareStatement("update " + tx.table("messages")
         + " set status = ?, status_at = ?, error_code = coalesce(?, error_code), error_message = coalesce(?, error_message),"
         + " pricing = coalesce(?::jsonb, pricing)"
@@ -343,7 +352,7 @@ public final class WebhookIngest {
         + " and (case status when 'pending' then 0 when 'unknown' then 0 when 'sent' then 1 when 'delivered' then 2"
         + " when 'read' then 3 else 4 end)"
         + " < (case ? when 'sent' then 1 when 'delivered' then 2 when 'read' then 3 else 4 end)"
-        + " and not (? = 'failed' and status in ('delivered', 'read'))")) {
+        + " and not (? = 'failed' and status in ('delivered', 'read')) returning conversation_id, id")) {
       ps.setString(1, state);
       ps.setTimestamp(2, Timestamp.from(at));
       ps.setObject(3, error.has("code") ? error.get("code").asInt() : null, java.sql.Types.INTEGER);
@@ -353,9 +362,20 @@ public final class WebhookIngest {
       ps.setString(7, waMessageId);
       ps.setString(8, state);
       ps.setString(9, state);
-      updated = ps.executeUpdate();
+      try (ResultSet rs = ps.executeQuery()) {
+        if (rs.next()) {
+          changedIn = rs.getObject(1, UUID.class);
+          changedMessage = rs.getObject(2, UUID.class);
+        }
+      }
     }
-    if (updated == 0) {
+    if (changedIn != null) {
+      Map<String, Object> event = new LinkedHashMap<>();
+      event.put("message_id", changedMessage.toString());
+      event.put("wa_message_id", waMessageId);
+      event.put("status", state);
+      events.append(tx, changedIn, "message_status", event);
+    } else {
       log.debug("status {} of {} changed nothing (older than the stored one, or the send is not recorded)", state,
           waMessageId);
     }

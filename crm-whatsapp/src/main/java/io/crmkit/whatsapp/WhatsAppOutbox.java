@@ -1,0 +1,29 @@
+package io.crmkit.whatsapp;
+
+/**
+ * The transactional outbox of WhatsApp events across all tenants, for a host process that
+ * consumes them (a workflow engine, a queue): at least once, in order per conversation.
+ *
+ * <pre>{@code
+ * while (outbox.drain(100, event -> queue.publish(event)) > 0) { }
+ * }</pre>
+ */
+public interface WhatsAppOutbox {
+
+  /** Handles one event; throwing leaves it (and its conversation's later events) for a later drain. */
+  @FunctionalInterface
+  interface Handler {
+    /** Handles the event. */
+    void handle(WhatsAppEvent event) throws Exception;
+  }
+
+  /**
+   * Claims up to {@code max} events (for each conversation only its earliest unacknowledged one,
+   * so conversations stay in order), hands each to {@code handler}, and acknowledges those it
+   * handled, all in one transaction: concurrent drains share the work and never take the same
+   * event. An event whose handler threw counts an attempt and stays.
+   *
+   * @return how many events were handled and acknowledged
+   */
+  int drain(int max, Handler handler);
+}

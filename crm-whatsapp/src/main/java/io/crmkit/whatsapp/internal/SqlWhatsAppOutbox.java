@@ -1,0 +1,89 @@
+package io.crmkit.whatsapp.internal;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.crmkit.core.Crm;
+import io.crmkit.core.ValidationException;
+import io.crmkit.core.spi.TenantWork;
+import io.crmkit.whatsapp.WhatsAppEvent;
+import io.crmkit.whatsapp.WhatsAppOutbox;
+import java.io.IOException;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** {@link WhatsAppOutbox} through the cross-tenant claim_whatsapp_events and ack_whatsapp_events. */
+public final class SqlWhatsAppOutbox implements WhatsAppOutbox {
+  private static final Logger log = LoggerFactory.getLogger(SqlWhatsAppOutbox.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private final Crm crm;
+
+  /** The outbox of {@code crm}'s tenants. */
+  public SqlWhatsAppOutbox(Crm crm) {
+    this.crm = crm;
+  }
+
+  @Override
+  public int drain(int max, Handler handler) {
+    Objects.requireNonNull(handler, "handler");
+    if (max < 1 || max > 1000) {
+      throw new ValidationException("max", "must be 1 to 1000");
+    }
+    String schema = "\"" + crm.schema().replace("\"", "\"\"") + "\"";
+    return TenantWork.crossTenant(crm, c -> {
+      List<WhatsAppEvent> claimed = new ArrayList<>();
+      try (PreparedStatement ps = c.prepareStatement("select organization_id, id, conversation_id, seq, event_type,"
+          + " payload::text, created_at from " + schema + ".claim_whatsapp_events(?)")) {
+        ps.setInt(1, max);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            Map<String, Object> payload;
+            try {
+              payload = JSON.readValue(rs.getString(6), new TypeReference<Map<String, Object>>() {});
+            } catch (IOException e) {
+              throw new SQLException("an outbox payload is not a JSON object", e);
+            }
+            claimed.add(new WhatsAppEvent(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class),
+                rs.getObject(3, UUID.class), rs.getLong(4), rs.getString(5), payload,
+                rs.getObject(7, OffsetDateTime.class).toInstant()));
+          }
+        }
+      }
+      List<WhatsAppEvent> handled = new ArrayList<>();
+      List<WhatsAppEvent> failed = new ArrayList<>();
+      for (WhatsAppEvent event : claimed) {
+        try {
+          handler.handle(event);
+          handled.add(event);
+        } catch (Exception e) {
+          log.warn("outbox event {} ({}) not handled; it stays for a later drain", event.id(), event.type(), e);
+          failed.add(event);
+        }
+      }
+      ack(c, schema, handled, true);
+      ack(c, schema, failed, false);
+      return handled.size();
+    });
+  }
+
+  private static void ack(java.sql.Connection c, String schema, List<WhatsAppEvent> events, boolean handled)
+      throws SQLException {
+    if (events.isEmpty()) {
+      return;
+    }
+    try (PreparedStatement ps = c.prepareStatement("select " + schema + ".ack_whatsapp_events(?, ?, ?)")) {
+      ps.setArray(1, c.createArrayOf("uuid", events.stream().map(WhatsAppEvent::organizationId).toArray()));
+      ps.setArray(2, c.createArrayOf("uuid", events.stream().map(WhatsAppEvent::id).toArray()));
+      ps.setBoolean(3, handled);
+      ps.executeQuery().close();
+    }
+  }
+}

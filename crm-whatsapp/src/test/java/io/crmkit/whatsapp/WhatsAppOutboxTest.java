@@ -1,0 +1,186 @@
+package io.crmkit.whatsapp;
+
+import static io.crmkit.whatsapp.TestWhatsApp.rows;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.crmkit.core.NewMember;
+import io.crmkit.core.ProvisionedOrganization;
+import io.crmkit.core.Role;
+import io.crmkit.core.User;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Events for workflows: listeners after commit, and the outbox drained across tenants. */
+class WhatsAppOutboxTest {
+  private static final AtomicLong NUMBERS = new AtomicLong(600_000_000_000_000L);
+  private static final AtomicLong USERS = new AtomicLong(966_503_000_000L);
+  private static final List<WhatsAppEvent> HEARD = new CopyOnWriteArrayList<>();
+  private static TestWhatsApp t;
+  private static WhatsApp whatsapp;
+  private static WhatsAppWebhook webhook;
+
+  @BeforeAll
+  static void setUp() {
+    t = TestWhatsApp.start();
+    whatsapp = WhatsApp.builder(t.crm).sessionKeys(SessionKeys.of("k", Map.of("k", new byte[32])))
+        .gateway(new FakeWhatsAppGateway()).listener(HEARD::add).build();
+    webhook = WhatsAppWebhook.builder(whatsapp).verifyToken("v").app("111", "s111").build();
+  }
+
+  @AfterAll
+  static void tearDown() {
+    t.close();
+  }
+
+  @BeforeEach
+  void drainEverythingBefore() {
+    while (whatsapp.outbox().drain(1000, e -> { }) > 0) {
+      // earlier tests' events
+    }
+    HEARD.clear();
+  }
+
+  private record Tenant(ProvisionedOrganization org, String number) {}
+
+  private static Tenant tenant() {
+    ProvisionedOrganization org = t.provision();
+    String number = Long.toString(NUMBERS.incrementAndGet());
+    whatsapp.profiles(t.admin(org)).create(new WhatsAppProfileDraft("Sales", "+966500000001", number, "111",
+        Optional.of("token")));
+    return new Tenant(org, number);
+  }
+
+  private static byte[] delivery(Tenant tenant, String from, String waMessageId) {
+    return ("{'object':'whatsapp_business_account','entry':[{'id':'1','changes':[{'field':'messages','value':{"
+        + "'messaging_product':'whatsapp','metadata':{'display_phone_number':'1','phone_number_id':'" + tenant.number()
+        + "'},'contacts':[{'profile':{'name':'U'},'wa_id':'" + from + "'}],'messages':[{'from':'" + from + "','id':'"
+        + waMessageId + "','timestamp':'" + Instant.now().getEpochSecond() + "','type':'text','text':{'body':'hi'}}]}}]}]}")
+        .replace('\'', '"').getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static UUID post(Tenant tenant, String from, String waMessageId) throws SQLException {
+    byte[] body = delivery(tenant, from, waMessageId);
+    assertThat(webhook.receive(body, WebhookSignature.sign("s111", body)).status()).isEqualTo(200);
+    try (Connection c = t.tenant(tenant.org().organization().id())) {
+      return UUID.fromString(rows(c, "select cv.id from crm.conversations cv join crm.whatsapp_contacts ct"
+          + " on ct.id = cv.contact_id where ct.wa_phone = ?", "+" + from).get(0));
+    }
+  }
+
+  private static List<WhatsAppEvent> drainAll() {
+    List<WhatsAppEvent> drained = new ArrayList<>();
+    while (whatsapp.outbox().drain(100, drained::add) > 0) {
+      // one event per conversation per drain
+    }
+    return drained;
+  }
+
+  @Test
+  void listenersHearEachNewMessageOnceAfterCommitInSequence() throws SQLException {
+    Tenant a = tenant();
+    String from = Long.toString(USERS.incrementAndGet());
+    UUID conversation = post(a, from, "wamid.l1");
+    post(a, from, "wamid.l2");
+    post(a, from, "wamid.l1");
+    assertThat(HEARD).extracting(WhatsAppEvent::type, WhatsAppEvent::seq, e -> e.payload().get("wa_message_id"))
+        .containsExactly(org.assertj.core.groups.Tuple.tuple("message_received", 1L, "wamid.l1"),
+            org.assertj.core.groups.Tuple.tuple("message_received", 2L, "wamid.l2"));
+    assertThat(HEARD).allSatisfy(e -> assertThat(e.conversationId()).isEqualTo(conversation));
+  }
+
+  @Test
+  void theOutboxDeliversEveryEventAtLeastOnceInOrderPerConversationAcrossTenants() throws Exception {
+    Tenant a = tenant();
+    Tenant b = tenant();
+    String u1 = Long.toString(USERS.incrementAndGet());
+    String u2 = Long.toString(USERS.incrementAndGet());
+    UUID c1 = post(a, u1, "wamid.o1");
+    post(a, u1, "wamid.o2");
+    UUID c2 = post(b, u2, "wamid.o3");
+    post(a, u1, "wamid.o4");
+
+    List<WhatsAppEvent> first = new ArrayList<>();
+    assertThat(whatsapp.outbox().drain(100, first::add)).as("one per conversation per drain").isEqualTo(2);
+    List<WhatsAppEvent> all = new ArrayList<>(first);
+    all.addAll(drainAll());
+    assertThat(all.stream().filter(e -> e.conversationId().equals(c1)).map(WhatsAppEvent::seq).toList())
+        .containsExactly(1L, 2L, 3L);
+    assertThat(all.stream().filter(e -> e.conversationId().equals(c2)).toList()).singleElement()
+        .satisfies(e -> assertThat(e.organizationId()).isEqualTo(b.org().organization().id()));
+    assertThat(drainAll()).as("acknowledged: not again").isEmpty();
+
+    // A failing handler leaves its event, and the later ones of its conversation, for later.
+    post(a, u1, "wamid.o5");
+    post(a, u1, "wamid.o6");
+    assertThat(whatsapp.outbox().drain(100, e -> {
+      throw new IllegalStateException("consumer down");
+    })).isZero();
+    assertThat(drainAll()).extracting(e -> e.payload().get("wa_message_id")).containsExactly("wamid.o5", "wamid.o6");
+    try (Connection c = t.db.adminDataSource().getConnection()) {
+      assertThat(rows(c, "select attempts from crm.whatsapp_events e join crm.messages m on m.id::text ="
+          + " e.payload->>'message_id' where m.wa_message_id = 'wamid.o5'")).containsExactly("2");
+    }
+  }
+
+  @Test
+  void anEventWrittenByATransactionThatCommitsLateIsNotSkipped() throws Exception {
+    Tenant a = tenant();
+    UUID slow = post(a, Long.toString(USERS.incrementAndGet()), "wamid.slow");
+    drainAll();
+    User agent = t.crm.acceptInvitation(t.admin(a.org()).users().invite("agent@example.com", Role.AGENT).token(),
+        NewMember.named("Agent"));
+    CountDownLatch written = new CountDownLatch(1);
+    CountDownLatch commit = new CountDownLatch(1);
+    Thread writer = new Thread(() -> {
+      try {
+        t.admin(a.org()).inTransaction(scope -> {
+          whatsapp.inbox(scope).assign(slow, Optional.of(agent.id()));
+          written.countDown();
+          return commit.await(10, TimeUnit.SECONDS);
+        });
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
+    writer.start();
+    assertThat(written.await(10, TimeUnit.SECONDS)).isTrue();
+    post(a, Long.toString(USERS.incrementAndGet()), "wamid.fast");
+    assertThat(drainAll()).as("the committed one, while the other is uncommitted")
+        .extracting(e -> e.payload().get("wa_message_id")).containsExactly("wamid.fast");
+    commit.countDown();
+    writer.join(10_000);
+    assertThat(drainAll()).as("committed later, delivered still").extracting(WhatsAppEvent::type, WhatsAppEvent::seq)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple("conversation_assigned", 2L));
+  }
+
+  @Test
+  void eventsAreTheTenantsOwnUnderRowLevelSecurity() throws SQLException {
+    Tenant a = tenant();
+    Tenant b = tenant();
+    post(a, Long.toString(USERS.incrementAndGet()), "wamid.rls");
+    try (Connection c = t.tenant(b.org().organization().id())) {
+      assertThat(rows(c, "select count(*) from crm.whatsapp_events")).containsExactly("0");
+    }
+    try (Connection c = t.tenant(null)) {
+      assertThat(rows(c, "select count(*) from crm.whatsapp_events")).containsExactly("0");
+    }
+    try (Connection c = t.tenant(a.org().organization().id())) {
+      assertThat(rows(c, "select count(*) from crm.whatsapp_events")).containsExactly("1");
+    }
+  }
+}
