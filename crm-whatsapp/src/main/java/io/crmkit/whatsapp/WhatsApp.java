@@ -42,6 +42,22 @@ public final class WhatsApp {
     return events;
   }
 
+  /**
+   * Settles replies a stopped process left behind, across all tenants: those committed but never
+   * handed to WhatsApp (older than {@code olderThan}) are sent now; those it stopped while handing
+   * over become {@code unknown} (status callbacks settle them; never sent twice). Run it at start
+   * and every minute or so; concurrent runs send each reply once.
+   *
+   * @return how many replies this call sent
+   */
+  public int resumeStalledReplies(java.time.Duration olderThan, int max) {
+    Objects.requireNonNull(olderThan, "olderThan");
+    if (olderThan.isNegative() || max < 1 || max > 1000) {
+      throw new IllegalArgumentException("olderThan must not be negative and max must be 1 to 1000");
+    }
+    return SqlWhatsAppInbox.resume(this, gateway, olderThan, max);
+  }
+
   /** The outbox of WhatsApp events across all tenants, for a host process that drains it. */
   public WhatsAppOutbox outbox() {
     return new SqlWhatsAppOutbox(crm);

@@ -186,6 +186,48 @@ class WhatsAppInboxTest {
   }
 
   @Test
+  void repliesAStoppedProcessLeftBehindAreSentOnceOrSettledAsUnknown() throws Exception {
+    Tenant a = tenant();
+    String from = user();
+    UUID conversation = inbound(a, from, Instant.now(), "hello?");
+    List<UUID> left = new ArrayList<>();
+    for (String text : List.of("left pending", "left while sending")) {
+      try (Connection c = t.db.runtimeDataSource().getConnection()) {
+        c.setAutoCommit(false);
+        // The host's commit hook never runs the sends: the process stopped right after the commit.
+        TenantScope joined = a.admin().joining(c, action -> { });
+        left.add(whatsapp.inbox(joined).sendText(conversation, text).id());
+        c.commit();
+      }
+    }
+    t.db.executeAsAdmin("update crm.messages set status = 'sending', status_at = now() - interval '1 hour'"
+        + " where id = '" + left.get(1) + "'");
+    assertThat(sentSince()).isEmpty();
+
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+    try {
+      List<java.util.concurrent.Future<Integer>> runs = new ArrayList<>();
+      for (int i = 0; i < 2; i++) {
+        runs.add(pool.submit(() -> whatsapp.resumeStalledReplies(java.time.Duration.ZERO, 100)));
+      }
+      int total = 0;
+      for (java.util.concurrent.Future<Integer> run : runs) {
+        total += run.get(30, java.util.concurrent.TimeUnit.SECONDS);
+      }
+      assertThat(total).as("two resumers, one send").isEqualTo(1);
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(sentSince()).extracting(FakeWhatsAppGateway.Sent::message)
+        .containsExactly(new OutgoingMessage.Text("+" + from, "left pending"));
+    try (Connection c = t.tenant(a.org().organization().id())) {
+      assertThat(rows(c, "select body || ' ' || status from crm.messages where direction = 'outbound'"
+          + " order by created_at")).containsExactly("left pending sent", "left while sending unknown");
+    }
+    assertThat(whatsapp.resumeStalledReplies(java.time.Duration.ZERO, 100)).as("nothing left").isZero();
+  }
+
+  @Test
   void theDailyMessageLimitHolds() throws SQLException {
     Tenant a = tenant();
     t.crm.platform().setCustomLimit(a.org().organization().id(), Limit.MESSAGES_PER_DAY, OptionalLong.of(1));

@@ -11,15 +11,11 @@ import io.crmkit.core.spi.TenantTransaction;
 import io.crmkit.core.spi.TenantWork;
 import io.crmkit.whatsapp.CustomerWindowClosedException;
 import io.crmkit.whatsapp.OutgoingMessage;
-import io.crmkit.whatsapp.ProfileStatus;
-import io.crmkit.whatsapp.SendFailure;
-import io.crmkit.whatsapp.SendResult;
 import io.crmkit.whatsapp.WhatsApp;
 import io.crmkit.whatsapp.WhatsAppConversation;
 import io.crmkit.whatsapp.WhatsAppGateway;
 import io.crmkit.whatsapp.WhatsAppInbox;
 import io.crmkit.whatsapp.WhatsAppMessage;
-import io.crmkit.whatsapp.WhatsAppSender;
 import java.nio.charset.StandardCharsets;
 import java.sql.Array;
 import java.sql.PreparedStatement;
@@ -61,6 +57,7 @@ public final class SqlWhatsAppInbox implements WhatsAppInbox {
   private final WhatsApp whatsapp;
   private final WhatsAppGateway gateway;
   private final Events events;
+  private final ReplySender sender;
 
   /** The inbox of {@code scope}'s organization. */
   public SqlWhatsAppInbox(TenantScope scope, WhatsApp whatsapp, WhatsAppGateway gateway, Events events) {
@@ -68,6 +65,7 @@ public final class SqlWhatsAppInbox implements WhatsAppInbox {
     this.whatsapp = whatsapp;
     this.gateway = gateway;
     this.events = events;
+    this.sender = new ReplySender(whatsapp, gateway);
   }
 
   @Override
@@ -229,16 +227,17 @@ public final class SqlWhatsAppInbox implements WhatsAppInbox {
       LocalDate day = LocalDate.ofInstant(tx.now(), tx.scope().organization().get().timeZone());
       tx.takeWithinLimit(SENT_METRIC, day, 1, Limit.MESSAGES_PER_DAY);
       UUID sentBy = tx.actor() instanceof Actor.Member member ? member.userId() : null;
+      OutgoingMessage message = outgoing.to(phone);
       UUID id = id(tx, "insert into " + tx.table("messages") + " (organization_id, conversation_id, direction,"
-          + " message_type, body, status, sent_by) values (?, ?, 'outbound', ?, ?, 'pending', ?) returning id",
-          tx.organizationId(), conversationId, type, body, sentBy);
+          + " message_type, body, status, sent_by, payload) values (?, ?, 'outbound', ?, ?, 'pending', ?, ?::jsonb)"
+          + " returning id", tx.organizationId(), conversationId, type, body, sentBy,
+          OutgoingCodec.toJson(message, profileId).toString());
       execute(tx, "update " + tx.table("conversations") + " set last_message_preview = ?,"
           + " last_message_at = greatest(last_message_at, ?), activity_at = greatest(activity_at, ?)"
           + " where organization_id = ? and id = ?", preview(body), Timestamp.from(tx.now()), Timestamp.from(tx.now()),
           tx.organizationId(), conversationId);
       UUID organizationId = tx.organizationId();
-      OutgoingMessage message = outgoing.to(phone);
-      tx.afterCommit(() -> deliver(organizationId, profileId, id, message));
+      tx.afterCommit(() -> sender.deliver(organizationId, profileId, id, message));
       return id;
     });
     return TenantWork.call(scope, tx -> {
@@ -254,50 +253,9 @@ public final class SqlWhatsAppInbox implements WhatsAppInbox {
     });
   }
 
-  /** After the commit: sends, retrying rate limits and connection failures, and records the outcome. */
-  private void deliver(UUID organizationId, UUID profileId, UUID messageId, OutgoingMessage message) {
-    TenantScope system = whatsapp.crm().tenant(organizationId).asSystem("whatsapp-sender");
-    Optional<WhatsAppSender> sender = whatsapp.profiles(system).sender(profileId);
-    SendResult result;
-    if (sender.isEmpty()) {
-      result = new SendResult.Failed(new SendFailure(SendFailure.Kind.AUTHENTICATION, 0,
-          "profile " + profileId + " has no session"));
-    } else {
-      result = gateway.send(sender.get(), message);
-      for (int attempt = 1; attempt < ATTEMPTS && result instanceof SendResult.Failed failed
-          && failed.failure().retryable(); attempt++) {
-        try {
-          Thread.sleep(200L << attempt);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          break;
-        }
-        result = gateway.send(sender.get(), message);
-      }
-    }
-    SendResult outcome = result;
-    TenantWork.call(system, tx -> {
-      if (outcome instanceof SendResult.Accepted accepted) {
-        execute(tx, "update " + tx.table("messages") + " set status = 'sent', wa_message_id = ?, status_at = ?"
-            + " where organization_id = ? and id = ? and status = 'pending'", accepted.providerMessageId(),
-            Timestamp.from(tx.now()), tx.organizationId(), messageId);
-      } else if (outcome instanceof SendResult.Failed failed) {
-        execute(tx, "update " + tx.table("messages") + " set status = 'failed', error_code = ?, error_message = ?,"
-            + " status_at = ? where organization_id = ? and id = ? and status = 'pending'",
-            failed.failure().providerCode(), failed.failure().kind() + ": " + failed.failure().message(),
-            Timestamp.from(tx.now()), tx.organizationId(), messageId);
-        if (failed.failure().kind() == SendFailure.Kind.AUTHENTICATION) {
-          execute(tx, "update " + tx.table("whatsapp_profiles") + " set status = ? where organization_id = ? and id = ?",
-              ProfileStatus.DISCONNECTED.name().toLowerCase(java.util.Locale.ROOT), tx.organizationId(), profileId);
-        }
-      } else {
-        execute(tx, "update " + tx.table("messages") + " set status = 'unknown', error_message = ?, status_at = ?"
-            + " where organization_id = ? and id = ? and status = 'pending'", ((SendResult.Unknown) outcome).reason(),
-            Timestamp.from(tx.now()), tx.organizationId(), messageId);
-      }
-      return null;
-    });
-    log.debug("message {} of organization {}: {}", messageId, organizationId, outcome.getClass().getSimpleName());
+  /** See {@link WhatsApp#resumeStalledReplies}. */
+  public static int resume(WhatsApp whatsapp, WhatsAppGateway gateway, java.time.Duration olderThan, int max) {
+    return new ReplySender(whatsapp, gateway).resume(olderThan, max);
   }
 
   private interface Assignment {

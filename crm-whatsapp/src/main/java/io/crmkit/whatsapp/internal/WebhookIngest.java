@@ -3,7 +3,6 @@ package io.crmkit.whatsapp.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.crmkit.core.Crm;
-import io.crmkit.core.CrmException;
 import io.crmkit.core.CustomerDraft;
 import io.crmkit.core.CustomerService;
 import io.crmkit.core.CustomerSource;

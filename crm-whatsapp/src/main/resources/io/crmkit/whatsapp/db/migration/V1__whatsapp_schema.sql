@@ -202,8 +202,10 @@ CREATE TABLE ${schema}.messages (
   media_size             bigint CHECK (media_size >= 0),
   media_storage_key      text,
   payload                jsonb NOT NULL DEFAULT '{}' CHECK (jsonb_typeof(payload) = 'object'),
-  status                 text NOT NULL CHECK (status IN ('received', 'pending', 'sent', 'delivered', 'read',
-                           'failed', 'unknown')),
+  -- pending: committed, not yet handed to WhatsApp; sending: being handed over (a crash here leaves
+  -- it unknown, never resent); then sent, delivered, read or failed, or unknown after a timeout.
+  status                 text NOT NULL CHECK (status IN ('received', 'pending', 'sending', 'sent', 'delivered',
+                           'read', 'failed', 'unknown')),
   status_at              timestamptz,
   error_code             integer,
   error_message          text,

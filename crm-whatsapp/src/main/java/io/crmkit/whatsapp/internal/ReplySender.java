@@ -1,0 +1,136 @@
+package io.crmkit.whatsapp.internal;
+
+import io.crmkit.core.TenantScope;
+import io.crmkit.core.spi.TenantTransaction;
+import io.crmkit.core.spi.TenantWork;
+import io.crmkit.whatsapp.OutgoingMessage;
+import io.crmkit.whatsapp.ProfileStatus;
+import io.crmkit.whatsapp.SendFailure;
+import io.crmkit.whatsapp.SendResult;
+import io.crmkit.whatsapp.WhatsApp;
+import io.crmkit.whatsapp.WhatsAppGateway;
+import io.crmkit.whatsapp.WhatsAppSender;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.util.Optional;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Hands a committed reply to WhatsApp, outside any transaction: claims it 'pending' → 'sending'
+ * (so it is sent once, whoever tries), sends, retrying rate limits and connection failures with
+ * backoff, and records the outcome. A crash between the claim and the record leaves it 'sending',
+ * which whatsapp_stalled_sends turns into 'unknown', never into a second send.
+ */
+final class ReplySender {
+  private static final Logger log = LoggerFactory.getLogger(ReplySender.class);
+  private static final int ATTEMPTS = 3;
+  private final WhatsApp whatsapp;
+  private final WhatsAppGateway gateway;
+
+  ReplySender(WhatsApp whatsapp, WhatsAppGateway gateway) {
+    this.whatsapp = whatsapp;
+    this.gateway = gateway;
+  }
+
+  /** Sends the reply if it is still pending; returns false if someone else took it (or it is gone). */
+  boolean deliver(UUID organizationId, UUID profileId, UUID messageId, OutgoingMessage message) {
+    TenantScope system = whatsapp.crm().tenant(organizationId).asSystem("whatsapp-sender");
+    boolean claimed = TenantWork.call(system, tx -> update(tx, "update " + tx.table("messages")
+        + " set status = 'sending', status_at = clock_timestamp() where organization_id = ? and id = ?"
+        + " and status = 'pending'", tx.organizationId(), messageId) > 0);
+    if (!claimed) {
+      return false;
+    }
+    SendResult result;
+    Optional<WhatsAppSender> sender = whatsapp.profiles(system).sender(profileId);
+    if (sender.isEmpty()) {
+      result = new SendResult.Failed(new SendFailure(SendFailure.Kind.AUTHENTICATION, 0,
+          "profile " + profileId + " has no session or is deactivated"));
+    } else {
+      result = gateway.send(sender.get(), message);
+      for (int attempt = 1; attempt < ATTEMPTS && result instanceof SendResult.Failed failed
+          && failed.failure().retryable(); attempt++) {
+        try {
+          Thread.sleep(200L << attempt);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          break;
+        }
+        result = gateway.send(sender.get(), message);
+      }
+    }
+    SendResult outcome = result;
+    TenantWork.call(system, tx -> {
+      String messages = tx.table("messages");
+      if (outcome instanceof SendResult.Accepted accepted) {
+        update(tx, "update " + messages + " set status = 'sent', wa_message_id = ?, status_at = ?"
+            + " where organization_id = ? and id = ? and status = 'sending'", accepted.providerMessageId(),
+            Timestamp.from(tx.now()), tx.organizationId(), messageId);
+      } else if (outcome instanceof SendResult.Failed failed) {
+        update(tx, "update " + messages + " set status = 'failed', error_code = ?, error_message = ?,"
+            + " status_at = ? where organization_id = ? and id = ? and status = 'sending'",
+            failed.failure().providerCode(), failed.failure().kind() + ": " + failed.failure().message(),
+            Timestamp.from(tx.now()), tx.organizationId(), messageId);
+        if (failed.failure().kind() == SendFailure.Kind.AUTHENTICATION) {
+          update(tx, "update " + tx.table("whatsapp_profiles") + " set status = ? where organization_id = ? and id = ?",
+              ProfileStatus.DISCONNECTED.name().toLowerCase(java.util.Locale.ROOT), tx.organizationId(), profileId);
+        }
+      } else {
+        update(tx, "update " + messages + " set status = 'unknown', error_message = ?, status_at = ?"
+            + " where organization_id = ? and id = ? and status = 'sending'", ((SendResult.Unknown) outcome).reason(),
+            Timestamp.from(tx.now()), tx.organizationId(), messageId);
+      }
+      return null;
+    });
+    log.debug("message {} of organization {}: {}", messageId, organizationId, outcome.getClass().getSimpleName());
+    return true;
+  }
+
+  /**
+   * Settles replies a stopped process left behind (older than {@code olderThan}): 'sending' ones
+   * become unknown, 'pending' ones are sent. Returns how many were sent by this call.
+   */
+  int resume(java.time.Duration olderThan, int max) {
+    String schema = "\"" + whatsapp.crm().schema().replace("\"", "\"\"") + "\"";
+    java.util.List<Object[]> stalled = TenantWork.crossTenant(whatsapp.crm(), c -> {
+      java.util.List<Object[]> rows = new java.util.ArrayList<>();
+      try (PreparedStatement ps = c.prepareStatement("select organization_id, message_id, payload::text from "
+          + schema + ".whatsapp_stalled_sends(?::interval, ?)")) {
+        ps.setString(1, olderThan.toMillis() + " milliseconds");
+        ps.setInt(2, max);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            rows.add(new Object[] {rs.getObject(1, UUID.class), rs.getObject(2, UUID.class), rs.getString(3)});
+          }
+        }
+      }
+      return rows;
+    });
+    int sent = 0;
+    for (Object[] row : stalled) {
+      try {
+        com.fasterxml.jackson.databind.JsonNode payload = new com.fasterxml.jackson.databind.ObjectMapper()
+            .readTree((String) row[2]);
+        if (deliver((UUID) row[0], OutgoingCodec.profileId(payload), (UUID) row[1], OutgoingCodec.fromJson(payload))) {
+          sent++;
+        }
+      } catch (java.io.IOException | RuntimeException e) {
+        log.warn("stalled reply {} of organization {} not resumed", row[1], row[0], e);
+      }
+    }
+    return sent;
+  }
+
+  private static int update(TenantTransaction tx, String sql, Object... parameters) throws SQLException {
+    try (PreparedStatement ps = tx.connection().prepareStatement(sql)) {
+      for (int i = 0; i < parameters.length; i++) {
+        ps.setObject(i + 1, parameters[i]);
+      }
+      return ps.executeUpdate();
+    }
+  }
+}
