@@ -111,6 +111,54 @@ public final class CloudApiGateway implements WhatsAppGateway {
     }
   }
 
+  /**
+   * Two requests with the sender's token: {@code GET /{version}/{media-id}} for the media's
+   * short-lived URL and type, then {@code GET <url>} for the bytes, streamed into the sink.
+   */
+  @Override
+  public MediaFetch fetchMedia(WhatsAppSender sender, String mediaId, MediaSink sink) {
+    Objects.requireNonNull(sender, "sender");
+    Objects.requireNonNull(sink, "sink");
+    if (mediaId == null || !mediaId.matches("[0-9A-Za-z_.-]{1,128}")) {
+      return MediaFetch.GONE;
+    }
+    String base = baseUri.toString().replaceAll("/+$", "");
+    try {
+      HttpResponse<String> meta = http.send(HttpRequest.newBuilder(URI.create(base + "/" + apiVersion + "/" + mediaId))
+          .timeout(requestTimeout).header("Authorization", "Bearer " + sender.accessToken()).GET().build(),
+          HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+      if (meta.statusCode() == 404 || meta.statusCode() == 400) {
+        return MediaFetch.GONE;
+      }
+      if (meta.statusCode() != 200) {
+        return MediaFetch.FAILED;
+      }
+      JsonNode json = JSON.readTree(meta.body());
+      String url = json.path("url").asText("");
+      if (!url.startsWith("https://") && !url.startsWith(base)) {
+        return MediaFetch.FAILED;
+      }
+      HttpResponse<java.io.InputStream> bytes = http.send(HttpRequest.newBuilder(URI.create(url))
+          .timeout(requestTimeout).header("Authorization", "Bearer " + sender.accessToken()).GET().build(),
+          HttpResponse.BodyHandlers.ofInputStream());
+      try (java.io.InputStream body = bytes.body()) {
+        if (bytes.statusCode() == 404) {
+          return MediaFetch.GONE;
+        }
+        if (bytes.statusCode() != 200) {
+          return MediaFetch.FAILED;
+        }
+        sink.accept(json.path("mime_type").asText("application/octet-stream"), body);
+        return MediaFetch.FETCHED;
+      }
+    } catch (IOException e) {
+      return MediaFetch.FAILED;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return MediaFetch.FAILED;
+    }
+  }
+
   /** The request body the Cloud API expects for {@code message}. */
   static ObjectNode body(OutgoingMessage message) {
     ObjectNode body = JSON.createObjectNode();

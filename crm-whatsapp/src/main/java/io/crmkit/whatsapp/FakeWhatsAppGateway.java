@@ -41,6 +41,8 @@ public final class FakeWhatsAppGateway implements WhatsAppGateway {
   private final List<ReadReceipt> readReceipts = new ArrayList<>();
   private final Deque<SendResult> queued = new ArrayDeque<>();
   private final java.util.Set<String> notOwned = new java.util.HashSet<>();
+  private final java.util.Map<String, Object[]> media = new java.util.HashMap<>();
+  private final java.util.Deque<MediaFetch> mediaFailures = new ArrayDeque<>();
   private long next;
 
   /** Queues the answer for the next send, before the default acceptance; several queue in order. */
@@ -76,6 +78,38 @@ public final class FakeWhatsAppGateway implements WhatsAppGateway {
   public synchronized NumberCheck verifyNumber(WhatsAppSender sender) {
     Objects.requireNonNull(sender, "sender");
     return notOwned.contains(sender.phoneNumberId()) ? NumberCheck.NOT_OWNED : NumberCheck.OWNED;
+  }
+
+  /** Makes media with this id fetchable, with these bytes. */
+  public synchronized FakeWhatsAppGateway media(String mediaId, String mimeType, byte[] bytes) {
+    media.put(Objects.requireNonNull(mediaId, "mediaId"), new Object[] {mimeType, bytes.clone()});
+    return this;
+  }
+
+  /** Makes the next media fetch answer this instead (e.g. {@link MediaFetch#FAILED}); several queue. */
+  public synchronized FakeWhatsAppGateway thenFetch(MediaFetch outcome) {
+    mediaFailures.addLast(Objects.requireNonNull(outcome, "outcome"));
+    return this;
+  }
+
+  @Override
+  public MediaFetch fetchMedia(WhatsAppSender sender, String mediaId, MediaSink sink) {
+    Object[] found;
+    synchronized (this) {
+      if (!mediaFailures.isEmpty()) {
+        return mediaFailures.removeFirst();
+      }
+      found = media.get(mediaId);
+    }
+    if (found == null) {
+      return MediaFetch.GONE;
+    }
+    try {
+      sink.accept((String) found[0], new java.io.ByteArrayInputStream((byte[]) found[1]));
+      return MediaFetch.FETCHED;
+    } catch (java.io.IOException e) {
+      return MediaFetch.FAILED;
+    }
   }
 
   /** Every send so far, in order. */

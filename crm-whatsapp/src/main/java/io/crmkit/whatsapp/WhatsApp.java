@@ -29,12 +29,32 @@ public final class WhatsApp {
   private final SessionCipher cipher;
   private final WhatsAppGateway gateway;
   private final Events events;
+  private final MediaStore mediaStore;
 
   private WhatsApp(Builder builder) {
     this.crm = builder.crm;
     this.cipher = new SessionCipher(builder.sessionKeys);
     this.gateway = builder.gateway;
     this.events = new Events(builder.listeners);
+    this.mediaStore = builder.mediaStore;
+  }
+
+  /**
+   * Fetches inbound media still missing from the {@link MediaStore}, across all tenants, from the
+   * Cloud API, outside any transaction: a job the host runs every few seconds. A failed fetch is
+   * tried again by a later run (up to ten times); media the provider no longer has is marked gone.
+   *
+   * @return how many were stored by this call
+   * @throws IllegalStateException if no media store was configured
+   */
+  public int fetchPendingMedia(int max) {
+    if (mediaStore == null) {
+      throw new IllegalStateException("WhatsApp.builder(crm).mediaStore(…) is needed to fetch media");
+    }
+    if (max < 1 || max > 1000) {
+      throw new IllegalArgumentException("max must be 1 to 1000");
+    }
+    return new io.crmkit.whatsapp.internal.MediaFetcher(this, gateway, mediaStore).fetchPending(max);
   }
 
   /** How the module writes events and tells listeners; for its own webhook. */
@@ -89,6 +109,13 @@ public final class WhatsApp {
     private SessionKeys sessionKeys;
     private WhatsAppGateway gateway = CloudApiGateway.builder().build();
     private final java.util.List<WhatsAppListener> listeners = new java.util.ArrayList<>();
+    private MediaStore mediaStore;
+
+    /** Where inbound media bytes go ({@link FileSystemMediaStore}, or the host's); without one only their metadata is kept. */
+    public Builder mediaStore(MediaStore mediaStore) {
+      this.mediaStore = Objects.requireNonNull(mediaStore, "mediaStore");
+      return this;
+    }
 
     private Builder(Crm crm) {
       this.crm = crm;

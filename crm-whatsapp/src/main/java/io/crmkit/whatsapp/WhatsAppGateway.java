@@ -27,4 +27,24 @@ public interface WhatsAppGateway {
    * claim another's number by typing its id.
    */
   NumberCheck verifyNumber(WhatsAppSender sender);
+
+  /** Receives fetched media. */
+  @FunctionalInterface
+  interface MediaSink {
+    /** Takes the media's bytes, read to the end before returning. */
+    void accept(String mimeType, java.io.InputStream content) throws java.io.IOException;
+  }
+
+  /** What became of a media fetch. */
+  enum MediaFetch {
+    /** The sink took the bytes. */
+    FETCHED,
+    /** The provider no longer has it (expired or deleted): fetching again will not help. */
+    GONE,
+    /** It could not be fetched now; try later. */
+    FAILED
+  }
+
+  /** Fetches inbound media by the id the webhook named, into {@code sink}. */
+  MediaFetch fetchMedia(WhatsAppSender sender, String mediaId, MediaSink sink);
 }

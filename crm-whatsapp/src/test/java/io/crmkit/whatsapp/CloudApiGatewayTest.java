@@ -50,7 +50,8 @@ class CloudApiGatewayTest {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
-      byte[] body = answer.getBytes(StandardCharsets.UTF_8);
+      byte[] body = exchange.getRequestURI().getPath().startsWith("/media/")
+          ? "JPEG-BYTES".getBytes(StandardCharsets.UTF_8) : answer.getBytes(StandardCharsets.UTF_8);
       exchange.getResponseHeaders().add("Content-Type", "application/json");
       exchange.sendResponseHeaders(status, body.length);
       try (OutputStream out = exchange.getResponseBody()) {
@@ -196,6 +197,26 @@ class CloudApiGatewayTest {
     assertThat(gateway.verifyNumber(SENDER)).isEqualTo(NumberCheck.NOT_OWNED);
     status = 503;
     assertThat(gateway.verifyNumber(SENDER)).isEqualTo(NumberCheck.UNKNOWN);
+  }
+
+  @Test
+  void mediaIsFetchedInTwoStepsWithTheTokenAndStreamedIntoTheSink() {
+    answer = "{\"url\":\"http://127.0.0.1:" + stub.getAddress().getPort() + "/media/abc?ext=1\",\"mime_type\":"
+        + "\"image/jpeg\",\"file_size\":10,\"id\":\"1479537139650973\"}";
+    StringBuilder got = new StringBuilder();
+    assertThat(gateway.fetchMedia(SENDER, "1479537139650973", (mime, in) ->
+        got.append(mime).append(' ').append(new String(in.readAllBytes(), StandardCharsets.UTF_8))))
+        .isEqualTo(WhatsAppGateway.MediaFetch.FETCHED);
+    assertThat(got.toString()).isEqualTo("image/jpeg JPEG-BYTES");
+    assertThat(received).extracting(Received::method, Received::path, Received::authorization).containsExactly(
+        org.assertj.core.groups.Tuple.tuple("GET", "/v23.0/1479537139650973", "Bearer EAAG-secret-token"),
+        org.assertj.core.groups.Tuple.tuple("GET", "/media/abc?ext=1", "Bearer EAAG-secret-token"));
+    status = 404;
+    assertThat(gateway.fetchMedia(SENDER, "1479537139650973", (mime, in) -> { }))
+        .isEqualTo(WhatsAppGateway.MediaFetch.GONE);
+    status = 500;
+    assertThat(gateway.fetchMedia(SENDER, "1479537139650973", (mime, in) -> { }))
+        .isEqualTo(WhatsAppGateway.MediaFetch.FAILED);
   }
 
   @Test

@@ -44,7 +44,7 @@ class WhatsAppSchemaTest {
   void theModuleMigratesAfterCoreWithItsOwnHistory() throws SQLException {
     assertThat(t.crm.migrations()).extracting(ModuleMigrations::module).containsExactly("core", "whatsapp");
     assertThat(admin("select version from crm.flyway_history_whatsapp order by installed_rank"))
-        .containsExactly("0", "1", "2", "3");
+        .containsExactly("0", "1", "2", "3", "4");
   }
 
   @Test
@@ -186,6 +186,7 @@ class WhatsAppSchemaTest {
             "ack_whatsapp_events crm_owner search_path=crm, pg_temp false",
             "claim_whatsapp_events crm_owner search_path=crm, pg_temp false",
             "route_whatsapp_webhook crm_owner search_path=crm, pg_temp false",
+            "whatsapp_media_to_fetch crm_owner search_path=crm, pg_temp false",
             "whatsapp_profiles_sync_route crm_owner search_path=crm, pg_temp false",
             "whatsapp_stalled_sends crm_owner search_path=crm, pg_temp false");
   }

@@ -1,0 +1,116 @@
+package io.crmkit.whatsapp.internal;
+
+import io.crmkit.core.TenantScope;
+import io.crmkit.core.spi.TenantWork;
+import io.crmkit.whatsapp.MediaStore;
+import io.crmkit.whatsapp.WhatsApp;
+import io.crmkit.whatsapp.WhatsAppGateway;
+import io.crmkit.whatsapp.WhatsAppSender;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.FilterInputStream;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Fetches inbound media into the host's {@link MediaStore}, outside any transaction. */
+public final class MediaFetcher {
+  private static final Logger log = LoggerFactory.getLogger(MediaFetcher.class);
+  private final WhatsApp whatsapp;
+  private final WhatsAppGateway gateway;
+  private final MediaStore store;
+
+  /** Fetches through {@code gateway} into {@code store}. */
+  public MediaFetcher(WhatsApp whatsapp, WhatsAppGateway gateway, MediaStore store) {
+    this.whatsapp = whatsapp;
+    this.gateway = gateway;
+    this.store = store;
+  }
+
+  /** See {@link WhatsApp#fetchPendingMedia}. */
+  public int fetchPending(int max) {
+    String schema = "\"" + whatsapp.crm().schema().replace("\"", "\"\"") + "\"";
+    List<Object[]> pending = TenantWork.crossTenant(whatsapp.crm(), c -> {
+      List<Object[]> rows = new ArrayList<>();
+      try (PreparedStatement ps = c.prepareStatement("select organization_id, message_id, profile_id, media_id from "
+          + schema + ".whatsapp_media_to_fetch(?)")) {
+        ps.setInt(1, max);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            rows.add(new Object[] {rs.getObject(1, UUID.class), rs.getObject(2, UUID.class), rs.getObject(3, UUID.class),
+                rs.getString(4)});
+          }
+        }
+      }
+      return rows;
+    });
+    int fetched = 0;
+    for (Object[] row : pending) {
+      if (fetch((UUID) row[0], (UUID) row[1], (UUID) row[2], (String) row[3])) {
+        fetched++;
+      }
+    }
+    return fetched;
+  }
+
+  private boolean fetch(UUID organizationId, UUID messageId, UUID profileId, String mediaId) {
+    TenantScope system = whatsapp.crm().tenant(organizationId).asSystem("whatsapp-media");
+    Optional<WhatsAppSender> sender = whatsapp.profiles(system).sender(profileId);
+    String[] key = new String[1];
+    AtomicLong size = new AtomicLong();
+    WhatsAppGateway.MediaFetch outcome;
+    if (sender.isEmpty()) {
+      outcome = WhatsAppGateway.MediaFetch.FAILED;
+    } else {
+      outcome = gateway.fetchMedia(sender.get(), mediaId, (mimeType, content) ->
+          key[0] = store.store(organizationId, messageId, mimeType, counting(content, size)));
+    }
+    WhatsAppGateway.MediaFetch result = outcome == WhatsAppGateway.MediaFetch.FETCHED && key[0] == null
+        ? WhatsAppGateway.MediaFetch.FAILED : outcome;
+    TenantWork.call(system, tx -> {
+      try (PreparedStatement ps = tx.connection().prepareStatement("update " + tx.table("messages")
+          + " set media_storage_key = ?, media_size = coalesce(?, media_size), media_fetch_attempts = media_fetch_attempts + 1,"
+          + " media_fetch_error = ? where organization_id = ? and id = ? and media_storage_key is null")) {
+        ps.setString(1, result == WhatsAppGateway.MediaFetch.FETCHED ? key[0] : null);
+        ps.setObject(2, result == WhatsAppGateway.MediaFetch.FETCHED ? size.get() : null, java.sql.Types.BIGINT);
+        ps.setString(3, result == WhatsAppGateway.MediaFetch.GONE ? "the provider no longer has this media" : null);
+        ps.setObject(4, tx.organizationId());
+        ps.setObject(5, messageId);
+        ps.executeUpdate();
+      }
+      return null;
+    });
+    if (result != WhatsAppGateway.MediaFetch.FETCHED) {
+      log.info("media of message {} of organization {}: {}", messageId, organizationId, result);
+    }
+    return result == WhatsAppGateway.MediaFetch.FETCHED;
+  }
+
+  private static InputStream counting(InputStream in, AtomicLong size) {
+    return new FilterInputStream(in) {
+      @Override
+      public int read() throws IOException {
+        int b = super.read();
+        if (b >= 0) {
+          size.incrementAndGet();
+        }
+        return b;
+      }
+
+      @Override
+      public int read(byte[] buffer, int offset, int length) throws IOException {
+        int n = super.read(buffer, offset, length);
+        if (n > 0) {
+          size.addAndGet(n);
+        }
+        return n;
+      }
+    };
+  }
+}

@@ -1,0 +1,104 @@
+package io.crmkit.whatsapp;
+
+import static io.crmkit.whatsapp.TestWhatsApp.rows;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.crmkit.core.ProvisionedOrganization;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Inbound media: metadata with the message, bytes fetched later into the media store. */
+class WhatsAppMediaTest {
+  private static TestWhatsApp t;
+  private static FakeWhatsAppGateway fake;
+  private static WhatsApp whatsapp;
+  private static WhatsAppWebhook webhook;
+  private static FileSystemMediaStore store;
+  @TempDir
+  static Path media;
+
+  @BeforeAll
+  static void setUp() throws Exception {
+    t = TestWhatsApp.start();
+    fake = new FakeWhatsAppGateway();
+    store = new FileSystemMediaStore(media);
+    whatsapp = WhatsApp.builder(t.crm).sessionKeys(SessionKeys.of("k", Map.of("k", new byte[32]))).gateway(fake)
+        .mediaStore(store).build();
+    webhook = WhatsAppWebhook.builder(whatsapp).verifyToken("v").app("111", "s111").build();
+  }
+
+  @AfterAll
+  static void tearDown() {
+    t.close();
+  }
+
+  private static ProvisionedOrganization tenantWithImage(String number, String mediaId) {
+    ProvisionedOrganization org = t.provision();
+    whatsapp.profiles(t.admin(org)).create(new WhatsAppProfileDraft("Sales", "+966500000001", number, "111",
+        Optional.of("token")));
+    byte[] body = ("{'object':'whatsapp_business_account','entry':[{'id':'1','changes':[{'field':'messages','value':{"
+        + "'messaging_product':'whatsapp','metadata':{'display_phone_number':'1','phone_number_id':'" + number + "'},"
+        + "'contacts':[{'profile':{'name':'U'},'wa_id':'966501119999'}],'messages':[{'from':'966501119999','id':'wamid."
+        + mediaId + "','timestamp':'" + Instant.now().getEpochSecond() + "','type':'image','image':{'caption':'receipt',"
+        + "'mime_type':'image/jpeg','id':'" + mediaId + "'}}]}}]}]}").replace('\'', '"').getBytes(StandardCharsets.UTF_8);
+    assertThat(webhook.receive(body, WebhookSignature.sign("s111", body)).status()).isEqualTo(200);
+    return org;
+  }
+
+  private static String media(ProvisionedOrganization org) throws SQLException {
+    try (Connection c = t.tenant(org.organization().id())) {
+      return rows(c, "select coalesce(media_storage_key, '-') || ' ' || coalesce(media_size::text, '-') || ' '"
+          + " || media_fetch_attempts || ' ' || coalesce(media_fetch_error, '-') from crm.messages").get(0);
+    }
+  }
+
+  @Test
+  void mediaIsFetchedAfterTheWebhookByTheJobAndStoredOnce() throws Exception {
+    fake.media("m-ok", "image/jpeg", "JPEG-BYTES".getBytes(StandardCharsets.UTF_8));
+    ProvisionedOrganization org = tenantWithImage("700000000000001", "m-ok");
+    assertThat(media(org)).as("nothing fetched inside the webhook").isEqualTo("- - 0 -");
+
+    assertThat(whatsapp.fetchPendingMedia(100)).isEqualTo(1);
+    String key = org.organization().id() + "/";
+    assertThat(media(org)).startsWith(key).endsWith(" 10 1 -");
+    try (InputStream in = store.open(media(org).split(" ")[0])) {
+      assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("JPEG-BYTES");
+    }
+    assertThat(whatsapp.fetchPendingMedia(100)).as("stored once").isZero();
+  }
+
+  @Test
+  void aFailedFetchIsTriedAgainAndMediaTheProviderLostIsMarkedGone() throws Exception {
+    fake.media("m-retry", "image/jpeg", "X".getBytes(StandardCharsets.UTF_8));
+    ProvisionedOrganization retried = tenantWithImage("700000000000002", "m-retry");
+    fake.thenFetch(WhatsAppGateway.MediaFetch.FAILED);
+    whatsapp.fetchPendingMedia(100);
+    assertThat(media(retried)).isEqualTo("- - 1 -");
+    whatsapp.fetchPendingMedia(100);
+    assertThat(media(retried)).endsWith(" 1 2 -");
+
+    ProvisionedOrganization gone = tenantWithImage("700000000000003", "m-never-there");
+    whatsapp.fetchPendingMedia(100);
+    assertThat(media(gone)).isEqualTo("- - 1 the provider no longer has this media");
+    assertThat(whatsapp.fetchPendingMedia(100)).as("not tried again").isZero();
+  }
+
+  @Test
+  void fetchingNeedsAStoreAndKeysAreChecked() {
+    WhatsApp without = WhatsApp.builder(t.crm).sessionKeys(SessionKeys.of("k", Map.of("k", new byte[32])))
+        .gateway(fake).build();
+    assertThatThrownBy(() -> without.fetchPendingMedia(10)).isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> store.open("../../etc/passwd")).isInstanceOf(IllegalArgumentException.class);
+  }
+}
