@@ -17,6 +17,7 @@ import java.util.UUID;
  * @param customerId the customer it is linked to (none at {@code max_customers})
  * @param assignedTo the member it is assigned to, if any
  * @param tags its tags
+ * @param notes its internal notes, never sent to the user
  * @param unreadCount inbound messages since it was last marked read
  * @param lastMessagePreview the latest message, shortened
  * @param lastMessageAt when the latest message was sent
@@ -32,6 +33,7 @@ public record WhatsAppConversation(
     Optional<UUID> customerId,
     Optional<UUID> assignedTo,
     List<String> tags,
+    Optional<String> notes,
     int unreadCount,
     Optional<String> lastMessagePreview,
     Optional<Instant> lastMessageAt,

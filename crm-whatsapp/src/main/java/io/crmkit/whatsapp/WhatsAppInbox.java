@@ -15,14 +15,12 @@ import java.util.UUID;
 public interface WhatsAppInbox {
 
   /**
-   * Conversations, latest activity first, {@code limit} (1 to 200) at a time, by keyset.
+   * The conversations {@code query} selects, latest activity first, {@code limit} (1 to 200) at a
+   * time, by keyset.
    *
-   * @param assignedTo only those assigned to this member
-   * @param unreadOnly only those with unread messages
-   * @param cursor the previous page's {@link Page#nextCursor()}, or empty for the first page
+   * @param cursor the previous page's {@link Page#nextCursor()} for the same query, or empty
    */
-  Page<WhatsAppConversation> conversations(Optional<UUID> assignedTo, boolean unreadOnly, int limit,
-      Optional<String> cursor);
+  Page<WhatsAppConversation> conversations(ConversationQuery query, int limit, Optional<String> cursor);
 
   /** One conversation, if it is this organization's. */
   Optional<WhatsAppConversation> conversation(UUID conversationId);
@@ -36,7 +34,13 @@ public interface WhatsAppInbox {
   /** Adds tags (those it has already are kept once). */
   WhatsAppConversation tag(UUID conversationId, Collection<String> tags);
 
-  /** Marks the conversation read: its unread count goes to zero. */
+  /** Sets the conversation's internal notes, or clears them with an empty value. */
+  WhatsAppConversation setNotes(UUID conversationId, Optional<String> notes);
+
+  /**
+   * Marks the conversation read: its unread count goes to zero, and after the commit WhatsApp is
+   * told the user's latest message was read (blue ticks).
+   */
   WhatsAppConversation markRead(UUID conversationId);
 
   /**

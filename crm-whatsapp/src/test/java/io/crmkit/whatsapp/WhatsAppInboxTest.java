@@ -250,7 +250,7 @@ class WhatsAppInboxTest {
     List<UUID> walked = new ArrayList<>();
     Optional<String> cursor = Optional.empty();
     do {
-      Page<WhatsAppConversation> page = a.inbox().conversations(Optional.empty(), false, 1, cursor);
+      Page<WhatsAppConversation> page = a.inbox().conversations(ConversationQuery.all(), 1, cursor);
       page.items().forEach(c -> walked.add(c.id()));
       cursor = page.nextCursor();
     } while (cursor.isPresent());
@@ -261,10 +261,26 @@ class WhatsAppInboxTest {
     UUID first = newestFirst.get(0);
     assertThat(a.inbox().assign(first, Optional.of(agent.id())).assignedTo()).contains(agent.id());
     assertThat(a.inbox().tag(first, List.of("vip", "vip", "urgent")).tags()).containsExactly("vip", "urgent");
-    assertThat(a.inbox().conversations(Optional.of(agent.id()), false, 10, Optional.empty()).items())
+    assertThat(a.inbox().conversations(ConversationQuery.builder().assignedTo(agent.id()).build(), 10, Optional.empty()).items())
         .extracting(WhatsAppConversation::id).containsExactly(first);
+    assertThat(a.inbox().conversations(ConversationQuery.builder().tag("urgent").build(), 10, Optional.empty())
+        .items()).extracting(WhatsAppConversation::id).containsExactly(first);
+    assertThat(a.inbox().conversations(ConversationQuery.builder().unassigned().build(), 10, Optional.empty())
+        .items()).extracting(WhatsAppConversation::id).doesNotContain(first).hasSize(2);
+    assertThat(a.inbox().conversations(ConversationQuery.builder().profile(b.profile().id()).build(), 10,
+        Optional.empty()).items()).as("another tenant's number").isEmpty();
+    WhatsAppConversation firstNow = a.inbox().conversation(first).orElseThrow();
+    assertThat(a.inbox().conversations(ConversationQuery.builder().customer(firstNow.customerId().orElseThrow())
+        .build(), 10, Optional.empty()).items()).extracting(WhatsAppConversation::id).containsExactly(first);
+    assertThat(a.inbox().setNotes(first, Optional.of("wants a call back")).notes()).contains("wants a call back");
+    assertThat(a.inbox().setNotes(first, Optional.empty()).notes()).isEmpty();
+    int receipts = fake.readReceipts().size();
     assertThat(a.inbox().markRead(first).unreadCount()).isZero();
-    assertThat(a.inbox().conversations(Optional.empty(), true, 10, Optional.empty()).items())
+    assertThat(fake.readReceipts().subList(receipts, fake.readReceipts().size())).as("blue ticks after the commit")
+        .singleElement().satisfies(r -> assertThat(r.phoneNumberId()).isEqualTo(a.profile().phoneNumberId()));
+    a.inbox().markRead(first);
+    assertThat(fake.readReceipts()).as("nothing unread, no receipt").hasSize(receipts + 1);
+    assertThat(a.inbox().conversations(ConversationQuery.builder().unreadOnly().build(), 10, Optional.empty()).items())
         .extracting(WhatsAppConversation::id).doesNotContain(first).hasSize(2);
 
     User member = t.crm.acceptInvitation(a.admin().users().invite("reader@example.com", Role.MEMBER).token(),

@@ -48,7 +48,7 @@ public final class SqlWhatsAppInbox implements WhatsAppInbox {
   private static final Role[] AGENTS = {Role.ADMIN, Role.MANAGER, Role.AGENT};
   private static final String CONVERSATION = "select cv.id, cv.profile_id, ct.wa_phone, ct.bsuid, ct.display_name,"
       + " cv.customer_id, cv.assigned_to, cv.tags, cv.unread_count, cv.last_message_preview, cv.last_message_at,"
-      + " cv.last_inbound_at, cv.activity_at from %s cv join %s ct"
+      + " cv.last_inbound_at, cv.activity_at, cv.notes from %s cv join %s ct"
       + " on ct.organization_id = cv.organization_id and ct.id = cv.contact_id";
   private static final String MESSAGE = "select id, conversation_id, direction, wa_message_id, message_type, body,"
       + " status, error_code, error_message, created_at from %s";
@@ -69,21 +69,35 @@ public final class SqlWhatsAppInbox implements WhatsAppInbox {
   }
 
   @Override
-  public Page<WhatsAppConversation> conversations(Optional<UUID> assignedTo, boolean unreadOnly, int limit,
+  public Page<WhatsAppConversation> conversations(io.crmkit.whatsapp.ConversationQuery query, int limit,
       Optional<String> cursor) {
-    Objects.requireNonNull(assignedTo, "assignedTo");
+    Objects.requireNonNull(query, "query");
     limit(limit);
     Keyset after = Objects.requireNonNull(cursor, "cursor").map(Keyset::decode).orElse(null);
     return TenantWork.call(scope, tx -> {
       String sql = String.format(CONVERSATION, tx.table("conversations"), tx.table("whatsapp_contacts"))
-          + " where cv.organization_id = ?" + (assignedTo.isPresent() ? " and cv.assigned_to = ?" : "")
-          + (unreadOnly ? " and cv.unread_count > 0" : "") + (after != null ? " and (cv.activity_at, cv.id) < (?, ?)" : "")
+          + " where cv.organization_id = ?" + (query.assignedTo().isPresent() ? " and cv.assigned_to = ?" : "")
+          + (query.unassigned() ? " and cv.assigned_to is null" : "")
+          + (query.unreadOnly() ? " and cv.unread_count > 0" : "")
+          + (query.tag().isPresent() ? " and ? = any (cv.tags)" : "")
+          + (query.profileId().isPresent() ? " and cv.profile_id = ?" : "")
+          + (query.customerId().isPresent() ? " and cv.customer_id = ?" : "")
+          + (after != null ? " and (cv.activity_at, cv.id) < (?, ?)" : "")
           + " order by cv.activity_at desc, cv.id desc limit ?";
       try (PreparedStatement ps = tx.connection().prepareStatement(sql)) {
         int i = 1;
         ps.setObject(i++, tx.organizationId());
-        if (assignedTo.isPresent()) {
-          ps.setObject(i++, assignedTo.get());
+        if (query.assignedTo().isPresent()) {
+          ps.setObject(i++, query.assignedTo().get());
+        }
+        if (query.tag().isPresent()) {
+          ps.setString(i++, query.tag().get());
+        }
+        if (query.profileId().isPresent()) {
+          ps.setObject(i++, query.profileId().get());
+        }
+        if (query.customerId().isPresent()) {
+          ps.setObject(i++, query.customerId().get());
         }
         if (after != null) {
           ps.setTimestamp(i++, Timestamp.from(after.at()));
@@ -170,8 +184,39 @@ public final class SqlWhatsAppInbox implements WhatsAppInbox {
   }
 
   @Override
+  public WhatsAppConversation setNotes(UUID conversationId, Optional<String> notes) {
+    Objects.requireNonNull(notes, "notes");
+    if (notes.isPresent() && notes.get().length() > 10_000) {
+      throw new ValidationException("notes", "must be at most 10000 characters");
+    }
+    return change(conversationId, "whatsapp.inbox.setNotes", tx -> new Object[] {"notes = ?", notes.orElse(null)});
+  }
+
+  @Override
   public WhatsAppConversation markRead(UUID conversationId) {
-    return change(conversationId, "whatsapp.inbox.markRead", tx -> new Object[] {"unread_count = ?", 0});
+    return change(conversationId, "whatsapp.inbox.markRead", tx -> {
+      // After the commit, tell WhatsApp the user's latest message was read.
+      try (PreparedStatement ps = tx.connection().prepareStatement("select m.wa_message_id, cv.profile_id from "
+          + tx.table("messages") + " m join " + tx.table("conversations") + " cv on cv.organization_id = m.organization_id"
+          + " and cv.id = m.conversation_id where m.organization_id = ? and m.conversation_id = ?"
+          + " and m.direction = 'inbound' and m.message_type <> 'system' and cv.unread_count > 0"
+          + " order by m.created_at desc, m.id desc limit 1")) {
+        ps.setObject(1, tx.organizationId());
+        ps.setObject(2, conversationId);
+        try (ResultSet rs = ps.executeQuery()) {
+          if (rs.next()) {
+            String waMessageId = rs.getString(1);
+            UUID profileId = rs.getObject(2, UUID.class);
+            UUID organizationId = tx.organizationId();
+            tx.afterCommit(() -> {
+              TenantScope system = whatsapp.crm().tenant(organizationId).asSystem("whatsapp-sender");
+              whatsapp.profiles(system).sender(profileId).ifPresent(s -> gateway.markRead(s, waMessageId));
+            });
+          }
+        }
+      }
+      return new Object[] {"unread_count = ?", 0};
+    });
   }
 
   @Override
@@ -296,7 +341,8 @@ public final class SqlWhatsAppInbox implements WhatsAppInbox {
     return new WhatsAppConversation(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class),
         Optional.ofNullable(rs.getString(3)), Optional.ofNullable(rs.getString(4)), Optional.ofNullable(rs.getString(5)),
         Optional.ofNullable(rs.getObject(6, UUID.class)), Optional.ofNullable(rs.getObject(7, UUID.class)),
-        tags == null ? List.of() : Arrays.asList((String[]) tags.getArray()), rs.getInt(9),
+        tags == null ? List.of() : Arrays.asList((String[]) tags.getArray()), Optional.ofNullable(rs.getString(14)),
+        rs.getInt(9),
         Optional.ofNullable(rs.getString(10)), Optional.ofNullable(instant(rs, 11)), Optional.ofNullable(instant(rs, 12)),
         instant(rs, 13));
   }

@@ -17,6 +17,7 @@ import io.crmkit.core.StageForecast;
 import io.crmkit.core.TenantScope;
 import io.crmkit.core.User;
 import io.crmkit.testdb.TestDatabase;
+import io.crmkit.whatsapp.ConversationQuery;
 import io.crmkit.whatsapp.FakeWhatsAppGateway;
 import io.crmkit.whatsapp.SessionKeys;
 import io.crmkit.whatsapp.WebhookSignature;
@@ -202,7 +203,7 @@ public final class Quickstart {
       receive(webhook, acmeNumberId, "966501234567", "أحمد", "السلام عليكم، متى يصل طلبي؟");
       receive(webhook, globexNumberId, "971507654321", "Wei", "Is the invoice ready?");
       WhatsAppInbox acmeInbox = whatsapp.inbox(acmeScope);
-      WhatsAppConversation fromAhmed = acmeInbox.conversations(Optional.empty(), false, 10, Optional.empty())
+      WhatsAppConversation fromAhmed = acmeInbox.conversations(ConversationQuery.all(), 10, Optional.empty())
           .items().get(0);
       acmeInbox.sendText(fromAhmed.id(), "وعليكم السلام! طلبك يصل غدا إن شاء الله");
 
@@ -377,7 +378,7 @@ public final class Quickstart {
 
   private static TenantView view(TenantScope scope, ProvisionedOrganization other, List<UUID> customerIds,
       WhatsAppInbox inbox) {
-    List<WhatsAppConversation> conversations = inbox.conversations(Optional.empty(), false, 10, Optional.empty())
+    List<WhatsAppConversation> conversations = inbox.conversations(ConversationQuery.all(), 10, Optional.empty())
         .items();
     List<WhatsAppMessage> messages = conversations.isEmpty() ? List.of()
         : inbox.messages(conversations.get(0).id(), 10, Optional.empty()).items();
