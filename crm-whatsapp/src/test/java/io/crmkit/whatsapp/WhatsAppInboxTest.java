@@ -228,6 +228,30 @@ class WhatsAppInboxTest {
   }
 
   @Test
+  void statusesThatOutrunTheSendAreAppliedWhenTheSendIsRecorded() throws SQLException {
+    Tenant a = tenant();
+    UUID conversation = inbound(a, user(), Instant.now(), "hi");
+    String wamid = "wamid.early-" + UUID.randomUUID();
+    String statuses = ("{'object':'whatsapp_business_account','entry':[{'id':'1','changes':[{'field':'messages',"
+        + "'value':{'messaging_product':'whatsapp','metadata':{'display_phone_number':'1','phone_number_id':'"
+        + a.profile().phoneNumberId() + "'},'statuses':[{'id':'" + wamid + "','status':'sent','timestamp':'1',"
+        + "'recipient_id':'1','pricing':{'category':'service'}},{'id':'" + wamid + "','status':'delivered',"
+        + "'timestamp':'2','recipient_id':'1'}]}}]}]}").replace('\'', '"');
+    byte[] body = statuses.getBytes(StandardCharsets.UTF_8);
+    assertThat(webhook.receive(body, WebhookSignature.sign("s111", body)).status()).isEqualTo(200);
+
+    fake.thenAnswer(new SendResult.Accepted(wamid));
+    WhatsAppMessage reply = a.inbox().sendText(conversation, "fast network");
+    assertThat(reply.status()).as("delivered, reported before the send was recorded").isEqualTo("delivered");
+    try (Connection c = t.tenant(a.org().organization().id())) {
+      assertThat(rows(c, "select pricing->>'category' from crm.messages where wa_message_id = ?", wamid))
+          .containsExactly("service");
+      assertThat(rows(c, "select count(*) from crm.whatsapp_early_statuses")).as("applied, then gone")
+          .containsExactly("0");
+    }
+  }
+
+  @Test
   void theDailyMessageLimitHolds() throws SQLException {
     Tenant a = tenant();
     t.crm.platform().setCustomLimit(a.org().organization().id(), Limit.MESSAGES_PER_DAY, OptionalLong.of(1));

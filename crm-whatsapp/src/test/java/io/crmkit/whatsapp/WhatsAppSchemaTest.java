@@ -20,8 +20,8 @@ import org.postgresql.util.PSQLException;
  * cross-tenant path attacked as the runtime role with plain JDBC.
  */
 class WhatsAppSchemaTest {
-  private static final List<String> TENANT_TABLES =
-      List.of("conversations", "messages", "whatsapp_contacts", "whatsapp_events", "whatsapp_profiles");
+  private static final List<String> TENANT_TABLES = List.of("conversations", "messages", "whatsapp_contacts",
+      "whatsapp_early_statuses", "whatsapp_events", "whatsapp_profiles");
   private static TestWhatsApp t;
 
   @BeforeAll
@@ -44,25 +44,25 @@ class WhatsAppSchemaTest {
   void theModuleMigratesAfterCoreWithItsOwnHistory() throws SQLException {
     assertThat(t.crm.migrations()).extracting(ModuleMigrations::module).containsExactly("core", "whatsapp");
     assertThat(admin("select version from crm.flyway_history_whatsapp order by installed_rank"))
-        .containsExactly("0", "1", "2", "3", "4");
+        .containsExactly("0", "1", "2", "3", "4", "5");
   }
 
   @Test
   void everyTenantTableHasRlsTheOnePolicyAndTheTenantInEveryKey() throws SQLException {
     assertThat(admin("select c.relname from pg_class c join pg_attribute a on a.attrelid = c.oid"
         + " where c.relnamespace = 'crm'::regnamespace and c.relkind = 'r' and a.attname = 'organization_id'"
-        + " and c.relname in ('conversations', 'messages', 'whatsapp_contacts', 'whatsapp_events', 'whatsapp_profiles',"
-        + " 'whatsapp_routes')"
+        + " and c.relname in ('conversations', 'messages', 'whatsapp_contacts', 'whatsapp_early_statuses',"
+        + " 'whatsapp_events', 'whatsapp_profiles', 'whatsapp_routes')"
         + " and c.relrowsecurity order by 1")).as("RLS on, routes excepted").containsExactlyElementsOf(TENANT_TABLES);
     assertThat(admin("select tablename || ' ' || qual || ' ' || with_check from pg_policies where schemaname = 'crm'"
-        + " and tablename in ('conversations', 'messages', 'whatsapp_contacts', 'whatsapp_events', 'whatsapp_profiles')"
-        + " order by 1")).hasSize(5).allSatisfy(p -> assertThat(p).endsWith(
+        + " and tablename in ('conversations', 'messages', 'whatsapp_contacts', 'whatsapp_early_statuses',"
+        + " 'whatsapp_events', 'whatsapp_profiles') order by 1")).hasSize(6).allSatisfy(p -> assertThat(p).endsWith(
             "(organization_id = ( SELECT crm.current_organization_id() AS current_organization_id))"
             + " (organization_id = ( SELECT crm.current_organization_id() AS current_organization_id))"));
     assertThat(admin("select i.indexrelid::regclass::text from pg_index i join pg_class c on c.oid = i.indrelid"
         + " where c.relnamespace = 'crm'::regnamespace and (i.indisunique or i.indisprimary)"
-        + " and c.relname in ('conversations', 'messages', 'whatsapp_contacts', 'whatsapp_events', 'whatsapp_profiles')"
-        + " and not exists (select 1 from unnest(i.indkey) k join pg_attribute a on a.attrelid = c.oid"
+        + " and c.relname in ('conversations', 'messages', 'whatsapp_contacts', 'whatsapp_early_statuses',"
+        + " 'whatsapp_events', 'whatsapp_profiles') and not exists (select 1 from unnest(i.indkey) k join pg_attribute a on a.attrelid = c.oid"
         + " and a.attnum = k where a.attname = 'organization_id')"))
         .as("unique indexes without organization_id").isEmpty();
     assertThat(admin("select conrelid::regclass::text || ' ' || conname from pg_constraint where contype = 'f'"

@@ -67,9 +67,27 @@ final class ReplySender {
     TenantWork.call(system, tx -> {
       String messages = tx.table("messages");
       if (outcome instanceof SendResult.Accepted accepted) {
+        String wamid = accepted.providerMessageId();
+        try (PreparedStatement lock = tx.connection().prepareStatement(
+            "select pg_advisory_xact_lock(hashtextextended(?, 0))")) {
+          lock.setString(1, "crmkit.whatsapp.wamid:" + wamid);
+          lock.executeQuery().close();
+        }
         update(tx, "update " + messages + " set status = 'sent', wa_message_id = ?, status_at = ?"
-            + " where organization_id = ? and id = ? and status = 'sending'", accepted.providerMessageId(),
+            + " where organization_id = ? and id = ? and status = 'sending'", wamid,
             Timestamp.from(tx.now()), tx.organizationId(), messageId);
+        // Statuses WhatsApp reported before this record: the furthest one wins, pricing and errors kept.
+        update(tx, "with early as (delete from " + tx.table("whatsapp_early_statuses")
+            + " where organization_id = ? and wa_message_id = ? returning *),"
+            + " furthest as (select * from early order by case status when 'sent' then 1 when 'delivered' then 2"
+            + " when 'read' then 3 else 4 end desc limit 1)"
+            + " update " + messages + " m set status = f.status, status_at = f.status_at,"
+            + " error_code = coalesce((select max(error_code) from early), m.error_code),"
+            + " error_message = coalesce((select max(error_message) from early), m.error_message),"
+            + " pricing = coalesce((select pricing from early where pricing is not null limit 1), m.pricing)"
+            + " from furthest f where m.organization_id = ? and m.id = ?"
+            + " and not (f.status = 'failed' and exists (select 1 from early where status in ('delivered', 'read')))",
+            tx.organizationId(), wamid, tx.organizationId(), messageId);
       } else if (outcome instanceof SendResult.Failed failed) {
         update(tx, "update " + messages + " set status = 'failed', error_code = ?, error_message = ?,"
             + " status_at = ? where organization_id = ? and id = ? and status = 'sending'",

@@ -332,6 +332,23 @@ public final class WebhookIngest {
     }
     JsonNode error = status.path("errors").path(0);
     Instant at = Instant.ofEpochSecond(status.path("timestamp").asLong(tx.now().getEpochSecond()));
+    // Serializes with the send that records this wamid (ReplySender): one sees the other's work.
+    try (PreparedStatement lock = tx.connection().prepareStatement(
+        "select pg_advisory_xact_lock(hashtextextended(?, 0))")) {
+      lock.setString(1, "crmkit.whatsapp.wamid:" + waMessageId);
+      lock.executeQuery().close();
+    }
+    if (id(tx, "select id from " + tx.table("messages") + " where organization_id = ? and wa_message_id = ?"
+        + " and direction = 'outbound'", tx.organizationId(), waMessageId) == null) {
+      // Earlier than the send's record: kept until the send records the wamid.
+      execute(tx, "insert into " + tx.table("whatsapp_early_statuses") + " (organization_id, wa_message_id, status,"
+          + " status_at, error_code, error_message, pricing) values (?, ?, ?, ?, ?, ?, ?::jsonb) on conflict do nothing",
+          tx.organizationId(), waMessageId, state, Timestamp.from(at),
+          error.has("code") ? error.get("code").asInt() : null,
+          error.has("code") ? error.path("title").asText(error.path("message").asText("")) : null,
+          status.has("pricing") ? status.get("pricing").toString() : null);
+      return;
+    }
     if (status.has("pricing") || error.has("code")) {
       // Pricing and errors are kept whatever order the statuses arrive in.
       execute(tx, "update " + tx.table("messages") + " set pricing = coalesce(?::jsonb, pricing),"
