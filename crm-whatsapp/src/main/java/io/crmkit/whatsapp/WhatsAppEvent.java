@@ -13,7 +13,9 @@ import java.util.UUID;
  * @param id the event's id, the same for every delivery of it (deduplicate by it)
  * @param conversationId its conversation
  * @param seq its place in the conversation's events: 1, 2, 3, … without gaps
- * @param type {@code message_received}, {@code message_status} or {@code conversation_assigned}
+ * @param type {@code message_received}, {@code message_status}, {@code conversation_assigned}, or
+ *     {@code customer_limit_reached} (an inbound message was kept without a customer because the
+ *     organization is at {@code max_customers}; payload: limit, value, plan)
  * @param payload what happened: message ids, status, assignee, …
  * @param createdAt when it was written
  */

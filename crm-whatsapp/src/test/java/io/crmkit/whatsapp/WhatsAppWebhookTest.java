@@ -193,6 +193,10 @@ class WhatsAppWebhookTest {
     assertThat(query(a, "select (customer_id is null) || ' ' || unread_count from crm.conversations"))
         .containsExactly("true 1");
     assertThat(query(a, "select count(*) from crm.customers")).containsExactly("0");
+    assertThat(query(a, "select event_type from crm.whatsapp_events order by seq"))
+        .as("the breach is reported to workflows").containsExactly("customer_limit_reached", "message_received");
+    assertThat(query(a, "select (payload->>'limit') || ' ' || (payload->>'value') from crm.whatsapp_events"
+        + " where event_type = 'customer_limit_reached'")).containsExactly("max_customers 0");
   }
 
   @Test

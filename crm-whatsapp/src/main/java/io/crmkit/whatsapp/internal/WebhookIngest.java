@@ -289,7 +289,7 @@ public final class WebhookIngest {
    * Finds or creates the customer of a new conversation and links contact and conversation to it.
    * At {@code max_customers} the message is kept without a customer, and the breach is logged.
    */
-  private static UUID linkCustomer(TenantTransaction tx, UUID contactId, UUID conversationId, String phone,
+  private UUID linkCustomer(TenantTransaction tx, UUID contactId, UUID conversationId, String phone,
       String name) throws SQLException {
     UUID customerId = id(tx, "select customer_id from " + tx.table("whatsapp_contacts")
         + " where organization_id = ? and id = ?", tx.organizationId(), contactId);
@@ -309,6 +309,11 @@ public final class WebhookIngest {
       } catch (LimitExceededException e) {
         log.warn("organization {} is at max_customers ({}): WhatsApp conversation {} stays without a customer",
             tx.organizationId(), e.value(), conversationId);
+        Map<String, Object> breach = new LinkedHashMap<>();
+        breach.put("limit", e.limit().column());
+        breach.put("value", e.value());
+        breach.put("plan", e.planSlug());
+        events.append(tx, conversationId, "customer_limit_reached", breach);
         return null;
       } catch (io.crmkit.core.ValidationException e) {
         log.warn("WhatsApp conversation {} stays without a customer: {}", conversationId, e.getMessage());
