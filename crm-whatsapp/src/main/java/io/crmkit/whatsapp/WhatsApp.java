@@ -65,8 +65,10 @@ public final class WhatsApp {
   /**
    * Settles replies a stopped process left behind, across all tenants: those committed but never
    * handed to WhatsApp (older than {@code olderThan}) are sent now; those it stopped while handing
-   * over become {@code unknown} (status callbacks settle them; never sent twice). Run it at start
-   * and every minute or so; concurrent runs send each reply once.
+   * over become {@code unknown} (never sent twice). Run it at start and every minute or so;
+   * concurrent runs send each reply once. {@code olderThan} must exceed the gateway's request
+   * timeout (two minutes is safe with the defaults): a send still in flight would otherwise be
+   * settled as unknown under it.
    *
    * @return how many replies this call sent
    */
