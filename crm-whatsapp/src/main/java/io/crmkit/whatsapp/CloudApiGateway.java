@@ -102,6 +102,12 @@ public final class CloudApiGateway implements WhatsAppGateway {
         String id = JSON.readTree(response.body()).path("id").asText("");
         return id.equals(sender.phoneNumberId()) ? NumberCheck.OWNED : NumberCheck.NOT_OWNED;
       }
+      // A rate limit says nothing about ownership.
+      SendResult answer = result(response.statusCode(), response.body());
+      if (response.statusCode() == 429
+          || (answer instanceof SendResult.Failed refused && refused.failure().retryable())) {
+        return NumberCheck.UNKNOWN;
+      }
       return response.statusCode() >= 400 && response.statusCode() < 500 ? NumberCheck.NOT_OWNED : NumberCheck.UNKNOWN;
     } catch (IOException e) {
       return NumberCheck.UNKNOWN;
@@ -135,7 +141,8 @@ public final class CloudApiGateway implements WhatsAppGateway {
       }
       JsonNode json = JSON.readTree(meta.body());
       String url = json.path("url").asText("");
-      if (!url.startsWith("https://") && !url.startsWith(base)) {
+      if (!mediaHostAllowed(url, base)) {
+        // The token goes with the download: only to Meta's media hosts (or wherever baseUri points).
         return MediaFetch.FAILED;
       }
       HttpResponse<java.io.InputStream> bytes = http.send(HttpRequest.newBuilder(URI.create(url))
@@ -156,6 +163,21 @@ public final class CloudApiGateway implements WhatsAppGateway {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return MediaFetch.FAILED;
+    }
+  }
+
+  /** Meta serves media from {@code *.fbsbx.com} over HTTPS; a stub or proxy at baseUri is trusted too. */
+  static boolean mediaHostAllowed(String url, String base) {
+    if (url.startsWith(base + "/")) {
+      return true;
+    }
+    try {
+      URI uri = URI.create(url);
+      String host = uri.getHost();
+      return "https".equals(uri.getScheme()) && host != null
+          && (host.equals("fbsbx.com") || host.endsWith(".fbsbx.com"));
+    } catch (IllegalArgumentException e) {
+      return false;
     }
   }
 

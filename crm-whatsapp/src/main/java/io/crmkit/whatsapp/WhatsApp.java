@@ -25,6 +25,9 @@ import java.util.Objects;
  * <p>Immutable and thread-safe.
  */
 public final class WhatsApp {
+  /** The least age at which a reply counts as left behind (also enforced in the database). */
+  public static final java.time.Duration MIN_STALL = java.time.Duration.ofMinutes(2);
+
   private final Crm crm;
   private final SessionCipher cipher;
   private final WhatsAppGateway gateway;
@@ -41,7 +44,8 @@ public final class WhatsApp {
 
   /**
    * Fetches inbound media still missing from the {@link MediaStore}, across all tenants, from the
-   * Cloud API, outside any transaction: a job the host runs every few seconds. A failed fetch is
+   * Cloud API, outside any transaction: a job the host runs every few seconds, one run at a time
+   * (two at once may fetch the same media twice; the store then overwrites it with the same bytes). A failed fetch is
    * tried again by a later run (up to ten times); media the provider no longer has is marked gone.
    *
    * @return how many were stored by this call
@@ -66,18 +70,18 @@ public final class WhatsApp {
    * Settles replies a stopped process left behind, across all tenants: those committed but never
    * handed to WhatsApp (older than {@code olderThan}) are sent now; those it stopped while handing
    * over become {@code unknown} (never sent twice). Run it at start and every minute or so;
-   * concurrent runs send each reply once. {@code olderThan} must exceed the gateway's request
-   * timeout (two minutes is safe with the defaults): a send still in flight would otherwise be
-   * settled as unknown under it.
+   * concurrent runs send each reply once. {@code olderThan} is at least {@link #MIN_STALL}, longer
+   * than a send can take with the gateway's timeouts and retries; a send that still returns later
+   * records its outcome over the unknown.
    *
    * @return how many replies this call sent
    */
   public int resumeStalledReplies(java.time.Duration olderThan, int max) {
     Objects.requireNonNull(olderThan, "olderThan");
-    if (olderThan.isNegative() || max < 1 || max > 1000) {
-      throw new IllegalArgumentException("olderThan must not be negative and max must be 1 to 1000");
+    if (olderThan.compareTo(MIN_STALL) < 0 || max < 1 || max > 1000) {
+      throw new IllegalArgumentException("olderThan must be at least " + MIN_STALL + " and max 1 to 1000");
     }
-    return SqlWhatsAppInbox.resume(this, gateway, olderThan, max);
+    return SqlWhatsAppInbox.resume(this, gateway, events, olderThan, max);
   }
 
   /** The outbox of WhatsApp events across all tenants, for a host process that drains it. */

@@ -14,9 +14,9 @@ import java.util.UUID;
  * @param waMessageId WhatsApp's id ({@code wamid.…}); empty for an outbound message not yet accepted
  * @param type text, image, template, …
  * @param body its text or caption, if any
- * @param status {@code received} for inbound; for outbound {@code pending}, {@code sent},
- *     {@code delivered}, {@code read}, {@code failed}, or {@code unknown} (a send that timed out,
- *     settled by status callbacks)
+ * @param status {@code received} for inbound; for outbound {@code pending} (committed, not yet
+ *     handed over), {@code sending}, {@code sent}, {@code delivered}, {@code read}, {@code failed},
+ *     or {@code unknown} (it may have gone out: a timeout, or a process that stopped while sending)
  * @param errorCode the provider's error code of a failed message
  * @param errorMessage the provider's description of the failure
  * @param createdAt when it was stored

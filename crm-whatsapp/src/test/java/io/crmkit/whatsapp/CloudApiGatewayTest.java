@@ -197,6 +197,10 @@ class CloudApiGatewayTest {
     assertThat(gateway.verifyNumber(SENDER)).isEqualTo(NumberCheck.NOT_OWNED);
     status = 503;
     assertThat(gateway.verifyNumber(SENDER)).isEqualTo(NumberCheck.UNKNOWN);
+    status = 400;
+    answer = "{\"error\":{\"message\":\"(#130429) Rate limit hit\",\"code\":130429}}";
+    assertThat(gateway.verifyNumber(SENDER)).as("a rate limit says nothing about ownership")
+        .isEqualTo(NumberCheck.UNKNOWN);
   }
 
   @Test
@@ -211,6 +215,15 @@ class CloudApiGatewayTest {
     assertThat(received).extracting(Received::method, Received::path, Received::authorization).containsExactly(
         org.assertj.core.groups.Tuple.tuple("GET", "/v23.0/1479537139650973", "Bearer EAAG-secret-token"),
         org.assertj.core.groups.Tuple.tuple("GET", "/media/abc?ext=1", "Bearer EAAG-secret-token"));
+    received.clear();
+    answer = "{\"url\":\"https://collector.example/steal\",\"mime_type\":\"image/jpeg\"}";
+    assertThat(gateway.fetchMedia(SENDER, "1479537139650973", (mime, in) -> { }))
+        .as("the token goes only to Meta's media hosts").isEqualTo(WhatsAppGateway.MediaFetch.FAILED);
+    assertThat(received).hasSize(1);
+    assertThat(CloudApiGateway.mediaHostAllowed("https://lookaside.fbsbx.com/whatsapp_business/attachments/?mid=1",
+        "https://graph.facebook.com")).isTrue();
+    assertThat(CloudApiGateway.mediaHostAllowed("https://fbsbx.com.evil.example/x", "https://graph.facebook.com"))
+        .isFalse();
     status = 404;
     assertThat(gateway.fetchMedia(SENDER, "1479537139650973", (mime, in) -> { }))
         .isEqualTo(WhatsAppGateway.MediaFetch.GONE);

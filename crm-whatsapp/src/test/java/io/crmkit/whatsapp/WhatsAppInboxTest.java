@@ -118,6 +118,10 @@ class WhatsAppInboxTest {
             org.assertj.core.groups.Tuple.tuple(true, "where is my order?"));
     assertThat(a.inbox().conversation(conversation)).get().extracting(c -> c.lastMessagePreview().orElse(""))
         .isEqualTo("On its way 🚚");
+    try (Connection c = t.tenant(a.org().organization().id())) {
+      assertThat(rows(c, "select event_type || ' ' || (payload->>'status') from crm.whatsapp_events"
+          + " where event_type = 'message_status'")).as("workflows hear the send's outcome").containsExactly("message_status sent");
+    }
   }
 
   @Test
@@ -200,15 +204,18 @@ class WhatsAppInboxTest {
         c.commit();
       }
     }
-    t.db.executeAsAdmin("update crm.messages set status = 'sending', status_at = now() - interval '1 hour'"
+    t.db.executeAsAdmin("update crm.messages set created_at = now() - interval '1 hour' where id in ('" + left.get(0)
+        + "', '" + left.get(1) + "'); update crm.messages set status = 'sending', status_at = now() - interval '1 hour'"
         + " where id = '" + left.get(1) + "'");
+    assertThatThrownBy(() -> whatsapp.resumeStalledReplies(java.time.Duration.ZERO, 100))
+        .as("a send may take this long").isInstanceOf(IllegalArgumentException.class);
     assertThat(sentSince()).isEmpty();
 
     java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
     try {
       List<java.util.concurrent.Future<Integer>> runs = new ArrayList<>();
       for (int i = 0; i < 2; i++) {
-        runs.add(pool.submit(() -> whatsapp.resumeStalledReplies(java.time.Duration.ZERO, 100)));
+        runs.add(pool.submit(() -> whatsapp.resumeStalledReplies(WhatsApp.MIN_STALL, 100)));
       }
       int total = 0;
       for (java.util.concurrent.Future<Integer> run : runs) {
@@ -224,7 +231,7 @@ class WhatsAppInboxTest {
       assertThat(rows(c, "select body || ' ' || status from crm.messages where direction = 'outbound'"
           + " order by created_at")).containsExactly("left pending sent", "left while sending unknown");
     }
-    assertThat(whatsapp.resumeStalledReplies(java.time.Duration.ZERO, 100)).as("nothing left").isZero();
+    assertThat(whatsapp.resumeStalledReplies(WhatsApp.MIN_STALL, 100)).as("nothing left").isZero();
   }
 
   @Test

@@ -138,6 +138,23 @@ class WhatsAppOutboxTest {
   }
 
   @Test
+  void aFailingConversationDoesNotStarveTheOthers() throws SQLException {
+    Tenant a = tenant();
+    UUID stuck = post(a, Long.toString(USERS.incrementAndGet()), "wamid.stuck");
+    UUID fine = post(a, Long.toString(USERS.incrementAndGet()), "wamid.fine");
+    List<UUID> handled = new ArrayList<>();
+    WhatsAppOutbox.Handler consumer = e -> {
+      if (e.conversationId().equals(stuck)) {
+        throw new IllegalStateException("this one always fails");
+      }
+      handled.add(e.conversationId());
+    };
+    whatsapp.outbox().drain(1, consumer);
+    whatsapp.outbox().drain(1, consumer);
+    assertThat(handled).as("the failed event goes to the back").containsExactly(fine);
+  }
+
+  @Test
   void anEventWrittenByATransactionThatCommitsLateIsNotSkipped() throws Exception {
     Tenant a = tenant();
     UUID slow = post(a, Long.toString(USERS.incrementAndGet()), "wamid.slow");

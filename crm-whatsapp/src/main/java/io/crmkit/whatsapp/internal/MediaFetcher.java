@@ -52,8 +52,14 @@ public final class MediaFetcher {
     });
     int fetched = 0;
     for (Object[] row : pending) {
-      if (fetch((UUID) row[0], (UUID) row[1], (UUID) row[2], (String) row[3])) {
-        fetched++;
+      try {
+        if (fetch((UUID) row[0], (UUID) row[1], (UUID) row[2], (String) row[3])) {
+          fetched++;
+        }
+      } catch (RuntimeException e) {
+        // One message's trouble (a store's unchecked error, a key gone) must not stop the others.
+        log.warn("media of message {} of organization {} not fetched", row[1], row[0], e);
+        countAttempt((UUID) row[0], (UUID) row[1]);
       }
     }
     return fetched;
@@ -90,6 +96,22 @@ public final class MediaFetcher {
       log.info("media of message {} of organization {}: {}", messageId, organizationId, result);
     }
     return result == WhatsAppGateway.MediaFetch.FETCHED;
+  }
+
+  private void countAttempt(UUID organizationId, UUID messageId) {
+    try {
+      TenantWork.call(whatsapp.crm().tenant(organizationId).asSystem("whatsapp-media"), tx -> {
+        try (PreparedStatement ps = tx.connection().prepareStatement("update " + tx.table("messages")
+            + " set media_fetch_attempts = media_fetch_attempts + 1 where organization_id = ? and id = ?")) {
+          ps.setObject(1, tx.organizationId());
+          ps.setObject(2, messageId);
+          ps.executeUpdate();
+        }
+        return null;
+      });
+    } catch (RuntimeException e) {
+      log.warn("could not count the failed media fetch of message {}", messageId, e);
+    }
   }
 
   private static InputStream counting(InputStream in, AtomicLong size) {

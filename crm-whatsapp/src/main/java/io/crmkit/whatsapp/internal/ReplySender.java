@@ -30,10 +30,12 @@ final class ReplySender {
   private static final int ATTEMPTS = 3;
   private final WhatsApp whatsapp;
   private final WhatsAppGateway gateway;
+  private final Events events;
 
-  ReplySender(WhatsApp whatsapp, WhatsAppGateway gateway) {
+  ReplySender(WhatsApp whatsapp, WhatsAppGateway gateway, Events events) {
     this.whatsapp = whatsapp;
     this.gateway = gateway;
+    this.events = events;
   }
 
   /** Sends the reply if it is still pending; returns false if someone else took it (or it is gone). */
@@ -46,7 +48,14 @@ final class ReplySender {
       return false;
     }
     SendResult result;
-    Optional<WhatsAppSender> sender = whatsapp.profiles(system).sender(profileId);
+    Optional<WhatsAppSender> sender;
+    try {
+      sender = whatsapp.profiles(system).sender(profileId);
+    } catch (RuntimeException e) {
+      // Claimed but never handed over: a failure, not an unknown.
+      log.warn("reply {} of organization {}: no sender for profile {}", messageId, organizationId, profileId, e);
+      sender = Optional.empty();
+    }
     if (sender.isEmpty()) {
       result = new SendResult.Failed(new SendFailure(SendFailure.Kind.AUTHENTICATION, 0,
           "profile " + profileId + " has no session or is deactivated"));
@@ -66,6 +75,7 @@ final class ReplySender {
     SendResult outcome = result;
     TenantWork.call(system, tx -> {
       String messages = tx.table("messages");
+      // Recorded also over 'unknown': a send that outlived a resumer's patience still settles.
       if (outcome instanceof SendResult.Accepted accepted) {
         String wamid = accepted.providerMessageId();
         try (PreparedStatement lock = tx.connection().prepareStatement(
@@ -73,8 +83,8 @@ final class ReplySender {
           lock.setString(1, "crmkit.whatsapp.wamid:" + wamid);
           lock.executeQuery().close();
         }
-        update(tx, "update " + messages + " set status = 'sent', wa_message_id = ?, status_at = ?"
-            + " where organization_id = ? and id = ? and status = 'sending'", wamid,
+        update(tx, "update " + messages + " set status = 'sent', wa_message_id = ?, status_at = ?, error_message = null"
+            + " where organization_id = ? and id = ? and status in ('sending', 'unknown')", wamid,
             Timestamp.from(tx.now()), tx.organizationId(), messageId);
         // Statuses WhatsApp reported before this record: the furthest one wins, pricing and errors kept.
         update(tx, "with early as (delete from " + tx.table("whatsapp_early_statuses")
@@ -90,7 +100,7 @@ final class ReplySender {
             tx.organizationId(), wamid, tx.organizationId(), messageId);
       } else if (outcome instanceof SendResult.Failed failed) {
         update(tx, "update " + messages + " set status = 'failed', error_code = ?, error_message = ?,"
-            + " status_at = ? where organization_id = ? and id = ? and status = 'sending'",
+            + " status_at = ? where organization_id = ? and id = ? and status in ('sending', 'unknown')",
             failed.failure().providerCode(), failed.failure().kind() + ": " + failed.failure().message(),
             Timestamp.from(tx.now()), tx.organizationId(), messageId);
         if (failed.failure().kind() == SendFailure.Kind.AUTHENTICATION) {
@@ -101,6 +111,22 @@ final class ReplySender {
         update(tx, "update " + messages + " set status = 'unknown', error_message = ?, status_at = ?"
             + " where organization_id = ? and id = ? and status = 'sending'", ((SendResult.Unknown) outcome).reason(),
             Timestamp.from(tx.now()), tx.organizationId(), messageId);
+      }
+      try (PreparedStatement ps = tx.connection().prepareStatement("select conversation_id, status, wa_message_id from "
+          + messages + " where organization_id = ? and id = ?")) {
+        ps.setObject(1, tx.organizationId());
+        ps.setObject(2, messageId);
+        try (ResultSet rs = ps.executeQuery()) {
+          if (rs.next()) {
+            java.util.Map<String, Object> payload = new java.util.LinkedHashMap<>();
+            payload.put("message_id", messageId.toString());
+            payload.put("wa_message_id", rs.getString(3) == null ? "" : rs.getString(3));
+            payload.put("status", rs.getString(2));
+            UUID conversation = rs.getObject(1, UUID.class);
+            rs.close();
+            events.append(tx, conversation, "message_status", payload);
+          }
+        }
       }
       return null;
     });

@@ -65,7 +65,7 @@ public final class SqlWhatsAppInbox implements WhatsAppInbox {
     this.whatsapp = whatsapp;
     this.gateway = gateway;
     this.events = events;
-    this.sender = new ReplySender(whatsapp, gateway);
+    this.sender = new ReplySender(whatsapp, gateway, events);
   }
 
   @Override
@@ -299,8 +299,9 @@ public final class SqlWhatsAppInbox implements WhatsAppInbox {
   }
 
   /** See {@link WhatsApp#resumeStalledReplies}. */
-  public static int resume(WhatsApp whatsapp, WhatsAppGateway gateway, java.time.Duration olderThan, int max) {
-    return new ReplySender(whatsapp, gateway).resume(olderThan, max);
+  public static int resume(WhatsApp whatsapp, WhatsAppGateway gateway, Events events, java.time.Duration olderThan,
+      int max) {
+    return new ReplySender(whatsapp, gateway, events).resume(olderThan, max);
   }
 
   private interface Assignment {

@@ -68,6 +68,8 @@ public final class SqlWhatsAppProfiles implements WhatsAppProfiles {
     digits("phoneNumberId", draft.phoneNumberId());
     digits("metaAppId", draft.metaAppId());
     draft.session().ifPresent(s -> session(s));
+    // Admins only, checked before WhatsApp is asked: nobody else may use the server to test tokens.
+    TenantWork.call(scope, tx -> tx.requireRole("whatsapp.profiles.create", Role.ADMIN));
     draft.session().ifPresent(s -> verify(draft.phoneNumberId(), s));
     return TenantWork.call(scope, tx -> {
       tx.requireRole("whatsapp.profiles.create", Role.ADMIN);
@@ -133,13 +135,14 @@ public final class SqlWhatsAppProfiles implements WhatsAppProfiles {
   public WhatsAppProfile replaceSession(UUID profileId, String session) {
     String checked = session(session);
     Objects.requireNonNull(profileId, "profileId");
+    TenantWork.call(scope, tx -> tx.requireRole("whatsapp.profiles.replaceSession", Role.ADMIN));
     WhatsAppProfile current = get(profileId).orElseThrow(() -> new NotFoundException("whatsapp profile", profileId));
     verify(current.phoneNumberId(), checked);
     return TenantWork.call(scope, tx -> {
       tx.requireRole("whatsapp.profiles.replaceSession", Role.ADMIN);
       requireExisting(tx, profileId);
       SessionCipher.Sealed sealed = cipher.seal(tx.organizationId(), profileId, checked);
-      seal(tx, profileId, sealed, find(tx, profileId, false).orElseThrow().active());
+      seal(tx, profileId, sealed, find(tx, profileId, false).orElseThrow().active(), true);
       return find(tx, profileId, false).orElseThrow();
     });
   }
@@ -244,9 +247,15 @@ public final class SqlWhatsAppProfiles implements WhatsAppProfiles {
 
   private static void seal(TenantTransaction tx, UUID profileId, SessionCipher.Sealed sealed, boolean connect)
       throws SQLException {
+    seal(tx, profileId, sealed, connect, connect);
+  }
+
+  /** Stores a sealed session; {@code verified}: its token was just shown to work for the number. */
+  private static void seal(TenantTransaction tx, UUID profileId, SessionCipher.Sealed sealed, boolean connect,
+      boolean verified) throws SQLException {
     try (PreparedStatement ps = tx.connection().prepareStatement("update " + table(tx) + " set session_key_id = ?,"
         + " session_nonce = ?, session_ciphertext = ?"
-        + (connect ? ", status = 'connected', verified_at = coalesce(verified_at, now())" : "")
+        + (verified ? ", verified_at = coalesce(verified_at, now())" : "") + (connect ? ", status = 'connected'" : "")
         + " where organization_id = ? and id = ?")) {
       ps.setString(1, sealed.keyId());
       ps.setBytes(2, sealed.nonce());

@@ -119,7 +119,12 @@ public final class WebhookIngest {
       for (JsonNode message : messages) {
         inbound(tx, profileId, message, contactOf(message, contacts, value.path("contacts")));
       }
-      for (JsonNode status : value.path("statuses")) {
+      // In wamid order, so concurrent deliveries take the per-wamid and conversation locks in one order.
+      java.util.List<JsonNode> statuses = new java.util.ArrayList<>();
+      value.path("statuses").forEach(statuses::add);
+      statuses.sort(java.util.Comparator.comparing((JsonNode st) -> st.path("id").asText())
+          .thenComparing(st -> st.path("timestamp").asText()));
+      for (JsonNode status : statuses) {
         status(tx, status);
       }
       return null;

@@ -20,7 +20,10 @@ CREATE TABLE ${schema}.whatsapp_events (
     ON DELETE CASCADE
 );
 CREATE UNIQUE INDEX whatsapp_events_seq_key ON ${schema}.whatsapp_events (organization_id, conversation_id, seq);
-CREATE INDEX whatsapp_events_pending_idx ON ${schema}.whatsapp_events (created_at, organization_id, id)
+CREATE INDEX whatsapp_events_pending_idx ON ${schema}.whatsapp_events (attempts, created_at, organization_id, id)
+  WHERE acked_at IS NULL;
+-- The claim's "no earlier unacknowledged event" check reads only unacknowledged rows.
+CREATE INDEX whatsapp_events_open_seq_idx ON ${schema}.whatsapp_events (organization_id, conversation_id, seq)
   WHERE acked_at IS NULL;
 ALTER TABLE ${schema}.whatsapp_events ENABLE ROW LEVEL SECURITY;
 CREATE POLICY whatsapp_events_tenant ON ${schema}.whatsapp_events
@@ -45,7 +48,8 @@ CREATE FUNCTION ${schema}.claim_whatsapp_events(p_limit integer)
        AND NOT EXISTS (SELECT 1 FROM whatsapp_events p
                         WHERE p.organization_id = e.organization_id AND p.conversation_id = e.conversation_id
                           AND p.seq < e.seq AND p.acked_at IS NULL)
-     ORDER BY e.created_at, e.organization_id, e.id
+     -- Events that failed before go last, so a few failing conversations cannot starve the rest.
+     ORDER BY e.attempts, e.created_at, e.organization_id, e.id
      LIMIT least(greatest(p_limit, 1), 1000)
      FOR UPDATE OF e SKIP LOCKED
   $$;
@@ -53,7 +57,8 @@ REVOKE ALL ON FUNCTION ${schema}.claim_whatsapp_events(integer) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION ${schema}.claim_whatsapp_events(integer) TO ${runtime_role};
 
 -- Acknowledges events the caller's transaction claimed and handled; counts an attempt for those it
--- could not handle. Changes nothing else and reveals nothing.
+-- could not handle. Only from a transaction without a tenant (the drain's); changes nothing else
+-- and reveals nothing.
 CREATE FUNCTION ${schema}.ack_whatsapp_events(p_organization_ids uuid[], p_ids uuid[], p_handled boolean)
   RETURNS integer
   LANGUAGE sql VOLATILE SECURITY DEFINER
@@ -64,6 +69,7 @@ CREATE FUNCTION ${schema}.ack_whatsapp_events(p_organization_ids uuid[], p_ids u
          SET acked_at = CASE WHEN p_handled THEN clock_timestamp() END, attempts = e.attempts + 1
         FROM unnest(p_organization_ids, p_ids) AS k(organization_id, id)
        WHERE e.organization_id = k.organization_id AND e.id = k.id AND e.acked_at IS NULL
+         AND current_organization_id() IS NULL
       RETURNING 1)
     SELECT count(*)::integer FROM changed
   $$;
