@@ -259,6 +259,63 @@ class WhatsAppInboxTest {
   }
 
   @Test
+  void aSendThatOutlivesTheResumersPatienceStillRecordsItsOutcome() throws Exception {
+    java.util.concurrent.CountDownLatch inGateway = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    WhatsAppGateway slow = new WhatsAppGateway() {
+      @Override
+      public SendResult send(WhatsAppSender sender, OutgoingMessage message) {
+        inGateway.countDown();
+        try {
+          release.await(20, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        return new SendResult.Accepted("wamid.slow-but-sent");
+      }
+
+      @Override
+      public SendResult markRead(WhatsAppSender sender, String providerMessageId) {
+        return fake.markRead(sender, providerMessageId);
+      }
+
+      @Override
+      public NumberCheck verifyNumber(WhatsAppSender sender) {
+        return NumberCheck.OWNED;
+      }
+
+      @Override
+      public MediaFetch fetchMedia(WhatsAppSender sender, String mediaId, MediaSink sink) {
+        return MediaFetch.GONE;
+      }
+    };
+    WhatsApp slowWhatsApp = WhatsApp.builder(t.crm).sessionKeys(SessionKeys.of("k", Map.of("k", new byte[32])))
+        .gateway(slow).build();
+    Tenant a = tenant();
+    UUID conversation = inbound(a, user(), Instant.now(), "hi");
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newSingleThreadExecutor();
+    try {
+      java.util.concurrent.Future<WhatsAppMessage> sending = pool.submit(() ->
+          slowWhatsApp.inbox(a.admin()).sendText(conversation, "slow network"));
+      assertThat(inGateway.await(20, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+      // The process looks stopped to a resumer: the claim is older than its patience.
+      t.db.executeAsAdmin("update crm.messages set status_at = now() - interval '1 hour'"
+          + " where status = 'sending' and body = 'slow network'");
+      slowWhatsApp.resumeStalledReplies(WhatsApp.MIN_STALL, 100);
+      try (Connection c = t.tenant(a.org().organization().id())) {
+        assertThat(rows(c, "select status from crm.messages where body = 'slow network'")).containsExactly("unknown");
+      }
+      release.countDown();
+      assertThat(sending.get(20, java.util.concurrent.TimeUnit.SECONDS).status())
+          .as("the answer that came back late is recorded over the unknown").isEqualTo("sent");
+      assertThat(sending.get().waMessageId()).contains("wamid.slow-but-sent");
+    } finally {
+      release.countDown();
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
   void theDailyMessageLimitHolds() throws SQLException {
     Tenant a = tenant();
     t.crm.platform().setCustomLimit(a.org().organization().id(), Limit.MESSAGES_PER_DAY, OptionalLong.of(1));
