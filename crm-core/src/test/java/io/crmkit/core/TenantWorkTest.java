@@ -127,12 +127,13 @@ class TenantWorkTest {
   void crossTenantWorkSeesNoTenantRowsAndCanOnlyCallTheNamedFunctions() {
     ProvisionedOrganization org = t.provision();
     t.adminScope(org).customers().create(CustomerDraft.builder().fullName("Invisible").build());
-    String seen = TenantWork.crossTenant(t.crm, c -> one(c, "select (select count(*) from crm.customers) || ' '"
+    String seen = TenantWork.crossTenant(t.crm, tx -> one(tx.connection(), "select (select count(*) from "
+        + tx.table("customers") + ") || ' '"
         + " || coalesce(current_setting('app.current_organization_id', true), '') || ' '"
         + " || (select id from crm.find_organization_by_slug('" + org.organization().slug() + "'))"));
     assertThat(seen).isEqualTo("0  " + org.organization().id());
-    assertThatThrownBy(() -> TenantWork.crossTenant(t.crm, c -> {
-      try (PreparedStatement ps = c.prepareStatement("insert into crm.sales_stages (organization_id, name,"
+    assertThatThrownBy(() -> TenantWork.crossTenant(t.crm, tx -> {
+      try (PreparedStatement ps = tx.connection().prepareStatement("insert into crm.sales_stages (organization_id, name,"
           + " display_order) values (?, 'Sneaky', 9)")) {
         ps.setObject(1, org.organization().id());
         return ps.executeUpdate();

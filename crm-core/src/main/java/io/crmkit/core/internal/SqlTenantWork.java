@@ -40,7 +40,17 @@ public final class SqlTenantWork {
     try {
       return runtime.withoutTenant(tx -> {
         try {
-          return work.run(tx.connection());
+          return work.run(new io.crmkit.core.spi.CrossTenantTransaction() {
+            @Override
+            public Connection connection() {
+              return tx.connection();
+            }
+
+            @Override
+            public String table(String name) {
+              return qualified(runtime, name);
+            }
+          });
         } catch (SQLException e) {
           throw SqlErrors.translate(e);
         }
@@ -48,6 +58,10 @@ public final class SqlTenantWork {
     } catch (org.apache.ibatis.exceptions.PersistenceException e) {
       throw SqlErrors.translate(e);
     }
+  }
+
+  private static String qualified(CrmRuntime runtime, String name) {
+    return CrmRuntime.quote(runtime.schema()) + "." + CrmRuntime.quote(Objects.requireNonNull(name, "name"));
   }
 
   private record View(Tx tx, SqlTenantScope owner) implements TenantTransaction {
@@ -68,7 +82,7 @@ public final class SqlTenantWork {
 
     @Override
     public String table(String name) {
-      return CrmRuntime.quote(owner.runtime().schema()) + "." + CrmRuntime.quote(Objects.requireNonNull(name, "name"));
+      return qualified(owner.runtime(), name);
     }
 
     @Override

@@ -31,11 +31,11 @@ public final class TenantWork {
     R run(TenantTransaction tx) throws SQLException;
   }
 
-  /** Work on a connection that has no tenant. */
+  /** Work in a transaction that has no tenant. */
   @FunctionalInterface
   public interface CrossTenantWork<R> {
     /** Does the work. */
-    R run(java.sql.Connection connection) throws SQLException;
+    R run(CrossTenantTransaction tx) throws SQLException;
   }
 
   /**

@@ -35,11 +35,10 @@ public final class MediaFetcher {
 
   /** See {@link WhatsApp#fetchPendingMedia}. */
   public int fetchPending(int max) {
-    String schema = "\"" + whatsapp.crm().schema().replace("\"", "\"\"") + "\"";
-    List<Object[]> pending = TenantWork.crossTenant(whatsapp.crm(), c -> {
+    List<Object[]> pending = TenantWork.crossTenant(whatsapp.crm(), tx -> {
       List<Object[]> rows = new ArrayList<>();
-      try (PreparedStatement ps = c.prepareStatement("select organization_id, message_id, profile_id, media_id from "
-          + schema + ".whatsapp_media_to_fetch(?)")) {
+      try (PreparedStatement ps = tx.connection().prepareStatement("select organization_id, message_id, profile_id,"
+          + " media_id from " + tx.table("whatsapp_media_to_fetch") + "(?)")) {
         ps.setInt(1, max);
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next()) {

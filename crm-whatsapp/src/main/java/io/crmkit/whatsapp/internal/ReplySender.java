@@ -1,7 +1,6 @@
 package io.crmkit.whatsapp.internal;
 
 import io.crmkit.core.TenantScope;
-import io.crmkit.core.spi.TenantTransaction;
 import io.crmkit.core.spi.TenantWork;
 import io.crmkit.whatsapp.OutgoingMessage;
 import io.crmkit.whatsapp.ProfileStatus;
@@ -12,7 +11,6 @@ import io.crmkit.whatsapp.WhatsAppGateway;
 import io.crmkit.whatsapp.WhatsAppSender;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.util.Optional;
 import java.util.UUID;
@@ -41,7 +39,7 @@ final class ReplySender {
   /** Sends the reply if it is still pending; returns false if someone else took it (or it is gone). */
   boolean deliver(UUID organizationId, UUID profileId, UUID messageId, OutgoingMessage message) {
     TenantScope system = whatsapp.crm().tenant(organizationId).asSystem("whatsapp-sender");
-    boolean claimed = TenantWork.call(system, tx -> update(tx, "update " + tx.table("messages")
+    boolean claimed = TenantWork.call(system, tx -> Jdbc.execute(tx, "update " + tx.table("messages")
         + " set status = 'sending', status_at = clock_timestamp() where organization_id = ? and id = ?"
         + " and status = 'pending'", tx.organizationId(), messageId) > 0);
     if (!claimed) {
@@ -83,11 +81,11 @@ final class ReplySender {
           lock.setString(1, "crmkit.whatsapp.wamid:" + wamid);
           lock.executeQuery().close();
         }
-        update(tx, "update " + messages + " set status = 'sent', wa_message_id = ?, status_at = ?, error_message = null"
+        Jdbc.execute(tx, "update " + messages + " set status = 'sent', wa_message_id = ?, status_at = ?, error_message = null"
             + " where organization_id = ? and id = ? and status in ('sending', 'unknown')", wamid,
             Timestamp.from(tx.now()), tx.organizationId(), messageId);
         // Statuses WhatsApp reported before this record: the furthest one wins, pricing and errors kept.
-        update(tx, "with early as (delete from " + tx.table("whatsapp_early_statuses")
+        Jdbc.execute(tx, "with early as (delete from " + tx.table("whatsapp_early_statuses")
             + " where organization_id = ? and wa_message_id = ? returning *),"
             + " furthest as (select * from early order by case status when 'sent' then 1 when 'delivered' then 2"
             + " when 'read' then 3 else 4 end desc limit 1)"
@@ -99,16 +97,16 @@ final class ReplySender {
             + " and not (f.status = 'failed' and exists (select 1 from early where status in ('delivered', 'read')))",
             tx.organizationId(), wamid, tx.organizationId(), messageId);
       } else if (outcome instanceof SendResult.Failed failed) {
-        update(tx, "update " + messages + " set status = 'failed', error_code = ?, error_message = ?,"
+        Jdbc.execute(tx, "update " + messages + " set status = 'failed', error_code = ?, error_message = ?,"
             + " status_at = ? where organization_id = ? and id = ? and status in ('sending', 'unknown')",
             failed.failure().providerCode(), failed.failure().kind() + ": " + failed.failure().message(),
             Timestamp.from(tx.now()), tx.organizationId(), messageId);
         if (failed.failure().kind() == SendFailure.Kind.AUTHENTICATION) {
-          update(tx, "update " + tx.table("whatsapp_profiles") + " set status = ? where organization_id = ? and id = ?",
+          Jdbc.execute(tx, "update " + tx.table("whatsapp_profiles") + " set status = ? where organization_id = ? and id = ?",
               ProfileStatus.DISCONNECTED.name().toLowerCase(java.util.Locale.ROOT), tx.organizationId(), profileId);
         }
       } else {
-        update(tx, "update " + messages + " set status = 'unknown', error_message = ?, status_at = ?"
+        Jdbc.execute(tx, "update " + messages + " set status = 'unknown', error_message = ?, status_at = ?"
             + " where organization_id = ? and id = ? and status = 'sending'", ((SendResult.Unknown) outcome).reason(),
             Timestamp.from(tx.now()), tx.organizationId(), messageId);
       }
@@ -139,11 +137,10 @@ final class ReplySender {
    * become unknown, 'pending' ones are sent. Returns how many were sent by this call.
    */
   int resume(java.time.Duration olderThan, int max) {
-    String schema = "\"" + whatsapp.crm().schema().replace("\"", "\"\"") + "\"";
-    java.util.List<Object[]> stalled = TenantWork.crossTenant(whatsapp.crm(), c -> {
+    java.util.List<Object[]> stalled = TenantWork.crossTenant(whatsapp.crm(), tx -> {
       java.util.List<Object[]> rows = new java.util.ArrayList<>();
-      try (PreparedStatement ps = c.prepareStatement("select organization_id, message_id, payload::text from "
-          + schema + ".whatsapp_stalled_sends(?::interval, ?)")) {
+      try (PreparedStatement ps = tx.connection().prepareStatement("select organization_id, message_id, payload::text"
+          + " from " + tx.table("whatsapp_stalled_sends") + "(?::interval, ?)")) {
         ps.setString(1, olderThan.toMillis() + " milliseconds");
         ps.setInt(2, max);
         try (ResultSet rs = ps.executeQuery()) {
@@ -169,12 +166,4 @@ final class ReplySender {
     return sent;
   }
 
-  private static int update(TenantTransaction tx, String sql, Object... parameters) throws SQLException {
-    try (PreparedStatement ps = tx.connection().prepareStatement(sql)) {
-      for (int i = 0; i < parameters.length; i++) {
-        ps.setObject(i + 1, parameters[i]);
-      }
-      return ps.executeUpdate();
-    }
-  }
 }

@@ -156,7 +156,7 @@ public final class SqlWhatsAppInbox implements WhatsAppInbox {
   public WhatsAppConversation assign(UUID conversationId, Optional<UUID> userId) {
     Objects.requireNonNull(userId, "userId");
     return change(conversationId, "whatsapp.inbox.assign", tx -> {
-      if (userId.isPresent() && id(tx, "select id from " + tx.table("users")
+      if (userId.isPresent() && Jdbc.id(tx, "select id from " + tx.table("users")
           + " where organization_id = ? and id = ? and is_active", tx.organizationId(), userId.get()) == null) {
         throw new ValidationException("userId", "is not an active member of this organization");
       }
@@ -273,11 +273,11 @@ public final class SqlWhatsAppInbox implements WhatsAppInbox {
       tx.takeWithinLimit(SENT_METRIC, day, 1, Limit.MESSAGES_PER_DAY);
       UUID sentBy = tx.actor() instanceof Actor.Member member ? member.userId() : null;
       OutgoingMessage message = outgoing.to(phone);
-      UUID id = id(tx, "insert into " + tx.table("messages") + " (organization_id, conversation_id, direction,"
+      UUID id = Jdbc.id(tx, "insert into " + tx.table("messages") + " (organization_id, conversation_id, direction,"
           + " message_type, body, status, sent_by, payload) values (?, ?, 'outbound', ?, ?, 'pending', ?, ?::jsonb)"
           + " returning id", tx.organizationId(), conversationId, type, body, sentBy,
           OutgoingCodec.toJson(message, profileId).toString());
-      execute(tx, "update " + tx.table("conversations") + " set last_message_preview = ?,"
+      Jdbc.execute(tx, "update " + tx.table("conversations") + " set last_message_preview = ?,"
           + " last_message_at = greatest(last_message_at, ?), activity_at = greatest(activity_at, ?)"
           + " where organization_id = ? and id = ?", preview(body), Timestamp.from(tx.now()), Timestamp.from(tx.now()),
           tx.organizationId(), conversationId);
@@ -399,23 +399,4 @@ public final class SqlWhatsAppInbox implements WhatsAppInbox {
     }
   }
 
-  private static UUID id(TenantTransaction tx, String sql, Object... parameters) throws SQLException {
-    try (PreparedStatement ps = tx.connection().prepareStatement(sql)) {
-      for (int i = 0; i < parameters.length; i++) {
-        ps.setObject(i + 1, parameters[i]);
-      }
-      try (ResultSet rs = ps.executeQuery()) {
-        return rs.next() ? rs.getObject(1, UUID.class) : null;
-      }
-    }
-  }
-
-  private static void execute(TenantTransaction tx, String sql, Object... parameters) throws SQLException {
-    try (PreparedStatement ps = tx.connection().prepareStatement(sql)) {
-      for (int i = 0; i < parameters.length; i++) {
-        ps.setObject(i + 1, parameters[i]);
-      }
-      ps.executeUpdate();
-    }
-  }
 }

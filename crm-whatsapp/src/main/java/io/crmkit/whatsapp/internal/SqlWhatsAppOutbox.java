@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.crmkit.core.Crm;
 import io.crmkit.core.ValidationException;
+import io.crmkit.core.spi.CrossTenantTransaction;
 import io.crmkit.core.spi.TenantWork;
 import io.crmkit.whatsapp.WhatsAppEvent;
 import io.crmkit.whatsapp.WhatsAppOutbox;
@@ -37,11 +38,10 @@ public final class SqlWhatsAppOutbox implements WhatsAppOutbox {
     if (max < 1 || max > 1000) {
       throw new ValidationException("max", "must be 1 to 1000");
     }
-    String schema = "\"" + crm.schema().replace("\"", "\"\"") + "\"";
-    return TenantWork.crossTenant(crm, c -> {
+    return TenantWork.crossTenant(crm, tx -> {
       List<WhatsAppEvent> claimed = new ArrayList<>();
-      try (PreparedStatement ps = c.prepareStatement("select organization_id, id, conversation_id, seq, event_type,"
-          + " payload::text, created_at from " + schema + ".claim_whatsapp_events(?)")) {
+      try (PreparedStatement ps = tx.connection().prepareStatement("select organization_id, id, conversation_id, seq,"
+          + " event_type, payload::text, created_at from " + tx.table("claim_whatsapp_events") + "(?)")) {
         ps.setInt(1, max);
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next()) {
@@ -68,18 +68,18 @@ public final class SqlWhatsAppOutbox implements WhatsAppOutbox {
           failed.add(event);
         }
       }
-      ack(c, schema, handled, true);
-      ack(c, schema, failed, false);
+      ack(tx, handled, true);
+      ack(tx, failed, false);
       return handled.size();
     });
   }
 
-  private static void ack(java.sql.Connection c, String schema, List<WhatsAppEvent> events, boolean handled)
-      throws SQLException {
+  private static void ack(CrossTenantTransaction tx, List<WhatsAppEvent> events, boolean handled) throws SQLException {
     if (events.isEmpty()) {
       return;
     }
-    try (PreparedStatement ps = c.prepareStatement("select " + schema + ".ack_whatsapp_events(?, ?, ?)")) {
+    java.sql.Connection c = tx.connection();
+    try (PreparedStatement ps = c.prepareStatement("select " + tx.table("ack_whatsapp_events") + "(?, ?, ?)")) {
       ps.setArray(1, c.createArrayOf("uuid", events.stream().map(WhatsAppEvent::organizationId).toArray()));
       ps.setArray(2, c.createArrayOf("uuid", events.stream().map(WhatsAppEvent::id).toArray()));
       ps.setBoolean(3, handled);

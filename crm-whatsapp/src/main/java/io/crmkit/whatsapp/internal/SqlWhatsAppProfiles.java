@@ -157,8 +157,8 @@ public final class SqlWhatsAppProfiles implements WhatsAppProfiles {
       if (!profile.active()) {
         return profile;
       }
-      execute(tx, "update " + table(tx) + " set is_active = false, status = 'disconnected'"
-          + " where organization_id = ? and id = ?", profileId);
+      Jdbc.execute(tx, "update " + table(tx) + " set is_active = false, status = 'disconnected'"
+          + " where organization_id = ? and id = ?", tx.organizationId(), profileId);
       tx.giveBack(METRIC, LocalDate.EPOCH, 1);
       return find(tx, profileId, false).orElseThrow();
     });
@@ -175,8 +175,8 @@ public final class SqlWhatsAppProfiles implements WhatsAppProfiles {
         return profile;
       }
       tx.takeWithinLimit(METRIC, LocalDate.EPOCH, 1, Limit.WHATSAPP_PROFILES);
-      execute(tx, "update " + table(tx) + " set is_active = true, status = case when session_key_id is null"
-          + " then 'disconnected' else 'connected' end where organization_id = ? and id = ?", profileId);
+      Jdbc.execute(tx, "update " + table(tx) + " set is_active = true, status = case when session_key_id is null"
+          + " then 'disconnected' else 'connected' end where organization_id = ? and id = ?", tx.organizationId(), profileId);
       return find(tx, profileId, false).orElseThrow();
     });
   }
@@ -278,14 +278,6 @@ public final class SqlWhatsAppProfiles implements WhatsAppProfiles {
       ps.setObject(1, tx.organizationId());
       ps.setObject(2, profileId);
       return one(ps);
-    }
-  }
-
-  private static void execute(TenantTransaction tx, String sql, UUID profileId) throws SQLException {
-    try (PreparedStatement ps = tx.connection().prepareStatement(sql)) {
-      ps.setObject(1, tx.organizationId());
-      ps.setObject(2, profileId);
-      ps.executeUpdate();
     }
   }
 

@@ -79,8 +79,8 @@ public final class WebhookIngest {
   private void ingestChange(String appId, JsonNode value) {
     String phoneNumberId = value.path("metadata").path("phone_number_id").asText("");
     Optional<UUID[]> route = TenantWork.crossTenant(crm, c -> {
-      try (PreparedStatement ps = c.prepareStatement("select organization_id, profile_id from \""
-          + crm.schema().replace("\"", "\"\"") + "\".route_whatsapp_webhook(?, ?)")) {
+      try (PreparedStatement ps = c.connection().prepareStatement("select organization_id, profile_id from "
+          + c.table("route_whatsapp_webhook") + "(?, ?)")) {
         ps.setString(1, phoneNumberId);
         ps.setString(2, appId);
         try (ResultSet rs = ps.executeQuery()) {
@@ -96,7 +96,7 @@ public final class WebhookIngest {
     UUID profileId = route.get()[1];
     TenantWork.call(crm.tenant(route.get()[0]).asSystem("whatsapp-webhook"), tx -> {
       // The route was read in another transaction: a profile deactivated since gets nothing.
-      if (id(tx, "select id from " + tx.table("whatsapp_profiles") + " where organization_id = ? and id = ?"
+      if (Jdbc.id(tx, "select id from " + tx.table("whatsapp_profiles") + " where organization_id = ? and id = ?"
           + " and is_active for key share", tx.organizationId(), profileId) == null) {
         log.info("webhook change for profile {}: deactivated meanwhile; ignored", profileId);
         return null;
@@ -179,7 +179,7 @@ public final class WebhookIngest {
           .map(d -> "+" + d).orElse(null);
       if (newPhone != null && (kind.equals("user_changed_number") || kind.equals("customer_changed_number"))) {
         // Unless another contact of this profile has the new number already (then both stay as they are).
-        execute(tx, "update " + tx.table("whatsapp_contacts") + " c set wa_phone = ? where c.organization_id = ?"
+        Jdbc.execute(tx, "update " + tx.table("whatsapp_contacts") + " c set wa_phone = ? where c.organization_id = ?"
             + " and c.id = ? and not exists (select 1 from " + tx.table("whatsapp_contacts") + " o where"
             + " o.organization_id = c.organization_id and o.profile_id = c.profile_id and o.wa_phone = ? and o.id <> c.id)",
             newPhone, tx.organizationId(), contactId, newPhone);
@@ -189,7 +189,7 @@ public final class WebhookIngest {
     }
     UUID customerId = conversation.customerId != null ? conversation.customerId
         : linkCustomer(tx, contactId, conversation.id, phone, name != null ? name : username);
-    execute(tx, "update " + tx.table("conversations") + " set unread_count = unread_count + 1,"
+    Jdbc.execute(tx, "update " + tx.table("conversations") + " set unread_count = unread_count + 1,"
         + " last_inbound_at = greatest(last_inbound_at, ?),"
         + " last_message_preview = case when last_message_at is null or last_message_at <= ? then ? else last_message_preview end,"
         + " last_message_at = greatest(last_message_at, ?), activity_at = greatest(activity_at, ?)"
@@ -216,14 +216,14 @@ public final class WebhookIngest {
   private static UUID contact(TenantTransaction tx, UUID profileId, String bsuid, String phone, String name,
       String username) throws SQLException {
     String table = tx.table("whatsapp_contacts");
-    UUID found = bsuid == null ? null : id(tx, "select id from " + table + " where organization_id = ? and profile_id = ?"
+    UUID found = bsuid == null ? null : Jdbc.id(tx, "select id from " + table + " where organization_id = ? and profile_id = ?"
         + " and bsuid = ? for no key update", tx.organizationId(), profileId, bsuid);
     if (found == null && phone != null) {
-      found = id(tx, "select id from " + table + " where organization_id = ? and profile_id = ? and wa_phone = ?"
+      found = Jdbc.id(tx, "select id from " + table + " where organization_id = ? and profile_id = ? and wa_phone = ?"
           + " for no key update", tx.organizationId(), profileId, phone);
     }
     if (found == null) {
-      found = id(tx, "insert into " + table + " (organization_id, profile_id, bsuid, wa_phone, username, display_name)"
+      found = Jdbc.id(tx, "insert into " + table + " (organization_id, profile_id, bsuid, wa_phone, username, display_name)"
           + " values (?, ?, ?, ?, ?, ?) on conflict do nothing returning id", tx.organizationId(), profileId, bsuid, phone,
           username, name);
       if (found == null) {
@@ -234,7 +234,7 @@ public final class WebhookIngest {
     }
     // Fill in what this contact lacks, unless another contact of the profile holds it (a user first
     // seen by phone and, separately, by BSUID): then both stay as they are rather than fail the delivery.
-    execute(tx, "update " + table + " c set"
+    Jdbc.execute(tx, "update " + table + " c set"
         + " bsuid = coalesce(c.bsuid, (select ?::text where not exists (select 1 from " + table + " o"
         + " where o.organization_id = c.organization_id and o.profile_id = c.profile_id and o.bsuid = ?))),"
         + " wa_phone = coalesce(c.wa_phone, (select ?::text where not exists (select 1 from " + table + " o"
@@ -250,7 +250,7 @@ public final class WebhookIngest {
   /** The contact's conversation, created if new, locked for the rest of the transaction. */
   private static Conversation conversation(TenantTransaction tx, UUID profileId, UUID contactId) throws SQLException {
     String table = tx.table("conversations");
-    execute(tx, "insert into " + table + " (organization_id, profile_id, contact_id, customer_id)"
+    Jdbc.execute(tx, "insert into " + table + " (organization_id, profile_id, contact_id, customer_id)"
         + " select ?, ?, ?, customer_id from " + tx.table("whatsapp_contacts") + " where organization_id = ? and id = ?"
         + " on conflict (organization_id, profile_id, contact_id) do nothing",
         tx.organizationId(), profileId, contactId, tx.organizationId(), contactId);
@@ -296,7 +296,7 @@ public final class WebhookIngest {
    */
   private UUID linkCustomer(TenantTransaction tx, UUID contactId, UUID conversationId, String phone,
       String name) throws SQLException {
-    UUID customerId = id(tx, "select customer_id from " + tx.table("whatsapp_contacts")
+    UUID customerId = Jdbc.id(tx, "select customer_id from " + tx.table("whatsapp_contacts")
         + " where organization_id = ? and id = ?", tx.organizationId(), contactId);
     if (customerId == null) {
       CustomerService customers = tx.scope().customers();
@@ -324,10 +324,10 @@ public final class WebhookIngest {
         log.warn("WhatsApp conversation {} stays without a customer: {}", conversationId, e.getMessage());
         return null;
       }
-      execute(tx, "update " + tx.table("whatsapp_contacts") + " set customer_id = ? where organization_id = ? and id = ?",
+      Jdbc.execute(tx, "update " + tx.table("whatsapp_contacts") + " set customer_id = ? where organization_id = ? and id = ?",
           customerId, tx.organizationId(), contactId);
     }
-    execute(tx, "update " + tx.table("conversations") + " set customer_id = ? where organization_id = ? and id = ?",
+    Jdbc.execute(tx, "update " + tx.table("conversations") + " set customer_id = ? where organization_id = ? and id = ?",
         customerId, tx.organizationId(), conversationId);
     return customerId;
   }
@@ -348,10 +348,10 @@ public final class WebhookIngest {
       lock.setString(1, "crmkit.whatsapp.wamid:" + waMessageId);
       lock.executeQuery().close();
     }
-    if (id(tx, "select id from " + tx.table("messages") + " where organization_id = ? and wa_message_id = ?"
+    if (Jdbc.id(tx, "select id from " + tx.table("messages") + " where organization_id = ? and wa_message_id = ?"
         + " and direction = 'outbound'", tx.organizationId(), waMessageId) == null) {
       // Earlier than the send's record: kept until the send records the wamid.
-      execute(tx, "insert into " + tx.table("whatsapp_early_statuses") + " (organization_id, wa_message_id, status,"
+      Jdbc.execute(tx, "insert into " + tx.table("whatsapp_early_statuses") + " (organization_id, wa_message_id, status,"
           + " status_at, error_code, error_message, pricing) values (?, ?, ?, ?, ?, ?, ?::jsonb) on conflict do nothing",
           tx.organizationId(), waMessageId, state, Timestamp.from(at),
           error.has("code") ? error.get("code").asInt() : null,
@@ -361,7 +361,7 @@ public final class WebhookIngest {
     }
     if (status.has("pricing") || error.has("code")) {
       // Pricing and errors are kept whatever order the statuses arrive in.
-      execute(tx, "update " + tx.table("messages") + " set pricing = coalesce(?::jsonb, pricing),"
+      Jdbc.execute(tx, "update " + tx.table("messages") + " set pricing = coalesce(?::jsonb, pricing),"
           + " error_code = coalesce(?, error_code), error_message = coalesce(?, error_message)"
           + " where organization_id = ? and wa_message_id = ? and direction = 'outbound'",
           status.has("pricing") ? status.get("pricing").toString() : null,
@@ -416,23 +416,4 @@ public final class WebhookIngest {
     return value.isTextual() && !value.asText().isBlank() ? Optional.of(value.asText()) : Optional.empty();
   }
 
-  private static UUID id(TenantTransaction tx, String sql, Object... parameters) throws SQLException {
-    try (PreparedStatement ps = tx.connection().prepareStatement(sql)) {
-      for (int i = 0; i < parameters.length; i++) {
-        ps.setObject(i + 1, parameters[i]);
-      }
-      try (ResultSet rs = ps.executeQuery()) {
-        return rs.next() ? rs.getObject(1, UUID.class) : null;
-      }
-    }
-  }
-
-  private static void execute(TenantTransaction tx, String sql, Object... parameters) throws SQLException {
-    try (PreparedStatement ps = tx.connection().prepareStatement(sql)) {
-      for (int i = 0; i < parameters.length; i++) {
-        ps.setObject(i + 1, parameters[i]);
-      }
-      ps.executeUpdate();
-    }
-  }
 }
