@@ -13,9 +13,12 @@ import java.util.UUID;
  * @param id the event's id, the same for every delivery of it (deduplicate by it)
  * @param conversationId its conversation
  * @param seq its place in the conversation's events: 1, 2, 3, … without gaps
- * @param type {@code message_received}, {@code message_status}, {@code conversation_assigned}, or
+ * @param type {@code message_received}, {@code message_status}, {@code conversation_assigned},
  *     {@code customer_limit_reached} (an inbound message was kept without a customer because the
- *     organization is at {@code max_customers}; payload: limit, value, plan)
+ *     organization is at {@code max_customers}; payload: limit, value, plan), or
+ *     {@code contact_changed} (WhatsApp said the user changed number or business-scoped user id;
+ *     payload: contact_id, change, previous_phone, phone, previous_user_id, user_id, with
+ *     {@code ""} for none; the conversation and customer stay the same)
  * @param payload what happened: message ids, status, assignee, …
  * @param createdAt when it was written
  */

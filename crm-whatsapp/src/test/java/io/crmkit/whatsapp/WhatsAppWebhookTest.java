@@ -360,6 +360,102 @@ class WhatsAppWebhookTest {
         .containsExactly("text", "system");
   }
 
+  private static String byUserId(String id, String userId, long timestamp, String body) {
+    return "{'from_user_id':'" + userId + "','id':'" + id + "','timestamp':'" + timestamp + "','type':'text','text':{"
+        + "'body':'" + body + "'}}";
+  }
+
+  @Test
+  void aChangedUserIdKeepsTheContactItsConversationAndCustomer() throws SQLException {
+    Tenant a = tenant();
+    String bob = "{'profile':{'name':'Bob','username':'@bob'},'user_id':'SA.100'}";
+    post(delivery(change(a.phoneNumberId(), bob, byUserId("wamid.uid1", "SA.100", 1_764_000_000L, "first"), "")));
+    // As Meta sends it: no contacts array; the notice names the id before the change.
+    String notice = "{'from_user_id':'SA.200','id':'wamid.uid2','timestamp':'1764000100','type':'system','system':{"
+        + "'body':'User Bob changed their user id','previous_user_id':'SA.100','type':'user_changed_user_id'}}";
+    assertThat(post(delivery(change(a.phoneNumberId(), "", notice, ""))).status()).isEqualTo(200);
+    assertThat(query(a, "select bsuid || ' ' || previous_bsuid from crm.whatsapp_contacts"))
+        .containsExactly("SA.200 SA.100");
+
+    post(delivery(change(a.phoneNumberId(), bob.replace("SA.100", "SA.200"),
+        byUserId("wamid.uid3", "SA.200", 1_764_000_200L, "after"), "")));
+    // Written before the change, delivered after it (Meta retries for days).
+    post(delivery(change(a.phoneNumberId(), bob, byUserId("wamid.uid0", "SA.100", 1_764_000_050L, "late"), "")));
+    // The notice again: nothing is changed or told twice.
+    post(delivery(change(a.phoneNumberId(), "", notice, "")));
+
+    assertThat(query(a, "select count(*) || ' ' || count(distinct conversation_id) from crm.messages"))
+        .as("one conversation throughout").containsExactly("4 1");
+    assertThat(query(a, "select count(*) from crm.whatsapp_contacts")).containsExactly("1");
+    assertThat(query(a, "select count(*) from crm.customers")).containsExactly("1");
+    assertThat(query(a, "select unread_count || ' ' || last_message_preview from crm.conversations"))
+        .as("the notice is not the user writing").containsExactly("3 after");
+    assertThat(query(a, "select payload->>'change' || ' ' || (payload->>'previous_user_id') || ' '"
+        + " || (payload->>'user_id') || ' [' || (payload->>'phone') || ']' from crm.whatsapp_events"
+        + " where event_type = 'contact_changed'")).containsExactly("user_changed_user_id SA.100 SA.200 []");
+  }
+
+  @Test
+  void aChangedNumberRetiresTheOldUserIdAndTheOldNumberIsAnotherPersonAfterwards() throws SQLException {
+    Tenant a = tenant();
+    String before = "{'profile':{'name':'Reem'},'wa_id':'966501110020','user_id':'SA.300'}";
+    post(delivery(change(a.phoneNumberId(), before, "{'from':'966501110020','from_user_id':'SA.300','id':'wamid.num1',"
+        + "'timestamp':'1764000000','type':'text','text':{'body':'hi'}}", "")));
+    post(delivery(change(a.phoneNumberId(), "", "{'from':'966501110020','id':'wamid.num2','timestamp':'1764000100',"
+        + "'type':'system','system':{'body':'User Reem changed from 966501110020 to 971501110021','wa_id':"
+        + "'971501110021','previous_user_id':'SA.300','type':'user_changed_number'}}", "")));
+    assertThat(query(a, "select coalesce(bsuid, '-') || ' ' || wa_phone || ' ' || previous_bsuid"
+        + " from crm.whatsapp_contacts")).as("a new number comes with a new id, not yet told")
+        .containsExactly("- +971501110021 SA.300");
+
+    post(delivery(change(a.phoneNumberId(), "{'profile':{'name':'Reem'},'wa_id':'971501110021','user_id':'AE.301'}",
+        "{'from':'971501110021','from_user_id':'AE.301','id':'wamid.num3','timestamp':'1764000200','type':'text',"
+            + "'text':{'body':'new number'}}", "")));
+    assertThat(query(a, "select bsuid || ' ' || wa_phone from crm.whatsapp_contacts"))
+        .containsExactly("AE.301 +971501110021");
+    // The first message again: stored before, so no contact is made for the number it came from.
+    post(delivery(change(a.phoneNumberId(), before, "{'from':'966501110020','from_user_id':'SA.300','id':'wamid.num1',"
+        + "'timestamp':'1764000000','type':'text','text':{'body':'hi'}}", "")));
+    assertThat(query(a, "select count(*) from crm.whatsapp_contacts")).containsExactly("1");
+    assertThat(query(a, "select count(*) from crm.conversations")).containsExactly("1");
+
+    // The old number, given to someone else.
+    post(delivery(change(a.phoneNumberId(), "{'profile':{'name':'Someone'},'wa_id':'966501110020','user_id':'SA.999'}",
+        "{'from':'966501110020','from_user_id':'SA.999','id':'wamid.num4','timestamp':'1764000300','type':'text',"
+            + "'text':{'body':'who is this?'}}", "")));
+    assertThat(query(a, "select bsuid || ' ' || wa_phone || ' ' || count(m.id) from crm.whatsapp_contacts ct"
+        + " join crm.conversations cv on cv.contact_id = ct.id left join crm.messages m on m.conversation_id = cv.id"
+        + " group by ct.bsuid, ct.wa_phone order by 1"))
+        .containsExactly("AE.301 +971501110021 3", "SA.999 +966501110020 1");
+    assertThat(query(a, "select (payload->>'previous_phone') || ' ' || (payload->>'phone') || ' '"
+        + " || (payload->>'previous_user_id') || ' [' || (payload->>'user_id') || ']' from crm.whatsapp_events"
+        + " where event_type = 'contact_changed'")).containsExactly("+966501110020 +971501110021 SA.300 []");
+  }
+
+  @Test
+  void aNewIdHeldByAnotherContactIsNotTakenAndTheDeliveryStillSucceeds() throws SQLException {
+    Tenant a = tenant();
+    post(delivery(change(a.phoneNumberId(), "{'profile':{'name':'One'},'user_id':'SA.400'}",
+        byUserId("wamid.held1", "SA.400", 1_764_000_000L, "one"), "")));
+    post(delivery(change(a.phoneNumberId(), "{'profile':{'name':'Two'},'user_id':'SA.401'}",
+        byUserId("wamid.held2", "SA.401", 1_764_000_001L, "two"), "")));
+    // The new id named in the notice itself.
+    WhatsAppWebhook.Response response = post(delivery(change(a.phoneNumberId(), "", "{'from_user_id':'SA.400',"
+        + "'id':'wamid.held3','timestamp':'1764000100','type':'system','system':{'body':'changed','user_id':'SA.401',"
+        + "'type':'user_changed_user_id'}}", "")));
+    assertThat(response.status()).isEqualTo(200);
+    assertThat(query(a, "select bsuid || ' ' || coalesce(previous_bsuid, '-') from crm.whatsapp_contacts order by 1"))
+        .containsExactly("SA.400 -", "SA.401 -");
+    assertThat(query(a, "select count(*) from crm.whatsapp_events where event_type = 'contact_changed'"))
+        .containsExactly("0");
+    assertThat(query(a, "select count(*) from crm.messages where message_type = 'system'")).containsExactly("1");
+
+    post(delivery(change(a.phoneNumberId(), "", "{'from_user_id':'SA.400','id':'wamid.held4','timestamp':'1764000200',"
+        + "'type':'system','system':{'body':'changed','user_id':'SA.402','type':'user_changed_user_id'}}", "")));
+    assertThat(query(a, "select bsuid || ' ' || coalesce(previous_bsuid, '-') from crm.whatsapp_contacts order by 1"))
+        .as("named in the notice, the new id is taken").containsExactly("SA.401 -", "SA.402 SA.400");
+  }
+
   @Test
   void anUnusableItemIsSkippedAndTheRestOfTheDeliveryStored() throws SQLException {
     Tenant a = tenant();

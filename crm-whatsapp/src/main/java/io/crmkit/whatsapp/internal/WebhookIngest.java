@@ -150,12 +150,20 @@ public final class WebhookIngest {
       log.warn("webhook message without a usable id skipped (type {})", message.path("type").asText());
       return;
     }
-    String bsuid = text(contact, "user_id").or(() -> text(message, "from_user_id")).orElse(null);
+    if (Jdbc.id(tx, "select id from " + tx.table("messages") + " where organization_id = ? and wa_message_id = ?",
+        tx.organizationId(), waMessageId) != null) {
+      // Checked before the contact: a redelivery after the user changed number must not leave behind
+      // an empty contact and conversation for the old one.
+      log.debug("webhook message {} was stored before; nothing done again", waMessageId);
+      return;
+    }
+    String bsuid = bsuid(text(contact, "user_id").or(() -> text(message, "from_user_id")).orElse(null));
     // wa_id is digits without '+': the number is international as it stands, never read in the tenant's region.
-    String phone = text(message, "from").or(() -> text(contact, "wa_id")).filter(d -> d.matches("[1-9][0-9]{6,14}"))
-        .map(d -> "+" + d).orElse(null);
-    if (bsuid != null && !bsuid.matches("[A-Z]{2}\\.[A-Za-z0-9.]{1,140}")) {
-      bsuid = null;
+    String phone = phone(text(message, "from").or(() -> text(contact, "wa_id")).orElse(null));
+    IdentityChange change = "system".equals(message.path("type").asText()) ? IdentityChange.of(message) : null;
+    if (change != null && change.previousUserId() != null) {
+      // The user's id before the change names the contact; the message's own may be the new one.
+      bsuid = change.previousUserId();
     }
     if (bsuid == null && phone == null) {
       log.warn("webhook message {} names neither a phone nor a business-scoped user id; skipped", waMessageId);
@@ -173,18 +181,9 @@ public final class WebhookIngest {
       log.debug("webhook message {} was stored before; nothing done again", waMessageId);
       return;
     }
-    if ("system".equals(content.type())) {
-      String kind = message.path("system").path("type").asText();
-      String newPhone = text(message.path("system"), "wa_id").filter(d -> d.matches("[1-9][0-9]{6,14}"))
-          .map(d -> "+" + d).orElse(null);
-      if (newPhone != null && (kind.equals("user_changed_number") || kind.equals("customer_changed_number"))) {
-        // Unless another contact of this profile has the new number already (then both stay as they are).
-        Jdbc.execute(tx, "update " + tx.table("whatsapp_contacts") + " c set wa_phone = ? where c.organization_id = ?"
-            + " and c.id = ? and not exists (select 1 from " + tx.table("whatsapp_contacts") + " o where"
-            + " o.organization_id = c.organization_id and o.profile_id = c.profile_id and o.wa_phone = ? and o.id <> c.id)",
-            newPhone, tx.organizationId(), contactId, newPhone);
-      }
+    if (change != null) {
       // A notice from WhatsApp, not the user writing: no unread, no 24-hour window, no activity.
+      changeIdentity(tx, conversation.id, contactId, change);
       return;
     }
     UUID customerId = conversation.customerId != null ? conversation.customerId
@@ -216,21 +215,31 @@ public final class WebhookIngest {
   private static UUID contact(TenantTransaction tx, UUID profileId, String bsuid, String phone, String name,
       String username) throws SQLException {
     String table = tx.table("whatsapp_contacts");
-    UUID found = bsuid == null ? null : Jdbc.id(tx, "select id from " + table + " where organization_id = ? and profile_id = ?"
-        + " and bsuid = ? for no key update", tx.organizationId(), profileId, bsuid);
+    String columns = "select id, bsuid, wa_phone, username, display_name from " + table
+        + " where organization_id = ? and profile_id = ?";
+    ContactRow found = bsuid == null ? null : contactRow(tx, columns + " and bsuid = ? for no key update", profileId,
+        bsuid);
     if (found == null && phone != null) {
-      found = Jdbc.id(tx, "select id from " + table + " where organization_id = ? and profile_id = ? and wa_phone = ?"
-          + " for no key update", tx.organizationId(), profileId, phone);
+      found = contactRow(tx, columns + " and wa_phone = ? for no key update", profileId, phone);
+    }
+    if (found == null && bsuid != null) {
+      // Sent before the user's id changed, delivered after: still the same person and conversation.
+      found = contactRow(tx, columns + " and previous_bsuid = ? order by updated_at desc limit 1 for no key update",
+          profileId, bsuid);
     }
     if (found == null) {
-      found = Jdbc.id(tx, "insert into " + table + " (organization_id, profile_id, bsuid, wa_phone, username, display_name)"
-          + " values (?, ?, ?, ?, ?, ?) on conflict do nothing returning id", tx.organizationId(), profileId, bsuid, phone,
-          username, name);
-      if (found == null) {
+      UUID created = Jdbc.id(tx, "insert into " + table + " (organization_id, profile_id, bsuid, wa_phone, username,"
+          + " display_name) values (?, ?, ?, ?, ?, ?) on conflict do nothing returning id", tx.organizationId(),
+          profileId, bsuid, phone, username, name);
+      if (created == null) {
         // A concurrent delivery created it first (the insert waited for it to commit).
         return contact(tx, profileId, bsuid, phone, name, username);
       }
-      return found;
+      return created;
+    }
+    if ((bsuid == null || found.bsuid() != null) && (phone == null || found.phone() != null)
+        && (username == null || username.equals(found.username())) && (name == null || name.equals(found.name()))) {
+      return found.id(); // the usual case: the delivery tells nothing new
     }
     // Fill in what this contact lacks, unless another contact of the profile holds it (a user first
     // seen by phone and, separately, by BSUID): then both stay as they are rather than fail the delivery.
@@ -241,8 +250,23 @@ public final class WebhookIngest {
         + " where o.organization_id = c.organization_id and o.profile_id = c.profile_id and o.wa_phone = ?))),"
         + " username = coalesce(?, c.username), display_name = coalesce(?, c.display_name)"
         + " where c.organization_id = ? and c.id = ?", bsuid, bsuid, phone, phone, username, name, tx.organizationId(),
-        found);
-    return found;
+        found.id());
+    return found.id();
+  }
+
+  private record ContactRow(UUID id, String bsuid, String phone, String username, String name) {}
+
+  private static ContactRow contactRow(TenantTransaction tx, String sql, UUID profileId, String key)
+      throws SQLException {
+    try (PreparedStatement ps = tx.connection().prepareStatement(sql)) {
+      ps.setObject(1, tx.organizationId());
+      ps.setObject(2, profileId);
+      ps.setString(3, key);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? new ContactRow(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3),
+            rs.getString(4), rs.getString(5)) : null;
+      }
+    }
   }
 
   private record Conversation(UUID id, UUID customerId) {}
@@ -405,6 +429,111 @@ public final class WebhookIngest {
       log.debug("status {} of {} changed nothing (older than the stored one, or the send is not recorded)", state,
           waMessageId);
     }
+  }
+
+  /**
+   * What a system message says changed: a new phone ({@code user_changed_number}, which also gives
+   * the user a new business-scoped id) or a new business-scoped id ({@code user_changed_user_id}).
+   *
+   * @param kind the system message's type
+   * @param previousUserId the business-scoped id before the change, if WhatsApp gave it
+   * @param newUserId the business-scoped id after the change, if WhatsApp gave it
+   * @param newPhone the phone after the change, for a changed number
+   */
+  record IdentityChange(String kind, String previousUserId, String newUserId, String newPhone) {
+    static IdentityChange of(JsonNode message) {
+      JsonNode system = message.path("system");
+      String kind = system.path("type").asText("");
+      String previous = bsuid(text(system, "previous_user_id").orElse(null));
+      // The new id is named in the notice; the message's sender id counts as new only when the
+      // notice also names the old one (otherwise it is the id the contact is known by).
+      String next = bsuid(text(system, "user_id").orElse(null));
+      if (next == null && previous != null) {
+        next = bsuid(text(message, "from_user_id").orElse(null));
+      }
+      if (next != null && next.equals(previous)) {
+        next = null;
+      }
+      boolean numberChanged = kind.equals("user_changed_number") || kind.equals("customer_changed_number");
+      return new IdentityChange(kind, previous, next,
+          numberChanged ? phone(text(system, "wa_id").orElse(null)) : null);
+    }
+  }
+
+  /**
+   * Moves the contact to its new phone and business-scoped id, keeping the id it had in
+   * previous_bsuid. A new phone also retires the old id, which WhatsApp replaces. An identity that
+   * another contact of the profile holds already is not taken from it: both stay as they are.
+   */
+  private void changeIdentity(TenantTransaction tx, UUID conversationId, UUID contactId, IdentityChange change)
+      throws SQLException {
+    String table = tx.table("whatsapp_contacts");
+    String bsuid;
+    String phone;
+    try (PreparedStatement ps = tx.connection().prepareStatement("select bsuid, wa_phone from " + table
+        + " where organization_id = ? and id = ?")) {
+      ps.setObject(1, tx.organizationId());
+      ps.setObject(2, contactId);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        bsuid = rs.getString(1);
+        phone = rs.getString(2);
+      }
+    }
+    String newPhone = phone;
+    if (change.newPhone() != null && !change.newPhone().equals(phone)) {
+      if (heldByAnother(tx, contactId, "wa_phone", change.newPhone())) {
+        log.warn("WhatsApp contact {} changed number, but another contact of its profile has the new one; both kept",
+            contactId);
+      } else {
+        newPhone = change.newPhone();
+      }
+    }
+    String newBsuid = bsuid;
+    if (change.newUserId() != null && !change.newUserId().equals(bsuid)) {
+      if (heldByAnother(tx, contactId, "bsuid", change.newUserId())) {
+        log.warn("WhatsApp contact {} changed user id, but another contact of its profile has the new one; both kept",
+            contactId);
+      } else {
+        newBsuid = change.newUserId();
+      }
+    } else if (change.newUserId() == null && !java.util.Objects.equals(newPhone, phone) && bsuid != null
+        && bsuid.equals(change.previousUserId())) {
+      // A new number comes with a new id, told with the user's next message; the old one is retired.
+      newBsuid = null;
+    }
+    if (java.util.Objects.equals(newBsuid, bsuid) && java.util.Objects.equals(newPhone, phone)) {
+      return;
+    }
+    String previousBsuid = java.util.Objects.equals(newBsuid, bsuid) ? null : bsuid;
+    Jdbc.execute(tx, "update " + table + " set bsuid = ?, wa_phone = ?, previous_bsuid = coalesce(?, previous_bsuid)"
+        + " where organization_id = ? and id = ?", newBsuid, newPhone, previousBsuid, tx.organizationId(), contactId);
+    Map<String, Object> event = new LinkedHashMap<>();
+    event.put("contact_id", contactId.toString());
+    event.put("change", change.kind());
+    event.put("previous_phone", phone == null ? "" : phone);
+    event.put("phone", newPhone == null ? "" : newPhone);
+    event.put("previous_user_id", bsuid == null ? "" : bsuid);
+    event.put("user_id", newBsuid == null ? "" : newBsuid);
+    events.append(tx, conversationId, "contact_changed", event);
+  }
+
+  private static boolean heldByAnother(TenantTransaction tx, UUID contactId, String column, String value)
+      throws SQLException {
+    String table = tx.table("whatsapp_contacts");
+    return Jdbc.id(tx, "select o.id from " + table + " o join " + table + " c on c.organization_id = o.organization_id"
+        + " and c.profile_id = o.profile_id where c.organization_id = ? and c.id = ? and o." + column + " = ?"
+        + " and o.id <> c.id", tx.organizationId(), contactId, value) != null;
+  }
+
+  /** A business-scoped user id as WhatsApp writes it ({@code SA.1234…}), or null. */
+  private static String bsuid(String value) {
+    return value != null && value.matches("[A-Z]{2}\\.[A-Za-z0-9.]{1,140}") ? value : null;
+  }
+
+  /** A wa_id (digits, no '+') as E.164, or null. */
+  private static String phone(String digits) {
+    return digits != null && digits.matches("[1-9][0-9]{6,14}") ? "+" + digits : null;
   }
 
   private static String cut(String value, int max) {
