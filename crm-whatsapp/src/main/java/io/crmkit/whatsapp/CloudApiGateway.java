@@ -33,7 +33,10 @@ import org.slf4j.LoggerFactory;
  * <p>The Cloud API's error codes become {@link SendFailure.Kind}s: 130429, 80007 and 4 are
  * {@code RATE_LIMITED}, 131056 {@code PAIR_RATE_LIMITED}, 131047 {@code OUTSIDE_CUSTOMER_WINDOW},
  * 131026 {@code UNDELIVERABLE}, 131050 {@code MARKETING_OPT_OUT}; 190, 0, 10, 200–299 and HTTP 401
- * {@code AUTHENTICATION}. A request that timed out after it was sent is {@link SendResult.Unknown},
+ * {@code AUTHENTICATION}; any other refusal, such as 131062 (this message cannot go to a business-scoped
+ * user id, e.g. a one-tap authentication template), is {@code REJECTED} with the code. A message to a
+ * business-scoped user id goes in the request's {@code recipient}, one to a phone in its {@code to}
+ * (digits without {@code +}). A request that timed out after it was sent is {@link SendResult.Unknown},
  * never retried here; one that could not connect is {@code CONNECTION_FAILED}. Thread-safe.
  */
 public final class CloudApiGateway implements WhatsAppGateway {
@@ -186,7 +189,12 @@ public final class CloudApiGateway implements WhatsAppGateway {
     ObjectNode body = JSON.createObjectNode();
     body.put("messaging_product", "whatsapp");
     body.put("recipient_type", "individual");
-    body.put("to", message.to().substring(1));
+    if (message.toIsUserId()) {
+      // A user known only by a username: the Cloud API takes their business-scoped id as recipient.
+      body.put("recipient", message.to());
+    } else {
+      body.put("to", message.to().substring(1));
+    }
     if (message instanceof OutgoingMessage.Text text) {
       body.put("type", "text");
       ObjectNode content = body.putObject("text");

@@ -5,7 +5,9 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * A message to send to one WhatsApp user, identified by phone number in E.164 ({@code +9665…}).
+ * A message to send to one WhatsApp user, identified by phone number in E.164 ({@code +9665…}) or,
+ * for a user known only by a username, by the business-scoped user id WhatsApp gave for them
+ * ({@code SA.1502576394655843}). WhatsApp recommends the phone whenever it is known.
  *
  * <pre>{@code
  * gateway.send(sender, new OutgoingMessage.Text("+966501234567", "Your order has shipped"));
@@ -14,13 +16,22 @@ import java.util.Optional;
  */
 public sealed interface OutgoingMessage permits OutgoingMessage.Text, OutgoingMessage.Template, OutgoingMessage.Media {
 
-  /** The recipient's phone in E.164, e.g. {@code +966501234567}. */
+  /**
+   * The recipient: a phone in E.164 ({@code +966501234567}) or a business-scoped user id
+   * ({@code SA.1502576394655843}).
+   */
   String to();
+
+  /** True if {@link #to()} is a business-scoped user id rather than a phone. */
+  default boolean toIsUserId() {
+    return !to().startsWith("+");
+  }
 
   private static String recipient(String to) {
     Objects.requireNonNull(to, "to");
-    if (!to.matches("\\+[1-9][0-9]{6,14}")) {
-      throw new IllegalArgumentException("to must be a phone number in E.164 such as +966501234567, was " + to);
+    if (!to.matches("\\+[1-9][0-9]{6,14}") && !to.matches("[A-Z]{2}\\.[A-Za-z0-9.]{1,140}")) {
+      throw new IllegalArgumentException("to must be a phone number in E.164 such as +966501234567 or a business-scoped"
+          + " user id such as SA.1502576394655843, was " + to);
     }
     return to;
   }
@@ -28,7 +39,7 @@ public sealed interface OutgoingMessage permits OutgoingMessage.Text, OutgoingMe
   /**
    * Free-form text; WhatsApp delivers it only within 24 hours of the user's last message.
    *
-   * @param to the recipient in E.164
+   * @param to the recipient: a phone in E.164 or a business-scoped user id
    * @param body the text, 1 to 4,096 characters
    */
   record Text(String to, String body) implements OutgoingMessage {
@@ -45,7 +56,7 @@ public sealed interface OutgoingMessage permits OutgoingMessage.Text, OutgoingMe
   /**
    * An approved template, the only kind of message WhatsApp delivers outside the 24-hour window.
    *
-   * @param to the recipient in E.164
+   * @param to the recipient: a phone in E.164 or a business-scoped user id
    * @param name the template's name as approved
    * @param languageCode the template's language, e.g. {@code ar} or {@code en_US}
    * @param bodyParameters the values of the body's {@code {{1}}}, {@code {{2}}}, … in order
@@ -75,7 +86,7 @@ public sealed interface OutgoingMessage permits OutgoingMessage.Text, OutgoingMe
    * An image, video, audio file, document or sticker, by public link or by an id the media
    * endpoint returned for an upload.
    *
-   * @param to the recipient in E.164
+   * @param to the recipient: a phone in E.164 or a business-scoped user id
    * @param kind what it is
    * @param source a link ({@code https://…}) or an uploaded media id
    * @param caption a caption (images, videos and documents only)

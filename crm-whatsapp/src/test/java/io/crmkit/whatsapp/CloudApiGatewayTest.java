@@ -110,6 +110,28 @@ class CloudApiGatewayTest {
   }
 
   @Test
+  void aUserKnownOnlyByUsernameIsAddressedByTheirBusinessScopedId() throws IOException {
+    gateway.send(SENDER, new OutgoingMessage.Text("SA.1502576394655843", "Hello"));
+    gateway.send(SENDER, OutgoingMessage.Template.of("US.ENT.11815799212886844830", "order_update", "en_US", List.of()));
+
+    assertThat(received).extracting(Received::body).containsExactly(
+        json("{'messaging_product':'whatsapp','recipient_type':'individual','recipient':'SA.1502576394655843',"
+            + "'type':'text','text':{'preview_url':false,'body':'Hello'}}"),
+        json("{'messaging_product':'whatsapp','recipient_type':'individual','recipient':'US.ENT.11815799212886844830',"
+            + "'type':'template','template':{'name':'order_update','language':{'code':'en_US'}}}"));
+
+    status = 400;
+    answer = "{\"error\":{\"message\":\"(#131062) Business-scoped User ID recipients are not supported for this"
+        + " message.\",\"type\":\"OAuthException\",\"code\":131062,\"fbtrace_id\":\"Az8\"}}";
+    assertThat(gateway.send(SENDER, OutgoingMessage.Template.of("SA.1502576394655843", "login_code", "en_US",
+        List.of("123456")))).isInstanceOfSatisfying(SendResult.Failed.class, f -> {
+          assertThat(f.failure().kind()).isEqualTo(SendFailure.Kind.REJECTED);
+          assertThat(f.failure().providerCode()).isEqualTo(131062);
+          assertThat(f.failure().retryable()).isFalse();
+        });
+  }
+
+  @Test
   void cloudApiErrorCodesBecomeTypedFailures() {
     record Case(int status, int code, SendFailure.Kind kind, boolean retryable) {}
     for (Case c : List.of(
@@ -166,6 +188,8 @@ class CloudApiGatewayTest {
   void badInputIsRefusedBeforeAnyRequestAndTheTokenNeverPrints() {
     assertThatThrownBy(() -> new OutgoingMessage.Text("0501234567", "hi")).isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("E.164");
+    assertThatThrownBy(() -> new OutgoingMessage.Text("sa.1502576394655843", "hi"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("business-scoped user id");
     assertThatThrownBy(() -> new OutgoingMessage.Text("+966501234567", " ")).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> OutgoingMessage.Template.of("+966501234567", "Order Update", "ar", List.of()))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("template name");

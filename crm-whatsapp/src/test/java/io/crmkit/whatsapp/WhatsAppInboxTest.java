@@ -94,6 +94,20 @@ class WhatsAppInboxTest {
     }
   }
 
+  /** A user with a username writes, known by their business-scoped id and, if not empty, a phone. */
+  private static void usernameOnly(Tenant tenant, String userId, String phone, String text) {
+    String waId = phone.isEmpty() ? "" : ",'wa_id':'" + phone + "'";
+    String from = phone.isEmpty() ? "" : "'from':'" + phone + "',";
+    String body = ("{'object':'whatsapp_business_account','entry':[{'id':'1','changes':[{'field':'messages','value':{"
+        + "'messaging_product':'whatsapp','metadata':{'display_phone_number':'966500000001','phone_number_id':'"
+        + tenant.profile().phoneNumberId() + "'},'contacts':[{'profile':{'name':'Bob','username':'@bob'},'user_id':'"
+        + userId + "'" + waId + "}],'messages':[{" + from + "'from_user_id':'" + userId + "','id':'wamid."
+        + UUID.randomUUID() + "','timestamp':'" + Instant.now().getEpochSecond() + "','type':'text','text':{'body':'"
+        + text + "'}}]}}]}]}").replace('\'', '"');
+    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    assertThat(webhook.receive(bytes, WebhookSignature.sign("s111", bytes)).status()).isEqualTo(200);
+  }
+
   private static String user() {
     return Long.toString(USERS.incrementAndGet());
   }
@@ -122,6 +136,23 @@ class WhatsAppInboxTest {
       assertThat(rows(c, "select event_type || ' ' || (payload->>'status') from crm.whatsapp_events"
           + " where event_type = 'message_status'")).as("workflows hear the send's outcome").containsExactly("message_status sent");
     }
+  }
+
+  @Test
+  void aUserKnownOnlyByUsernameIsRepliedToByTheirBusinessScopedIdAndAPhoneIsPreferred() throws SQLException {
+    Tenant a = tenant();
+    String userId = "SA." + USERS.incrementAndGet();
+    usernameOnly(a, userId, "", "hi");
+    UUID conversation = a.inbox().conversations(ConversationQuery.all(), 10, Optional.empty()).items().get(0).id();
+
+    assertThat(a.inbox().sendText(conversation, "Hello Bob").status()).isEqualTo("sent");
+    // Once WhatsApp tells the phone too, replies go to it.
+    String phone = user();
+    usernameOnly(a, userId, phone, "my number is visible now");
+    a.inbox().sendText(conversation, "Hello again");
+
+    assertThat(sentSince()).extracting(FakeWhatsAppGateway.Sent::message).containsExactly(
+        new OutgoingMessage.Text(userId, "Hello Bob"), new OutgoingMessage.Text("+" + phone, "Hello again"));
   }
 
   @Test

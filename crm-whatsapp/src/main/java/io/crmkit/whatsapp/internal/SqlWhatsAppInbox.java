@@ -237,17 +237,17 @@ public final class SqlWhatsAppInbox implements WhatsAppInbox {
   }
 
   private interface Outgoing {
-    OutgoingMessage to(String phone);
+    OutgoingMessage to(String recipient);
   }
 
   private WhatsAppMessage send(UUID conversationId, String type, String body, boolean freeForm, Outgoing outgoing) {
     Objects.requireNonNull(conversationId, "conversationId");
     UUID messageId = TenantWork.call(scope, tx -> {
       tx.requireRoleUnlessSystem("whatsapp.inbox.send", AGENTS);
-      String phone;
+      String recipient; // the phone whenever it is known, as WhatsApp recommends; else the business-scoped id
       UUID profileId;
       Instant lastInbound;
-      try (PreparedStatement ps = tx.connection().prepareStatement("select ct.wa_phone, cv.profile_id,"
+      try (PreparedStatement ps = tx.connection().prepareStatement("select coalesce(ct.wa_phone, ct.bsuid), cv.profile_id,"
           + " cv.last_inbound_at from " + tx.table("conversations") + " cv join " + tx.table("whatsapp_contacts")
           + " ct on ct.organization_id = cv.organization_id and ct.id = cv.contact_id"
           + " where cv.organization_id = ? and cv.id = ? for update of cv")) {
@@ -257,7 +257,7 @@ public final class SqlWhatsAppInbox implements WhatsAppInbox {
           if (!rs.next()) {
             throw new NotFoundException("conversation", conversationId);
           }
-          phone = rs.getString(1);
+          recipient = rs.getString(1);
           profileId = rs.getObject(2, UUID.class);
           lastInbound = instant(rs, 3);
         }
@@ -265,14 +265,10 @@ public final class SqlWhatsAppInbox implements WhatsAppInbox {
       if (freeForm && (lastInbound == null || !lastInbound.isAfter(tx.now().minus(WINDOW)))) {
         throw new CustomerWindowClosedException(conversationId, Optional.ofNullable(lastInbound));
       }
-      if (phone == null) {
-        throw new ValidationException("conversationId", "the user is known only by a username; replying to a"
-            + " business-scoped id is not supported yet");
-      }
       LocalDate day = LocalDate.ofInstant(tx.now(), tx.scope().organization().get().timeZone());
       tx.takeWithinLimit(SENT_METRIC, day, 1, Limit.MESSAGES_PER_DAY);
       UUID sentBy = tx.actor() instanceof Actor.Member member ? member.userId() : null;
-      OutgoingMessage message = outgoing.to(phone);
+      OutgoingMessage message = outgoing.to(recipient);
       UUID id = Jdbc.id(tx, "insert into " + tx.table("messages") + " (organization_id, conversation_id, direction,"
           + " message_type, body, status, sent_by, payload) values (?, ?, 'outbound', ?, ?, 'pending', ?, ?::jsonb)"
           + " returning id", tx.organizationId(), conversationId, type, body, sentBy,

@@ -206,6 +206,13 @@ public final class Quickstart {
       WhatsAppConversation fromAhmed = acmeInbox.conversations(ConversationQuery.all(), 10, Optional.empty())
           .items().get(0);
       acmeInbox.sendText(fromAhmed.id(), "وعليكم السلام! طلبك يصل غدا إن شاء الله");
+      // Layla chose a username: WhatsApp names her by a business-scoped id, and the reply goes to it.
+      receiveFromUsername(webhook, globexNumberId, "AE.8812734019283746", "@layla.designs", "Layla",
+          "Do you ship to Sharjah?");
+      WhatsAppInbox globexInbox = whatsapp.inbox(globexScope);
+      WhatsAppConversation fromLayla = globexInbox.conversations(ConversationQuery.all(), 10, Optional.empty())
+          .items().get(0);
+      globexInbox.sendText(fromLayla.id(), "Yes, within two days.");
 
       return new Summary(
           view(acmeScope, globex, List.of(ahmed.id(), fatimah.id()), whatsapp.inbox(acmeScope)),
@@ -257,7 +264,8 @@ public final class Quickstart {
       }
       out.printf("  WhatsApp inbox (%d):%n", tenant.inbox().size());
       for (WhatsAppConversation conversation : tenant.inbox()) {
-        out.printf("    %-14s %-10s %d unread, customer %s%n", conversation.contactPhone().orElse("-"),
+        out.printf("    %-19s %-10s %d unread, customer %s%n",
+            conversation.contactPhone().or(conversation::contactBsuid).orElse("-"),
             conversation.contactName().orElse(""), conversation.unreadCount(),
             conversation.customerId().map(UUID::toString).orElse("none"));
       }
@@ -363,11 +371,26 @@ public final class Quickstart {
 
   /** A delivery built and signed the way Meta builds and signs them, posted to the webhook. */
   private static void receive(WhatsAppWebhook webhook, String phoneNumberId, String waId, String name, String text) {
+    deliver(webhook, phoneNumberId, "{\"profile\":{\"name\":\"" + name + "\"},\"wa_id\":\"" + waId + "\"}",
+        "\"from\":\"" + waId + "\"", text);
+  }
+
+  /**
+   * The same from a user who chose a username: WhatsApp then leaves out the phone and names the
+   * user by a business-scoped user id.
+   */
+  private static void receiveFromUsername(WhatsAppWebhook webhook, String phoneNumberId, String userId,
+      String username, String name, String text) {
+    deliver(webhook, phoneNumberId, "{\"profile\":{\"name\":\"" + name + "\",\"username\":\"" + username
+        + "\"},\"user_id\":\"" + userId + "\"}", "\"from_user_id\":\"" + userId + "\"", text);
+  }
+
+  private static void deliver(WhatsAppWebhook webhook, String phoneNumberId, String contact, String from, String text) {
     String body = "{\"object\":\"whatsapp_business_account\",\"entry\":[{\"id\":\"102290129340398\",\"changes\":[{"
         + "\"field\":\"messages\",\"value\":{\"messaging_product\":\"whatsapp\",\"metadata\":{"
         + "\"display_phone_number\":\"966112345678\",\"phone_number_id\":\"" + phoneNumberId + "\"},"
-        + "\"contacts\":[{\"profile\":{\"name\":\"" + name + "\"},\"wa_id\":\"" + waId + "\"}],"
-        + "\"messages\":[{\"from\":\"" + waId + "\",\"id\":\"wamid." + UUID.randomUUID() + "\",\"timestamp\":\""
+        + "\"contacts\":[" + contact + "],"
+        + "\"messages\":[{" + from + ",\"id\":\"wamid." + UUID.randomUUID() + "\",\"timestamp\":\""
         + java.time.Instant.now().getEpochSecond() + "\",\"type\":\"text\",\"text\":{\"body\":\"" + text + "\"}}]}}]}]}";
     byte[] raw = body.getBytes(StandardCharsets.UTF_8);
     WhatsAppWebhook.Response response = webhook.receive(raw, WebhookSignature.sign(DEMO_APP_SECRET, raw));

@@ -62,8 +62,12 @@ class QuickstartTest {
           });
       assertThat(summary.acme().firstConversation()).extracting(m -> m.inbound() + " " + m.status())
           .as("the reply went out after its commit").containsExactly("false sent", "true received");
-      assertThat(summary.globex().inbox()).as("Wei, by his UAE number; never acme's conversation")
-          .singleElement().satisfies(c -> assertThat(c.contactPhone()).contains("+971507654321"));
+      assertThat(summary.globex().inbox()).as("Layla by her business-scoped id, Wei by his UAE number; never acme's")
+          .extracting(c -> c.contactPhone().orElse("-") + " " + c.contactBsuid().orElse("-") + " "
+              + c.contactName().orElse(""))
+          .containsExactly("- AE.8812734019283746 Layla", "+971507654321 - Wei");
+      assertThat(summary.globex().firstConversation()).extracting(m -> m.inbound() + " " + m.status())
+          .as("the reply to her id went out").containsExactly("false sent", "true received");
       assertThat(summary.globex().searches()).as("never the other tenant's customers")
           .containsEntry("احمد", List.of()).containsEntry("kahtani", List.of());
     }
