@@ -76,6 +76,20 @@ public final class CloudApiGateway implements WhatsAppGateway {
     return post(sender, body(message));
   }
 
+  /** Sends with the tag in {@code biz_opaque_callback_data}, which the Cloud API gives back in statuses. */
+  @Override
+  public SendResult send(WhatsAppSender sender, OutgoingMessage message, String tag) {
+    Objects.requireNonNull(sender, "sender");
+    Objects.requireNonNull(message, "message");
+    Objects.requireNonNull(tag, "tag");
+    if (tag.isEmpty() || tag.length() > 512) {
+      throw new IllegalArgumentException("tag must be 1 to 512 characters, was " + tag.length());
+    }
+    ObjectNode body = body(message);
+    body.put("biz_opaque_callback_data", tag);
+    return post(sender, body);
+  }
+
   @Override
   public SendResult markRead(WhatsAppSender sender, String providerMessageId) {
     Objects.requireNonNull(sender, "sender");

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * A {@link WhatsAppGateway} for tests, examples and hosts' own tests: records what was sent and
@@ -25,9 +26,10 @@ public final class FakeWhatsAppGateway implements WhatsAppGateway {
    *
    * @param phoneNumberId the sender's phone number id
    * @param message what was sent
+   * @param tag the tag it was sent with (see {@link WhatsAppGateway#send(WhatsAppSender, OutgoingMessage, String)})
    * @param result what the fake answered
    */
-  public record Sent(String phoneNumberId, OutgoingMessage message, SendResult result) {}
+  public record Sent(String phoneNumberId, OutgoingMessage message, Optional<String> tag, SendResult result) {}
 
   /**
    * One read receipt the fake received.
@@ -52,11 +54,20 @@ public final class FakeWhatsAppGateway implements WhatsAppGateway {
   }
 
   @Override
-  public synchronized SendResult send(WhatsAppSender sender, OutgoingMessage message) {
+  public SendResult send(WhatsAppSender sender, OutgoingMessage message) {
+    return record(sender, message, Optional.empty());
+  }
+
+  @Override
+  public SendResult send(WhatsAppSender sender, OutgoingMessage message, String tag) {
+    return record(sender, message, Optional.of(Objects.requireNonNull(tag, "tag")));
+  }
+
+  private synchronized SendResult record(WhatsAppSender sender, OutgoingMessage message, Optional<String> tag) {
     Objects.requireNonNull(sender, "sender");
     Objects.requireNonNull(message, "message");
     SendResult result = queued.isEmpty() ? new SendResult.Accepted("wamid.fake." + ++next) : queued.removeFirst();
-    sent.add(new Sent(sender.phoneNumberId(), message, result));
+    sent.add(new Sent(sender.phoneNumberId(), message, tag, result));
     return result;
   }
 

@@ -14,6 +14,18 @@ public interface WhatsAppGateway {
   SendResult send(WhatsAppSender sender, OutgoingMessage message);
 
   /**
+   * Sends {@code message} with a tag that WhatsApp gives back in the message's status callbacks
+   * (the Cloud API's {@code biz_opaque_callback_data}). CRMKit tags each reply, so a reply whose
+   * answer was lost ({@link SendResult.Unknown}) is matched to its statuses and settles without
+   * being sent again. The default sends without the tag; such replies then stay unknown.
+   *
+   * @param tag up to 512 characters
+   */
+  default SendResult send(WhatsAppSender sender, OutgoingMessage message, String tag) {
+    return send(sender, message);
+  }
+
+  /**
    * Marks an inbound message read (the user sees blue ticks).
    *
    * @param providerMessageId the inbound message's WhatsApp id ({@code wamid.…})

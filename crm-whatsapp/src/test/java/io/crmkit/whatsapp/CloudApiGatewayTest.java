@@ -110,6 +110,17 @@ class CloudApiGatewayTest {
   }
 
   @Test
+  void aTaggedSendCarriesItsTagForTheStatusCallbacks() throws IOException {
+    gateway.send(SENDER, new OutgoingMessage.Text("+966501234567", "Hello"), "crmkit.reply:42");
+    assertThat(received.get(0).body()).isEqualTo(json("{'messaging_product':'whatsapp','recipient_type':'individual',"
+        + "'to':'966501234567','type':'text','text':{'preview_url':false,'body':'Hello'},"
+        + "'biz_opaque_callback_data':'crmkit.reply:42'}"));
+    assertThatThrownBy(() -> gateway.send(SENDER, new OutgoingMessage.Text("+966501234567", "Hello"), "x".repeat(513)))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThat(received).hasSize(1);
+  }
+
+  @Test
   void aUserKnownOnlyByUsernameIsAddressedByTheirBusinessScopedId() throws IOException {
     gateway.send(SENDER, new OutgoingMessage.Text("SA.1502576394655843", "Hello"));
     gateway.send(SENDER, OutgoingMessage.Template.of("US.ENT.11815799212886844830", "order_update", "en_US", List.of()));

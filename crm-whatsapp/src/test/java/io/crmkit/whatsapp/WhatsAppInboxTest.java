@@ -265,6 +265,46 @@ class WhatsAppInboxTest {
     assertThat(whatsapp.resumeStalledReplies(WhatsApp.MIN_STALL, 100)).as("nothing left").isZero();
   }
 
+  /** A status callback as Meta sends it, optionally with the tag the send carried. */
+  private static int status(Tenant tenant, String wamid, String status, long timestamp, String tag) {
+    String json = ("{'object':'whatsapp_business_account','entry':[{'id':'1','changes':[{'field':'messages',"
+        + "'value':{'messaging_product':'whatsapp','metadata':{'display_phone_number':'1','phone_number_id':'"
+        + tenant.profile().phoneNumberId() + "'},'statuses':[{'id':'" + wamid + "','status':'" + status + "',"
+        + "'timestamp':'" + timestamp + "','recipient_id':'1'" + (tag == null ? "" : ",'biz_opaque_callback_data':'"
+        + tag + "'") + "}]}}]}]}").replace('\'', '"');
+    byte[] body = json.getBytes(StandardCharsets.UTF_8);
+    return webhook.receive(body, WebhookSignature.sign("s111", body)).status();
+  }
+
+  @Test
+  void aReplyWhoseAnswerWasLostSettlesFromItsTaggedStatusesAndIsNeverResent() throws SQLException {
+    Tenant a = tenant();
+    Tenant b = tenant();
+    UUID conversation = inbound(a, user(), Instant.now(), "hi");
+    fake.thenAnswer(new SendResult.Unknown("no answer within PT20S"));
+    WhatsAppMessage lost = a.inbox().sendText(conversation, "did it go?");
+    assertThat(lost.status()).isEqualTo("unknown");
+    String tag = sentSince().get(0).tag().orElseThrow();
+    assertThat(tag).as("every reply is tagged with its own id").isEqualTo("crmkit.reply:" + lost.id());
+
+    // Another tenant's webhook naming this reply's tag finds nothing of ours.
+    assertThat(status(b, "wamid.forged-" + UUID.randomUUID(), "read", 5, tag)).isEqualTo(200);
+    assertThat(a.inbox().messages(conversation, 1, Optional.empty()).items().get(0).status()).isEqualTo("unknown");
+
+    String wamid = "wamid.lost-" + UUID.randomUUID();
+    assertThat(status(a, wamid, "delivered", 10, tag)).isEqualTo(200);
+    assertThat(status(a, wamid, "read", 20, null)).as("later statuses follow the wamid").isEqualTo(200);
+    WhatsAppMessage settled = a.inbox().messages(conversation, 1, Optional.empty()).items().get(0);
+    assertThat(settled.status()).isEqualTo("read");
+    assertThat(settled.waMessageId()).contains(wamid);
+    assertThat(sentSince()).as("never sent again").hasSize(1);
+    try (Connection c = t.tenant(a.org().organization().id())) {
+      assertThat(rows(c, "select payload->>'status' from crm.whatsapp_events where event_type = 'message_status'"
+          + " order by seq")).containsExactly("unknown", "delivered", "read");
+      assertThat(rows(c, "select count(*) from crm.whatsapp_early_statuses")).containsExactly("0");
+    }
+  }
+
   @Test
   void statusesThatOutrunTheSendAreAppliedWhenTheSendIsRecorded() throws SQLException {
     Tenant a = tenant();

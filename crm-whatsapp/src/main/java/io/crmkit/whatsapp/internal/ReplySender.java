@@ -36,6 +36,14 @@ final class ReplySender {
     this.events = events;
   }
 
+  /** What each reply is sent with, given back in its statuses: a reply whose answer was lost settles by it. */
+  static String tag(UUID messageId) {
+    return TAG_PREFIX + messageId;
+  }
+
+  /** The start of {@link #tag}. */
+  static final String TAG_PREFIX = "crmkit.reply:";
+
   /** Sends the reply if it is still pending; returns false if someone else took it (or it is gone). */
   boolean deliver(UUID organizationId, UUID profileId, UUID messageId, OutgoingMessage message) {
     TenantScope system = whatsapp.crm().tenant(organizationId).asSystem("whatsapp-sender");
@@ -58,7 +66,7 @@ final class ReplySender {
       result = new SendResult.Failed(new SendFailure(SendFailure.Kind.AUTHENTICATION, 0,
           "profile " + profileId + " has no session or is deactivated"));
     } else {
-      result = gateway.send(sender.get(), message);
+      result = gateway.send(sender.get(), message, tag(messageId));
       for (int attempt = 1; attempt < ATTEMPTS && result instanceof SendResult.Failed failed
           && failed.failure().retryable(); attempt++) {
         try {
@@ -67,7 +75,7 @@ final class ReplySender {
           Thread.currentThread().interrupt();
           break;
         }
-        result = gateway.send(sender.get(), message);
+        result = gateway.send(sender.get(), message, tag(messageId));
       }
     }
     SendResult outcome = result;

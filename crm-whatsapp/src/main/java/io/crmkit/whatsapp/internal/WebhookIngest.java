@@ -125,7 +125,7 @@ public final class WebhookIngest {
       statuses.sort(java.util.Comparator.comparing((JsonNode st) -> st.path("id").asText())
           .thenComparing(st -> st.path("timestamp").asText()));
       for (JsonNode status : statuses) {
-        status(tx, status);
+        status(tx, profileId, status);
       }
       return null;
     });
@@ -357,7 +357,7 @@ public final class WebhookIngest {
   }
 
   /** A delivery status of an outbound message: it only moves forward (a late delivered never downgrades read). */
-  private void status(TenantTransaction tx, JsonNode status) throws SQLException {
+  private void status(TenantTransaction tx, UUID profileId, JsonNode status) throws SQLException {
     String waMessageId = status.path("id").asText("");
     String state = status.path("status").asText("");
     if (!state.matches("sent|delivered|read|failed")) {
@@ -373,7 +373,8 @@ public final class WebhookIngest {
       lock.executeQuery().close();
     }
     if (Jdbc.id(tx, "select id from " + tx.table("messages") + " where organization_id = ? and wa_message_id = ?"
-        + " and direction = 'outbound'", tx.organizationId(), waMessageId) == null) {
+        + " and direction = 'outbound'", tx.organizationId(), waMessageId) == null
+        && !attachByTag(tx, profileId, waMessageId, status.path("biz_opaque_callback_data").asText(""))) {
       // Earlier than the send's record: kept until the send records the wamid.
       Jdbc.execute(tx, "insert into " + tx.table("whatsapp_early_statuses") + " (organization_id, wa_message_id, status,"
           + " status_at, error_code, error_message, pricing) values (?, ?, ?, ?, ?, ?, ?::jsonb) on conflict do nothing",
@@ -399,7 +400,8 @@ public final class WebhookIngest {
         + " set status = ?, status_at = ?, error_code = coalesce(?, error_code), error_message = coalesce(?, error_message),"
         + " pricing = coalesce(?::jsonb, pricing)"
         + " where organization_id = ? and wa_message_id = ? and direction = 'outbound'"
-        + " and (case status when 'pending' then 0 when 'unknown' then 0 when 'sent' then 1 when 'delivered' then 2"
+        + " and (case status when 'pending' then 0 when 'sending' then 0 when 'unknown' then 0 when 'sent' then 1"
+        + " when 'delivered' then 2"
         + " when 'read' then 3 else 4 end)"
         + " < (case ? when 'sent' then 1 when 'delivered' then 2 when 'read' then 3 else 4 end)"
         + " and not (? = 'failed' and status in ('delivered', 'read')) returning conversation_id, id")) {
@@ -524,6 +526,30 @@ public final class WebhookIngest {
     return Jdbc.id(tx, "select o.id from " + table + " o join " + table + " c on c.organization_id = o.organization_id"
         + " and c.profile_id = o.profile_id where c.organization_id = ? and c.id = ? and o." + column + " = ?"
         + " and o.id <> c.id", tx.organizationId(), contactId, value) != null;
+  }
+
+  /**
+   * A status for a wamid no send recorded, tagged with one of our replies (see ReplySender.tag):
+   * the reply whose answer was lost, or has not come yet. Gives it the wamid, so this status and
+   * every later one apply to it. Only this tenant's replies on this profile are found.
+   */
+  private static boolean attachByTag(TenantTransaction tx, UUID profileId, String waMessageId, String tag)
+      throws SQLException {
+    if (!tag.startsWith(ReplySender.TAG_PREFIX) || waMessageId.isEmpty() || waMessageId.length() > 256) {
+      return false;
+    }
+    UUID messageId;
+    try {
+      messageId = UUID.fromString(tag.substring(ReplySender.TAG_PREFIX.length()));
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+    String messages = tx.table("messages");
+    return Jdbc.execute(tx, "update " + messages + " m set wa_message_id = ? where m.organization_id = ? and m.id = ?"
+        + " and m.direction = 'outbound' and m.wa_message_id is null and m.status in ('sending', 'unknown')"
+        + " and exists (select 1 from " + tx.table("conversations") + " c where c.organization_id = m.organization_id"
+        + " and c.id = m.conversation_id and c.profile_id = ?)", waMessageId, tx.organizationId(), messageId,
+        profileId) > 0;
   }
 
   /** A business-scoped user id as WhatsApp writes it ({@code SA.1234…}), or null. */
