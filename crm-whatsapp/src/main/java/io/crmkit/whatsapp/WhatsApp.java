@@ -44,9 +44,11 @@ public final class WhatsApp {
 
   /**
    * Fetches inbound media still missing from the {@link MediaStore}, across all tenants, from the
-   * Cloud API, outside any transaction: a job the host runs every few seconds, one run at a time
-   * (two at once may fetch the same media twice; the store then overwrites it with the same bytes). A failed fetch is
-   * tried again by a later run (up to ten times); media the provider no longer has is marked gone.
+   * Cloud API, outside any transaction: a job the host runs every few seconds, from any number of
+   * processes. Each run claims what it fetches for ten minutes, so runs at the same time share the
+   * work and never fetch the same media twice; what a stopped run had claimed is fetched by another
+   * once the claim ends. A failed fetch is tried again by a later run (up to ten times); media the
+   * provider no longer has is marked gone.
    *
    * @return how many were stored by this call
    * @throws IllegalStateException if no media store was configured

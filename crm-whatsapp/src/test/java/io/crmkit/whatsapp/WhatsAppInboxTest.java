@@ -330,6 +330,21 @@ class WhatsAppInboxTest {
   }
 
   @Test
+  void statusesForWamidsWeNeverSentArePurgedAfterADay() throws SQLException {
+    Tenant a = tenant();
+    assertThat(status(a, "wamid.other-tool-1", "sent", 1, null)).isEqualTo(200);
+    try (Connection c = t.db.adminDataSource().getConnection()) {
+      c.createStatement().execute("update crm.whatsapp_early_statuses set received_at = now() - interval '25 hours'"
+          + " where wa_message_id = 'wamid.other-tool-1'");
+    }
+    assertThat(status(a, "wamid.other-tool-2", "sent", 2, null)).isEqualTo(200);
+    try (Connection c = t.tenant(a.org().organization().id())) {
+      assertThat(rows(c, "select wa_message_id from crm.whatsapp_early_statuses"))
+          .containsExactly("wamid.other-tool-2");
+    }
+  }
+
+  @Test
   void aSendThatOutlivesTheResumersPatienceStillRecordsItsOutcome() throws Exception {
     java.util.concurrent.CountDownLatch inGateway = new java.util.concurrent.CountDownLatch(1);
     java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);

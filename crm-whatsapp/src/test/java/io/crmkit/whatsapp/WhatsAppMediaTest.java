@@ -95,6 +95,75 @@ class WhatsAppMediaTest {
   }
 
   @Test
+  void runsAtTheSameTimeNeverFetchTheSameMediaAndAStoppedRunsClaimEnds() throws Exception {
+    fake.media("m-c1", "image/jpeg", "ONE".getBytes(StandardCharsets.UTF_8));
+    fake.media("m-c2", "image/jpeg", "TWO".getBytes(StandardCharsets.UTF_8));
+    ProvisionedOrganization one = tenantWithImage("700000000000011", "m-c1");
+    ProvisionedOrganization two = tenantWithImage("700000000000012", "m-c2");
+    java.util.concurrent.CountDownLatch inFetch = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    Map<String, Integer> fetches = new java.util.concurrent.ConcurrentHashMap<>();
+    WhatsAppGateway slow = new WhatsAppGateway() {
+      @Override
+      public SendResult send(WhatsAppSender sender, OutgoingMessage message) {
+        return fake.send(sender, message);
+      }
+
+      @Override
+      public SendResult markRead(WhatsAppSender sender, String providerMessageId) {
+        return fake.markRead(sender, providerMessageId);
+      }
+
+      @Override
+      public NumberCheck verifyNumber(WhatsAppSender sender) {
+        return NumberCheck.OWNED;
+      }
+
+      @Override
+      public MediaFetch fetchMedia(WhatsAppSender sender, String mediaId, MediaSink sink) {
+        fetches.merge(mediaId, 1, Integer::sum);
+        inFetch.countDown();
+        try {
+          release.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        return fake.fetchMedia(sender, mediaId, sink);
+      }
+    };
+    WhatsApp slowRun = WhatsApp.builder(t.crm).sessionKeys(SessionKeys.of("k", Map.of("k", new byte[32])))
+        .gateway(slow).mediaStore(store).build();
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newSingleThreadExecutor();
+    try {
+      java.util.concurrent.Future<Integer> first = pool.submit(() -> slowRun.fetchPendingMedia(100));
+      assertThat(inFetch.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+      assertThat(whatsapp.fetchPendingMedia(100)).as("the first run holds what it claimed").isZero();
+      release.countDown();
+      assertThat(first.get(10, java.util.concurrent.TimeUnit.SECONDS)).isGreaterThanOrEqualTo(2);
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(fetches).containsEntry("m-c1", 1).containsEntry("m-c2", 1);
+    assertThat(media(one)).endsWith(" 3 1 -");
+    assertThat(media(two)).endsWith(" 3 1 -");
+
+    // A run that claimed and stopped: its claim holds until the lease ends, then another run fetches.
+    fake.media("m-c3", "image/jpeg", "THREE".getBytes(StandardCharsets.UTF_8));
+    ProvisionedOrganization three = tenantWithImage("700000000000013", "m-c3");
+    try (Connection c = t.tenant(null)) {
+      assertThat(rows(c, "select media_id from crm.claim_whatsapp_media(100, '10 minutes')")).contains("m-c3");
+      c.commit();
+    }
+    assertThat(whatsapp.fetchPendingMedia(100)).isZero();
+    try (Connection c = t.db.adminDataSource().getConnection()) {
+      c.createStatement().execute("update crm.messages set media_fetch_claimed_until = now() - interval '1 second'"
+          + " where media_id = 'm-c3'");
+    }
+    assertThat(whatsapp.fetchPendingMedia(100)).isEqualTo(1);
+    assertThat(media(three)).endsWith(" 5 1 -");
+  }
+
+  @Test
   void fetchingNeedsAStoreAndKeysAreChecked() {
     WhatsApp without = WhatsApp.builder(t.crm).sessionKeys(SessionKeys.of("k", Map.of("k", new byte[32])))
         .gateway(fake).build();

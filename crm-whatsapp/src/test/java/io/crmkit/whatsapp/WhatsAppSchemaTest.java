@@ -44,7 +44,7 @@ class WhatsAppSchemaTest {
   void theModuleMigratesAfterCoreWithItsOwnHistory() throws SQLException {
     assertThat(t.crm.migrations()).extracting(ModuleMigrations::module).containsExactly("core", "whatsapp");
     assertThat(admin("select version from crm.flyway_history_whatsapp order by installed_rank"))
-        .containsExactly("0", "1", "2", "3", "4", "5", "6");
+        .containsExactly("0", "1", "2", "3", "4", "5", "6", "7");
   }
 
   @Test
@@ -178,6 +178,18 @@ class WhatsAppSchemaTest {
   }
 
   @Test
+  void theJobsCrossTenantPathsRefuseToRunInsideATenant() throws SQLException {
+    ProvisionedOrganization org = t.provision();
+    for (String call : List.of("select * from crm.claim_whatsapp_media(10, '10 minutes')",
+        "select * from crm.whatsapp_stalled_sends('1 hour', 10)")) {
+      try (Connection c = t.tenant(org.organization().id())) {
+        assertThatThrownBy(() -> rows(c, call)).as(call).isInstanceOf(PSQLException.class)
+            .extracting(e -> ((PSQLException) e).getSQLState()).isEqualTo("42501");
+      }
+    }
+  }
+
+  @Test
   void theDefinerFunctionsAreTheOwnersPinnedAndNotPublic() throws SQLException {
     assertThat(admin("select p.proname || ' ' || pg_get_userbyid(p.proowner) || ' '"
         + " || array_to_string(p.proconfig, ',') || ' ' || has_function_privilege('public', p.oid, 'EXECUTE')"
@@ -185,8 +197,8 @@ class WhatsAppSchemaTest {
         + " and p.proname like '%whatsapp%' order by 1")).containsExactly(
             "ack_whatsapp_events crm_owner search_path=crm, pg_temp false",
             "claim_whatsapp_events crm_owner search_path=crm, pg_temp false",
+            "claim_whatsapp_media crm_owner search_path=crm, pg_temp false",
             "route_whatsapp_webhook crm_owner search_path=crm, pg_temp false",
-            "whatsapp_media_to_fetch crm_owner search_path=crm, pg_temp false",
             "whatsapp_profiles_sync_route crm_owner search_path=crm, pg_temp false",
             "whatsapp_stalled_sends crm_owner search_path=crm, pg_temp false");
   }

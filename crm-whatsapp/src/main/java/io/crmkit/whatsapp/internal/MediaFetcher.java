@@ -22,6 +22,8 @@ import org.slf4j.LoggerFactory;
 /** Fetches inbound media into the host's {@link MediaStore}, outside any transaction. */
 public final class MediaFetcher {
   private static final Logger log = LoggerFactory.getLogger(MediaFetcher.class);
+  /** How long a run holds what it claimed; longer than any one fetch takes, so a stopped run's claims end. */
+  static final java.time.Duration LEASE = java.time.Duration.ofMinutes(10);
   private final WhatsApp whatsapp;
   private final WhatsAppGateway gateway;
   private final MediaStore store;
@@ -38,8 +40,9 @@ public final class MediaFetcher {
     List<Object[]> pending = TenantWork.crossTenant(whatsapp.crm(), tx -> {
       List<Object[]> rows = new ArrayList<>();
       try (PreparedStatement ps = tx.connection().prepareStatement("select organization_id, message_id, profile_id,"
-          + " media_id from " + tx.table("whatsapp_media_to_fetch") + "(?)")) {
+          + " media_id from " + tx.table("claim_whatsapp_media") + "(?, ?::interval)")) {
         ps.setInt(1, max);
+        ps.setString(2, LEASE.toSeconds() + " seconds");
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next()) {
             rows.add(new Object[] {rs.getObject(1, UUID.class), rs.getObject(2, UUID.class), rs.getObject(3, UUID.class),
@@ -81,7 +84,8 @@ public final class MediaFetcher {
     TenantWork.call(system, tx -> {
       try (PreparedStatement ps = tx.connection().prepareStatement("update " + tx.table("messages")
           + " set media_storage_key = ?, media_size = coalesce(?, media_size), media_fetch_attempts = media_fetch_attempts + 1,"
-          + " media_fetch_error = ? where organization_id = ? and id = ? and media_storage_key is null")) {
+          + " media_fetch_error = ?, media_fetch_claimed_until = null"
+          + " where organization_id = ? and id = ? and media_storage_key is null")) {
         ps.setString(1, result == WhatsAppGateway.MediaFetch.FETCHED ? key[0] : null);
         ps.setObject(2, result == WhatsAppGateway.MediaFetch.FETCHED ? size.get() : null, java.sql.Types.BIGINT);
         ps.setString(3, result == WhatsAppGateway.MediaFetch.GONE ? "the provider no longer has this media" : null);
@@ -101,7 +105,8 @@ public final class MediaFetcher {
     try {
       TenantWork.call(whatsapp.crm().tenant(organizationId).asSystem("whatsapp-media"), tx -> {
         try (PreparedStatement ps = tx.connection().prepareStatement("update " + tx.table("messages")
-            + " set media_fetch_attempts = media_fetch_attempts + 1 where organization_id = ? and id = ?")) {
+            + " set media_fetch_attempts = media_fetch_attempts + 1, media_fetch_claimed_until = null"
+            + " where organization_id = ? and id = ?")) {
           ps.setObject(1, tx.organizationId());
           ps.setObject(2, messageId);
           ps.executeUpdate();

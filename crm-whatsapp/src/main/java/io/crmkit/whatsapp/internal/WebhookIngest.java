@@ -375,7 +375,10 @@ public final class WebhookIngest {
     if (Jdbc.id(tx, "select id from " + tx.table("messages") + " where organization_id = ? and wa_message_id = ?"
         + " and direction = 'outbound'", tx.organizationId(), waMessageId) == null
         && !attachByTag(tx, profileId, waMessageId, status.path("biz_opaque_callback_data").asText(""))) {
-      // Earlier than the send's record: kept until the send records the wamid.
+      // Earlier than the send's record: kept until the send records the wamid. A send records it
+      // within seconds; what is older than a day is for wamids we never sent (another tool on the number).
+      Jdbc.execute(tx, "delete from " + tx.table("whatsapp_early_statuses") + " where organization_id = ?"
+          + " and received_at < now() - interval '1 day'", tx.organizationId());
       Jdbc.execute(tx, "insert into " + tx.table("whatsapp_early_statuses") + " (organization_id, wa_message_id, status,"
           + " status_at, error_code, error_message, pricing) values (?, ?, ?, ?, ?, ?, ?::jsonb) on conflict do nothing",
           tx.organizationId(), waMessageId, state, Timestamp.from(at),
