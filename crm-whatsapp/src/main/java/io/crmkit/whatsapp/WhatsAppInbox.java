@@ -56,6 +56,25 @@ public interface WhatsAppInbox {
    */
   WhatsAppMessage sendText(UUID conversationId, String text);
 
+  /**
+   * Replies with an image, video, audio file, document or sticker, by public HTTPS link or by the
+   * id of an upload to the media endpoint; free-form, so only within the 24-hour window, and
+   * otherwise as {@link #sendText}.
+   *
+   * <pre>{@code
+   * inbox.sendMedia(conversationId, OutgoingMessage.MediaKind.DOCUMENT,
+   *     OutgoingMessage.MediaSource.link("https://files.example.com/invoice-1042.pdf"),
+   *     Optional.of("Your invoice"), Optional.of("invoice-1042.pdf"));
+   * }</pre>
+   *
+   * @param caption shown under an image, video or document
+   * @param filename the name a document is shown with
+   * @throws io.crmkit.core.ValidationException if a caption or file name does not go with the kind
+   * @throws CustomerWindowClosedException if the user last wrote more than 24 hours ago
+   */
+  WhatsAppMessage sendMedia(UUID conversationId, OutgoingMessage.MediaKind kind, OutgoingMessage.MediaSource source,
+      Optional<String> caption, Optional<String> filename);
+
   /** Replies with an approved template, possible at any time; otherwise as {@link #sendText}. */
   WhatsAppMessage sendTemplate(UUID conversationId, String templateName, String languageCode,
       List<String> bodyParameters);

@@ -174,6 +174,48 @@ class WhatsAppInboxTest {
   }
 
   @Test
+  void mediaRepliesGoInsideTheWindowAndAreResumedAsTheyWereAsked() throws SQLException {
+    Tenant a = tenant();
+    String from = user();
+    UUID conversation = inbound(a, from, Instant.now(), "send me the invoice");
+    OutgoingMessage.MediaSource invoice = OutgoingMessage.MediaSource.link("https://files.example.com/inv-1042.pdf");
+
+    WhatsAppMessage sent = a.inbox().sendMedia(conversation, OutgoingMessage.MediaKind.DOCUMENT, invoice,
+        Optional.of("Your invoice"), Optional.of("inv-1042.pdf"));
+    assertThat(sent.status()).isEqualTo("sent");
+    assertThat(sent.type()).isEqualTo("document");
+    assertThat(sent.body()).contains("Your invoice");
+    assertThat(sentSince()).extracting(FakeWhatsAppGateway.Sent::message).containsExactly(new OutgoingMessage.Media(
+        "+" + from, OutgoingMessage.MediaKind.DOCUMENT, invoice, Optional.of("Your invoice"), Optional.of("inv-1042.pdf")));
+
+    mark();
+    assertThatThrownBy(() -> a.inbox().sendMedia(conversation, OutgoingMessage.MediaKind.AUDIO,
+        OutgoingMessage.MediaSource.id("1479537139650973"), Optional.of("a caption"), Optional.empty()))
+        .isInstanceOfSatisfying(io.crmkit.core.ValidationException.class, e -> assertThat(e.field()).isEqualTo("media"));
+    assertThat(a.inbox().messages(conversation, 10, Optional.empty()).items()).as("nothing stored").hasSize(2);
+
+    // Left pending by a stopped process, then resumed: the same media goes, by id, without caption.
+    UUID left;
+    try (Connection c = t.db.runtimeDataSource().getConnection()) {
+      c.setAutoCommit(false);
+      left = whatsapp.inbox(a.admin().joining(c, action -> { })).sendMedia(conversation, OutgoingMessage.MediaKind.IMAGE,
+          OutgoingMessage.MediaSource.id("1479537139650973"), Optional.empty(), Optional.empty()).id();
+      c.commit();
+    }
+    t.db.executeAsAdmin("update crm.messages set created_at = now() - interval '1 hour' where id = '" + left + "'");
+    assertThat(whatsapp.resumeStalledReplies(WhatsApp.MIN_STALL, 100)).isEqualTo(1);
+    assertThat(sentSince()).extracting(FakeWhatsAppGateway.Sent::message).containsExactly(new OutgoingMessage.Media(
+        "+" + from, OutgoingMessage.MediaKind.IMAGE, OutgoingMessage.MediaSource.id("1479537139650973"),
+        Optional.empty(), Optional.empty()));
+    assertThat(a.inbox().conversation(conversation)).get().extracting(cv -> cv.lastMessagePreview().orElse(""))
+        .isEqualTo("[image]");
+
+    UUID old = inbound(a, user(), Instant.now().minusSeconds(25 * 3600), "old");
+    assertThatThrownBy(() -> a.inbox().sendMedia(old, OutgoingMessage.MediaKind.IMAGE, invoice, Optional.empty(),
+        Optional.empty())).isInstanceOf(CustomerWindowClosedException.class);
+  }
+
+  @Test
   void rateLimitsAreRetriedTimeoutsAreNotAndAuthFailuresDisconnectTheProfile() throws SQLException {
     Tenant a = tenant();
     UUID conversation = inbound(a, user(), Instant.now(), "hi");

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.crmkit.whatsapp.OutgoingMessage;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /** An outbound reply as stored in messages.payload, so a restart can send it as it was asked. */
 final class OutgoingCodec {
@@ -25,14 +26,27 @@ final class OutgoingCodec {
       json.put("name", template.name());
       json.put("language", template.languageCode());
       template.bodyParameters().forEach(json.putArray("parameters")::add);
-    } else {
-      throw new IllegalArgumentException("replies are text or templates, not " + message.getClass().getSimpleName());
+    } else if (message instanceof OutgoingMessage.Media media) {
+      json.put("kind", "media");
+      json.put("media_kind", media.kind().name());
+      media.source().link().ifPresent(l -> json.put("link", l));
+      media.source().mediaId().ifPresent(id -> json.put("media_id", id));
+      media.caption().ifPresent(c -> json.put("caption", c));
+      media.filename().ifPresent(f -> json.put("filename", f));
     }
     return json;
   }
 
   static OutgoingMessage fromJson(JsonNode json) {
     String to = json.path("to").asText();
+    if ("media".equals(json.path("kind").asText())) {
+      OutgoingMessage.MediaSource source = json.hasNonNull("link")
+          ? OutgoingMessage.MediaSource.link(json.get("link").asText())
+          : OutgoingMessage.MediaSource.id(json.path("media_id").asText());
+      return new OutgoingMessage.Media(to, OutgoingMessage.MediaKind.valueOf(json.path("media_kind").asText()), source,
+          Optional.ofNullable(json.hasNonNull("caption") ? json.get("caption").asText() : null),
+          Optional.ofNullable(json.hasNonNull("filename") ? json.get("filename").asText() : null));
+    }
     if ("template".equals(json.path("kind").asText())) {
       List<String> parameters = new ArrayList<>();
       json.path("parameters").forEach(p -> parameters.add(p.asText()));

@@ -236,6 +236,28 @@ public final class SqlWhatsAppInbox implements WhatsAppInbox {
         to -> OutgoingMessage.Template.of(to, templateName, languageCode, bodyParameters));
   }
 
+  @Override
+  public WhatsAppMessage sendMedia(UUID conversationId, OutgoingMessage.MediaKind kind,
+      OutgoingMessage.MediaSource source, Optional<String> caption, Optional<String> filename) {
+    try {
+      // Checked here, before anything is stored.
+      new OutgoingMessage.Media("+10000000000", kind, source, caption, filename);
+    } catch (IllegalArgumentException e) {
+      throw new ValidationException("media", e.getMessage());
+    } catch (NullPointerException e) {
+      throw new ValidationException("media", "kind, source, caption and filename are required (captions and file"
+          + " names may be empty)");
+    }
+    if (caption.isPresent() && (caption.get().isBlank() || caption.get().length() > 1024)) {
+      throw new ValidationException("caption", "must be 1 to 1024 characters, not blank");
+    }
+    if (filename.isPresent() && (filename.get().isBlank() || filename.get().length() > 255)) {
+      throw new ValidationException("filename", "must be 1 to 255 characters, not blank");
+    }
+    return send(conversationId, kind.name().toLowerCase(java.util.Locale.ROOT), caption.orElse(null), true,
+        to -> new OutgoingMessage.Media(to, kind, source, caption, filename));
+  }
+
   private interface Outgoing {
     OutgoingMessage to(String recipient);
   }
@@ -275,7 +297,8 @@ public final class SqlWhatsAppInbox implements WhatsAppInbox {
           OutgoingCodec.toJson(message, profileId).toString());
       Jdbc.execute(tx, "update " + tx.table("conversations") + " set last_message_preview = ?,"
           + " last_message_at = greatest(last_message_at, ?), activity_at = greatest(activity_at, ?)"
-          + " where organization_id = ? and id = ?", preview(body), Timestamp.from(tx.now()), Timestamp.from(tx.now()),
+          + " where organization_id = ? and id = ?", preview(body == null ? "[" + type + "]" : body),
+          Timestamp.from(tx.now()), Timestamp.from(tx.now()),
           tx.organizationId(), conversationId);
       UUID organizationId = tx.organizationId();
       tx.afterCommit(() -> sender.deliver(organizationId, profileId, id, message));
