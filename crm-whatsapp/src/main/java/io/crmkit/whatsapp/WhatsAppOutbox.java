@@ -18,10 +18,12 @@ public interface WhatsAppOutbox {
   }
 
   /**
-   * Claims up to {@code max} events (for each conversation only its earliest unacknowledged one,
-   * so conversations stay in order), hands each to {@code handler}, and acknowledges those it
+   * Claims up to {@code max} events, hands each to {@code handler}, and acknowledges those it
    * handled, all in one transaction: concurrent drains share the work and never take the same
-   * event. An event whose handler threw counts an attempt and stays.
+   * event. A conversation's events come as a run in their order, starting at its earliest
+   * unacknowledged one; no other drain gets its later events meanwhile. An event whose handler
+   * threw counts an attempt and stays, and so do the rest of its run (without an attempt), so a
+   * conversation's events are never handled out of order.
    *
    * @return how many events were handled and acknowledged
    */

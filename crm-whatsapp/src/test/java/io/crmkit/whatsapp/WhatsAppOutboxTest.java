@@ -85,7 +85,7 @@ class WhatsAppOutboxTest {
   private static List<WhatsAppEvent> drainAll() {
     List<WhatsAppEvent> drained = new ArrayList<>();
     while (whatsapp.outbox().drain(100, drained::add) > 0) {
-      // one event per conversation per drain
+      // until nothing is left
     }
     return drained;
   }
@@ -115,7 +115,7 @@ class WhatsAppOutboxTest {
     post(a, u1, "wamid.o4");
 
     List<WhatsAppEvent> first = new ArrayList<>();
-    assertThat(whatsapp.outbox().drain(100, first::add)).as("one per conversation per drain").isEqualTo(2);
+    assertThat(whatsapp.outbox().drain(100, first::add)).as("each conversation's events as a run").isEqualTo(4);
     List<WhatsAppEvent> all = new ArrayList<>(first);
     all.addAll(drainAll());
     assertThat(all.stream().filter(e -> e.conversationId().equals(c1)).map(WhatsAppEvent::seq).toList())
@@ -127,13 +127,57 @@ class WhatsAppOutboxTest {
     // A failing handler leaves its event, and the later ones of its conversation, for later.
     post(a, u1, "wamid.o5");
     post(a, u1, "wamid.o6");
+    List<Object> tried = new ArrayList<>();
     assertThat(whatsapp.outbox().drain(100, e -> {
+      tried.add(e.payload().get("wa_message_id"));
       throw new IllegalStateException("consumer down");
     })).isZero();
+    assertThat(tried).as("the run stops at its first failure").containsExactly("wamid.o5");
     assertThat(drainAll()).extracting(e -> e.payload().get("wa_message_id")).containsExactly("wamid.o5", "wamid.o6");
     try (Connection c = t.db.adminDataSource().getConnection()) {
       assertThat(rows(c, "select attempts from crm.whatsapp_events e join crm.messages m on m.id::text ="
           + " e.payload->>'message_id' where m.wa_message_id = 'wamid.o5'")).containsExactly("2");
+    }
+  }
+
+  @Test
+  void concurrentDrainsHandleEachEventOnceAndEachConversationInOrder() throws Exception {
+    Tenant a = tenant();
+    List<UUID> conversations = new ArrayList<>();
+    for (int user = 0; user < 3; user++) {
+      String from = Long.toString(USERS.incrementAndGet());
+      for (int i = 0; i < 15; i++) {
+        UUID conversation = post(a, from, "wamid.run-" + from + "-" + i);
+        if (i == 0) {
+          conversations.add(conversation);
+        }
+      }
+    }
+    List<WhatsAppEvent> handled = java.util.Collections.synchronizedList(new ArrayList<>());
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+    try {
+      List<java.util.concurrent.Future<?>> drains = new ArrayList<>();
+      for (int d = 0; d < 4; d++) {
+        drains.add(pool.submit(() -> {
+          while (whatsapp.outbox().drain(4, e -> {
+            handled.add(e);
+            Thread.sleep(2);
+          }) > 0) {
+            // the other drains take other conversations meanwhile
+          }
+          return null;
+        }));
+      }
+      for (java.util.concurrent.Future<?> drain : drains) {
+        drain.get(60, java.util.concurrent.TimeUnit.SECONDS);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    drainAll().forEach(handled::add);
+    for (UUID conversation : conversations) {
+      assertThat(handled.stream().filter(e -> e.conversationId().equals(conversation)).map(WhatsAppEvent::seq).toList())
+          .as("once each, in order").isEqualTo(java.util.stream.LongStream.rangeClosed(1, 15).boxed().toList());
     }
   }
 

@@ -44,7 +44,7 @@ class WhatsAppSchemaTest {
   void theModuleMigratesAfterCoreWithItsOwnHistory() throws SQLException {
     assertThat(t.crm.migrations()).extracting(ModuleMigrations::module).containsExactly("core", "whatsapp");
     assertThat(admin("select version from crm.flyway_history_whatsapp order by installed_rank"))
-        .containsExactly("0", "1", "2", "3", "4", "5", "6", "7");
+        .containsExactly("0", "1", "2", "3", "4", "5", "6", "7", "8");
   }
 
   @Test

@@ -59,13 +59,20 @@ public final class SqlWhatsAppOutbox implements WhatsAppOutbox {
       }
       List<WhatsAppEvent> handled = new ArrayList<>();
       List<WhatsAppEvent> failed = new ArrayList<>();
+      // The claim gives each conversation's events as a run in seq order; a failure ends its run.
+      java.util.Set<UUID> stopped = new java.util.HashSet<>();
       for (WhatsAppEvent event : claimed) {
+        if (stopped.contains(event.conversationId())) {
+          continue;
+        }
         try {
           handler.handle(event);
           handled.add(event);
         } catch (Exception e) {
-          log.warn("outbox event {} ({}) not handled; it stays for a later drain", event.id(), event.type(), e);
+          log.warn("outbox event {} ({}) not handled; it and its conversation's later events stay for a later drain",
+              event.id(), event.type(), e);
           failed.add(event);
+          stopped.add(event.conversationId());
         }
       }
       ack(tx, handled, true);

@@ -1,0 +1,33 @@
+-- The drain's claim hands out runs: for each conversation whose earliest unacknowledged event it
+-- can lock (FOR UPDATE SKIP LOCKED), that event and the conversation's next unacknowledged ones, in
+-- seq order, up to p_limit in all. A busy conversation no longer gives one event per drain. Order
+-- still holds across drains: another drain cannot take the later events of a run, because each has
+-- an earlier unacknowledged event (the run's first), and seq is assigned under the conversation's
+-- row lock, so a run has no gaps that commit later. The caller stops a run at the first event its
+-- handler fails; the rest stay unacknowledged, without an attempt counted.
+CREATE OR REPLACE FUNCTION ${schema}.claim_whatsapp_events(p_limit integer)
+  RETURNS TABLE (organization_id uuid, id uuid, conversation_id uuid, seq bigint, event_type text, payload jsonb,
+                 created_at timestamptz, attempts integer)
+  LANGUAGE sql VOLATILE SECURITY DEFINER
+  SET search_path = ${schema}, pg_temp
+  AS $$
+    WITH heads AS MATERIALIZED (
+      SELECT e.organization_id, e.conversation_id, e.seq, e.attempts AS head_attempts, e.created_at AS head_at,
+             e.id AS head_id
+        FROM whatsapp_events e
+       WHERE e.acked_at IS NULL
+         AND NOT EXISTS (SELECT 1 FROM whatsapp_events p
+                          WHERE p.organization_id = e.organization_id AND p.conversation_id = e.conversation_id
+                            AND p.seq < e.seq AND p.acked_at IS NULL)
+       -- Runs that failed before go last, so a few failing conversations cannot starve the rest.
+       ORDER BY e.attempts, e.created_at, e.organization_id, e.id
+       LIMIT least(greatest(p_limit, 1), 1000)
+       FOR UPDATE OF e SKIP LOCKED)
+    SELECT e.organization_id, e.id, e.conversation_id, e.seq, e.event_type, e.payload, e.created_at, e.attempts
+      FROM heads h
+      JOIN whatsapp_events e ON e.organization_id = h.organization_id AND e.conversation_id = h.conversation_id
+                            AND e.seq >= h.seq AND e.acked_at IS NULL
+     ORDER BY h.head_attempts, h.head_at, h.organization_id, h.head_id, e.seq
+     LIMIT least(greatest(p_limit, 1), 1000)
+     FOR UPDATE OF e
+  $$;
