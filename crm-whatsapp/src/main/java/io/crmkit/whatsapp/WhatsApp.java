@@ -45,9 +45,11 @@ public final class WhatsApp {
   /**
    * Fetches inbound media still missing from the {@link MediaStore}, across all tenants, from the
    * Cloud API, outside any transaction: a job the host runs every few seconds, from any number of
-   * processes. Each run claims what it fetches for ten minutes, so runs at the same time share the
-   * work and never fetch the same media twice; what a stopped run had claimed is fetched by another
-   * once the claim ends. A failed fetch is tried again by a later run (up to ten times); media the
+   * processes. A run claims a few messages at a time for ten minutes, so runs at the same time
+   * share the work and do not fetch the same media (only a fetch outliving its claim can be
+   * repeated by another run, and then only the run holding the claim records it); what a stopped
+   * run had claimed is fetched by another once the claim ends. A failed fetch is tried again by a
+   * later run after a backoff (30 s, doubling, at most an hour; up to ten times); media the
    * provider no longer has is marked gone.
    *
    * @return how many were stored by this call

@@ -348,6 +348,50 @@ class WhatsAppInboxTest {
   }
 
   @Test
+  void aTaggedStatusThatOutrunsTheSendsAnswerIsToldOnce() throws SQLException {
+    Tenant a = tenant();
+    UUID conversation = inbound(a, user(), Instant.now(), "hi");
+    String wamid = "wamid.outrun-" + UUID.randomUUID();
+    WhatsAppGateway outrun = new WhatsAppGateway() {
+      @Override
+      public SendResult send(WhatsAppSender sender, OutgoingMessage message) {
+        throw new AssertionError("replies are sent tagged");
+      }
+
+      @Override
+      public SendResult send(WhatsAppSender sender, OutgoingMessage message, String tag) {
+        // WhatsApp's callback, tagged, arrives before its answer to the send.
+        assertThat(status(a, wamid, "delivered", 5, tag)).isEqualTo(200);
+        return new SendResult.Accepted(wamid);
+      }
+
+      @Override
+      public SendResult markRead(WhatsAppSender sender, String providerMessageId) {
+        return fake.markRead(sender, providerMessageId);
+      }
+
+      @Override
+      public NumberCheck verifyNumber(WhatsAppSender sender) {
+        return NumberCheck.OWNED;
+      }
+
+      @Override
+      public MediaFetch fetchMedia(WhatsAppSender sender, String mediaId, MediaSink sink) {
+        return MediaFetch.FAILED;
+      }
+    };
+    WhatsApp racing = WhatsApp.builder(t.crm).sessionKeys(SessionKeys.of("k", Map.of("k", new byte[32])))
+        .gateway(outrun).build();
+    WhatsAppMessage reply = racing.inbox(a.admin()).sendText(conversation, "quick");
+    assertThat(reply.status()).isEqualTo("delivered");
+    assertThat(reply.waMessageId()).contains(wamid);
+    try (Connection c = t.tenant(a.org().organization().id())) {
+      assertThat(rows(c, "select payload->>'status' from crm.whatsapp_events where event_type = 'message_status'"))
+          .as("told once, by the status").containsExactly("delivered");
+    }
+  }
+
+  @Test
   void statusesThatOutrunTheSendAreAppliedWhenTheSendIsRecorded() throws SQLException {
     Tenant a = tenant();
     UUID conversation = inbound(a, user(), Instant.now(), "hi");

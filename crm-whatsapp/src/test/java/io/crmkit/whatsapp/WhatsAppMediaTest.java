@@ -63,6 +63,42 @@ class WhatsAppMediaTest {
     }
   }
 
+  /** The fake, but each fetch of media {@code block} names waits for {@code release}. */
+  private static WhatsAppGateway blocking(java.util.function.Predicate<String> block,
+      java.util.concurrent.CountDownLatch inFetch, java.util.concurrent.CountDownLatch release,
+      Map<String, Integer> fetches) {
+    return new WhatsAppGateway() {
+      @Override
+      public SendResult send(WhatsAppSender sender, OutgoingMessage message) {
+        return fake.send(sender, message);
+      }
+
+      @Override
+      public SendResult markRead(WhatsAppSender sender, String providerMessageId) {
+        return fake.markRead(sender, providerMessageId);
+      }
+
+      @Override
+      public NumberCheck verifyNumber(WhatsAppSender sender) {
+        return NumberCheck.OWNED;
+      }
+
+      @Override
+      public MediaFetch fetchMedia(WhatsAppSender sender, String mediaId, MediaSink sink) {
+        fetches.merge(mediaId, 1, Integer::sum);
+        if (block.test(mediaId)) {
+          inFetch.countDown();
+          try {
+            release.await();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        }
+        return fake.fetchMedia(sender, mediaId, sink);
+      }
+    };
+  }
+
   @Test
   void mediaIsFetchedAfterTheWebhookByTheJobAndStoredOnce() throws Exception {
     fake.media("m-ok", "image/jpeg", "JPEG-BYTES".getBytes(StandardCharsets.UTF_8));
@@ -85,6 +121,14 @@ class WhatsAppMediaTest {
     fake.thenFetch(WhatsAppGateway.MediaFetch.FAILED);
     whatsapp.fetchPendingMedia(100);
     assertThat(media(retried)).isEqualTo("- - 1 -");
+    assertThat(whatsapp.fetchPendingMedia(100)).as("not again before its backoff ends").isZero();
+    try (Connection c = t.db.adminDataSource().getConnection()) {
+      assertThat(rows(c, "select media_fetch_claimed_until between now() + interval '20 seconds'"
+          + " and now() + interval '40 seconds' from crm.messages where media_id = 'm-retry'"))
+          .as("30 s after the first failure").containsExactly("t");
+      c.createStatement().execute("update crm.messages set media_fetch_claimed_until = now() - interval '1 second'"
+          + " where media_id = 'm-retry'");
+    }
     whatsapp.fetchPendingMedia(100);
     assertThat(media(retried)).endsWith(" 1 2 -");
 
@@ -103,34 +147,7 @@ class WhatsAppMediaTest {
     java.util.concurrent.CountDownLatch inFetch = new java.util.concurrent.CountDownLatch(1);
     java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
     Map<String, Integer> fetches = new java.util.concurrent.ConcurrentHashMap<>();
-    WhatsAppGateway slow = new WhatsAppGateway() {
-      @Override
-      public SendResult send(WhatsAppSender sender, OutgoingMessage message) {
-        return fake.send(sender, message);
-      }
-
-      @Override
-      public SendResult markRead(WhatsAppSender sender, String providerMessageId) {
-        return fake.markRead(sender, providerMessageId);
-      }
-
-      @Override
-      public NumberCheck verifyNumber(WhatsAppSender sender) {
-        return NumberCheck.OWNED;
-      }
-
-      @Override
-      public MediaFetch fetchMedia(WhatsAppSender sender, String mediaId, MediaSink sink) {
-        fetches.merge(mediaId, 1, Integer::sum);
-        inFetch.countDown();
-        try {
-          release.await();
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-        return fake.fetchMedia(sender, mediaId, sink);
-      }
-    };
+    WhatsAppGateway slow = blocking(id -> true, inFetch, release, fetches);
     WhatsApp slowRun = WhatsApp.builder(t.crm).sessionKeys(SessionKeys.of("k", Map.of("k", new byte[32])))
         .gateway(slow).mediaStore(store).build();
     java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newSingleThreadExecutor();
@@ -151,7 +168,7 @@ class WhatsAppMediaTest {
     fake.media("m-c3", "image/jpeg", "THREE".getBytes(StandardCharsets.UTF_8));
     ProvisionedOrganization three = tenantWithImage("700000000000013", "m-c3");
     try (Connection c = t.tenant(null)) {
-      assertThat(rows(c, "select media_id from crm.claim_whatsapp_media(100, '10 minutes')")).contains("m-c3");
+      assertThat(rows(c, "select media_id from crm.claim_whatsapp_media(100, '10 minutes', gen_random_uuid())")).contains("m-c3");
       c.commit();
     }
     assertThat(whatsapp.fetchPendingMedia(100)).isZero();
@@ -161,6 +178,34 @@ class WhatsAppMediaTest {
     }
     assertThat(whatsapp.fetchPendingMedia(100)).isEqualTo(1);
     assertThat(media(three)).endsWith(" 5 1 -");
+  }
+
+  @Test
+  void aRunThatOutlivesItsClaimNeverRecordsOverTheRunThatTookOver() throws Exception {
+    fake.media("m-late", "image/jpeg", "LATE".getBytes(StandardCharsets.UTF_8));
+    ProvisionedOrganization org = tenantWithImage("700000000000021", "m-late");
+    java.util.concurrent.CountDownLatch inFetch = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    WhatsApp slowRun = WhatsApp.builder(t.crm).sessionKeys(SessionKeys.of("k", Map.of("k", new byte[32])))
+        .gateway(blocking(id -> id.equals("m-late"), inFetch, release, new java.util.concurrent.ConcurrentHashMap<>()))
+        .mediaStore(store).build();
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newSingleThreadExecutor();
+    try {
+      java.util.concurrent.Future<Integer> late = pool.submit(() -> slowRun.fetchPendingMedia(100));
+      assertThat(inFetch.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+      try (Connection c = t.db.adminDataSource().getConnection()) {
+        c.createStatement().execute("update crm.messages set media_fetch_claimed_until = now() - interval '1 second'"
+            + " where media_id = 'm-late'");
+      }
+      assertThat(whatsapp.fetchPendingMedia(100)).as("the claim ended: another run takes it over").isEqualTo(1);
+      String recorded = media(org);
+      release.countDown();
+      assertThat(late.get(10, java.util.concurrent.TimeUnit.SECONDS)).as("the late run records nothing").isZero();
+      assertThat(media(org)).isEqualTo(recorded).endsWith(" 4 1 -");
+    } finally {
+      release.countDown();
+      pool.shutdownNow();
+    }
   }
 
   @Test

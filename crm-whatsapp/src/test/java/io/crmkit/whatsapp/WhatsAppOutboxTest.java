@@ -182,6 +182,33 @@ class WhatsAppOutboxTest {
   }
 
   @Test
+  void aDrainHoldsOnlyTheRunsItHandsOut() throws Exception {
+    Tenant a = tenant();
+    String busy = Long.toString(USERS.incrementAndGet());
+    for (int i = 0; i < 5; i++) {
+      post(a, busy, "wamid.busy-" + i);
+    }
+    UUID other = post(a, Long.toString(USERS.incrementAndGet()), "wamid.other");
+    List<WhatsAppEvent> outer = new ArrayList<>();
+    List<WhatsAppEvent> meanwhile = new ArrayList<>();
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newSingleThreadExecutor();
+    try {
+      assertThat(whatsapp.outbox().drain(2, e -> {
+        if (outer.isEmpty()) {
+          pool.submit(() -> whatsapp.outbox().drain(10, meanwhile::add)).get(30, java.util.concurrent.TimeUnit.SECONDS);
+        }
+        outer.add(e);
+      })).isEqualTo(2);
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(outer).extracting(WhatsAppEvent::seq).containsExactly(1L, 2L);
+    assertThat(meanwhile).as("the other conversation, not held by the first drain").singleElement()
+        .satisfies(e -> assertThat(e.conversationId()).isEqualTo(other));
+    assertThat(drainAll()).extracting(WhatsAppEvent::seq).containsExactly(3L, 4L, 5L);
+  }
+
+  @Test
   void aFailingConversationDoesNotStarveTheOthers() throws SQLException {
     Tenant a = tenant();
     UUID stuck = post(a, Long.toString(USERS.incrementAndGet()), "wamid.stuck");

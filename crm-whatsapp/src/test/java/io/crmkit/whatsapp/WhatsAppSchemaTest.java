@@ -180,7 +180,8 @@ class WhatsAppSchemaTest {
   @Test
   void theJobsCrossTenantPathsRefuseToRunInsideATenant() throws SQLException {
     ProvisionedOrganization org = t.provision();
-    for (String call : List.of("select * from crm.claim_whatsapp_media(10, '10 minutes')",
+    for (String call : List.of("select * from crm.claim_whatsapp_media(10, '10 minutes', gen_random_uuid())",
+        "select * from crm.claim_whatsapp_event_runs(10)",
         "select * from crm.whatsapp_stalled_sends('1 hour', 10)")) {
       try (Connection c = t.tenant(org.organization().id())) {
         assertThatThrownBy(() -> rows(c, call)).as(call).isInstanceOf(PSQLException.class)
@@ -196,7 +197,7 @@ class WhatsAppSchemaTest {
         + " from pg_proc p where p.pronamespace = 'crm'::regnamespace and p.prosecdef"
         + " and p.proname like '%whatsapp%' order by 1")).containsExactly(
             "ack_whatsapp_events crm_owner search_path=crm, pg_temp false",
-            "claim_whatsapp_events crm_owner search_path=crm, pg_temp false",
+            "claim_whatsapp_event_runs crm_owner search_path=crm, pg_temp false",
             "claim_whatsapp_media crm_owner search_path=crm, pg_temp false",
             "route_whatsapp_webhook crm_owner search_path=crm, pg_temp false",
             "whatsapp_profiles_sync_route crm_owner search_path=crm, pg_temp false",

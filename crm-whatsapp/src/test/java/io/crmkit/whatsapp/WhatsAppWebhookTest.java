@@ -358,6 +358,11 @@ class WhatsAppWebhookTest {
         + " from crm.conversations")).containsExactly("1 1764000000");
     assertThat(query(a, "select message_type from crm.messages order by provider_timestamp"))
         .containsExactly("text", "system");
+    // The first message again, from the number the user left: stored before, so nothing is made for that number.
+    post(delivery(change(a.phoneNumberId(), contact("966501110013", "Mover"),
+        text("wamid.move1", "966501110013", 1_764_000_000L, "hi"), "")));
+    assertThat(query(a, "select count(*) || ' ' || (select count(*) from crm.conversations)"
+        + " from crm.whatsapp_contacts")).containsExactly("1 1");
   }
 
   private static String byUserId(String id, String userId, long timestamp, String body) {
@@ -407,6 +412,11 @@ class WhatsAppWebhookTest {
     assertThat(query(a, "select coalesce(bsuid, '-') || ' ' || wa_phone || ' ' || previous_bsuid"
         + " from crm.whatsapp_contacts")).as("a new number comes with a new id, not yet told")
         .containsExactly("- +971501110021 SA.300");
+    // Written before the change, delivered after: same conversation, and the old id stays retired.
+    post(delivery(change(a.phoneNumberId(), before, "{'from':'966501110020','from_user_id':'SA.300','id':'wamid.num1b',"
+        + "'timestamp':'1764000050','type':'text','text':{'body':'late'}}", "")));
+    assertThat(query(a, "select coalesce(bsuid, '-') || ' ' || wa_phone || ' ' || previous_bsuid"
+        + " from crm.whatsapp_contacts")).containsExactly("- +971501110021 SA.300");
 
     post(delivery(change(a.phoneNumberId(), "{'profile':{'name':'Reem'},'wa_id':'971501110021','user_id':'AE.301'}",
         "{'from':'971501110021','from_user_id':'AE.301','id':'wamid.num3','timestamp':'1764000200','type':'text',"
@@ -426,10 +436,60 @@ class WhatsAppWebhookTest {
     assertThat(query(a, "select bsuid || ' ' || wa_phone || ' ' || count(m.id) from crm.whatsapp_contacts ct"
         + " join crm.conversations cv on cv.contact_id = ct.id left join crm.messages m on m.conversation_id = cv.id"
         + " group by ct.bsuid, ct.wa_phone order by 1"))
-        .containsExactly("AE.301 +971501110021 3", "SA.999 +966501110020 1");
+        .containsExactly("AE.301 +971501110021 4", "SA.999 +966501110020 1");
     assertThat(query(a, "select (payload->>'previous_phone') || ' ' || (payload->>'phone') || ' '"
         + " || (payload->>'previous_user_id') || ' [' || (payload->>'user_id') || ']' from crm.whatsapp_events"
         + " where event_type = 'contact_changed'")).containsExactly("+966501110020 +971501110021 SA.300 []");
+  }
+
+  @Test
+  void aKnownNumberArrivingWithAnotherUserIdIsAnotherPerson() throws SQLException {
+    Tenant a = tenant();
+    post(delivery(change(a.phoneNumberId(), "{'profile':{'name':'First'},'wa_id':'966501110030','user_id':'SA.600'}",
+        "{'from':'966501110030','from_user_id':'SA.600','id':'wamid.known1','timestamp':'1764000000','type':'text',"
+            + "'text':{'body':'mine'}}", "")));
+    // No change notice came: the number now writes with another id.
+    assertThat(post(delivery(change(a.phoneNumberId(),
+        "{'profile':{'name':'Second'},'wa_id':'966501110030','user_id':'SA.601'}",
+        "{'from':'966501110030','from_user_id':'SA.601','id':'wamid.known2','timestamp':'1764000100','type':'text',"
+            + "'text':{'body':'new owner'}}", ""))).status()).isEqualTo(200);
+    assertThat(query(a, "select bsuid || ' ' || coalesce(wa_phone, '-') || ' ' || count(m.id) from crm.whatsapp_contacts ct"
+        + " join crm.conversations cv on cv.contact_id = ct.id join crm.messages m on m.conversation_id = cv.id"
+        + " group by ct.bsuid, ct.wa_phone order by 1"))
+        .as("never in another person's conversation").containsExactly("SA.600 +966501110030 1", "SA.601 - 1");
+
+    // A change notice without the ids (as Meta first documented it) still retires the old id.
+    post(delivery(change(a.phoneNumberId(), "", "{'from':'966501110030','id':'wamid.known3','timestamp':'1764000200',"
+        + "'type':'system','system':{'body':'User First changed from 966501110030 to 966501110031','wa_id':"
+        + "'966501110031','type':'user_changed_number'}}", "")));
+    assertThat(query(a, "select coalesce(bsuid, '-') || ' ' || coalesce(wa_phone, '-') || ' '"
+        + " || coalesce(previous_bsuid, '-') from crm.whatsapp_contacts order by created_at"))
+        .containsExactly("- +966501110031 SA.600", "SA.601 - -");
+  }
+
+  @Test
+  void aChangeOfIdRacingAMessageFromTheNewIdNeverFailsTheDelivery() throws Exception {
+    Tenant a = tenant();
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+    try {
+      for (int round = 0; round < 10; round++) {
+        String old = "SA.70" + round;
+        String next = "SA.71" + round;
+        post(delivery(change(a.phoneNumberId(), "{'profile':{'name':'R'},'user_id':'" + old + "'}",
+            byUserId("wamid.race-a" + round, old, 1_764_000_000L, "before"), "")));
+        byte[] notice = delivery(change(a.phoneNumberId(), "", "{'from_user_id':'" + next + "','id':'wamid.race-b"
+            + round + "','timestamp':'1764000100','type':'system','system':{'body':'changed','previous_user_id':'"
+            + old + "','user_id':'" + next + "','type':'user_changed_user_id'}}", ""));
+        byte[] message = delivery(change(a.phoneNumberId(), "{'profile':{'name':'R'},'user_id':'" + next + "'}",
+            byUserId("wamid.race-c" + round, next, 1_764_000_200L, "after"), ""));
+        var first = pool.submit(() -> post(notice).status());
+        var second = pool.submit(() -> post(message).status());
+        assertThat(List.of(first.get(), second.get())).as("round %d", round).containsOnly(200);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(query(a, "select count(*) from crm.messages")).containsExactly("30");
   }
 
   @Test

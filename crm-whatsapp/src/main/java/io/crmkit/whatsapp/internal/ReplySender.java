@@ -89,9 +89,12 @@ final class ReplySender {
           lock.setString(1, "crmkit.whatsapp.wamid:" + wamid);
           lock.executeQuery().close();
         }
-        Jdbc.execute(tx, "update " + messages + " set status = 'sent', wa_message_id = ?, status_at = ?, error_message = null"
-            + " where organization_id = ? and id = ? and status in ('sending', 'unknown')", wamid,
-            Timestamp.from(tx.now()), tx.organizationId(), messageId);
+        if (Jdbc.execute(tx, "update " + messages + " set status = 'sent', wa_message_id = ?, status_at = ?,"
+            + " error_message = null where organization_id = ? and id = ? and status in ('sending', 'unknown')", wamid,
+            Timestamp.from(tx.now()), tx.organizationId(), messageId) == 0) {
+          // Settled already: a status tagged with this reply arrived first and gave it the wamid.
+          return null;
+        }
         // Statuses WhatsApp reported before this record: the furthest one wins, pricing and errors kept.
         Jdbc.execute(tx, "with early as (delete from " + tx.table("whatsapp_early_statuses")
             + " where organization_id = ? and wa_message_id = ? returning *),"
@@ -105,18 +108,22 @@ final class ReplySender {
             + " and not (f.status = 'failed' and exists (select 1 from early where status in ('delivered', 'read')))",
             tx.organizationId(), wamid, tx.organizationId(), messageId);
       } else if (outcome instanceof SendResult.Failed failed) {
-        Jdbc.execute(tx, "update " + messages + " set status = 'failed', error_code = ?, error_message = ?,"
+        if (Jdbc.execute(tx, "update " + messages + " set status = 'failed', error_code = ?, error_message = ?,"
             + " status_at = ? where organization_id = ? and id = ? and status in ('sending', 'unknown')",
             failed.failure().providerCode(), failed.failure().kind() + ": " + failed.failure().message(),
-            Timestamp.from(tx.now()), tx.organizationId(), messageId);
+            Timestamp.from(tx.now()), tx.organizationId(), messageId) == 0) {
+          return null;
+        }
         if (failed.failure().kind() == SendFailure.Kind.AUTHENTICATION) {
           Jdbc.execute(tx, "update " + tx.table("whatsapp_profiles") + " set status = ? where organization_id = ? and id = ?",
               ProfileStatus.DISCONNECTED.name().toLowerCase(java.util.Locale.ROOT), tx.organizationId(), profileId);
         }
       } else {
-        Jdbc.execute(tx, "update " + messages + " set status = 'unknown', error_message = ?, status_at = ?"
+        if (Jdbc.execute(tx, "update " + messages + " set status = 'unknown', error_message = ?, status_at = ?"
             + " where organization_id = ? and id = ? and status = 'sending'", ((SendResult.Unknown) outcome).reason(),
-            Timestamp.from(tx.now()), tx.organizationId(), messageId);
+            Timestamp.from(tx.now()), tx.organizationId(), messageId) == 0) {
+          return null;
+        }
       }
       try (PreparedStatement ps = tx.connection().prepareStatement("select conversation_id, status, wa_message_id from "
           + messages + " where organization_id = ? and id = ?")) {

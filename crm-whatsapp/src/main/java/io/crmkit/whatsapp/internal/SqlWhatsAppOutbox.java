@@ -21,7 +21,7 @@ import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** {@link WhatsAppOutbox} through the cross-tenant claim_whatsapp_events and ack_whatsapp_events. */
+/** {@link WhatsAppOutbox} through the cross-tenant claim_whatsapp_event_runs and ack_whatsapp_events. */
 public final class SqlWhatsAppOutbox implements WhatsAppOutbox {
   private static final Logger log = LoggerFactory.getLogger(SqlWhatsAppOutbox.class);
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -41,7 +41,7 @@ public final class SqlWhatsAppOutbox implements WhatsAppOutbox {
     return TenantWork.crossTenant(crm, tx -> {
       List<WhatsAppEvent> claimed = new ArrayList<>();
       try (PreparedStatement ps = tx.connection().prepareStatement("select organization_id, id, conversation_id, seq,"
-          + " event_type, payload::text, created_at from " + tx.table("claim_whatsapp_events") + "(?)")) {
+          + " event_type, payload::text, created_at from " + tx.table("claim_whatsapp_event_runs") + "(?)")) {
         ps.setInt(1, max);
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next()) {

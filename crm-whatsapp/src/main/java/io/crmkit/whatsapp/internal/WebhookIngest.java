@@ -150,13 +150,6 @@ public final class WebhookIngest {
       log.warn("webhook message without a usable id skipped (type {})", message.path("type").asText());
       return;
     }
-    if (Jdbc.id(tx, "select id from " + tx.table("messages") + " where organization_id = ? and wa_message_id = ?",
-        tx.organizationId(), waMessageId) != null) {
-      // Checked before the contact: a redelivery after the user changed number must not leave behind
-      // an empty contact and conversation for the old one.
-      log.debug("webhook message {} was stored before; nothing done again", waMessageId);
-      return;
-    }
     String bsuid = bsuid(text(contact, "user_id").or(() -> text(message, "from_user_id")).orElse(null));
     // wa_id is digits without '+': the number is international as it stands, never read in the tenant's region.
     String phone = phone(text(message, "from").or(() -> text(contact, "wa_id")).orElse(null));
@@ -167,6 +160,29 @@ public final class WebhookIngest {
     }
     if (bsuid == null && phone == null) {
       log.warn("webhook message {} names neither a phone nor a business-scoped user id; skipped", waMessageId);
+      return;
+    }
+    // Deliveries naming the same message or the same user (by id or phone, before or after a
+    // change) take their turns: a redelivery sees the first copy stored, and a change of identity
+    // and a message from the new identity never both create the user.
+    java.util.TreeSet<String> keys = new java.util.TreeSet<>();
+    keys.add("crmkit.whatsapp.wamid:" + waMessageId);
+    for (String identity : java.util.Arrays.asList(bsuid, phone, change == null ? null : change.newUserId(),
+        change == null ? null : change.newPhone())) {
+      if (identity != null) {
+        keys.add("crmkit.whatsapp.contact:" + profileId + ":" + identity);
+      }
+    }
+    try (PreparedStatement lock = tx.connection().prepareStatement("select count(pg_advisory_xact_lock("
+        + "hashtextextended(k, 0))) from (select unnest(?::text[]) k order by 1) s")) {
+      lock.setArray(1, tx.connection().createArrayOf("text", keys.toArray()));
+      lock.executeQuery().close();
+    }
+    if (Jdbc.id(tx, "select id from " + tx.table("messages") + " where organization_id = ? and wa_message_id = ?",
+        tx.organizationId(), waMessageId) != null) {
+      // Checked before the contact: a redelivery after the user changed number must not leave behind
+      // an empty contact and conversation for the old one.
+      log.debug("webhook message {} was stored before; nothing done again", waMessageId);
       return;
     }
     String name = cut(contact.path("profile").path("name").asText(null), 255);
@@ -219,23 +235,39 @@ public final class WebhookIngest {
         + " where organization_id = ? and profile_id = ?";
     ContactRow found = bsuid == null ? null : contactRow(tx, columns + " and bsuid = ? for no key update", profileId,
         bsuid);
-    if (found == null && phone != null) {
-      found = contactRow(tx, columns + " and wa_phone = ? for no key update", profileId, phone);
-    }
+    boolean retired = false;
     if (found == null && bsuid != null) {
       // Sent before the user's id changed, delivered after: still the same person and conversation.
       found = contactRow(tx, columns + " and previous_bsuid = ? order by updated_at desc limit 1 for no key update",
           profileId, bsuid);
+      retired = found != null;
+    }
+    String newPhone = phone;
+    if (found == null && phone != null) {
+      ContactRow byPhone = contactRow(tx, columns + " and wa_phone = ? for no key update", profileId, phone);
+      if (byPhone != null && bsuid != null && byPhone.bsuid() != null) {
+        // The number is known with another business-scoped id: it went to someone else (or the
+        // user's change notice never came). A contact of its own, without the number, rather than
+        // another person's conversation.
+        log.info("WhatsApp number of contact {} now comes with another user id; a new contact without it",
+            byPhone.id());
+        newPhone = null;
+      } else {
+        found = byPhone;
+      }
     }
     if (found == null) {
       UUID created = Jdbc.id(tx, "insert into " + table + " (organization_id, profile_id, bsuid, wa_phone, username,"
           + " display_name) values (?, ?, ?, ?, ?, ?) on conflict do nothing returning id", tx.organizationId(),
-          profileId, bsuid, phone, username, name);
+          profileId, bsuid, newPhone, username, name);
       if (created == null) {
         // A concurrent delivery created it first (the insert waited for it to commit).
         return contact(tx, profileId, bsuid, phone, name, username);
       }
       return created;
+    }
+    if (retired) {
+      bsuid = null; // found by the id it had: that id stays retired
     }
     if ((bsuid == null || found.bsuid() != null) && (phone == null || found.phone() != null)
         && (username == null || username.equals(found.username())) && (name == null || name.equals(found.name()))) {
@@ -377,8 +409,12 @@ public final class WebhookIngest {
         && !attachByTag(tx, profileId, waMessageId, status.path("biz_opaque_callback_data").asText(""))) {
       // Earlier than the send's record: kept until the send records the wamid. A send records it
       // within seconds; what is older than a day is for wamids we never sent (another tool on the number).
-      Jdbc.execute(tx, "delete from " + tx.table("whatsapp_early_statuses") + " where organization_id = ?"
-          + " and received_at < now() - interval '1 day'", tx.organizationId());
+      // SKIP LOCKED: rows another delivery holds are left to a later purge, never waited for while
+      // this one holds wamid locks.
+      Jdbc.execute(tx, "delete from " + tx.table("whatsapp_early_statuses") + " where (organization_id, wa_message_id,"
+          + " status) in (select organization_id, wa_message_id, status from " + tx.table("whatsapp_early_statuses")
+          + " where organization_id = ? and received_at < now() - interval '1 day' for update skip locked)",
+          tx.organizationId());
       Jdbc.execute(tx, "insert into " + tx.table("whatsapp_early_statuses") + " (organization_id, wa_message_id, status,"
           + " status_at, error_code, error_message, pricing) values (?, ?, ?, ?, ?, ?, ?::jsonb) on conflict do nothing",
           tx.organizationId(), waMessageId, state, Timestamp.from(at),
@@ -502,8 +538,7 @@ public final class WebhookIngest {
       } else {
         newBsuid = change.newUserId();
       }
-    } else if (change.newUserId() == null && !java.util.Objects.equals(newPhone, phone) && bsuid != null
-        && bsuid.equals(change.previousUserId())) {
+    } else if (change.newUserId() == null && !java.util.Objects.equals(newPhone, phone) && bsuid != null) {
       // A new number comes with a new id, told with the user's next message; the old one is retired.
       newBsuid = null;
     }
