@@ -1,0 +1,85 @@
+package io.crmkit.ticketing;
+
+import io.crmkit.core.Page;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * An organization's tickets, from {@link Ticketing#tickets}. Members read; admins, managers and
+ * agents open, change and comment; only admins force a status and change the settings. Each call
+ * is one transaction (or joins the host's); every change of a ticket with a customer writes a
+ * customer activity in the same transaction.
+ */
+public interface TicketService {
+
+  /**
+   * Opens a ticket, numbered in the organization's format ({@code TICKET-2026-0001}): per
+   * organization, consecutive and without gaps, safe under concurrency. Counts against
+   * {@code max_tickets_per_month} (the organization's month), race-free.
+   *
+   * @throws io.crmkit.core.ValidationException naming the field, for bad input (nothing is stored)
+   * @throws io.crmkit.core.NotFoundException for a customer or conversation that is not the organization's
+   * @throws io.crmkit.core.LimitExceededException at {@code max_tickets_per_month}
+   * @throws io.crmkit.core.ForbiddenException for members, or when the plan has no ticketing
+   */
+  Ticket open(TicketDraft draft);
+
+  /** A ticket, if it is the organization's. */
+  Optional<Ticket> get(UUID ticketId);
+
+  /** A ticket by its number, e.g. {@code TICKET-2026-0042}. */
+  Optional<Ticket> byNumber(String number);
+
+  /**
+   * Changes what {@code update} sets, if the ticket is still at {@code expectedVersion}.
+   *
+   * @throws StaleTicketException if someone changed it since (nothing is changed)
+   */
+  Ticket update(UUID ticketId, long expectedVersion, TicketUpdate update);
+
+  /**
+   * Moves the ticket along the workflow ({@link TicketStatus#next()}), stamping or clearing
+   * {@code resolvedAt} and {@code closedAt} and running the SLA clocks.
+   *
+   * @throws IllegalTransitionException for a move the workflow does not allow (nothing is changed)
+   * @throws StaleTicketException if someone changed it since {@code expectedVersion}
+   */
+  Ticket changeStatus(UUID ticketId, long expectedVersion, TicketStatus to);
+
+  /** Like {@link #changeStatus} but for any move, closing an unresolved ticket included; admins only. */
+  Ticket forceStatus(UUID ticketId, long expectedVersion, TicketStatus to);
+
+  /**
+   * Adds a public reply or an internal note. A public reply stops the first-response clock; one
+   * {@linkplain CommentDraft#sentToCustomer() sent to the customer} also goes to the ticket's
+   * WhatsApp conversation, through the {@link io.crmkit.ticketing.spi.TicketReplyChannel} the host
+   * configured, after the commit.
+   */
+  TicketComment comment(UUID ticketId, CommentDraft draft);
+
+  /**
+   * A ticket's comments, oldest first, {@code limit} (1 to 200) at a time, by keyset: the public
+   * replies only, or (for the organization's own people) internal notes too.
+   */
+  Page<TicketComment> comments(UUID ticketId, boolean includeInternal, int limit, Optional<String> cursor);
+
+  /** The tickets {@code query} selects, newest first, {@code limit} (1 to 200) at a time, by keyset. */
+  Page<Ticket> list(TicketQuery query, int limit, Optional<String> cursor);
+
+  /** Counts by status, and of unfinished tickets by assignee, for a dashboard. */
+  TicketCounts counts();
+
+  /**
+   * Tickets whose first response or resolution is overdue or due within {@code within}, the most
+   * urgent first (at most {@code limit}, 1 to 500). A paused (waiting) resolution clock is not due.
+   */
+  List<Ticket> slaDue(Duration within, int limit);
+
+  /** The organization's settings (the defaults until an admin changes them). */
+  TicketSettings settings();
+
+  /** Replaces the organization's settings; admins only. New due times apply to tickets opened after. */
+  TicketSettings updateSettings(TicketSettings settings);
+}

@@ -1,0 +1,224 @@
+-- crm-ticketing: tickets and their comments (the seed's Module 3), under the foundation's rules:
+-- the tenant in every key, composite foreign keys, row-level security with the one policy.
+--
+-- Fixed from the seed: ticket_number was unique across all tenants (the second tenant's first
+-- ticket collided with the first tenant's) and its trigger took MAX()+1 (two concurrent inserts got
+-- the same number; lpad('10000', 4, '0') is '1000'). Numbers now come from a counter row per
+-- organization and period, taken by the creating transaction's last statement (which inserts the
+-- ticket), so they are unique per organization, consecutive and without gaps (a rolled-back ticket
+-- gives its number back), and the row is held only from that statement to the commit.
+-- conversation_id has no foreign key here: crm-ticketing runs without crm-whatsapp, and the
+-- bridge module crm-ticketing-whatsapp adds the key (and the WhatsApp code paths) when both are there.
+
+-- Per organization; a missing row means the defaults. number_format: {YYYY} or {YY} for the year
+-- in the organization's time zone (the counter then restarts each year), one {N…} for the number,
+-- its N's the minimum width (never a cap).
+CREATE TABLE ${schema}.ticketing_settings (
+  organization_id  uuid PRIMARY KEY REFERENCES ${schema}.organizations (id) ON DELETE CASCADE,
+  number_format    text NOT NULL DEFAULT 'TICKET-{YYYY}-{NNNN}'
+                   CHECK (number_format ~ '^[A-Za-z0-9_./#{}-]{1,40}$'
+                          AND number_format ~ '\{N{1,9}\}'
+                          AND number_format !~ '\{N+\}.*\{N+\}'),
+  updated_at       timestamptz NOT NULL DEFAULT now()
+);
+ALTER TABLE ${schema}.ticketing_settings ENABLE ROW LEVEL SECURITY;
+CREATE POLICY ticketing_settings_tenant ON ${schema}.ticketing_settings
+  USING (organization_id = (SELECT ${schema}.current_organization_id()))
+  WITH CHECK (organization_id = (SELECT ${schema}.current_organization_id()));
+GRANT SELECT, INSERT, UPDATE ON ${schema}.ticketing_settings TO ${runtime_role};
+
+-- SLA targets per priority, in minutes; a missing row means the defaults, a NULL no target.
+CREATE TABLE ${schema}.ticket_sla_targets (
+  organization_id          uuid NOT NULL REFERENCES ${schema}.organizations (id) ON DELETE CASCADE,
+  priority                 text NOT NULL CHECK (priority IN ('low', 'medium', 'high', 'urgent')),
+  first_response_minutes   integer CHECK (first_response_minutes > 0),
+  resolution_minutes       integer CHECK (resolution_minutes > 0),
+  PRIMARY KEY (organization_id, priority)
+);
+ALTER TABLE ${schema}.ticket_sla_targets ENABLE ROW LEVEL SECURITY;
+CREATE POLICY ticket_sla_targets_tenant ON ${schema}.ticket_sla_targets
+  USING (organization_id = (SELECT ${schema}.current_organization_id()))
+  WITH CHECK (organization_id = (SELECT ${schema}.current_organization_id()));
+GRANT SELECT, INSERT, UPDATE, DELETE ON ${schema}.ticket_sla_targets TO ${runtime_role};
+
+-- The numbering counters: one row per organization and period (the year, or '-' for a format
+-- without one). Creating transactions serialize on their organization's row only.
+CREATE TABLE ${schema}.ticket_counters (
+  organization_id  uuid NOT NULL REFERENCES ${schema}.organizations (id) ON DELETE CASCADE,
+  period           text NOT NULL CHECK (period ~ '^([0-9]{4}|-)$'),
+  last_number      bigint NOT NULL CHECK (last_number > 0),
+  PRIMARY KEY (organization_id, period)
+);
+ALTER TABLE ${schema}.ticket_counters ENABLE ROW LEVEL SECURITY;
+CREATE POLICY ticket_counters_tenant ON ${schema}.ticket_counters
+  USING (organization_id = (SELECT ${schema}.current_organization_id()))
+  WITH CHECK (organization_id = (SELECT ${schema}.current_organization_id()));
+GRANT SELECT, INSERT, UPDATE ON ${schema}.ticket_counters TO ${runtime_role};
+
+-- A ticket number as the format writes it: the year for {YYYY} or {YY}, the number at least as
+-- wide as the N's (10000 with {NNNN} is 10000, never 1000).
+CREATE FUNCTION ${schema}.format_ticket_number(p_format text, p_period text, p_number bigint) RETURNS text
+  LANGUAGE sql IMMUTABLE STRICT
+  SET search_path = ${schema}, pg_temp
+  AS $$
+    SELECT regexp_replace(
+             replace(replace(p_format, '{YYYY}', CASE WHEN p_period = '-' THEN '' ELSE p_period END),
+                     '{YY}', CASE WHEN p_period = '-' THEN '' ELSE right(p_period, 2) END),
+             '\{N+\}',
+             CASE WHEN length(p_number::text) >= length(substring(p_format from '\{(N+)\}'))
+                  THEN p_number::text
+                  ELSE lpad(p_number::text, length(substring(p_format from '\{(N+)\}')), '0') END)
+  $$;
+GRANT EXECUTE ON FUNCTION ${schema}.format_ticket_number(text, text, bigint) TO ${runtime_role};
+
+CREATE TABLE ${schema}.tickets (
+  organization_id           uuid NOT NULL REFERENCES ${schema}.organizations (id) ON DELETE CASCADE,
+  id                        uuid NOT NULL DEFAULT gen_random_uuid(),
+  number_period             text NOT NULL,
+  number                    bigint NOT NULL CHECK (number > 0),
+  ticket_number             text NOT NULL CHECK (length(ticket_number) BETWEEN 1 AND 60),
+  customer_id               uuid,
+  conversation_id           uuid,
+  title                     text NOT NULL CHECK (length(btrim(title)) BETWEEN 1 AND 255),
+  title_fold                text NOT NULL DEFAULT '',
+  description               text CHECK (length(description) <= 20000),
+  type                      text NOT NULL DEFAULT 'support'
+                            CHECK (type IN ('support', 'sales_offer', 'follow_up', 'bug', 'feature_request')),
+  status                    text NOT NULL DEFAULT 'open'
+                            CHECK (status IN ('open', 'in_progress', 'waiting', 'resolved', 'closed')),
+  priority                  text NOT NULL DEFAULT 'medium' CHECK (priority IN ('low', 'medium', 'high', 'urgent')),
+  assigned_to               uuid,
+  created_by                uuid,
+  resolved_at               timestamptz,
+  closed_at                 timestamptz,
+  tags                      text[] NOT NULL DEFAULT '{}' CHECK (array_position(tags, NULL) IS NULL),
+  custom_fields             jsonb NOT NULL DEFAULT '{}' CHECK (jsonb_typeof(custom_fields) = 'object'),
+  version                   bigint NOT NULL DEFAULT 1 CHECK (version > 0),
+  -- SLA: due times from the organization's targets for the priority; the resolution clock runs
+  -- from resolution_started_at (creation or the last reopening), stopped while waiting.
+  first_response_due_at     timestamptz,
+  first_responded_at        timestamptz,
+  resolution_started_at     timestamptz NOT NULL DEFAULT now(),
+  resolution_due_at         timestamptz,
+  resolution_paused_at      timestamptz,
+  resolution_paused_seconds bigint NOT NULL DEFAULT 0 CHECK (resolution_paused_seconds >= 0),
+  created_at                timestamptz NOT NULL DEFAULT now(),
+  updated_at                timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (organization_id, id),
+  UNIQUE (organization_id, number_period, number),
+  UNIQUE (organization_id, ticket_number),
+  FOREIGN KEY (organization_id, customer_id) REFERENCES ${schema}.customers (organization_id, id)
+    ON DELETE SET NULL (customer_id),
+  FOREIGN KEY (organization_id, assigned_to) REFERENCES ${schema}.users (organization_id, id)
+    ON DELETE SET NULL (assigned_to),
+  FOREIGN KEY (organization_id, created_by) REFERENCES ${schema}.users (organization_id, id)
+    ON DELETE SET NULL (created_by),
+  CHECK (status IN ('resolved', 'closed') OR (resolved_at IS NULL AND closed_at IS NULL)),
+  CHECK (status <> 'resolved' OR (resolved_at IS NOT NULL AND closed_at IS NULL)),
+  CHECK (status <> 'closed' OR closed_at IS NOT NULL),
+  CHECK ((status = 'waiting') = (resolution_paused_at IS NOT NULL))
+);
+CREATE INDEX tickets_created_idx ON ${schema}.tickets (organization_id, created_at, id);
+CREATE INDEX tickets_status_idx ON ${schema}.tickets (organization_id, status, created_at, id);
+CREATE INDEX tickets_assigned_idx ON ${schema}.tickets (organization_id, assigned_to, created_at, id);
+CREATE INDEX tickets_customer_idx ON ${schema}.tickets (organization_id, customer_id, created_at, id)
+  WHERE customer_id IS NOT NULL;
+CREATE INDEX tickets_conversation_idx ON ${schema}.tickets (organization_id, conversation_id)
+  WHERE conversation_id IS NOT NULL;
+CREATE INDEX tickets_tags_idx ON ${schema}.tickets USING gin (tags);
+CREATE INDEX tickets_title_trgm_idx ON ${schema}.tickets USING gin (title_fold ${trgm_schema}.gin_trgm_ops);
+-- The SLA query: open clocks by due time.
+CREATE INDEX tickets_first_response_due_idx ON ${schema}.tickets (organization_id, first_response_due_at)
+  WHERE first_responded_at IS NULL AND status NOT IN ('resolved', 'closed');
+CREATE INDEX tickets_resolution_due_idx ON ${schema}.tickets (organization_id, resolution_due_at)
+  WHERE status IN ('open', 'in_progress');
+
+CREATE FUNCTION ${schema}.tickets_set_title_fold() RETURNS trigger
+  LANGUAGE plpgsql
+  SET search_path = ${schema}, pg_temp
+  AS $$
+BEGIN
+  NEW.title_fold := coalesce(search_fold(NEW.title), '');
+  RETURN NEW;
+END
+$$;
+GRANT EXECUTE ON FUNCTION ${schema}.tickets_set_title_fold() TO ${runtime_role};
+CREATE TRIGGER tickets_set_title_fold BEFORE INSERT OR UPDATE OF title ON ${schema}.tickets
+  FOR EACH ROW EXECUTE FUNCTION ${schema}.tickets_set_title_fold();
+CREATE TRIGGER tickets_touch_updated_at BEFORE UPDATE ON ${schema}.tickets
+  FOR EACH ROW WHEN (OLD IS DISTINCT FROM NEW) EXECUTE FUNCTION ${schema}.touch_updated_at();
+ALTER TABLE ${schema}.tickets ENABLE ROW LEVEL SECURITY;
+CREATE POLICY tickets_tenant ON ${schema}.tickets
+  USING (organization_id = (SELECT ${schema}.current_organization_id()))
+  WITH CHECK (organization_id = (SELECT ${schema}.current_organization_id()));
+GRANT SELECT, INSERT, DELETE ON ${schema}.tickets TO ${runtime_role};
+GRANT UPDATE (customer_id, conversation_id, title, description, type, status,
+  priority, assigned_to, resolved_at, closed_at, tags, custom_fields, version, first_response_due_at,
+  first_responded_at, resolution_started_at, resolution_due_at, resolution_paused_at, resolution_paused_seconds)
+  ON ${schema}.tickets TO ${runtime_role};
+
+-- Public replies and internal notes. attachments: [{url, filename, size}].
+CREATE TABLE ${schema}.ticket_comments (
+  organization_id  uuid NOT NULL REFERENCES ${schema}.organizations (id) ON DELETE CASCADE,
+  id               uuid NOT NULL DEFAULT gen_random_uuid(),
+  ticket_id        uuid NOT NULL,
+  user_id          uuid,
+  body             text NOT NULL CHECK (length(btrim(body)) BETWEEN 1 AND 20000),
+  is_internal      boolean NOT NULL,
+  attachments      jsonb NOT NULL DEFAULT '[]' CHECK (jsonb_typeof(attachments) = 'array'),
+  created_at       timestamptz NOT NULL DEFAULT now(),
+  updated_at       timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (organization_id, id),
+  FOREIGN KEY (organization_id, ticket_id) REFERENCES ${schema}.tickets (organization_id, id) ON DELETE CASCADE,
+  FOREIGN KEY (organization_id, user_id) REFERENCES ${schema}.users (organization_id, id)
+    ON DELETE SET NULL (user_id)
+);
+CREATE INDEX ticket_comments_ticket_idx ON ${schema}.ticket_comments (organization_id, ticket_id, created_at, id);
+CREATE TRIGGER ticket_comments_touch_updated_at BEFORE UPDATE ON ${schema}.ticket_comments
+  FOR EACH ROW WHEN (OLD IS DISTINCT FROM NEW) EXECUTE FUNCTION ${schema}.touch_updated_at();
+ALTER TABLE ${schema}.ticket_comments ENABLE ROW LEVEL SECURITY;
+CREATE POLICY ticket_comments_tenant ON ${schema}.ticket_comments
+  USING (organization_id = (SELECT ${schema}.current_organization_id()))
+  WITH CHECK (organization_id = (SELECT ${schema}.current_organization_id()));
+GRANT SELECT, INSERT ON ${schema}.ticket_comments TO ${runtime_role};
+
+-- One page of the current tenant's tickets, newest first. Text in the title (trigram) and tags
+-- (array) are not leakproof, so under RLS they could not be index conditions; as the owner they
+-- can, and the tenant comes only from the transaction's setting (no tenant, no rows). Conditions
+-- are added only for the filters given, so each combination is planned for what it asks.
+CREATE FUNCTION ${schema}.list_tickets(
+    p_status text[], p_priority text[], p_type text[], p_assignee uuid, p_unassigned boolean, p_customer uuid,
+    p_tag text, p_text text, p_after_at timestamptz, p_after_id uuid, p_limit integer)
+  RETURNS SETOF ${schema}.tickets
+  LANGUAGE plpgsql STABLE SECURITY DEFINER
+  SET search_path = ${schema}, ${trgm_schema}, pg_temp
+  AS $$
+DECLARE
+  org uuid := current_organization_id();
+  sql text;
+BEGIN
+  IF org IS NULL THEN
+    RETURN;
+  END IF;
+  sql := 'SELECT t.* FROM tickets t WHERE t.organization_id = $1';
+  IF p_status IS NOT NULL THEN sql := sql || ' AND t.status = ANY ($2)'; END IF;
+  IF p_priority IS NOT NULL THEN sql := sql || ' AND t.priority = ANY ($3)'; END IF;
+  IF p_type IS NOT NULL THEN sql := sql || ' AND t.type = ANY ($4)'; END IF;
+  IF p_assignee IS NOT NULL THEN sql := sql || ' AND t.assigned_to = $5'; END IF;
+  IF p_unassigned THEN sql := sql || ' AND t.assigned_to IS NULL'; END IF;
+  IF p_customer IS NOT NULL THEN sql := sql || ' AND t.customer_id = $7'; END IF;
+  IF p_tag IS NOT NULL THEN sql := sql || ' AND t.tags @> ARRAY[$8]'; END IF;
+  IF p_text IS NOT NULL THEN
+    sql := sql || ' AND t.title_fold LIKE ''%'' || replace(replace(replace(search_fold($9), ''\'', ''\\''),'
+               || ' ''%'', ''\%''), ''_'', ''\_'') || ''%''';
+  END IF;
+  IF p_after_id IS NOT NULL THEN sql := sql || ' AND (t.created_at, t.id) < ($10, $11)'; END IF;
+  sql := sql || ' ORDER BY t.created_at DESC, t.id DESC LIMIT least(greatest($12, 1), 201)';
+  RETURN QUERY EXECUTE sql USING org, p_status, p_priority, p_type, p_assignee, p_unassigned, p_customer, p_tag,
+    p_text, p_after_at, p_after_id, p_limit;
+END
+$$;
+REVOKE ALL ON FUNCTION ${schema}.list_tickets(text[], text[], text[], uuid, boolean, uuid, text, text, timestamptz,
+  uuid, integer) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION ${schema}.list_tickets(text[], text[], text[], uuid, boolean, uuid, text, text,
+  timestamptz, uuid, integer) TO ${runtime_role};

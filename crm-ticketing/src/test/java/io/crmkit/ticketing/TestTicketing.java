@@ -1,0 +1,122 @@
+package io.crmkit.ticketing;
+
+import io.crmkit.core.Crm;
+import io.crmkit.core.NewMember;
+import io.crmkit.core.OrganizationDraft;
+import io.crmkit.core.ProvisionedOrganization;
+import io.crmkit.core.Role;
+import io.crmkit.core.TenantScope;
+import io.crmkit.core.User;
+import io.crmkit.testdb.TestDatabase;
+import io.crmkit.testdb.TestPostgres;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * A fresh database with core and crm-ticketing migrated (found by ServiceLoader, as a host's would
+ * be; crm-whatsapp is not on this module's class path), on a clock the test moves.
+ */
+final class TestTicketing implements AutoCloseable {
+  final TestDatabase db;
+  final Crm crm;
+  final MutableClock clock;
+  final Ticketing ticketing;
+
+  private TestTicketing(TestDatabase db, Crm crm, MutableClock clock, Ticketing ticketing) {
+    this.db = db;
+    this.crm = crm;
+    this.clock = clock;
+    this.ticketing = ticketing;
+  }
+
+  static TestTicketing start() {
+    TestDatabase db = TestPostgres.shared().createDatabase();
+    MutableClock clock = new MutableClock(Instant.now());
+    Crm crm = Crm.builder().dataSource(db.runtimeDataSource()).migrationDataSource(db.adminDataSource()).clock(clock)
+        .build();
+    crm.migrate();
+    return new TestTicketing(db, crm, clock, Ticketing.builder(crm).build());
+  }
+
+  ProvisionedOrganization provision() {
+    return provision("professional", ZoneId.of("Asia/Riyadh"));
+  }
+
+  ProvisionedOrganization provision(String plan, ZoneId zone) {
+    String slug = "org-" + UUID.randomUUID().toString().substring(0, 8);
+    return crm.platform().provision(OrganizationDraft.builder().name(slug).slug(slug).plan(plan)
+        .defaultRegion("SA").timeZone(zone).admin("admin@" + slug + ".example").build());
+  }
+
+  TenantScope admin(ProvisionedOrganization org) {
+    return crm.tenant(org.organization().id()).as(org.admin().id());
+  }
+
+  TicketService tickets(ProvisionedOrganization org) {
+    return ticketing.tickets(admin(org));
+  }
+
+  /** A member of {@code org} with {@code role}. */
+  User member(ProvisionedOrganization org, Role role) {
+    String email = role.databaseName() + "-" + UUID.randomUUID().toString().substring(0, 6) + "@example.com";
+    return crm.acceptInvitation(admin(org).users().invite(email, role).token(), NewMember.named(role.name()));
+  }
+
+  /** A runtime-role connection in a transaction with the tenant set ({@code null}: no tenant). */
+  Connection tenant(UUID organizationId) throws SQLException {
+    Connection c = db.runtimeDataSource().getConnection();
+    c.setAutoCommit(false);
+    if (organizationId != null) {
+      try (PreparedStatement ps = c.prepareStatement("select set_config('app.current_organization_id', ?, true)")) {
+        ps.setString(1, organizationId.toString());
+        ps.execute();
+      }
+    }
+    return c;
+  }
+
+  /** The rows of a query as the admin (owner) role, as text. */
+  List<String> admin(String sql, Object... parameters) throws SQLException {
+    try (Connection c = db.adminDataSource().getConnection()) {
+      return rows(c, sql, parameters);
+    }
+  }
+
+  /** The rows of a query as text, one string per row with columns separated by spaces. */
+  static List<String> rows(Connection c, String sql, Object... parameters) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      for (int i = 0; i < parameters.length; i++) {
+        ps.setObject(i + 1, parameters[i]);
+      }
+      List<String> rows = new ArrayList<>();
+      boolean hasRows = ps.execute();
+      if (!hasRows) {
+        return rows;
+      }
+      try (ResultSet rs = ps.getResultSet()) {
+        int columns = rs.getMetaData().getColumnCount();
+        while (rs.next()) {
+          StringBuilder row = new StringBuilder();
+          for (int i = 1; i <= columns; i++) {
+            row.append(i > 1 ? " " : "").append(rs.getString(i));
+          }
+          rows.add(row.toString());
+        }
+      }
+      return rows;
+    }
+  }
+
+  @Override
+  public void close() {
+    crm.close();
+    db.close();
+  }
+}
