@@ -4,6 +4,7 @@ import io.crmkit.core.Activity;
 import io.crmkit.core.Crm;
 import io.crmkit.core.Customer;
 import io.crmkit.core.CustomerDraft;
+import io.crmkit.core.ForbiddenException;
 import io.crmkit.core.Limit;
 import io.crmkit.core.NewMember;
 import io.crmkit.core.Organization;
@@ -17,6 +18,17 @@ import io.crmkit.core.StageForecast;
 import io.crmkit.core.TenantScope;
 import io.crmkit.core.User;
 import io.crmkit.testdb.TestDatabase;
+import io.crmkit.ticketing.CommentDraft;
+import io.crmkit.ticketing.Ticket;
+import io.crmkit.ticketing.TicketCounts;
+import io.crmkit.ticketing.TicketDraft;
+import io.crmkit.ticketing.TicketPriority;
+import io.crmkit.ticketing.TicketQuery;
+import io.crmkit.ticketing.TicketService;
+import io.crmkit.ticketing.TicketStatus;
+import io.crmkit.ticketing.TicketType;
+import io.crmkit.ticketing.Ticketing;
+import io.crmkit.ticketing.whatsapp.WhatsAppTicketReplies;
 import io.crmkit.whatsapp.ConversationQuery;
 import io.crmkit.whatsapp.FakeWhatsAppGateway;
 import io.crmkit.whatsapp.SessionKeys;
@@ -214,9 +226,35 @@ public final class Quickstart {
           .items().get(0);
       globexInbox.sendText(fromLayla.id(), "Yes, within two days.");
 
+      // Tickets: opened from WhatsApp conversations (linking the conversation and its customer),
+      // numbered per organization (each tenant starts at 0001), with a public reply that goes to
+      // the customer on WhatsApp after the commit. Globex's free plan has no ticketing: it upgrades.
+      Ticketing ticketing = Ticketing.builder(crm).replyChannel(new WhatsAppTicketReplies(whatsapp)).build();
+      TicketService acmeTickets = ticketing.tickets(acmeScope);
+      Ticket late = acmeTickets.open(TicketDraft.builder("متى يصل الطلب؟ Order delivery date")
+          .conversation(fromAhmed.id()).priority(TicketPriority.HIGH).tags(List.of("delivery")).build());
+      acmeTickets.comment(late.id(), CommentDraft.publicReply("طلبك خرج للتوصيل اليوم").sentToCustomer());
+      acmeTickets.comment(late.id(), CommentDraft.internalNote("Courier confirmed by phone"));
+      acmeTickets.changeStatus(late.id(), late.version(), TicketStatus.IN_PROGRESS);
+      acmeTickets.open(TicketDraft.builder("Yearly plan offer for Al-Harbi Trading").customer(ahmed.id())
+          .type(TicketType.SALES_OFFER).build());
+      TicketService globexTickets = ticketing.tickets(globexScope);
+      TicketDraft shipping = TicketDraft.builder("Shipping to Sharjah").conversation(fromLayla.id()).build();
+      try {
+        globexTickets.open(shipping);
+      } catch (ForbiddenException noTicketingOnFree) {
+        crm.platform().changePlan(globex.organization().id(), "lite");
+      }
+      Ticket toSharjah = globexTickets.open(shipping);
+      globexTickets.changeStatus(toSharjah.id(), toSharjah.version(), TicketStatus.RESOLVED);
+      WhatsAppConversation fromWei = globexInbox.conversations(ConversationQuery.all(), 10, Optional.empty()).items()
+          .stream().filter(c -> c.contactPhone().isPresent()).findFirst().orElseThrow();
+      globexTickets.open(TicketDraft.builder("Invoice for November").conversation(fromWei.id())
+          .priority(TicketPriority.LOW).build());
+
       return new Summary(
-          view(acmeScope, globex, List.of(ahmed.id(), fatimah.id()), whatsapp.inbox(acmeScope)),
-          view(globexScope, acme, List.of(wei.id()), whatsapp.inbox(globexScope)),
+          view(acmeScope, globex, List.of(ahmed.id(), fatimah.id()), whatsapp.inbox(acmeScope), acmeTickets),
+          view(globexScope, acme, List.of(wei.id()), whatsapp.inbox(globexScope), globexTickets),
           crm.platform().findBySlug(acme.organization().slug()));
     }
   }
@@ -272,6 +310,15 @@ public final class Quickstart {
       for (WhatsAppMessage message : tenant.firstConversation()) {
         out.printf("      %s %-8s %s%n", message.inbound() ? "<-" : "->", message.status(), message.body().orElse(""));
       }
+      out.printf("  tickets (%s):%n", java.util.Arrays.stream(TicketStatus.values())
+          .filter(status -> tenant.ticketCounts().byStatus().get(status) > 0)
+          .map(status -> status.databaseName() + " " + tenant.ticketCounts().byStatus().get(status))
+          .collect(Collectors.joining(", ")));
+      for (Ticket ticket : tenant.tickets()) {
+        out.printf("    %-18s %-11s %-6s %-11s %s%s%n", ticket.number(), ticket.status().databaseName(),
+            ticket.priority().databaseName(), ticket.type().databaseName(), ticket.title(),
+            ticket.conversationId().isPresent() ? "  [from WhatsApp]" : "");
+      }
     }
     out.printf("%nIsolation:%n");
     for (TenantView tenant : List.of(summary.acme(), summary.globex())) {
@@ -298,6 +345,8 @@ public final class Quickstart {
    * @param searches each search the example ran, with the names it found, best first
    * @param inbox its WhatsApp conversations, latest first
    * @param firstConversation the messages of the latest conversation, newest first
+   * @param tickets its ticket board, newest first
+   * @param ticketCounts its tickets by status, and unfinished ones by assignee
    */
   public record TenantView(
       Organization organization,
@@ -311,7 +360,9 @@ public final class Quickstart {
       List<Activity> timeline,
       Map<String, List<String>> searches,
       List<WhatsAppConversation> inbox,
-      List<WhatsAppMessage> firstConversation) {
+      List<WhatsAppMessage> firstConversation,
+      List<Ticket> tickets,
+      TicketCounts ticketCounts) {
 
     /** Creates the view; the collections are copied. */
     public TenantView {
@@ -326,6 +377,8 @@ public final class Quickstart {
       searches = Collections.unmodifiableMap(new java.util.LinkedHashMap<>(searches));
       inbox = List.copyOf(inbox);
       firstConversation = List.copyOf(firstConversation);
+      tickets = List.copyOf(tickets);
+      Objects.requireNonNull(ticketCounts, "ticketCounts");
     }
 
     /** The users' emails, ordered as {@link #users()}. */
@@ -400,16 +453,18 @@ public final class Quickstart {
   }
 
   private static TenantView view(TenantScope scope, ProvisionedOrganization other, List<UUID> customerIds,
-      WhatsAppInbox inbox) {
+      WhatsAppInbox inbox, TicketService tickets) {
     List<WhatsAppConversation> conversations = inbox.conversations(ConversationQuery.all(), 10, Optional.empty())
         .items();
     List<WhatsAppMessage> messages = conversations.isEmpty() ? List.of()
         : inbox.messages(conversations.get(0).id(), 10, Optional.empty()).items();
-    return view(scope, other, customerIds, conversations, messages);
+    return view(scope, other, customerIds, conversations, messages,
+        tickets.list(TicketQuery.all(), 20, Optional.empty()).items(), tickets.counts());
   }
 
   private static TenantView view(TenantScope scope, ProvisionedOrganization other, List<UUID> customerIds,
-      List<WhatsAppConversation> inbox, List<WhatsAppMessage> firstConversation) {
+      List<WhatsAppConversation> inbox, List<WhatsAppMessage> firstConversation, List<Ticket> tickets,
+      TicketCounts ticketCounts) {
     // One transaction, so everything is read at one moment.
     return scope.inTransaction(tx -> {
       List<User> users = tx.users().list();
@@ -419,7 +474,7 @@ public final class Quickstart {
       return new TenantView(tx.organization().get(), tx.entitlements().plan(), tx.entitlements().limits(),
           users, ofOther, tx.users().get(other.admin().id()), customers, tx.pipeline().forecast(Optional.empty()),
           tx.customers().timeline(customerIds.get(0), 20, Optional.empty()).items(), searches(tx), inbox,
-          firstConversation);
+          firstConversation, tickets, ticketCounts);
     });
   }
 

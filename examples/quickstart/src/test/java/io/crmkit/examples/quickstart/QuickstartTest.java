@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.tuple;
 import io.crmkit.core.Limit;
 import io.crmkit.core.Role;
 import io.crmkit.core.User;
+import io.crmkit.ticketing.Ticket;
+import io.crmkit.ticketing.TicketStatus;
 import io.crmkit.examples.quickstart.Quickstart.Summary;
 import io.crmkit.testdb.TestDatabase;
 import io.crmkit.testdb.TestPostgres;
@@ -51,7 +53,9 @@ class QuickstartTest {
       assertThat(proposal.weightedValueMinor()).containsEntry("SAR", 2_500_000L);
       assertThat(summary.acme().forecast().get(0).valueMinor()).containsEntry("SAR", 1_200_000L);
       assertThat(summary.acme().timeline()).extracting(a -> a.type())
-          .as("his WhatsApp message is on his timeline").containsExactly("message", "call", "stage_change", "customer_created");
+          .as("his WhatsApp message and his tickets are on his timeline").containsExactly("ticket_opened",
+              "ticket_status_changed", "ticket_note", "ticket_reply", "ticket_opened", "message", "call", "stage_change",
+              "customer_created");
       assertThat(summary.globex().forecast()).allSatisfy(f -> assertThat(f.valueMinor()).doesNotContainKey("SAR"));
       assertThat(summary.acme().searches()).as("alef folding, then a close spelling")
           .containsEntry("احمد", List.of("أحمد الحربي")).containsEntry("kahtani", List.of("Fatimah Al-Qahtani"));
@@ -61,13 +65,30 @@ class QuickstartTest {
             assertThat(c.customerId()).contains(summary.acme().customers().get(0).id());
           });
       assertThat(summary.acme().firstConversation()).extracting(m -> m.inbound() + " " + m.status())
-          .as("the reply went out after its commit").containsExactly("false sent", "true received");
+          .as("the replies (the agent's, then the ticket's) went out after their commits")
+          .containsExactly("false sent", "false sent", "true received");
       assertThat(summary.globex().inbox()).as("Layla by her business-scoped id, Wei by his UAE number; never acme's")
           .extracting(c -> c.contactPhone().orElse("-") + " " + c.contactBsuid().orElse("-") + " "
               + c.contactName().orElse(""))
           .containsExactly("- AE.8812734019283746 Layla", "+971507654321 - Wei");
       assertThat(summary.globex().firstConversation()).extracting(m -> m.inbound() + " " + m.status())
           .as("the reply to her id went out").containsExactly("false sent", "true received");
+      String year = Integer.toString(java.time.LocalDate.now(ZoneId.of("Asia/Riyadh")).getYear());
+      assertThat(summary.acme().tickets()).extracting(t -> t.number() + " " + t.status() + " " + t.type())
+          .as("numbered per organization, newest first").containsExactly("TICKET-" + year + "-0002 OPEN SALES_OFFER",
+              "TICKET-" + year + "-0001 IN_PROGRESS SUPPORT");
+      assertThat(summary.acme().tickets().get(1)).satisfies(t -> {
+        assertThat(t.conversationId()).as("opened from Ahmed's conversation").contains(summary.acme().inbox().get(0).id());
+        assertThat(t.customerId()).contains(summary.acme().customers().get(0).id());
+        assertThat(t.sla().firstRespondedAt()).as("the public reply answered it").isPresent();
+      });
+      assertThat(summary.acme().firstConversation()).extracting(m -> m.body().orElse(""))
+          .as("the ticket's public reply went to WhatsApp; the internal note did not")
+          .contains("طلبك خرج للتوصيل اليوم").doesNotContain("Courier confirmed by phone");
+      assertThat(summary.globex().tickets()).extracting(Ticket::number).as("globex numbers from 0001 too")
+          .containsExactly("TICKET-" + year + "-0002", "TICKET-" + year + "-0001");
+      assertThat(summary.globex().ticketCounts().byStatus()).containsEntry(TicketStatus.OPEN, 1L)
+          .containsEntry(TicketStatus.RESOLVED, 1L);
       assertThat(summary.globex().searches()).as("never the other tenant's customers")
           .containsEntry("احمد", List.of()).containsEntry("kahtani", List.of());
     }
@@ -88,8 +109,8 @@ class QuickstartTest {
       assertThat(summary.globex().organization().slug()).startsWith("globex-");
       assertThat(summary.globex().organization().defaultRegion()).isEqualTo("AE");
       assertThat(summary.globex().organization().timeZone()).isEqualTo(ZoneId.of("Asia/Dubai"));
-      assertThat(summary.globex().plan().slug()).isEqualTo("free");
-      assertThat(summary.globex().limits().get(Limit.USERS)).hasValue(3);
+      assertThat(summary.globex().plan().slug()).as("upgraded from free for ticketing").isEqualTo("lite");
+      assertThat(summary.globex().limits().get(Limit.USERS)).hasValue(10);
     }
   }
 
@@ -132,7 +153,7 @@ class QuickstartTest {
       String acme = summary.acme().organization().slug();
       String globex = summary.globex().organization().slug();
       assertThat(bytes.toString(StandardCharsets.UTF_8))
-          .contains("Acme Trading (" + acme + ")", "plan: Free (free)", "max_users=50", "max_users=3")
+          .contains("Acme Trading (" + acme + ")", "plan: Lite (lite)", "max_users=50", "max_users=10")
           .contains(acme + " sees 3 users, 0 of them the other tenant's; the other tenant's admin by id: not found")
           .contains(globex + " sees 2 users, 0 of them the other tenant's; the other tenant's admin by id: not found")
           .contains("findBySlug(\"" + acme + "\") -> Acme Trading (" + summary.acme().organization().id() + ")");
