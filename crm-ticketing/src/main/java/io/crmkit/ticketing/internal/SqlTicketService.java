@@ -92,10 +92,10 @@ public final class SqlTicketService implements TicketService {
     UUID id = UUID.randomUUID();
     return TenantWork.call(scope, tx -> {
       tx.requireRoleUnlessSystem("tickets.open", AGENTS);
-      if (!tx.scope().entitlements().hasFeature("ticketing")) {
+      Settings settings = Settings.read(tx, draft.priority());
+      if (!settings.ticketing()) {
         throw new ForbiddenException("tickets.open (the organization's plan has no ticketing)", tx.actor());
       }
-      Settings settings = Settings.read(tx, draft.priority());
       Optional<UUID> customer = draft.customerId();
       if (draft.conversationId().isPresent()) {
         if (links.isEmpty()) {
@@ -125,47 +125,111 @@ public final class SqlTicketService implements TicketService {
         metadata.put("priority", draft.priority().databaseName());
         tx.scope().customers().logActivity(customer.get(), "ticket_opened", Optional.of(title), metadata);
       }
-      // The organization's two hot rows, last: the month's count, then the number with the insert.
+      // The organization's two hot rows (the month's count and the number) are taken by the last
+      // statement, which also inserts the ticket: held from there to the commit only.
       LocalDate month = LocalDate.ofInstant(now, settings.zone()).withDayOfMonth(1);
-      tx.takeWithinLimit(OPENED_METRIC, month, 1, Limit.TICKETS_PER_MONTH);
-      try (PreparedStatement ps = tx.connection().prepareStatement("with n as (insert into "
-          + tx.table("ticket_counters") + " as c (organization_id, period, last_number) values (?, ?, 1)"
-          + " on conflict (organization_id, period) do update set last_number = c.last_number + 1"
-          + " returning last_number)"
-          + " insert into " + tx.table("tickets") + " (organization_id, id, number_period, number, ticket_number,"
+      Numbered numbered = new Numbered(id, period, settings.format(), month, customer.orElse(null),
+          draft.conversationId().orElse(null), title, description, draft.type(), draft.priority(),
+          draft.assignee().orElse(null), createdBy, tags, customFields,
+          settings.target().firstResponse().map(now::plus).orElse(null), now,
+          settings.target().resolution().map(now::plus).orElse(null));
+      Numbered.Outcome outcome = numbered.insert(tx, true);
+      if (!outcome.counted()) {
+        // Refused by max_tickets_per_month: the core call says so with the limit and the plan (or,
+        // if a unit was given back meanwhile, takes it, and the ticket goes in after all).
+        tx.takeWithinLimit(OPENED_METRIC, month, 1, Limit.TICKETS_PER_MONTH);
+        outcome = numbered.insert(tx, false);
+      }
+      if (outcome.ticket().isEmpty()) {
+        // The organization's first ticket of the period: its counter starts at 0, once. The unit
+        // was taken already.
+        Jdbc.execute(tx, "insert into " + tx.table("ticket_counters") + " (organization_id, period, last_number)"
+            + " values (?, ?, 0) on conflict do nothing", tx.organizationId(), period);
+        outcome = numbered.insert(tx, false);
+      }
+      Optional<Ticket> inserted = outcome.ticket();
+      return inserted.orElseThrow(() -> new IllegalStateException("no counter row for period " + period));
+    });
+  }
+
+  /**
+   * A ticket to insert with the next number of its organization and period: one statement that
+   * takes the counter row (a plain UPDATE, held to the commit) and inserts the ticket with the
+   * number written by the format, padded in SQL only up to the minimum width (lpad would cut
+   * 10000 to 1000). Empty if the counter row does not exist yet.
+   */
+  private record Numbered(UUID id, String period, String format, LocalDate month, UUID customerId,
+      UUID conversationId, String title, String description, TicketType type, TicketPriority priority, UUID assignee,
+      UUID createdBy, List<String> tags, String customFields, Instant firstResponseDue, Instant now,
+      Instant resolutionDue) {
+
+    /** Whether the month's unit was taken (or had been), and the ticket if it went in. */
+    record Outcome(boolean counted, Optional<Ticket> ticket) {}
+
+    /**
+     * One statement: takes the month's unit of max_tickets_per_month (unless {@code count} is
+     * false: taken already), then, only if it was given, the counter row, then inserts the
+     * ticket. The unit's CTE is read by the outer query, so it runs exactly once, first.
+     */
+    Outcome insert(TenantTransaction tx, boolean count) throws SQLException {
+      String written = format.replace("{YYYY}", period.equals("-") ? "" : period)
+          .replace("{YY}", period.equals("-") ? "" : period.substring(2));
+      java.util.regex.Matcher digits = java.util.regex.Pattern.compile("\\{(N+)\\}").matcher(written);
+      if (!digits.find()) {
+        throw new IllegalStateException("number format without {N…}: " + format);
+      }
+      String prefix = written.substring(0, digits.start());
+      String suffix = written.substring(digits.end());
+      int width = digits.group(1).length();
+      try (PreparedStatement ps = tx.connection().prepareStatement("with u as materialized (select case when ?"
+          + " then " + tx.table("take_within_limit") + "(?, ?, ?, 1, ?) else 0 end as took),"
+          + " n as (update " + tx.table("ticket_counters") + " set last_number = last_number + 1"
+          + " where organization_id = ? and period = ? and (select took from u) is not null returning last_number),"
+          + " t as (insert into " + tx.table("tickets") + " (organization_id, id, number_period, number, ticket_number,"
           + " customer_id, conversation_id, title, description, type, priority, assigned_to, created_by, tags,"
           + " custom_fields, first_response_due_at, resolution_started_at, resolution_due_at, created_at, updated_at)"
-          + " select ?, ?, ?, n.last_number, " + tx.table("format_ticket_number") + "(?, ?, n.last_number),"
-          + " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ? from n returning " + COLUMNS)) {
+          + " select ?, ?, ?, n.last_number, ? || case when length(n.last_number::text) >= ? then n.last_number::text"
+          + " else lpad(n.last_number::text, ?, '0') end || ?,"
+          + " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ? from n returning " + COLUMNS + ")"
+          + " select u.took, t.* from u left join t on true")) {
         int i = 1;
+        ps.setBoolean(i++, count);
+        ps.setObject(i++, tx.organizationId());
+        ps.setString(i++, OPENED_METRIC);
+        ps.setObject(i++, month);
+        ps.setString(i++, Limit.TICKETS_PER_MONTH.column());
         ps.setObject(i++, tx.organizationId());
         ps.setString(i++, period);
         ps.setObject(i++, tx.organizationId());
         ps.setObject(i++, id);
         ps.setString(i++, period);
-        ps.setString(i++, settings.format());
-        ps.setString(i++, period);
-        ps.setObject(i++, customer.orElse(null));
-        ps.setObject(i++, draft.conversationId().orElse(null));
+        ps.setString(i++, prefix);
+        ps.setInt(i++, width);
+        ps.setInt(i++, width);
+        ps.setString(i++, suffix);
+        ps.setObject(i++, customerId);
+        ps.setObject(i++, conversationId);
         ps.setString(i++, title);
         ps.setString(i++, description);
-        ps.setString(i++, draft.type().databaseName());
-        ps.setString(i++, draft.priority().databaseName());
-        ps.setObject(i++, draft.assignee().orElse(null));
+        ps.setString(i++, type.databaseName());
+        ps.setString(i++, priority.databaseName());
+        ps.setObject(i++, assignee);
         ps.setObject(i++, createdBy);
         ps.setArray(i++, tx.connection().createArrayOf("text", tags.toArray()));
         ps.setString(i++, customFields);
-        ps.setTimestamp(i++, settings.target().firstResponse().map(d -> Timestamp.from(now.plus(d))).orElse(null));
+        ps.setTimestamp(i++, firstResponseDue == null ? null : Timestamp.from(firstResponseDue));
         ps.setTimestamp(i++, Timestamp.from(now));
-        ps.setTimestamp(i++, settings.target().resolution().map(d -> Timestamp.from(now.plus(d))).orElse(null));
+        ps.setTimestamp(i++, resolutionDue == null ? null : Timestamp.from(resolutionDue));
         ps.setTimestamp(i++, Timestamp.from(now));
         ps.setTimestamp(i, Timestamp.from(now));
         try (ResultSet rs = ps.executeQuery()) {
           rs.next();
-          return ticket(rs);
+          rs.getLong(1);
+          boolean counted = !rs.wasNull();
+          return new Outcome(counted, rs.getObject("id", UUID.class) == null ? Optional.empty() : Optional.of(ticket(rs)));
         }
       }
-    });
+    }
   }
 
   // ---------------------------------------------------------------- reads
@@ -650,11 +714,15 @@ public final class SqlTicketService implements TicketService {
     });
   }
 
-  /** What opening or re-timing a ticket needs: the format, the time zone, the priority's targets. */
-  private record Settings(String format, ZoneId zone, SlaTarget target) {
+  /**
+   * What opening or re-timing a ticket needs, in one query: the format, the time zone, the
+   * priority's targets, and whether the plan has ticketing.
+   */
+  private record Settings(String format, ZoneId zone, SlaTarget target, boolean ticketing) {
     static Settings read(TenantTransaction tx, TicketPriority priority) throws SQLException {
       try (PreparedStatement ps = tx.connection().prepareStatement("select s.number_format, o.time_zone,"
-          + " t.priority, t.first_response_minutes, t.resolution_minutes from " + tx.table("organizations") + " o"
+          + " t.priority, t.first_response_minutes, t.resolution_minutes, "
+          + tx.table("organization_has_feature") + "(o.id, 'ticketing') from " + tx.table("organizations") + " o"
           + " left join " + tx.table("ticketing_settings") + " s on s.organization_id = o.id"
           + " left join " + tx.table("ticket_sla_targets") + " t on t.organization_id = o.id and t.priority = ?"
           + " where o.id = ?")) {
@@ -667,7 +735,7 @@ public final class SqlTicketService implements TicketService {
           String format = rs.getString(1) == null ? TicketSettings.DEFAULT_NUMBER_FORMAT : rs.getString(1);
           SlaTarget target = rs.getString(3) == null ? TicketSettings.defaults().sla().get(priority)
               : new SlaTarget(minutes(rs, 4), minutes(rs, 5));
-          return new Settings(format, ZoneId.of(rs.getString(2)), target);
+          return new Settings(format, ZoneId.of(rs.getString(2)), target, rs.getBoolean(6));
         }
       }
     }

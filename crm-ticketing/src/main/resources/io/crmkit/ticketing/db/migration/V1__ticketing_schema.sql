@@ -46,7 +46,7 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON ${schema}.ticket_sla_targets TO ${runtim
 CREATE TABLE ${schema}.ticket_counters (
   organization_id  uuid NOT NULL REFERENCES ${schema}.organizations (id) ON DELETE CASCADE,
   period           text NOT NULL CHECK (period ~ '^([0-9]{4}|-)$'),
-  last_number      bigint NOT NULL CHECK (last_number > 0),
+  last_number      bigint NOT NULL CHECK (last_number >= 0),
   PRIMARY KEY (organization_id, period)
 );
 ALTER TABLE ${schema}.ticket_counters ENABLE ROW LEVEL SECURITY;
@@ -54,22 +54,6 @@ CREATE POLICY ticket_counters_tenant ON ${schema}.ticket_counters
   USING (organization_id = (SELECT ${schema}.current_organization_id()))
   WITH CHECK (organization_id = (SELECT ${schema}.current_organization_id()));
 GRANT SELECT, INSERT, UPDATE ON ${schema}.ticket_counters TO ${runtime_role};
-
--- A ticket number as the format writes it: the year for {YYYY} or {YY}, the number at least as
--- wide as the N's (10000 with {NNNN} is 10000, never 1000).
-CREATE FUNCTION ${schema}.format_ticket_number(p_format text, p_period text, p_number bigint) RETURNS text
-  LANGUAGE sql IMMUTABLE STRICT
-  SET search_path = ${schema}, pg_temp
-  AS $$
-    SELECT regexp_replace(
-             replace(replace(p_format, '{YYYY}', CASE WHEN p_period = '-' THEN '' ELSE p_period END),
-                     '{YY}', CASE WHEN p_period = '-' THEN '' ELSE right(p_period, 2) END),
-             '\{N+\}',
-             CASE WHEN length(p_number::text) >= length(substring(p_format from '\{(N+)\}'))
-                  THEN p_number::text
-                  ELSE lpad(p_number::text, length(substring(p_format from '\{(N+)\}')), '0') END)
-  $$;
-GRANT EXECUTE ON FUNCTION ${schema}.format_ticket_number(text, text, bigint) TO ${runtime_role};
 
 CREATE TABLE ${schema}.tickets (
   organization_id           uuid NOT NULL REFERENCES ${schema}.organizations (id) ON DELETE CASCADE,
