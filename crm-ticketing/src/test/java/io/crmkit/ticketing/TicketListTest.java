@@ -98,6 +98,29 @@ class TicketListTest {
   }
 
   @Test
+  void theTitleFilterIsAnIndexConditionInsideTheOwnersFunction() throws Exception {
+    ProvisionedOrganization deep = t.provision();
+    UUID org = deep.organization().id();
+    t.admin("insert into crm.tickets (organization_id, number_period, number, ticket_number, title)"
+        + " select ?, '-', g, 'T-' || g, 'Ticket ' || g || case when g % 2000 = 0 then ' damaged parcel' else '' end"
+        + " from generate_series(1, 20000) g", org);
+    t.admin("analyze crm.tickets");
+    // The statement list_tickets builds for a text filter, planned as the owner runs it.
+    try (Connection c = t.db.adminDataSource().getConnection(); java.sql.Statement s = c.createStatement()) {
+      c.setAutoCommit(false);
+      s.execute("set local role crm_owner");
+      try (java.sql.ResultSet rs = s.executeQuery("explain (format json) select t.* from crm.tickets t"
+          + " where t.organization_id = '" + org + "' and t.title_fold like '%' || crm.search_fold('parcel') || '%'"
+          + " order by t.created_at desc, t.id desc limit 51")) {
+        rs.next();
+        assertThat(rs.getString(1)).contains("tickets_title_trgm_idx").contains("Index Cond");
+      }
+      c.rollback();
+    }
+    assertThat(titles(t.tickets(deep), TicketQuery.builder().text("PARCEL").build())).hasSize(10);
+  }
+
+  @Test
   void theListPathGivesNothingWithoutATenantAndNeverAnotherTenantsTickets() throws Exception {
     ProvisionedOrganization a = t.provision();
     ProvisionedOrganization b = t.provision();
