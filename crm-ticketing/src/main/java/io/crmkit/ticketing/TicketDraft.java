@@ -38,7 +38,7 @@ public record TicketDraft(String title, Optional<String> description, TicketType
     Objects.requireNonNull(conversationId, "conversationId");
     Objects.requireNonNull(assignee, "assignee");
     tags = List.copyOf(tags);
-    customFields = Map.copyOf(customFields);
+    customFields = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(customFields));
   }
 
   /** Starts a draft with its title; type support, priority medium. */
@@ -106,7 +106,7 @@ public record TicketDraft(String title, Optional<String> description, TicketType
 
     /** The organization's own fields. */
     public Builder customFields(Map<String, Object> customFields) {
-      this.customFields = Map.copyOf(customFields);
+      this.customFields = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(customFields));
       return this;
     }
 

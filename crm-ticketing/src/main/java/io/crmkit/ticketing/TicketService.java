@@ -10,7 +10,9 @@ import java.util.UUID;
  * An organization's tickets, from {@link Ticketing#tickets}. Members read; admins, managers and
  * agents open, change and comment; only admins force a status and change the settings. Each call
  * is one transaction (or joins the host's); every change of a ticket with a customer writes a
- * customer activity in the same transaction.
+ * customer activity in the same transaction. Opens in one organization serialize on its counter
+ * from the numbering statement to the commit; in a host's SERIALIZABLE transaction a concurrent
+ * open fails with a serialization error, which the host retries.
  */
 public interface TicketService {
 
@@ -80,6 +82,11 @@ public interface TicketService {
   /** The organization's settings (the defaults until an admin changes them). */
   TicketSettings settings();
 
-  /** Replaces the organization's settings; admins only. New due times apply to tickets opened after. */
+  /**
+   * Replaces the organization's settings; admins only. New SLA targets apply to tickets opened
+   * after, and to a ticket's due times when its priority changes or it is reopened; a new number
+   * format to numbers given after (it must not write a number an earlier format wrote: keep a
+   * prefix of its own).
+   */
   TicketSettings updateSettings(TicketSettings settings);
 }

@@ -35,7 +35,8 @@ public record TicketUpdate(Optional<String> title, Optional<Optional<String>> de
     Objects.requireNonNull(priority, "priority");
     Objects.requireNonNull(assignee, "assignee");
     tags = Objects.requireNonNull(tags, "tags").map(List::copyOf);
-    customFields = Objects.requireNonNull(customFields, "customFields").map(Map::copyOf);
+    customFields = Objects.requireNonNull(customFields, "customFields")
+        .map(m -> java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(m)));
   }
 
   /** True if nothing would change. */

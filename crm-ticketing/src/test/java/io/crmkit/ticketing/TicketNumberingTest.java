@@ -149,6 +149,30 @@ class TicketNumberingTest {
   }
 
   @Test
+  void aFormatThatWritesANumberAnEarlierFormatWroteIsAClearConflictUntilChanged() throws Exception {
+    MutableClock clock = t.clock;
+    Instant before = clock.instant();
+    try {
+      clock.set(Instant.parse("2026-05-05T10:00:00Z"));
+      ProvisionedOrganization org = t.provision();
+      TicketService tickets = t.tickets(org);
+      tickets.updateSettings(tickets.settings().withNumberFormat("A-{NNNN}"));
+      t.admin("insert into crm.ticket_counters (organization_id, period, last_number) values (?, '-', 2600)",
+          org.organization().id());
+      assertThat(tickets.open(TicketDraft.builder("under the first format").build()).number()).isEqualTo("A-2601");
+      tickets.updateSettings(tickets.settings().withNumberFormat("A-{YY}{NN}"));
+      assertThatThrownBy(() -> tickets.open(TicketDraft.builder("collides").build()))
+          .isInstanceOf(io.crmkit.core.ConflictException.class).hasMessageContaining("A-{YY}{NN}")
+          .hasMessageContaining("prefix");
+      tickets.updateSettings(tickets.settings().withNumberFormat("B-{YY}{NN}"));
+      assertThat(tickets.open(TicketDraft.builder("after the fix").build()).number())
+          .as("the refused open took no number").isEqualTo("B-2601");
+    } finally {
+      clock.set(before);
+    }
+  }
+
+  @Test
   void aTicketRolledBackGivesItsNumberBack() throws Exception {
     ProvisionedOrganization org = t.provision();
     TenantScope admin = t.admin(org);

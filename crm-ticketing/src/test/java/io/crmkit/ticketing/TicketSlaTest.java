@@ -118,6 +118,27 @@ class TicketSlaTest {
   }
 
   @Test
+  void aPriorityChangeWhileWaitingCountsThePausesAndAPausedTicketIsNeverDue() {
+    Ticket ticket = tickets.open(TicketDraft.builder("paused").priority(TicketPriority.LOW).build());
+    tickets.comment(ticket.id(), CommentDraft.publicReply("answered at once"));
+    t.clock.set(at(Duration.ofHours(1)));
+    Ticket waiting = tickets.changeStatus(ticket.id(), ticket.version(), TicketStatus.WAITING);
+    t.clock.set(at(Duration.ofHours(3)));
+    Ticket urgent = tickets.update(waiting.id(), waiting.version(), TicketUpdate.builder()
+        .priority(TicketPriority.URGENT).build());
+    assertThat(urgent.sla().resolutionDueAt()).as("the new target from the start; the running pause not yet counted")
+        .contains(at(Duration.ofHours(4)));
+    t.clock.set(at(Duration.ofHours(10)));
+    assertThat(tickets.slaDue(Duration.ZERO, 10)).as("paused and answered: not due, though past its due time")
+        .isEmpty();
+    Ticket resumed = tickets.changeStatus(urgent.id(), urgent.version(), TicketStatus.IN_PROGRESS);
+    assertThat(resumed.sla().pausedTime()).isEqualTo(Duration.ofHours(9));
+    assertThat(resumed.sla().resolutionDueAt()).as("4 h of target after 9 h paused").contains(at(Duration.ofHours(13)));
+    assertThat(tickets.slaDue(Duration.ZERO, 10)).isEmpty();
+    assertThat(tickets.slaDue(Duration.ofHours(3), 10)).extracting(Ticket::id).containsExactly(ticket.id());
+  }
+
+  @Test
   void theDueListShowsWhatBreachedOrWillWithinTheWindowMostUrgentFirst() {
     Ticket urgent = tickets.open(TicketDraft.builder("urgent").priority(TicketPriority.URGENT).build()); // 30 min
     Ticket high = tickets.open(TicketDraft.builder("high").priority(TicketPriority.HIGH).build()); // 2 h

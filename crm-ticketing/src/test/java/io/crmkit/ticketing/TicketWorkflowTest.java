@@ -199,8 +199,12 @@ class TicketWorkflowTest {
   @Test
   void updatesChangeOnlyWhatTheySayAndAnEmptyUpdateChangesNothing() {
     User agent = t.member(org, Role.AGENT);
+    java.util.Map<String, Object> withNull = new java.util.HashMap<>();
+    withNull.put("order", "A-1");
+    withNull.put("coupon", null);
     Ticket ticket = tickets.open(TicketDraft.builder("partial").description("first words").type(TicketType.BUG)
-        .customFields(Map.of("order", "A-1")).build());
+        .customFields(withNull).build());
+    assertThat(ticket.customFields()).as("JSON null kept").containsEntry("coupon", null);
     Ticket same = tickets.update(ticket.id(), ticket.version(), TicketUpdate.builder().build());
     assertThat(same).isEqualTo(ticket);
     Ticket changed = tickets.update(ticket.id(), ticket.version(), TicketUpdate.builder().clearDescription()

@@ -152,6 +152,32 @@ class TicketsFromWhatsAppTest {
   }
 
   @Test
+  void aTicketReplySentToWhatsAppAndAnAgentsOwnReplyAtTheSameMomentNeverDeadlock() throws Exception {
+    Tenant a = tenant();
+    WhatsAppConversation conversation = inbound(a, Long.toString(USERS.incrementAndGet()), "anyone there?");
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+    try {
+      for (int round = 0; round < 15; round++) {
+        Ticket ticket = a.tickets().open(TicketDraft.builder("round " + round).conversation(conversation.id()).build());
+        java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(2);
+        var fromTicket = pool.submit(() -> {
+          start.await();
+          return a.tickets().comment(ticket.id(), CommentDraft.publicReply("from the ticket").sentToCustomer());
+        });
+        var fromInbox = pool.submit(() -> {
+          start.await();
+          return whatsapp.inbox(a.admin()).sendText(conversation.id(), "from the inbox");
+        });
+        fromTicket.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        fromInbox.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(a.tickets().get(ticket.id()).orElseThrow().sla().firstRespondedAt()).isPresent();
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
   void anAgentsWhatsAppReplyStopsTheLinkedTicketsFirstResponseClock() {
     Tenant a = tenant();
     WhatsAppConversation conversation = inbound(a, Long.toString(USERS.incrementAndGet()), "help");

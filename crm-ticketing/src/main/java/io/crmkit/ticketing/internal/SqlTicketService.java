@@ -141,8 +141,9 @@ public final class SqlTicketService implements TicketService {
         outcome = numbered.insert(tx, false);
       }
       if (outcome.ticket().isEmpty()) {
-        // The organization's first ticket of the period: its counter starts at 0, once. The unit
-        // was taken already.
+        // No counter row this statement could see: the organization's first ticket of the period
+        // (or a concurrent first one whose row committed after this statement began). Created at 0
+        // unless it is there; the unit was taken already.
         Jdbc.execute(tx, "insert into " + tx.table("ticket_counters") + " (organization_id, period, last_number)"
             + " values (?, ?, 0) on conflict do nothing", tx.organizationId(), period);
         outcome = numbered.insert(tx, false);
@@ -162,6 +163,19 @@ public final class SqlTicketService implements TicketService {
       UUID conversationId, String title, String description, TicketType type, TicketPriority priority, UUID assignee,
       UUID createdBy, List<String> tags, String customFields, Instant firstResponseDue, Instant now,
       Instant resolutionDue) {
+
+    /** Runs the numbered insert; a number an earlier format already wrote is a clear conflict. */
+    private ResultSet executeNumbered(PreparedStatement ps) throws SQLException {
+      try {
+        return ps.executeQuery();
+      } catch (SQLException e) {
+        if ("23505".equals(e.getSQLState()) && String.valueOf(e.getMessage()).contains("ticket_number")) {
+          throw new io.crmkit.core.ConflictException("the number format " + format + " gives a number an earlier"
+              + " format already gave; give it a prefix of its own (updateSettings)");
+        }
+        throw e;
+      }
+    }
 
     /** Whether the month's unit was taken (or had been), and the ticket if it went in. */
     record Outcome(boolean counted, Optional<Ticket> ticket) {}
@@ -222,7 +236,7 @@ public final class SqlTicketService implements TicketService {
         ps.setTimestamp(i++, resolutionDue == null ? null : Timestamp.from(resolutionDue));
         ps.setTimestamp(i++, Timestamp.from(now));
         ps.setTimestamp(i, Timestamp.from(now));
-        try (ResultSet rs = ps.executeQuery()) {
+        try (ResultSet rs = executeNumbered(ps)) {
           rs.next();
           rs.getLong(1);
           boolean counted = !rs.wasNull();
@@ -453,7 +467,7 @@ public final class SqlTicketService implements TicketService {
   }
 
   private static List<String> dedupe(List<String> sets) {
-    // A later assignment of the same column wins (reopening a waiting ticket sets the pause twice).
+    // Each column is assigned once; two assignments of one column would be a bug in status().
     Map<String, String> byColumn = new LinkedHashMap<>();
     for (String set : sets) {
       byColumn.put(set.substring(0, set.indexOf(' ')), set);
@@ -480,8 +494,9 @@ public final class SqlTicketService implements TicketService {
     String attachments = attachments(draft.attachments());
     return TenantWork.call(scope, tx -> {
       tx.requireRoleUnlessSystem("tickets.comment", AGENTS);
-      Ticket ticket = find(tx, "id = ?", ticketId, " for no key update")
-          .orElseThrow(() -> new NotFoundException("ticket", ticketId));
+      // Not locked: a comment only appends. Sending to WhatsApp locks the conversation, then (its
+      // trigger) the ticket, the order an agent's own reply takes, so the two never deadlock.
+      Ticket ticket = find(tx, "id = ?", ticketId, "").orElseThrow(() -> new NotFoundException("ticket", ticketId));
       if (draft.sendToCustomer()) {
         if (ticket.conversationId().isEmpty()) {
           throw new ValidationException("sendToCustomer", "ticket " + ticket.number() + " has no conversation");
@@ -509,13 +524,15 @@ public final class SqlTicketService implements TicketService {
           comment = comment(rs);
         }
       }
-      if (!draft.internal()) {
-        // A public reply answers: the first-response clock stops (once).
-        Jdbc.execute(tx, "update " + tx.table("tickets") + " set first_responded_at = ? where organization_id = ?"
-            + " and id = ? and first_responded_at is null", Timestamp.from(tx.now()), tx.organizationId(), ticketId);
-      }
       if (draft.sendToCustomer()) {
         replies.get().send(tx, ticket, comment);
+      }
+      if (!draft.internal()) {
+        // A public reply answers: the first-response clock of an unfinished ticket stops (once).
+        // Comments only append, so this does not change the ticket's version.
+        Jdbc.execute(tx, "update " + tx.table("tickets") + " set first_responded_at = ? where organization_id = ?"
+            + " and id = ? and first_responded_at is null and status not in ('resolved', 'closed')",
+            Timestamp.from(tx.now()), tx.organizationId(), ticketId);
       }
       if (ticket.customerId().isPresent()) {
         Map<String, Object> metadata = new LinkedHashMap<>();

@@ -6,18 +6,20 @@ ALTER TABLE ${schema}.tickets ADD CONSTRAINT tickets_conversation_fkey
   ON DELETE SET NULL (conversation_id);
 
 -- An agent's reply in a ticket's WhatsApp conversation answers the ticket: it stops the
--- first-response clock of the conversation's unfinished tickets opened before it. The trigger runs
--- as whoever inserts the message (the runtime role), so row-level security confines it to the
--- message's organization.
+-- first-response clock of the conversation's unfinished tickets (every ticket this trigger can see
+-- was committed before the reply). The reply counts when it is committed (as pending), not when
+-- WhatsApp reports it sent. The stamp is never before the ticket was opened: tickets' times come
+-- from the Crm's clock, messages' from the database's. The trigger runs as whoever inserts the
+-- message (the runtime role), so row-level security confines it to the message's organization.
 CREATE FUNCTION ${schema}.tickets_first_response_from_whatsapp() RETURNS trigger
   LANGUAGE plpgsql
   SET search_path = ${schema}, pg_temp
   AS $$
 BEGIN
   UPDATE tickets
-     SET first_responded_at = NEW.created_at
+     SET first_responded_at = greatest(NEW.created_at, created_at)
    WHERE organization_id = NEW.organization_id AND conversation_id = NEW.conversation_id
-     AND first_responded_at IS NULL AND status NOT IN ('resolved', 'closed') AND created_at <= NEW.created_at;
+     AND first_responded_at IS NULL AND status NOT IN ('resolved', 'closed');
   RETURN NULL;
 END
 $$;

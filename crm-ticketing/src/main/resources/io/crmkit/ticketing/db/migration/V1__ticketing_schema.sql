@@ -135,7 +135,8 @@ ALTER TABLE ${schema}.tickets ENABLE ROW LEVEL SECURITY;
 CREATE POLICY tickets_tenant ON ${schema}.tickets
   USING (organization_id = (SELECT ${schema}.current_organization_id()))
   WITH CHECK (organization_id = (SELECT ${schema}.current_organization_id()));
-GRANT SELECT, INSERT, DELETE ON ${schema}.tickets TO ${runtime_role};
+-- No DELETE: a deleted ticket would leave a gap in the numbers and keep its month's unit.
+GRANT SELECT, INSERT ON ${schema}.tickets TO ${runtime_role};
 GRANT UPDATE (customer_id, conversation_id, title, description, type, status,
   priority, assigned_to, resolved_at, closed_at, tags, custom_fields, version, first_response_due_at,
   first_responded_at, resolution_started_at, resolution_due_at, resolution_paused_at, resolution_paused_seconds)

@@ -240,12 +240,13 @@ public final class Quickstart {
           .type(TicketType.SALES_OFFER).build());
       TicketService globexTickets = ticketing.tickets(globexScope);
       TicketDraft shipping = TicketDraft.builder("Shipping to Sharjah").conversation(fromLayla.id()).build();
+      Ticket toSharjah;
       try {
-        globexTickets.open(shipping);
+        toSharjah = globexTickets.open(shipping);
       } catch (ForbiddenException noTicketingOnFree) {
         crm.platform().changePlan(globex.organization().id(), "lite");
+        toSharjah = globexTickets.open(shipping);
       }
-      Ticket toSharjah = globexTickets.open(shipping);
       globexTickets.changeStatus(toSharjah.id(), toSharjah.version(), TicketStatus.RESOLVED);
       WhatsAppConversation fromWei = globexInbox.conversations(ConversationQuery.all(), 10, Optional.empty()).items()
           .stream().filter(c -> c.contactPhone().isPresent()).findFirst().orElseThrow();
