@@ -101,8 +101,9 @@ class TicketListTest {
   void theTitleFilterOfTheRealFunctionIsATrigramIndexCondition() throws Exception {
     ProvisionedOrganization deep = t.provision();
     UUID org = deep.organization().id();
-    t.admin("insert into crm.tickets (organization_id, number_period, number, ticket_number, title)"
-        + " select ?, '-', g, 'T-' || g, 'Ticket ' || g || case when g % 2000 = 0 then ' damaged parcel' else '' end"
+    t.admin("insert into crm.tickets (organization_id, number_period, number, ticket_number, title, tags)"
+        + " select ?, '-', g, 'T-' || g, 'Ticket ' || g || case when g % 2000 = 0 then ' damaged parcel' else '' end,"
+        + " case when g % 2500 = 0 then array['vip'] else array['t' || (g % 50)] end"
         + " from generate_series(1, 20000) g", org);
     t.admin("analyze crm.tickets");
     // The plan list_tickets really runs, as the runtime role, logged by auto_explain.
@@ -114,23 +115,26 @@ class TicketListTest {
       s.execute("set role crm_app");
       c.setAutoCommit(false);
       s.execute("select set_config('app.current_organization_id', '" + org + "', true)");
-      s.clearWarnings();
       List<String> found = new ArrayList<>();
-      try (java.sql.ResultSet rs = s.executeQuery("select title from crm.list_tickets(null, null, null, null, false,"
-          + " null, null, 'parcel', null, null, 51)")) {
-        while (rs.next()) {
-          found.add(rs.getString(1));
-        }
-      }
       StringBuilder plans = new StringBuilder();
-      for (java.sql.SQLWarning w = s.getWarnings(); w != null; w = w.getNextWarning()) {
-        plans.append(w.getMessage()).append('\n');
+      for (String filter : List.of("null, 'parcel'", "'vip', null")) {
+        s.clearWarnings();
+        try (java.sql.ResultSet rs = s.executeQuery("select title from crm.list_tickets(null, null, null, null, false,"
+            + " null, " + filter + ", null, null, 51)")) {
+          while (rs.next()) {
+            found.add(rs.getString(1));
+          }
+        }
+        for (java.sql.SQLWarning w = s.getWarnings(); w != null; w = w.getNextWarning()) {
+          plans.append(w.getMessage()).append('\n');
+        }
       }
       c.rollback();
       s.execute("reset role");
-      assertThat(found).hasSize(10);
+      assertThat(found).as("10 by text, 8 by tag").hasSize(18);
       assertThat(plans.toString())
           .containsPattern("Bitmap Index Scan on tickets_title_trgm_idx[^\\n]*\\n\\s+Index Cond: \\(title_fold ~~ ")
+          .containsPattern("Bitmap Index Scan on tickets_tags_idx[^\\n]*\\n\\s+Index Cond: \\(tags @> ")
           .doesNotContain("Seq Scan on tickets");
     }
     assertThat(titles(t.tickets(deep), TicketQuery.builder().text("PARCEL").build())).hasSize(10);
