@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.OptionalLong;
+import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -169,6 +170,28 @@ class TicketNumberingTest {
           .as("the refused open took no number").isEqualTo("B-2601");
     } finally {
       clock.set(before);
+    }
+  }
+
+  @Test
+  void anOpenWaitsForTheCounterAnotherTransactionHoldsAndThenTakesTheNextNumber() throws Exception {
+    ProvisionedOrganization org = t.provision();
+    UUID id = org.organization().id();
+    TenantScope admin = t.admin(org);
+    t.tickets(org).open(TicketDraft.builder("first").build());
+    ExecutorService pool = Executors.newSingleThreadExecutor();
+    try (Connection holder = t.tenant(id); Connection host = t.db.runtimeDataSource().getConnection()) {
+      TestTicketing.rows(holder, "select last_number from crm.ticket_counters where organization_id = ? for update", id);
+      host.setAutoCommit(false);
+      Future<Ticket> joined = pool.submit(() -> t.ticketing.tickets(admin.joining(host, action -> { }))
+          .open(TicketDraft.builder("in the host's transaction").build()));
+      Thread.sleep(300);
+      assertThat(joined).as("it waits for the counter").isNotDone();
+      holder.rollback();
+      assertThat(joined.get(30, TimeUnit.SECONDS).number()).endsWith("-0002");
+      host.commit();
+    } finally {
+      pool.shutdownNow();
     }
   }
 
