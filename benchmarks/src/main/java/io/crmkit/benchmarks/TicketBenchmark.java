@@ -96,7 +96,7 @@ public final class TicketBenchmark {
                 return () -> tickets.open(TicketDraft.builder("Benchmark ticket").build());
               });
         }
-        System.out.printf(Locale.ROOT, "check: %s%n", db.adminDataSource() == null ? "" : gaps(db.adminDataSource()));
+        System.out.printf(Locale.ROOT, "check: %s%n", gaps(db.adminDataSource()));
       }
     }
   }

@@ -38,7 +38,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
-import java.sql.Types;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -452,7 +451,7 @@ public final class SqlTicketService implements TicketService {
         sets.add("closed_at = ?");
         values.add(now);
       }
-      Ticket changed = write(tx, ticketId, dedupe(sets), values);
+      Ticket changed = write(tx, ticketId, requireEachColumnOnce(sets), values);
       if (ticket.customerId().isPresent()) {
         Map<String, Object> metadata = new LinkedHashMap<>();
         metadata.put("ticket_id", ticketId.toString());
@@ -466,7 +465,7 @@ public final class SqlTicketService implements TicketService {
     });
   }
 
-  private static List<String> dedupe(List<String> sets) {
+  private static List<String> requireEachColumnOnce(List<String> sets) {
     // Each column is assigned once; two assignments of one column would be a bug in status().
     Map<String, String> byColumn = new LinkedHashMap<>();
     for (String set : sets) {

@@ -6,8 +6,8 @@ ALTER TABLE ${schema}.tickets ADD CONSTRAINT tickets_conversation_fkey
   ON DELETE SET NULL (conversation_id);
 
 -- An agent's reply in a ticket's WhatsApp conversation answers the ticket: it stops the
--- first-response clock of the conversation's unfinished tickets (every ticket this trigger can see
--- was committed before the reply). The reply counts when it is committed (as pending), not when
+-- first-response clock of the conversation's unfinished tickets. The reply counts when it is
+-- committed (as pending), not when
 -- WhatsApp reports it sent. The stamp is never before the ticket was opened: tickets' times come
 -- from the Crm's clock, messages' from the database's. The trigger runs as whoever inserts the
 -- message (the runtime role), so row-level security confines it to the message's organization.

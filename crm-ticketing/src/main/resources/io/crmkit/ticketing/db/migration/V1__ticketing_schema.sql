@@ -4,9 +4,9 @@
 -- Fixed from the seed: ticket_number was unique across all tenants (the second tenant's first
 -- ticket collided with the first tenant's) and its trigger took MAX()+1 (two concurrent inserts got
 -- the same number; lpad('10000', 4, '0') is '1000'). Numbers now come from a counter row per
--- organization and period, taken by the creating transaction's last statement (which inserts the
--- ticket), so they are unique per organization, consecutive and without gaps (a rolled-back ticket
--- gives its number back), and the row is held only from that statement to the commit.
+-- organization and period, taken by the statement that inserts the ticket, so they are unique per
+-- organization, consecutive and without gaps (a rolled-back ticket gives its number back), and the
+-- row is held only from that statement to the commit.
 -- conversation_id has no foreign key here: crm-ticketing runs without crm-whatsapp, and the
 -- bridge module crm-ticketing-whatsapp adds the key (and the WhatsApp code paths) when both are there.
 

@@ -62,8 +62,10 @@ import org.postgresql.ds.PGSimpleDataSource;
 
 /**
  * CRMKit in one file: migrate, provision two organizations, invite and accept users, add customers
- * and move one through the pipeline, and see that each tenant sees only its own: its users, its
- * customers, its forecast and a customer's timeline.
+ * and move one through the pipeline, connect a WhatsApp number per tenant, receive signed webhook
+ * deliveries and reply, open tickets from WhatsApp conversations, and see that each tenant sees
+ * only its own: its users, its customers, its forecast, a customer's timeline, its inbox and its
+ * ticket board.
  *
  * <p>Run it from the repository's root with only a JDK installed (an embedded PostgreSQL starts):
  * <pre>
