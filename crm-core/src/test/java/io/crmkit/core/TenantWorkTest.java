@@ -123,6 +123,49 @@ class TenantWorkTest {
     });
   }
 
+  /** take_within_limit as modules call it inside their own statements: each source of a limit. */
+  @Test
+  void takeWithinLimitReadsTheOneLimitItTakesFromTheCustomValueOrThePackage() {
+    ProvisionedOrganization org = t.provision(); // professional: max_users 50
+    ProvisionedOrganization other = t.provision();
+    UUID id = org.organization().id();
+    TenantScope admin = t.adminScope(org);
+    java.util.function.BiFunction<String, Long, String> take = (limit, amount) -> TenantWork.call(admin, tx -> {
+      try (PreparedStatement ps = tx.connection().prepareStatement("select " + tx.table("take_within_limit")
+          + "(?, 'probe_' || ?, date '2000-01-01', ?, ?)")) {
+        ps.setObject(1, id);
+        ps.setString(2, limit);
+        ps.setLong(3, amount);
+        ps.setString(4, limit);
+        try (ResultSet rs = ps.executeQuery()) {
+          rs.next();
+          return String.valueOf(rs.getObject(1));
+        }
+      }
+    });
+    assertThat(take.apply("max_users", 50L)).as("the package's 50").isEqualTo("50");
+    assertThat(take.apply("max_users", 1L)).as("over it").isEqualTo("null");
+    t.crm.platform().setCustomLimit(id, Limit.USERS, OptionalLong.of(60));
+    assertThat(take.apply("max_users", 10L)).as("a custom 60").isEqualTo("60");
+    t.crm.platform().setCustomLimit(id, Limit.USERS, OptionalLong.empty());
+    assertThat(take.apply("max_users", 1_000_000L)).as("custom unlimited, still counted").isEqualTo("1000060");
+    t.crm.platform().changePlan(id, "enterprise");
+    assertThat(take.apply("max_customers", 5_000_000L)).as("the package's NULL: unlimited").isEqualTo("5000000");
+    assertThat(take.apply("max_gizmos", 1L)).as("an unknown limit is never unlimited").isEqualTo("null");
+    assertThat(take.apply("max_customers", 0L)).as("nothing to take").isEqualTo("null");
+    Object fromOther = TenantWork.call(t.adminScope(other), tx -> {
+      try (PreparedStatement ps = tx.connection().prepareStatement("select " + tx.table("take_within_limit")
+          + "(?, 'probe', date '2000-01-01', 1, 'max_users')")) {
+        ps.setObject(1, id);
+        try (ResultSet rs = ps.executeQuery()) {
+          rs.next();
+          return rs.getObject(1);
+        }
+      }
+    });
+    assertThat(fromOther).as("another tenant's organization is not visible").isNull();
+  }
+
   @Test
   void crossTenantWorkSeesNoTenantRowsAndCanOnlyCallTheNamedFunctions() {
     ProvisionedOrganization org = t.provision();
