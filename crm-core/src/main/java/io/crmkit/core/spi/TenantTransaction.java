@@ -5,6 +5,9 @@ import io.crmkit.core.Limit;
 import io.crmkit.core.Role;
 import io.crmkit.core.TenantScope;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.UUID;
@@ -51,6 +54,43 @@ public interface TenantTransaction {
 
   /** The scope bound to this transaction: crm-core's services called on it join it. */
   TenantScope scope();
+
+  /**
+   * Runs {@code sql} with {@code parameters} (bound in order with {@code setObject}) and returns
+   * the first column of the first row as a UUID, or null if there is no row.
+   */
+  default UUID queryForId(String sql, Object... parameters) throws SQLException {
+    try (PreparedStatement ps = prepare(sql, parameters); ResultSet rs = ps.executeQuery()) {
+      return rs.next() ? rs.getObject(1, UUID.class) : null;
+    }
+  }
+
+  /** Like {@link #queryForId}, the first column as text. */
+  default String queryForText(String sql, Object... parameters) throws SQLException {
+    try (PreparedStatement ps = prepare(sql, parameters); ResultSet rs = ps.executeQuery()) {
+      return rs.next() ? rs.getString(1) : null;
+    }
+  }
+
+  /** Runs an insert, update or delete with {@code parameters} bound in order; returns the rows it changed. */
+  default int update(String sql, Object... parameters) throws SQLException {
+    try (PreparedStatement ps = prepare(sql, parameters)) {
+      return ps.executeUpdate();
+    }
+  }
+
+  private PreparedStatement prepare(String sql, Object... parameters) throws SQLException {
+    PreparedStatement ps = connection().prepareStatement(sql);
+    try {
+      for (int i = 0; i < parameters.length; i++) {
+        ps.setObject(i + 1, parameters[i]);
+      }
+      return ps;
+    } catch (SQLException e) {
+      ps.close();
+      throw e;
+    }
+  }
 
   /** Runs {@code action} once the transaction has committed; never if it rolls back. */
   void afterCommit(Runnable action);

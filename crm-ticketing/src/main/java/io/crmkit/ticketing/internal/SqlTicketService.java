@@ -11,6 +11,7 @@ import io.crmkit.core.Page;
 import io.crmkit.core.Role;
 import io.crmkit.core.TenantScope;
 import io.crmkit.core.ValidationException;
+import io.crmkit.core.spi.Keyset;
 import io.crmkit.core.spi.TenantTransaction;
 import io.crmkit.core.spi.TenantWork;
 import io.crmkit.ticketing.Attachment;
@@ -32,7 +33,6 @@ import io.crmkit.ticketing.TicketType;
 import io.crmkit.ticketing.TicketUpdate;
 import io.crmkit.ticketing.spi.ConversationLinks;
 import io.crmkit.ticketing.spi.TicketReplyChannel;
-import java.nio.charset.StandardCharsets;
 import java.sql.Array;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -45,7 +45,6 @@ import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -108,7 +107,7 @@ public final class SqlTicketService implements TicketService {
         }
         customer = customer.or(() -> ofConversation);
       }
-      if (customer.isPresent() && Jdbc.id(tx, "select id from " + tx.table("customers")
+      if (customer.isPresent() && tx.queryForId("select id from " + tx.table("customers")
           + " where organization_id = ? and id = ?", tx.organizationId(), customer.get()) == null) {
         throw new NotFoundException("customer", customer.get());
       }
@@ -143,7 +142,7 @@ public final class SqlTicketService implements TicketService {
         // No counter row this statement could see: the organization's first ticket of the period
         // (or a concurrent first one whose row committed after this statement began). Created at 0
         // unless it is there; the unit was taken already.
-        Jdbc.execute(tx, "insert into " + tx.table("ticket_counters") + " (organization_id, period, last_number)"
+        tx.update("insert into " + tx.table("ticket_counters") + " (organization_id, period, last_number)"
             + " values (?, ?, 0) on conflict do nothing", tx.organizationId(), period);
         outcome = numbered.insert(tx, false);
       }
@@ -529,7 +528,7 @@ public final class SqlTicketService implements TicketService {
       if (!draft.internal()) {
         // A public reply answers: the first-response clock of an unfinished ticket stops (once).
         // Comments only append, so this does not change the ticket's version.
-        Jdbc.execute(tx, "update " + tx.table("tickets") + " set first_responded_at = ? where organization_id = ?"
+        tx.update("update " + tx.table("tickets") + " set first_responded_at = ? where organization_id = ?"
             + " and id = ? and first_responded_at is null and status not in ('resolved', 'closed')",
             Timestamp.from(tx.now()), tx.organizationId(), ticketId);
       }
@@ -685,7 +684,7 @@ public final class SqlTicketService implements TicketService {
 
   private static TicketSettings readSettings(TenantTransaction tx) throws SQLException {
     TicketSettings settings = TicketSettings.defaults();
-    String format = Jdbc.text(tx, "select number_format from " + tx.table("ticketing_settings")
+    String format = tx.queryForText("select number_format from " + tx.table("ticketing_settings")
         + " where organization_id = ?", tx.organizationId());
     if (format != null) {
       settings = settings.withNumberFormat(format);
@@ -715,11 +714,11 @@ public final class SqlTicketService implements TicketService {
     }
     return TenantWork.call(scope, tx -> {
       tx.requireRole("tickets.settings", Role.ADMIN);
-      Jdbc.execute(tx, "insert into " + tx.table("ticketing_settings") + " (organization_id, number_format)"
+      tx.update("insert into " + tx.table("ticketing_settings") + " (organization_id, number_format)"
           + " values (?, ?) on conflict (organization_id) do update set number_format = excluded.number_format,"
           + " updated_at = now()", tx.organizationId(), format);
       for (Map.Entry<TicketPriority, SlaTarget> entry : settings.sla().entrySet()) {
-        Jdbc.execute(tx, "insert into " + tx.table("ticket_sla_targets") + " (organization_id, priority,"
+        tx.update("insert into " + tx.table("ticket_sla_targets") + " (organization_id, priority,"
             + " first_response_minutes, resolution_minutes) values (?, ?, ?, ?) on conflict (organization_id, priority)"
             + " do update set first_response_minutes = excluded.first_response_minutes,"
             + " resolution_minutes = excluded.resolution_minutes", tx.organizationId(),
@@ -766,7 +765,7 @@ public final class SqlTicketService implements TicketService {
   // ---------------------------------------------------------------- helpers
 
   private static void requireActiveMember(TenantTransaction tx, UUID userId) throws SQLException {
-    if (Jdbc.id(tx, "select id from " + tx.table("users") + " where organization_id = ? and id = ? and is_active",
+    if (tx.queryForId("select id from " + tx.table("users") + " where organization_id = ? and id = ? and is_active",
         tx.organizationId(), userId) == null) {
       throw new ValidationException("assignee", "is not an active member of this organization");
     }
@@ -889,29 +888,5 @@ public final class SqlTicketService implements TicketService {
     return new TicketComment(rs.getObject("id", UUID.class), rs.getObject("ticket_id", UUID.class),
         Optional.ofNullable(rs.getObject("user_id", UUID.class)), rs.getString("body"), rs.getBoolean("is_internal"),
         files, instant(rs, "created_at").orElseThrow());
-  }
-
-  /** A keyset position: (created_at, id), as an opaque cursor. */
-  record Keyset(Instant at, UUID id) {
-    String encode() {
-      return Base64.getUrlEncoder().withoutPadding().encodeToString((at + "|" + id).getBytes(StandardCharsets.UTF_8));
-    }
-
-    static Keyset decode(String cursor) {
-      try {
-        String[] parts = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8).split("\\|", 2);
-        return new Keyset(Instant.parse(parts[0]), UUID.fromString(parts[1]));
-      } catch (RuntimeException e) {
-        throw new ValidationException("cursor", "is not a cursor this list gave");
-      }
-    }
-
-    static <T> Page<T> page(List<T> rows, int limit, java.util.function.Function<T, Keyset> key) {
-      if (rows.size() <= limit) {
-        return new Page<>(rows, Optional.empty());
-      }
-      List<T> items = rows.subList(0, limit);
-      return new Page<>(items, Optional.of(key.apply(items.get(limit - 1)).encode()));
-    }
   }
 }

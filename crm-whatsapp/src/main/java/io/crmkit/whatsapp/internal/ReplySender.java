@@ -47,7 +47,7 @@ final class ReplySender {
   /** Sends the reply if it is still pending; returns false if someone else took it (or it is gone). */
   boolean deliver(UUID organizationId, UUID profileId, UUID messageId, OutgoingMessage message) {
     TenantScope system = whatsapp.crm().tenant(organizationId).asSystem("whatsapp-sender");
-    boolean claimed = TenantWork.call(system, tx -> Jdbc.execute(tx, "update " + tx.table("messages")
+    boolean claimed = TenantWork.call(system, tx -> tx.update("update " + tx.table("messages")
         + " set status = 'sending', status_at = clock_timestamp() where organization_id = ? and id = ?"
         + " and status = 'pending'", tx.organizationId(), messageId) > 0);
     if (!claimed) {
@@ -89,14 +89,14 @@ final class ReplySender {
           lock.setString(1, "crmkit.whatsapp.wamid:" + wamid);
           lock.executeQuery().close();
         }
-        if (Jdbc.execute(tx, "update " + messages + " set status = 'sent', wa_message_id = ?, status_at = ?,"
+        if (tx.update("update " + messages + " set status = 'sent', wa_message_id = ?, status_at = ?,"
             + " error_message = null where organization_id = ? and id = ? and status in ('sending', 'unknown')", wamid,
             Timestamp.from(tx.now()), tx.organizationId(), messageId) == 0) {
           // Settled already: a status tagged with this reply arrived first and gave it the wamid.
           return null;
         }
         // Statuses WhatsApp reported before this record: the furthest one wins, pricing and errors kept.
-        Jdbc.execute(tx, "with early as (delete from " + tx.table("whatsapp_early_statuses")
+        tx.update("with early as (delete from " + tx.table("whatsapp_early_statuses")
             + " where organization_id = ? and wa_message_id = ? returning *),"
             + " furthest as (select * from early order by case status when 'sent' then 1 when 'delivered' then 2"
             + " when 'read' then 3 else 4 end desc limit 1)"
@@ -108,18 +108,18 @@ final class ReplySender {
             + " and not (f.status = 'failed' and exists (select 1 from early where status in ('delivered', 'read')))",
             tx.organizationId(), wamid, tx.organizationId(), messageId);
       } else if (outcome instanceof SendResult.Failed failed) {
-        if (Jdbc.execute(tx, "update " + messages + " set status = 'failed', error_code = ?, error_message = ?,"
+        if (tx.update("update " + messages + " set status = 'failed', error_code = ?, error_message = ?,"
             + " status_at = ? where organization_id = ? and id = ? and status in ('sending', 'unknown')",
             failed.failure().providerCode(), failed.failure().kind() + ": " + failed.failure().message(),
             Timestamp.from(tx.now()), tx.organizationId(), messageId) == 0) {
           return null;
         }
         if (failed.failure().kind() == SendFailure.Kind.AUTHENTICATION) {
-          Jdbc.execute(tx, "update " + tx.table("whatsapp_profiles") + " set status = ? where organization_id = ? and id = ?",
+          tx.update("update " + tx.table("whatsapp_profiles") + " set status = ? where organization_id = ? and id = ?",
               ProfileStatus.DISCONNECTED.name().toLowerCase(java.util.Locale.ROOT), tx.organizationId(), profileId);
         }
       } else {
-        if (Jdbc.execute(tx, "update " + messages + " set status = 'unknown', error_message = ?, status_at = ?"
+        if (tx.update("update " + messages + " set status = 'unknown', error_message = ?, status_at = ?"
             + " where organization_id = ? and id = ? and status = 'sending'", ((SendResult.Unknown) outcome).reason(),
             Timestamp.from(tx.now()), tx.organizationId(), messageId) == 0) {
           return null;

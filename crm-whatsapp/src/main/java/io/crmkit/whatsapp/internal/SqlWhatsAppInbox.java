@@ -7,6 +7,7 @@ import io.crmkit.core.Page;
 import io.crmkit.core.Role;
 import io.crmkit.core.TenantScope;
 import io.crmkit.core.ValidationException;
+import io.crmkit.core.spi.Keyset;
 import io.crmkit.core.spi.TenantTransaction;
 import io.crmkit.core.spi.TenantWork;
 import io.crmkit.whatsapp.CustomerWindowClosedException;
@@ -16,7 +17,6 @@ import io.crmkit.whatsapp.WhatsAppConversation;
 import io.crmkit.whatsapp.WhatsAppGateway;
 import io.crmkit.whatsapp.WhatsAppInbox;
 import io.crmkit.whatsapp.WhatsAppMessage;
-import java.nio.charset.StandardCharsets;
 import java.sql.Array;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -28,7 +28,6 @@ import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -110,7 +109,7 @@ public final class SqlWhatsAppInbox implements WhatsAppInbox {
             rows.add(conversation(rs));
           }
         }
-        return page(rows, limit, c -> new Keyset(c.activityAt(), c.id()));
+        return Keyset.page(rows, limit, c -> new Keyset(c.activityAt(), c.id()));
       }
     });
   }
@@ -147,7 +146,7 @@ public final class SqlWhatsAppInbox implements WhatsAppInbox {
             rows.add(message(rs));
           }
         }
-        return page(rows, limit, m -> new Keyset(m.createdAt(), m.id()));
+        return Keyset.page(rows, limit, m -> new Keyset(m.createdAt(), m.id()));
       }
     });
   }
@@ -156,7 +155,7 @@ public final class SqlWhatsAppInbox implements WhatsAppInbox {
   public WhatsAppConversation assign(UUID conversationId, Optional<UUID> userId) {
     Objects.requireNonNull(userId, "userId");
     return change(conversationId, "whatsapp.inbox.assign", tx -> {
-      if (userId.isPresent() && Jdbc.id(tx, "select id from " + tx.table("users")
+      if (userId.isPresent() && tx.queryForId("select id from " + tx.table("users")
           + " where organization_id = ? and id = ? and is_active", tx.organizationId(), userId.get()) == null) {
         throw new ValidationException("userId", "is not an active member of this organization");
       }
@@ -291,11 +290,11 @@ public final class SqlWhatsAppInbox implements WhatsAppInbox {
       tx.takeWithinLimit(SENT_METRIC, day, 1, Limit.MESSAGES_PER_DAY);
       UUID sentBy = tx.actor() instanceof Actor.Member member ? member.userId() : null;
       OutgoingMessage message = outgoing.to(recipient);
-      UUID id = Jdbc.id(tx, "insert into " + tx.table("messages") + " (organization_id, conversation_id, direction,"
+      UUID id = tx.queryForId("insert into " + tx.table("messages") + " (organization_id, conversation_id, direction,"
           + " message_type, body, status, sent_by, payload) values (?, ?, 'outbound', ?, ?, 'pending', ?, ?::jsonb)"
           + " returning id", tx.organizationId(), conversationId, type, body, sentBy,
           OutgoingCodec.toJson(message, profileId).toString());
-      Jdbc.execute(tx, "update " + tx.table("conversations") + " set last_message_preview = ?,"
+      tx.update("update " + tx.table("conversations") + " set last_message_preview = ?,"
           + " last_message_at = greatest(last_message_at, ?), activity_at = greatest(activity_at, ?)"
           + " where organization_id = ? and id = ?", preview(body == null ? "[" + type + "]" : body),
           Timestamp.from(tx.now()), Timestamp.from(tx.now()),
@@ -389,33 +388,4 @@ public final class SqlWhatsAppInbox implements WhatsAppInbox {
       throw new ValidationException("limit", "must be 1 to 200");
     }
   }
-
-  private static <T> Page<T> page(List<T> rows, int limit, java.util.function.Function<T, Keyset> keyOf) {
-    List<T> items = rows.size() > limit ? rows.subList(0, limit) : rows;
-    Optional<String> next = rows.size() > limit ? Optional.of(keyOf.apply(items.get(limit - 1)).encode())
-        : Optional.empty();
-    return new Page<>(List.copyOf(items), next);
-  }
-
-  /** An opaque keyset position: a time and an id. */
-  private record Keyset(Instant at, UUID id) {
-    String encode() {
-      String raw = "w1:" + at.getEpochSecond() + ":" + at.getNano() + ":" + id;
-      return Base64.getUrlEncoder().withoutPadding().encodeToString(raw.getBytes(StandardCharsets.UTF_8));
-    }
-
-    static Keyset decode(String token) {
-      try {
-        String[] parts = new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8).split(":");
-        if (parts.length != 4 || !parts[0].equals("w1")) {
-          throw new IllegalArgumentException("shape");
-        }
-        return new Keyset(Instant.ofEpochSecond(Long.parseLong(parts[1]), Long.parseLong(parts[2])),
-            UUID.fromString(parts[3]));
-      } catch (RuntimeException e) {
-        throw new ValidationException("cursor", "is not a cursor this list returned");
-      }
-    }
-  }
-
 }

@@ -157,7 +157,7 @@ public final class SqlWhatsAppProfiles implements WhatsAppProfiles {
       if (!profile.active()) {
         return profile;
       }
-      Jdbc.execute(tx, "update " + table(tx) + " set is_active = false, status = 'disconnected'"
+      tx.update("update " + table(tx) + " set is_active = false, status = 'disconnected'"
           + " where organization_id = ? and id = ?", tx.organizationId(), profileId);
       tx.giveBack(METRIC, LocalDate.EPOCH, 1);
       return find(tx, profileId, false).orElseThrow();
@@ -175,7 +175,7 @@ public final class SqlWhatsAppProfiles implements WhatsAppProfiles {
         return profile;
       }
       tx.takeWithinLimit(METRIC, LocalDate.EPOCH, 1, Limit.WHATSAPP_PROFILES);
-      Jdbc.execute(tx, "update " + table(tx) + " set is_active = true, status = case when session_key_id is null"
+      tx.update("update " + table(tx) + " set is_active = true, status = case when session_key_id is null"
           + " then 'disconnected' else 'connected' end where organization_id = ? and id = ?", tx.organizationId(), profileId);
       return find(tx, profileId, false).orElseThrow();
     });

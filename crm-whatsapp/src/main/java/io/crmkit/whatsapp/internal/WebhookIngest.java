@@ -96,7 +96,7 @@ public final class WebhookIngest {
     UUID profileId = route.get()[1];
     TenantWork.call(crm.tenant(route.get()[0]).asSystem("whatsapp-webhook"), tx -> {
       // The route was read in another transaction: a profile deactivated since gets nothing.
-      if (Jdbc.id(tx, "select id from " + tx.table("whatsapp_profiles") + " where organization_id = ? and id = ?"
+      if (tx.queryForId("select id from " + tx.table("whatsapp_profiles") + " where organization_id = ? and id = ?"
           + " and is_active for key share", tx.organizationId(), profileId) == null) {
         log.info("webhook change for profile {}: deactivated meanwhile; ignored", profileId);
         return null;
@@ -178,7 +178,7 @@ public final class WebhookIngest {
       lock.setArray(1, tx.connection().createArrayOf("text", keys.toArray()));
       lock.executeQuery().close();
     }
-    if (Jdbc.id(tx, "select id from " + tx.table("messages") + " where organization_id = ? and wa_message_id = ?",
+    if (tx.queryForId("select id from " + tx.table("messages") + " where organization_id = ? and wa_message_id = ?",
         tx.organizationId(), waMessageId) != null) {
       // Checked before the contact: a redelivery after the user changed number must not leave behind
       // an empty contact and conversation for the old one.
@@ -204,7 +204,7 @@ public final class WebhookIngest {
     }
     UUID customerId = conversation.customerId != null ? conversation.customerId
         : linkCustomer(tx, contactId, conversation.id, phone, name != null ? name : username);
-    Jdbc.execute(tx, "update " + tx.table("conversations") + " set unread_count = unread_count + 1,"
+    tx.update("update " + tx.table("conversations") + " set unread_count = unread_count + 1,"
         + " last_inbound_at = greatest(last_inbound_at, ?),"
         + " last_message_preview = case when last_message_at is null or last_message_at <= ? then ? else last_message_preview end,"
         + " last_message_at = greatest(last_message_at, ?), activity_at = greatest(activity_at, ?)"
@@ -257,7 +257,7 @@ public final class WebhookIngest {
       }
     }
     if (found == null) {
-      UUID created = Jdbc.id(tx, "insert into " + table + " (organization_id, profile_id, bsuid, wa_phone, username,"
+      UUID created = tx.queryForId("insert into " + table + " (organization_id, profile_id, bsuid, wa_phone, username,"
           + " display_name) values (?, ?, ?, ?, ?, ?) on conflict do nothing returning id", tx.organizationId(),
           profileId, bsuid, newPhone, username, name);
       if (created == null) {
@@ -275,7 +275,7 @@ public final class WebhookIngest {
     }
     // Fill in what this contact lacks, unless another contact of the profile holds it (a user first
     // seen by phone and, separately, by BSUID): then both stay as they are rather than fail the delivery.
-    Jdbc.execute(tx, "update " + table + " c set"
+    tx.update("update " + table + " c set"
         + " bsuid = coalesce(c.bsuid, (select ?::text where not exists (select 1 from " + table + " o"
         + " where o.organization_id = c.organization_id and o.profile_id = c.profile_id and o.bsuid = ?))),"
         + " wa_phone = coalesce(c.wa_phone, (select ?::text where not exists (select 1 from " + table + " o"
@@ -306,7 +306,7 @@ public final class WebhookIngest {
   /** The contact's conversation, created if new, locked for the rest of the transaction. */
   private static Conversation conversation(TenantTransaction tx, UUID profileId, UUID contactId) throws SQLException {
     String table = tx.table("conversations");
-    Jdbc.execute(tx, "insert into " + table + " (organization_id, profile_id, contact_id, customer_id)"
+    tx.update("insert into " + table + " (organization_id, profile_id, contact_id, customer_id)"
         + " select ?, ?, ?, customer_id from " + tx.table("whatsapp_contacts") + " where organization_id = ? and id = ?"
         + " on conflict (organization_id, profile_id, contact_id) do nothing",
         tx.organizationId(), profileId, contactId, tx.organizationId(), contactId);
@@ -352,7 +352,7 @@ public final class WebhookIngest {
    */
   private UUID linkCustomer(TenantTransaction tx, UUID contactId, UUID conversationId, String phone,
       String name) throws SQLException {
-    UUID customerId = Jdbc.id(tx, "select customer_id from " + tx.table("whatsapp_contacts")
+    UUID customerId = tx.queryForId("select customer_id from " + tx.table("whatsapp_contacts")
         + " where organization_id = ? and id = ?", tx.organizationId(), contactId);
     if (customerId == null) {
       CustomerService customers = tx.scope().customers();
@@ -380,10 +380,10 @@ public final class WebhookIngest {
         log.warn("WhatsApp conversation {} stays without a customer: {}", conversationId, e.getMessage());
         return null;
       }
-      Jdbc.execute(tx, "update " + tx.table("whatsapp_contacts") + " set customer_id = ? where organization_id = ? and id = ?",
+      tx.update("update " + tx.table("whatsapp_contacts") + " set customer_id = ? where organization_id = ? and id = ?",
           customerId, tx.organizationId(), contactId);
     }
-    Jdbc.execute(tx, "update " + tx.table("conversations") + " set customer_id = ? where organization_id = ? and id = ?",
+    tx.update("update " + tx.table("conversations") + " set customer_id = ? where organization_id = ? and id = ?",
         customerId, tx.organizationId(), conversationId);
     return customerId;
   }
@@ -404,18 +404,18 @@ public final class WebhookIngest {
       lock.setString(1, "crmkit.whatsapp.wamid:" + waMessageId);
       lock.executeQuery().close();
     }
-    if (Jdbc.id(tx, "select id from " + tx.table("messages") + " where organization_id = ? and wa_message_id = ?"
+    if (tx.queryForId("select id from " + tx.table("messages") + " where organization_id = ? and wa_message_id = ?"
         + " and direction = 'outbound'", tx.organizationId(), waMessageId) == null
         && !attachByTag(tx, profileId, waMessageId, status.path("biz_opaque_callback_data").asText(""))) {
       // Earlier than the send's record: kept until the send records the wamid. A send records it
       // within seconds; what is older than a day is for wamids we never sent (another tool on the number).
       // SKIP LOCKED: rows another delivery holds are left to a later purge, never waited for while
       // this one holds wamid locks.
-      Jdbc.execute(tx, "delete from " + tx.table("whatsapp_early_statuses") + " where (organization_id, wa_message_id,"
+      tx.update("delete from " + tx.table("whatsapp_early_statuses") + " where (organization_id, wa_message_id,"
           + " status) in (select organization_id, wa_message_id, status from " + tx.table("whatsapp_early_statuses")
           + " where organization_id = ? and received_at < now() - interval '1 day' for update skip locked)",
           tx.organizationId());
-      Jdbc.execute(tx, "insert into " + tx.table("whatsapp_early_statuses") + " (organization_id, wa_message_id, status,"
+      tx.update("insert into " + tx.table("whatsapp_early_statuses") + " (organization_id, wa_message_id, status,"
           + " status_at, error_code, error_message, pricing) values (?, ?, ?, ?, ?, ?, ?::jsonb) on conflict do nothing",
           tx.organizationId(), waMessageId, state, Timestamp.from(at),
           error.has("code") ? error.get("code").asInt() : null,
@@ -425,7 +425,7 @@ public final class WebhookIngest {
     }
     if (status.has("pricing") || error.has("code")) {
       // Pricing and errors are kept whatever order the statuses arrive in.
-      Jdbc.execute(tx, "update " + tx.table("messages") + " set pricing = coalesce(?::jsonb, pricing),"
+      tx.update("update " + tx.table("messages") + " set pricing = coalesce(?::jsonb, pricing),"
           + " error_code = coalesce(?, error_code), error_message = coalesce(?, error_message)"
           + " where organization_id = ? and wa_message_id = ? and direction = 'outbound'",
           status.has("pricing") ? status.get("pricing").toString() : null,
@@ -546,7 +546,7 @@ public final class WebhookIngest {
       return;
     }
     String previousBsuid = java.util.Objects.equals(newBsuid, bsuid) ? null : bsuid;
-    Jdbc.execute(tx, "update " + table + " set bsuid = ?, wa_phone = ?, previous_bsuid = coalesce(?, previous_bsuid)"
+    tx.update("update " + table + " set bsuid = ?, wa_phone = ?, previous_bsuid = coalesce(?, previous_bsuid)"
         + " where organization_id = ? and id = ?", newBsuid, newPhone, previousBsuid, tx.organizationId(), contactId);
     Map<String, Object> event = new LinkedHashMap<>();
     event.put("contact_id", contactId.toString());
@@ -561,7 +561,7 @@ public final class WebhookIngest {
   private static boolean heldByAnother(TenantTransaction tx, UUID contactId, String column, String value)
       throws SQLException {
     String table = tx.table("whatsapp_contacts");
-    return Jdbc.id(tx, "select o.id from " + table + " o join " + table + " c on c.organization_id = o.organization_id"
+    return tx.queryForId("select o.id from " + table + " o join " + table + " c on c.organization_id = o.organization_id"
         + " and c.profile_id = o.profile_id where c.organization_id = ? and c.id = ? and o." + column + " = ?"
         + " and o.id <> c.id", tx.organizationId(), contactId, value) != null;
   }
@@ -583,7 +583,7 @@ public final class WebhookIngest {
       return false;
     }
     String messages = tx.table("messages");
-    return Jdbc.execute(tx, "update " + messages + " m set wa_message_id = ? where m.organization_id = ? and m.id = ?"
+    return tx.update("update " + messages + " m set wa_message_id = ? where m.organization_id = ? and m.id = ?"
         + " and m.direction = 'outbound' and m.wa_message_id is null and m.status in ('sending', 'unknown')"
         + " and exists (select 1 from " + tx.table("conversations") + " c where c.organization_id = m.organization_id"
         + " and c.id = m.conversation_id and c.profile_id = ?)", waMessageId, tx.organizationId(), messageId,
