@@ -8,6 +8,8 @@ import java.lang.reflect.Proxy;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.UUID;
@@ -63,6 +65,141 @@ class TenantWorkTest {
     })).isInstanceOf(IllegalStateException.class);
     assertThat(admin.customers().search("Rolled back", 10, Optional.empty()).items())
         .as("the customer created through tx.scope() went with the rollback").isEmpty();
+  }
+
+  /** A stage named {@code name} in {@code org}, counted by the owner (committed rows only). */
+  private static int stagesNamed(ProvisionedOrganization org, String name) throws java.sql.SQLException {
+    try (java.sql.Connection admin = t.admin().getConnection(); PreparedStatement ps = admin.prepareStatement(
+        "select count(*) from crm.sales_stages where organization_id = ? and name = ?")) {
+      ps.setObject(1, org.organization().id());
+      ps.setString(2, name);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getInt(1);
+      }
+    }
+  }
+
+  private static final String INSERT_STAGE = "insert into crm.sales_stages (organization_id, name, display_order)"
+      + " values (current_setting('app.current_organization_id')::uuid, ?, 50) returning name";
+
+  @Test
+  void aCallsLastStatementCommitsItBeforeTheWorkReturnsAndNothingRunsAfterIt() throws Exception {
+    ProvisionedOrganization org = t.provision();
+    List<String> afterCommit = new ArrayList<>();
+    String inserted = TenantWork.call(t.adminScope(org), tx -> {
+      assertThat(tx.commitsOnReturn()).isTrue();
+      tx.scope().customers().create(CustomerDraft.builder().fullName("Written before the last statement").build());
+      tx.afterCommit(() -> afterCommit.add("ran"));
+      String name = tx.queryAndCommit(INSERT_STAGE, ps -> ps.setString(1, "Committed inline"),
+          rs -> rs.next() ? rs.getString(1) : null);
+      assertThat(stagesNamed(org, "Committed inline")).as("committed by the statement, before the work returns")
+          .isEqualTo(1);
+      assertThat(afterCommit).as("after-commit actions wait for the work to return").isEmpty();
+      assertThatThrownBy(tx::connection).isInstanceOf(IllegalStateException.class).hasMessageContaining("committed");
+      assertThatThrownBy(() -> tx.scope().customers().create(CustomerDraft.builder().fullName("Too late").build()))
+          .isInstanceOf(IllegalStateException.class);
+      return name;
+    });
+    assertThat(inserted).isEqualTo("Committed inline");
+    assertThat(afterCommit).containsExactly("ran");
+    assertThat(t.adminScope(org).customers().search("Written before", 10, Optional.empty()).items()).hasSize(1);
+    assertThat(t.adminScope(org).customers().search("Too late", 10, Optional.empty()).items()).isEmpty();
+
+    // The connection goes back to the pool clean: the next transaction on it has its own tenant.
+    ProvisionedOrganization other = t.provision();
+    for (int i = 0; i < 3; i++) {
+      String seen = TenantWork.call(t.adminScope(other), tx -> one(tx.connection(),
+          "select current_setting('app.current_organization_id') || ' ' || (select count(*) from crm.sales_stages"
+              + " where name = 'Committed inline')"));
+      assertThat(seen).isEqualTo(other.organization().id() + " 0");
+    }
+  }
+
+  @Test
+  void aFailingLastStatementCommitsNothingOfTheWork() throws Exception {
+    ProvisionedOrganization org = t.provision();
+    List<String> afterCommit = new ArrayList<>();
+    assertThatThrownBy(() -> TenantWork.call(t.adminScope(org), tx -> {
+      tx.scope().customers().create(CustomerDraft.builder().fullName("Never committed").build());
+      tx.afterCommit(() -> afterCommit.add("ran"));
+      return tx.queryAndCommit(INSERT_STAGE.replace("50", "50 / (select count(*) from crm.customers where false)"),
+          ps -> ps.setString(1, "Failed inline"), rs -> rs.next());
+    })).isInstanceOf(CrmException.class).hasMessageContaining("22012");
+    assertThat(t.adminScope(org).customers().search("Never committed", 10, Optional.empty()).items()).isEmpty();
+    assertThat(stagesNamed(org, "Failed inline")).isZero();
+    assertThat(afterCommit).isEmpty();
+  }
+
+  @Test
+  void inATransactionTheHostOwnsTheLastStatementLeavesTheCommitToIt() throws Exception {
+    ProvisionedOrganization org = t.provision();
+    TenantScope admin = t.adminScope(org);
+    assertThatThrownBy(() -> admin.inTransaction(scope -> {
+      TenantWork.call(scope, tx -> {
+        assertThat(tx.commitsOnReturn()).as("the callback goes on after this work").isFalse();
+        return tx.queryAndCommit(INSERT_STAGE, ps -> ps.setString(1, "In a callback"), rs -> rs.next());
+      });
+      String seen = TenantWork.call(scope, tx -> one(tx.connection(), "select count(*) from crm.sales_stages"
+          + " where name = 'In a callback'"));
+      assertThat(seen).as("the transaction goes on").isEqualTo("1");
+      throw new IllegalStateException("the host changes its mind");
+    })).hasMessage("the host changes its mind");
+    assertThat(stagesNamed(org, "In a callback")).isZero();
+
+    try (java.sql.Connection host = t.runtime().getConnection()) {
+      host.setAutoCommit(false);
+      TenantScope joined = admin.joining(host, action -> {});
+      boolean inserted = TenantWork.call(joined, tx -> {
+        assertThat(tx.commitsOnReturn()).isFalse();
+        return tx.queryAndCommit(INSERT_STAGE, ps -> ps.setString(1, "Joined"), rs -> rs.next());
+      });
+      assertThat(inserted).isTrue();
+      host.rollback();
+    }
+    assertThat(stagesNamed(org, "Joined")).as("the host's rollback undoes it").isZero();
+  }
+
+  @Test
+  void theLastStatementCommitsInlineWhateverTheHostsDriverSettings() throws Exception {
+    ProvisionedOrganization org = t.provision();
+    // pgjdbc's automatic savepoints wrap each statement; the simple protocol inlines parameters.
+    for (String settings : List.of("autosave=always&cleanupSavepoints=true", "preferQueryMode=simple",
+        "autosave=conservative&prepareThreshold=1")) {
+      org.postgresql.ds.PGSimpleDataSource ds = new org.postgresql.ds.PGSimpleDataSource();
+      ds.setURL(t.database.jdbcUrl() + (t.database.jdbcUrl().contains("?") ? "&" : "?") + settings);
+      ds.setUser(io.crmkit.testdb.TestPostgres.RUNTIME_ROLE);
+      ds.setPassword(io.crmkit.testdb.TestPostgres.RUNTIME_PASSWORD);
+      try (Crm crm = Crm.builder().dataSource(ds).build()) {
+        TenantScope scope = crm.tenant(org.organization().id()).as(org.admin().id());
+        for (int i = 0; i < 6; i++) {
+          String name = settings + " " + i;
+          String inserted = TenantWork.call(scope, tx -> tx.queryAndCommit(INSERT_STAGE, ps -> ps.setString(1, name),
+              rs -> rs.next() ? rs.getString(1) : null));
+          assertThat(inserted).isEqualTo(name);
+          assertThat(stagesNamed(org, name)).as(name).isEqualTo(1);
+        }
+        assertThatThrownBy(() -> TenantWork.call(scope, tx -> {
+          tx.scope().customers().create(CustomerDraft.builder().fullName("Not with " + settings).build());
+          return tx.queryAndCommit(INSERT_STAGE, ps -> ps.setString(1, "Lead"), rs -> rs.next());
+        })).as(settings).isInstanceOf(ConflictException.class);
+        assertThat(scope.customers().search("Not with", 10, Optional.empty()).items()).as(settings).isEmpty();
+      }
+    }
+  }
+
+  @Test
+  void workThatFailsAfterItsLastStatementCommittedSaysSoAndItsAfterCommitActionsRun() throws Exception {
+    ProvisionedOrganization org = t.provision();
+    List<String> afterCommit = new ArrayList<>();
+    assertThatThrownBy(() -> TenantWork.call(t.adminScope(org), tx -> {
+      tx.afterCommit(() -> afterCommit.add("ran"));
+      tx.queryAndCommit(INSERT_STAGE, ps -> ps.setString(1, "Then a bug"), rs -> rs.next());
+      throw new IllegalArgumentException("a bug after the commit");
+    })).isInstanceOf(IllegalStateException.class).hasMessageContaining("committed")
+        .hasRootCauseMessage("a bug after the commit");
+    assertThat(stagesNamed(org, "Then a bug")).isEqualTo(1);
+    assertThat(afterCommit).containsExactly("ran");
   }
 
   @Test

@@ -225,7 +225,8 @@ public final class CrmRuntime {
       throw infrastructure("cannot get a connection", e);
     }
     Tx tx;
-    R result;
+    R result = null;
+    Throwable failedAfterCommit = null;
     int isolationToRestore = -1;
     try {
       try {
@@ -251,19 +252,26 @@ public final class CrmRuntime {
         }
         try {
           result = work.run(tx);
-          session.flushStatements();
-        } catch (Throwable t) {
-          rollback(connection, t);
-          if (t instanceof PersistenceException p) {
-            throw SqlErrors.translate(p);
+          if (!tx.committed()) {
+            session.flushStatements();
           }
-          throw t;
+        } catch (Throwable t) {
+          if (!tx.committed()) {
+            rollback(connection, t);
+            if (t instanceof PersistenceException p) {
+              throw SqlErrors.translate(p);
+            }
+            throw t;
+          }
+          failedAfterCommit = t;
         }
-        try {
-          connection.commit();
-        } catch (SQLException e) {
-          rollback(connection, e);
-          throw SqlErrors.translate(e);
+        if (!tx.committed()) {
+          try {
+            connection.commit();
+          } catch (SQLException e) {
+            rollback(connection, e);
+            throw SqlErrors.translate(e);
+          }
         }
       } finally {
         tx.close();
@@ -281,6 +289,11 @@ public final class CrmRuntime {
       } catch (RuntimeException e) {
         log.warn("an after-commit action failed; the transaction stays committed", e);
       }
+    }
+    if (failedAfterCommit != null) {
+      // A module's bug: its work went on after the statement that committed it.
+      throw new IllegalStateException("the transaction committed with its last statement, then the work failed",
+          failedAfterCommit);
     }
     return result;
   }

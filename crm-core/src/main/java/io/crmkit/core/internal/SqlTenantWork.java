@@ -7,6 +7,8 @@ import io.crmkit.core.TenantScope;
 import io.crmkit.core.spi.TenantTransaction;
 import io.crmkit.core.spi.TenantWork;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -24,9 +26,11 @@ public final class SqlTenantWork {
     if (!(scope instanceof SqlTenantScope sql)) {
       throw new IllegalArgumentException("not a scope from Crm.tenant(…): " + scope.getClass().getName());
     }
+    // Standalone, the call opens the transaction and commits it when the work returns.
+    boolean commitsOnReturn = sql.standalone();
     return sql.call(tx -> {
       try {
-        return work.run(new View(tx, sql));
+        return work.run(new View(tx, sql, commitsOnReturn && tx.owned()));
       } catch (SQLException e) {
         throw SqlErrors.translate(e);
       }
@@ -64,7 +68,7 @@ public final class SqlTenantWork {
     return CrmRuntime.quote(runtime.schema()) + "." + CrmRuntime.quote(Objects.requireNonNull(name, "name"));
   }
 
-  private record View(Tx tx, SqlTenantScope owner) implements TenantTransaction {
+  private record View(Tx tx, SqlTenantScope owner, boolean commitsOnReturn) implements TenantTransaction {
     @Override
     public UUID organizationId() {
       return tx.organizationId();
@@ -91,6 +95,11 @@ public final class SqlTenantWork {
     }
 
     @Override
+    public boolean commitsOnReturn() {
+      return commitsOnReturn;
+    }
+
+    @Override
     public Instant now() {
       return tx.now();
     }
@@ -110,6 +119,35 @@ public final class SqlTenantWork {
     @Override
     public TenantScope scope() {
       return owner.boundTo(tx);
+    }
+
+    @Override
+    public <R> R queryAndCommit(String sql, Binder bind, ResultReader<R> read) throws SQLException {
+      Objects.requireNonNull(sql, "sql");
+      Objects.requireNonNull(bind, "bind");
+      Objects.requireNonNull(read, "read");
+      if (!commitsOnReturn) {
+        try (PreparedStatement ps = tx.connection().prepareStatement(sql)) {
+          bind.bind(ps);
+          try (ResultSet rows = ps.executeQuery()) {
+            return read.read(rows);
+          }
+        }
+      }
+      // pgjdbc sends a statement list's statements one after the other and waits once, at the end;
+      // if the first fails, the server skips the COMMIT, and the runtime rolls back as usual.
+      try (PreparedStatement ps = tx.connection().prepareStatement(sql + "\n;COMMIT")) {
+        bind.bind(ps);
+        boolean rows = ps.execute();
+        tx.committedInline();
+        if (!rows) {
+          throw new IllegalArgumentException("queryAndCommit needs a statement that returns rows (it has committed): "
+              + sql);
+        }
+        try (ResultSet result = ps.getResultSet()) {
+          return read.read(result);
+        }
+      }
     }
 
     @Override

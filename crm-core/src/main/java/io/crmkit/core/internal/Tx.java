@@ -32,6 +32,7 @@ public final class Tx {
   private final Instant now;
   private final Thread thread = Thread.currentThread();
   private volatile boolean closed;
+  private boolean committed;
 
   Tx(CrmRuntime runtime, UUID organizationId, Connection connection, SqlSession session, boolean joined,
       AfterCommit hostAfterCommit) {
@@ -78,12 +79,40 @@ public final class Tx {
 
   /** A mapper bound to this transaction's session. */
   public <T> T mapper(Class<T> type) {
+    requireNotCommitted();
     return session.getMapper(type);
   }
 
   /** The connection, for modules' plain JDBC (already in the transaction, tenant set). */
   public Connection connection() {
+    requireNotCommitted();
     return connection;
+  }
+
+  /** Whether this transaction is CRMKit's own, not the host's it joined. */
+  boolean owned() {
+    return !joined;
+  }
+
+  /**
+   * Marks the transaction committed by its last statement, sent with its COMMIT (see
+   * {@code TenantTransaction.queryAndCommit}): the runtime then sends no COMMIT of its own, and any
+   * further statement is refused.
+   */
+  void committedInline() {
+    committed = true;
+  }
+
+  /** Whether {@link #committedInline} happened. */
+  boolean committed() {
+    return committed;
+  }
+
+  private void requireNotCommitted() {
+    if (committed) {
+      throw new IllegalStateException("this transaction has committed with its last statement; nothing more can run"
+          + " in it");
+    }
   }
 
   /**

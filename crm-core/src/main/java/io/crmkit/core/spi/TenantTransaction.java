@@ -92,6 +92,47 @@ public interface TenantTransaction {
     }
   }
 
+  /**
+   * Whether the transaction commits as this work returns: true when the call opened it, false when
+   * it joined a transaction the host commits (a {@link TenantScope#joining} scope, or a scope
+   * bound by {@link TenantScope#inTransaction}, whose callback goes on after this work).
+   */
+  boolean commitsOnReturn();
+
+  /**
+   * Runs {@code sql}, one statement that returns rows and the work's last, and hands its result to
+   * {@code read}. When the transaction {@linkplain #commitsOnReturn commits on return}, its COMMIT
+   * goes to the server with the statement, in the same round trip: the row locks the statement
+   * takes are then held while it runs and commits, not also while its answer travels to the client
+   * and the client's COMMIT travels back. On a row every transaction of an organization takes (a
+   * gapless counter) that wait is what limits throughput. Otherwise the statement runs alone and
+   * the transaction commits when its owner commits it.
+   *
+   * <p>If the statement fails, nothing commits, and the exception is thrown as for any statement.
+   * A statement that must not commit in some case has to fail in it (raise an error): returning no
+   * rows commits. Once this returns, the transaction has committed: the work must return without
+   * another statement, and {@code tx} refuses further use.
+   *
+   * @param sql one statement, without a trailing semicolon
+   * @param bind sets the statement's parameters
+   * @param read reads the statement's rows (already fetched: the transaction has committed)
+   */
+  <R> R queryAndCommit(String sql, Binder bind, ResultReader<R> read) throws SQLException;
+
+  /** Sets a statement's parameters. */
+  @FunctionalInterface
+  interface Binder {
+    /** Binds {@code statement}'s parameters. */
+    void bind(PreparedStatement statement) throws SQLException;
+  }
+
+  /** Reads a statement's result. */
+  @FunctionalInterface
+  interface ResultReader<R> {
+    /** Reads {@code rows}, positioned before the first row. */
+    R read(ResultSet rows) throws SQLException;
+  }
+
   /** Runs {@code action} once the transaction has committed; never if it rolls back. */
   void afterCommit(Runnable action);
 
