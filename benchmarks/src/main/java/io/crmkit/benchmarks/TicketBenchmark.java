@@ -36,10 +36,13 @@ import javax.sql.DataSource;
  *   <li>8 tenants: each client opens tickets in its own organization (no shared row).</li>
  * </ol>
  *
- * Each shape is measured at two levels: the SQL alone (a tenant transaction inserting the ticket,
+ * Each shape is measured at three levels: the SQL alone (a tenant transaction inserting the ticket,
  * numbered by the counter-row statement TicketService runs, against the same insert numbered by
- * {@code nextval}), and {@code TicketService.open} end to end (role and plan checks, settings, the
- * monthly limit's counter, the numbered insert) against the baseline insert.
+ * {@code nextval}), first with the COMMIT sent after the statement's answer (as the issue's
+ * pgbench measurement did), then with the COMMIT sent with the statement in one round trip (as
+ * TicketService sends it, through {@code TenantTransaction.queryAndCommit}); and
+ * {@code TicketService.open} end to end (role and plan checks, settings, the monthly limit's
+ * counter, the numbered insert and its COMMIT) against the baseline insert sent with its COMMIT.
  *
  * <p>Run: {@code ./mvnw -q -pl benchmarks -am install -DskipTests && ./mvnw -q -pl benchmarks exec:java
  * -Dexec.mainClass=io.crmkit.benchmarks.TicketBenchmark [-Dexec.args=seconds]}.
@@ -81,17 +84,22 @@ public final class TicketBenchmark {
         for (boolean hot : new boolean[] {true, false}) {
           String shape = hot ? "one hot tenant (8 clients, 1 organization)" : "8 tenants (1 client each)";
           IntFunction<UUID> orgOf = client -> orgs.get(hot ? 0 : client).organization().id();
-          compare(shape + ", SQL only", seconds,
-              "INSERT numbered by nextval, in a tenant transaction", client -> () -> sequenceInsert(pool, orgOf.apply(client)),
+          compare(shape + ", SQL only, COMMIT sent after the statement's answer", seconds,
+              "INSERT numbered by nextval, in a tenant transaction",
+              client -> () -> sequenceInsert(pool, orgOf.apply(client), false),
               "INSERT numbered by the counter row (UPDATE ... RETURNING), in a tenant transaction",
-              client -> () -> counterInsert(pool, orgOf.apply(client)));
+              client -> () -> counterInsert(pool, orgOf.apply(client), false));
+          compare(shape + ", SQL only, COMMIT sent with the statement", seconds,
+              "INSERT numbered by nextval; COMMIT", client -> () -> sequenceInsert(pool, orgOf.apply(client), true),
+              "INSERT numbered by the counter row; COMMIT",
+              client -> () -> counterInsert(pool, orgOf.apply(client), true));
           IntFunction<TicketService> serviceOf = client -> {
             ProvisionedOrganization org = orgs.get(hot ? 0 : client);
             return ticketing.tickets(crm.tenant(org.organization().id()).as(org.admin().id()));
           };
           compare(shape + ", TicketService.open", seconds,
-              "INSERT numbered by nextval, in a tenant transaction", client -> () -> sequenceInsert(pool, orgOf.apply(client)),
-              "TicketService.open (checks, settings, monthly limit, numbered insert)", client -> {
+              "INSERT numbered by nextval; COMMIT", client -> () -> sequenceInsert(pool, orgOf.apply(client), true),
+              "TicketService.open (checks, settings, monthly limit, numbered insert; COMMIT)", client -> {
                 TicketService tickets = serviceOf.apply(client);
                 return () -> tickets.open(TicketDraft.builder("Benchmark ticket").build());
               });
@@ -101,22 +109,31 @@ public final class TicketBenchmark {
     }
   }
 
-  private static void sequenceInsert(DataSource pool, UUID org) throws SQLException {
+  /**
+   * The baseline. With {@code commitInline}, the COMMIT goes to the server with the statement, in
+   * one round trip, as {@code TenantTransaction.queryAndCommit} sends it.
+   */
+  private static void sequenceInsert(DataSource pool, UUID org, boolean commitInline) throws SQLException {
     try (Connection c = pool.getConnection()) {
       c.setAutoCommit(false);
       tenant(c, org);
       try (PreparedStatement ps = c.prepareStatement("insert into crm.tickets (organization_id, number_period, number,"
           + " ticket_number, title) select ?, '-', n, 'S-' || n, 'Benchmark ticket'"
-          + " from (select nextval('bench.ticket_seq') n) s")) {
+          + " from (select nextval('bench.ticket_seq') n) s" + (commitInline ? "\n;COMMIT" : ""))) {
         ps.setObject(1, org);
-        ps.executeUpdate();
+        ps.execute();
       }
-      c.commit();
+      if (!commitInline) {
+        c.commit();
+      }
     }
   }
 
-  /** The statement TicketService.open numbers and inserts with (its format written in Java, padded in SQL). */
-  private static void counterInsert(DataSource pool, UUID org) throws SQLException {
+  /**
+   * The statement TicketService.open numbers and inserts with (its format written in Java, padded
+   * in SQL), without the monthly limit's unit; {@code commitInline} as in {@link #sequenceInsert}.
+   */
+  private static void counterInsert(DataSource pool, UUID org, boolean commitInline) throws SQLException {
     try (Connection c = pool.getConnection()) {
       c.setAutoCommit(false);
       tenant(c, org);
@@ -124,10 +141,12 @@ public final class TicketBenchmark {
           + " where organization_id = ? and period = '2000' returning last_number)"
           + " insert into crm.tickets (organization_id, number_period, number, ticket_number, title)"
           + " select ?, '2000', n.last_number, 'TICKET-2000-' || case when n.last_number >= 1000 then n.last_number::text"
-          + " else lpad(n.last_number::text, 4, '0') end, 'Benchmark ticket' from n")) {
+          + " else lpad(n.last_number::text, 4, '0') end, 'Benchmark ticket' from n" + (commitInline ? "\n;COMMIT" : ""))) {
         ps.setObject(1, org);
         ps.setObject(2, org);
-        if (ps.executeUpdate() == 0) {
+        ps.execute();
+        if (ps.getUpdateCount() == 0) {
+          // The counter row is created once, at 0; only then does the statement number anything.
           c.rollback();
           tenant(c, org);
           try (PreparedStatement init = c.prepareStatement("insert into crm.ticket_counters (organization_id, period,"
@@ -136,11 +155,13 @@ public final class TicketBenchmark {
             init.executeUpdate();
           }
           c.commit();
-          counterInsert(pool, org);
+          counterInsert(pool, org, commitInline);
           return;
         }
       }
-      c.commit();
+      if (!commitInline) {
+        c.commit();
+      }
     }
   }
 

@@ -11,8 +11,10 @@ import java.util.UUID;
  * agents open, change and comment; only admins force a status and change the settings. Each call
  * is one transaction (or joins the host's); every change of a ticket with a customer writes a
  * customer activity in the same transaction. Opens in one organization serialize on its counter
- * from the numbering statement to the commit; in a host's SERIALIZABLE transaction a concurrent
- * open fails with a serialization error, which the host retries.
+ * from the numbering statement to the commit: a call of its own sends that statement with its
+ * COMMIT, while in a host's transaction the counter stays taken until the host commits (keep such
+ * transactions short). In a host's SERIALIZABLE transaction a concurrent open fails with a
+ * serialization error, which the host retries.
  */
 public interface TicketService {
 

@@ -3,24 +3,33 @@ package io.crmkit.ticketing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.crmkit.core.Activity;
+import io.crmkit.core.Crm;
+import io.crmkit.core.CustomerDraft;
 import io.crmkit.core.Limit;
 import io.crmkit.core.LimitExceededException;
 import io.crmkit.core.ProvisionedOrganization;
 import io.crmkit.core.TenantScope;
 import io.crmkit.core.ValidationException;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.LongStream;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -228,6 +237,85 @@ class TicketNumberingTest {
           .endsWith("-0003");
     } finally {
       clock.set(before);
+    }
+  }
+
+  @Test
+  void anOpenCommitsWithItsNumberingStatementAndOnlyTheFirstOfAPeriodTakesTheLongWay() throws Exception {
+    AtomicInteger commits = new AtomicInteger();
+    DataSource counting = countingCommits(t.db.runtimeDataSource(), commits);
+    try (Crm crm = Crm.builder().dataSource(counting).clock(t.clock).build()) {
+      ProvisionedOrganization org = t.provision();
+      TicketService tickets = Ticketing.builder(crm).build().tickets(crm.tenant(org.organization().id())
+          .as(org.admin().id()));
+      assertThat(tickets.open(TicketDraft.builder("first of the year").build()).number()).endsWith("-0001");
+      assertThat(commits).as("the first of the period creates the counter row, then commits").hasValue(1);
+      assertThat(tickets.open(TicketDraft.builder("second").build()).number()).endsWith("-0002");
+      assertThat(tickets.open(TicketDraft.builder("third").build()).number()).endsWith("-0003");
+      assertThat(commits).as("the COMMIT went with the numbering statement, not as a call of its own").hasValue(1);
+      assertThat(t.tickets(org).list(TicketQuery.all(), 10, Optional.empty()).items()).as("all committed")
+          .extracting(ticket -> ticket.number().substring(ticket.number().length() - 4))
+          .containsExactlyInAnyOrder("0001", "0002", "0003");
+    }
+  }
+
+  @Test
+  void aRefusedOpenCommitsNothingNotEvenTheCustomersActivity() {
+    ProvisionedOrganization org = t.provision();
+    t.crm.platform().setCustomLimit(org.organization().id(), Limit.TICKETS_PER_MONTH, OptionalLong.of(2));
+    UUID customer = t.admin(org).customers().create(CustomerDraft.builder().fullName("Timeline").build()).id();
+    TicketService tickets = t.tickets(org);
+    tickets.open(TicketDraft.builder("first of the period").customer(customer).build());
+    assertThat(timeline(org, customer)).as("the first of a period is tried inline, rolled back, then opened")
+        .containsExactly("ticket_opened");
+    tickets.open(TicketDraft.builder("second").customer(customer).build());
+    assertThatThrownBy(() -> tickets.open(TicketDraft.builder("third").customer(customer).build()))
+        .isInstanceOf(LimitExceededException.class);
+    assertThat(timeline(org, customer)).containsExactly("ticket_opened", "ticket_opened");
+    assertThat(tickets.list(TicketQuery.all(), 10, Optional.empty()).items()).hasSize(2);
+  }
+
+  @Test
+  void anOpenInAHostsTransactionCommitsOrRollsBackWithIt() {
+    ProvisionedOrganization org = t.provision();
+    TenantScope admin = t.admin(org);
+    t.tickets(org).open(TicketDraft.builder("kept").build());
+    assertThatThrownBy(() -> admin.inTransaction(scope -> {
+      Ticket opened = t.ticketing.tickets(scope).open(TicketDraft.builder("in a callback").build());
+      assertThat(opened.number()).endsWith("-0002");
+      throw new IllegalStateException("the host changes its mind");
+    })).hasMessage("the host changes its mind");
+    assertThat(t.tickets(org).open(TicketDraft.builder("next").build()).number()).as("no gap").endsWith("-0002");
+  }
+
+  private static List<String> timeline(ProvisionedOrganization org, UUID customer) {
+    return t.admin(org).customers().timeline(customer, 20, Optional.empty()).items().stream().map(Activity::type)
+        .filter(type -> type.startsWith("ticket")).toList();
+  }
+
+  /** {@code dataSource}, counting the {@code commit()} calls on its connections. */
+  private static DataSource countingCommits(DataSource dataSource, AtomicInteger commits) {
+    return (DataSource) Proxy.newProxyInstance(DataSource.class.getClassLoader(), new Class<?>[] {DataSource.class},
+        (proxy, method, args) -> {
+          Object result = invoke(dataSource, method, args);
+          if (!(result instanceof Connection connection)) {
+            return result;
+          }
+          return Proxy.newProxyInstance(Connection.class.getClassLoader(), new Class<?>[] {Connection.class},
+              (p, m, a) -> {
+                if (m.getName().equals("commit")) {
+                  commits.incrementAndGet();
+                }
+                return invoke(connection, m, a);
+              });
+        });
+  }
+
+  private static Object invoke(Object target, Method method, Object[] args) throws Throwable {
+    try {
+      return method.invoke(target, args);
+    } catch (InvocationTargetException e) {
+      throw e.getCause();
     }
   }
 }

@@ -88,6 +88,23 @@ public final class SqlTicketService implements TicketService {
     List<String> tags = tags(draft.tags());
     String customFields = customFields(draft.customFields());
     UUID id = UUID.randomUUID();
+    try {
+      return open(draft, id, title, description, tags, customFields, true);
+    } catch (NotNumbered e) {
+      // Rolled back whole: the month's limit refused the ticket, or the period has no counter row
+      // yet (its first ticket). The long way tells the first from the second and creates the row.
+      return open(draft, id, title, description, tags, customFields, false);
+    }
+  }
+
+  /**
+   * Opens the ticket in one transaction. With {@code inline} and a transaction that commits as the
+   * call returns, the numbering statement goes with the COMMIT, and a statement that numbers
+   * nothing throws {@link NotNumbered}; otherwise a refusal or a missing counter row is handled
+   * within the transaction.
+   */
+  private Ticket open(TicketDraft draft, UUID id, String title, String description, List<String> tags,
+      String customFields, boolean inline) {
     return TenantWork.call(scope, tx -> {
       tx.requireRoleUnlessSystem("tickets.open", AGENTS);
       Settings settings = Settings.read(tx, draft.priority());
@@ -131,6 +148,9 @@ public final class SqlTicketService implements TicketService {
           draft.assignee().orElse(null), createdBy, tags, customFields,
           settings.target().firstResponse().map(now::plus).orElse(null), now,
           settings.target().resolution().map(now::plus).orElse(null));
+      if (inline && tx.commitsOnReturn()) {
+        return numbered.insertAndCommit(tx);
+      }
       Numbered.Outcome outcome = numbered.insert(tx, true);
       if (!outcome.counted()) {
         // Refused by max_tickets_per_month: the core call says so with the limit and the plan (or,
@@ -162,38 +182,61 @@ public final class SqlTicketService implements TicketService {
       UUID createdBy, List<String> tags, String customFields, Instant firstResponseDue, Instant now,
       Instant resolutionDue) {
 
-    /** Runs the numbered insert; a number an earlier format already wrote is a clear conflict. */
-    private ResultSet executeNumbered(PreparedStatement ps) throws SQLException {
-      try {
-        return ps.executeQuery();
-      } catch (SQLException e) {
-        if ("23505".equals(e.getSQLState()) && String.valueOf(e.getMessage()).contains("ticket_number")) {
-          throw new io.crmkit.core.ConflictException("the number format " + format + " gives a number an earlier"
-              + " format already gave; give it a prefix of its own (updateSettings)");
-        }
-        throw e;
+    /** A number an earlier format already wrote is a clear conflict; other errors pass. */
+    private SQLException conflictIfNumberTaken(SQLException e) {
+      if ("23505".equals(e.getSQLState()) && String.valueOf(e.getMessage()).contains("ticket_number")) {
+        throw new io.crmkit.core.ConflictException("the number format " + format + " gives a number an earlier"
+            + " format already gave; give it a prefix of its own (updateSettings)");
       }
+      return e;
     }
 
     /** Whether the month's unit was taken (or had been), and the ticket if it went in. */
     record Outcome(boolean counted, Optional<Ticket> ticket) {}
 
-    /**
-     * One statement: takes the month's unit of max_tickets_per_month (unless {@code count} is
-     * false: taken already), then, only if it was given, the counter row, then inserts the
-     * ticket. The unit's CTE is read by the outer query, so it runs exactly once, first.
-     */
+    /** Runs the statement; see {@link #sql}. */
     Outcome insert(TenantTransaction tx, boolean count) throws SQLException {
-      String written = format.replace("{YYYY}", period.equals("-") ? "" : period)
-          .replace("{YY}", period.equals("-") ? "" : period.substring(2));
-      java.util.regex.Matcher digits = java.util.regex.Pattern.compile("\\{(N+)\\}").matcher(written);
-      if (!digits.find()) {
-        throw new IllegalStateException("number format without {N…}: " + format);
+      try (PreparedStatement ps = tx.connection().prepareStatement(sql(tx, false))) {
+        bind(tx, ps, count);
+        try (ResultSet rs = ps.executeQuery()) {
+          rs.next();
+          rs.getLong(1);
+          boolean counted = !rs.wasNull();
+          return new Outcome(counted, rs.getObject("id", UUID.class) == null ? Optional.empty() : Optional.of(ticket(rs)));
+        } catch (SQLException e) {
+          throw conflictIfNumberTaken(e);
+        }
       }
-      String prefix = written.substring(0, digits.start());
-      String suffix = written.substring(digits.end());
-      int width = digits.group(1).length();
-      try (PreparedStatement ps = tx.connection().prepareStatement("with u as materialized (select case when ?"
+    }
+
+    /**
+     * Runs the statement, taking the month's unit, with the transaction's COMMIT in the same round
+     * trip: the counter row is held only while the statement runs and commits.
+     *
+     * @throws NotNumbered if it inserted no ticket (the transaction then commits nothing)
+     */
+    Ticket insertAndCommit(TenantTransaction tx) throws SQLException {
+      try {
+        return tx.queryAndCommit(sql(tx, true), ps -> bind(tx, ps, true), rs -> {
+          rs.next();
+          return ticket(rs);
+        });
+      } catch (SQLException e) {
+        if (NotNumbered.STATE.equals(e.getSQLState())) {
+          throw new NotNumbered();
+        }
+        throw conflictIfNumberTaken(e);
+      }
+    }
+
+    /**
+     * One statement: takes the month's unit of max_tickets_per_month (unless the bound {@code count}
+     * is false: taken already), then, only if it was given, the counter row, then inserts the
+     * ticket. The unit's CTE is read by the outer query, so it runs exactly once, first. {@code
+     * guarded}, the statement fails (SQLSTATE {@link NotNumbered#STATE}) when it inserts nothing.
+     */
+    private String sql(TenantTransaction tx, boolean guarded) {
+      return "with u as materialized (select case when ?"
           + " then " + tx.table("take_within_limit") + "(?, ?, ?, 1, ?) else 0 end as took),"
           + " n as (update " + tx.table("ticket_counters") + " set last_number = last_number + 1"
           + " where organization_id = ? and period = ? and (select took from u) is not null returning last_number),"
@@ -203,44 +246,63 @@ public final class SqlTicketService implements TicketService {
           + " select ?, ?, ?, n.last_number, ? || case when length(n.last_number::text) >= ? then n.last_number::text"
           + " else lpad(n.last_number::text, ?, '0') end || ?,"
           + " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ? from n returning " + COLUMNS + ")"
-          + " select u.took, t.* from u left join t on true")) {
-        int i = 1;
-        ps.setBoolean(i++, count);
-        ps.setObject(i++, tx.organizationId());
-        ps.setString(i++, OPENED_METRIC);
-        ps.setObject(i++, month);
-        ps.setString(i++, Limit.TICKETS_PER_MONTH.column());
-        ps.setObject(i++, tx.organizationId());
-        ps.setString(i++, period);
-        ps.setObject(i++, tx.organizationId());
-        ps.setObject(i++, id);
-        ps.setString(i++, period);
-        ps.setString(i++, prefix);
-        ps.setInt(i++, width);
-        ps.setInt(i++, width);
-        ps.setString(i++, suffix);
-        ps.setObject(i++, customerId);
-        ps.setObject(i++, conversationId);
-        ps.setString(i++, title);
-        ps.setString(i++, description);
-        ps.setString(i++, type.databaseName());
-        ps.setString(i++, priority.databaseName());
-        ps.setObject(i++, assignee);
-        ps.setObject(i++, createdBy);
-        ps.setArray(i++, tx.connection().createArrayOf("text", tags.toArray()));
-        ps.setString(i++, customFields);
-        ps.setTimestamp(i++, firstResponseDue == null ? null : Timestamp.from(firstResponseDue));
-        ps.setTimestamp(i++, Timestamp.from(now));
-        ps.setTimestamp(i++, resolutionDue == null ? null : Timestamp.from(resolutionDue));
-        ps.setTimestamp(i++, Timestamp.from(now));
-        ps.setTimestamp(i, Timestamp.from(now));
-        try (ResultSet rs = executeNumbered(ps)) {
-          rs.next();
-          rs.getLong(1);
-          boolean counted = !rs.wasNull();
-          return new Outcome(counted, rs.getObject("id", UUID.class) == null ? Optional.empty() : Optional.of(ticket(rs)));
-        }
+          + " select u.took, t.*" + (guarded ? ", " + tx.table("require_ticket_numbered") + "(t.id is not null)" : "")
+          + " from u left join t on true";
+    }
+
+    private void bind(TenantTransaction tx, PreparedStatement ps, boolean count) throws SQLException {
+      String written = format.replace("{YYYY}", period.equals("-") ? "" : period)
+          .replace("{YY}", period.equals("-") ? "" : period.substring(2));
+      java.util.regex.Matcher digits = java.util.regex.Pattern.compile("\\{(N+)\\}").matcher(written);
+      if (!digits.find()) {
+        throw new IllegalStateException("number format without {N…}: " + format);
       }
+      String prefix = written.substring(0, digits.start());
+      String suffix = written.substring(digits.end());
+      int width = digits.group(1).length();
+      int i = 1;
+      ps.setBoolean(i++, count);
+      ps.setObject(i++, tx.organizationId());
+      ps.setString(i++, OPENED_METRIC);
+      ps.setObject(i++, month);
+      ps.setString(i++, Limit.TICKETS_PER_MONTH.column());
+      ps.setObject(i++, tx.organizationId());
+      ps.setString(i++, period);
+      ps.setObject(i++, tx.organizationId());
+      ps.setObject(i++, id);
+      ps.setString(i++, period);
+      ps.setString(i++, prefix);
+      ps.setInt(i++, width);
+      ps.setInt(i++, width);
+      ps.setString(i++, suffix);
+      ps.setObject(i++, customerId);
+      ps.setObject(i++, conversationId);
+      ps.setString(i++, title);
+      ps.setString(i++, description);
+      ps.setString(i++, type.databaseName());
+      ps.setString(i++, priority.databaseName());
+      ps.setObject(i++, assignee);
+      ps.setObject(i++, createdBy);
+      ps.setArray(i++, tx.connection().createArrayOf("text", tags.toArray()));
+      ps.setString(i++, customFields);
+      ps.setTimestamp(i++, firstResponseDue == null ? null : Timestamp.from(firstResponseDue));
+      ps.setTimestamp(i++, Timestamp.from(now));
+      ps.setTimestamp(i++, resolutionDue == null ? null : Timestamp.from(resolutionDue));
+      ps.setTimestamp(i++, Timestamp.from(now));
+      ps.setTimestamp(i, Timestamp.from(now));
+    }
+  }
+
+  /**
+   * The numbering statement sent with its COMMIT inserted no ticket, so the transaction rolled
+   * back; {@link #open(TicketDraft)} opens the ticket again the long way.
+   */
+  private static final class NotNumbered extends RuntimeException {
+    /** The SQLSTATE of require_ticket_numbered() (migration V2). */
+    static final String STATE = "CKT01";
+
+    NotNumbered() {
+      super("no ticket was numbered", null, false, false);
     }
   }
 
