@@ -265,12 +265,16 @@ public final class CrmRuntime {
           }
           failedAfterCommit = t;
         }
-        if (!tx.committed()) {
+        if (tx.committed()) {
+          // Ends whatever a connection handle kept past the inline commit may have begun; nothing
+          // is sent when the connection is idle, as it should be.
+          rollback(connection, null);
+        } else {
           try {
             connection.commit();
           } catch (SQLException e) {
             rollback(connection, e);
-            throw SqlErrors.translate(e);
+            throw SqlErrors.translateAtCommit(e);
           }
         }
       } finally {
@@ -362,7 +366,11 @@ public final class CrmRuntime {
     try {
       connection.rollback();
     } catch (SQLException e) {
-      cause.addSuppressed(e);
+      if (cause == null) {
+        log.debug("rolling back after an inline commit failed", e);
+      } else {
+        cause.addSuppressed(e);
+      }
     }
   }
 

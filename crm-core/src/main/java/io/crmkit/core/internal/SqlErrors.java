@@ -56,6 +56,24 @@ final class SqlErrors {
   }
 
   /**
+   * A failure of the statement that carried the COMMIT, or of the COMMIT itself: a lost
+   * connection (class 08) then leaves the outcome unknown, since the server may have committed
+   * before it noticed, so it must not read "nothing was changed" and invite a blind retry.
+   */
+  static RuntimeException translateAtCommit(SQLException e) {
+    if (connectionLost(e)) {
+      return new CrmException("the connection failed while the transaction was committing; whether it committed is"
+          + " unknown, so check before doing it again: " + e.getMessage(), e);
+    }
+    return translate(e);
+  }
+
+  /** Whether {@code e} is a lost or broken connection (SQLSTATE class 08). */
+  static boolean connectionLost(SQLException e) {
+    return e.getSQLState() != null && e.getSQLState().startsWith("08");
+  }
+
+  /**
    * A policy refusal, told from a missing grant by the server routine that raised it (the
    * message text may be translated); by the message when the routine is unknown.
    */

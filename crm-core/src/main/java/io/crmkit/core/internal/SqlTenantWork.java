@@ -134,11 +134,22 @@ public final class SqlTenantWork {
           }
         }
       }
-      // pgjdbc sends a statement list's statements one after the other and waits once, at the end;
-      // if the first fails, the server skips the COMMIT, and the runtime rolls back as usual.
+      // pgjdbc sends a statement list's statements one after the other and waits once, at the end.
+      // If the first fails, the COMMIT commits nothing: the extended protocol skips it, the simple
+      // one runs it on the failed transaction, which ends it as a ROLLBACK would.
       try (PreparedStatement ps = tx.connection().prepareStatement(sql + "\n;COMMIT")) {
         bind.bind(ps);
-        boolean rows = ps.execute();
+        // All rows at once: a cursor (a host's defaultRowFetchSize) would not survive the COMMIT.
+        ps.setFetchSize(0);
+        boolean rows;
+        try {
+          rows = ps.execute();
+        } catch (SQLException e) {
+          if (SqlErrors.connectionLost(e)) {
+            throw SqlErrors.translateAtCommit(e);
+          }
+          throw e;
+        }
         tx.committedInline();
         if (!rows) {
           throw new IllegalArgumentException("queryAndCommit needs a statement that returns rows (it has committed): "

@@ -110,7 +110,10 @@ public interface TenantTransaction {
    *
    * <p>If the statement fails, nothing commits, and the exception is thrown as for any statement.
    * A statement that must not commit in some case has to fail in it (raise an error): returning no
-   * rows commits. Once this returns, the transaction has committed: the work must return without
+   * rows commits. A connection lost after the statement and its COMMIT were sent is a
+   * {@link io.crmkit.core.CrmException} saying the outcome is unknown (the server may have
+   * committed before it noticed), not a {@link io.crmkit.core.RetryableException}. The rows are
+   * read whole, whatever fetch size the host's driver sets, since a cursor ends at the COMMIT. Once this returns, the transaction has committed: the work must return without
    * another statement, and {@code tx} refuses further use.
    *
    * @param sql one statement, without a trailing semicolon
