@@ -8,6 +8,8 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.crmkit.core.spi.TenantWork;
 import io.crmkit.testdb.TestPostgres;
 import java.lang.reflect.Proxy;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.sql.DataSource;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.LocalDate;
@@ -250,6 +252,50 @@ class TenantWorkTest {
         return ps.executeUpdate();
       }
     })).isInstanceOf(ConflictException.class);
+  }
+
+  @Test
+  void aRoleCheckBeforeTheWorksFirstStatementUsesTheCallsOwnReadAndAfterItReadsAfresh() throws Exception {
+    ProvisionedOrganization org = t.provision();
+    User manager = t.crm.acceptInvitation(t.adminScope(org).users().invite("manager@example.com", Role.MANAGER)
+        .token(), NewMember.named("Manager"));
+    AtomicInteger statements = new AtomicInteger();
+    DataSource counting = (DataSource) Proxy.newProxyInstance(DataSource.class.getClassLoader(),
+        new Class<?>[] {DataSource.class}, (proxy, method, args) -> {
+          Object result = method.invoke(t.runtime(), args);
+          if (!(result instanceof java.sql.Connection connection)) {
+            return result;
+          }
+          return Proxy.newProxyInstance(java.sql.Connection.class.getClassLoader(),
+              new Class<?>[] {java.sql.Connection.class}, (p, m, a) -> {
+                if (m.getName().startsWith("prepare") || m.getName().equals("createStatement")) {
+                  statements.incrementAndGet();
+                }
+                try {
+                  return m.invoke(connection, a);
+                } catch (java.lang.reflect.InvocationTargetException e) {
+                  throw e.getCause();
+                }
+              });
+        });
+    try (Crm crm = Crm.builder().dataSource(counting).build()) {
+      TenantScope asManager = crm.tenant(org.organization().id()).as(manager.id());
+      TenantWork.call(asManager, tx -> null); // the Crm's one-time checks
+      statements.set(0);
+      TenantWork.call(asManager, tx -> null);
+      int call = statements.getAndSet(0);
+      Role role = TenantWork.call(asManager, tx -> tx.requireRole("op", Role.MANAGER));
+      assertThat(role).isEqualTo(Role.MANAGER);
+      assertThat(statements).as("no second read of the role the call read on entry").hasValue(call);
+
+      // Once the work has run a statement, a check reads the role again: a demotion committed
+      // meanwhile is seen.
+      assertThatThrownBy(() -> TenantWork.call(asManager, tx -> {
+        one(tx.connection(), "select 1");
+        t.executeAsAdmin("update crm.users set role = 'agent' where id = '" + manager.id() + "'");
+        return tx.requireRole("op", Role.MANAGER);
+      })).isInstanceOf(ForbiddenException.class);
+    }
   }
 
   @Test

@@ -68,7 +68,34 @@ public final class SqlTenantWork {
     return CrmRuntime.quote(runtime.schema()) + "." + CrmRuntime.quote(Objects.requireNonNull(name, "name"));
   }
 
-  private record View(Tx tx, SqlTenantScope owner, boolean commitsOnReturn) implements TenantTransaction {
+  /**
+   * The module's view of {@code tx}. In a transaction the call opened, the scope's entry check has
+   * just read the actor's role; a role check before the work's first statement uses that read
+   * instead of a second identical one (nothing can have been locked or waited for in between).
+   */
+  private static final class View implements TenantTransaction {
+    private final Tx tx;
+    private final SqlTenantScope owner;
+    private final boolean commitsOnReturn;
+    private boolean started;
+
+    View(Tx tx, SqlTenantScope owner, boolean commitsOnReturn) {
+      this.tx = tx;
+      this.owner = owner;
+      this.commitsOnReturn = commitsOnReturn;
+    }
+
+    /** The work is about to run a statement of its own (or may, with what it is handed). */
+    private Tx started() {
+      started = true;
+      return tx;
+    }
+
+    private Role checkRole(String operation, Role... roles) {
+      return commitsOnReturn && !started ? tx.requireRoleAsRead(owner.actor(), operation, roles)
+          : tx.requireRole(owner.actor(), operation, roles);
+    }
+
     @Override
     public UUID organizationId() {
       return tx.organizationId();
@@ -91,7 +118,7 @@ public final class SqlTenantWork {
 
     @Override
     public Connection connection() {
-      return tx.connection();
+      return started().connection();
     }
 
     @Override
@@ -106,19 +133,19 @@ public final class SqlTenantWork {
 
     @Override
     public Role requireRole(String operation, Role... roles) {
-      return tx.requireRole(owner.actor(), operation, roles);
+      return checkRole(operation, roles);
     }
 
     @Override
     public void requireRoleUnlessSystem(String operation, Role... roles) {
       if (owner.actor() instanceof Actor.Member) {
-        tx.requireRole(owner.actor(), operation, roles);
+        checkRole(operation, roles);
       }
     }
 
     @Override
     public TenantScope scope() {
-      return owner.boundTo(tx);
+      return owner.boundTo(started());
     }
 
     @Override
@@ -127,7 +154,7 @@ public final class SqlTenantWork {
       Objects.requireNonNull(bind, "bind");
       Objects.requireNonNull(read, "read");
       if (!commitsOnReturn) {
-        try (PreparedStatement ps = tx.connection().prepareStatement(sql)) {
+        try (PreparedStatement ps = started().connection().prepareStatement(sql)) {
           bind.bind(ps);
           try (ResultSet rows = ps.executeQuery()) {
             return read.read(rows);
@@ -137,7 +164,7 @@ public final class SqlTenantWork {
       // pgjdbc sends a statement list's statements one after the other and waits once, at the end.
       // If the first fails, the COMMIT commits nothing: the extended protocol skips it, the simple
       // one runs it on the failed transaction, which ends it as a ROLLBACK would.
-      try (PreparedStatement ps = tx.connection().prepareStatement(sql + "\n;COMMIT")) {
+      try (PreparedStatement ps = started().connection().prepareStatement(sql + "\n;COMMIT")) {
         bind.bind(ps);
         // All rows at once: a cursor (a host's defaultRowFetchSize) would not survive the COMMIT.
         ps.setFetchSize(0);
@@ -168,12 +195,12 @@ public final class SqlTenantWork {
 
     @Override
     public void takeWithinLimit(String metric, LocalDate period, long amount, Limit limit) {
-      UsageCounters.takeWithinLimit(tx, metric, period, amount, limit);
+      UsageCounters.takeWithinLimit(started(), metric, period, amount, limit);
     }
 
     @Override
     public void giveBack(String metric, LocalDate period, long amount) {
-      UsageCounters.release(tx, metric, period, amount);
+      UsageCounters.release(started(), metric, period, amount);
     }
   }
 }

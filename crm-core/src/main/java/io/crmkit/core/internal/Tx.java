@@ -161,6 +161,14 @@ public final class Tx {
    */
   public Role requireRole(Actor actor, String operation, Role... roles) {
     verified.remove(actor);
+    return requireRoleAsRead(actor, operation, roles);
+  }
+
+  /**
+   * Like {@link #requireRole} with the role this transaction has read already, if it has: right
+   * only when nothing was locked or waited for since that read.
+   */
+  Role requireRoleAsRead(Actor actor, String operation, Role... roles) {
     Role role = roleOf(actor);
     if (role != null) {
       for (Role allowed : roles) {

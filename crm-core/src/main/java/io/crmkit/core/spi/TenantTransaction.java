@@ -39,7 +39,8 @@ public interface TenantTransaction {
 
   /**
    * Refuses unless the actor is an active member with one of {@code roles}; system actors are
-   * refused too. Reads the role afresh.
+   * refused too. Reads the role afresh, except before the work's first statement in a transaction
+   * the call opened: the call's entry check has just read it, and nothing was locked since.
    *
    * @throws io.crmkit.core.ForbiddenException otherwise
    */
