@@ -38,7 +38,12 @@ public record TicketSettings(String numberFormat, Map<TicketPriority, SlaTarget>
    * 7 days.
    */
   public static TicketSettings defaults() {
-    return new TicketSettings(DEFAULT_NUMBER_FORMAT, Map.of(
+    return Defaults.SETTINGS;
+  }
+
+  /** Built on first use (the record's own statics are initialized first). */
+  private static final class Defaults {
+    static final TicketSettings SETTINGS = new TicketSettings(DEFAULT_NUMBER_FORMAT, Map.of(
         TicketPriority.URGENT, SlaTarget.of(Duration.ofMinutes(30), Duration.ofHours(4)),
         TicketPriority.HIGH, SlaTarget.of(Duration.ofHours(2), Duration.ofHours(24)),
         TicketPriority.MEDIUM, SlaTarget.of(Duration.ofHours(8), Duration.ofDays(3)),

@@ -46,6 +46,8 @@ public final class CrmRuntime {
   private final SqlSessionFactory sessions;
   private final List<CrmModule> modules;
   private final ThreadLocal<Tx> open = new ThreadLocal<>();
+  private final java.util.concurrent.ConcurrentHashMap<String, String> qualifiedNames =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   /** Creates the runtime; {@code migrationDataSource} may be null (no platform operations then). */
   public CrmRuntime(String schema, String ownerRole, String runtimeRole, String connectedRole, Clock clock,
@@ -67,6 +69,11 @@ public final class CrmRuntime {
 
   public String schema() {
     return schema;
+  }
+
+  /** {@code name} qualified with the schema and quoted for SQL text; computed once per name. */
+  public String qualified(String name) {
+    return qualifiedNames.computeIfAbsent(Objects.requireNonNull(name, "name"), n -> quote(schema) + "." + quote(n));
   }
 
   public String ownerRole() {

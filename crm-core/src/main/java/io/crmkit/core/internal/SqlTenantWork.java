@@ -65,7 +65,7 @@ public final class SqlTenantWork {
   }
 
   private static String qualified(CrmRuntime runtime, String name) {
-    return CrmRuntime.quote(runtime.schema()) + "." + CrmRuntime.quote(Objects.requireNonNull(name, "name"));
+    return runtime.qualified(name);
   }
 
   /**

@@ -60,6 +60,7 @@ public final class SqlTicketService implements TicketService {
   /** The usage counter of opened tickets, per month in the organization's time zone. */
   static final String OPENED_METRIC = "tickets_opened";
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final java.util.regex.Pattern DIGITS = java.util.regex.Pattern.compile("\\{(N+)\\}");
   private static final Role[] AGENTS = {Role.ADMIN, Role.MANAGER, Role.AGENT};
   private static final String COLUMNS = "id, ticket_number, customer_id, conversation_id, title, description, type,"
       + " status, priority, assigned_to, created_by, tags, custom_fields::text, version, resolved_at, closed_at,"
@@ -253,7 +254,7 @@ public final class SqlTicketService implements TicketService {
     private void bind(TenantTransaction tx, PreparedStatement ps, boolean count) throws SQLException {
       String written = format.replace("{YYYY}", period.equals("-") ? "" : period)
           .replace("{YY}", period.equals("-") ? "" : period.substring(2));
-      java.util.regex.Matcher digits = java.util.regex.Pattern.compile("\\{(N+)\\}").matcher(written);
+      java.util.regex.Matcher digits = DIGITS.matcher(written);
       if (!digits.find()) {
         throw new IllegalStateException("number format without {N…}: " + format);
       }
@@ -864,6 +865,9 @@ public final class SqlTicketService implements TicketService {
   }
 
   private static String customFields(Map<String, Object> fields) {
+    if (fields.isEmpty()) {
+      return "{}";
+    }
     try {
       String json = JSON.writeValueAsString(fields);
       if (json.length() > 64_000) {
@@ -918,7 +922,9 @@ public final class SqlTicketService implements TicketService {
   private static Ticket ticket(ResultSet rs) throws SQLException {
     Map<String, Object> customFields;
     try {
-      customFields = JSON.readValue(rs.getString("custom_fields"), new TypeReference<LinkedHashMap<String, Object>>() {});
+      String json = rs.getString("custom_fields");
+      customFields = json.equals("{}") ? Map.of()
+          : JSON.readValue(json, new TypeReference<LinkedHashMap<String, Object>>() {});
     } catch (JsonProcessingException e) {
       throw new SQLException("custom_fields is not a JSON object", e);
     }
