@@ -24,10 +24,11 @@ import java.util.UUID;
  * @param assignee an active member to work on it
  * @param tags tags, 1 to 64 characters each
  * @param customFields the organization's own fields
+ * @param id the ticket's id, when the caller chooses it (see {@link Builder#id})
  */
 public record TicketDraft(String title, Optional<String> description, TicketType type, TicketPriority priority,
     Optional<UUID> customerId, Optional<UUID> conversationId, Optional<UUID> assignee, List<String> tags,
-    Map<String, Object> customFields) {
+    Map<String, Object> customFields, Optional<UUID> id) {
   /** Creates the draft; tags and custom fields are copied. */
   public TicketDraft {
     Objects.requireNonNull(title, "title");
@@ -37,6 +38,7 @@ public record TicketDraft(String title, Optional<String> description, TicketType
     Objects.requireNonNull(customerId, "customerId");
     Objects.requireNonNull(conversationId, "conversationId");
     Objects.requireNonNull(assignee, "assignee");
+    Objects.requireNonNull(id, "id");
     tags = List.copyOf(tags);
     customFields = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(customFields));
   }
@@ -57,6 +59,7 @@ public record TicketDraft(String title, Optional<String> description, TicketType
     private Optional<UUID> assignee = Optional.empty();
     private List<String> tags = List.of();
     private Map<String, Object> customFields = Map.of();
+    private Optional<UUID> id = Optional.empty();
 
     private Builder(String title) {
       this.title = Objects.requireNonNull(title, "title");
@@ -110,10 +113,21 @@ public record TicketDraft(String title, Optional<String> description, TicketType
       return this;
     }
 
+    /**
+     * The ticket's id, chosen by the caller (else a random one). Opening an id that is already a
+     * ticket's is a {@link io.crmkit.core.ConflictException} that takes no number, so an open
+     * whose outcome is unknown (the connection lost while it committed) can be sent again as it
+     * was, and the ticket then found with {@link TicketService#get}.
+     */
+    public Builder id(UUID id) {
+      this.id = Optional.of(id);
+      return this;
+    }
+
     /** The draft. */
     public TicketDraft build() {
       return new TicketDraft(title, description, type, priority, customerId, conversationId, assignee, tags,
-          customFields);
+          customFields, id);
     }
   }
 }

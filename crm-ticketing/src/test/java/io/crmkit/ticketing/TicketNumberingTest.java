@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.crmkit.core.Activity;
+import io.crmkit.core.ConflictException;
 import io.crmkit.core.Crm;
 import io.crmkit.core.CustomerDraft;
 import io.crmkit.core.Limit;
@@ -286,6 +287,23 @@ class TicketNumberingTest {
       throw new IllegalStateException("the host changes its mind");
     })).hasMessage("the host changes its mind");
     assertThat(t.tickets(org).open(TicketDraft.builder("next").build()).number()).as("no gap").endsWith("-0002");
+  }
+
+  @Test
+  void anOpenWhoseOutcomeWasUnknownCanBeRepeatedWithItsIdAndTakesNoSecondNumber() {
+    ProvisionedOrganization org = t.provision();
+    ProvisionedOrganization other = t.provision();
+    UUID id = UUID.randomUUID();
+    TicketDraft draft = TicketDraft.builder("sent twice").id(id).build();
+    Ticket first = t.tickets(org).open(draft);
+    assertThat(first.id()).isEqualTo(id);
+    assertThat(first.number()).endsWith("-0001");
+    assertThatThrownBy(() -> t.tickets(org).open(draft)).isInstanceOf(ConflictException.class)
+        .hasMessageContaining(id.toString());
+    assertThat(t.tickets(org).open(TicketDraft.builder("next").build()).number()).as("no number taken")
+        .endsWith("-0002");
+    assertThat(t.tickets(other).open(draft).number()).as("ids are per organization: nothing of it shows")
+        .endsWith("-0001");
   }
 
   private static List<String> timeline(ProvisionedOrganization org, UUID customer) {

@@ -88,7 +88,7 @@ public final class SqlTicketService implements TicketService {
     String description = draft.description().map(SqlTicketService::description).orElse(null);
     List<String> tags = tags(draft.tags());
     String customFields = customFields(draft.customFields());
-    UUID id = UUID.randomUUID();
+    UUID id = draft.id().orElseGet(UUID::randomUUID);
     try {
       return open(draft, id, title, description, tags, customFields, true);
     } catch (NotNumbered e) {
@@ -183,11 +183,17 @@ public final class SqlTicketService implements TicketService {
       UUID createdBy, List<String> tags, String customFields, Instant firstResponseDue, Instant now,
       Instant resolutionDue) {
 
-    /** A number an earlier format already wrote is a clear conflict; other errors pass. */
-    private SQLException conflictIfNumberTaken(SQLException e) {
+    /**
+     * A number an earlier format already wrote, or an id already a ticket's, is a clear conflict;
+     * other errors pass.
+     */
+    private SQLException conflictIfTaken(SQLException e) {
       if ("23505".equals(e.getSQLState()) && String.valueOf(e.getMessage()).contains("ticket_number")) {
         throw new io.crmkit.core.ConflictException("the number format " + format + " gives a number an earlier"
             + " format already gave; give it a prefix of its own (updateSettings)");
+      }
+      if ("23505".equals(e.getSQLState()) && String.valueOf(e.getMessage()).contains("tickets_pkey")) {
+        throw new io.crmkit.core.ConflictException("ticket " + id + " exists already");
       }
       return e;
     }
@@ -205,7 +211,7 @@ public final class SqlTicketService implements TicketService {
           boolean counted = !rs.wasNull();
           return new Outcome(counted, rs.getObject("id", UUID.class) == null ? Optional.empty() : Optional.of(ticket(rs)));
         } catch (SQLException e) {
-          throw conflictIfNumberTaken(e);
+          throw conflictIfTaken(e);
         }
       }
     }
@@ -226,7 +232,7 @@ public final class SqlTicketService implements TicketService {
         if (NotNumbered.STATE.equals(e.getSQLState())) {
           throw new NotNumbered();
         }
-        throw conflictIfNumberTaken(e);
+        throw conflictIfTaken(e);
       }
     }
 
