@@ -29,6 +29,11 @@ final class Measure {
     return count / ((now - start) / 1e9);
   }
 
+  /** A measured rate, operations per second. */
+  interface Rate {
+    double measure() throws Exception;
+  }
+
   /**
    * Measures baseline and subject in {@code rounds} alternating rounds of {@code seconds} each, so
    * drift on a busy machine (autovacuum, a checkpoint) hits both, and prints the medians and their
@@ -36,12 +41,19 @@ final class Measure {
    */
   static void compare(String what, int rounds, int seconds, String baselineName, Op baseline, String subjectName,
       Op subject) throws Exception {
+    compareRates(what, rounds, seconds, baselineName, () -> rate(seconds, baseline), subjectName,
+        () -> rate(seconds, subject));
+  }
+
+  /** {@link #compare} for rates measured some other way (several clients at once, say). */
+  static void compareRates(String what, int rounds, int seconds, String baselineName, Rate baseline,
+      String subjectName, Rate subject) throws Exception {
     double[] base = new double[rounds];
     double[] measured = new double[rounds];
     double[] ratios = new double[rounds];
     for (int i = 0; i < rounds; i++) {
-      base[i] = rate(seconds, baseline);
-      measured[i] = rate(seconds, subject);
+      base[i] = baseline.measure();
+      measured[i] = subject.measure();
       ratios[i] = measured[i] / base[i];
     }
     java.util.Arrays.sort(base);

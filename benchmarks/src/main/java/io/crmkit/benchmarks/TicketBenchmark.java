@@ -14,7 +14,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
@@ -183,23 +182,11 @@ public final class TicketBenchmark {
     }
   }
 
-  /** {@link Measure#compare} with {@link #CLIENTS} concurrent clients per side. */
+  /** {@link Measure#compare} with {@link #CLIENTS} concurrent clients per side, 3 rounds. */
   private static void compare(String what, int seconds, String baselineName, IntFunction<Measure.Op> baseline,
       String subjectName, IntFunction<Measure.Op> subject) throws Exception {
-    int rounds = 3;
-    double[] base = new double[rounds];
-    double[] measured = new double[rounds];
-    double[] ratios = new double[rounds];
-    for (int i = 0; i < rounds; i++) {
-      base[i] = rate(seconds, baseline);
-      measured[i] = rate(seconds, subject);
-      ratios[i] = measured[i] / base[i];
-    }
-    Arrays.sort(base);
-    Arrays.sort(measured);
-    Arrays.sort(ratios);
-    Measure.report(what, baselineName, base[rounds / 2], subjectName, measured[rounds / 2]);
-    System.out.printf(Locale.ROOT, "  per-round ratios %.2f to %.2f%n", ratios[0], ratios[rounds - 1]);
+    Measure.compareRates(what, 3, seconds, baselineName, () -> rate(seconds, baseline), subjectName,
+        () -> rate(seconds, subject));
   }
 
   /** Operations per second of {@link #CLIENTS} clients together, after a warm-up of a third of the time. */

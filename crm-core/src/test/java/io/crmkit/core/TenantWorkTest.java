@@ -6,10 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.crmkit.core.spi.TenantWork;
+import io.crmkit.testdb.Jdbc;
 import io.crmkit.testdb.TestPostgres;
 import java.lang.reflect.Proxy;
-import java.util.concurrent.atomic.AtomicInteger;
-import javax.sql.DataSource;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.LocalDate;
@@ -18,6 +17,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -260,24 +261,8 @@ class TenantWorkTest {
     User manager = t.crm.acceptInvitation(t.adminScope(org).users().invite("manager@example.com", Role.MANAGER)
         .token(), NewMember.named("Manager"));
     AtomicInteger statements = new AtomicInteger();
-    DataSource counting = (DataSource) Proxy.newProxyInstance(DataSource.class.getClassLoader(),
-        new Class<?>[] {DataSource.class}, (proxy, method, args) -> {
-          Object result = method.invoke(t.runtime(), args);
-          if (!(result instanceof java.sql.Connection connection)) {
-            return result;
-          }
-          return Proxy.newProxyInstance(java.sql.Connection.class.getClassLoader(),
-              new Class<?>[] {java.sql.Connection.class}, (p, m, a) -> {
-                if (m.getName().startsWith("prepare") || m.getName().equals("createStatement")) {
-                  statements.incrementAndGet();
-                }
-                try {
-                  return m.invoke(connection, a);
-                } catch (java.lang.reflect.InvocationTargetException e) {
-                  throw e.getCause();
-                }
-              });
-        });
+    DataSource counting = Jdbc.counting(t.runtime(),
+        name -> name.startsWith("prepare") || name.equals("createStatement"), statements);
     try (Crm crm = Crm.builder().dataSource(counting).build()) {
       TenantScope asManager = crm.tenant(org.organization().id()).as(manager.id());
       TenantWork.call(asManager, tx -> null); // the Crm's one-time checks

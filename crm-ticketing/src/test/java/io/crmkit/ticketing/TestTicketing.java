@@ -7,15 +7,15 @@ import io.crmkit.core.ProvisionedOrganization;
 import io.crmkit.core.Role;
 import io.crmkit.core.TenantScope;
 import io.crmkit.core.User;
+import io.crmkit.testdb.Jdbc;
+import io.crmkit.testdb.MutableClock;
 import io.crmkit.testdb.TestDatabase;
 import io.crmkit.testdb.TestPostgres;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.ZoneId;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
@@ -89,29 +89,9 @@ final class TestTicketing implements AutoCloseable {
     }
   }
 
-  /** The rows of a query as text, one string per row with columns separated by spaces. */
+  /** The rows of a query as text (see {@link Jdbc#rows}). */
   static List<String> rows(Connection c, String sql, Object... parameters) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(sql)) {
-      for (int i = 0; i < parameters.length; i++) {
-        ps.setObject(i + 1, parameters[i]);
-      }
-      List<String> rows = new ArrayList<>();
-      boolean hasRows = ps.execute();
-      if (!hasRows) {
-        return rows;
-      }
-      try (ResultSet rs = ps.getResultSet()) {
-        int columns = rs.getMetaData().getColumnCount();
-        while (rs.next()) {
-          StringBuilder row = new StringBuilder();
-          for (int i = 1; i <= columns; i++) {
-            row.append(i > 1 ? " " : "").append(rs.getString(i));
-          }
-          rows.add(row.toString());
-        }
-      }
-      return rows;
-    }
+    return Jdbc.rows(c, sql, parameters);
   }
 
   @Override

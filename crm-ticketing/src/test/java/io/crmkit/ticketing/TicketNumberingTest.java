@@ -12,9 +12,8 @@ import io.crmkit.core.LimitExceededException;
 import io.crmkit.core.ProvisionedOrganization;
 import io.crmkit.core.TenantScope;
 import io.crmkit.core.ValidationException;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
-import java.lang.reflect.Proxy;
+import io.crmkit.testdb.Jdbc;
+import io.crmkit.testdb.MutableClock;
 import java.sql.Connection;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -244,7 +243,7 @@ class TicketNumberingTest {
   @Test
   void anOpenCommitsWithItsNumberingStatementAndOnlyTheFirstOfAPeriodTakesTheLongWay() throws Exception {
     AtomicInteger commits = new AtomicInteger();
-    DataSource counting = countingCommits(t.db.runtimeDataSource(), commits);
+    DataSource counting = Jdbc.counting(t.db.runtimeDataSource(), "commit"::equals, commits);
     try (Crm crm = Crm.builder().dataSource(counting).clock(t.clock).build()) {
       ProvisionedOrganization org = t.provision();
       TicketService tickets = Ticketing.builder(crm).build().tickets(crm.tenant(org.organization().id())
@@ -309,31 +308,5 @@ class TicketNumberingTest {
   private static List<String> timeline(ProvisionedOrganization org, UUID customer) {
     return t.admin(org).customers().timeline(customer, 20, Optional.empty()).items().stream().map(Activity::type)
         .filter(type -> type.startsWith("ticket")).toList();
-  }
-
-  /** {@code dataSource}, counting the {@code commit()} calls on its connections. */
-  private static DataSource countingCommits(DataSource dataSource, AtomicInteger commits) {
-    return (DataSource) Proxy.newProxyInstance(DataSource.class.getClassLoader(), new Class<?>[] {DataSource.class},
-        (proxy, method, args) -> {
-          Object result = invoke(dataSource, method, args);
-          if (!(result instanceof Connection connection)) {
-            return result;
-          }
-          return Proxy.newProxyInstance(Connection.class.getClassLoader(), new Class<?>[] {Connection.class},
-              (p, m, a) -> {
-                if (m.getName().equals("commit")) {
-                  commits.incrementAndGet();
-                }
-                return invoke(connection, m, a);
-              });
-        });
-  }
-
-  private static Object invoke(Object target, Method method, Object[] args) throws Throwable {
-    try {
-      return method.invoke(target, args);
-    } catch (InvocationTargetException e) {
-      throw e.getCause();
-    }
   }
 }

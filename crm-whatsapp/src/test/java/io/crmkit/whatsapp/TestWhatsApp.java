@@ -4,13 +4,12 @@ import io.crmkit.core.Crm;
 import io.crmkit.core.OrganizationDraft;
 import io.crmkit.core.ProvisionedOrganization;
 import io.crmkit.core.TenantScope;
+import io.crmkit.testdb.Jdbc;
 import io.crmkit.testdb.TestDatabase;
 import io.crmkit.testdb.TestPostgres;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
@@ -54,25 +53,9 @@ final class TestWhatsApp implements AutoCloseable {
     return c;
   }
 
-  /** The rows of a query as text, one string per row with columns separated by spaces. */
+  /** The rows of a query as text (see {@link Jdbc#rows}). */
   static List<String> rows(Connection c, String sql, Object... parameters) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(sql)) {
-      for (int i = 0; i < parameters.length; i++) {
-        ps.setObject(i + 1, parameters[i]);
-      }
-      List<String> rows = new ArrayList<>();
-      try (ResultSet rs = ps.executeQuery()) {
-        int columns = rs.getMetaData().getColumnCount();
-        while (rs.next()) {
-          StringBuilder row = new StringBuilder();
-          for (int i = 1; i <= columns; i++) {
-            row.append(i > 1 ? " " : "").append(rs.getString(i));
-          }
-          rows.add(row.toString());
-        }
-      }
-      return rows;
-    }
+    return Jdbc.rows(c, sql, parameters);
   }
 
   /**
