@@ -2,6 +2,8 @@ package io.crmkit.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.crmkit.testdb.TenancyCatalog;
+import io.crmkit.testdb.TestPostgres;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -142,6 +144,14 @@ class SchemaRulesTest {
         .containsExactly("SELECT " + root + " -", "UPDATE " + root + " " + root);
     assertThat(query("select qual from pg_policies where schemaname = 'crm'"))
         .allSatisfy(q -> assertThat(q.toLowerCase()).doesNotContain(" or "));
+  }
+
+  @Test
+  void noRuntimeRoleGrantLetsATenantRowsOrganizationIdBeUpdated() throws SQLException {
+    // The policies refuse moving a row to another tenant; no grant should allow the attempt.
+    try (Connection c = t.admin().getConnection()) {
+      assertThat(TenancyCatalog.tablesWhoseTenantRoleMayUpdate(c, "crm", TestPostgres.RUNTIME_ROLE)).isEmpty();
+    }
   }
 
   @Test

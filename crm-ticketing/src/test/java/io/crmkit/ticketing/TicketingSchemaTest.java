@@ -7,6 +7,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.crmkit.core.CustomerDraft;
 import io.crmkit.core.ModuleMigrations;
 import io.crmkit.core.ProvisionedOrganization;
+import io.crmkit.testdb.TenancyCatalog;
+import io.crmkit.testdb.TestPostgres;
 import java.sql.Connection;
 import java.util.List;
 import java.util.UUID;
@@ -35,10 +37,17 @@ class TicketingSchemaTest {
   void aHostWithoutCrmWhatsappMigratesAndUsesTickets() throws Exception {
     assertThat(t.crm.migrations()).extracting(ModuleMigrations::module).containsExactly("core", "ticketing");
     assertThat(t.admin("select version from crm.flyway_history_ticketing order by installed_rank"))
-        .containsExactly("0", "1", "2");
+        .containsExactly("0", "1", "2", "3");
     assertThat(t.admin("select to_regclass('crm.conversations') is null")).containsExactly("t");
     ProvisionedOrganization org = t.provision();
     assertThat(t.tickets(org).open(TicketDraft.builder("works alone").build()).conversationId()).isEmpty();
+  }
+
+  @Test
+  void noRuntimeRoleGrantLetsATenantRowsOrganizationIdBeUpdated() throws Exception {
+    try (Connection c = t.db.adminDataSource().getConnection()) {
+      assertThat(TenancyCatalog.tablesWhoseTenantRoleMayUpdate(c, "crm", TestPostgres.RUNTIME_ROLE)).isEmpty();
+    }
   }
 
   @Test

@@ -9,6 +9,7 @@ import io.crmkit.core.NotFoundException;
 import io.crmkit.core.OrganizationDraft;
 import io.crmkit.core.ProvisionedOrganization;
 import io.crmkit.core.TenantScope;
+import io.crmkit.testdb.TenancyCatalog;
 import io.crmkit.testdb.TestDatabase;
 import io.crmkit.testdb.TestPostgres;
 import io.crmkit.ticketing.CommentDraft;
@@ -102,6 +103,13 @@ class TicketsFromWhatsAppTest {
   void theBridgeMigratesAfterBothModules() {
     assertThat(crm.migrations()).extracting(ModuleMigrations::module)
         .containsExactly("core", "ticketing", "whatsapp", "ticketing_whatsapp");
+  }
+
+  @Test
+  void withEveryModuleThereNoRuntimeRoleGrantLetsATenantRowsOrganizationIdBeUpdated() throws SQLException {
+    try (Connection c = db.adminDataSource().getConnection()) {
+      assertThat(TenancyCatalog.tablesWhoseTenantRoleMayUpdate(c, "crm", TestPostgres.RUNTIME_ROLE)).isEmpty();
+    }
   }
 
   @Test

@@ -13,4 +13,5 @@ ALTER TABLE ${schema}.mergetest_deals ENABLE ROW LEVEL SECURITY;
 CREATE POLICY mergetest_deals_tenant ON ${schema}.mergetest_deals
   USING (organization_id = (SELECT ${schema}.current_organization_id()))
   WITH CHECK (organization_id = (SELECT ${schema}.current_organization_id()));
-GRANT SELECT, INSERT, UPDATE ON ${schema}.mergetest_deals TO ${runtime_role};
+GRANT SELECT, INSERT ON ${schema}.mergetest_deals TO ${runtime_role};
+GRANT UPDATE (customer_id, title) ON ${schema}.mergetest_deals TO ${runtime_role};
