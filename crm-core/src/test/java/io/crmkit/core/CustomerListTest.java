@@ -114,6 +114,28 @@ class CustomerListTest {
         .isInstanceOf(ValidationException.class).extracting("field").isEqualTo("cursor");
   }
 
+  /** A cursor shaped as the list makes them, with any key. */
+  private static Optional<String> crafted(CustomerSort sort, String key) {
+    String raw = "l1\n" + sort.key() + "\nfalse\n" + UUID.randomUUID() + "\n" + key;
+    return Optional.of(java.util.Base64.getUrlEncoder().withoutPadding()
+        .encodeToString(raw.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+  }
+
+  @Test
+  void aCursorWhoseKeyDoesNotParseForItsSortIsRefusedWithoutSql() {
+    for (Object[] bad : List.of(new Object[] {CustomerSort.LEAD_SCORE, "abc"}, new Object[] {CustomerSort.LEAD_SCORE,
+        "99999999999"}, new Object[] {CustomerSort.VALUE, "1e999"}, new Object[] {CustomerSort.CREATED, "yesterday"},
+        new Object[] {CustomerSort.UPDATED, "+99999-01-01T00:00:00Z"}, new Object[] {CustomerSort.NAME, "a\u0000b"})) {
+      CustomerSort sort = (CustomerSort) bad[0];
+      assertThatThrownBy(() -> t.adminScope(org).customers().list(CustomerQuery.builder().sort(sort, false).build(), 2,
+          crafted(sort, (String) bad[1]))).as("%s after %s", sort, bad[1])
+          .isInstanceOfSatisfying(ValidationException.class, e -> assertThat(e.field()).isEqualTo("cursor"))
+          .hasMessageNotContainingAny("SELECT", "select", "PL/pgSQL", "Where:", "list_customers", "invalid input");
+    }
+    assertThat(t.adminScope(org).customers().list(CustomerQuery.builder().sort(CustomerSort.LEAD_SCORE, false).build(),
+        2, crafted(CustomerSort.LEAD_SCORE, "-5")).items()).as("a key that parses is a position").hasSize(2);
+  }
+
   @Test
   void theListPathGivesNothingWithoutATenant() throws SQLException {
     try (Connection c = t.runtime().getConnection(); Statement s = c.createStatement()) {

@@ -58,6 +58,17 @@ class TenantWorkTest {
   }
 
   @Test
+  void anUnexpectedDatabaseErrorSaysItsStateButNeverTheSqlOrItsContext() {
+    ProvisionedOrganization org = t.provision();
+    assertThatThrownBy(() -> TenantWork.call(t.adminScope(org), tx -> tx.update(
+        "do $$ begin perform 1 / (select count(*) from crm.customers where full_name = 'secret-literal'); end $$")))
+        .isInstanceOfSatisfying(CrmException.class, e -> {
+          assertThat(e.getMessage()).isEqualTo("database error 22012: division by zero");
+          assertThat(e.getCause().getMessage()).as("the cause keeps it all, for logs").contains("PL/pgSQL", "secret-literal");
+        });
+  }
+
+  @Test
   void workJoinsTheHostsTransactionAndCoreServicesJoinTheWork() {
     ProvisionedOrganization org = t.provision();
     TenantScope admin = t.adminScope(org);

@@ -78,6 +78,11 @@ class TicketCommentsTest {
         .as("in time order, ties by id").isEqualTo(walked);
     assertThatThrownBy(() -> tickets.comments(ticket.id(), false, 3, Optional.of("not-a-cursor")))
         .isInstanceOfSatisfying(ValidationException.class, e -> assertThat(e.field()).isEqualTo("cursor"));
+    String pastTheDatabasesRange = new io.crmkit.core.spi.Keyset(java.time.Instant.parse("+99999-01-01T00:00:00Z"),
+        java.util.UUID.randomUUID()).encode();
+    assertThatThrownBy(() -> tickets.comments(ticket.id(), false, 3, Optional.of(pastTheDatabasesRange)))
+        .as("a well-formed cursor whose time PostgreSQL cannot hold")
+        .isInstanceOfSatisfying(ValidationException.class, e -> assertThat(e.field()).isEqualTo("cursor"));
   }
 
   @Test

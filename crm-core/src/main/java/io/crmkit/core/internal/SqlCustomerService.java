@@ -479,9 +479,39 @@ final class SqlCustomerService implements CustomerService {
         if (parts.length != 5 || !parts[0].equals("l1")) {
           throw new IllegalArgumentException("shape");
         }
-        return new ListCursor(parts[1], Boolean.parseBoolean(parts[2]), parts[4], UUID.fromString(parts[3]));
+        return new ListCursor(parts[1], Boolean.parseBoolean(parts[2]), key(parts[1], parts[4]),
+            UUID.fromString(parts[3]));
       } catch (RuntimeException e) {
         throw new ValidationException("cursor", "is not a cursor this list returned");
+      }
+    }
+
+    /**
+     * The key as {@link #sortKey} writes it for the sort, which the database casts back exactly;
+     * anything else (a crafted cursor) is refused here, before any SQL.
+     */
+    private static String key(String sort, String key) {
+      switch (sort) {
+        case "created", "updated" -> {
+          Instant at = Instant.parse(key);
+          if (at.isBefore(Instant.parse("0001-01-01T00:00:00Z")) || at.isAfter(Instant.parse("9999-12-31T23:59:59Z"))) {
+            throw new IllegalArgumentException("range");
+          }
+          return at.toString();
+        }
+        case "lead_score" -> {
+          return Integer.toString(Integer.parseInt(key));
+        }
+        case "value" -> {
+          return Long.toString(Long.parseLong(key));
+        }
+        case "name" -> {
+          if (key.length() > 1000 || key.indexOf('\0') >= 0) {
+            throw new IllegalArgumentException("name");
+          }
+          return key;
+        }
+        default -> throw new IllegalArgumentException("sort");
       }
     }
   }

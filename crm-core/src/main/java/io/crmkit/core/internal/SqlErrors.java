@@ -21,8 +21,9 @@ final class SqlErrors {
     SQLException sql = findSqlException(error);
     if (sql == null) {
       if (error instanceof PersistenceException) {
-        // A mapping failure in MyBatis, not the database's: still one of ours to report.
-        return new CrmException("database mapping failed: " + error.getMessage(), error);
+        // A mapping failure in MyBatis, not the database's: still one of ours to report. Its message
+        // quotes the statement, so it stays with the cause, for logs.
+        return new CrmException("a database row could not be mapped; the cause has the details", error);
       }
       return error instanceof RuntimeException r ? r : new CrmException(error.getMessage(), error);
     }
@@ -51,7 +52,7 @@ final class SqlErrors {
         // A missing grant is a deployment or migration defect, not a tenant problem.
         return new CrmException("permission denied to the runtime role: " + detail, sql);
       default:
-        return new CrmException("database error " + state + ": " + sql.getMessage(), sql);
+        return new CrmException("database error " + state + ": " + detail, sql);
     }
   }
 
@@ -63,7 +64,7 @@ final class SqlErrors {
   static RuntimeException translateAtCommit(SQLException e) {
     if (connectionLost(e)) {
       return new CrmException("the connection failed while the transaction was committing; whether it committed is"
-          + " unknown, so check before doing it again: " + e.getMessage(), e);
+          + " unknown, so check before doing it again: " + detail(e), e);
     }
     return translate(e);
   }
@@ -97,10 +98,19 @@ final class SqlErrors {
     return null;
   }
 
+  /**
+   * What a message may say of a database error: the server's primary message and constraint, never
+   * the statement, its parameters or the PL/pgSQL context (which quotes the SQL a function runs).
+   * Those stay in the cause, for logs.
+   */
   private static String detail(SQLException sql) {
     if (sql instanceof PSQLException p && p.getServerErrorMessage() != null) {
       ServerErrorMessage m = p.getServerErrorMessage();
       return m.getMessage() + (m.getConstraint() == null ? "" : " (" + m.getConstraint() + ")");
+    }
+    if (sql instanceof java.sql.BatchUpdateException && sql.getNextException() != null) {
+      // Its own message quotes the statement of the failed batch entry.
+      return detail(sql.getNextException());
     }
     return sql.getMessage();
   }

@@ -19,6 +19,9 @@ import java.util.function.Function;
  * @param id its id, which breaks ties
  */
 public record Keyset(Instant at, UUID id) {
+  private static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
+  private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59Z");
+
   /** Creates the position. */
   public Keyset {
     Objects.requireNonNull(at, "at");
@@ -42,8 +45,12 @@ public record Keyset(Instant at, UUID id) {
       if (parts.length != 4 || !parts[0].equals("w1")) {
         throw new IllegalArgumentException("shape");
       }
-      return new Keyset(Instant.ofEpochSecond(Long.parseLong(parts[1]), Long.parseLong(parts[2])),
-          UUID.fromString(parts[3]));
+      Instant at = Instant.ofEpochSecond(Long.parseLong(parts[1]), Long.parseLong(parts[2]));
+      // Within what a timestamptz holds, so a crafted cursor never reaches SQL.
+      if (at.isBefore(EARLIEST) || at.isAfter(LATEST)) {
+        throw new IllegalArgumentException("range");
+      }
+      return new Keyset(at, UUID.fromString(parts[3]));
     } catch (RuntimeException e) {
       throw new ValidationException("cursor", "is not a cursor this list returned");
     }
