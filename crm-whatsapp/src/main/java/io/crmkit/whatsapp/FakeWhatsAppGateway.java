@@ -41,8 +41,11 @@ public final class FakeWhatsAppGateway implements WhatsAppGateway {
 
   private final List<Sent> sent = new ArrayList<>();
   private final List<ReadReceipt> readReceipts = new ArrayList<>();
+  private final List<WhatsAppSender> verified = new ArrayList<>();
   private final Deque<SendResult> queued = new ArrayDeque<>();
   private final java.util.Set<String> notOwned = new java.util.HashSet<>();
+  private final java.util.Map<String, java.util.Set<String>> holders = new java.util.HashMap<>();
+  private final Deque<NumberCheck> checks = new ArrayDeque<>();
   private final java.util.Map<String, Object[]> media = new java.util.HashMap<>();
   private final java.util.Deque<MediaFetch> mediaFailures = new ArrayDeque<>();
   private long next;
@@ -66,7 +69,9 @@ public final class FakeWhatsAppGateway implements WhatsAppGateway {
   private synchronized SendResult record(WhatsAppSender sender, OutgoingMessage message, Optional<String> tag) {
     Objects.requireNonNull(sender, "sender");
     Objects.requireNonNull(message, "message");
-    SendResult result = queued.isEmpty() ? new SendResult.Accepted("wamid.fake." + ++next) : queued.removeFirst();
+    SendResult result = !canUse(sender) ? new SendResult.Failed(new SendFailure(SendFailure.Kind.AUTHENTICATION, 190,
+        "this access token cannot use phone number id " + sender.phoneNumberId()))
+        : queued.isEmpty() ? new SendResult.Accepted("wamid.fake." + ++next) : queued.removeFirst();
     sent.add(new Sent(sender.phoneNumberId(), message, tag, result));
     return result;
   }
@@ -85,10 +90,42 @@ public final class FakeWhatsAppGateway implements WhatsAppGateway {
     return this;
   }
 
+  /**
+   * Makes the number usable only with these access tokens, as when it belongs to the WhatsApp
+   * Business account they were issued for: {@link #verifyNumber} answers
+   * {@link NumberCheck#NOT_OWNED} for any other token, and sends with another token fail as
+   * {@link SendFailure.Kind#AUTHENTICATION}. Called again, it moves the number (to no token at all
+   * when given none). Numbers never named here are usable with any token.
+   */
+  public synchronized FakeWhatsAppGateway usableOnlyWith(String phoneNumberId, String... accessTokens) {
+    holders.put(Objects.requireNonNull(phoneNumberId, "phoneNumberId"), java.util.Set.of(accessTokens));
+    return this;
+  }
+
+  /** Queues the answer for the next {@link #verifyNumber} (e.g. {@link NumberCheck#UNKNOWN}); several queue in order. */
+  public synchronized FakeWhatsAppGateway thenCheck(NumberCheck answer) {
+    checks.addLast(Objects.requireNonNull(answer, "answer"));
+    return this;
+  }
+
   @Override
   public synchronized NumberCheck verifyNumber(WhatsAppSender sender) {
     Objects.requireNonNull(sender, "sender");
-    return notOwned.contains(sender.phoneNumberId()) ? NumberCheck.NOT_OWNED : NumberCheck.OWNED;
+    verified.add(sender);
+    if (!checks.isEmpty()) {
+      return checks.removeFirst();
+    }
+    return notOwned.contains(sender.phoneNumberId()) || !canUse(sender) ? NumberCheck.NOT_OWNED : NumberCheck.OWNED;
+  }
+
+  private boolean canUse(WhatsAppSender sender) {
+    java.util.Set<String> tokens = holders.get(sender.phoneNumberId());
+    return tokens == null || tokens.contains(sender.accessToken());
+  }
+
+  /** Every sender {@link #verifyNumber} was asked about so far, in order. */
+  public synchronized List<WhatsAppSender> verified() {
+    return List.copyOf(verified);
   }
 
   /** Makes media with this id fetchable, with these bytes. */

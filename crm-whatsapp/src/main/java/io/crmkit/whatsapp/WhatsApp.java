@@ -3,6 +3,7 @@ package io.crmkit.whatsapp;
 import io.crmkit.core.Crm;
 import io.crmkit.core.TenantScope;
 import io.crmkit.whatsapp.internal.Events;
+import io.crmkit.whatsapp.internal.NumberRoutes;
 import io.crmkit.whatsapp.internal.SessionCipher;
 import io.crmkit.whatsapp.internal.SqlWhatsAppInbox;
 import io.crmkit.whatsapp.internal.SqlWhatsAppOutbox;
@@ -33,6 +34,7 @@ public final class WhatsApp {
   private final WhatsAppGateway gateway;
   private final Events events;
   private final MediaStore mediaStore;
+  private final NumberRoutes routes;
 
   private WhatsApp(Builder builder) {
     this.crm = builder.crm;
@@ -40,6 +42,7 @@ public final class WhatsApp {
     this.gateway = builder.gateway;
     this.events = new Events(builder.listeners);
     this.mediaStore = builder.mediaStore;
+    this.routes = new NumberRoutes(crm, cipher, gateway, events);
   }
 
   /**
@@ -110,7 +113,7 @@ public final class WhatsApp {
 
   /** The organization's WhatsApp profiles, acting as {@code scope}'s actor. */
   public WhatsAppProfiles profiles(TenantScope scope) {
-    return new SqlWhatsAppProfiles(Objects.requireNonNull(scope, "scope"), cipher, gateway);
+    return new SqlWhatsAppProfiles(Objects.requireNonNull(scope, "scope"), cipher, routes);
   }
 
   /** Configures {@link WhatsApp}. */

@@ -35,8 +35,10 @@ public interface WhatsAppGateway {
 
   /**
    * Whether {@code sender}'s access token can use its phone number id. CRMKit routes a number's
-   * webhooks to a profile only after this answered {@link NumberCheck#OWNED}, so no tenant can
-   * claim another's number by typing its id.
+   * webhooks to a profile only on this answering {@link NumberCheck#OWNED} for its current token,
+   * so no tenant claims another's number by typing its id; when two organizations prove one number,
+   * the holder's token is asked about again. Anything but a clear answer must be
+   * {@link NumberCheck#UNKNOWN}: {@link NumberCheck#NOT_OWNED} can move a number to another tenant.
    */
   NumberCheck verifyNumber(WhatsAppSender sender);
 

@@ -2,6 +2,7 @@ package io.crmkit.whatsapp;
 
 import java.time.Instant;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -16,8 +17,12 @@ import java.util.UUID;
  * @param status whether it can send
  * @param active false once deactivated: its webhooks are no longer routed to it
  * @param hasSession whether an encrypted session is stored
- * @param verified whether a token was shown to work for the number; only then are its webhooks
- *     routed to this profile
+ * @param verified whether its current access token was shown to work for the number and nothing
+ *     has refuted it since (the profile's proof); only a proven profile is routed its number's
+ *     webhooks. A proof needs an active profile with a session, and is cleared by deactivation, by
+ *     WhatsApp refusing the token on a send, and when another WhatsApp Business account proves the
+ *     number while this token can no longer use it
+ * @param disconnectReason why the profile lost its proof, until it is proven again
  * @param createdAt when it was created
  * @param updatedAt when it last changed
  */
@@ -31,6 +36,7 @@ public record WhatsAppProfile(
     boolean active,
     boolean hasSession,
     boolean verified,
+    Optional<DisconnectReason> disconnectReason,
     Instant createdAt,
     Instant updatedAt) {
 
@@ -42,6 +48,7 @@ public record WhatsAppProfile(
     Objects.requireNonNull(phoneNumberId, "phoneNumberId");
     Objects.requireNonNull(metaAppId, "metaAppId");
     Objects.requireNonNull(status, "status");
+    Objects.requireNonNull(disconnectReason, "disconnectReason");
     Objects.requireNonNull(createdAt, "createdAt");
     Objects.requireNonNull(updatedAt, "updatedAt");
   }

@@ -8,22 +8,39 @@ import java.util.UUID;
  * The organization's WhatsApp profiles (business phone numbers). Changes are for admins; every
  * member reads. Sessions are encrypted with AES-GCM under the host's {@link SessionKeys} before
  * they reach the database, bound to their organization and profile: a ciphertext copied into
- * another row does not decrypt. Each call is one transaction, joining the host's when made inside
- * {@code TenantScope.inTransaction}.
+ * another row does not decrypt.
+ *
+ * <p>A number's webhooks reach a profile only while the profile is proven: active, with a session
+ * that WhatsApp answered can use the number (a proof made by {@link #create}, {@link #replaceSession}
+ * or {@link #reactivate}), and not refuted since (deactivation, WhatsApp refusing the token on a
+ * send, or another WhatsApp Business account proving the number while this token no longer can
+ * use it). If another organization's profile routes the number, a proof has WhatsApp check that
+ * profile's token again: if it no longer works, the number moves here and the other profile is
+ * disconnected ({@link DisconnectReason#NUMBER_PROVEN_ELSEWHERE}, with a
+ * {@code profile_disconnected} event); if it still works, the proof is a conflict. Nothing tells
+ * an organization that a number is routed elsewhere before it proves the number with its own
+ * token.
+ *
+ * <p>Each call is one transaction, joining the host's when made inside
+ * {@code TenantScope.inTransaction}, except the calls that prove: they ask WhatsApp between
+ * transactions of their own, and inside a host's transaction they are refused with an
+ * {@link IllegalStateException} before anything is asked.
  */
 public interface WhatsAppProfiles {
 
   /**
    * Adds a profile, active. With a session it is first verified at WhatsApp (outside any
    * transaction) that the token can use the number; the profile is then
-   * {@link ProfileStatus#CONNECTED} and verified, and only a verified profile receives its
-   * number's webhooks. Without a session it waits, disconnected, for {@link #replaceSession}.
+   * {@link ProfileStatus#CONNECTED} and proven, and receives its number's webhooks. Without a
+   * session it waits, disconnected and not routed, for {@link #replaceSession}.
    *
    * @throws io.crmkit.core.ValidationException for a malformed value, naming the field, or a
    *     session WhatsApp says cannot use the number
-   * @throws io.crmkit.core.RetryableException if WhatsApp gave no clear answer
+   * @throws io.crmkit.core.RetryableException if WhatsApp gave no clear answer (about this token, or
+   *     about the token of the profile that routes the number now)
    * @throws io.crmkit.core.ConflictException if the organization has this number, or another
-   *     organization has it connected
+   *     organization's profile routes it and its token can use it too (the message names no
+   *     organization)
    * @throws io.crmkit.core.LimitExceededException at {@code max_whatsapp_profiles} active profiles
    */
   WhatsAppProfile create(WhatsAppProfileDraft draft);
@@ -37,25 +54,42 @@ public interface WhatsAppProfiles {
   /** Renames a profile. */
   WhatsAppProfile rename(UUID profileId, String name);
 
-  /** Records whether the profile can send (e.g. {@link ProfileStatus#DISCONNECTED} after the provider refused its token). */
+  /**
+   * Records whether the profile can send. {@link ProfileStatus#CONNECTED} only for a proven profile
+   * (else a {@link io.crmkit.core.ValidationException} on {@code status}); any other status says it
+   * cannot send, so it takes the profile's proof and its route too
+   * ({@link DisconnectReason#SESSION_REFUSED}).
+   */
   WhatsAppProfile setStatus(UUID profileId, ProfileStatus status);
 
   /**
    * Stores a new session (access token), verified at WhatsApp first like on {@link #create} and
-   * encrypted under the current key, and marks an active profile connected (and verified).
+   * encrypted under the current key. An active profile is then proven afresh and connected; an
+   * inactive one proves itself when reactivated.
+   *
+   * @throws io.crmkit.core.ValidationException if WhatsApp says the token cannot use the number
+   * @throws io.crmkit.core.ConflictException as for {@link #create}
+   * @throws io.crmkit.core.RetryableException as for {@link #create}
    */
   WhatsAppProfile replaceSession(UUID profileId, String session);
 
   /**
-   * Deactivates a profile: its webhooks stop being routed, it is disconnected and no longer counts
-   * against {@code max_whatsapp_profiles}. Deactivating an inactive profile changes nothing.
+   * Deactivates a profile: its proof goes, so its webhooks stop being routed; it is disconnected and
+   * no longer counts against {@code max_whatsapp_profiles}. Deactivating an inactive profile changes
+   * nothing.
    */
   WhatsAppProfile deactivate(UUID profileId);
 
   /**
-   * Activates a deactivated profile again.
+   * Activates a profile again and proves it: WhatsApp is asked whether the stored session can use
+   * the number, and anything but yes changes nothing. Also proves an active profile that lost its
+   * proof (after WhatsApp refused its token), once the token works again. A proven, active profile
+   * is returned unchanged; one without a session is activated, disconnected, until one is stored.
    *
-   * @throws io.crmkit.core.ConflictException if another organization has connected the number meanwhile
+   * @throws io.crmkit.core.ValidationException if WhatsApp says the stored session cannot use the
+   *     number
+   * @throws io.crmkit.core.ConflictException as for {@link #create}
+   * @throws io.crmkit.core.RetryableException as for {@link #create}
    * @throws io.crmkit.core.LimitExceededException at {@code max_whatsapp_profiles}
    */
   WhatsAppProfile reactivate(UUID profileId);

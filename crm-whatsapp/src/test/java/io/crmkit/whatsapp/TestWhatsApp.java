@@ -59,14 +59,16 @@ final class TestWhatsApp implements AutoCloseable {
   }
 
   /**
-   * Inserts a verified profile (as if a token had been shown to work for the number) as the runtime
-   * role in the tenant's transaction and commits; returns its id.
+   * Inserts a proven profile (as if a token had been shown to work for the number; its stored
+   * session is a placeholder that decrypts under no key) as the runtime role in the tenant's
+   * transaction and commits; returns its id.
    */
   UUID profile(UUID organizationId, String phoneNumberId, String metaAppId) throws SQLException {
     try (Connection c = tenant(organizationId)) {
       UUID id = UUID.fromString(rows(c, "insert into crm.whatsapp_profiles (organization_id, name, phone_number,"
-          + " phone_number_id, meta_app_id, verified_at) values (?, 'Sales', '+966500000001', ?, ?, now()) returning id",
-          organizationId, phoneNumberId, metaAppId).get(0));
+          + " phone_number_id, meta_app_id, session_key_id, session_nonce, session_ciphertext, verified_at)"
+          + " values (?, 'Sales', '+966500000001', ?, ?, 'placeholder', '\\x000000000000000000000000', '\\x00',"
+          + " clock_timestamp()) returning id", organizationId, phoneNumberId, metaAppId).get(0));
       c.commit();
       return id;
     }

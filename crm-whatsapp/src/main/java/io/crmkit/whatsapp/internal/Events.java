@@ -31,23 +31,41 @@ public final class Events {
    */
   public void append(TenantTransaction tx, UUID conversationId, String type, Map<String, Object> payload)
       throws SQLException {
+    write(tx, "with next as (update " + tx.table("conversations") + " set event_seq = event_seq + 1"
+        + " where organization_id = ? and id = ? returning profile_id, id, event_seq)", conversationId, type, payload);
+  }
+
+  /**
+   * Appends an event of the profile itself, with no conversation ({@code profile_disconnected}), to
+   * the profile's sequence (taking the profile's row lock) and to the outbox.
+   */
+  public void appendForProfile(TenantTransaction tx, UUID profileId, String type, Map<String, Object> payload)
+      throws SQLException {
+    write(tx, "with next as (update " + tx.table("whatsapp_profiles") + " set event_seq = event_seq + 1"
+        + " where organization_id = ? and id = ? returning id as profile_id, null::uuid as id, event_seq)", profileId,
+        type, payload);
+  }
+
+  /** {@code next} numbers the event in its stream and gives its profile and conversation. */
+  private void write(TenantTransaction tx, String next, UUID streamId, String type, Map<String, Object> payload)
+      throws SQLException {
     WhatsAppEvent event;
-    try (PreparedStatement ps = tx.connection().prepareStatement("with next as (update "
-        + tx.table("conversations") + " set event_seq = event_seq + 1 where organization_id = ? and id = ?"
-        + " returning event_seq) insert into " + tx.table("whatsapp_events") + " (organization_id, conversation_id,"
-        + " seq, event_type, payload) select ?, ?, next.event_seq, ?, ?::jsonb from next returning id, seq, created_at")) {
+    try (PreparedStatement ps = tx.connection().prepareStatement(next + " insert into " + tx.table("whatsapp_events")
+        + " (organization_id, profile_id, conversation_id, seq, event_type, payload) select ?, next.profile_id,"
+        + " next.id, next.event_seq, ?, ?::jsonb from next returning id, profile_id, conversation_id, seq,"
+        + " created_at")) {
       ps.setObject(1, tx.organizationId());
-      ps.setObject(2, conversationId);
+      ps.setObject(2, streamId);
       ps.setObject(3, tx.organizationId());
-      ps.setObject(4, conversationId);
-      ps.setString(5, type);
-      ps.setString(6, JSON.writeValueAsString(payload));
+      ps.setString(4, type);
+      ps.setString(5, JSON.writeValueAsString(payload));
       try (ResultSet rs = ps.executeQuery()) {
         if (!rs.next()) {
           return;
         }
-        event = new WhatsAppEvent(tx.organizationId(), rs.getObject(1, UUID.class), conversationId, rs.getLong(2), type,
-            payload, rs.getObject(3, OffsetDateTime.class).toInstant());
+        event = new WhatsAppEvent(tx.organizationId(), rs.getObject(1, UUID.class), rs.getObject(2, UUID.class),
+            java.util.Optional.ofNullable(rs.getObject(3, UUID.class)), rs.getLong(4), type, payload,
+            rs.getObject(5, OffsetDateTime.class).toInstant());
       }
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       throw new IllegalArgumentException("an event payload that is not JSON", e);

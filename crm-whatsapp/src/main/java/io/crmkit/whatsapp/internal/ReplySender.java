@@ -2,6 +2,7 @@ package io.crmkit.whatsapp.internal;
 
 import io.crmkit.core.TenantScope;
 import io.crmkit.core.spi.TenantWork;
+import io.crmkit.whatsapp.DisconnectReason;
 import io.crmkit.whatsapp.OutgoingMessage;
 import io.crmkit.whatsapp.ProfileStatus;
 import io.crmkit.whatsapp.SendFailure;
@@ -115,8 +116,11 @@ final class ReplySender {
           return null;
         }
         if (failed.failure().kind() == SendFailure.Kind.AUTHENTICATION) {
-          tx.update("update " + tx.table("whatsapp_profiles") + " set status = ? where organization_id = ? and id = ?",
-              ProfileStatus.DISCONNECTED.name().toLowerCase(java.util.Locale.ROOT), tx.organizationId(), profileId);
+          // WhatsApp refused the token: the profile's proof, and so its number's route, go.
+          if (!NumberRoutes.disconnect(tx, events, profileId, DisconnectReason.SESSION_REFUSED, null)) {
+            tx.update("update " + tx.table("whatsapp_profiles") + " set status = ? where organization_id = ? and id = ?",
+                ProfileStatus.DISCONNECTED.name().toLowerCase(java.util.Locale.ROOT), tx.organizationId(), profileId);
+          }
         }
       } else {
         if (tx.update("update " + messages + " set status = 'unknown', error_message = ?, status_at = ?"

@@ -38,31 +38,36 @@ public final class SqlWhatsAppOutbox implements WhatsAppOutbox {
     if (max < 1 || max > 1000) {
       throw new ValidationException("max", "must be 1 to 1000");
     }
+    // This drain's own claim: it acknowledges only what it claimed under it.
+    UUID claim = UUID.randomUUID();
     return TenantWork.crossTenant(crm, tx -> {
       List<WhatsAppEvent> claimed = new ArrayList<>();
-      try (PreparedStatement ps = tx.connection().prepareStatement("select organization_id, id, conversation_id, seq,"
-          + " event_type, payload::text, created_at from " + tx.table("claim_whatsapp_event_runs") + "(?)")) {
+      try (PreparedStatement ps = tx.connection().prepareStatement("select organization_id, id, profile_id,"
+          + " conversation_id, seq, event_type, payload::text, created_at from "
+          + tx.table("claim_whatsapp_event_runs") + "(?, ?)")) {
         ps.setInt(1, max);
+        ps.setObject(2, claim);
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next()) {
             Map<String, Object> payload;
             try {
-              payload = JSON.readValue(rs.getString(6), new TypeReference<Map<String, Object>>() {});
+              payload = JSON.readValue(rs.getString(7), new TypeReference<Map<String, Object>>() {});
             } catch (IOException e) {
               throw new SQLException("an outbox payload is not a JSON object", e);
             }
             claimed.add(new WhatsAppEvent(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class),
-                rs.getObject(3, UUID.class), rs.getLong(4), rs.getString(5), payload,
-                rs.getObject(7, OffsetDateTime.class).toInstant()));
+                rs.getObject(3, UUID.class), java.util.Optional.ofNullable(rs.getObject(4, UUID.class)), rs.getLong(5),
+                rs.getString(6), payload, rs.getObject(8, OffsetDateTime.class).toInstant()));
           }
         }
       }
       List<WhatsAppEvent> handled = new ArrayList<>();
       List<WhatsAppEvent> failed = new ArrayList<>();
-      // The claim gives each conversation's events as a run in seq order; a failure ends its run.
+      // The claim gives each conversation's (or profile's own) events as a run in seq order; a
+      // failure ends its run.
       java.util.Set<UUID> stopped = new java.util.HashSet<>();
       for (WhatsAppEvent event : claimed) {
-        if (stopped.contains(event.conversationId())) {
+        if (stopped.contains(stream(event))) {
           continue;
         }
         try {
@@ -72,24 +77,31 @@ public final class SqlWhatsAppOutbox implements WhatsAppOutbox {
           log.warn("outbox event {} ({}) not handled; it and its conversation's later events stay for a later drain",
               event.id(), event.type(), e);
           failed.add(event);
-          stopped.add(event.conversationId());
+          stopped.add(stream(event));
         }
       }
-      ack(tx, handled, true);
-      ack(tx, failed, false);
+      ack(tx, claim, handled, true);
+      ack(tx, claim, failed, false);
       return handled.size();
     });
   }
 
-  private static void ack(CrossTenantTransaction tx, List<WhatsAppEvent> events, boolean handled) throws SQLException {
+  /** The sequence an event is ordered in: its conversation's, or its profile's own. */
+  private static UUID stream(WhatsAppEvent event) {
+    return event.conversationId().orElse(event.profileId());
+  }
+
+  private static void ack(CrossTenantTransaction tx, UUID claim, List<WhatsAppEvent> events, boolean handled)
+      throws SQLException {
     if (events.isEmpty()) {
       return;
     }
     java.sql.Connection c = tx.connection();
-    try (PreparedStatement ps = c.prepareStatement("select " + tx.table("ack_whatsapp_events") + "(?, ?, ?)")) {
-      ps.setArray(1, c.createArrayOf("uuid", events.stream().map(WhatsAppEvent::organizationId).toArray()));
-      ps.setArray(2, c.createArrayOf("uuid", events.stream().map(WhatsAppEvent::id).toArray()));
-      ps.setBoolean(3, handled);
+    try (PreparedStatement ps = c.prepareStatement("select " + tx.table("ack_whatsapp_events") + "(?, ?, ?, ?)")) {
+      ps.setObject(1, claim);
+      ps.setArray(2, c.createArrayOf("uuid", events.stream().map(WhatsAppEvent::organizationId).toArray()));
+      ps.setArray(3, c.createArrayOf("uuid", events.stream().map(WhatsAppEvent::id).toArray()));
+      ps.setBoolean(4, handled);
       ps.executeQuery().close();
     }
   }

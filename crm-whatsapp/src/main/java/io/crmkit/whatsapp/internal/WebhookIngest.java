@@ -95,10 +95,10 @@ public final class WebhookIngest {
     }
     UUID profileId = route.get()[1];
     TenantWork.call(crm.tenant(route.get()[0]).asSystem("whatsapp-webhook"), tx -> {
-      // The route was read in another transaction: a profile deactivated since gets nothing.
+      // The route was read in another transaction: a profile deactivated or disproven since gets nothing.
       if (tx.queryForId("select id from " + tx.table("whatsapp_profiles") + " where organization_id = ? and id = ?"
-          + " and is_active for key share", tx.organizationId(), profileId) == null) {
-        log.info("webhook change for profile {}: deactivated meanwhile; ignored", profileId);
+          + " and is_active and verified_at is not null for key share", tx.organizationId(), profileId) == null) {
+        log.info("webhook change for profile {}: deactivated or no longer proven meanwhile; ignored", profileId);
         return null;
       }
       Map<String, JsonNode> contacts = new LinkedHashMap<>();

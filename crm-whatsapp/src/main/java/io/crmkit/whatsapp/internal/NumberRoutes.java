@@ -1,0 +1,289 @@
+package io.crmkit.whatsapp.internal;
+
+import io.crmkit.core.ConflictException;
+import io.crmkit.core.Crm;
+import io.crmkit.core.CrmException;
+import io.crmkit.core.RetryableException;
+import io.crmkit.core.ValidationException;
+import io.crmkit.core.spi.TenantTransaction;
+import io.crmkit.core.spi.TenantWork;
+import io.crmkit.whatsapp.DisconnectReason;
+import io.crmkit.whatsapp.NumberCheck;
+import io.crmkit.whatsapp.WhatsAppGateway;
+import io.crmkit.whatsapp.WhatsAppSender;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.OffsetDateTime;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Which tenant a WhatsApp number's webhooks reach: the one whose current access token is proven to
+ * use the number. A proof is WhatsApp's answer that a token can use the number, stamped on the
+ * profile ({@code verified_at}) by the transaction that stores it; the database keeps one route
+ * per proven, active profile and refuses a number another profile routes (SQLSTATE CKW01).
+ *
+ * <p>A refused proof starts a contest: the holder's own token is checked again at WhatsApp, outside
+ * any transaction. If WhatsApp refuses it, the prover's transaction releases the holder's route
+ * (only as it was when checked) and takes it, atomically, and the holder's profile is then
+ * disconnected, with its reason and a {@code profile_disconnected} event, in the holder's own
+ * transaction. If both tokens can use the number, the prover gets a conflict naming no
+ * organization, and nothing changes.
+ */
+public final class NumberRoutes {
+  private static final Logger log = LoggerFactory.getLogger(NumberRoutes.class);
+  /** Rounds of prove, contest, prove again before giving up: each round needs another tenant's fresh proof. */
+  private static final int ROUNDS = 4;
+  /** SQLSTATE raised by whatsapp_profiles_sync_route for a number another profile routes. */
+  private static final String ROUTED_ELSEWHERE = "CKW01";
+
+  private final Crm crm;
+  private final SessionCipher cipher;
+  private final WhatsAppGateway gateway;
+  private final Events events;
+
+  /** Routes of {@code crm}'s tenants; {@code gateway} answers which tokens can use which numbers. */
+  public NumberRoutes(Crm crm, SessionCipher cipher, WhatsAppGateway gateway, Events events) {
+    this.crm = crm;
+    this.cipher = cipher;
+    this.gateway = gateway;
+    this.events = events;
+  }
+
+  /** Who routes a number now, on which proof. */
+  record Holder(UUID organizationId, UUID profileId, OffsetDateTime provenAt) {}
+
+  /**
+   * A route to release before a proof is written, its holder's token having been refused; it
+   * remembers whether the attempt released it, so only a holder whose route really moved is
+   * disconnected.
+   */
+  public static final class Release {
+    private final Holder holder;
+    private boolean released;
+
+    Release(Holder holder) {
+      this.holder = holder;
+    }
+  }
+
+  /** A proof's write found the number routed to another profile; the transaction rolled back. */
+  private static final class RoutedElsewhere extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    RoutedElsewhere() {
+      super("routed elsewhere", null, false, false);
+    }
+  }
+
+  /** A statement that writes a proof, with the route it takes. */
+  @FunctionalInterface
+  public interface ProofWrite<R> {
+    /** Runs the statement. */
+    R run() throws SQLException;
+  }
+
+  /**
+   * Asks WhatsApp, outside any transaction, whether {@code session} can use the number, and refuses
+   * anything but yes.
+   *
+   * @throws ValidationException naming {@code session} if WhatsApp says it cannot
+   * @throws RetryableException if WhatsApp gave no clear answer
+   */
+  public void requireUsable(String phoneNumberId, String session, String refusal) {
+    NumberCheck check = gateway.verifyNumber(new WhatsAppSender(phoneNumberId, session));
+    if (check == NumberCheck.NOT_OWNED) {
+      throw new ValidationException("session", refusal);
+    }
+    if (check != NumberCheck.OWNED) {
+      throw new RetryableException("WhatsApp did not say whether the access token can use phone number id "
+          + phoneNumberId + "; nothing was changed", null);
+    }
+  }
+
+  /**
+   * Runs {@code attempt}, a tenant transaction that writes a proof of {@code phoneNumberId}, and
+   * contests the number if another profile routes it. {@code attempt} is given the holder whose
+   * route it must release first ({@link #release}), once that holder's token was refused; it is
+   * run again after each contest, so it must be repeatable. Outside any transaction.
+   *
+   * @throws ConflictException if the holder's token can use the number too (naming no organization)
+   * @throws RetryableException if WhatsApp gave no clear answer about the holder's token, or the
+   *     number kept changing hands
+   */
+  public <R> R prove(String phoneNumberId, Function<Optional<Release>, R> attempt) {
+    Optional<Release> release = Optional.empty();
+    for (int round = 1; ; round++) {
+      try {
+        R result = attempt.apply(release);
+        // The attempt committed; if it released the holder's route, the number has moved.
+        release.filter(r -> r.released).ifPresent(r -> disconnectLoser(r.holder));
+        return result;
+      } catch (RoutedElsewhere e) {
+        if (round == ROUNDS) {
+          throw new RetryableException("phone number id " + phoneNumberId + " kept changing hands while it was being"
+              + " connected; nothing was changed", null);
+        }
+      }
+      release = contest(phoneNumberId).map(Release::new);
+    }
+  }
+
+  /**
+   * Inside the prover's transaction, before its proof is written: removes the holder's route if it
+   * is still exactly the one that was checked; otherwise the attempt starts over.
+   */
+  public static void release(TenantTransaction tx, String phoneNumberId, Release release) throws SQLException {
+    Holder holder = release.holder;
+    try (PreparedStatement ps = tx.connection().prepareStatement("select " + tx.table("release_whatsapp_route")
+        + "(?, ?, ?, ?)")) {
+      ps.setString(1, phoneNumberId);
+      ps.setObject(2, holder.organizationId());
+      ps.setObject(3, holder.profileId());
+      ps.setObject(4, holder.provenAt());
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next() || !rs.getBoolean(1)) {
+          throw new RoutedElsewhere();
+        }
+      }
+    }
+    release.released = true;
+  }
+
+  /** Runs a statement that writes a proof; a number another profile routes starts a contest. */
+  public static <R> R routing(ProofWrite<R> write) throws SQLException {
+    try {
+      return write.run();
+    } catch (SQLException e) {
+      if (ROUTED_ELSEWHERE.equals(e.getSQLState())) {
+        throw new RoutedElsewhere();
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * Clears a profile's proof (its route goes with it) and marks it disconnected with {@code reason};
+   * if it was proven, tells of it with a {@code profile_disconnected} event. With {@code onlyProof},
+   * only while that proof still stands.
+   *
+   * @return whether a proof was cleared
+   */
+  public boolean disconnect(TenantTransaction tx, UUID profileId, DisconnectReason reason, OffsetDateTime onlyProof)
+      throws SQLException {
+    return disconnect(tx, events, profileId, reason, onlyProof);
+  }
+
+  /** {@link #disconnect(TenantTransaction, UUID, DisconnectReason, OffsetDateTime)}, telling {@code events}. */
+  static boolean disconnect(TenantTransaction tx, Events events, UUID profileId, DisconnectReason reason,
+      OffsetDateTime onlyProof) throws SQLException {
+    String phoneNumberId;
+    try (PreparedStatement ps = tx.connection().prepareStatement("update " + tx.table("whatsapp_profiles")
+        + " set verified_at = null, status = 'disconnected', disconnect_reason = ? where organization_id = ?"
+        + " and id = ? and verified_at is not null" + (onlyProof == null ? "" : " and verified_at = ?")
+        + " returning phone_number_id")) {
+      ps.setString(1, reason.name().toLowerCase(Locale.ROOT));
+      ps.setObject(2, tx.organizationId());
+      ps.setObject(3, profileId);
+      if (onlyProof != null) {
+        ps.setObject(4, onlyProof);
+      }
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          return false;
+        }
+        phoneNumberId = rs.getString(1);
+      }
+    }
+    Map<String, Object> payload = new LinkedHashMap<>();
+    payload.put("profile_id", profileId.toString());
+    payload.put("phone_number_id", phoneNumberId);
+    payload.put("reason", reason.name().toLowerCase(Locale.ROOT));
+    events.appendForProfile(tx, profileId, "profile_disconnected", payload);
+    return true;
+  }
+
+  /**
+   * Checks the holder's token again: empty if the route is free now (or changed: the attempt simply
+   * runs again), the holder to release if WhatsApp refused its token.
+   */
+  private Optional<Holder> contest(String phoneNumberId) {
+    Optional<Holder> holder = TenantWork.crossTenant(crm, tx -> {
+      try (PreparedStatement ps = tx.connection().prepareStatement("select organization_id, profile_id, proven_at"
+          + " from " + tx.table("whatsapp_route_holder") + "(?)")) {
+        ps.setString(1, phoneNumberId);
+        try (ResultSet rs = ps.executeQuery()) {
+          return rs.next() ? Optional.of(new Holder(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class),
+              rs.getObject(3, OffsetDateTime.class))) : Optional.<Holder>empty();
+        }
+      }
+    });
+    if (holder.isEmpty()) {
+      return Optional.empty();
+    }
+    Optional<WhatsAppSender> sender = holdersSender(holder.get());
+    if (sender.isEmpty()) {
+      return Optional.empty();
+    }
+    NumberCheck check = gateway.verifyNumber(sender.get());
+    if (check == NumberCheck.OWNED) {
+      throw new ConflictException("phone number id " + phoneNumberId + " is connected to another WhatsApp profile whose"
+          + " access token can use it too; nothing was changed");
+    }
+    if (check != NumberCheck.NOT_OWNED) {
+      throw new RetryableException("phone number id " + phoneNumberId + " is connected to another WhatsApp profile,"
+          + " and WhatsApp did not say whether that profile's access token can still use it; nothing was changed", null);
+    }
+    log.info("phone number id {}: the access token of profile {} of organization {} can no longer use it; its route"
+        + " moves to the organization that proved it", phoneNumberId, holder.get().profileId(),
+        holder.get().organizationId());
+    return holder;
+  }
+
+  /** The holder's token, read in the holder's own transaction, while the checked proof stands. */
+  private Optional<WhatsAppSender> holdersSender(Holder holder) {
+    return TenantWork.call(crm.tenant(holder.organizationId()).asSystem("whatsapp-routing"), tx -> {
+      try (PreparedStatement ps = tx.connection().prepareStatement("select phone_number_id, session_key_id,"
+          + " session_nonce, session_ciphertext from " + tx.table("whatsapp_profiles") + " where organization_id = ?"
+          + " and id = ? and is_active and verified_at = ?")) {
+        ps.setObject(1, tx.organizationId());
+        ps.setObject(2, holder.profileId());
+        ps.setObject(3, holder.provenAt());
+        try (ResultSet rs = ps.executeQuery()) {
+          if (!rs.next()) {
+            return Optional.empty();
+          }
+          SessionCipher.Sealed sealed = new SessionCipher.Sealed(rs.getString(2), rs.getBytes(3), rs.getBytes(4));
+          try {
+            return Optional.of(new WhatsAppSender(rs.getString(1), cipher.open(tx.organizationId(), holder.profileId(),
+                sealed)));
+          } catch (CrmException e) {
+            log.warn("phone number id {}: the session of profile {} of organization {}, which routes it, does not"
+                + " decrypt with these keys", rs.getString(1), holder.profileId(), holder.organizationId(), e);
+            throw new CrmException("the profile that routes this number could not be checked; nothing was changed");
+          }
+        }
+      }
+    });
+  }
+
+  /** After the route moved: the loser's profile is disconnected, in its own transaction. */
+  private void disconnectLoser(Holder loser) {
+    try {
+      TenantWork.call(crm.tenant(loser.organizationId()).asSystem("whatsapp-routing"),
+          tx -> disconnect(tx, loser.profileId(), DisconnectReason.NUMBER_PROVEN_ELSEWHERE, loser.provenAt()));
+    } catch (RuntimeException e) {
+      // The route has moved already; the loser's profile still reads as proven until its next send
+      // is refused or its next proof meets the new route.
+      log.warn("profile {} of organization {} lost its number's route but could not be marked disconnected",
+          loser.profileId(), loser.organizationId(), e);
+    }
+  }
+}
