@@ -119,13 +119,15 @@ public final class CloudApiGateway implements WhatsAppGateway {
         String id = JSON.readTree(response.body()).path("id").asText("");
         return id.equals(sender.phoneNumberId()) ? NumberCheck.OWNED : NumberCheck.NOT_OWNED;
       }
-      // A rate limit says nothing about ownership.
+      // Only a refusal that is about this token and this number says no: a NOT_OWNED can move the
+      // number to another tenant. Rate limits, Graph's "unknown" or "temporarily unavailable"
+      // errors (codes 1 and 2) and anything else say nothing.
       SendResult answer = result(response.statusCode(), response.body());
-      if (response.statusCode() == 429
-          || (answer instanceof SendResult.Failed refused && refused.failure().retryable())) {
-        return NumberCheck.UNKNOWN;
+      if (response.statusCode() < 500 && answer instanceof SendResult.Failed refused
+          && (refused.failure().providerCode() == 100 || refused.failure().kind() == SendFailure.Kind.AUTHENTICATION)) {
+        return NumberCheck.NOT_OWNED;
       }
-      return response.statusCode() >= 400 && response.statusCode() < 500 ? NumberCheck.NOT_OWNED : NumberCheck.UNKNOWN;
+      return NumberCheck.UNKNOWN;
     } catch (IOException e) {
       return NumberCheck.UNKNOWN;
     } catch (InterruptedException e) {

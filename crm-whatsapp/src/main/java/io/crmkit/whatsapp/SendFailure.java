@@ -41,7 +41,12 @@ public record SendFailure(Kind kind, int providerCode, String message) {
     /** WhatsApp answered with a server error; whether anything was sent is not known to be safe to retry. */
     PROVIDER_ERROR(false),
     /** No connection could be made, so nothing was sent; retry with backoff. */
-    CONNECTION_FAILED(true);
+    CONNECTION_FAILED(true),
+    /**
+     * CRMKit could not hand the message to WhatsApp (the profile's session could not be read or
+     * decrypted, say under a key this process lacks); nothing was sent.
+     */
+    NOT_HANDED_OVER(false);
 
     private final boolean retryable;
 

@@ -82,9 +82,10 @@ public interface WhatsAppProfiles {
 
   /**
    * Activates a profile again and proves it: WhatsApp is asked whether the stored session can use
-   * the number, and anything but yes changes nothing. Also proves an active profile that lost its
-   * proof (after WhatsApp refused its token), once the token works again. A proven, active profile
-   * is returned unchanged; one without a session is activated, disconnected, until one is stored.
+   * the number, and anything but yes changes nothing. On an active profile it proves the stored
+   * token again: one that lost its proof (WhatsApp refused its token) is proven once the token
+   * works again, and a proven one is stamped afresh, or loses its proof if WhatsApp now refuses
+   * the token. A profile without a session is activated, disconnected, until one is stored.
    *
    * @throws io.crmkit.core.ValidationException if WhatsApp says the stored session cannot use the
    *     number

@@ -236,6 +236,13 @@ class CloudApiGatewayTest {
     answer = "{\"error\":{\"message\":\"(#130429) Rate limit hit\",\"code\":130429}}";
     assertThat(gateway.verifyNumber(SENDER)).as("a rate limit says nothing about ownership")
         .isEqualTo(NumberCheck.UNKNOWN);
+    answer = "{\"error\":{\"message\":\"Error validating access token\",\"type\":\"OAuthException\",\"code\":190}}";
+    assertThat(gateway.verifyNumber(SENDER)).as("an expired token").isEqualTo(NumberCheck.NOT_OWNED);
+    for (int code : new int[] {1, 2, 131000}) {
+      answer = "{\"error\":{\"message\":\"An unknown error occurred\",\"code\":" + code + "}}";
+      assertThat(gateway.verifyNumber(SENDER)).as("Graph error %s says nothing about ownership", code)
+          .isEqualTo(NumberCheck.UNKNOWN);
+    }
   }
 
   @Test

@@ -332,6 +332,101 @@ class NumberRoutingTest {
     assertThat(inbox(a)).containsExactly("hello", "proven again");
   }
 
+  /** A gateway that refuses the first send with {@code refused}, after running {@code meanwhile}. */
+  private static WhatsAppGateway refusingOnce(String refused, Runnable meanwhile) {
+    return new WhatsAppGateway() {
+      private boolean done;
+
+      @Override
+      public SendResult send(WhatsAppSender sender, OutgoingMessage message) {
+        return fake.send(sender, message);
+      }
+
+      @Override
+      public synchronized SendResult send(WhatsAppSender sender, OutgoingMessage message, String tag) {
+        if (!done && sender.accessToken().equals(refused)) {
+          done = true;
+          meanwhile.run();
+          return new SendResult.Failed(new SendFailure(SendFailure.Kind.AUTHENTICATION, 190, "token expired"));
+        }
+        return fake.send(sender, message, tag);
+      }
+
+      @Override
+      public SendResult markRead(WhatsAppSender sender, String providerMessageId) {
+        return fake.markRead(sender, providerMessageId);
+      }
+
+      @Override
+      public NumberCheck verifyNumber(WhatsAppSender sender) {
+        return fake.verifyNumber(sender);
+      }
+
+      @Override
+      public MediaFetch fetchMedia(WhatsAppSender sender, String mediaId, MediaSink sink) {
+        return fake.fetchMedia(sender, mediaId, sink);
+      }
+    };
+  }
+
+  @Test
+  void aRefusalOfATokenReplacedWhileItsSendWasOnItsWayLeavesTheNewProofStanding() throws SQLException {
+    ProvisionedOrganization a = t.provision();
+    String x = number();
+    WhatsAppProfile profile = profiles(a).create(draft(x, "token-old"));
+    deliver(x, "hello");
+    WhatsApp racing = WhatsApp.builder(t.crm).sessionKeys(SessionKeys.of("k", Map.of("k", new byte[32])))
+        .gateway(refusingOnce("token-old", () -> profiles(a).replaceSession(profile.id(), "token-new"))).build();
+    WhatsAppInbox inbox = racing.inbox(t.admin(a));
+    UUID conversation = inbox.conversations(ConversationQuery.all(), 10, Optional.empty()).items().get(0).id();
+
+    assertThat(inbox.sendText(conversation, "hi").status()).as("the old token's send").isEqualTo("failed");
+    assertThat(profiles(a).get(profile.id())).get().satisfies(p -> {
+      assertThat(p.verified()).as("the new token's proof stands").isTrue();
+      assertThat(p.status()).isEqualTo(ProfileStatus.CONNECTED);
+    });
+    assertThat(heard(a, "profile_disconnected")).isEmpty();
+    deliver(x, "still routed");
+    assertThat(inbox(a)).containsExactly("hello", "still routed");
+  }
+
+  @Test
+  void aSessionThisProcessCannotReadFailsTheSendButIsNoRefusalByWhatsApp() throws SQLException {
+    ProvisionedOrganization a = t.provision();
+    String x = number();
+    WhatsAppProfile profile = profiles(a).create(draft(x, "token-a"));
+    deliver(x, "hello");
+    WhatsApp withoutTheKey = WhatsApp.builder(t.crm).sessionKeys(SessionKeys.of("other", Map.of("other",
+        new byte[32]))).gateway(fake).build();
+    WhatsAppInbox inbox = withoutTheKey.inbox(t.admin(a));
+    UUID conversation = inbox.conversations(ConversationQuery.all(), 10, Optional.empty()).items().get(0).id();
+
+    WhatsAppMessage reply = inbox.sendText(conversation, "hi");
+    assertThat(reply.status()).isEqualTo("failed");
+    assertThat(reply.errorMessage()).get().asString().startsWith("NOT_HANDED_OVER");
+    assertThat(profiles(a).get(profile.id())).get().extracting(WhatsAppProfile::verified).isEqualTo(true);
+    assertThat(admin("select count(*) from crm.whatsapp_routes where phone_number_id = ?", x)).containsExactly("1");
+  }
+
+  @Test
+  void reactivatingAProvenProfileChecksItsTokenAgain() throws SQLException {
+    ProvisionedOrganization a = t.provision();
+    String x = number();
+    WhatsAppProfile profile = profiles(a).create(draft(x, "token-a"));
+    String first = admin("select proven_at::text from crm.whatsapp_routes where phone_number_id = ?", x).get(0);
+    assertThat(profiles(a).reactivate(profile.id()).verified()).isTrue();
+    assertThat(admin("select (proven_at > ?::timestamptz)::text from crm.whatsapp_routes where phone_number_id = ?",
+        first, x)).as("stamped afresh").containsExactly("true");
+
+    fake.usableOnlyWith(x, "someone-else");
+    assertThatThrownBy(() -> profiles(a).reactivate(profile.id())).isInstanceOf(ValidationException.class);
+    assertThat(profiles(a).get(profile.id())).get().satisfies(p -> {
+      assertThat(p.verified()).as("WhatsApp refuted the proof").isFalse();
+      assertThat(p.disconnectReason()).contains(DisconnectReason.SESSION_REFUSED);
+    });
+    assertThat(admin("select count(*) from crm.whatsapp_routes where phone_number_id = ?", x)).containsExactly("0");
+  }
+
   @Test
   void deactivationTakesTheProofAndReactivationChecksTheStoredTokenChangingNothingUnlessItWorks() throws SQLException {
     ProvisionedOrganization a = t.provision();

@@ -274,16 +274,31 @@ public final class NumberRoutes {
     });
   }
 
-  /** After the route moved: the loser's profile is disconnected, in its own transaction. */
+  /**
+   * After the route moved: the loser's profile is disconnected, in its own transaction, tried a
+   * few times; the prover's call has succeeded whatever happens here.
+   */
   private void disconnectLoser(Holder loser) {
-    try {
-      TenantWork.call(crm.tenant(loser.organizationId()).asSystem("whatsapp-routing"),
-          tx -> disconnect(tx, loser.profileId(), DisconnectReason.NUMBER_PROVEN_ELSEWHERE, loser.provenAt()));
-    } catch (RuntimeException e) {
-      // The route has moved already; the loser's profile still reads as proven until its next send
-      // is refused or its next proof meets the new route.
-      log.warn("profile {} of organization {} lost its number's route but could not be marked disconnected",
-          loser.profileId(), loser.organizationId(), e);
+    for (int attempt = 1; ; attempt++) {
+      try {
+        TenantWork.call(crm.tenant(loser.organizationId()).asSystem("whatsapp-routing"),
+            tx -> disconnect(tx, loser.profileId(), DisconnectReason.NUMBER_PROVEN_ELSEWHERE, loser.provenAt()));
+        return;
+      } catch (RuntimeException e) {
+        if (attempt == 3) {
+          // The route has moved; the loser's profile reads as proven until its next send is
+          // refused or its admin reactivates it (which checks its token again).
+          log.error("profile {} of organization {} lost its number's route but could not be marked disconnected",
+              loser.profileId(), loser.organizationId(), e);
+          return;
+        }
+        try {
+          Thread.sleep(100L << attempt);
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
     }
   }
 }

@@ -12,12 +12,14 @@ import io.crmkit.core.TenantScope;
 import io.crmkit.core.ValidationException;
 import io.crmkit.core.spi.TenantTransaction;
 import io.crmkit.core.spi.TenantWork;
+import io.crmkit.whatsapp.DisconnectReason;
 import io.crmkit.whatsapp.WhatsAppProfile;
 import io.crmkit.whatsapp.WhatsAppProfileDraft;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.LocalDate;
+import java.time.OffsetDateTime;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
@@ -111,7 +113,8 @@ final class ProfileProofs {
     String checked = ProfileRows.session(session);
     Objects.requireNonNull(profileId, "profileId");
     requireAdminOutsideTransactions("whatsapp.profiles.replaceSession");
-    WhatsAppProfile current = TenantWork.call(scope, tx -> find(tx, profileId, false)).orElseThrow(() -> new NotFoundException("whatsapp profile", profileId));
+    WhatsAppProfile current = TenantWork.call(scope, tx -> find(tx, profileId, false))
+        .orElseThrow(() -> new NotFoundException("whatsapp profile", profileId));
     routes.requireUsable(current.phoneNumberId(), checked, "this access token cannot use phone number id "
         + current.phoneNumberId() + " at WhatsApp");
     return routes.prove(current.phoneNumberId(), release -> TenantWork.call(scope, tx -> {
@@ -138,50 +141,57 @@ final class ProfileProofs {
     Objects.requireNonNull(profileId, "profileId");
     requireAdminOutsideTransactions("whatsapp.profiles.reactivate");
     StoredSession stored = TenantWork.call(scope, tx -> storedSession(tx, profileId));
-    if (stored.profile().active() && stored.profile().verified()) {
-      return stored.profile();
-    }
     if (stored.token() == null) {
       // Nothing to prove: active again, disconnected and not routed, until a session is stored.
       return TenantWork.call(scope, tx -> activate(tx, profileId, null, Optional.empty()));
     }
-    routes.requireUsable(stored.profile().phoneNumberId(), stored.token(), "WhatsApp says the stored access token"
-        + " cannot use phone number id " + stored.profile().phoneNumberId() + "; store one that can with"
-        + " replaceSession");
+    try {
+      routes.requireUsable(stored.profile().phoneNumberId(), stored.token(), "WhatsApp says the stored access token"
+          + " cannot use phone number id " + stored.profile().phoneNumberId() + "; store one that can with"
+          + " replaceSession");
+    } catch (ValidationException refused) {
+      if (stored.proof() != null) {
+        // WhatsApp refutes a standing proof: it goes, as on a refused send.
+        TenantWork.call(scope, tx -> routes.disconnect(tx, profileId, DisconnectReason.SESSION_REFUSED, stored.proof()));
+      }
+      throw refused;
+    }
     return routes.prove(stored.profile().phoneNumberId(), release -> TenantWork.call(scope,
         tx -> activate(tx, profileId, stored.nonce(), release)));
   }
 
-  /** A profile and its decrypted session ({@code null} without one), as they were read. */
-  private record StoredSession(WhatsAppProfile profile, String token, byte[] nonce) {}
+  /** A profile, its decrypted session and the proof it stands on ({@code null} for none), as they were read. */
+  private record StoredSession(WhatsAppProfile profile, String token, byte[] nonce, OffsetDateTime proof) {}
 
   private StoredSession storedSession(TenantTransaction tx, UUID profileId) throws SQLException {
     WhatsAppProfile profile = find(tx, profileId, false).orElseThrow(() -> new NotFoundException("whatsapp profile",
         profileId));
     try (PreparedStatement ps = tx.connection().prepareStatement("select session_key_id, session_nonce,"
-        + " session_ciphertext from " + table(tx) + " where organization_id = ? and id = ? and session_key_id is not null")) {
+        + " session_ciphertext, verified_at from " + table(tx) + " where organization_id = ? and id = ?"
+        + " and session_key_id is not null")) {
       ps.setObject(1, tx.organizationId());
       ps.setObject(2, profileId);
       try (ResultSet rs = ps.executeQuery()) {
         if (!rs.next()) {
-          return new StoredSession(profile, null, null);
+          return new StoredSession(profile, null, null, null);
         }
         SessionCipher.Sealed sealed = new SessionCipher.Sealed(rs.getString(1), rs.getBytes(2), rs.getBytes(3));
-        return new StoredSession(profile, cipher.open(tx.organizationId(), profileId, sealed), sealed.nonce());
+        return new StoredSession(profile, cipher.open(tx.organizationId(), profileId, sealed), sealed.nonce(),
+            rs.getObject(4, OffsetDateTime.class));
       }
     }
   }
 
   /**
    * Makes the profile active, counted, and (with the nonce of the session just shown to work)
-   * proven and connected; refuses if the session changed since it was read.
+   * proven afresh and connected; refuses if the session changed since it was read.
    */
   private WhatsAppProfile activate(TenantTransaction tx, UUID profileId, byte[] provenNonce,
       Optional<NumberRoutes.Release> release) throws SQLException {
     tx.requireRole("whatsapp.profiles.reactivate", Role.ADMIN);
     WhatsAppProfile locked = find(tx, profileId, true).orElseThrow(() -> new NotFoundException("whatsapp profile",
         profileId));
-    if (locked.active() && (locked.verified() || provenNonce == null)) {
+    if (locked.active() && provenNonce == null) {
       return locked;
     }
     if (release.isPresent()) {

@@ -13,6 +13,7 @@ import io.crmkit.whatsapp.WhatsAppSender;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Timestamp;
+import java.time.OffsetDateTime;
 import java.util.Optional;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -48,22 +49,39 @@ final class ReplySender {
   /** Sends the reply if it is still pending; returns false if someone else took it (or it is gone). */
   boolean deliver(UUID organizationId, UUID profileId, UUID messageId, OutgoingMessage message) {
     TenantScope system = whatsapp.crm().tenant(organizationId).asSystem("whatsapp-sender");
-    boolean claimed = TenantWork.call(system, tx -> tx.update("update " + tx.table("messages")
-        + " set status = 'sending', status_at = clock_timestamp() where organization_id = ? and id = ?"
-        + " and status = 'pending'", tx.organizationId(), messageId) > 0);
-    if (!claimed) {
+    // The profile's proof as it stands before its token is read: a refusal of this send takes only
+    // this proof, never a newer one (a token replaced while the send was on its way).
+    Optional<Optional<OffsetDateTime>> claim = TenantWork.call(system, tx -> {
+      if (tx.update("update " + tx.table("messages") + " set status = 'sending', status_at = clock_timestamp()"
+          + " where organization_id = ? and id = ? and status = 'pending'", tx.organizationId(), messageId) == 0) {
+        return Optional.empty();
+      }
+      try (PreparedStatement ps = tx.connection().prepareStatement("select verified_at from "
+          + tx.table("whatsapp_profiles") + " where organization_id = ? and id = ?")) {
+        ps.setObject(1, tx.organizationId());
+        ps.setObject(2, profileId);
+        try (ResultSet rs = ps.executeQuery()) {
+          return Optional.of(Optional.ofNullable(rs.next() ? rs.getObject(1, OffsetDateTime.class) : null));
+        }
+      }
+    });
+    if (claim.isEmpty()) {
       return false;
     }
+    Optional<OffsetDateTime> proof = claim.get();
     SendResult result;
     Optional<WhatsAppSender> sender;
     try {
       sender = whatsapp.profiles(system).sender(profileId);
     } catch (RuntimeException e) {
-      // Claimed but never handed over: a failure, not an unknown.
+      sender = null;
+      // Claimed but never handed over: a failure, not an unknown; and not WhatsApp refusing the token.
       log.warn("reply {} of organization {}: no sender for profile {}", messageId, organizationId, profileId, e);
-      sender = Optional.empty();
     }
-    if (sender.isEmpty()) {
+    if (sender == null) {
+      result = new SendResult.Failed(new SendFailure(SendFailure.Kind.NOT_HANDED_OVER, 0,
+          "the session of profile " + profileId + " could not be read"));
+    } else if (sender.isEmpty()) {
       result = new SendResult.Failed(new SendFailure(SendFailure.Kind.AUTHENTICATION, 0,
           "profile " + profileId + " has no session or is deactivated"));
     } else {
@@ -116,10 +134,13 @@ final class ReplySender {
           return null;
         }
         if (failed.failure().kind() == SendFailure.Kind.AUTHENTICATION) {
-          // WhatsApp refused the token: the profile's proof, and so its number's route, go.
-          if (!NumberRoutes.disconnect(tx, events, profileId, DisconnectReason.SESSION_REFUSED, null)) {
-            tx.update("update " + tx.table("whatsapp_profiles") + " set status = ? where organization_id = ? and id = ?",
-                ProfileStatus.DISCONNECTED.name().toLowerCase(java.util.Locale.ROOT), tx.organizationId(), profileId);
+          // WhatsApp refused the token: the proof it stood on, and so the number's route, go. A
+          // proof stamped since (a new token) stands, and so does its status.
+          if (proof.isEmpty()
+              || !NumberRoutes.disconnect(tx, events, profileId, DisconnectReason.SESSION_REFUSED, proof.get())) {
+            tx.update("update " + tx.table("whatsapp_profiles") + " set status = ? where organization_id = ? and id = ?"
+                + " and verified_at is null", ProfileStatus.DISCONNECTED.name().toLowerCase(java.util.Locale.ROOT),
+                tx.organizationId(), profileId);
           }
         }
       } else {

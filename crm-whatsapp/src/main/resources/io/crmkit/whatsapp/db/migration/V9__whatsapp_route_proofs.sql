@@ -17,7 +17,11 @@ ALTER TABLE ${schema}.whatsapp_profiles
 -- reactivated, and a proof needs a session to stand on.
 UPDATE ${schema}.whatsapp_profiles SET verified_at = NULL, disconnect_reason = 'deactivated'
  WHERE verified_at IS NOT NULL AND NOT is_active;
-UPDATE ${schema}.whatsapp_profiles SET verified_at = NULL WHERE verified_at IS NOT NULL AND session_key_id IS NULL;
+UPDATE ${schema}.whatsapp_profiles SET verified_at = NULL, status = 'disconnected'
+ WHERE verified_at IS NOT NULL AND session_key_id IS NULL;
+-- A send refused for authentication only marked the profile disconnected, leaving its route.
+UPDATE ${schema}.whatsapp_profiles SET verified_at = NULL, disconnect_reason = 'session_refused'
+ WHERE verified_at IS NOT NULL AND status <> 'connected';
 ALTER TABLE ${schema}.whatsapp_profiles
   ADD CONSTRAINT whatsapp_profiles_proof_check
     CHECK (verified_at IS NULL OR (is_active AND session_key_id IS NOT NULL));
