@@ -1,5 +1,7 @@
 package io.crmkit.core;
 
+import io.crmkit.core.users.Role;
+import io.crmkit.core.users.UserService;
 import java.util.UUID;
 
 /**

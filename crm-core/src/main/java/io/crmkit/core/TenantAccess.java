@@ -1,5 +1,6 @@
 package io.crmkit.core;
 
+import io.crmkit.core.exception.NotMemberException;
 import java.util.UUID;
 
 /**

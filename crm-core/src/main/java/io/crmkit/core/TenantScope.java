@@ -1,5 +1,15 @@
 package io.crmkit.core;
 
+import io.crmkit.core.customers.CustomerService;
+import io.crmkit.core.exception.NotMemberException;
+import io.crmkit.core.exception.TenantContextException;
+import io.crmkit.core.pipeline.Pipeline;
+import io.crmkit.core.platform.Entitlements;
+import io.crmkit.core.platform.Limit;
+import io.crmkit.core.platform.OrganizationSettings;
+import io.crmkit.core.users.Role;
+import io.crmkit.core.users.User;
+import io.crmkit.core.users.UserService;
 import java.sql.Connection;
 import java.util.UUID;
 

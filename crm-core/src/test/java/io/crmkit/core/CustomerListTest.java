@@ -3,6 +3,15 @@ package io.crmkit.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.crmkit.core.customers.Customer;
+import io.crmkit.core.customers.CustomerDraft;
+import io.crmkit.core.customers.CustomerQuery;
+import io.crmkit.core.customers.CustomerService;
+import io.crmkit.core.customers.CustomerSort;
+import io.crmkit.core.customers.CustomerSource;
+import io.crmkit.core.exception.ValidationException;
+import io.crmkit.core.pipeline.SalesStage;
+import io.crmkit.core.platform.ProvisionedOrganization;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;

@@ -3,6 +3,12 @@ package io.crmkit.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.crmkit.core.customers.Activity;
+import io.crmkit.core.customers.Customer;
+import io.crmkit.core.customers.CustomerDraft;
+import io.crmkit.core.customers.CustomerService;
+import io.crmkit.core.exception.CrmException;
+import io.crmkit.core.platform.ProvisionedOrganization;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.sql.Connection;

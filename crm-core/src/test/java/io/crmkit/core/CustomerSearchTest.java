@@ -5,6 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.crmkit.core.customers.Customer;
+import io.crmkit.core.customers.CustomerDraft;
+import io.crmkit.core.customers.CustomerQuery;
+import io.crmkit.core.customers.CustomerService;
+import io.crmkit.core.exception.ValidationException;
+import io.crmkit.core.platform.ProvisionedOrganization;
 import io.crmkit.testdb.TestDatabase;
 import io.crmkit.testdb.TestPostgres;
 import java.sql.Connection;

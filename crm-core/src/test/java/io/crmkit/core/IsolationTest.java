@@ -3,6 +3,10 @@ package io.crmkit.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.crmkit.core.exception.LimitExceededException;
+import io.crmkit.core.exception.TenantContextException;
+import io.crmkit.core.platform.ProvisionedOrganization;
+import io.crmkit.core.users.Role;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;

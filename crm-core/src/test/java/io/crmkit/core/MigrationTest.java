@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.crmkit.core.internal.Migrations;
 import io.crmkit.core.internal.ModuleOrder;
+import io.crmkit.core.platform.Limit;
+import io.crmkit.core.platform.OrganizationDraft;
+import io.crmkit.core.platform.ProvisionedOrganization;
 import io.crmkit.core.spi.CrmModule;
 import io.crmkit.testdb.TestDatabase;
 import io.crmkit.testdb.TestPostgres;

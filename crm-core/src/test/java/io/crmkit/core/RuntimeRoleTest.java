@@ -3,6 +3,8 @@ package io.crmkit.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.crmkit.core.exception.CrmException;
+import io.crmkit.core.platform.ProvisionedOrganization;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;

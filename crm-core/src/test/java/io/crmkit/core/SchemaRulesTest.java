@@ -2,6 +2,7 @@ package io.crmkit.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.crmkit.core.platform.ProvisionedOrganization;
 import io.crmkit.testdb.TenancyCatalog;
 import io.crmkit.testdb.TestPostgres;
 import java.sql.Connection;

@@ -3,6 +3,11 @@ package io.crmkit.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.crmkit.core.customers.Customer;
+import io.crmkit.core.customers.CustomerDraft;
+import io.crmkit.core.platform.ProvisionedOrganization;
+import io.crmkit.core.users.IssuedInvitation;
+import io.crmkit.core.users.Role;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

@@ -3,6 +3,18 @@ package io.crmkit.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.crmkit.core.exception.ConflictException;
+import io.crmkit.core.exception.ForbiddenException;
+import io.crmkit.core.exception.NotMemberException;
+import io.crmkit.core.exception.TenantContextException;
+import io.crmkit.core.platform.Limit;
+import io.crmkit.core.platform.OrganizationUpdate;
+import io.crmkit.core.platform.ProvisionedOrganization;
+import io.crmkit.core.users.Invitation;
+import io.crmkit.core.users.IssuedInvitation;
+import io.crmkit.core.users.NewMember;
+import io.crmkit.core.users.Role;
+import io.crmkit.core.users.User;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.SQLException;

@@ -3,6 +3,8 @@ package io.crmkit.core;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.crmkit.core.internal.CrmRuntime;
+import io.crmkit.core.platform.OrganizationDraft;
+import io.crmkit.core.platform.ProvisionedOrganization;
 import io.crmkit.testdb.TestDatabase;
 import io.crmkit.testdb.TestPostgres;
 import java.sql.Connection;

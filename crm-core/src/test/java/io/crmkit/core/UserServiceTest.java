@@ -3,6 +3,18 @@ package io.crmkit.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.crmkit.core.exception.ConflictException;
+import io.crmkit.core.exception.LimitExceededException;
+import io.crmkit.core.exception.NotFoundException;
+import io.crmkit.core.exception.NotMemberException;
+import io.crmkit.core.exception.ValidationException;
+import io.crmkit.core.platform.Limit;
+import io.crmkit.core.platform.ProvisionedOrganization;
+import io.crmkit.core.users.Invitation;
+import io.crmkit.core.users.IssuedInvitation;
+import io.crmkit.core.users.NewMember;
+import io.crmkit.core.users.Role;
+import io.crmkit.core.users.User;
 import io.crmkit.testdb.MutableClock;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

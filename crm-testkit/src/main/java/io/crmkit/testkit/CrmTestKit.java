@@ -3,8 +3,8 @@ package io.crmkit.testkit;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.crmkit.core.Crm;
-import io.crmkit.core.OrganizationDraft;
-import io.crmkit.core.ProvisionedOrganization;
+import io.crmkit.core.platform.OrganizationDraft;
+import io.crmkit.core.platform.ProvisionedOrganization;
 import io.crmkit.testdb.TestDatabase;
 import io.crmkit.testdb.TestPostgres;
 import java.util.Objects;
@@ -125,15 +125,15 @@ public final class CrmTestKit implements AutoCloseable {
   }
 
   /**
-   * Provisions an organization through {@link io.crmkit.core.Platform#provision}, with the given
+   * Provisions an organization through {@link io.crmkit.core.platform.Platform#provision}, with the given
    * slug as its slug and name, on the {@value #DEFAULT_PLAN} plan in region
    * {@value #DEFAULT_REGION}, and {@code admin@<slug>.example} as its first admin.
    *
    * @param slug lowercase letters, digits and inner hyphens; unique within this kit
    * @return the organization and its admin, who can act at once through
    *     {@code crm().tenant(org.organization().id()).as(org.admin().id())}
-   * @throws io.crmkit.core.ValidationException if the slug is malformed
-   * @throws io.crmkit.core.ConflictException if this kit already has an organization with the slug
+   * @throws io.crmkit.core.exception.ValidationException if the slug is malformed
+   * @throws io.crmkit.core.exception.ConflictException if this kit already has an organization with the slug
    */
   public ProvisionedOrganization provisionOrganization(String slug) {
     Objects.requireNonNull(slug, "slug");

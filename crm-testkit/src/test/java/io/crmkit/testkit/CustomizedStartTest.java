@@ -2,10 +2,10 @@ package io.crmkit.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.crmkit.core.Invitation;
-import io.crmkit.core.ProvisionedOrganization;
-import io.crmkit.core.Role;
 import io.crmkit.core.TenantScope;
+import io.crmkit.core.platform.ProvisionedOrganization;
+import io.crmkit.core.users.Invitation;
+import io.crmkit.core.users.Role;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

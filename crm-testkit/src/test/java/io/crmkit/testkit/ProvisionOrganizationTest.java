@@ -3,11 +3,11 @@ package io.crmkit.testkit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.crmkit.core.ConflictException;
-import io.crmkit.core.Limit;
-import io.crmkit.core.ProvisionedOrganization;
-import io.crmkit.core.Role;
 import io.crmkit.core.TenantScope;
+import io.crmkit.core.exception.ConflictException;
+import io.crmkit.core.platform.Limit;
+import io.crmkit.core.platform.ProvisionedOrganization;
+import io.crmkit.core.users.Role;
 import org.junit.jupiter.api.Test;
 
 class ProvisionOrganizationTest {

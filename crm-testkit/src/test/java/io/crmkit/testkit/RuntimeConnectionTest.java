@@ -3,7 +3,7 @@ package io.crmkit.testkit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 
-import io.crmkit.core.Plan;
+import io.crmkit.core.platform.Plan;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;

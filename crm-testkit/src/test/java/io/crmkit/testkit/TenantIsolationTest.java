@@ -3,12 +3,12 @@ package io.crmkit.testkit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.crmkit.core.NewMember;
-import io.crmkit.core.NotMemberException;
-import io.crmkit.core.ProvisionedOrganization;
-import io.crmkit.core.Role;
 import io.crmkit.core.TenantScope;
-import io.crmkit.core.User;
+import io.crmkit.core.exception.NotMemberException;
+import io.crmkit.core.platform.ProvisionedOrganization;
+import io.crmkit.core.users.NewMember;
+import io.crmkit.core.users.Role;
+import io.crmkit.core.users.User;
 import org.junit.jupiter.api.Test;
 
 class TenantIsolationTest {

@@ -1,6 +1,6 @@
 package io.crmkit.ticketing;
 
-import io.crmkit.core.CrmException;
+import io.crmkit.core.exception.CrmException;
 import java.util.UUID;
 
 /**

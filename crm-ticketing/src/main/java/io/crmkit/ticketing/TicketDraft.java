@@ -115,7 +115,7 @@ public record TicketDraft(String title, Optional<String> description, TicketType
 
     /**
      * The ticket's id, chosen by the caller (else a random one). Opening an id that is already a
-     * ticket's is a {@link io.crmkit.core.ConflictException} that takes no number, so an open
+     * ticket's is a {@link io.crmkit.core.exception.ConflictException} that takes no number, so an open
      * whose outcome is unknown (the connection lost while it committed) can be sent again as it
      * was, and the ticket then found with {@link TicketService#get}.
      */

@@ -23,16 +23,16 @@ public interface TicketService {
    * organization, consecutive and without gaps, safe under concurrency. Counts against
    * {@code max_tickets_per_month} (the organization's month), race-free.
    *
-   * <p>A {@link io.crmkit.core.CrmException} saying the outcome is unknown means the connection
+   * <p>A {@link io.crmkit.core.exception.CrmException} saying the outcome is unknown means the connection
    * was lost while the call committed: the ticket may or may not exist. With an id chosen in the
    * draft ({@link TicketDraft.Builder#id}) the call can be repeated as it was: it opens the ticket,
-   * or fails with a {@link io.crmkit.core.ConflictException} if the first one went in.
+   * or fails with a {@link io.crmkit.core.exception.ConflictException} if the first one went in.
    *
-   * @throws io.crmkit.core.ValidationException naming the field, for bad input (nothing is stored)
-   * @throws io.crmkit.core.NotFoundException for a customer or conversation that is not the organization's
-   * @throws io.crmkit.core.LimitExceededException at {@code max_tickets_per_month}
-   * @throws io.crmkit.core.ForbiddenException for members, or when the plan has no ticketing
-   * @throws io.crmkit.core.ConflictException for a draft's id that is already a ticket's (no number is taken)
+   * @throws io.crmkit.core.exception.ValidationException naming the field, for bad input (nothing is stored)
+   * @throws io.crmkit.core.exception.NotFoundException for a customer or conversation that is not the organization's
+   * @throws io.crmkit.core.exception.LimitExceededException at {@code max_tickets_per_month}
+   * @throws io.crmkit.core.exception.ForbiddenException for members, or when the plan has no ticketing
+   * @throws io.crmkit.core.exception.ConflictException for a draft's id that is already a ticket's (no number is taken)
    */
   Ticket open(TicketDraft draft);
 

@@ -1,12 +1,12 @@
 package io.crmkit.ticketing;
 
 import io.crmkit.core.Crm;
-import io.crmkit.core.NewMember;
-import io.crmkit.core.OrganizationDraft;
-import io.crmkit.core.ProvisionedOrganization;
-import io.crmkit.core.Role;
 import io.crmkit.core.TenantScope;
-import io.crmkit.core.User;
+import io.crmkit.core.platform.OrganizationDraft;
+import io.crmkit.core.platform.ProvisionedOrganization;
+import io.crmkit.core.users.NewMember;
+import io.crmkit.core.users.Role;
+import io.crmkit.core.users.User;
 import io.crmkit.testdb.Jdbc;
 import io.crmkit.testdb.MutableClock;
 import io.crmkit.testdb.TestDatabase;

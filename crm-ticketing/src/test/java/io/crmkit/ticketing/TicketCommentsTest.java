@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.crmkit.core.Page;
-import io.crmkit.core.ProvisionedOrganization;
-import io.crmkit.core.ValidationException;
+import io.crmkit.core.exception.ValidationException;
+import io.crmkit.core.platform.ProvisionedOrganization;
 import java.sql.Connection;
 import java.util.ArrayList;
 import java.util.List;

@@ -2,11 +2,11 @@ package io.crmkit.ticketing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.crmkit.core.CustomerDraft;
 import io.crmkit.core.Page;
-import io.crmkit.core.ProvisionedOrganization;
-import io.crmkit.core.Role;
-import io.crmkit.core.User;
+import io.crmkit.core.customers.CustomerDraft;
+import io.crmkit.core.platform.ProvisionedOrganization;
+import io.crmkit.core.users.Role;
+import io.crmkit.core.users.User;
 import java.sql.Connection;
 import java.time.Duration;
 import java.util.ArrayList;

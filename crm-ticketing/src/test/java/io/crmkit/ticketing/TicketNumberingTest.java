@@ -3,15 +3,15 @@ package io.crmkit.ticketing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.crmkit.core.Activity;
-import io.crmkit.core.ConflictException;
 import io.crmkit.core.Crm;
-import io.crmkit.core.CustomerDraft;
-import io.crmkit.core.Limit;
-import io.crmkit.core.LimitExceededException;
-import io.crmkit.core.ProvisionedOrganization;
 import io.crmkit.core.TenantScope;
-import io.crmkit.core.ValidationException;
+import io.crmkit.core.customers.Activity;
+import io.crmkit.core.customers.CustomerDraft;
+import io.crmkit.core.exception.ConflictException;
+import io.crmkit.core.exception.LimitExceededException;
+import io.crmkit.core.exception.ValidationException;
+import io.crmkit.core.platform.Limit;
+import io.crmkit.core.platform.ProvisionedOrganization;
 import io.crmkit.testdb.Jdbc;
 import io.crmkit.testdb.MutableClock;
 import java.sql.Connection;
@@ -172,7 +172,7 @@ class TicketNumberingTest {
       assertThat(tickets.open(TicketDraft.builder("under the first format").build()).number()).isEqualTo("A-2601");
       tickets.updateSettings(tickets.settings().withNumberFormat("A-{YY}{NN}"));
       assertThatThrownBy(() -> tickets.open(TicketDraft.builder("collides").build()))
-          .isInstanceOf(io.crmkit.core.ConflictException.class).hasMessageContaining("A-{YY}{NN}")
+          .isInstanceOf(io.crmkit.core.exception.ConflictException.class).hasMessageContaining("A-{YY}{NN}")
           .hasMessageContaining("prefix");
       tickets.updateSettings(tickets.settings().withNumberFormat("B-{YY}{NN}"));
       assertThat(tickets.open(TicketDraft.builder("after the fix").build()).number())

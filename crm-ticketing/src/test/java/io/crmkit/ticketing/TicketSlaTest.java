@@ -2,10 +2,10 @@ package io.crmkit.ticketing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.crmkit.core.ProvisionedOrganization;
-import io.crmkit.core.Role;
 import io.crmkit.core.TenantScope;
-import io.crmkit.core.User;
+import io.crmkit.core.platform.ProvisionedOrganization;
+import io.crmkit.core.users.Role;
+import io.crmkit.core.users.User;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

@@ -4,9 +4,9 @@ import static io.crmkit.ticketing.TestTicketing.rows;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.crmkit.core.CustomerDraft;
 import io.crmkit.core.ModuleMigrations;
-import io.crmkit.core.ProvisionedOrganization;
+import io.crmkit.core.customers.CustomerDraft;
+import io.crmkit.core.platform.ProvisionedOrganization;
 import io.crmkit.testdb.TenancyCatalog;
 import io.crmkit.testdb.TestPostgres;
 import java.sql.Connection;

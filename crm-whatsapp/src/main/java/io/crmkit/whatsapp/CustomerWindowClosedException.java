@@ -1,6 +1,6 @@
 package io.crmkit.whatsapp;
 
-import io.crmkit.core.CrmException;
+import io.crmkit.core.exception.CrmException;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;

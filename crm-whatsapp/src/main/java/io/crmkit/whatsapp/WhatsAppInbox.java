@@ -52,7 +52,7 @@ public interface WhatsAppInbox {
    * timeout is never resent.
    *
    * @throws CustomerWindowClosedException if the user last wrote more than 24 hours ago
-   * @throws io.crmkit.core.LimitExceededException at {@code max_messages_per_day}
+   * @throws io.crmkit.core.exception.LimitExceededException at {@code max_messages_per_day}
    */
   WhatsAppMessage sendText(UUID conversationId, String text);
 
@@ -69,7 +69,7 @@ public interface WhatsAppInbox {
    *
    * @param caption shown under an image, video or document
    * @param filename the name a document is shown with
-   * @throws io.crmkit.core.ValidationException if a caption or file name does not go with the kind
+   * @throws io.crmkit.core.exception.ValidationException if a caption or file name does not go with the kind
    * @throws CustomerWindowClosedException if the user last wrote more than 24 hours ago
    */
   WhatsAppMessage sendMedia(UUID conversationId, OutgoingMessage.MediaKind kind, OutgoingMessage.MediaSource source,

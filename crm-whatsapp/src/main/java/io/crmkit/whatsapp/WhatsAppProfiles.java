@@ -34,14 +34,14 @@ public interface WhatsAppProfiles {
    * {@link ProfileStatus#CONNECTED} and proven, and receives its number's webhooks. Without a
    * session it waits, disconnected and not routed, for {@link #replaceSession}.
    *
-   * @throws io.crmkit.core.ValidationException for a malformed value, naming the field, or a
+   * @throws io.crmkit.core.exception.ValidationException for a malformed value, naming the field, or a
    *     session WhatsApp says cannot use the number
-   * @throws io.crmkit.core.RetryableException if WhatsApp gave no clear answer (about this token, or
+   * @throws io.crmkit.core.exception.RetryableException if WhatsApp gave no clear answer (about this token, or
    *     about the token of the profile that routes the number now)
-   * @throws io.crmkit.core.ConflictException if the organization has this number, or another
+   * @throws io.crmkit.core.exception.ConflictException if the organization has this number, or another
    *     organization's profile routes it and its token can use it too (the message names no
    *     organization)
-   * @throws io.crmkit.core.LimitExceededException at {@code max_whatsapp_profiles} active profiles
+   * @throws io.crmkit.core.exception.LimitExceededException at {@code max_whatsapp_profiles} active profiles
    */
   WhatsAppProfile create(WhatsAppProfileDraft draft);
 
@@ -56,7 +56,7 @@ public interface WhatsAppProfiles {
 
   /**
    * Records whether the profile can send. {@link ProfileStatus#CONNECTED} only for a proven profile
-   * (else a {@link io.crmkit.core.ValidationException} on {@code status}); any other status says it
+   * (else a {@link io.crmkit.core.exception.ValidationException} on {@code status}); any other status says it
    * cannot send, so it takes the profile's proof and its route too
    * ({@link DisconnectReason#SESSION_REFUSED}).
    */
@@ -67,9 +67,9 @@ public interface WhatsAppProfiles {
    * encrypted under the current key. An active profile is then proven afresh and connected; an
    * inactive one proves itself when reactivated.
    *
-   * @throws io.crmkit.core.ValidationException if WhatsApp says the token cannot use the number
-   * @throws io.crmkit.core.ConflictException as for {@link #create}
-   * @throws io.crmkit.core.RetryableException as for {@link #create}
+   * @throws io.crmkit.core.exception.ValidationException if WhatsApp says the token cannot use the number
+   * @throws io.crmkit.core.exception.ConflictException as for {@link #create}
+   * @throws io.crmkit.core.exception.RetryableException as for {@link #create}
    */
   WhatsAppProfile replaceSession(UUID profileId, String session);
 
@@ -87,11 +87,11 @@ public interface WhatsAppProfiles {
    * works again, and a proven one is stamped afresh, or loses its proof if WhatsApp now refuses
    * the token. A profile without a session is activated, disconnected, until one is stored.
    *
-   * @throws io.crmkit.core.ValidationException if WhatsApp says the stored session cannot use the
+   * @throws io.crmkit.core.exception.ValidationException if WhatsApp says the stored session cannot use the
    *     number
-   * @throws io.crmkit.core.ConflictException as for {@link #create}
-   * @throws io.crmkit.core.RetryableException as for {@link #create}
-   * @throws io.crmkit.core.LimitExceededException at {@code max_whatsapp_profiles}
+   * @throws io.crmkit.core.exception.ConflictException as for {@link #create}
+   * @throws io.crmkit.core.exception.RetryableException as for {@link #create}
+   * @throws io.crmkit.core.exception.LimitExceededException at {@code max_whatsapp_profiles}
    */
   WhatsAppProfile reactivate(UUID profileId);
 
@@ -100,7 +100,7 @@ public interface WhatsAppProfiles {
    * Admins and system actors only.
    *
    * @return empty if the profile has no session or is deactivated
-   * @throws io.crmkit.core.CrmException if the session cannot be decrypted (unknown key, or a
+   * @throws io.crmkit.core.exception.CrmException if the session cannot be decrypted (unknown key, or a
    *     ciphertext that is not this profile's)
    */
   Optional<WhatsAppSender> sender(UUID profileId);

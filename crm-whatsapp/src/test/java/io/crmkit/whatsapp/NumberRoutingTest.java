@@ -4,11 +4,11 @@ import static io.crmkit.whatsapp.TestWhatsApp.rows;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.crmkit.core.ConflictException;
-import io.crmkit.core.ProvisionedOrganization;
-import io.crmkit.core.RetryableException;
 import io.crmkit.core.TenantScope;
-import io.crmkit.core.ValidationException;
+import io.crmkit.core.exception.ConflictException;
+import io.crmkit.core.exception.RetryableException;
+import io.crmkit.core.exception.ValidationException;
+import io.crmkit.core.platform.ProvisionedOrganization;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;

@@ -1,9 +1,9 @@
 package io.crmkit.whatsapp;
 
 import io.crmkit.core.Crm;
-import io.crmkit.core.OrganizationDraft;
-import io.crmkit.core.ProvisionedOrganization;
 import io.crmkit.core.TenantScope;
+import io.crmkit.core.platform.OrganizationDraft;
+import io.crmkit.core.platform.ProvisionedOrganization;
 import io.crmkit.testdb.Jdbc;
 import io.crmkit.testdb.TestDatabase;
 import io.crmkit.testdb.TestPostgres;

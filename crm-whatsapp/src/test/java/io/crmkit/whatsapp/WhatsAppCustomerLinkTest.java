@@ -3,10 +3,10 @@ package io.crmkit.whatsapp;
 import static io.crmkit.whatsapp.TestWhatsApp.rows;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.crmkit.core.Customer;
-import io.crmkit.core.CustomerDraft;
-import io.crmkit.core.CustomerService;
-import io.crmkit.core.ProvisionedOrganization;
+import io.crmkit.core.customers.Customer;
+import io.crmkit.core.customers.CustomerDraft;
+import io.crmkit.core.customers.CustomerService;
+import io.crmkit.core.platform.ProvisionedOrganization;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.UUID;

@@ -4,15 +4,15 @@ import static io.crmkit.whatsapp.TestWhatsApp.rows;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.crmkit.core.ForbiddenException;
-import io.crmkit.core.Limit;
-import io.crmkit.core.LimitExceededException;
-import io.crmkit.core.NewMember;
 import io.crmkit.core.Page;
-import io.crmkit.core.ProvisionedOrganization;
-import io.crmkit.core.Role;
 import io.crmkit.core.TenantScope;
-import io.crmkit.core.User;
+import io.crmkit.core.exception.ForbiddenException;
+import io.crmkit.core.exception.LimitExceededException;
+import io.crmkit.core.platform.Limit;
+import io.crmkit.core.platform.ProvisionedOrganization;
+import io.crmkit.core.users.NewMember;
+import io.crmkit.core.users.Role;
+import io.crmkit.core.users.User;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -191,7 +191,7 @@ class WhatsAppInboxTest {
     mark();
     assertThatThrownBy(() -> a.inbox().sendMedia(conversation, OutgoingMessage.MediaKind.AUDIO,
         OutgoingMessage.MediaSource.id("1479537139650973"), Optional.of("a caption"), Optional.empty()))
-        .isInstanceOfSatisfying(io.crmkit.core.ValidationException.class, e -> assertThat(e.field()).isEqualTo("media"));
+        .isInstanceOfSatisfying(io.crmkit.core.exception.ValidationException.class, e -> assertThat(e.field()).isEqualTo("media"));
     assertThat(a.inbox().messages(conversation, 10, Optional.empty()).items()).as("nothing stored").hasSize(2);
 
     // Left pending by a stopped process, then resumed: the same media goes, by id, without caption.

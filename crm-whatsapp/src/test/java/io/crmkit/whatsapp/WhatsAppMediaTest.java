@@ -4,7 +4,7 @@ import static io.crmkit.whatsapp.TestWhatsApp.rows;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.crmkit.core.ProvisionedOrganization;
+import io.crmkit.core.platform.ProvisionedOrganization;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

@@ -3,10 +3,10 @@ package io.crmkit.whatsapp;
 import static io.crmkit.whatsapp.TestWhatsApp.rows;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.crmkit.core.NewMember;
-import io.crmkit.core.ProvisionedOrganization;
-import io.crmkit.core.Role;
-import io.crmkit.core.User;
+import io.crmkit.core.platform.ProvisionedOrganization;
+import io.crmkit.core.users.NewMember;
+import io.crmkit.core.users.Role;
+import io.crmkit.core.users.User;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;

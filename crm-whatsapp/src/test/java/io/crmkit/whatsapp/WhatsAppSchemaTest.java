@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.crmkit.core.Crm;
 import io.crmkit.core.ModuleMigrations;
-import io.crmkit.core.ProvisionedOrganization;
+import io.crmkit.core.platform.ProvisionedOrganization;
 import io.crmkit.testdb.TenancyCatalog;
 import io.crmkit.testdb.TestDatabase;
 import io.crmkit.testdb.TestPostgres;
@@ -60,7 +60,7 @@ class WhatsAppSchemaTest {
       for (ModuleMigrations module : crm.migrations()) {
         module.configuration().target(module.module().equals("whatsapp") ? "8" : "latest").load().migrate();
       }
-      UUID org = crm.platform().provision(io.crmkit.core.OrganizationDraft.builder().name("Before").slug("before")
+      UUID org = crm.platform().provision(io.crmkit.core.platform.OrganizationDraft.builder().name("Before").slug("before")
           .plan("professional").defaultRegion("SA").admin("admin@before.example").build()).organization().id();
       String session = "'k', '\\x000000000000000000000000', '\\x00'";
       db.executeAsAdmin("insert into crm.whatsapp_profiles (organization_id, name, phone_number, phone_number_id,"

@@ -3,11 +3,11 @@ package io.crmkit.whatsapp;
 import static io.crmkit.whatsapp.TestWhatsApp.rows;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.crmkit.core.Customer;
-import io.crmkit.core.CustomerDraft;
-import io.crmkit.core.CustomerSource;
-import io.crmkit.core.Limit;
-import io.crmkit.core.ProvisionedOrganization;
+import io.crmkit.core.customers.Customer;
+import io.crmkit.core.customers.CustomerDraft;
+import io.crmkit.core.customers.CustomerSource;
+import io.crmkit.core.platform.Limit;
+import io.crmkit.core.platform.ProvisionedOrganization;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;

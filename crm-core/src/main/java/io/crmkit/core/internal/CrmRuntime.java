@@ -1,10 +1,11 @@
 package io.crmkit.core.internal;
 
 import io.crmkit.core.AfterCommit;
+import io.crmkit.core.Crm;
 import io.crmkit.core.CrmEvent;
-import io.crmkit.core.CrmException;
 import io.crmkit.core.CrmListener;
-import io.crmkit.core.TenantContextException;
+import io.crmkit.core.exception.CrmException;
+import io.crmkit.core.exception.TenantContextException;
 import io.crmkit.core.spi.CrmModule;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -226,7 +227,7 @@ public final class CrmRuntime {
       // A pool that timed out or a server that refused the connection: nothing was done, and a
       // later attempt may well succeed (a webhook answers 503 on it, so the sender retries).
       if (e instanceof java.sql.SQLTransientException || (e.getSQLState() != null && e.getSQLState().startsWith("08"))) {
-        throw new io.crmkit.core.RetryableException("cannot get a database connection, nothing was done: "
+        throw new io.crmkit.core.exception.RetryableException("cannot get a database connection, nothing was done: "
             + e.getMessage(), e);
       }
       throw infrastructure("cannot get a connection", e);

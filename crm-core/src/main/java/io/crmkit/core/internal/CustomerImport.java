@@ -6,14 +6,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import io.crmkit.core.Actor;
-import io.crmkit.core.CrmException;
-import io.crmkit.core.ImportOptions;
-import io.crmkit.core.ImportReport;
-import io.crmkit.core.ImportReport.RowError;
-import io.crmkit.core.Limit;
-import io.crmkit.core.LimitExceededException;
-import io.crmkit.core.Role;
-import io.crmkit.core.ValidationException;
+import io.crmkit.core.customers.ImportOptions;
+import io.crmkit.core.customers.ImportReport.RowError;
+import io.crmkit.core.customers.ImportReport;
+import io.crmkit.core.exception.CrmException;
+import io.crmkit.core.exception.LimitExceededException;
+import io.crmkit.core.exception.ValidationException;
+import io.crmkit.core.platform.Limit;
+import io.crmkit.core.users.Role;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -53,7 +53,7 @@ final class CustomerImport {
   ImportReport run(InputStream csv, ImportOptions options) {
     if (!scope.standalone()) {
       // Batches commit one by one and a failed batch is replayed; inside one transaction neither works.
-      throw new io.crmkit.core.TenantContextException("an import runs its own transactions, one per batch;"
+      throw new io.crmkit.core.exception.TenantContextException("an import runs its own transactions, one per batch;"
           + " call it outside inTransaction and joining");
     }
     Totals totals = new Totals();

@@ -1,8 +1,8 @@
 package io.crmkit.core.internal;
 
-import io.crmkit.core.CrmException;
-import io.crmkit.core.Limit;
-import io.crmkit.core.LimitExceededException;
+import io.crmkit.core.exception.CrmException;
+import io.crmkit.core.exception.LimitExceededException;
+import io.crmkit.core.platform.Limit;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;

@@ -1,6 +1,6 @@
 package io.crmkit.core.internal;
 
-import io.crmkit.core.ValidationException;
+import io.crmkit.core.exception.ValidationException;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.Locale;

@@ -1,11 +1,12 @@
 package io.crmkit.core.internal;
 
-import io.crmkit.core.ConflictException;
+import io.crmkit.core.Crm;
 import io.crmkit.core.CrmEvent;
-import io.crmkit.core.NewMember;
-import io.crmkit.core.NotFoundException;
-import io.crmkit.core.User;
-import io.crmkit.core.ValidationException;
+import io.crmkit.core.exception.ConflictException;
+import io.crmkit.core.exception.NotFoundException;
+import io.crmkit.core.exception.ValidationException;
+import io.crmkit.core.users.NewMember;
+import io.crmkit.core.users.User;
 import java.util.Objects;
 import java.util.UUID;
 

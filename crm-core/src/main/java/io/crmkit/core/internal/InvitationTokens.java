@@ -1,5 +1,6 @@
 package io.crmkit.core.internal;
 
+import io.crmkit.core.users.Invitation;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;

@@ -1,5 +1,6 @@
 package io.crmkit.core.internal;
 
+import io.crmkit.core.users.Role;
 import java.sql.CallableStatement;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

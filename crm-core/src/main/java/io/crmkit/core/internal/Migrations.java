@@ -1,5 +1,6 @@
 package io.crmkit.core.internal;
 
+import io.crmkit.core.customers.Customer;
 import io.crmkit.core.spi.CrmModule;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

@@ -1,9 +1,10 @@
 package io.crmkit.core.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.crmkit.core.CustomerSource;
-import io.crmkit.core.Role;
-import io.crmkit.core.SubscriptionStatus;
+import io.crmkit.core.Crm;
+import io.crmkit.core.customers.CustomerSource;
+import io.crmkit.core.platform.SubscriptionStatus;
+import io.crmkit.core.users.Role;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

@@ -3,7 +3,7 @@ package io.crmkit.core.internal;
 import com.google.i18n.phonenumbers.NumberParseException;
 import com.google.i18n.phonenumbers.PhoneNumberUtil;
 import com.google.i18n.phonenumbers.Phonenumber.PhoneNumber;
-import io.crmkit.core.ValidationException;
+import io.crmkit.core.exception.ValidationException;
 
 /**
  * Phone numbers to E.164 with libphonenumber: national formats read in the organization's region

@@ -1,5 +1,6 @@
 package io.crmkit.core.internal;
 
+import io.crmkit.core.Crm;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

@@ -1,17 +1,17 @@
 package io.crmkit.core.internal;
 
-import io.crmkit.core.Activity;
 import io.crmkit.core.Actor;
-import io.crmkit.core.ConflictException;
-import io.crmkit.core.Customer;
-import io.crmkit.core.CustomerDraft;
-import io.crmkit.core.CustomerService;
-import io.crmkit.core.CustomerUpdate;
-import io.crmkit.core.Limit;
-import io.crmkit.core.NotFoundException;
 import io.crmkit.core.Page;
-import io.crmkit.core.Role;
-import io.crmkit.core.ValidationException;
+import io.crmkit.core.customers.Activity;
+import io.crmkit.core.customers.Customer;
+import io.crmkit.core.customers.CustomerDraft;
+import io.crmkit.core.customers.CustomerService;
+import io.crmkit.core.customers.CustomerUpdate;
+import io.crmkit.core.exception.ConflictException;
+import io.crmkit.core.exception.NotFoundException;
+import io.crmkit.core.exception.ValidationException;
+import io.crmkit.core.platform.Limit;
+import io.crmkit.core.users.Role;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -323,7 +323,7 @@ final class SqlCustomerService implements CustomerService {
   }
 
   @Override
-  public io.crmkit.core.ImportReport importCsv(java.io.InputStream csv, io.crmkit.core.ImportOptions options) {
+  public io.crmkit.core.customers.ImportReport importCsv(java.io.InputStream csv, io.crmkit.core.customers.ImportOptions options) {
     Objects.requireNonNull(csv, "csv");
     Objects.requireNonNull(options, "options");
     return new CustomerImport(scope).run(csv, options);
@@ -405,7 +405,7 @@ final class SqlCustomerService implements CustomerService {
   }
 
   @Override
-  public Page<Customer> list(io.crmkit.core.CustomerQuery query, int limit, Optional<String> cursor) {
+  public Page<Customer> list(io.crmkit.core.customers.CustomerQuery query, int limit, Optional<String> cursor) {
     Objects.requireNonNull(query, "query");
     if (limit < 1 || limit > 200) {
       throw new ValidationException("limit", "must be 1 to 200");
@@ -456,7 +456,7 @@ final class SqlCustomerService implements CustomerService {
   }
 
   /** The row's value of the sort column, as text the database casts back exactly. */
-  private static String sortKey(io.crmkit.core.CustomerSort sort, Rows.CustomerRow row) {
+  private static String sortKey(io.crmkit.core.customers.CustomerSort sort, Rows.CustomerRow row) {
     return switch (sort) {
       case CREATED -> row.createdAt.toString();
       case UPDATED -> row.updatedAt.toString();

@@ -1,9 +1,9 @@
 package io.crmkit.core.internal;
 
-import io.crmkit.core.CrmException;
-import io.crmkit.core.Entitlements;
-import io.crmkit.core.Limit;
-import io.crmkit.core.Plan;
+import io.crmkit.core.exception.CrmException;
+import io.crmkit.core.platform.Entitlements;
+import io.crmkit.core.platform.Limit;
+import io.crmkit.core.platform.Plan;
 import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalLong;

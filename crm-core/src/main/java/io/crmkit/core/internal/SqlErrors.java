@@ -1,10 +1,10 @@
 package io.crmkit.core.internal;
 
-import io.crmkit.core.ConflictException;
-import io.crmkit.core.CrmException;
-import io.crmkit.core.RetryableException;
-import io.crmkit.core.TenantContextException;
-import io.crmkit.core.ValidationException;
+import io.crmkit.core.exception.ConflictException;
+import io.crmkit.core.exception.CrmException;
+import io.crmkit.core.exception.RetryableException;
+import io.crmkit.core.exception.TenantContextException;
+import io.crmkit.core.exception.ValidationException;
 import java.sql.SQLException;
 import org.apache.ibatis.exceptions.PersistenceException;
 import org.postgresql.util.PSQLException;

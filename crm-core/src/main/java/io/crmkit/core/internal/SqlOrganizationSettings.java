@@ -1,11 +1,11 @@
 package io.crmkit.core.internal;
 
-import io.crmkit.core.NotFoundException;
-import io.crmkit.core.Organization;
-import io.crmkit.core.OrganizationSettings;
-import io.crmkit.core.OrganizationUpdate;
-import io.crmkit.core.Role;
-import io.crmkit.core.ValidationException;
+import io.crmkit.core.exception.NotFoundException;
+import io.crmkit.core.exception.ValidationException;
+import io.crmkit.core.platform.Organization;
+import io.crmkit.core.platform.OrganizationSettings;
+import io.crmkit.core.platform.OrganizationUpdate;
+import io.crmkit.core.users.Role;
 import java.util.Objects;
 
 /** {@link OrganizationSettings} over the organizations table. */

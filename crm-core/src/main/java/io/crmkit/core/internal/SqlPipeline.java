@@ -1,12 +1,12 @@
 package io.crmkit.core.internal;
 
-import io.crmkit.core.ConflictException;
-import io.crmkit.core.NotFoundException;
-import io.crmkit.core.Pipeline;
-import io.crmkit.core.Role;
-import io.crmkit.core.SalesStage;
-import io.crmkit.core.StageForecast;
-import io.crmkit.core.ValidationException;
+import io.crmkit.core.exception.ConflictException;
+import io.crmkit.core.exception.NotFoundException;
+import io.crmkit.core.exception.ValidationException;
+import io.crmkit.core.pipeline.Pipeline;
+import io.crmkit.core.pipeline.SalesStage;
+import io.crmkit.core.pipeline.StageForecast;
+import io.crmkit.core.users.Role;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -161,7 +161,7 @@ final class SqlPipeline implements Pipeline {
       if (scope.actor() instanceof io.crmkit.core.Actor.Member) {
         tx.requireRole(scope.actor(), "pipeline.manage", Role.ADMIN, Role.MANAGER);
       } else {
-        throw new io.crmkit.core.ForbiddenException("pipeline.manage", scope.actor());
+        throw new io.crmkit.core.exception.ForbiddenException("pipeline.manage", scope.actor());
       }
       return work.run(tx);
     });

@@ -1,11 +1,12 @@
 package io.crmkit.core.internal;
 
 import io.crmkit.core.Actor;
-import io.crmkit.core.Limit;
-import io.crmkit.core.Role;
+import io.crmkit.core.Crm;
 import io.crmkit.core.TenantScope;
+import io.crmkit.core.platform.Limit;
 import io.crmkit.core.spi.TenantTransaction;
 import io.crmkit.core.spi.TenantWork;
+import io.crmkit.core.users.Role;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

@@ -1,17 +1,17 @@
 package io.crmkit.core.internal;
 
 import io.crmkit.core.Actor;
-import io.crmkit.core.ConflictException;
 import io.crmkit.core.CrmEvent;
-import io.crmkit.core.ForbiddenException;
-import io.crmkit.core.Invitation;
-import io.crmkit.core.IssuedInvitation;
-import io.crmkit.core.Limit;
-import io.crmkit.core.NotFoundException;
-import io.crmkit.core.Role;
-import io.crmkit.core.User;
-import io.crmkit.core.UserService;
-import io.crmkit.core.ValidationException;
+import io.crmkit.core.exception.ConflictException;
+import io.crmkit.core.exception.ForbiddenException;
+import io.crmkit.core.exception.NotFoundException;
+import io.crmkit.core.exception.ValidationException;
+import io.crmkit.core.platform.Limit;
+import io.crmkit.core.users.Invitation;
+import io.crmkit.core.users.IssuedInvitation;
+import io.crmkit.core.users.Role;
+import io.crmkit.core.users.User;
+import io.crmkit.core.users.UserService;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;

@@ -1,6 +1,6 @@
 package io.crmkit.core.internal;
 
-import io.crmkit.core.Role;
+import io.crmkit.core.users.Role;
 import java.util.UUID;
 import org.apache.ibatis.annotations.Param;
 

@@ -2,11 +2,13 @@ package io.crmkit.core.internal;
 
 import io.crmkit.core.Actor;
 import io.crmkit.core.AfterCommit;
+import io.crmkit.core.Crm;
 import io.crmkit.core.CrmEvent;
-import io.crmkit.core.ForbiddenException;
-import io.crmkit.core.NotMemberException;
-import io.crmkit.core.Role;
-import io.crmkit.core.TenantContextException;
+import io.crmkit.core.TenantScope;
+import io.crmkit.core.exception.ForbiddenException;
+import io.crmkit.core.exception.NotMemberException;
+import io.crmkit.core.exception.TenantContextException;
+import io.crmkit.core.users.Role;
 import java.sql.Connection;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -1,7 +1,7 @@
 package io.crmkit.core.internal;
 
-import io.crmkit.core.Limit;
-import io.crmkit.core.LimitExceededException;
+import io.crmkit.core.exception.LimitExceededException;
+import io.crmkit.core.platform.Limit;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
@@ -45,7 +45,7 @@ public final class UsageCounters {
    * limits give it, read in the same statement (one round trip instead of two).
    *
    * @throws LimitExceededException if the result would pass the limit (nothing changed)
-   * @throws io.crmkit.core.CrmException if the plan catalog has no value for the limit
+   * @throws io.crmkit.core.exception.CrmException if the plan catalog has no value for the limit
    */
   public static void takeWithinLimit(Tx tx, String metric, LocalDate period, long amount, Limit limit) {
     Objects.requireNonNull(limit, "limit");

@@ -1,6 +1,6 @@
 package io.crmkit.core.internal;
 
-import io.crmkit.core.Role;
+import io.crmkit.core.users.Role;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;

@@ -1,5 +1,6 @@
 package io.crmkit.core.spi;
 
+import io.crmkit.core.Crm;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;

@@ -1,7 +1,7 @@
 package io.crmkit.core.spi;
 
 import io.crmkit.core.Page;
-import io.crmkit.core.ValidationException;
+import io.crmkit.core.exception.ValidationException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Base64;

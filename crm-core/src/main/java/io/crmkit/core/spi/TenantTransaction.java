@@ -1,9 +1,9 @@
 package io.crmkit.core.spi;
 
 import io.crmkit.core.Actor;
-import io.crmkit.core.Limit;
-import io.crmkit.core.Role;
 import io.crmkit.core.TenantScope;
+import io.crmkit.core.platform.Limit;
+import io.crmkit.core.users.Role;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -42,14 +42,14 @@ public interface TenantTransaction {
    * refused too. Reads the role afresh, except before the work's first statement in a transaction
    * the call opened: the call's entry check has just read it, and nothing was locked since.
    *
-   * @throws io.crmkit.core.ForbiddenException otherwise
+   * @throws io.crmkit.core.exception.ForbiddenException otherwise
    */
   Role requireRole(String operation, Role... roles);
 
   /**
    * Like {@link #requireRole} for members, while system actors (webhooks, jobs) pass.
    *
-   * @throws io.crmkit.core.ForbiddenException for a member without one of {@code roles}
+   * @throws io.crmkit.core.exception.ForbiddenException for a member without one of {@code roles}
    */
   void requireRoleUnlessSystem(String operation, Role... roles);
 
@@ -112,8 +112,8 @@ public interface TenantTransaction {
    * <p>If the statement fails, nothing commits, and the exception is thrown as for any statement.
    * A statement that must not commit in some case has to fail in it (raise an error): returning no
    * rows commits. A connection lost after the statement and its COMMIT were sent is a
-   * {@link io.crmkit.core.CrmException} saying the outcome is unknown (the server may have
-   * committed before it noticed), not a {@link io.crmkit.core.RetryableException}. The rows are
+   * {@link io.crmkit.core.exception.CrmException} saying the outcome is unknown (the server may have
+   * committed before it noticed), not a {@link io.crmkit.core.exception.RetryableException}. The rows are
    * read whole, whatever fetch size the host's driver sets, since a cursor ends at the COMMIT. Once this returns, the transaction has committed: the work must return without
    * another statement, and {@code tx} refuses further use.
    *
@@ -148,7 +148,7 @@ public interface TenantTransaction {
    * @param metric the counter's name, e.g. {@code "whatsapp_profiles"}
    * @param period the counter's period: {@code LocalDate.EPOCH} for running totals, the day or
    *     first day of the month in the organization's time zone for daily and monthly limits
-   * @throws io.crmkit.core.LimitExceededException if the result would pass the limit
+   * @throws io.crmkit.core.exception.LimitExceededException if the result would pass the limit
    */
   void takeWithinLimit(String metric, LocalDate period, long amount, Limit limit);
 

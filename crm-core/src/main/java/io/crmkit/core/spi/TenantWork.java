@@ -1,16 +1,18 @@
 package io.crmkit.core.spi;
 
+import io.crmkit.core.Crm;
 import io.crmkit.core.TenantScope;
 import io.crmkit.core.internal.SqlTenantWork;
+import io.crmkit.core.users.Role;
 import java.sql.SQLException;
 
 /**
  * How a module's service runs in a tenant's transaction the way crm-core's own services do: the
  * tenant set first, the actor checked, joined to any transaction the host holds (in
  * {@link TenantScope#inTransaction} or a {@link TenantScope#joining} scope), and database errors
- * translated into the {@link io.crmkit.core.CrmException} tree (a unique violation into a
- * {@link io.crmkit.core.ConflictException}, a lost serialization into a
- * {@link io.crmkit.core.RetryableException}, …).
+ * translated into the {@link io.crmkit.core.exception.CrmException} tree (a unique violation into a
+ * {@link io.crmkit.core.exception.ConflictException}, a lost serialization into a
+ * {@link io.crmkit.core.exception.RetryableException}, …).
  *
  * <pre>{@code
  * public WhatsAppProfile rename(UUID id, String name) {
@@ -44,7 +46,7 @@ public final class TenantWork {
    * functions (a webhook's routing, a drain's claim). Each such function is named in
    * ARCHITECTURE.md and has an attack test.
    *
-   * @throws io.crmkit.core.TenantContextException inside another CRMKit transaction on this thread
+   * @throws io.crmkit.core.exception.TenantContextException inside another CRMKit transaction on this thread
    */
   public static <R> R crossTenant(io.crmkit.core.Crm crm, CrossTenantWork<R> work) {
     return SqlTenantWork.crossTenant(crm, work);

@@ -2,11 +2,11 @@ package io.crmkit.core.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.crmkit.core.ConflictException;
-import io.crmkit.core.CrmException;
-import io.crmkit.core.TenantContextException;
-import org.junit.jupiter.api.Test;
+import io.crmkit.core.exception.ConflictException;
+import io.crmkit.core.exception.CrmException;
+import io.crmkit.core.exception.TenantContextException;
 import java.sql.SQLException;
+import org.junit.jupiter.api.Test;
 import org.postgresql.util.PSQLException;
 import org.postgresql.util.PSQLState;
 
@@ -30,7 +30,7 @@ class SqlErrorsTest {
   void serializationFailuresDeadlocksAndLostConnectionsAreRetryable() {
     for (String state : new String[] {"40001", "40P01", "08006"}) {
       assertThat(SqlErrors.translate(new SQLException("transient", state))).as(state)
-          .isInstanceOf(io.crmkit.core.RetryableException.class);
+          .isInstanceOf(io.crmkit.core.exception.RetryableException.class);
     }
   }
 

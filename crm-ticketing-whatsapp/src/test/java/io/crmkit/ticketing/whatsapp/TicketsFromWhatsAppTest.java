@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.crmkit.core.Crm;
 import io.crmkit.core.ModuleMigrations;
-import io.crmkit.core.NotFoundException;
-import io.crmkit.core.OrganizationDraft;
-import io.crmkit.core.ProvisionedOrganization;
 import io.crmkit.core.TenantScope;
+import io.crmkit.core.exception.NotFoundException;
+import io.crmkit.core.platform.OrganizationDraft;
+import io.crmkit.core.platform.ProvisionedOrganization;
 import io.crmkit.testdb.TenancyCatalog;
 import io.crmkit.testdb.TestDatabase;
 import io.crmkit.testdb.TestPostgres;

@@ -4,16 +4,16 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.crmkit.core.Actor;
-import io.crmkit.core.ForbiddenException;
-import io.crmkit.core.Limit;
-import io.crmkit.core.NotFoundException;
 import io.crmkit.core.Page;
-import io.crmkit.core.Role;
 import io.crmkit.core.TenantScope;
-import io.crmkit.core.ValidationException;
+import io.crmkit.core.exception.ForbiddenException;
+import io.crmkit.core.exception.NotFoundException;
+import io.crmkit.core.exception.ValidationException;
+import io.crmkit.core.platform.Limit;
 import io.crmkit.core.spi.Keyset;
 import io.crmkit.core.spi.TenantTransaction;
 import io.crmkit.core.spi.TenantWork;
+import io.crmkit.core.users.Role;
 import io.crmkit.ticketing.Attachment;
 import io.crmkit.ticketing.CommentDraft;
 import io.crmkit.ticketing.IllegalTransitionException;
@@ -189,11 +189,11 @@ public final class SqlTicketService implements TicketService {
      */
     private SQLException conflictIfTaken(SQLException e) {
       if ("23505".equals(e.getSQLState()) && String.valueOf(e.getMessage()).contains("ticket_number")) {
-        throw new io.crmkit.core.ConflictException("the number format " + format + " gives a number an earlier"
+        throw new io.crmkit.core.exception.ConflictException("the number format " + format + " gives a number an earlier"
             + " format already gave; give it a prefix of its own (updateSettings)");
       }
       if ("23505".equals(e.getSQLState()) && String.valueOf(e.getMessage()).contains("tickets_pkey")) {
-        throw new io.crmkit.core.ConflictException("ticket " + id + " exists already");
+        throw new io.crmkit.core.exception.ConflictException("ticket " + id + " exists already");
       }
       return e;
     }

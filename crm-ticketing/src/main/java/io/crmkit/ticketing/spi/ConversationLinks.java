@@ -15,7 +15,7 @@ public interface ConversationLinks {
    * The customer of the organization's conversation {@code conversationId}, in the ticket's
    * transaction; empty if the conversation has none.
    *
-   * @throws io.crmkit.core.NotFoundException if the organization has no such conversation
+   * @throws io.crmkit.core.exception.NotFoundException if the organization has no such conversation
    */
   Optional<UUID> customerOf(TenantTransaction tx, UUID conversationId) throws java.sql.SQLException;
 }

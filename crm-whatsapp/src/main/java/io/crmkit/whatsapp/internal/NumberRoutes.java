@@ -1,10 +1,10 @@
 package io.crmkit.whatsapp.internal;
 
-import io.crmkit.core.ConflictException;
 import io.crmkit.core.Crm;
-import io.crmkit.core.CrmException;
-import io.crmkit.core.RetryableException;
-import io.crmkit.core.ValidationException;
+import io.crmkit.core.exception.ConflictException;
+import io.crmkit.core.exception.CrmException;
+import io.crmkit.core.exception.RetryableException;
+import io.crmkit.core.exception.ValidationException;
 import io.crmkit.core.spi.TenantTransaction;
 import io.crmkit.core.spi.TenantWork;
 import io.crmkit.whatsapp.DisconnectReason;

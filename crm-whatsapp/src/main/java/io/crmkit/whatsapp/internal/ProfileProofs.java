@@ -5,13 +5,13 @@ import static io.crmkit.whatsapp.internal.ProfileRows.find;
 import static io.crmkit.whatsapp.internal.ProfileRows.one;
 import static io.crmkit.whatsapp.internal.ProfileRows.table;
 
-import io.crmkit.core.Limit;
-import io.crmkit.core.NotFoundException;
-import io.crmkit.core.Role;
 import io.crmkit.core.TenantScope;
-import io.crmkit.core.ValidationException;
+import io.crmkit.core.exception.NotFoundException;
+import io.crmkit.core.exception.ValidationException;
+import io.crmkit.core.platform.Limit;
 import io.crmkit.core.spi.TenantTransaction;
 import io.crmkit.core.spi.TenantWork;
+import io.crmkit.core.users.Role;
 import io.crmkit.whatsapp.DisconnectReason;
 import io.crmkit.whatsapp.WhatsAppProfile;
 import io.crmkit.whatsapp.WhatsAppProfileDraft;
@@ -208,7 +208,7 @@ final class ProfileProofs {
             + " where organization_id = ? and id = ? and session_nonce = ?", tx.organizationId(), profileId,
             provenNonce));
     if (changed == 0) {
-      throw new io.crmkit.core.RetryableException("the profile's session changed while it was being checked; nothing"
+      throw new io.crmkit.core.exception.RetryableException("the profile's session changed while it was being checked; nothing"
           + " was changed", null);
     }
     return find(tx, profileId, false).orElseThrow();

@@ -1,6 +1,6 @@
 package io.crmkit.whatsapp.internal;
 
-import io.crmkit.core.ValidationException;
+import io.crmkit.core.exception.ValidationException;
 import io.crmkit.core.spi.TenantTransaction;
 import io.crmkit.whatsapp.DisconnectReason;
 import io.crmkit.whatsapp.ProfileStatus;

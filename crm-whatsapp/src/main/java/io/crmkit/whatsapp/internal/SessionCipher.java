@@ -1,6 +1,6 @@
 package io.crmkit.whatsapp.internal;
 
-import io.crmkit.core.CrmException;
+import io.crmkit.core.exception.CrmException;
 import io.crmkit.whatsapp.SessionKeys;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;

@@ -1,15 +1,15 @@
 package io.crmkit.whatsapp.internal;
 
 import io.crmkit.core.Actor;
-import io.crmkit.core.Limit;
-import io.crmkit.core.NotFoundException;
 import io.crmkit.core.Page;
-import io.crmkit.core.Role;
 import io.crmkit.core.TenantScope;
-import io.crmkit.core.ValidationException;
+import io.crmkit.core.exception.NotFoundException;
+import io.crmkit.core.exception.ValidationException;
+import io.crmkit.core.platform.Limit;
 import io.crmkit.core.spi.Keyset;
 import io.crmkit.core.spi.TenantTransaction;
 import io.crmkit.core.spi.TenantWork;
+import io.crmkit.core.users.Role;
 import io.crmkit.whatsapp.CustomerWindowClosedException;
 import io.crmkit.whatsapp.OutgoingMessage;
 import io.crmkit.whatsapp.WhatsApp;

@@ -3,7 +3,7 @@ package io.crmkit.whatsapp.internal;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.crmkit.core.Crm;
-import io.crmkit.core.ValidationException;
+import io.crmkit.core.exception.ValidationException;
 import io.crmkit.core.spi.CrossTenantTransaction;
 import io.crmkit.core.spi.TenantWork;
 import io.crmkit.whatsapp.WhatsAppEvent;

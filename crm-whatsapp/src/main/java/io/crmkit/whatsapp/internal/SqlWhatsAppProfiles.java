@@ -6,12 +6,12 @@ import static io.crmkit.whatsapp.internal.ProfileRows.one;
 import static io.crmkit.whatsapp.internal.ProfileRows.profile;
 import static io.crmkit.whatsapp.internal.ProfileRows.table;
 
-import io.crmkit.core.NotFoundException;
-import io.crmkit.core.Role;
 import io.crmkit.core.TenantScope;
-import io.crmkit.core.ValidationException;
+import io.crmkit.core.exception.NotFoundException;
+import io.crmkit.core.exception.ValidationException;
 import io.crmkit.core.spi.TenantTransaction;
 import io.crmkit.core.spi.TenantWork;
+import io.crmkit.core.users.Role;
 import io.crmkit.whatsapp.DisconnectReason;
 import io.crmkit.whatsapp.ProfileStatus;
 import io.crmkit.whatsapp.WhatsAppProfile;

@@ -3,11 +3,11 @@ package io.crmkit.whatsapp.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.crmkit.core.Crm;
-import io.crmkit.core.CustomerDraft;
-import io.crmkit.core.CustomerService;
-import io.crmkit.core.CustomerSource;
-import io.crmkit.core.LimitExceededException;
-import io.crmkit.core.RetryableException;
+import io.crmkit.core.customers.CustomerDraft;
+import io.crmkit.core.customers.CustomerService;
+import io.crmkit.core.customers.CustomerSource;
+import io.crmkit.core.exception.LimitExceededException;
+import io.crmkit.core.exception.RetryableException;
 import io.crmkit.core.spi.TenantTransaction;
 import io.crmkit.core.spi.TenantWork;
 import java.io.IOException;
@@ -376,7 +376,7 @@ public final class WebhookIngest {
         breach.put("plan", e.planSlug());
         events.append(tx, conversationId, "customer_limit_reached", breach);
         return null;
-      } catch (io.crmkit.core.ValidationException e) {
+      } catch (io.crmkit.core.exception.ValidationException e) {
         log.warn("WhatsApp conversation {} stays without a customer: {}", conversationId, e.getMessage());
         return null;
       }

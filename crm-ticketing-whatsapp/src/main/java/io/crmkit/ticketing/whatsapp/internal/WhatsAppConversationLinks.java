@@ -1,6 +1,6 @@
 package io.crmkit.ticketing.whatsapp.internal;
 
-import io.crmkit.core.NotFoundException;
+import io.crmkit.core.exception.NotFoundException;
 import io.crmkit.core.spi.TenantTransaction;
 import io.crmkit.ticketing.spi.ConversationLinks;
 import java.sql.PreparedStatement;

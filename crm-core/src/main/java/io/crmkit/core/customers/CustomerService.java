@@ -1,0 +1,171 @@
+package io.crmkit.core.customers;
+
+import io.crmkit.core.Page;
+import io.crmkit.core.TenantScope;
+import io.crmkit.core.exception.ConflictException;
+import io.crmkit.core.exception.LimitExceededException;
+import io.crmkit.core.exception.NotFoundException;
+import io.crmkit.core.exception.TenantContextException;
+import io.crmkit.core.exception.ValidationException;
+import io.crmkit.core.platform.Limit;
+import java.util.Collection;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The organization's customers. Each call is one transaction unless made inside
+ * {@link TenantScope#inTransaction}; changes write their activity to the customer's timeline in
+ * the same transaction, performed by the scope's actor.
+ */
+public interface CustomerService {
+
+  /**
+   * Creates a customer, in the default stage unless the draft names one.
+   *
+   * @throws ValidationException for a malformed phone or email (naming the field) or nothing to know the customer by
+   * @throws ConflictException if the WhatsApp phone or email belongs to a customer already (naming it), also
+   *     when a concurrent create of the same phone wins
+   * @throws LimitExceededException when {@link Limit#CUSTOMERS} is reached
+   */
+  Customer create(CustomerDraft draft);
+
+  /** One customer, if it exists in this organization. */
+  Optional<Customer> get(UUID customerId);
+
+  /** The customer with this WhatsApp phone, written in any format. */
+  Optional<Customer> findByPhone(String whatsappPhone);
+
+  /** The customer with this email, compared case-insensitively. */
+  Optional<Customer> findByEmail(String email);
+
+  /**
+   * The customer with this WhatsApp phone, created from {@code draft} if there is none. Safe under
+   * concurrency: callers racing on one phone all get the same customer, and one of them created it.
+   *
+   * @param whatsappPhone the phone, in any format; it overrides the draft's
+   * @param draft what a new customer gets
+   */
+  FoundCustomer findOrCreateByPhone(String whatsappPhone, CustomerDraft draft);
+
+  /**
+   * Customers whose name, company, email or phones contain {@code query}, newest first; then, when
+   * {@code query} is made of letters (at least three), customers whose name or company has a word
+   * spelled close to it (pg_trgm word similarity of at least 0.5: {@code mohamed} finds
+   * {@code Mohammed}, {@code khaled} finds {@code Khalid}), closest first, then newest. Emails and
+   * phone numbers are matched as substrings only, never fuzzily. {@code limit} (1 to 200) at a time.
+   * Arabic-aware: alef forms, ة/ه and ى/ي fold together and tashkeel is ignored, so {@code احمد}
+   * finds {@code أحمد} and {@code إحمد}.
+   *
+   * @param cursor the previous page's {@link Page#nextCursor()}, or empty for the first page
+   * @throws ValidationException for a blank query, a bad limit or a cursor that is not one of ours
+   */
+  Page<Customer> search(String query, int limit, Optional<String> cursor);
+
+  /**
+   * One page of the customers {@code query} selects, in its order, {@code limit} (1 to 200) at a
+   * time, by keyset (never OFFSET): deep pages cost what the first does.
+   *
+   * @param cursor the previous page's {@link Page#nextCursor()} for the same query, or empty
+   * @throws ValidationException for a bad limit, or a cursor of another query or not ours
+   */
+  Page<Customer> list(CustomerQuery query, int limit, Optional<String> cursor);
+
+  /**
+   * Changes the contact fields the update sets or clears (name, phones, email, company, position,
+   * notes), checked and normalized as on create, and logs one {@code customer_updated} activity
+   * per field that really changed ({@code {"field": "email"}}); an update that changes nothing
+   * writes nothing.
+   *
+   * @throws NotFoundException if there is no such customer
+   * @throws ValidationException for a malformed value (naming the field), or when the customer
+   *     would have neither name nor phone nor email left
+   * @throws ConflictException if the new WhatsApp phone or email belongs to another customer (naming it)
+   */
+  Customer update(UUID customerId, CustomerUpdate update);
+
+  /** Moves a customer to another stage and logs a {@code stage_change} activity with {@code from} and {@code to}. */
+  Customer moveToStage(UUID customerId, UUID stageId);
+
+  /** Assigns the customer to a member, or unassigns it with an empty id; logs an {@code assigned} activity. */
+  Customer assign(UUID customerId, Optional<UUID> userId);
+
+  /** Adds tags (those it has already are kept once). */
+  Customer tag(UUID customerId, Collection<String> tags);
+
+  /** Removes tags. */
+  Customer untag(UUID customerId, Collection<String> tags);
+
+  /** Sets custom fields: merges {@code fields} into the customer's, key by key. */
+  Customer setCustomFields(UUID customerId, Map<String, Object> fields);
+
+  /** Sets the lead score, 0 to 100. */
+  Customer setLeadScore(UUID customerId, int leadScore);
+
+  /** Sets the deal value in minor units of {@code currency}. */
+  Customer setEstimatedValue(UUID customerId, long minorUnits, String currency);
+
+  /**
+   * Deletes a customer and its timeline, and gives its unit of {@link Limit#CUSTOMERS} back.
+   *
+   * @throws NotFoundException if there is no such customer
+   */
+  void delete(UUID customerId);
+
+  /**
+   * Merges a duplicate into a survivor, in one transaction: the duplicate's activities and other
+   * modules' rows (conversations, tickets, …) move to the survivor, fields the survivor lacks are
+   * taken from the duplicate (tags and custom fields are combined, the survivor's values winning),
+   * a {@code merged} activity is logged, and the duplicate is gone. Admins and managers only.
+   *
+   * @throws NotFoundException if either customer does not exist
+   * @throws ValidationException if both ids are the same
+   */
+  Customer merge(UUID survivorId, UUID duplicateId);
+
+  /**
+   * Imports customers from CSV (UTF-8, with or without BOM), streaming: the header names the
+   * columns ({@code full_name}, {@code whatsapp_phone}, {@code email}, {@code phone}, {@code company},
+   * {@code position}, {@code tags} separated by {@code ;}, {@code notes}, {@code lead_score});
+   * other columns become custom fields. A row is matched to an existing customer by WhatsApp phone,
+   * else by email, and needs one of them; it updates only what it changes, so importing the same
+   * file twice inserts and updates nothing the second time and writes no activity. Rows are
+   * written in batches, each its own transaction; a batch that fails is replayed row by row, so
+   * each bad row gets its own error and the good ones land. {@link Limit#CUSTOMERS} holds.
+   *
+   * @throws java.io.UncheckedIOException if the input cannot be read
+   * @throws ValidationException if there is no header, it has no {@code whatsapp_phone} or {@code email}
+   *     column, or the CSV is malformed (rows before the fault have landed)
+   * @throws TenantContextException inside {@link TenantScope#inTransaction} or a joined scope: an
+   *     import runs its own transactions
+   */
+  ImportReport importCsv(java.io.InputStream csv, ImportOptions options);
+
+  /** Adds an entry to a customer's timeline (a call, a note, a meeting, …). */
+  Activity logActivity(UUID customerId, String type, Optional<String> description, Map<String, Object> metadata);
+
+  /**
+   * A customer's timeline, newest first, {@code limit} (1 to 200) at a time.
+   *
+   * @param cursor the previous page's {@link Page#nextCursor()}, or empty for the first page
+   * @throws ValidationException for a cursor that is not one of ours
+   */
+  Page<Activity> timeline(UUID customerId, int limit, Optional<String> cursor);
+
+  /**
+   * The organization's recent activity across all customers, newest first, {@code limit} (1 to
+   * 200) at a time.
+   *
+   * @param cursor the previous page's {@link Page#nextCursor()}, or empty for the first page
+   * @throws ValidationException for a cursor that is not one of ours
+   */
+  Page<Activity> recentActivity(int limit, Optional<String> cursor);
+
+  /**
+   * The result of {@link #findOrCreateByPhone}.
+   *
+   * @param customer the customer
+   * @param created whether this call created it
+   */
+  record FoundCustomer(Customer customer, boolean created) {}
+}

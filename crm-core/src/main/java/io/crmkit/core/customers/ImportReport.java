@@ -1,0 +1,36 @@
+package io.crmkit.core.customers;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * What an import did. Rows that failed are listed with their line and reason; every other row
+ * landed (or was already there unchanged).
+ *
+ * @param rowsRead data rows read (the header not counted)
+ * @param inserted new customers
+ * @param updated existing customers whose values the row changed
+ * @param unchanged rows that matched a customer and changed nothing
+ * @param errors the rows that did not land
+ */
+public record ImportReport(long rowsRead, long inserted, long updated, long unchanged, List<RowError> errors) {
+  /** Creates the report. */
+  public ImportReport {
+    errors = List.copyOf(errors);
+  }
+
+  /**
+   * One row that did not land.
+   *
+   * @param line the line in the file (the header is line 1)
+   * @param field the column, as named in the API ({@code whatsappPhone}, {@code email}, …), or {@code row}
+   * @param reason why
+   */
+  public record RowError(long line, String field, String reason) {
+    /** Creates the error. */
+    public RowError {
+      Objects.requireNonNull(field, "field");
+      Objects.requireNonNull(reason, "reason");
+    }
+  }
+}

@@ -1,0 +1,24 @@
+package io.crmkit.core.platform;
+
+import java.util.Map;
+import java.util.OptionalLong;
+
+/**
+ * What the scope's organization may use: its plan's limits with its custom limits applied, and
+ * its plan's features. The Java twin of the SQL functions {@code get_organization_limits} and
+ * {@code organization_has_feature}.
+ */
+public interface Entitlements {
+
+  /** The organization's plan. */
+  Plan plan();
+
+  /** Every limit's effective value; an empty value means unlimited. */
+  Map<Limit, OptionalLong> limits();
+
+  /** One limit's effective value; empty means unlimited. */
+  OptionalLong limit(Limit limit);
+
+  /** Whether the plan turns the feature on (e.g. {@code "bulk_sender"}); unknown features are off. */
+  boolean hasFeature(String feature);
+}

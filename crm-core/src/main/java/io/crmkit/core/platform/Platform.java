@@ -1,0 +1,52 @@
+package io.crmkit.core.platform;
+
+import io.crmkit.core.exception.ConflictException;
+import io.crmkit.core.exception.NotFoundException;
+import io.crmkit.core.exception.ValidationException;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.UUID;
+
+/**
+ * The platform operator's door, outside any tenant: provision organizations, change their plan
+ * and limits. These run on the privileged migration connection as the owner role, which
+ * row-level security does not confine; keep them out of reach of tenant users.
+ */
+public interface Platform {
+
+  /**
+   * Creates an organization on a 14-day trial with its first admin, and runs each module's
+   * provisioning (default pipeline stages, …) in the same transaction.
+   *
+   * @throws ValidationException naming the first bad field (slug, region, time zone, …)
+   * @throws ConflictException if the slug is taken (naming that organization)
+   * @throws NotFoundException if the plan does not exist or is inactive
+   */
+  ProvisionedOrganization provision(OrganizationDraft draft);
+
+  /** The organization of a slug, for routing; the slug is compared case-insensitively. */
+  Optional<OrganizationRef> findBySlug(String slug);
+
+  /** The plans of the catalog, in display order. */
+  List<Plan> plans();
+
+  /**
+   * Moves an organization to another plan. Existing usage above the new limits stays; new usage
+   * is refused until it is back under them.
+   *
+   * @throws NotFoundException if the organization or plan does not exist
+   */
+  Organization changePlan(UUID organizationId, String planSlug);
+
+  /**
+   * Sets one custom limit, which wins over the plan's: a value, or empty for unlimited.
+   *
+   * @throws ValidationException for a negative value
+   * @throws NotFoundException if the organization does not exist
+   */
+  void setCustomLimit(UUID organizationId, Limit limit, OptionalLong value);
+
+  /** Removes a custom limit, so the plan's applies again. */
+  void clearCustomLimit(UUID organizationId, Limit limit);
+}

@@ -1,0 +1,2 @@
+/** An organization's members, their roles, and invitations. */
+package io.crmkit.core.users;
