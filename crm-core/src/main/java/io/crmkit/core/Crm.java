@@ -136,6 +136,17 @@ public final class Crm implements AutoCloseable {
     return runtime.modules().stream().map(CrmModule::name).toList();
   }
 
+  /**
+   * A module's service across tenants (a webhook handler, a job), installed when this Crm was
+   * built: {@code crm.service(WhatsAppWebhook.class)}. Tenant services come from a scope instead
+   * ({@link TenantScope#service}).
+   *
+   * @throws IllegalArgumentException if no module of this Crm offers {@code type}
+   */
+  public <T> T service(Class<T> type) {
+    return runtime.registry().crmService(type);
+  }
+
   /** The platform operator's door (provisioning, plans); see {@link Platform}. */
   public Platform platform() {
     return new SqlPlatform(runtime);
@@ -236,8 +247,19 @@ public final class Crm implements AutoCloseable {
     private final List<CrmListener> listeners = new ArrayList<>();
     private boolean allowPrivilegedRuntimeRole;
     private ClassLoader classLoader = Crm.class.getClassLoader();
+    private final List<CrmModule> configuredModules = new ArrayList<>();
 
     private Builder() {}
+
+    /**
+     * A module with its settings, e.g. {@code WhatsAppModule.builder().sessionKeys(keys).build()}:
+     * it takes the place of the one of the same name found on the class path. Modules without
+     * settings are found and installed without this.
+     */
+    public Builder module(CrmModule module) {
+      this.configuredModules.add(Objects.requireNonNull(module, "module"));
+      return this;
+    }
 
     /** The host's runtime DataSource: a role that row-level security applies to. */
     public Builder dataSource(DataSource dataSource) {
@@ -329,7 +351,8 @@ public final class Crm implements AutoCloseable {
      *
      * @throws IllegalArgumentException naming the property that is missing or malformed
      * @throws IllegalStateException if the runtime role bypasses row-level security (naming the role
-     *     and the fix), or the modules on the classpath do not fit together
+     *     and the fix), the modules on the classpath do not fit together, or a module misses a
+     *     setting it needs (naming it)
      */
     public Crm build() {
       if ((dataSource == null) == (jdbcUrl == null)) {
@@ -347,7 +370,7 @@ public final class Crm implements AutoCloseable {
       if (invitationTtl.isNegative() || invitationTtl.isZero()) {
         throw new IllegalArgumentException("invitationTtl must be positive, was: " + invitationTtl);
       }
-      List<CrmModule> modules = ModuleOrder.discover(classLoader);
+      List<CrmModule> modules = ModuleOrder.discover(classLoader, configuredModules);
       if (modules.stream().noneMatch(m -> m.name().equals("core"))) {
         throw new IllegalStateException("crm-core's module is not visible to the class loader " + classLoader);
       }
@@ -383,8 +406,11 @@ public final class Crm implements AutoCloseable {
         }
         CrmRuntime runtime = new CrmRuntime(schema, ownerRole, grantee, role.role(), clock, invitationTtl, listeners,
             runtimeDataSource, migrationDataSource, modules);
-        return new Crm(runtime, pool, migrationDataSource, classLoader,
+        Crm crm = new Crm(runtime, pool, migrationDataSource, classLoader,
             io.crmkit.core.internal.SearchCheck.warnings(runtimeDataSource));
+        // Each module registers its services, in dependency order; one missing a setting refuses here.
+        runtime.registry().install(crm, modules);
+        return crm;
       } catch (RuntimeException e) {
         if (pool != null) {
           pool.close();

@@ -71,6 +71,16 @@ public interface TenantScope {
   <R, X extends Exception> R inTransaction(TransactionCallback<R, X> work) throws X;
 
   /**
+   * A module's tenant service acting as this scope's actor, in this scope's transaction (inside
+   * {@link #inTransaction} it joins the callback's): {@code scope.service(TicketService.class)}.
+   * crm-core's own services are there too ({@code service(CustomerService.class)} is
+   * {@link #customers()}).
+   *
+   * @throws IllegalArgumentException if no module of the Crm offers {@code type}
+   */
+  <T> T service(Class<T> type);
+
+  /**
    * Returns this scope bound to a transaction the host already holds on {@code connection}, which
    * must be a connection of CRMKit's runtime role with auto-commit off. Each call sets the tenant
    * in the host's transaction; the host commits or rolls back. Effects that must wait for the

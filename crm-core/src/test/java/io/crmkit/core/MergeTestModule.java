@@ -1,16 +1,16 @@
 package io.crmkit.core;
 
+import io.crmkit.core.exception.CrmException;
 import io.crmkit.core.spi.CrmModule;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.SQLException;
+import io.crmkit.core.spi.TenantTransaction;
 import java.util.List;
 import java.util.UUID;
 
 /**
- * A module as a later one (tickets, conversations) would be: its table points at customers, and
- * its merge hook moves the duplicate's rows. Found through {@code mergetest-services/} only, by
- * {@link CustomerMergeSpiTest}'s class loader; {@link #failNextMerge} makes the hook fail once.
+ * A module as a later one (tickets, conversations) would be: its table points at customers, its
+ * SQL is in its mapper's XML, and its merge hook moves the duplicate's rows. Found through
+ * {@code mergetest-services/} only, by {@link CustomerMergeSpiTest}'s class loader;
+ * {@link #failNextMerge} makes the hook fail once.
  */
 public final class MergeTestModule implements CrmModule {
   static volatile boolean failNextMerge;
@@ -26,18 +26,16 @@ public final class MergeTestModule implements CrmModule {
   }
 
   @Override
-  public void mergeCustomers(Connection connection, String schema, UUID organizationId, UUID survivor, UUID duplicate)
-      throws SQLException {
-    try (PreparedStatement ps = connection.prepareStatement("update " + schema + ".mergetest_deals set customer_id = ?"
-        + " where organization_id = ? and customer_id = ?")) {
-      ps.setObject(1, survivor);
-      ps.setObject(2, organizationId);
-      ps.setObject(3, duplicate);
-      ps.executeUpdate();
-    }
+  public List<Class<?>> mappers() {
+    return List.of(MergeTestMapper.class);
+  }
+
+  @Override
+  public void mergeCustomers(TenantTransaction tx, UUID survivor, UUID duplicate) {
+    tx.mapper(MergeTestMapper.class).moveDeals(tx.organizationId(), survivor, duplicate);
     if (failNextMerge) {
       failNextMerge = false;
-      throw new SQLException("the module refuses this merge", "P0001");
+      throw new CrmException("the module refuses this merge");
     }
   }
 }

@@ -41,7 +41,7 @@ class MigrationTest {
   @Test
   void aModuleAddedLaterRunsItsFirstMigrationInTheNonEmptySchema() throws SQLException {
     try (TestDatabase db = TestPostgres.shared().createDatabase()) {
-      CrmModule core = ModuleOrder.discover(getClass().getClassLoader()).get(0);
+      CrmModule core = ModuleOrder.discover(getClass().getClassLoader(), List.of()).get(0);
       Migrations.migrate(db.adminDataSource(), "crm", "crm_owner", "crm_app", List.of(core), getClass().getClassLoader());
       List<CrmModule> both = ModuleOrder.order(List.of(core, extraModule()));
 
@@ -108,7 +108,7 @@ class MigrationTest {
   @Test
   void concurrentStartUpsWaitForEachOther() throws Exception {
     try (TestDatabase db = TestPostgres.shared().createDatabase()) {
-      List<CrmModule> modules = ModuleOrder.discover(getClass().getClassLoader());
+      List<CrmModule> modules = ModuleOrder.discover(getClass().getClassLoader(), List.of());
       ExecutorService pool = Executors.newFixedThreadPool(3);
       try {
         List<Future<?>> runs = new ArrayList<>();
@@ -133,7 +133,7 @@ class MigrationTest {
         Connection other = db.adminDataSource().getConnection();
         Statement s = other.createStatement()) {
       s.execute("select pg_advisory_lock(hashtext('crmkit.migrate:crm'))");
-      List<CrmModule> modules = ModuleOrder.discover(getClass().getClassLoader());
+      List<CrmModule> modules = ModuleOrder.discover(getClass().getClassLoader(), List.of());
       ExecutorService pool = Executors.newSingleThreadExecutor();
       try {
         Future<?> run = pool.submit(() -> Migrations.migrate(db.adminDataSource(), "crm", "crm_owner", "crm_app",

@@ -197,6 +197,14 @@ class PlatformTest {
     nested.put("a", null);
     assertThatThrownBy(() -> OrganizationUpdate.builder().settings(Map.of("outer", nested)))
         .isInstanceOf(NullPointerException.class).hasMessageContaining("settings.outer.a");
+
+    assertThat(admin.organization().update(OrganizationUpdate.builder().domain("acme.example").build()).domain())
+        .contains("acme.example");
+    Organization cleared = admin.organization().update(OrganizationUpdate.builder().clearDomain().build());
+    assertThat(cleared.domain()).as("cleared").isEmpty();
+    assertThat(cleared.timeZone()).as("kept").isEqualTo(ZoneId.of("Asia/Dubai"));
+    assertThatThrownBy(() -> new OrganizationUpdate(Change.clear(), Change.keep(), Change.keep(), Change.keep(),
+        Change.keep())).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("name cannot be cleared");
   }
 
   @Test

@@ -240,8 +240,8 @@ class TenantWorkTest {
       TenantScope scope = crm.tenant(org.organization().id()).as(org.admin().id());
       assertThatThrownBy(() -> TenantWork.call(scope, tx -> tx.queryAndCommit(INSERT_STAGE,
           ps -> ps.setString(1, "Outcome unknown"), rs -> rs.next())))
-          .isInstanceOf(CrmException.class).isNotInstanceOf(RetryableException.class)
-          .hasMessageContaining("whether it committed is unknown");
+          .isInstanceOf(io.crmkit.core.exception.CommitOutcomeUnknownException.class)
+          .isNotInstanceOf(RetryableException.class).hasMessageContaining("whether it committed is unknown");
       blocker.rollback();
     }
     // The server had the COMMIT already: it commits, and only then finds the client gone.

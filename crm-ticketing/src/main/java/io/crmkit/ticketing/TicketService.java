@@ -23,7 +23,7 @@ public interface TicketService {
    * organization, consecutive and without gaps, safe under concurrency. Counts against
    * {@code max_tickets_per_month} (the organization's month), race-free.
    *
-   * <p>A {@link io.crmkit.core.exception.CrmException} saying the outcome is unknown means the connection
+   * <p>A {@link io.crmkit.core.exception.CommitOutcomeUnknownException} means the connection
    * was lost while the call committed: the ticket may or may not exist. With an id chosen in the
    * draft ({@link TicketDraft.Builder#id}) the call can be repeated as it was: it opens the ticket,
    * or fails with a {@link io.crmkit.core.exception.ConflictException} if the first one went in.

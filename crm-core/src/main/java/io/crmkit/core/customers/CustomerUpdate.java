@@ -1,13 +1,14 @@
 package io.crmkit.core.customers;
 
+import io.crmkit.core.Change;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 
 /**
- * A partial change of a customer's contact fields: only the fields set or cleared change.
+ * A partial change of a customer's contact fields: only the fields set or cleared change; a value
+ * set is checked and normalized as on create.
  *
  * <pre>{@code
  * customers.update(id, CustomerUpdate.builder().email("sara@new.example").clearCompany().build());
@@ -16,10 +17,17 @@ import java.util.Optional;
  * <p>The stage, assignee, tags, custom fields, lead score and value have their own operations on
  * {@link CustomerService}, each with its own activity.
  *
- * @param changes the fields to change: a value sets the field (checked and normalized as on
- *     create), an empty value clears it
+ * @param fullName {@link Customer#fullName()}
+ * @param whatsappPhone {@link Customer#whatsappPhone()}, unique in the organization, in any format
+ *     the organization's region reads
+ * @param email {@link Customer#email()}, unique in the organization, case-insensitively
+ * @param phone {@link Customer#phone()}, in any format the organization's region reads
+ * @param company {@link Customer#company()}
+ * @param position {@link Customer#position()}
+ * @param notes {@link Customer#notes()}
  */
-public record CustomerUpdate(Map<Field, Optional<String>> changes) {
+public record CustomerUpdate(Change<String> fullName, Change<String> whatsappPhone, Change<String> email,
+    Change<String> phone, Change<String> company, Change<String> position, Change<String> notes) {
 
   /** The contact fields an update can change. */
   public enum Field {
@@ -50,13 +58,34 @@ public record CustomerUpdate(Map<Field, Optional<String>> changes) {
     }
   }
 
-  /** Creates the update; the map is copied. */
+  /** Creates the update. */
   public CustomerUpdate {
-    Objects.requireNonNull(changes, "changes");
-    EnumMap<Field, Optional<String>> copy = new EnumMap<>(Field.class);
-    changes.forEach((field, value) -> copy.put(Objects.requireNonNull(field, "field"),
-        Objects.requireNonNull(value, "value of " + field)));
-    changes = Collections.unmodifiableMap(copy);
+    Objects.requireNonNull(fullName, "fullName");
+    Objects.requireNonNull(whatsappPhone, "whatsappPhone");
+    Objects.requireNonNull(email, "email");
+    Objects.requireNonNull(phone, "phone");
+    Objects.requireNonNull(company, "company");
+    Objects.requireNonNull(position, "position");
+    Objects.requireNonNull(notes, "notes");
+  }
+
+  /** The fields this update sets or clears, each with its change. */
+  public Map<Field, Change<String>> changes() {
+    EnumMap<Field, Change<String>> changes = new EnumMap<>(Field.class);
+    put(changes, Field.FULL_NAME, fullName);
+    put(changes, Field.WHATSAPP_PHONE, whatsappPhone);
+    put(changes, Field.EMAIL, email);
+    put(changes, Field.PHONE, phone);
+    put(changes, Field.COMPANY, company);
+    put(changes, Field.POSITION, position);
+    put(changes, Field.NOTES, notes);
+    return Collections.unmodifiableMap(changes);
+  }
+
+  private static void put(Map<Field, Change<String>> changes, Field field, Change<String> change) {
+    if (change.changes()) {
+      changes.put(field, change);
+    }
   }
 
   /** Starts an update that changes nothing. */
@@ -66,22 +95,22 @@ public record CustomerUpdate(Map<Field, Optional<String>> changes) {
 
   /** True if no field is set or cleared. */
   public boolean isEmpty() {
-    return changes.isEmpty();
+    return changes().isEmpty();
   }
 
   /** Builds a {@link CustomerUpdate}. */
   public static final class Builder {
-    private final EnumMap<Field, Optional<String>> changes = new EnumMap<>(Field.class);
+    private final EnumMap<Field, Change<String>> changes = new EnumMap<>(Field.class);
 
     private Builder() {}
 
     private Builder set(Field field, String value) {
-      changes.put(field, Optional.of(Objects.requireNonNull(value, field.key())));
+      changes.put(field, Change.to(Objects.requireNonNull(value, field.key())));
       return this;
     }
 
     private Builder clear(Field field) {
-      changes.put(field, Optional.empty());
+      changes.put(field, Change.clear());
       return this;
     }
 
@@ -157,7 +186,12 @@ public record CustomerUpdate(Map<Field, Optional<String>> changes) {
 
     /** The update. */
     public CustomerUpdate build() {
-      return new CustomerUpdate(changes);
+      return new CustomerUpdate(get(Field.FULL_NAME), get(Field.WHATSAPP_PHONE), get(Field.EMAIL), get(Field.PHONE),
+          get(Field.COMPANY), get(Field.POSITION), get(Field.NOTES));
+    }
+
+    private Change<String> get(Field field) {
+      return changes.getOrDefault(field, Change.keep());
     }
   }
 }

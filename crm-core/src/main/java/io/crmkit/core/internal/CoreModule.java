@@ -1,9 +1,15 @@
 package io.crmkit.core.internal;
 
+import io.crmkit.core.TenantScope;
+import io.crmkit.core.customers.CustomerService;
+import io.crmkit.core.pipeline.Pipeline;
+import io.crmkit.core.platform.Entitlements;
+import io.crmkit.core.platform.OrganizationSettings;
+import io.crmkit.core.platform.Platform;
 import io.crmkit.core.spi.CrmModule;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.SQLException;
+import io.crmkit.core.spi.ModuleContext;
+import io.crmkit.core.spi.ModuleTransaction;
+import io.crmkit.core.users.UserService;
 import java.util.List;
 import java.util.UUID;
 
@@ -19,16 +25,27 @@ public final class CoreModule implements CrmModule {
     return List.of();
   }
 
+  @Override
+  public List<Class<?>> mappers() {
+    return List.of(TenantMapper.class, OrganizationMapper.class, PlanMapper.class, UserMapper.class,
+        InvitationMapper.class, CrossTenantMapper.class, UsageCounterMapper.class, PipelineMapper.class,
+        CustomerMapper.class);
+  }
+
+  /** crm-core's services, reached from the scope by type as every module's are. */
+  @Override
+  public void install(ModuleContext context) {
+    context.tenantService(CustomerService.class, TenantScope::customers);
+    context.tenantService(UserService.class, TenantScope::users);
+    context.tenantService(Pipeline.class, TenantScope::pipeline);
+    context.tenantService(OrganizationSettings.class, TenantScope::organization);
+    context.tenantService(Entitlements.class, TenantScope::entitlements);
+    context.crmService(Platform.class, context.crm().platform());
+  }
+
   /** A new organization gets the seed's six pipeline stages, Lead the default. */
   @Override
-  public void provision(Connection connection, String schema, UUID organizationId) throws SQLException {
-    String table = CrmRuntime.quote(schema);
-    try (PreparedStatement ps = connection.prepareStatement("insert into " + table + ".sales_stages"
-        + " (organization_id, name, display_order, color, probability, is_default)"
-        + " select ?, d.name, d.display_order, d.color, d.probability, d.is_default"
-        + " from " + table + ".default_sales_stages() d")) {
-      ps.setObject(1, organizationId);
-      ps.executeUpdate();
-    }
+  public void provision(ModuleTransaction tx, UUID organizationId) {
+    tx.mapper(PipelineMapper.class).insertDefaultStages(organizationId);
   }
 }

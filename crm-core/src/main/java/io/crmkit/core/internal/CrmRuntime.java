@@ -46,6 +46,7 @@ public final class CrmRuntime {
   private final DataSource migrationDataSource;
   private final SqlSessionFactory sessions;
   private final List<CrmModule> modules;
+  private final ModuleRegistry registry = new ModuleRegistry();
   private final ThreadLocal<Tx> open = new ThreadLocal<>();
   private final java.util.concurrent.ConcurrentHashMap<String, String> qualifiedNames =
       new java.util.concurrent.ConcurrentHashMap<>();
@@ -65,7 +66,7 @@ public final class CrmRuntime {
     this.runtimeDataSource = runtimeDataSource;
     this.migrationDataSource = migrationDataSource;
     this.modules = List.copyOf(modules);
-    this.sessions = MyBatisSetup.create(runtimeDataSource, schema);
+    this.sessions = MyBatisSetup.create(runtimeDataSource, schema, this.modules);
   }
 
   public String schema() {
@@ -101,6 +102,11 @@ public final class CrmRuntime {
 
   public List<CrmModule> modules() {
     return modules;
+  }
+
+  /** The services and extensions the modules installed. */
+  public ModuleRegistry registry() {
+    return registry;
   }
 
   boolean hasListeners() {

@@ -13,6 +13,8 @@ import io.crmkit.core.exception.CrmException;
 import io.crmkit.core.exception.LimitExceededException;
 import io.crmkit.core.exception.ValidationException;
 import io.crmkit.core.platform.Limit;
+import io.crmkit.core.spi.Inputs;
+import io.crmkit.core.spi.Json;
 import io.crmkit.core.users.Role;
 import java.io.IOException;
 import java.io.InputStream;

@@ -5,6 +5,7 @@ import io.crmkit.core.CrmEvent;
 import io.crmkit.core.exception.ConflictException;
 import io.crmkit.core.exception.NotFoundException;
 import io.crmkit.core.exception.ValidationException;
+import io.crmkit.core.spi.Inputs;
 import io.crmkit.core.users.NewMember;
 import io.crmkit.core.users.User;
 import java.util.Objects;

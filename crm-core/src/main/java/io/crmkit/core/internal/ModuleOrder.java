@@ -13,10 +13,25 @@ import java.util.Set;
 public final class ModuleOrder {
   private ModuleOrder() {}
 
-  /** The modules {@link ServiceLoader} finds with {@code classLoader}, dependencies first. */
-  public static List<CrmModule> discover(ClassLoader classLoader) {
+  /**
+   * The modules {@link ServiceLoader} finds with {@code classLoader}, each replaced by the
+   * configured one of the same name if the host gave one (or joined by it, if not found), in
+   * dependency order.
+   */
+  public static List<CrmModule> discover(ClassLoader classLoader, List<CrmModule> configured) {
+    Map<String, CrmModule> given = new LinkedHashMap<>();
+    for (CrmModule module : configured) {
+      if (given.putIfAbsent(module.name(), module) != null) {
+        throw new IllegalStateException("module " + module.name() + " was given to Crm.builder().module(…) twice");
+      }
+    }
     List<CrmModule> found = new ArrayList<>();
-    ServiceLoader.load(CrmModule.class, classLoader).forEach(found::add);
+    ServiceLoader.load(CrmModule.class, classLoader).forEach(m -> {
+      if (!given.containsKey(m.name())) {
+        found.add(m);
+      }
+    });
+    found.addAll(given.values());
     return order(found);
   }
 

@@ -2,9 +2,7 @@ package io.crmkit.core.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.crmkit.core.Crm;
-import io.crmkit.core.customers.CustomerSource;
-import io.crmkit.core.platform.SubscriptionStatus;
-import io.crmkit.core.users.Role;
+import io.crmkit.core.spi.CrmModule;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -28,14 +26,13 @@ import org.apache.ibatis.type.TypeHandlerRegistry;
  * MyBatis uses a managed transaction factory that neither commits nor closes them.
  */
 public final class MyBatisSetup {
-  private static final List<String> CORE_MAPPERS = List.of(
-      "TenantMapper", "OrganizationMapper", "PlanMapper", "UserMapper", "InvitationMapper",
-      "CrossTenantMapper", "UsageCounterMapper", "PipelineMapper", "CustomerMapper");
-
   private MyBatisSetup() {}
 
-  /** A factory whose mapper SQL names {@code schema}; {@code dataSource} only satisfies MyBatis's environment. */
-  public static SqlSessionFactory create(DataSource dataSource, String schema) {
+  /**
+   * A factory with every module's mappers, whose SQL names {@code schema}; {@code dataSource} only
+   * satisfies MyBatis's environment.
+   */
+  public static SqlSessionFactory create(DataSource dataSource, String schema, List<CrmModule> modules) {
     Configuration configuration = new Configuration();
     Properties variables = new Properties();
     // Quoted, so a schema named like a keyword ("user") works in every statement.
@@ -58,29 +55,37 @@ public final class MyBatisSetup {
     handlers.register(UUID.class, new UuidTypeHandler());
     handlers.register(Instant.class, new InstantTypeHandler());
     handlers.register(JsonNode.class, new JsonbTypeHandler());
-    handlers.register(Role.class, new LowercaseEnumTypeHandler<>(Role.class));
-    handlers.register(SubscriptionStatus.class, new LowercaseEnumTypeHandler<>(SubscriptionStatus.class));
-    handlers.register(CustomerSource.class, new LowercaseEnumTypeHandler<>(CustomerSource.class));
+    // Every enum, of every module, is its lowercase name in the database.
+    handlers.setDefaultEnumTypeHandler(LowercaseEnumTypeHandler.class);
     handlers.register(List.class, new TextArrayTypeHandler());
     configuration.getTypeAliasRegistry().registerAlias("jsonb", JsonbTypeHandler.class);
     // Parameters name it explicitly: MyBatis finds handlers by class, and an ArrayList is not a List to it.
     configuration.getTypeAliasRegistry().registerAlias("textArray", TextArrayTypeHandler.class);
 
-    for (String mapper : CORE_MAPPERS) {
-      addMapperXml(configuration, "io/crmkit/core/internal/" + mapper + ".xml");
+    for (CrmModule module : modules) {
+      for (Class<?> mapper : module.mappers()) {
+        addMapper(configuration, mapper);
+      }
     }
     return new SqlSessionFactoryBuilder().build(configuration);
   }
 
-  /** Loads one mapper XML from the classpath; other modules call this for theirs. */
-  public static void addMapperXml(Configuration configuration, String resource) {
-    try (InputStream in = MyBatisSetup.class.getClassLoader().getResourceAsStream(resource)) {
-      if (in == null) {
-        throw new IllegalStateException("mapper XML not on the classpath: " + resource);
+  /**
+   * Adds a mapper: its XML beside it (same package path), found with the mapper's own class
+   * loader, binds the interface; a mapper without XML is added from its annotations alone.
+   */
+  private static void addMapper(Configuration configuration, Class<?> mapper) {
+    String resource = mapper.getName().replace('.', '/') + ".xml";
+    ClassLoader loader = mapper.getClassLoader();
+    try (InputStream in = loader == null ? null : loader.getResourceAsStream(resource)) {
+      if (in != null) {
+        new XMLMapperBuilder(in, configuration, resource, configuration.getSqlFragments()).parse();
       }
-      new XMLMapperBuilder(in, configuration, resource, configuration.getSqlFragments()).parse();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+    if (!configuration.hasMapper(mapper)) {
+      configuration.addMapper(mapper);
     }
   }
 }

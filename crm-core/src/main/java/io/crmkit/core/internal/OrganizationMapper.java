@@ -13,8 +13,8 @@ interface OrganizationMapper {
   UUID lock(@Param("id") UUID id);
 
   int update(@Param("id") UUID id, @Param("name") String name, @Param("domain") String domain,
-      @Param("defaultLanguage") String defaultLanguage, @Param("timeZone") String timeZone,
-      @Param("settings") JsonNode settings);
+      @Param("clearDomain") boolean clearDomain, @Param("defaultLanguage") String defaultLanguage,
+      @Param("timeZone") String timeZone, @Param("settings") JsonNode settings);
 
   int insert(@Param("id") UUID id, @Param("name") String name, @Param("slug") String slug,
       @Param("packageId") UUID packageId, @Param("trialEndsAt") Instant trialEndsAt,

@@ -6,6 +6,8 @@ import org.apache.ibatis.annotations.Param;
 
 /** sales_stages and the forecast. SQL in PipelineMapper.xml. */
 interface PipelineMapper {
+  void insertDefaultStages(@Param("organizationId") UUID organizationId);
+
   List<Rows.StageRow> stages(@Param("organizationId") UUID organizationId);
 
   Rows.StageRow stage(@Param("organizationId") UUID organizationId, @Param("id") UUID id);

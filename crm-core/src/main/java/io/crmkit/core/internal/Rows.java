@@ -9,6 +9,7 @@ import io.crmkit.core.platform.Limit;
 import io.crmkit.core.platform.Organization;
 import io.crmkit.core.platform.Plan;
 import io.crmkit.core.platform.SubscriptionStatus;
+import io.crmkit.core.spi.Json;
 import io.crmkit.core.users.Invitation;
 import io.crmkit.core.users.Role;
 import io.crmkit.core.users.User;

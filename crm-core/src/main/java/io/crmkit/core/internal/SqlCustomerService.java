@@ -11,6 +11,8 @@ import io.crmkit.core.exception.ConflictException;
 import io.crmkit.core.exception.NotFoundException;
 import io.crmkit.core.exception.ValidationException;
 import io.crmkit.core.platform.Limit;
+import io.crmkit.core.spi.Inputs;
+import io.crmkit.core.spi.Json;
 import io.crmkit.core.users.Role;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -127,7 +129,8 @@ final class SqlCustomerService implements CustomerService {
       after.put(CustomerUpdate.Field.COMPANY, before.company);
       after.put(CustomerUpdate.Field.POSITION, before.position);
       after.put(CustomerUpdate.Field.NOTES, before.notes);
-      update.changes().forEach((field, value) -> after.put(field, value.map(v -> checked(field, v, region)).orElse(null)));
+      update.changes().forEach((field, change) -> after.put(field,
+          change.map(v -> checked(field, v, region)).applyTo(java.util.Optional.empty()).orElse(null)));
       if (after.get(CustomerUpdate.Field.FULL_NAME) == null && after.get(CustomerUpdate.Field.WHATSAPP_PHONE) == null
           && after.get(CustomerUpdate.Field.EMAIL) == null && after.get(CustomerUpdate.Field.PHONE) == null) {
         throw new ValidationException(update.changes().keySet().iterator().next().key(),
@@ -297,12 +300,9 @@ final class SqlCustomerService implements CustomerService {
         throw new NotFoundException("customer", duplicateId);
       }
       customers.moveActivities(tx.organizationId(), duplicateId, survivorId);
+      io.crmkit.core.spi.TenantTransaction moduleTx = SqlTenantWork.viewWithin(tx, scope);
       for (io.crmkit.core.spi.CrmModule module : scope.runtime().modules()) {
-        try {
-          module.mergeCustomers(tx.connection(), scope.runtime().schema(), tx.organizationId(), survivorId, duplicateId);
-        } catch (java.sql.SQLException e) {
-          throw SqlErrors.translate(e);
-        }
+        module.mergeCustomers(moduleTx, survivorId, duplicateId);
       }
       // Delete first: the survivor may take over the duplicate's phone or email, which are unique.
       customers.delete(tx.organizationId(), duplicateId);

@@ -1,5 +1,6 @@
 package io.crmkit.core.internal;
 
+import io.crmkit.core.exception.CommitOutcomeUnknownException;
 import io.crmkit.core.exception.ConflictException;
 import io.crmkit.core.exception.CrmException;
 import io.crmkit.core.exception.RetryableException;
@@ -63,8 +64,8 @@ final class SqlErrors {
    */
   static RuntimeException translateAtCommit(SQLException e) {
     if (connectionLost(e)) {
-      return new CrmException("the connection failed while the transaction was committing; whether it committed is"
-          + " unknown, so check before doing it again: " + detail(e), e);
+      return new CommitOutcomeUnknownException("the connection failed while the transaction was committing; whether it"
+          + " committed is unknown, so check before doing it again: " + detail(e), e);
     }
     return translate(e);
   }

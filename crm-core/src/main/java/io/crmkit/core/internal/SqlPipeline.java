@@ -6,6 +6,7 @@ import io.crmkit.core.exception.ValidationException;
 import io.crmkit.core.pipeline.Pipeline;
 import io.crmkit.core.pipeline.SalesStage;
 import io.crmkit.core.pipeline.StageForecast;
+import io.crmkit.core.spi.Inputs;
 import io.crmkit.core.users.Role;
 import java.util.HashMap;
 import java.util.HashSet;

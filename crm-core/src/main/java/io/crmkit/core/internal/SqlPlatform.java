@@ -11,6 +11,7 @@ import io.crmkit.core.platform.Plan;
 import io.crmkit.core.platform.Platform;
 import io.crmkit.core.platform.ProvisionedOrganization;
 import io.crmkit.core.spi.CrmModule;
+import io.crmkit.core.spi.Inputs;
 import io.crmkit.core.users.Role;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -60,12 +61,9 @@ public final class SqlPlatform implements Platform {
       organizations.insert(orgId, name, slug, plan.id, tx.now().plus(TRIAL), language, region, zone);
       UUID adminId = UUID.randomUUID();
       tx.mapper(UserMapper.class).insert(orgId, adminId, adminEmail, adminName, adminRef, Role.ADMIN, null, null);
+      io.crmkit.core.spi.ModuleTransaction moduleTx = SqlTenantWork.ownerView(runtime, tx);
       for (CrmModule module : runtime.modules()) {
-        try {
-          module.provision(tx.connection(), runtime.schema(), orgId);
-        } catch (SQLException e) {
-          throw SqlErrors.translate(e);
-        }
+        module.provision(moduleTx, orgId);
       }
       Organization organization = organizations.find(orgId).toOrganization();
       return new ProvisionedOrganization(organization, tx.mapper(UserMapper.class).find(orgId, adminId).toUser());

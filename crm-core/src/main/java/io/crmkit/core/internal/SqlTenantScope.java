@@ -75,6 +75,11 @@ public final class SqlTenantScope implements TenantScope {
   }
 
   @Override
+  public <T> T service(Class<T> type) {
+    return runtime.registry().tenantService(type, this);
+  }
+
+  @Override
   public <R, X extends Exception> R inTransaction(TransactionCallback<R, X> work) throws X {
     Objects.requireNonNull(work, "work");
     // The callback gets a scope bound to this very transaction: calls on it join it, and calls

@@ -13,6 +13,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
 
@@ -47,6 +48,16 @@ public final class SqlTenantWork {
         try {
           return work.run(new io.crmkit.core.spi.CrossTenantTransaction() {
             @Override
+            public <T> T mapper(Class<T> type) {
+              return tx.mapper(Objects.requireNonNull(type, "type"));
+            }
+
+            @Override
+            public String schema() {
+              return runtime.schema();
+            }
+
+            @Override
             public Connection connection() {
               return tx.connection();
             }
@@ -63,6 +74,39 @@ public final class SqlTenantWork {
     } catch (org.apache.ibatis.exceptions.PersistenceException e) {
       throw SqlErrors.translate(e);
     }
+  }
+
+  /**
+   * A module's view of {@code tx}, a transaction crm-core's own service is running for
+   * {@code scope} (a merge calling the modules' hooks): it never commits on its own.
+   */
+  static TenantTransaction viewWithin(Tx tx, SqlTenantScope scope) {
+    return new View(tx, scope, false);
+  }
+
+  /** A module's view of {@code tx}, a platform transaction acting as the owner (provisioning). */
+  static io.crmkit.core.spi.ModuleTransaction ownerView(CrmRuntime runtime, Tx tx) {
+    return new io.crmkit.core.spi.ModuleTransaction() {
+      @Override
+      public <T> T mapper(Class<T> type) {
+        return tx.mapper(Objects.requireNonNull(type, "type"));
+      }
+
+      @Override
+      public String schema() {
+        return runtime.schema();
+      }
+
+      @Override
+      public String table(String name) {
+        return qualified(runtime, name);
+      }
+
+      @Override
+      public Connection connection() {
+        return tx.connection();
+      }
+    };
   }
 
   private static String qualified(CrmRuntime runtime, String name) {
@@ -154,39 +198,19 @@ public final class SqlTenantWork {
       Objects.requireNonNull(sql, "sql");
       Objects.requireNonNull(bind, "bind");
       Objects.requireNonNull(read, "read");
-      if (!commitsOnReturn) {
-        try (PreparedStatement ps = started().connection().prepareStatement(sql)) {
-          bind.bind(ps);
-          try (ResultSet rows = ps.executeQuery()) {
-            return read.read(rows);
-          }
-        }
-      }
-      // pgjdbc sends a statement list's statements one after the other and waits once, at the end.
-      // If the first fails, the COMMIT commits nothing: the extended protocol skips it, the simple
-      // one runs it on the failed transaction, which ends it as a ROLLBACK would.
-      try (PreparedStatement ps = started().connection().prepareStatement(sql + "\n;COMMIT")) {
-        bind.bind(ps);
-        // All rows at once: a cursor (a host's defaultRowFetchSize) would not survive the COMMIT.
-        ps.setFetchSize(0);
-        boolean rows;
-        try {
-          rows = ps.execute();
-        } catch (SQLException e) {
-          if (SqlErrors.connectionLost(e)) {
-            throw SqlErrors.translateAtCommit(e);
-          }
-          throw e;
-        }
-        tx.committedInline();
-        if (!rows) {
-          throw new IllegalArgumentException("queryAndCommit needs a statement that returns rows (it has committed): "
-              + sql);
-        }
-        try (ResultSet result = ps.getResultSet()) {
-          return read.read(result);
-        }
-      }
+      return InlineCommit.query(started(), commitsOnReturn, sql, bind, read);
+    }
+
+    @Override
+    public <E> List<E> queryAndCommit(Class<?> mapper, String statement, Object parameter) throws SQLException {
+      Objects.requireNonNull(mapper, "mapper");
+      Objects.requireNonNull(statement, "statement");
+      return InlineCommit.mapped(started(), commitsOnReturn, mapper, statement, parameter);
+    }
+
+    @Override
+    public <T> T mapper(Class<T> type) {
+      return started().mapper(Objects.requireNonNull(type, "type"));
     }
 
     @Override

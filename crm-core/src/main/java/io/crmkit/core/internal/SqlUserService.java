@@ -7,6 +7,7 @@ import io.crmkit.core.exception.ForbiddenException;
 import io.crmkit.core.exception.NotFoundException;
 import io.crmkit.core.exception.ValidationException;
 import io.crmkit.core.platform.Limit;
+import io.crmkit.core.spi.Inputs;
 import io.crmkit.core.users.Invitation;
 import io.crmkit.core.users.IssuedInvitation;
 import io.crmkit.core.users.Role;

@@ -85,6 +85,11 @@ public final class Tx {
     return session.getMapper(type);
   }
 
+  /** The MyBatis configuration the session's mappers come from. */
+  org.apache.ibatis.session.Configuration configuration() {
+    return session.getConfiguration();
+  }
+
   /** The connection, for modules' plain JDBC (already in the transaction, tenant set). */
   public Connection connection() {
     requireNotCommitted();

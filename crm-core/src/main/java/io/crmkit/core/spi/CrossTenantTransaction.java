@@ -1,16 +1,9 @@
 package io.crmkit.core.spi;
 
-import java.sql.Connection;
-
 /**
  * A transaction of the runtime role with no tenant set, given by {@link TenantWork#crossTenant}:
- * row-level security shows it no rows, so it can only call the owner-defined cross-tenant functions.
+ * row-level security shows it no rows, so it can only call the owner-defined cross-tenant functions,
+ * through the module's mappers.
  */
-public interface CrossTenantTransaction {
-
-  /** The transaction's connection; do not commit, roll back or close it. */
-  Connection connection();
-
-  /** {@code name} qualified with CRMKit's schema and quoted for SQL text, e.g. {@code "crm"."claim_events"}. */
-  String table(String name);
+public interface CrossTenantTransaction extends ModuleTransaction {
 }

@@ -2,9 +2,7 @@ package io.crmkit.core.spi;
 
 import io.crmkit.core.Page;
 import io.crmkit.core.exception.ValidationException;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -19,6 +17,7 @@ import java.util.function.Function;
  * @param id its id, which breaks ties
  */
 public record Keyset(Instant at, UUID id) {
+  private static final String KIND = "keyset.v1";
   private static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
   private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59Z");
 
@@ -30,8 +29,8 @@ public record Keyset(Instant at, UUID id) {
 
   /** The position as a cursor. */
   public String encode() {
-    String raw = "w1:" + at.getEpochSecond() + ":" + at.getNano() + ":" + id;
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(raw.getBytes(StandardCharsets.UTF_8));
+    return Cursor.encode(KIND, List.of(Long.toString(at.getEpochSecond()), Integer.toString(at.getNano()),
+        id.toString()));
   }
 
   /**
@@ -40,19 +39,16 @@ public record Keyset(Instant at, UUID id) {
    * @throws ValidationException naming {@code cursor} if it is not one {@link #encode} made
    */
   public static Keyset decode(String cursor) {
+    List<String> parts = Cursor.decode(cursor, KIND, 3);
     try {
-      String[] parts = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8).split(":");
-      if (parts.length != 4 || !parts[0].equals("w1")) {
-        throw new IllegalArgumentException("shape");
-      }
-      Instant at = Instant.ofEpochSecond(Long.parseLong(parts[1]), Long.parseLong(parts[2]));
+      Instant at = Instant.ofEpochSecond(Long.parseLong(parts.get(0)), Long.parseLong(parts.get(1)));
       // Within what a timestamptz holds, so a crafted cursor never reaches SQL.
       if (at.isBefore(EARLIEST) || at.isAfter(LATEST)) {
-        throw new IllegalArgumentException("range");
+        throw Cursor.refused();
       }
-      return new Keyset(at, UUID.fromString(parts[3]));
-    } catch (RuntimeException e) {
-      throw new ValidationException("cursor", "is not a cursor this list returned");
+      return new Keyset(at, UUID.fromString(parts.get(2)));
+    } catch (IllegalArgumentException | java.time.DateTimeException | ArithmeticException e) {
+      throw Cursor.refused();
     }
   }
 

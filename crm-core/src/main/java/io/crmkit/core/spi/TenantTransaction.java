@@ -4,7 +4,6 @@ import io.crmkit.core.Actor;
 import io.crmkit.core.TenantScope;
 import io.crmkit.core.platform.Limit;
 import io.crmkit.core.users.Role;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -13,26 +12,17 @@ import java.time.LocalDate;
 import java.util.UUID;
 
 /**
- * A module's view of the tenant transaction {@link TenantWork#call} runs it in: the connection
- * (the runtime role, the tenant set, row-level security on), who acts, and the transaction's
- * clock. Valid only inside that call, on its thread.
+ * A module's view of the tenant transaction {@link TenantWork#call} runs it in: its mappers (on
+ * the runtime role's connection, the tenant set, row-level security on), who acts, and the
+ * transaction's clock. Valid only inside that call, on its thread.
  */
-public interface TenantTransaction {
+public interface TenantTransaction extends ModuleTransaction {
 
   /** The organization the transaction is confined to. */
   UUID organizationId();
 
   /** Who acts. */
   Actor actor();
-
-  /** CRMKit's schema, e.g. {@code crm} (not quoted). */
-  String schema();
-
-  /** {@code name} qualified with CRMKit's schema and quoted for SQL text, e.g. {@code "crm"."conversations"}. */
-  String table(String name);
-
-  /** The transaction's connection; do not commit, roll back or close it. */
-  Connection connection();
 
   /** The transaction's time, fixed for its whole length. */
   Instant now();
@@ -112,16 +102,29 @@ public interface TenantTransaction {
    * <p>If the statement fails, nothing commits, and the exception is thrown as for any statement.
    * A statement that must not commit in some case has to fail in it (raise an error): returning no
    * rows commits. A connection lost after the statement and its COMMIT were sent is a
-   * {@link io.crmkit.core.exception.CrmException} saying the outcome is unknown (the server may have
-   * committed before it noticed), not a {@link io.crmkit.core.exception.RetryableException}. The rows are
-   * read whole, whatever fetch size the host's driver sets, since a cursor ends at the COMMIT. Once this returns, the transaction has committed: the work must return without
-   * another statement, and {@code tx} refuses further use.
+   * {@link io.crmkit.core.exception.CommitOutcomeUnknownException} (the server may have committed
+   * before it noticed), not a {@link io.crmkit.core.exception.RetryableException}. The rows are
+   * read whole, whatever fetch size the host's driver sets, since a cursor ends at the COMMIT.
+   * Once this returns, the transaction has committed: the work must return without another
+   * statement, and {@code tx} refuses further use.
    *
    * @param sql one statement, without a trailing semicolon
    * @param bind sets the statement's parameters
    * @param read reads the statement's rows (already fetched: the transaction has committed)
    */
   <R> R queryAndCommit(String sql, Binder bind, ResultReader<R> read) throws SQLException;
+
+  /**
+   * Like {@link #queryAndCommit(String, Binder, ResultReader)} for a statement of a mapper's XML:
+   * {@code statement} of {@code mapper} runs with {@code parameter}, and its rows come back mapped
+   * as the statement's result map says. The SQL stays in the mapper; only the sending differs.
+   *
+   * @param mapper the mapper interface the statement belongs to, listed by a module
+   * @param statement the statement's id in the mapper XML (its method name)
+   * @param parameter its parameter object, as the mapper method would take it
+   * @return the statement's rows, mapped (the transaction has committed when it returns)
+   */
+  <E> java.util.List<E> queryAndCommit(Class<?> mapper, String statement, Object parameter) throws SQLException;
 
   /** Sets a statement's parameters. */
   @FunctionalInterface

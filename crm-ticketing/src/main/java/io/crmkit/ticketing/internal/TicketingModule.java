@@ -1,8 +1,8 @@
 package io.crmkit.ticketing.internal;
 
+import io.crmkit.core.exception.CrmException;
 import io.crmkit.core.spi.CrmModule;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
+import io.crmkit.core.spi.TenantTransaction;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.UUID;
@@ -21,15 +21,12 @@ public final class TicketingModule implements CrmModule {
 
   /** The duplicate's tickets now belong to the survivor. */
   @Override
-  public void mergeCustomers(Connection connection, String schema, UUID organizationId, UUID survivor, UUID duplicate)
-      throws SQLException {
-    String quoted = "\"" + schema.replace("\"", "\"\"") + "\"";
-    try (PreparedStatement ps = connection.prepareStatement("update " + quoted + ".tickets set customer_id = ?"
-        + " where organization_id = ? and customer_id = ?")) {
-      ps.setObject(1, survivor);
-      ps.setObject(2, organizationId);
-      ps.setObject(3, duplicate);
-      ps.executeUpdate();
+  public void mergeCustomers(TenantTransaction tx, UUID survivor, UUID duplicate) {
+    try {
+      tx.update("update " + tx.table("tickets") + " set customer_id = ? where organization_id = ? and customer_id = ?",
+          survivor, tx.organizationId(), duplicate);
+    } catch (SQLException e) {
+      throw new CrmException("moving the tickets of a merged customer failed", e);
     }
   }
 }

@@ -1,8 +1,8 @@
 package io.crmkit.whatsapp.internal;
 
+import io.crmkit.core.exception.CrmException;
 import io.crmkit.core.spi.CrmModule;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
+import io.crmkit.core.spi.TenantTransaction;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.UUID;
@@ -21,17 +21,14 @@ public final class WhatsAppModule implements CrmModule {
 
   /** The duplicate's WhatsApp contacts and conversations now belong to the survivor. */
   @Override
-  public void mergeCustomers(Connection connection, String schema, UUID organizationId, UUID survivor, UUID duplicate)
-      throws SQLException {
-    String quoted = "\"" + schema.replace("\"", "\"\"") + "\"";
-    for (String table : List.of("whatsapp_contacts", "conversations")) {
-      try (PreparedStatement ps = connection.prepareStatement("update " + quoted + "." + table
-          + " set customer_id = ? where organization_id = ? and customer_id = ?")) {
-        ps.setObject(1, survivor);
-        ps.setObject(2, organizationId);
-        ps.setObject(3, duplicate);
-        ps.executeUpdate();
+  public void mergeCustomers(TenantTransaction tx, UUID survivor, UUID duplicate) {
+    try {
+      for (String table : List.of("whatsapp_contacts", "conversations")) {
+        tx.update("update " + tx.table(table) + " set customer_id = ? where organization_id = ? and customer_id = ?",
+            survivor, tx.organizationId(), duplicate);
       }
+    } catch (SQLException e) {
+      throw new CrmException("moving the WhatsApp contacts of a merged customer failed", e);
     }
   }
 }

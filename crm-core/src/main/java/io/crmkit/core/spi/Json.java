@@ -1,4 +1,4 @@
-package io.crmkit.core.internal;
+package io.crmkit.core.spi;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
