@@ -203,7 +203,7 @@ final class CustomerImport {
       }
       EffectiveLimits limits = EffectiveLimits.read(tx);
       OptionalLong max = limits.get(Limit.CUSTOMERS);
-      if (!UsageCounters.tryAdd(tx, SqlCustomerService.CUSTOMERS, UsageCounters.RUNNING_TOTAL, inserted.size(), max)) {
+      if (!UsageCounters.tryAdd(tx, CustomerActor.CUSTOMERS, UsageCounters.RUNNING_TOTAL, inserted.size(), max)) {
         throw new LimitExceededException(Limit.CUSTOMERS, max.getAsLong(), limits.planSlug());
       }
     }

@@ -1,0 +1,124 @@
+package io.crmkit.core.internal;
+
+import io.crmkit.core.Page;
+import io.crmkit.core.customers.Customer;
+import io.crmkit.core.customers.CustomerQuery;
+import io.crmkit.core.customers.CustomerSort;
+import io.crmkit.core.exception.ValidationException;
+import io.crmkit.core.spi.Inputs;
+import io.crmkit.core.spi.Json;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Customer lists through the owner-defined {@code list_customers}: filters, one of the sorts, and
+ * a keyset cursor on (sort value, id) that belongs to its order.
+ */
+final class CustomerList {
+  private final CustomerActor actor;
+
+  CustomerList(CustomerActor actor) {
+    this.actor = actor;
+  }
+
+  Page<Customer> list(CustomerQuery query, int limit, Optional<String> cursor) {
+    Objects.requireNonNull(query, "query");
+    KeysetPage.size(limit);
+    String text = query.text().map(q -> Inputs.text("text", q, 200)).orElse(null);
+    List<String> tagsAny = query.tagsAny().isEmpty() ? null : CustomerFields.tags(query.tagsAny());
+    List<String> tagsAll = query.tagsAll().isEmpty() ? null : CustomerFields.tags(query.tagsAll());
+    String fieldValue = query.customFieldValue().map(v -> {
+      if (!(v instanceof String || v instanceof Number || v instanceof Boolean)) {
+        throw new ValidationException("customFieldValue", "must be a string, number or boolean");
+      }
+      return Json.MAPPER.valueToTree(v).toString();
+    }).orElse(null);
+    for (Optional<Instant> bound : List.of(query.createdFrom(), query.createdBefore())) {
+      if (bound.isPresent() && (bound.get().isBefore(Instant.EPOCH)
+          || bound.get().isAfter(Instant.parse("9999-12-31T00:00:00Z")))) {
+        throw new ValidationException("createdBetween", "must be between 1970 and 9999");
+      }
+    }
+    ListCursor after = Objects.requireNonNull(cursor, "cursor").map(ListCursor::decode).orElse(null);
+    if (after != null && (!after.sort.equals(query.sort().key()) || after.descending != query.descending())) {
+      throw new ValidationException("cursor", "belongs to a list in another order");
+    }
+    return actor.call(tx -> {
+      List<Rows.CustomerRow> rows = tx.mapper(CustomerMapper.class).list(text, query.stageId().orElse(null),
+          query.assignedTo().orElse(null), tagsAny, tagsAll,
+          query.source().map(src -> src.name().toLowerCase(Locale.ROOT)).orElse(null),
+          query.createdFrom().orElse(null), query.createdBefore().orElse(null), query.customFieldKey().orElse(null),
+          fieldValue, query.sort().key(), query.descending(), after == null ? null : after.key,
+          after == null ? null : after.id, limit + 1);
+      return KeysetPage.of(rows, limit, Rows.CustomerRow::toCustomer,
+          last -> new ListCursor(query.sort().key(), query.descending(), sortKey(query.sort(), last), last.id).encode());
+    });
+  }
+
+  /** The row's value of the sort column, as text the database casts back exactly. */
+  private static String sortKey(CustomerSort sort, Rows.CustomerRow row) {
+    return switch (sort) {
+      case CREATED -> row.createdAt.toString();
+      case UPDATED -> row.updatedAt.toString();
+      case NAME -> row.nameSort;
+      case LEAD_SCORE -> Integer.toString(row.leadScore);
+      case VALUE -> Long.toString(row.estimatedValueMinor);
+    };
+  }
+
+  /** An opaque list position: the order it belongs to, the last row's sort value and id. */
+  private record ListCursor(String sort, boolean descending, String key, UUID id) {
+    String encode() {
+      String raw = "l1\n" + sort + "\n" + descending + "\n" + id + "\n" + key;
+      return Base64.getUrlEncoder().withoutPadding().encodeToString(raw.getBytes(StandardCharsets.UTF_8));
+    }
+
+    static ListCursor decode(String token) {
+      try {
+        String[] parts = new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8).split("\n", 5);
+        if (parts.length != 5 || !parts[0].equals("l1")) {
+          throw new IllegalArgumentException("shape");
+        }
+        return new ListCursor(parts[1], Boolean.parseBoolean(parts[2]), key(parts[1], parts[4]),
+            UUID.fromString(parts[3]));
+      } catch (RuntimeException e) {
+        throw new ValidationException("cursor", "is not a cursor this list returned");
+      }
+    }
+
+    /**
+     * The key as {@link #sortKey} writes it for the sort, which the database casts back exactly;
+     * anything else (a crafted cursor) is refused here, before any SQL.
+     */
+    private static String key(String sort, String key) {
+      switch (sort) {
+        case "created", "updated" -> {
+          Instant at = Instant.parse(key);
+          if (at.isBefore(Instant.parse("0001-01-01T00:00:00Z")) || at.isAfter(Instant.parse("9999-12-31T23:59:59Z"))) {
+            throw new IllegalArgumentException("range");
+          }
+          return at.toString();
+        }
+        case "lead_score" -> {
+          return Integer.toString(Integer.parseInt(key));
+        }
+        case "value" -> {
+          return Long.toString(Long.parseLong(key));
+        }
+        case "name" -> {
+          if (key.length() > 1000 || key.indexOf('\0') >= 0) {
+            throw new IllegalArgumentException("name");
+          }
+          return key;
+        }
+        default -> throw new IllegalArgumentException("sort");
+      }
+    }
+  }
+}
