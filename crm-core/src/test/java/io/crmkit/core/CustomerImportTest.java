@@ -125,6 +125,20 @@ class CustomerImportTest {
   }
 
   @Test
+  void tagsFollowTheServicesRule() {
+    ProvisionedOrganization org = t.provision();
+    CustomerService customers = t.adminScope(org).customers();
+    ImportReport report = customers.importCsv(in("""
+        whatsapp_phone,tags
+        0505000001,vip; vip ;;gold
+        0505000002,ok;%s
+        """.formatted("x".repeat(65))), ImportOptions.DEFAULTS);
+    assertThat(customers.findByPhone("0505000001").orElseThrow().tags()).containsExactly("vip", "gold");
+    assertThat(report.errors()).extracting(ImportReport.RowError::line, ImportReport.RowError::field)
+        .containsExactly(tuple(3L, "tags"));
+  }
+
+  @Test
   void progressIsReportedAfterEachBatch() {
     ProvisionedOrganization org = t.provision();
     StringBuilder csv = new StringBuilder("whatsapp_phone,full_name\n");

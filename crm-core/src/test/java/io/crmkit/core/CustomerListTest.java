@@ -12,6 +12,7 @@ import io.crmkit.core.customers.CustomerSource;
 import io.crmkit.core.exception.ValidationException;
 import io.crmkit.core.pipeline.SalesStage;
 import io.crmkit.core.platform.ProvisionedOrganization;
+import io.crmkit.core.spi.Cursor;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -125,9 +126,9 @@ class CustomerListTest {
 
   /** A cursor shaped as the list makes them, with any key. */
   private static Optional<String> crafted(CustomerSort sort, String key) {
-    String raw = "l1\n" + sort.key() + "\nfalse\n" + UUID.randomUUID() + "\n" + key;
-    return Optional.of(java.util.Base64.getUrlEncoder().withoutPadding()
-        .encodeToString(raw.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    return Optional.of(Cursor.encode("customers.list.v1", List.of(sort.key(), "false", UUID.randomUUID().toString(),
+        java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
+            key.getBytes(java.nio.charset.StandardCharsets.UTF_8)))));
   }
 
   @Test
@@ -143,6 +144,23 @@ class CustomerListTest {
     }
     assertThat(t.adminScope(org).customers().list(CustomerQuery.builder().sort(CustomerSort.LEAD_SCORE, false).build(),
         2, crafted(CustomerSort.LEAD_SCORE, "-5")).items()).as("a key that parses is a position").hasSize(2);
+  }
+
+  @Test
+  void namesHoldingANewlinePageByNameLikeAnyOther() {
+    ProvisionedOrganization lines = t.provision();
+    CustomerService customers = t.adminScope(lines).customers();
+    for (String name : List.of("Line\nC", "Line\nA", "Line\nB")) {
+      customers.create(CustomerDraft.builder().fullName(name).build());
+    }
+    List<String> seen = new ArrayList<>();
+    Optional<String> cursor = Optional.empty();
+    do {
+      Page<Customer> page = customers.list(CustomerQuery.builder().sort(CustomerSort.NAME, false).build(), 1, cursor);
+      page.items().forEach(c -> seen.add(c.fullName().orElseThrow()));
+      cursor = page.nextCursor();
+    } while (cursor.isPresent());
+    assertThat(seen).as("a page boundary at a name with a newline").containsExactly("Line\nA", "Line\nB", "Line\nC");
   }
 
   @Test

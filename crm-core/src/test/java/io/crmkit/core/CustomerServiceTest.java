@@ -205,6 +205,25 @@ class CustomerServiceTest {
   }
 
   @Test
+  void tagsFollowTheOneRuleEveryModuleUses() {
+    CustomerService customers = t.adminScope(t.provision()).customers();
+    Customer c = customers.create(CustomerDraft.builder().fullName("Tagged").tag("vip").tag(" vip ").tag("gold")
+        .build());
+    assertThat(c.tags()).as("stripped, each once, first order kept").containsExactly("vip", "gold");
+    List<String> many = new ArrayList<>();
+    for (int i = 0; i <= io.crmkit.core.spi.Inputs.MAX_TAGS; i++) {
+      many.add("t" + i);
+    }
+    for (List<String> bad : List.of(List.of(" "), List.of("a\tb"), List.of("x".repeat(65)), many)) {
+      assertThatThrownBy(() -> customers.tag(c.id(), bad)).as("%s", bad)
+          .isInstanceOfSatisfying(ValidationException.class, e -> assertThat(e.field()).isEqualTo("tags"));
+    }
+    assertThatThrownBy(() -> customers.list(CustomerQuery.builder().tagsAny(List.of("a\u0000")).build(), 10,
+        Optional.empty())).isInstanceOf(ValidationException.class).extracting("field").isEqualTo("tags");
+    assertThat(customers.get(c.id()).orElseThrow().tags()).containsExactly("vip", "gold");
+  }
+
+  @Test
   void tagsCustomFieldsScoreAndValueChangeOnlyWhatTheySay() {
     CustomerService customers = t.adminScope(t.provision()).customers();
     Customer c = customers.create(CustomerDraft.builder().fullName("Fields").tag("a").customFields(Map.of("x", 1))

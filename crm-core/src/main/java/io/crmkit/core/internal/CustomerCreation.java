@@ -3,10 +3,10 @@ package io.crmkit.core.internal;
 import io.crmkit.core.customers.Customer;
 import io.crmkit.core.customers.CustomerDraft;
 import io.crmkit.core.customers.CustomerService.FoundCustomer;
+import io.crmkit.core.customers.CustomerUpdate.Field;
 import io.crmkit.core.exception.ConflictException;
 import io.crmkit.core.exception.ValidationException;
 import io.crmkit.core.platform.Limit;
-import io.crmkit.core.spi.Inputs;
 import io.crmkit.core.spi.Json;
 import java.util.Locale;
 import java.util.Map;
@@ -82,13 +82,13 @@ final class CustomerCreation {
     String region = context.region;
     Rows.CustomerRow row = new Rows.CustomerRow();
     row.organizationId = tx.organizationId();
-    row.fullName = draft.fullName().map(n -> Inputs.text("fullName", n, 255)).orElse(null);
+    row.fullName = draft.fullName().map(n -> CustomerFields.checked(Field.FULL_NAME, n, region)).orElse(null);
     row.whatsappPhone = whatsappPhone != null ? whatsappPhone
-        : draft.whatsappPhone().map(p -> PhoneNumbers.e164("whatsappPhone", p, region)).orElse(null);
-    row.email = draft.email().map(e -> CustomerFields.email("email", e)).orElse(null);
-    row.phone = draft.phone().map(p -> PhoneNumbers.e164("phone", p, region)).orElse(null);
-    row.company = draft.company().map(c -> Inputs.text("company", c, 255)).orElse(null);
-    row.position = draft.position().map(p -> Inputs.text("position", p, 100)).orElse(null);
+        : draft.whatsappPhone().map(p -> CustomerFields.checked(Field.WHATSAPP_PHONE, p, region)).orElse(null);
+    row.email = draft.email().map(e -> CustomerFields.checked(Field.EMAIL, e, region)).orElse(null);
+    row.phone = draft.phone().map(p -> CustomerFields.checked(Field.PHONE, p, region)).orElse(null);
+    row.company = draft.company().map(c -> CustomerFields.checked(Field.COMPANY, c, region)).orElse(null);
+    row.position = draft.position().map(p -> CustomerFields.checked(Field.POSITION, p, region)).orElse(null);
     if (row.fullName == null && row.whatsappPhone == null && row.email == null && row.phone == null) {
       throw new ValidationException("fullName", "a customer needs a name, a phone or an email");
     }

@@ -5,17 +5,14 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
-import io.crmkit.core.Actor;
+import io.crmkit.core.customers.CustomerUpdate.Field;
 import io.crmkit.core.customers.ImportOptions;
 import io.crmkit.core.customers.ImportReport.RowError;
 import io.crmkit.core.customers.ImportReport;
 import io.crmkit.core.exception.CrmException;
-import io.crmkit.core.exception.LimitExceededException;
 import io.crmkit.core.exception.ValidationException;
 import io.crmkit.core.platform.Limit;
-import io.crmkit.core.spi.Inputs;
 import io.crmkit.core.spi.Json;
-import io.crmkit.core.users.Role;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -23,11 +20,11 @@ import java.io.PushbackInputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.OptionalLong;
 import java.util.UUID;
 
 /**
@@ -43,17 +40,17 @@ final class CustomerImport {
       Map.entry("position", "position"), Map.entry("tags", "tags"), Map.entry("notes", "notes"),
       Map.entry("lead_score", "leadScore"));
 
-  private final SqlTenantScope scope;
+  private final CustomerActor actor;
 
-  CustomerImport(SqlTenantScope scope) {
-    this.scope = scope;
+  CustomerImport(CustomerActor actor) {
+    this.actor = actor;
   }
 
   /** One data row of the file: its record number (header = 1) and values by header. */
   private record Row(long line, Map<String, String> values) {}
 
   ImportReport run(InputStream csv, ImportOptions options) {
-    if (!scope.standalone()) {
+    if (!actor.scope().standalone()) {
       // Batches commit one by one and a failed batch is replayed; inside one transaction neither works.
       throw new io.crmkit.core.exception.TenantContextException("an import runs its own transactions, one per batch;"
           + " call it outside inTransaction and joining");
@@ -103,7 +100,7 @@ final class CustomerImport {
   /** Writes a batch in one transaction; if it fails as a whole, each row again in its own. */
   private void write(List<Row> batch, Totals totals) {
     try {
-      Totals batchTotals = scope.call(tx -> writeBatch(tx, batch));
+      Totals batchTotals = actor.call(tx -> writeBatch(tx, batch));
       totals.add(batchTotals);
     } catch (CrmException e) {
       if (batch.size() == 1) {
@@ -118,9 +115,7 @@ final class CustomerImport {
   }
 
   private Totals writeBatch(Tx tx, List<Row> batch) {
-    if (scope.actor() instanceof Actor.Member) {
-      tx.requireRole(scope.actor(), "customers.import", Role.ADMIN, Role.MANAGER, Role.AGENT);
-    }
+    actor.requireWriter(tx, "customers.import");
     Totals totals = new Totals();
     totals.rowsRead = batch.size();
     CustomerMapper customers = tx.mapper(CustomerMapper.class);
@@ -187,7 +182,7 @@ final class CustomerImport {
       }
     }
 
-    Performer by = Performer.of(scope.actor());
+    Performer by = Performer.of(actor.actor());
     UUID member = by.member();
     String system = by.system();
     List<UUID> updated = updates.isEmpty() ? List.of() : customers.importUpdate(tx.organizationId(), updates);
@@ -201,11 +196,8 @@ final class CustomerImport {
         // A concurrent create took a phone or email meanwhile: let the row-by-row replay say which.
         throw new CrmException("a customer of this batch was created concurrently");
       }
-      EffectiveLimits limits = EffectiveLimits.read(tx);
-      OptionalLong max = limits.get(Limit.CUSTOMERS);
-      if (!UsageCounters.tryAdd(tx, CustomerActor.CUSTOMERS, UsageCounters.RUNNING_TOTAL, inserted.size(), max)) {
-        throw new LimitExceededException(Limit.CUSTOMERS, max.getAsLong(), limits.planSlug());
-      }
+      UsageCounters.takeWithinLimit(tx, CustomerActor.CUSTOMERS, UsageCounters.RUNNING_TOTAL, inserted.size(),
+          Limit.CUSTOMERS);
     }
     totals.inserted = inserted.size();
     if (!inserted.isEmpty()) {
@@ -233,24 +225,21 @@ final class CustomerImport {
         continue;
       }
       switch (field) {
-        case "fullName" -> node.put("full_name", Inputs.text("fullName", value, 255));
-        case "whatsappPhone" -> node.put("whatsapp_phone", PhoneNumbers.e164("whatsappPhone", value, region));
+        case "fullName" -> node.put("full_name", CustomerFields.checked(Field.FULL_NAME, value, region));
+        case "whatsappPhone" -> node.put("whatsapp_phone", CustomerFields.checked(Field.WHATSAPP_PHONE, value, region));
         case "email" -> {
-          String email = Inputs.email("email", value);
+          String email = CustomerFields.checked(Field.EMAIL, value, region);
           node.put("email", email);
           node.put("email_key", email.toLowerCase(Locale.ROOT));
         }
-        case "phone" -> node.put("phone", PhoneNumbers.e164("phone", value, region));
-        case "company" -> node.put("company", Inputs.text("company", value, 255));
-        case "position" -> node.put("position", Inputs.text("position", value, 100));
+        case "phone" -> node.put("phone", CustomerFields.checked(Field.PHONE, value, region));
+        case "company" -> node.put("company", CustomerFields.checked(Field.COMPANY, value, region));
+        case "position" -> node.put("position", CustomerFields.checked(Field.POSITION, value, region));
         case "notes" -> node.put("notes", value);
         case "tags" -> {
           ArrayNode tags = node.putArray("tags");
-          for (String tag : value.split(";")) {
-            if (!tag.isBlank()) {
-              tags.add(Inputs.text("tags", tag, 64));
-            }
-          }
+          CustomerFields.tags(Arrays.stream(value.split(";")).filter(tag -> !tag.isBlank()).toList())
+              .forEach(tags::add);
         }
         case "leadScore" -> {
           try {

@@ -5,6 +5,7 @@ import io.crmkit.core.customers.Customer;
 import io.crmkit.core.customers.CustomerQuery;
 import io.crmkit.core.customers.CustomerSort;
 import io.crmkit.core.exception.ValidationException;
+import io.crmkit.core.spi.Cursor;
 import io.crmkit.core.spi.Inputs;
 import io.crmkit.core.spi.Json;
 import java.nio.charset.StandardCharsets;
@@ -72,23 +73,31 @@ final class CustomerList {
     };
   }
 
-  /** An opaque list position: the order it belongs to, the last row's sort value and id. */
+  /**
+   * A list position, as a {@link Cursor}: the order it belongs to, the last row's id and its sort
+   * value. The value travels Base64-encoded, as a name may hold any character, a newline included.
+   */
   private record ListCursor(String sort, boolean descending, String key, UUID id) {
+    private static final String KIND = "customers.list.v1";
+    private static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
+    private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59Z");
+
     String encode() {
-      String raw = "l1\n" + sort + "\n" + descending + "\n" + id + "\n" + key;
-      return Base64.getUrlEncoder().withoutPadding().encodeToString(raw.getBytes(StandardCharsets.UTF_8));
+      return Cursor.encode(KIND, List.of(sort, Boolean.toString(descending), id.toString(),
+          Base64.getUrlEncoder().withoutPadding().encodeToString(key.getBytes(StandardCharsets.UTF_8))));
     }
 
     static ListCursor decode(String token) {
+      List<String> parts = Cursor.decode(token, KIND, 4);
       try {
-        String[] parts = new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8).split("\n", 5);
-        if (parts.length != 5 || !parts[0].equals("l1")) {
-          throw new IllegalArgumentException("shape");
+        String sort = parts.get(0);
+        if (!parts.get(1).equals("true") && !parts.get(1).equals("false")) {
+          throw new IllegalArgumentException("descending");
         }
-        return new ListCursor(parts[1], Boolean.parseBoolean(parts[2]), key(parts[1], parts[4]),
-            UUID.fromString(parts[3]));
+        String key = new String(Base64.getUrlDecoder().decode(parts.get(3)), StandardCharsets.UTF_8);
+        return new ListCursor(sort, Boolean.parseBoolean(parts.get(1)), key(sort, key), UUID.fromString(parts.get(2)));
       } catch (RuntimeException e) {
-        throw new ValidationException("cursor", "is not a cursor this list returned");
+        throw Cursor.refused();
       }
     }
 
@@ -100,7 +109,7 @@ final class CustomerList {
       switch (sort) {
         case "created", "updated" -> {
           Instant at = Instant.parse(key);
-          if (at.isBefore(Instant.parse("0001-01-01T00:00:00Z")) || at.isAfter(Instant.parse("9999-12-31T23:59:59Z"))) {
+          if (at.isBefore(EARLIEST) || at.isAfter(LATEST)) {
             throw new IllegalArgumentException("range");
           }
           return at.toString();

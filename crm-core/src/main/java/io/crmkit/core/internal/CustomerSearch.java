@@ -3,9 +3,8 @@ package io.crmkit.core.internal;
 import io.crmkit.core.Page;
 import io.crmkit.core.customers.Customer;
 import io.crmkit.core.exception.ValidationException;
-import java.nio.charset.StandardCharsets;
+import io.crmkit.core.spi.Cursor;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -39,33 +38,34 @@ final class CustomerSearch {
   }
 
   /**
-   * An opaque search position: the last item's tier (0 contains the query, 1 spelled close to it),
-   * its score in tier 1, and its (created_at, id).
+   * A search position, as a {@link Cursor}: the last item's tier (0 contains the query, 1 spelled
+   * close to it), its score in tier 1, and its (created_at, id); each part checked for its type
+   * and range before any SQL.
    */
   private record SearchCursor(int tier, Float score, Instant at, UUID id) {
+    private static final String KIND = "customers.search.v1";
+    private static final Instant LATEST = Instant.parse("9999-12-31T00:00:00Z");
+
     String encode() {
-      String raw = "s1:" + tier + ":" + (score == null ? "" : Float.toString(score)) + ":" + at.getEpochSecond() + ":"
-          + at.getNano() + ":" + id;
-      return Base64.getUrlEncoder().withoutPadding().encodeToString(raw.getBytes(StandardCharsets.UTF_8));
+      return Cursor.encode(KIND, List.of(Integer.toString(tier), score == null ? "" : Float.toString(score),
+          Long.toString(at.getEpochSecond()), Integer.toString(at.getNano()), id.toString()));
     }
 
     static SearchCursor decode(String token) {
       try {
-        String[] parts = new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8).split(":", -1);
-        if (parts.length != 6 || !parts[0].equals("s1")) {
-          throw new IllegalArgumentException("shape");
-        }
-        int tier = Integer.parseInt(parts[1]);
-        Float score = parts[2].isEmpty() ? null : Float.valueOf(parts[2]);
+        List<String> parts = Cursor.decode(token, KIND, 5);
+        int tier = Integer.parseInt(parts.get(0));
+        Float score = parts.get(1).isEmpty() ? null : Float.valueOf(parts.get(1));
         if (tier == 0 ? score != null : tier != 1 || score == null || !(score >= 0f && score <= 1f)) {
           throw new IllegalArgumentException("tier");
         }
-        Instant at = Instant.ofEpochSecond(Long.parseLong(parts[3]), Long.parseLong(parts[4]));
-        if (at.isBefore(Instant.EPOCH) || at.isAfter(Instant.parse("9999-12-31T00:00:00Z"))) {
+        Instant at = Instant.ofEpochSecond(Long.parseLong(parts.get(2)), Long.parseLong(parts.get(3)));
+        if (at.isBefore(Instant.EPOCH) || at.isAfter(LATEST)) {
           throw new IllegalArgumentException("range");
         }
-        return new SearchCursor(tier, score, at, UUID.fromString(parts[5]));
+        return new SearchCursor(tier, score, at, UUID.fromString(parts.get(4)));
       } catch (RuntimeException e) {
+        // Cursor's own refusal included: the reason names the search.
         throw new ValidationException("cursor", "is not a cursor this search returned");
       }
     }

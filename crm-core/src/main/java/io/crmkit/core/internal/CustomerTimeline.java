@@ -5,9 +5,7 @@ import io.crmkit.core.customers.Activity;
 import io.crmkit.core.exception.NotFoundException;
 import io.crmkit.core.exception.ValidationException;
 import io.crmkit.core.spi.Json;
-import java.nio.charset.StandardCharsets;
-import java.time.Instant;
-import java.util.Base64;
+import io.crmkit.core.spi.Keyset;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -53,35 +51,12 @@ final class CustomerTimeline {
   /** Activities newest first by (created_at, id), of one customer or (null) of the whole organization. */
   private Page<Activity> page(UUID customerId, int limit, Optional<String> cursor) {
     KeysetPage.size(limit);
-    Cursor after = Objects.requireNonNull(cursor, "cursor").map(Cursor::decode).orElse(null);
+    Keyset after = Objects.requireNonNull(cursor, "cursor").map(Keyset::decode).orElse(null);
     return actor.call(tx -> {
-      List<Rows.ActivityRow> rows = tx.mapper(CustomerMapper.class).timeline(tx.organizationId(), customerId,
-          after == null ? null : after.at, after == null ? null : after.id, limit + 1);
-      return KeysetPage.of(rows, limit, Rows.ActivityRow::toActivity, last -> new Cursor(last.createdAt, last.id).encode());
+      List<Activity> rows = tx.mapper(CustomerMapper.class).timeline(tx.organizationId(), customerId,
+          after == null ? null : after.at(), after == null ? null : after.id(), limit + 1).stream()
+          .map(Rows.ActivityRow::toActivity).toList();
+      return Keyset.page(rows, limit, activity -> new Keyset(activity.createdAt(), activity.id()));
     });
-  }
-
-  /** An opaque keyset position: the last item's (created_at, id). */
-  private record Cursor(Instant at, UUID id) {
-    String encode() {
-      String raw = "v1:" + at.getEpochSecond() + ":" + at.getNano() + ":" + id;
-      return Base64.getUrlEncoder().withoutPadding().encodeToString(raw.getBytes(StandardCharsets.UTF_8));
-    }
-
-    static Cursor decode(String token) {
-      try {
-        String[] parts = new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8).split(":");
-        if (parts.length != 4 || !parts[0].equals("v1")) {
-          throw new IllegalArgumentException("shape");
-        }
-        Instant at = Instant.ofEpochSecond(Long.parseLong(parts[1]), Long.parseLong(parts[2]));
-        if (at.isBefore(Instant.parse("1970-01-01T00:00:00Z")) || at.isAfter(Instant.parse("9999-12-31T00:00:00Z"))) {
-          throw new IllegalArgumentException("range");
-        }
-        return new Cursor(at, UUID.fromString(parts[3]));
-      } catch (RuntimeException e) {
-        throw new ValidationException("cursor", "is not a cursor this list returned");
-      }
-    }
   }
 }

@@ -1,7 +1,7 @@
 package io.crmkit.core.internal;
 
 import io.crmkit.core.Page;
-import io.crmkit.core.exception.ValidationException;
+import io.crmkit.core.spi.Inputs;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -20,10 +20,7 @@ final class KeysetPage {
 
   /** {@code limit}, checked to be a page size of 1 to {@value #MAX_SIZE}. */
   static int size(int limit) {
-    if (limit < 1 || limit > MAX_SIZE) {
-      throw new ValidationException("limit", "must be 1 to " + MAX_SIZE);
-    }
-    return limit;
+    return Inputs.pageSize("limit", limit, MAX_SIZE);
   }
 
   /** The first {@code limit} rows as items, and the cursor after the last of them if a row follows. */

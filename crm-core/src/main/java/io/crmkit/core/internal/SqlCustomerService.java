@@ -9,6 +9,7 @@ import io.crmkit.core.customers.CustomerService;
 import io.crmkit.core.customers.CustomerUpdate;
 import io.crmkit.core.customers.ImportOptions;
 import io.crmkit.core.customers.ImportReport;
+import io.crmkit.core.spi.Inputs;
 import java.io.InputStream;
 import java.util.Collection;
 import java.util.Map;
@@ -54,7 +55,7 @@ final class SqlCustomerService implements CustomerService {
 
   @Override
   public Optional<Customer> findByEmail(String email) {
-    String address = CustomerFields.email("email", email);
+    String address = Inputs.email("email", email);
     return scope.call(tx -> Optional.ofNullable(tx.mapper(CustomerMapper.class).findByEmail(tx.organizationId(), address))
         .map(Rows.CustomerRow::toCustomer));
   }
@@ -128,7 +129,7 @@ final class SqlCustomerService implements CustomerService {
   public ImportReport importCsv(InputStream csv, ImportOptions options) {
     Objects.requireNonNull(csv, "csv");
     Objects.requireNonNull(options, "options");
-    return new CustomerImport(scope).run(csv, options);
+    return new CustomerImport(actor).run(csv, options);
   }
 
   @Override
