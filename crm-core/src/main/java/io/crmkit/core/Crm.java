@@ -8,6 +8,7 @@ import io.crmkit.core.exception.NotFoundException;
 import io.crmkit.core.exception.TenantContextException;
 import io.crmkit.core.exception.ValidationException;
 import io.crmkit.core.internal.CrmAccess;
+import io.crmkit.core.internal.CrmConfiguration;
 import io.crmkit.core.internal.CrmRuntime;
 import io.crmkit.core.internal.InvitationAcceptance;
 import io.crmkit.core.internal.Migrations;
@@ -101,8 +102,8 @@ public final class Crm implements AutoCloseable {
    *     a privileged login and no {@link Builder#runtimeRole(String)} names the role to grant to
    */
   public void migrate() {
-    Migrations.migrate(requireMigrationDataSource(), runtime.schema(), runtime.ownerRole(), requireGrantee(),
-        runtime.modules(), classLoader);
+    Migrations.migrate(requireMigrationDataSource(), config().schema(), config().ownerRole(), requireGrantee(),
+        config().modules(), classLoader);
   }
 
   /**
@@ -112,8 +113,8 @@ public final class Crm implements AutoCloseable {
    * @throws IllegalStateException naming the module that is behind or differs
    */
   public void validateSchema() {
-    Migrations.validate(requireMigrationDataSource(), runtime.schema(), runtime.ownerRole(), requireGrantee(),
-        runtime.modules(), classLoader);
+    Migrations.validate(requireMigrationDataSource(), config().schema(), config().ownerRole(), requireGrantee(),
+        config().modules(), classLoader);
   }
 
   /**
@@ -125,15 +126,15 @@ public final class Crm implements AutoCloseable {
    * lock against concurrent start-ups, which Flyway alone does not span across modules.
    */
   public List<ModuleMigrations> migrations() {
-    return Migrations.configurations(requireMigrationDataSource(), runtime.schema(), runtime.ownerRole(),
-            requireGrantee(), runtime.modules(), classLoader).stream()
+    return Migrations.configurations(requireMigrationDataSource(), config().schema(), config().ownerRole(),
+            requireGrantee(), config().modules(), classLoader).stream()
         .map(e -> new ModuleMigrations(e.getKey(), e.getValue()))
         .toList();
   }
 
   /** The names of the modules found on the classpath, in migration order. */
   public List<String> modules() {
-    return runtime.modules().stream().map(CrmModule::name).toList();
+    return config().modules().stream().map(CrmModule::name).toList();
   }
 
   /**
@@ -144,7 +145,7 @@ public final class Crm implements AutoCloseable {
    * @throws IllegalArgumentException if no module of this Crm offers {@code type}
    */
   public <T> T service(Class<T> type) {
-    return runtime.registry().crmService(type);
+    return config().registry().crmService(type);
   }
 
   /** The platform operator's door (provisioning, plans); see {@link Platform}. */
@@ -191,12 +192,12 @@ public final class Crm implements AutoCloseable {
 
   /** The schema CRMKit's tables live in. */
   public String schema() {
-    return runtime.schema();
+    return config().schema();
   }
 
   /** The role the runtime DataSource connects as. */
   public String runtimeRole() {
-    return runtime.connectedRole();
+    return config().connectedRole();
   }
 
   /** Closes the connection pool CRMKit created, if any. */
@@ -213,11 +214,15 @@ public final class Crm implements AutoCloseable {
   }
 
   private String requireGrantee() {
-    if (runtime.runtimeRole() == null) {
-      throw new IllegalStateException("the runtime DataSource connects as the privileged role \"" + runtime.connectedRole()
+    if (config().runtimeRole() == null) {
+      throw new IllegalStateException("the runtime DataSource connects as the privileged role \"" + config().connectedRole()
           + "\"; name the application's runtime role with Crm.builder().runtimeRole(...) so migrations grant to it");
     }
-    return runtime.runtimeRole();
+    return config().runtimeRole();
+  }
+
+  private CrmConfiguration config() {
+    return runtime.configuration();
   }
 
   private DataSource requireMigrationDataSource() {
@@ -404,12 +409,12 @@ public final class Crm implements AutoCloseable {
           throw new IllegalStateException("runtimeRole is \"" + grantee + "\" but the runtime DataSource connects as \""
               + role.role() + "\"");
         }
-        CrmRuntime runtime = new CrmRuntime(schema, ownerRole, grantee, role.role(), clock, invitationTtl, listeners,
-            runtimeDataSource, migrationDataSource, modules);
+        CrmRuntime runtime = new CrmRuntime(new CrmConfiguration(schema, ownerRole, grantee, role.role(), clock,
+            invitationTtl, runtimeDataSource, migrationDataSource, modules), listeners);
         Crm crm = new Crm(runtime, pool, migrationDataSource, classLoader,
             io.crmkit.core.internal.SearchCheck.warnings(runtimeDataSource));
         // Each module registers its services, in dependency order; one missing a setting refuses here.
-        runtime.registry().install(crm, modules);
+        runtime.configuration().registry().install(crm, modules);
         return crm;
       } catch (RuntimeException e) {
         if (pool != null) {

@@ -1,17 +1,12 @@
 package io.crmkit.core.internal;
 
 import io.crmkit.core.AfterCommit;
-import io.crmkit.core.Crm;
-import io.crmkit.core.CrmEvent;
 import io.crmkit.core.CrmListener;
 import io.crmkit.core.exception.CrmException;
 import io.crmkit.core.exception.TenantContextException;
-import io.crmkit.core.spi.CrmModule;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
@@ -23,8 +18,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Everything a {@code Crm} shares with its scopes and services, and the one place transactions
- * are opened, committed and rolled back.
+ * The one place transactions are opened, committed and rolled back: a tenant's, one without a
+ * tenant, the owner's for platform work, and the host's a scope joined. What the {@code Crm} was
+ * built with is its {@link CrmConfiguration}; events go to the listeners through
+ * {@link EventDelivery} after the commit.
  *
  * <p>A tenant transaction takes a connection, turns auto-commit off, and sends
  * {@code select set_config('app.current_organization_id', ?, true)} as its first statement:
@@ -35,92 +32,26 @@ import org.slf4j.LoggerFactory;
 public final class CrmRuntime {
   private static final Logger log = LoggerFactory.getLogger(CrmRuntime.class);
 
-  private final String schema;
-  private final String ownerRole;
-  private final String runtimeRole;
-  private final String connectedRole;
-  private final Clock clock;
-  private final Duration invitationTtl;
-  private final List<CrmListener> listeners;
-  private final DataSource runtimeDataSource;
-  private final DataSource migrationDataSource;
+  private final CrmConfiguration configuration;
+  private final EventDelivery events;
   private final SqlSessionFactory sessions;
-  private final List<CrmModule> modules;
-  private final ModuleRegistry registry = new ModuleRegistry();
   private final ThreadLocal<Tx> open = new ThreadLocal<>();
-  private final java.util.concurrent.ConcurrentHashMap<String, String> qualifiedNames =
-      new java.util.concurrent.ConcurrentHashMap<>();
 
-  /** Creates the runtime; {@code migrationDataSource} may be null (no platform operations then). */
-  public CrmRuntime(String schema, String ownerRole, String runtimeRole, String connectedRole, Clock clock,
-      Duration invitationTtl,
-      List<CrmListener> listeners, DataSource runtimeDataSource, DataSource migrationDataSource,
-      List<CrmModule> modules) {
-    this.schema = schema;
-    this.ownerRole = ownerRole;
-    this.runtimeRole = runtimeRole;
-    this.connectedRole = connectedRole;
-    this.clock = clock;
-    this.invitationTtl = invitationTtl;
-    this.listeners = List.copyOf(listeners);
-    this.runtimeDataSource = runtimeDataSource;
-    this.migrationDataSource = migrationDataSource;
-    this.modules = List.copyOf(modules);
-    this.sessions = MyBatisSetup.create(runtimeDataSource, schema, this.modules);
+  /** Creates the runtime of {@code configuration}, delivering events to {@code listeners}. */
+  public CrmRuntime(CrmConfiguration configuration, List<CrmListener> listeners) {
+    this.configuration = Objects.requireNonNull(configuration, "configuration");
+    this.events = new EventDelivery(listeners);
+    this.sessions = MyBatisSetup.create(configuration.runtimeDataSource(), configuration.schema(),
+        configuration.modules());
   }
 
-  public String schema() {
-    return schema;
+  /** What the Crm was built with. */
+  public CrmConfiguration configuration() {
+    return configuration;
   }
 
-  /** {@code name} qualified with the schema and quoted for SQL text; computed once per name. */
-  public String qualified(String name) {
-    return qualifiedNames.computeIfAbsent(Objects.requireNonNull(name, "name"), n -> quote(schema) + "." + quote(n));
-  }
-
-  public String ownerRole() {
-    return ownerRole;
-  }
-
-  /** The role migrations grant to; null for a privileged Crm that did not name one. */
-  public String runtimeRole() {
-    return runtimeRole;
-  }
-
-  /** The role the runtime DataSource connects as. */
-  public String connectedRole() {
-    return connectedRole;
-  }
-
-  public Clock clock() {
-    return clock;
-  }
-
-  public Duration invitationTtl() {
-    return invitationTtl;
-  }
-
-  public List<CrmModule> modules() {
-    return modules;
-  }
-
-  /** The services and extensions the modules installed. */
-  public ModuleRegistry registry() {
-    return registry;
-  }
-
-  boolean hasListeners() {
-    return !listeners.isEmpty();
-  }
-
-  void deliver(CrmEvent event) {
-    for (CrmListener listener : listeners) {
-      try {
-        listener.onEvent(event);
-      } catch (RuntimeException e) {
-        log.warn("listener {} failed on {} (the transaction stays committed)", listener, event.getClass().getSimpleName(), e);
-      }
-    }
+  EventDelivery events() {
+    return events;
   }
 
   /** Whether this thread has a CRMKit transaction open. */
@@ -150,13 +81,13 @@ public final class CrmRuntime {
       }
       throw nested(current, "organization " + organizationId);
     }
-    return inNewTransaction(runtimeDataSource, organizationId, null, work);
+    return inNewTransaction(configuration.runtimeDataSource(), organizationId, null, work);
   }
 
   /** Runs {@code work} in a transaction with no tenant at all: for the cross-tenant functions only. */
   public <R, X extends Exception> R withoutTenant(TxWork<R, X> work) throws X {
     refuseNesting("work outside any tenant");
-    return inNewTransaction(runtimeDataSource, null, null, work);
+    return inNewTransaction(configuration.runtimeDataSource(), null, null, work);
   }
 
   /**
@@ -164,12 +95,13 @@ public final class CrmRuntime {
    * {@code SET LOCAL ROLE}, so a pooled privileged connection goes back as it came.
    */
   public <R, X extends Exception> R asOwner(TxWork<R, X> work) throws X {
+    DataSource migrationDataSource = configuration.migrationDataSource();
     if (migrationDataSource == null) {
       throw new IllegalStateException("platform operations need the migration DataSource;"
           + " set Crm.builder().migrationDataSource(...)");
     }
     refuseNesting("a platform operation");
-    return inNewTransaction(migrationDataSource, null, "SET LOCAL ROLE " + quote(ownerRole), work);
+    return inNewTransaction(migrationDataSource, null, "SET LOCAL ROLE " + SqlIdentifiers.quote(configuration.ownerRole()), work);
   }
 
   /**
@@ -195,9 +127,9 @@ public final class CrmRuntime {
     open.set(tx);
     try {
       String user = tx.mapper(TenantMapper.class).currentUser();
-      if (!connectedRole.equals(user)) {
+      if (!configuration.connectedRole().equals(user)) {
         throw new TenantContextException("the host connection is of role " + user + ", not CRMKit's runtime role "
-            + connectedRole + " that row-level security applies to");
+            + configuration.connectedRole() + " that row-level security applies to");
       }
       String isolation = tx.mapper(TenantMapper.class).begin(organizationId.toString()).isolation;
       if ("repeatable read".equals(isolation)) {
@@ -397,9 +329,5 @@ public final class CrmRuntime {
     } catch (SQLException e) {
       log.debug("could not restore isolation or auto-commit on a connection going back to the pool", e);
     }
-  }
-
-  static String quote(String identifier) {
-    return '"' + identifier.replace("\"", "\"\"") + '"';
   }
 }

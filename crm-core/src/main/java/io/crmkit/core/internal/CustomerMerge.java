@@ -47,7 +47,7 @@ final class CustomerMerge {
       }
       customers.moveActivities(tx.organizationId(), duplicateId, survivorId);
       TenantTransaction moduleTx = SqlTenantWork.viewWithin(tx, actor.scope());
-      for (CrmModule module : actor.scope().runtime().modules()) {
+      for (CrmModule module : actor.scope().runtime().configuration().modules()) {
         module.mergeCustomers(moduleTx, survivorId, duplicateId);
       }
       // Delete first: the survivor may take over the duplicate's phone or email, which are unique.

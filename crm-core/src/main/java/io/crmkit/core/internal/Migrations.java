@@ -46,10 +46,10 @@ public final class Migrations {
           .baselineOnMigrate(true)
           .baselineVersion("0")
           .placeholders(Map.of(
-              "schema", CrmRuntime.quote(schema),
-              "owner_role", CrmRuntime.quote(ownerRole),
-              "runtime_role", CrmRuntime.quote(runtimeRole),
-              "trgm_schema", CrmRuntime.quote(trigramSchema(migrationDataSource, schema))))
+              "schema", SqlIdentifiers.quote(schema),
+              "owner_role", SqlIdentifiers.quote(ownerRole),
+              "runtime_role", SqlIdentifiers.quote(runtimeRole),
+              "trgm_schema", SqlIdentifiers.quote(trigramSchema(migrationDataSource, schema))))
           .validateMigrationNaming(true)
           .cleanDisabled(true);
       result.add(Map.entry(module.name(), configuration));
@@ -131,11 +131,11 @@ public final class Migrations {
 
   private static void createSchema(Connection c, String schema, String ownerRole) {
     try (Statement s = c.createStatement()) {
-      s.execute("CREATE SCHEMA IF NOT EXISTS " + CrmRuntime.quote(schema) + " AUTHORIZATION "
-          + CrmRuntime.quote(ownerRole));
+      s.execute("CREATE SCHEMA IF NOT EXISTS " + SqlIdentifiers.quote(schema) + " AUTHORIZATION "
+          + SqlIdentifiers.quote(ownerRole));
       // Customer search needs pg_trgm (a trusted extension: CREATE on the database suffices). If
       // the host has it already, in any schema, that one is used (see trigramSchema).
-      s.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA " + CrmRuntime.quote(schema));
+      s.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA " + SqlIdentifiers.quote(schema));
     } catch (SQLException e) {
       throw new IllegalStateException("cannot create schema " + schema + " owned by " + ownerRole
           + " through the migration connection (it must be a member of " + ownerRole

@@ -36,7 +36,7 @@ public final class MyBatisSetup {
     Configuration configuration = new Configuration();
     Properties variables = new Properties();
     // Quoted, so a schema named like a keyword ("user") works in every statement.
-    variables.setProperty("schema", CrmRuntime.quote(schema));
+    variables.setProperty("schema", SqlIdentifiers.quote(schema));
     configuration.setVariables(variables);
 
     ManagedTransactionFactory transactions = new ManagedTransactionFactory();

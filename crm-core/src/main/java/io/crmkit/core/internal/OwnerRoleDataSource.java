@@ -21,7 +21,7 @@ final class OwnerRoleDataSource implements DataSource {
 
   OwnerRoleDataSource(DataSource delegate, String ownerRole) {
     this.delegate = delegate;
-    this.setRole = "SET ROLE " + CrmRuntime.quote(ownerRole);
+    this.setRole = "SET ROLE " + SqlIdentifiers.quote(ownerRole);
   }
 
   @Override

@@ -62,7 +62,7 @@ public final class SqlPlatform implements Platform {
       UUID adminId = UUID.randomUUID();
       tx.mapper(UserMapper.class).insert(orgId, adminId, adminEmail, adminName, adminRef, Role.ADMIN, null, null);
       io.crmkit.core.spi.ModuleTransaction moduleTx = SqlTenantWork.ownerView(runtime, tx);
-      for (CrmModule module : runtime.modules()) {
+      for (CrmModule module : runtime.configuration().modules()) {
         module.provision(moduleTx, orgId);
       }
       Organization organization = organizations.find(orgId).toOrganization();

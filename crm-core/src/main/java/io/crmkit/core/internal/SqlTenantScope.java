@@ -76,7 +76,7 @@ public final class SqlTenantScope implements TenantScope {
 
   @Override
   public <T> T service(Class<T> type) {
-    return runtime.registry().tenantService(type, this);
+    return runtime.configuration().registry().tenantService(type, this);
   }
 
   @Override

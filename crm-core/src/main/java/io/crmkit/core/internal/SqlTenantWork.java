@@ -54,7 +54,7 @@ public final class SqlTenantWork {
 
             @Override
             public String schema() {
-              return runtime.schema();
+              return runtime.configuration().schema();
             }
 
             @Override
@@ -94,7 +94,7 @@ public final class SqlTenantWork {
 
       @Override
       public String schema() {
-        return runtime.schema();
+        return runtime.configuration().schema();
       }
 
       @Override
@@ -110,7 +110,7 @@ public final class SqlTenantWork {
   }
 
   private static String qualified(CrmRuntime runtime, String name) {
-    return runtime.qualified(name);
+    return runtime.configuration().qualified(name);
   }
 
   /**
@@ -153,7 +153,7 @@ public final class SqlTenantWork {
 
     @Override
     public String schema() {
-      return owner.runtime().schema();
+      return owner.runtime().configuration().schema();
     }
 
     @Override

@@ -70,7 +70,7 @@ final class SqlUserService implements UserService {
       UUID id = UUID.randomUUID();
       UUID invitedBy = actor instanceof Actor.Member m ? m.userId() : null;
       invitations.insert(org, id, address, role, InvitationTokens.hash(token),
-          tx.now().plus(scope.runtime().invitationTtl()), invitedBy);
+          tx.now().plus(scope.runtime().configuration().invitationTtl()), invitedBy);
       Invitation invitation = invitations.find(org, id).toInvitation();
       tx.publish(new CrmEvent.InvitationCreated(org, id, address, role));
       return new IssuedInvitation(invitation, token);

@@ -44,7 +44,7 @@ public final class Tx {
     this.session = session;
     this.joined = joined;
     this.hostAfterCommit = hostAfterCommit;
-    this.now = runtime.clock().instant();
+    this.now = runtime.configuration().clock().instant();
   }
 
   /** The tenant of this transaction; throws if it has none. */
@@ -192,7 +192,7 @@ public final class Tx {
    * joined transaction without the host's {@link AfterCommit} while listeners are registered.
    */
   public void requireCommitHookForEvents() {
-    if (joined && hostAfterCommit == null && runtime.hasListeners()) {
+    if (joined && hostAfterCommit == null && runtime.events().hasListeners()) {
       throw new TenantContextException("this call publishes events after commit, but the scope joined the host's"
           + " transaction without an AfterCommit hook; use TenantScope.joining(connection, afterCommit)");
     }
@@ -200,11 +200,11 @@ public final class Tx {
 
   /** Delivers {@code event} to the listeners once this transaction commits. */
   public void publish(CrmEvent event) {
-    if (!runtime.hasListeners()) {
+    if (!runtime.events().hasListeners()) {
       return;
     }
     requireCommitHookForEvents();
-    afterCommit(() -> runtime.deliver(event));
+    afterCommit(() -> runtime.events().deliver(event));
   }
 
   /** Runs {@code action} once this transaction has committed; never if it rolls back. */
