@@ -208,11 +208,6 @@ public final class Crm implements AutoCloseable {
     }
   }
 
-  /** For crm-core's own tests and the modules' bridges; not API. */
-  CrmRuntime runtime() {
-    return runtime;
-  }
-
   private String requireGrantee() {
     if (config().runtimeRole() == null) {
       throw new IllegalStateException("the runtime DataSource connects as the privileged role \"" + config().connectedRole()

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.crmkit.core.exception.ConflictException;
 import io.crmkit.core.exception.NotFoundException;
 import io.crmkit.core.exception.ValidationException;
-import io.crmkit.core.internal.UsageCounters;
 import io.crmkit.core.platform.Entitlements;
 import io.crmkit.core.platform.Limit;
 import io.crmkit.core.platform.Organization;
@@ -23,16 +22,11 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -215,39 +209,6 @@ class PlatformTest {
     Map<String, Object> settings = t.adminScope(p).organization().get().settings();
     assertThat(settings).doesNotContainKey("gone").containsEntry("list", List.of(1, 2))
         .containsEntry("kept", Map.of("y", true));
-  }
-
-  @Test
-  void usageCountersHoldTheLimitUnderConcurrency() throws Exception {
-    ProvisionedOrganization p = t.crm.platform().provision(draft("counted").build());
-    var runtime = t.internals();
-    LocalDate day = UsageCounters.day(ZoneId.of("Asia/Riyadh"), NOW);
-    ExecutorService pool = Executors.newFixedThreadPool(8);
-    List<Future<Boolean>> takes = new ArrayList<>();
-    try {
-      for (int i = 0; i < 40; i++) {
-        takes.add(pool.submit(() -> runtime.inTenant(p.organization().id(),
-            tx -> UsageCounters.tryAdd(tx, "messages_sent", day, 1, OptionalLong.of(10)))));
-      }
-      long granted = 0;
-      for (Future<Boolean> take : takes) {
-        granted += take.get() ? 1 : 0;
-      }
-      assertThat(granted).isEqualTo(10);
-    } finally {
-      pool.shutdown();
-    }
-    long value = runtime.inTenant(p.organization().id(), tx -> UsageCounters.value(tx, "messages_sent", day));
-    assertThat(value).isEqualTo(10);
-    runtime.inTenant(p.organization().id(), tx -> {
-      UsageCounters.release(tx, "messages_sent", day, 3);
-      return null;
-    });
-    boolean retaken = runtime.inTenant(p.organization().id(), tx -> UsageCounters.tryAdd(tx, "messages_sent", day, 3,
-        OptionalLong.of(10)));
-    assertThat(retaken).as("released units can be taken again").isTrue();
-    assertThat(UsageCounters.month(ZoneId.of("Asia/Riyadh"), Instant.parse("2026-05-31T22:30:00Z")))
-        .as("22:30 UTC on 31 May is 1 June in Riyadh").isEqualTo(LocalDate.of(2026, 6, 1));
   }
 
   private static long organizations() throws SQLException {

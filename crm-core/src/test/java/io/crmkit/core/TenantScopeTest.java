@@ -10,6 +10,7 @@ import io.crmkit.core.exception.TenantContextException;
 import io.crmkit.core.platform.Limit;
 import io.crmkit.core.platform.OrganizationUpdate;
 import io.crmkit.core.platform.ProvisionedOrganization;
+import io.crmkit.core.spi.TenantWork;
 import io.crmkit.core.users.Invitation;
 import io.crmkit.core.users.IssuedInvitation;
 import io.crmkit.core.users.NewMember;
@@ -310,7 +311,7 @@ class TenantScopeTest {
   void aFailingAfterCommitActionDoesNotFailTheCommittedCall() {
     ProvisionedOrganization org = t.provision();
     List<String> ran = new CopyOnWriteArrayList<>();
-    Integer result = t.internals().inTenant(org.organization().id(), tx -> {
+    Integer result = TenantWork.call(t.adminScope(org), tx -> {
       tx.afterCommit(() -> {
         throw new IllegalStateException("mail server down");
       });

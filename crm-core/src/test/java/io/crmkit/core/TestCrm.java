@@ -2,7 +2,6 @@ package io.crmkit.core;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import io.crmkit.core.internal.CrmRuntime;
 import io.crmkit.core.platform.OrganizationDraft;
 import io.crmkit.core.platform.ProvisionedOrganization;
 import io.crmkit.testdb.TestDatabase;
@@ -57,10 +56,6 @@ final class TestCrm implements AutoCloseable {
 
   DataSource admin() {
     return database.adminDataSource();
-  }
-
-  CrmRuntime internals() {
-    return crm.runtime();
   }
 
   /** Provisions an organization with a unique slug on the given plan. */

@@ -25,7 +25,7 @@ public final class CrmAccess {
   }
 
   /** The runtime of {@code crm}. */
-  public static CrmRuntime runtime(Crm crm) {
+  static CrmRuntime runtime(Crm crm) {
     Objects.requireNonNull(crm, "crm");
     return accessor.apply(crm);
   }

@@ -72,7 +72,7 @@ public final class CrmRuntime {
    * @throws TenantContextException if this thread has a transaction of another organization (or of
    *     the platform) open: work for another tenant inside it would commit on its own
    */
-  public <R, X extends Exception> R inTenant(UUID organizationId, TxWork<R, X> work) throws X {
+  <R, X extends Exception> R inTenant(UUID organizationId, TxWork<R, X> work) throws X {
     Objects.requireNonNull(organizationId, "organizationId");
     Tx current = open.get();
     if (current != null) {
@@ -85,7 +85,7 @@ public final class CrmRuntime {
   }
 
   /** Runs {@code work} in a transaction with no tenant at all: for the cross-tenant functions only. */
-  public <R, X extends Exception> R withoutTenant(TxWork<R, X> work) throws X {
+  <R, X extends Exception> R withoutTenant(TxWork<R, X> work) throws X {
     refuseNesting("work outside any tenant");
     return inNewTransaction(configuration.runtimeDataSource(), null, null, work);
   }
@@ -94,7 +94,7 @@ public final class CrmRuntime {
    * Runs {@code work} as the owner role on the privileged migration connection, with
    * {@code SET LOCAL ROLE}, so a pooled privileged connection goes back as it came.
    */
-  public <R, X extends Exception> R asOwner(TxWork<R, X> work) throws X {
+  <R, X extends Exception> R asOwner(TxWork<R, X> work) throws X {
     DataSource migrationDataSource = configuration.migrationDataSource();
     if (migrationDataSource == null) {
       throw new IllegalStateException("platform operations need the migration DataSource;"
@@ -108,7 +108,7 @@ public final class CrmRuntime {
    * Runs {@code work} in the host's transaction on {@code connection}: sets the tenant there and
    * leaves commit and rollback to the host.
    */
-  public <R, X extends Exception> R inHostTransaction(UUID organizationId, Connection connection,
+  <R, X extends Exception> R inHostTransaction(UUID organizationId, Connection connection,
       AfterCommit afterCommit, TxWork<R, X> work) throws X {
     Tx previous = open.get();
     if (previous != null && (previous.connection() != connection || !previous.organizationId().equals(organizationId))) {

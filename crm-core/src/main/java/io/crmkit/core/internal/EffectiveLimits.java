@@ -13,10 +13,10 @@ import java.util.OptionalLong;
  * overrides), read in the current tenant transaction. A limit the function does not return is an
  * error, never "unlimited".
  */
-public record EffectiveLimits(String planSlug, Map<Limit, OptionalLong> values) {
+record EffectiveLimits(String planSlug, Map<Limit, OptionalLong> values) {
 
   /** Reads the current tenant's limits. */
-  public static EffectiveLimits read(Tx tx) {
+  static EffectiveLimits read(Tx tx) {
     List<Rows.LimitRow> rows = tx.mapper(PlanMapper.class).organizationLimits(tx.organizationId());
     Map<Limit, OptionalLong> values = new EnumMap<>(Limit.class);
     String plan = null;
@@ -37,12 +37,12 @@ public record EffectiveLimits(String planSlug, Map<Limit, OptionalLong> values) 
   }
 
   /** The limit's value, empty when unlimited. */
-  public OptionalLong get(Limit limit) {
+  OptionalLong get(Limit limit) {
     return values.get(limit);
   }
 
   /** Throws {@link LimitExceededException} if {@code wanted} passes the limit. */
-  public void require(Limit limit, long wanted) {
+  void require(Limit limit, long wanted) {
     OptionalLong max = get(limit);
     if (max.isPresent() && wanted > max.getAsLong()) {
       throw new LimitExceededException(limit, max.getAsLong(), planSlug);

@@ -14,7 +14,7 @@ import org.apache.ibatis.type.JdbcType;
  * {@code timestamptz} ↔ {@link Instant} through {@link OffsetDateTime}, which pgjdbc maps exactly,
  * whatever the JVM's or the session's time zone.
  */
-public final class InstantTypeHandler extends BaseTypeHandler<Instant> {
+final class InstantTypeHandler extends BaseTypeHandler<Instant> {
   @Override
   public void setNonNullParameter(PreparedStatement ps, int i, Instant value, JdbcType jdbcType) throws SQLException {
     ps.setObject(i, value.atOffset(ZoneOffset.UTC));

@@ -16,7 +16,7 @@ import org.apache.ibatis.type.JdbcType;
  * bound with {@link Types#OTHER} as an untyped literal, which PostgreSQL casts to jsonb; a plain
  * {@code setString} would be typed varchar and refused.
  */
-public final class JsonbTypeHandler extends BaseTypeHandler<JsonNode> {
+final class JsonbTypeHandler extends BaseTypeHandler<JsonNode> {
   @Override
   public void setNonNullParameter(PreparedStatement ps, int i, JsonNode value, JdbcType jdbcType) throws SQLException {
     try {

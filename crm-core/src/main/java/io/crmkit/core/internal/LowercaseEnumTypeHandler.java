@@ -9,7 +9,10 @@ import java.util.Locale;
 import org.apache.ibatis.type.BaseTypeHandler;
 import org.apache.ibatis.type.JdbcType;
 
-/** Enum ↔ its lowercase database word ({@code Role.ADMIN} ↔ {@code 'admin'}). */
+/**
+ * Enum ↔ its lowercase database word ({@code Role.ADMIN} ↔ {@code 'admin'}). Public only because
+ * MyBatis instantiates it by reflection, once per enum type, as the default enum handler.
+ */
 public final class LowercaseEnumTypeHandler<E extends Enum<E>> extends BaseTypeHandler<E> {
   private final Class<E> type;
 

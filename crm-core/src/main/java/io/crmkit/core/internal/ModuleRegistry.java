@@ -33,7 +33,7 @@ public final class ModuleRegistry {
   }
 
   /** The tenant service of {@code type} for {@code scope}. */
-  public <T> T tenantService(Class<T> type, TenantScope scope) {
+  <T> T tenantService(Class<T> type, TenantScope scope) {
     Function<TenantScope, ?> factory = tenantServices.get(Objects.requireNonNull(type, "type"));
     if (factory == null) {
       throw missing(type, crmServices.containsKey(type) ? "; it is a service across tenants: crm.service(…)" : "");

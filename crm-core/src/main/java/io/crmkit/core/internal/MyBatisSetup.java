@@ -25,14 +25,14 @@ import org.apache.ibatis.type.TypeHandlerRegistry;
  * handed to MyBatis already in a transaction ({@link CrmRuntime} owns commit and rollback), so
  * MyBatis uses a managed transaction factory that neither commits nor closes them.
  */
-public final class MyBatisSetup {
+final class MyBatisSetup {
   private MyBatisSetup() {}
 
   /**
    * A factory with every module's mappers, whose SQL names {@code schema}; {@code dataSource} only
    * satisfies MyBatis's environment.
    */
-  public static SqlSessionFactory create(DataSource dataSource, String schema, List<CrmModule> modules) {
+  static SqlSessionFactory create(DataSource dataSource, String schema, List<CrmModule> modules) {
     Configuration configuration = new Configuration();
     Properties variables = new Properties();
     // Quoted, so a schema named like a keyword ("user") works in every statement.

@@ -119,7 +119,7 @@ public final class SqlTenantScope implements TenantScope {
    * arrive as {@code CrmException}s here, where the service is called, also when the call joins a
    * transaction the host's callback is running.
    */
-  public <R> R call(TxWork<R, RuntimeException> work) {
+  <R> R call(TxWork<R, RuntimeException> work) {
     try {
       return run(work);
     } catch (PersistenceException e) {

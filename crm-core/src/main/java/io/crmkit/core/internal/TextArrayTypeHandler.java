@@ -11,7 +11,7 @@ import org.apache.ibatis.type.BaseTypeHandler;
 import org.apache.ibatis.type.JdbcType;
 
 /** {@code text[]} ↔ {@code List<String>}. */
-public final class TextArrayTypeHandler extends BaseTypeHandler<List<String>> {
+final class TextArrayTypeHandler extends BaseTypeHandler<List<String>> {
   @Override
   public void setNonNullParameter(PreparedStatement ps, int i, List<String> value, JdbcType jdbcType)
       throws SQLException {

@@ -22,7 +22,7 @@ import org.apache.ibatis.session.SqlSession;
  * One open transaction: its connection, MyBatis session, tenant (null for platform and
  * cross-tenant work) and the effects waiting for its commit. Confined to one thread.
  */
-public final class Tx {
+final class Tx {
   private final CrmRuntime runtime;
   private final UUID organizationId;
   private final Connection connection;
@@ -48,7 +48,7 @@ public final class Tx {
   }
 
   /** The tenant of this transaction; throws if it has none. */
-  public UUID organizationId() {
+  UUID organizationId() {
     if (organizationId == null) {
       throw new TenantContextException("no tenant in this transaction");
     }
@@ -80,7 +80,7 @@ public final class Tx {
   }
 
   /** A mapper bound to this transaction's session. */
-  public <T> T mapper(Class<T> type) {
+  <T> T mapper(Class<T> type) {
     requireNotCommitted();
     return session.getMapper(type);
   }
@@ -91,7 +91,7 @@ public final class Tx {
   }
 
   /** The connection, for modules' plain JDBC (already in the transaction, tenant set). */
-  public Connection connection() {
+  Connection connection() {
     requireNotCommitted();
     return connection;
   }
@@ -126,7 +126,7 @@ public final class Tx {
    * Now, by the {@code Crm}'s clock, read once when the transaction began: every check and write
    * of one transaction (expiry, sweep, count) agrees on the same instant.
    */
-  public Instant now() {
+  Instant now() {
     return now;
   }
 
@@ -140,7 +140,7 @@ public final class Tx {
    *
    * @throws NotMemberException if the member is unknown or deactivated
    */
-  public Role roleOf(Actor actor) {
+  Role roleOf(Actor actor) {
     if (actor instanceof Actor.System) {
       return null;
     }
@@ -157,7 +157,7 @@ public final class Tx {
   }
 
   /** Forgets what this transaction knows of a user's role, after changing it. */
-  public void forget(UUID userId) {
+  void forget(UUID userId) {
     verified.remove(new Actor.Member(userId));
   }
 
@@ -166,7 +166,7 @@ public final class Tx {
    * Reads the role afresh (never from this transaction's cache): call it after taking the
    * organization's lock, so a demotion committed while this transaction waited is seen.
    */
-  public Role requireRole(Actor actor, String operation, Role... roles) {
+  Role requireRole(Actor actor, String operation, Role... roles) {
     verified.remove(actor);
     return requireRoleAsRead(actor, operation, roles);
   }
@@ -191,7 +191,7 @@ public final class Tx {
    * Refuses, before anything is written, work whose events could not wait for the commit: a
    * joined transaction without the host's {@link AfterCommit} while listeners are registered.
    */
-  public void requireCommitHookForEvents() {
+  void requireCommitHookForEvents() {
     if (joined && hostAfterCommit == null && runtime.events().hasListeners()) {
       throw new TenantContextException("this call publishes events after commit, but the scope joined the host's"
           + " transaction without an AfterCommit hook; use TenantScope.joining(connection, afterCommit)");
@@ -199,7 +199,7 @@ public final class Tx {
   }
 
   /** Delivers {@code event} to the listeners once this transaction commits. */
-  public void publish(CrmEvent event) {
+  void publish(CrmEvent event) {
     if (!runtime.events().hasListeners()) {
       return;
     }
@@ -208,7 +208,7 @@ public final class Tx {
   }
 
   /** Runs {@code action} once this transaction has committed; never if it rolls back. */
-  public void afterCommit(Runnable action) {
+  void afterCommit(Runnable action) {
     if (joined) {
       if (hostAfterCommit == null) {
         throw new TenantContextException("the scope joined the host's transaction without an AfterCommit hook");

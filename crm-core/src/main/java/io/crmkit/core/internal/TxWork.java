@@ -2,7 +2,7 @@ package io.crmkit.core.internal;
 
 /** Work inside an open {@link Tx}. */
 @FunctionalInterface
-public interface TxWork<R, X extends Exception> {
+interface TxWork<R, X extends Exception> {
   /** Does the work. */
   R run(Tx tx) throws X;
 }

@@ -10,17 +10,18 @@ import java.util.OptionalLong;
 
 /**
  * Race-free usage counting for limits that grow large (customers, messages per day, tickets per
- * month), in the usage_counters table instead of {@code count(*)}. Modules take a unit before
- * they create what it counts, in the same transaction, so a rollback gives it back.
+ * month), in the usage_counters table instead of {@code count(*)}. A unit is taken before what
+ * it counts is created, in the same transaction, so a rollback gives it back; modules reach this
+ * through {@code TenantTransaction.takeWithinLimit} and {@code giveBack}.
  *
  * <pre>{@code
  * LocalDate day = UsageCounters.day(org.timeZone(), tx.now());
- * if (!UsageCounters.tryAdd(tx, "messages_sent", day, 1, limits.get(Limit.MESSAGES_PER_DAY))) { ... }
+ * UsageCounters.takeWithinLimit(tx, "messages_sent", day, 1, Limit.MESSAGES_PER_DAY);
  * }</pre>
  */
-public final class UsageCounters {
+final class UsageCounters {
   /** The period of running totals (customers): one row per organization and metric. */
-  public static final LocalDate RUNNING_TOTAL = LocalDate.EPOCH;
+  static final LocalDate RUNNING_TOTAL = LocalDate.EPOCH;
 
   private UsageCounters() {}
 
@@ -30,7 +31,7 @@ public final class UsageCounters {
    *
    * @return true if added, false if the limit would have been passed (nothing changed)
    */
-  public static boolean tryAdd(Tx tx, String metric, LocalDate period, long amount, OptionalLong limit) {
+  static boolean tryAdd(Tx tx, String metric, LocalDate period, long amount, OptionalLong limit) {
     Objects.requireNonNull(metric, "metric");
     Objects.requireNonNull(period, "period");
     if (amount <= 0) {
@@ -47,7 +48,7 @@ public final class UsageCounters {
    * @throws LimitExceededException if the result would pass the limit (nothing changed)
    * @throws io.crmkit.core.exception.CrmException if the plan catalog has no value for the limit
    */
-  public static void takeWithinLimit(Tx tx, String metric, LocalDate period, long amount, Limit limit) {
+  static void takeWithinLimit(Tx tx, String metric, LocalDate period, long amount, Limit limit) {
     Objects.requireNonNull(limit, "limit");
     if (amount <= 0) {
       throw new IllegalArgumentException("amount must be positive, was " + amount);
@@ -65,23 +66,23 @@ public final class UsageCounters {
   }
 
   /** Gives back {@code amount} (when what was counted is deleted); never below zero. */
-  public static void release(Tx tx, String metric, LocalDate period, long amount) {
+  static void release(Tx tx, String metric, LocalDate period, long amount) {
     tx.mapper(UsageCounterMapper.class).release(tx.organizationId(), metric, period, amount);
   }
 
   /** The counter's value, 0 if nothing was counted yet. */
-  public static long value(Tx tx, String metric, LocalDate period) {
+  static long value(Tx tx, String metric, LocalDate period) {
     Long value = tx.mapper(UsageCounterMapper.class).value(tx.organizationId(), metric, period);
     return value == null ? 0 : value;
   }
 
   /** The day {@code instant} falls on in the organization's zone: the period of daily limits. */
-  public static LocalDate day(ZoneId zone, Instant instant) {
+  static LocalDate day(ZoneId zone, Instant instant) {
     return instant.atZone(zone).toLocalDate();
   }
 
   /** The first day of the month {@code instant} falls in, in the organization's zone: the period of monthly limits. */
-  public static LocalDate month(ZoneId zone, Instant instant) {
+  static LocalDate month(ZoneId zone, Instant instant) {
     return day(zone, instant).withDayOfMonth(1);
   }
 }

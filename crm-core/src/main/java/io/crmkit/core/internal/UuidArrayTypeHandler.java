@@ -9,7 +9,10 @@ import java.util.UUID;
 import org.apache.ibatis.type.BaseTypeHandler;
 import org.apache.ibatis.type.JdbcType;
 
-/** {@code List<UUID>} → {@code uuid[]} parameters. */
+/**
+ * {@code List<UUID>} → {@code uuid[]} parameters. Public only because MyBatis instantiates it by
+ * reflection, where a mapper names it ({@code typeHandler=io.crmkit.core.internal.UuidArrayTypeHandler}).
+ */
 public final class UuidArrayTypeHandler extends BaseTypeHandler<List<UUID>> {
   @Override
   public void setNonNullParameter(PreparedStatement ps, int i, List<UUID> value, JdbcType jdbcType)

@@ -10,7 +10,7 @@ import org.apache.ibatis.type.BaseTypeHandler;
 import org.apache.ibatis.type.JdbcType;
 
 /** {@code uuid} ↔ {@link UUID}; pgjdbc binds a UUID object as the uuid type. */
-public final class UuidTypeHandler extends BaseTypeHandler<UUID> {
+final class UuidTypeHandler extends BaseTypeHandler<UUID> {
   @Override
   public void setNonNullParameter(PreparedStatement ps, int i, UUID value, JdbcType jdbcType) throws SQLException {
     ps.setObject(i, value, Types.OTHER);
