@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.crmkit.core.customers.Activity;
 import io.crmkit.core.customers.Customer;
 import io.crmkit.core.customers.CustomerSource;
+import io.crmkit.core.exception.CrmException;
 import io.crmkit.core.pipeline.SalesStage;
 import io.crmkit.core.platform.Limit;
 import io.crmkit.core.platform.Organization;
@@ -93,25 +94,21 @@ final class Rows {
     String currency;
     Long priceMonthlyMinor;
     Long priceYearlyMinor;
-    Long maxUsers;
-    Long maxWhatsappProfiles;
-    Long maxCustomers;
-    Long maxMessagesPerDay;
-    Long maxTicketsPerMonth;
-    Long maxCampaignsPerMonth;
-    Long storageGb;
+    /** The whole catalog row, from which each {@link Limit} is read by its column: no second list of limits here. */
+    JsonNode catalogRow;
     JsonNode features;
     boolean isActive;
 
     Plan toPlan() {
       Map<Limit, OptionalLong> limits = new EnumMap<>(Limit.class);
-      limits.put(Limit.USERS, optional(maxUsers));
-      limits.put(Limit.WHATSAPP_PROFILES, optional(maxWhatsappProfiles));
-      limits.put(Limit.CUSTOMERS, optional(maxCustomers));
-      limits.put(Limit.MESSAGES_PER_DAY, optional(maxMessagesPerDay));
-      limits.put(Limit.TICKETS_PER_MONTH, optional(maxTicketsPerMonth));
-      limits.put(Limit.CAMPAIGNS_PER_MONTH, optional(maxCampaignsPerMonth));
-      limits.put(Limit.STORAGE_GB, optional(storageGb));
+      for (Limit limit : Limit.values()) {
+        JsonNode value = catalogRow.get(limit.column());
+        if (value == null || !(value.isNull() || value.canConvertToLong())) {
+          // A catalog without the limit's column is a broken schema, never "unlimited".
+          throw new CrmException("the plan catalog has no column " + limit.column() + " (plan " + slug + ")");
+        }
+        limits.put(limit, value.isNull() ? OptionalLong.empty() : OptionalLong.of(value.longValue()));
+      }
       Set<String> on = new HashSet<>();
       if (features != null) {
         features.fields().forEachRemaining(e -> {
