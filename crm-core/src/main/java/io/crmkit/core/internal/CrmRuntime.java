@@ -6,7 +6,6 @@ import io.crmkit.core.exception.CrmException;
 import io.crmkit.core.exception.TenantContextException;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
@@ -42,7 +41,7 @@ public final class CrmRuntime {
     this.configuration = Objects.requireNonNull(configuration, "configuration");
     this.events = new EventDelivery(listeners);
     this.sessions = MyBatisSetup.create(configuration.runtimeDataSource(), configuration.schema(),
-        configuration.modules());
+        configuration.ownerRole(), configuration.modules());
   }
 
   /** What the Crm was built with. */
@@ -81,13 +80,13 @@ public final class CrmRuntime {
       }
       throw nested(current, "organization " + organizationId);
     }
-    return inNewTransaction(configuration.runtimeDataSource(), organizationId, null, work);
+    return inNewTransaction(configuration.runtimeDataSource(), organizationId, false, work);
   }
 
   /** Runs {@code work} in a transaction with no tenant at all: for the cross-tenant functions only. */
   <R, X extends Exception> R withoutTenant(TxWork<R, X> work) throws X {
     refuseNesting("work outside any tenant");
-    return inNewTransaction(configuration.runtimeDataSource(), null, null, work);
+    return inNewTransaction(configuration.runtimeDataSource(), null, false, work);
   }
 
   /**
@@ -101,7 +100,7 @@ public final class CrmRuntime {
           + " set Crm.builder().migrationDataSource(...)");
     }
     refuseNesting("a platform operation");
-    return inNewTransaction(migrationDataSource, null, "SET LOCAL ROLE " + SqlIdentifiers.quote(configuration.ownerRole()), work);
+    return inNewTransaction(migrationDataSource, null, true, work);
   }
 
   /**
@@ -155,7 +154,7 @@ public final class CrmRuntime {
    * context, commit, MyBatis) are translated into {@code CrmException}s; whatever {@code work}
    * throws reaches the caller unchanged, after the rollback.
    */
-  private <R, X extends Exception> R inNewTransaction(DataSource dataSource, UUID organizationId, String setup,
+  private <R, X extends Exception> R inNewTransaction(DataSource dataSource, UUID organizationId, boolean asOwner,
       TxWork<R, X> work) throws X {
     Connection connection;
     boolean autoCommit;
@@ -191,7 +190,7 @@ public final class CrmRuntime {
       open.set(tx);
       try {
         try {
-          isolationToRestore = begin(tx, connection, organizationId, setup);
+          isolationToRestore = begin(tx, connection, organizationId, asOwner);
         } catch (SQLException | PersistenceException e) {
           rollback(connection, e);
           throw infrastructure("cannot set the transaction's context", e);
@@ -252,11 +251,12 @@ public final class CrmRuntime {
    * The first statement of every transaction: the tenant (or explicitly none) and the isolation
    * level, in the round trip of pgjdbc's implicit BEGIN. CRMKit's checks that count under a row
    * lock need READ COMMITTED; a connection whose default is stricter is switched for the
-   * transaction and switched back before the connection goes back to the pool.
+   * transaction and switched back before the connection goes back to the pool. Platform work
+   * then acts as the owner role for the transaction ({@code SET LOCAL ROLE}).
    *
    * @return the isolation level to restore afterwards, or -1 if it was not changed
    */
-  private int begin(Tx tx, Connection connection, UUID organizationId, String setup) throws SQLException {
+  private int begin(Tx tx, Connection connection, UUID organizationId, boolean asOwner) throws SQLException {
     String tenant = organizationId == null ? "" : organizationId.toString();
     int previous = -1;
     Rows.ContextRow context = tx.mapper(TenantMapper.class).begin(tenant);
@@ -266,10 +266,8 @@ public final class CrmRuntime {
       connection.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
       tx.mapper(TenantMapper.class).begin(tenant);
     }
-    if (setup != null) {
-      try (Statement s = connection.createStatement()) {
-        s.execute(setup);
-      }
+    if (asOwner) {
+      tx.mapper(TenantMapper.class).actAsOwner();
     }
     return previous;
   }

@@ -29,14 +29,15 @@ final class MyBatisSetup {
   private MyBatisSetup() {}
 
   /**
-   * A factory with every module's mappers, whose SQL names {@code schema}; {@code dataSource} only
-   * satisfies MyBatis's environment.
+   * A factory with every module's mappers, whose SQL names {@code schema} (and, for platform work,
+   * {@code ownerRole}); {@code dataSource} only satisfies MyBatis's environment.
    */
-  static SqlSessionFactory create(DataSource dataSource, String schema, List<CrmModule> modules) {
+  static SqlSessionFactory create(DataSource dataSource, String schema, String ownerRole, List<CrmModule> modules) {
     Configuration configuration = new Configuration();
     Properties variables = new Properties();
     // Quoted, so a schema named like a keyword ("user") works in every statement.
     variables.setProperty("schema", SqlIdentifiers.quote(schema));
+    variables.setProperty("owner_role", SqlIdentifiers.quote(ownerRole));
     configuration.setVariables(variables);
 
     ManagedTransactionFactory transactions = new ManagedTransactionFactory();

@@ -15,5 +15,8 @@ interface TenantMapper {
   /** The role of an active member, or null. */
   Role activeMemberRole(@Param("organizationId") UUID organizationId, @Param("userId") UUID userId);
 
+  /** Makes the rest of the transaction run as the owner role (platform operations). */
+  void actAsOwner();
+
   String currentUser();
 }
