@@ -11,6 +11,7 @@ import io.crmkit.core.customers.CustomerQuery;
 import io.crmkit.core.customers.CustomerService;
 import io.crmkit.core.exception.ValidationException;
 import io.crmkit.core.platform.ProvisionedOrganization;
+import io.crmkit.core.spi.Cursor;
 import io.crmkit.testdb.TestDatabase;
 import io.crmkit.testdb.TestPostgres;
 import java.sql.Connection;
@@ -90,6 +91,24 @@ class CustomerSearchTest {
     assertThat(names(fuzzy, "+966501234568")).as("one digit off is another phone").isEmpty();
     assertThat(names(fuzzy, "acmee")).as("nor through an email's words").isEmpty();
     assertThat(names(fuzzy, "ًٌ ٍ")).as("only tashkeel and a space: nothing to look for").isEmpty();
+  }
+
+  @Test
+  void aCraftedSearchCursorIsRefusedPartByPartWithoutSql() {
+    String id = UUID.randomUUID().toString();
+    for (List<String> bad : List.of(List.of("2", "", "1700000000", "0", id), List.of("0", "0.5", "1700000000", "0", id),
+        List.of("1", "", "1700000000", "0", id), List.of("1", "1.5", "1700000000", "0", id),
+        List.of("1", "NaN", "1700000000", "0", id), List.of("0", "", "-1", "0", id),
+        List.of("0", "", "999999999999", "0", id), List.of("0", "", "1700000000", "0", "not-a-uuid"))) {
+      Optional<String> crafted = Optional.of(Cursor.encode("customers.search.v1", bad));
+      assertThatThrownBy(() -> t.adminScope(fuzzy).customers().search("jon", 1, crafted)).as("%s", bad)
+          .isInstanceOfSatisfying(ValidationException.class, e -> assertThat(e.field()).isEqualTo("cursor"))
+          .hasMessageNotContainingAny("SELECT", "select", "PL/pgSQL", "search_customers", "invalid input");
+    }
+    Optional<String> wellFormed = Optional.of(Cursor.encode("customers.search.v1",
+        List.of("1", "0.5", "1700000000", "0", id)));
+    assertThat(t.adminScope(fuzzy).customers().search("jon", 5, wellFormed).items())
+        .as("a crafted cursor that parses is just a position").isNotNull();
   }
 
   @Test
