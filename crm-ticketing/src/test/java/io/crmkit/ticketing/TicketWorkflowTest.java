@@ -214,7 +214,7 @@ class TicketWorkflowTest {
     assertThat(changed.type()).isEqualTo(TicketType.BUG);
     assertThat(changed.title()).isEqualTo("partial");
     assertThat(changed.customFields()).containsEntry("order", "A-2").containsEntry("items", 3);
-    assertThat(tickets.update(changed.id(), changed.version(), TicketUpdate.builder().unassign().build()).assignedTo())
+    assertThat(tickets.update(changed.id(), changed.version(), TicketUpdate.builder().clearAssignee().build()).assignedTo())
         .isEmpty();
   }
 }

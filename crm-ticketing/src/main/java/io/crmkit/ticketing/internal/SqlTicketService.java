@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.crmkit.core.Actor;
+import io.crmkit.core.Change;
 import io.crmkit.core.Page;
 import io.crmkit.core.TenantScope;
 import io.crmkit.core.exception.ForbiddenException;
@@ -355,64 +356,72 @@ public final class SqlTicketService implements TicketService {
   public Ticket update(UUID ticketId, long expectedVersion, TicketUpdate update) {
     Objects.requireNonNull(ticketId, "ticketId");
     Objects.requireNonNull(update, "update");
-    Optional<String> title = update.title().map(SqlTicketService::title);
-    Optional<Optional<String>> description = update.description().map(d -> d.map(SqlTicketService::description));
-    Optional<List<String>> tags = update.tags().map(SqlTicketService::tags);
-    Optional<String> customFields = update.customFields().map(SqlTicketService::customFields);
+    Change<String> title = update.title().map(SqlTicketService::title);
+    // A blank description clears it, as on open.
+    Change<String> description = update.description() instanceof Change.To<String> to
+        && description(to.value()) == null ? Change.clear() : update.description().map(SqlTicketService::description);
+    Change<List<String>> tags = update.tags().map(SqlTicketService::tags);
+    Change<String> customFields = update.customFields().map(SqlTicketService::customFields);
     return TenantWork.call(scope, tx -> {
       tx.requireRoleUnlessSystem("tickets.update", AGENTS);
       Ticket ticket = locked(tx, ticketId, expectedVersion);
       if (update.isEmpty()) {
         return ticket;
       }
-      if (update.assignee().isPresent() && update.assignee().get().isPresent()) {
-        requireActiveMember(tx, update.assignee().get().get());
+      if (update.assignee() instanceof Change.To<UUID> assignee) {
+        requireActiveMember(tx, assignee.value());
       }
       List<String> sets = new ArrayList<>();
       List<Object> values = new ArrayList<>();
       Map<String, Object> changed = new LinkedHashMap<>();
-      if (title.isPresent() && !title.get().equals(ticket.title())) {
+      Optional<String> newTitle = title.applyTo(Optional.of(ticket.title()));
+      if (!newTitle.equals(Optional.of(ticket.title()))) {
         sets.add("title = ?");
-        values.add(title.get());
-        changed.put("title", title.get());
+        values.add(newTitle.get());
+        changed.put("title", newTitle.get());
       }
-      if (description.isPresent() && !description.get().equals(ticket.description())) {
+      Optional<String> newDescription = description.applyTo(ticket.description());
+      if (!newDescription.equals(ticket.description())) {
         sets.add("description = ?");
-        values.add(description.get().orElse(null));
-        changed.put("description", description.get().isPresent() ? "set" : "cleared");
+        values.add(newDescription.orElse(null));
+        changed.put("description", newDescription.isPresent() ? "set" : "cleared");
       }
-      if (update.type().isPresent() && update.type().get() != ticket.type()) {
+      Optional<TicketType> newType = update.type().applyTo(Optional.of(ticket.type()));
+      if (newType.get() != ticket.type()) {
         sets.add("type = ?");
-        values.add(update.type().get().databaseName());
-        changed.put("type", update.type().get().databaseName());
+        values.add(newType.get().databaseName());
+        changed.put("type", newType.get().databaseName());
       }
-      if (update.assignee().isPresent() && !update.assignee().get().equals(ticket.assignedTo())) {
+      Optional<UUID> newAssignee = update.assignee().applyTo(ticket.assignedTo());
+      if (!newAssignee.equals(ticket.assignedTo())) {
         sets.add("assigned_to = ?");
-        values.add(update.assignee().get().orElse(null));
-        changed.put("assigned_to", update.assignee().get().map(UUID::toString).orElse(""));
+        values.add(newAssignee.orElse(null));
+        changed.put("assigned_to", newAssignee.map(UUID::toString).orElse(""));
       }
-      if (tags.isPresent() && !tags.get().equals(ticket.tags())) {
+      List<String> newTags = tags.applyTo(Optional.of(ticket.tags())).orElse(List.of());
+      if (!newTags.equals(ticket.tags())) {
         sets.add("tags = ?");
-        values.add(tx.connection().createArrayOf("text", tags.get().toArray()));
-        changed.put("tags", String.join(",", tags.get()));
+        values.add(tx.connection().createArrayOf("text", newTags.toArray()));
+        changed.put("tags", String.join(",", newTags));
       }
-      if (customFields.isPresent()) {
+      if (customFields.changes()) {
         sets.add("custom_fields = ?::jsonb");
-        values.add(customFields.get());
+        values.add(customFields.applyTo(Optional.empty()).orElse("{}"));
         changed.put("custom_fields", "set");
       }
-      if (update.priority().isPresent() && update.priority().get() != ticket.priority()) {
+      Optional<TicketPriority> newPriority = update.priority().applyTo(Optional.of(ticket.priority()));
+      if (newPriority.get() != ticket.priority()) {
         // The due times follow the new priority's targets, from when each clock started.
-        SlaTarget target = Settings.read(tx, update.priority().get()).target();
+        SlaTarget target = Settings.read(tx, newPriority.get()).target();
         sets.add("priority = ?");
-        values.add(update.priority().get().databaseName());
+        values.add(newPriority.get().databaseName());
         sets.add("first_response_due_at = case when first_responded_at is null then created_at + ?::interval"
             + " else first_response_due_at end");
         values.add(interval(target.firstResponse()));
         sets.add("resolution_due_at = resolution_started_at + ?::interval"
             + " + resolution_paused_seconds * interval '1 second'");
         values.add(interval(target.resolution()));
-        changed.put("priority", update.priority().get().databaseName());
+        changed.put("priority", newPriority.get().databaseName());
       }
       if (sets.isEmpty()) {
         return ticket;
