@@ -1,8 +1,6 @@
 package io.crmkit.ticketing.internal;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.crmkit.core.Actor;
 import io.crmkit.core.Change;
 import io.crmkit.core.Page;
@@ -11,6 +9,8 @@ import io.crmkit.core.exception.ForbiddenException;
 import io.crmkit.core.exception.NotFoundException;
 import io.crmkit.core.exception.ValidationException;
 import io.crmkit.core.platform.Limit;
+import io.crmkit.core.spi.Inputs;
+import io.crmkit.core.spi.Json;
 import io.crmkit.core.spi.Keyset;
 import io.crmkit.core.spi.TenantTransaction;
 import io.crmkit.core.spi.TenantWork;
@@ -49,7 +49,6 @@ import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -60,7 +59,6 @@ import java.util.UUID;
 public final class SqlTicketService implements TicketService {
   /** The usage counter of opened tickets, per month in the organization's time zone. */
   static final String OPENED_METRIC = "tickets_opened";
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final java.util.regex.Pattern DIGITS = java.util.regex.Pattern.compile("\\{(N+)\\}");
   private static final Role[] AGENTS = {Role.ADMIN, Role.MANAGER, Role.AGENT};
   private static final String COLUMNS = "id, ticket_number, customer_id, conversation_id, title, description, type,"
@@ -560,10 +558,7 @@ public final class SqlTicketService implements TicketService {
   public TicketComment comment(UUID ticketId, CommentDraft draft) {
     Objects.requireNonNull(ticketId, "ticketId");
     Objects.requireNonNull(draft, "draft");
-    String body = draft.body().strip();
-    if (body.isEmpty() || body.length() > 20_000) {
-      throw new ValidationException("body", "must be 1 to 20000 characters, not blank");
-    }
+    String body = Inputs.text("body", draft.body(), 20_000);
     if (draft.attachments().size() > 20) {
       throw new ValidationException("attachments", "at most 20 per comment");
     }
@@ -850,11 +845,7 @@ public final class SqlTicketService implements TicketService {
   }
 
   private static String title(String title) {
-    String stripped = Objects.requireNonNull(title, "title").strip();
-    if (stripped.isEmpty() || stripped.length() > 255) {
-      throw new ValidationException("title", "must be 1 to 255 characters, not blank");
-    }
-    return stripped;
+    return Inputs.text("title", title, 255);
   }
 
   private static String description(String description) {
@@ -865,33 +856,11 @@ public final class SqlTicketService implements TicketService {
   }
 
   private static List<String> tags(List<String> tags) {
-    LinkedHashSet<String> kept = new LinkedHashSet<>();
-    for (String tag : tags) {
-      String stripped = tag == null ? "" : tag.strip();
-      if (stripped.isEmpty() || stripped.length() > 64) {
-        throw new ValidationException("tags", "a tag is 1 to 64 characters, not blank");
-      }
-      kept.add(stripped);
-    }
-    if (kept.size() > 50) {
-      throw new ValidationException("tags", "at most 50 tags");
-    }
-    return List.copyOf(kept);
+    return Inputs.tags("tags", tags);
   }
 
   private static String customFields(Map<String, Object> fields) {
-    if (fields.isEmpty()) {
-      return "{}";
-    }
-    try {
-      String json = JSON.writeValueAsString(fields);
-      if (json.length() > 64_000) {
-        throw new ValidationException("customFields", "must be at most 64000 characters as JSON");
-      }
-      return json;
-    } catch (JsonProcessingException e) {
-      throw new ValidationException("customFields", "must be JSON values: " + e.getOriginalMessage());
-    }
+    return fields.isEmpty() ? "{}" : Inputs.customFields("customFields", fields).toString();
   }
 
   private static String attachments(List<Attachment> attachments) {
@@ -904,7 +873,7 @@ public final class SqlTicketService implements TicketService {
       list.add(json);
     }
     try {
-      return JSON.writeValueAsString(list);
+      return Json.MAPPER.writeValueAsString(list);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
     }
@@ -924,9 +893,7 @@ public final class SqlTicketService implements TicketService {
   }
 
   private static void limit(int limit, int max) {
-    if (limit < 1 || limit > max) {
-      throw new ValidationException("limit", "must be 1 to " + max);
-    }
+    Inputs.pageSize("limit", limit, max);
   }
 
   private static Optional<Instant> instant(ResultSet rs, String column) throws SQLException {
@@ -938,8 +905,7 @@ public final class SqlTicketService implements TicketService {
     Map<String, Object> customFields;
     try {
       String json = rs.getString("custom_fields");
-      customFields = json.equals("{}") ? Map.of()
-          : JSON.readValue(json, new TypeReference<LinkedHashMap<String, Object>>() {});
+      customFields = json.equals("{}") ? Map.of() : Json.toMap(Json.MAPPER.readTree(json));
     } catch (JsonProcessingException e) {
       throw new SQLException("custom_fields is not a JSON object", e);
     }
@@ -962,7 +928,7 @@ public final class SqlTicketService implements TicketService {
   private static TicketComment comment(ResultSet rs) throws SQLException {
     List<Attachment> files = new ArrayList<>();
     try {
-      for (var node : JSON.readTree(rs.getString("attachments"))) {
+      for (var node : Json.MAPPER.readTree(rs.getString("attachments"))) {
         files.add(new Attachment(node.path("url").asText(), node.path("filename").asText(), node.path("size").asLong()));
       }
     } catch (JsonProcessingException e) {
