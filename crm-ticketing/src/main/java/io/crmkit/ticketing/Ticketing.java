@@ -2,10 +2,10 @@ package io.crmkit.ticketing;
 
 import io.crmkit.core.Crm;
 import io.crmkit.core.TenantScope;
-import io.crmkit.ticketing.internal.SqlTicketService;
+import io.crmkit.ticketing.internal.TicketingHooks;
+import io.crmkit.ticketing.internal.Tickets;
 import io.crmkit.ticketing.spi.ConversationLinks;
 import io.crmkit.ticketing.spi.TicketReplyChannel;
-import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.ServiceLoader;
@@ -21,14 +21,12 @@ import java.util.ServiceLoader;
  */
 public final class Ticketing {
   private final Crm crm;
-  private final Optional<TicketReplyChannel> replies;
-  private final List<ConversationLinks> links;
+  private final TicketingHooks hooks;
 
   private Ticketing(Builder builder) {
     this.crm = builder.crm;
-    this.replies = builder.replies;
-    this.links = ServiceLoader.load(ConversationLinks.class, Ticketing.class.getClassLoader()).stream()
-        .map(ServiceLoader.Provider::get).toList();
+    this.hooks = new TicketingHooks(ServiceLoader.load(ConversationLinks.class, Ticketing.class.getClassLoader())
+        .findFirst(), builder.replies);
   }
 
   /** Starts a builder for {@code crm}. */
@@ -38,7 +36,7 @@ public final class Ticketing {
 
   /** The tickets of {@code scope}'s organization, acting as its actor. */
   public TicketService tickets(TenantScope scope) {
-    return new SqlTicketService(Objects.requireNonNull(scope, "scope"), replies, links);
+    return new Tickets(Objects.requireNonNull(scope, "scope"), hooks);
   }
 
   /** The {@link Crm} this works on. */

@@ -1,9 +1,7 @@
 package io.crmkit.ticketing.internal;
 
-import io.crmkit.core.exception.CrmException;
 import io.crmkit.core.spi.CrmModule;
 import io.crmkit.core.spi.TenantTransaction;
-import java.sql.SQLException;
 import java.util.List;
 import java.util.UUID;
 
@@ -19,14 +17,14 @@ public final class TicketingModule implements CrmModule {
     return List.of("core");
   }
 
+  @Override
+  public List<Class<?>> mappers() {
+    return List.of(TicketMapper.class, TicketCommentMapper.class, TicketSettingsMapper.class);
+  }
+
   /** The duplicate's tickets now belong to the survivor. */
   @Override
   public void mergeCustomers(TenantTransaction tx, UUID survivor, UUID duplicate) {
-    try {
-      tx.update("update " + tx.table("tickets") + " set customer_id = ? where organization_id = ? and customer_id = ?",
-          survivor, tx.organizationId(), duplicate);
-    } catch (SQLException e) {
-      throw new CrmException("moving the tickets of a merged customer failed", e);
-    }
+    tx.mapper(TicketMapper.class).moveToCustomer(tx.organizationId(), survivor, duplicate);
   }
 }
