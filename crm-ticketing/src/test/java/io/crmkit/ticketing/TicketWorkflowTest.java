@@ -98,7 +98,7 @@ class TicketWorkflowTest {
   @Test
   void onlyAnAdminForcesAndAForcedCloseResolvesToo() {
     User agent = t.member(org, Role.AGENT);
-    TicketService asAgent = t.ticketing.tickets(t.crm.tenant(org.organization().id()).as(agent.id()));
+    TicketService asAgent = t.crm.tenant(org.organization().id()).as(agent.id()).service(TicketService.class);
     Ticket ticket = asAgent.open(TicketDraft.builder("close me").build());
     assertThatThrownBy(() -> asAgent.changeStatus(ticket.id(), ticket.version(), TicketStatus.CLOSED))
         .isInstanceOf(IllegalTransitionException.class).hasMessageContaining("an admin may force");
@@ -154,7 +154,7 @@ class TicketWorkflowTest {
   @Test
   void membersReadButDoNotWriteAndBadInputNamesTheField() {
     User member = t.member(org, Role.MEMBER);
-    TicketService asMember = t.ticketing.tickets(t.crm.tenant(org.organization().id()).as(member.id()));
+    TicketService asMember = t.crm.tenant(org.organization().id()).as(member.id()).service(TicketService.class);
     Ticket ticket = tickets.open(TicketDraft.builder("readable").build());
     assertThat(asMember.get(ticket.id())).isPresent();
     assertThatThrownBy(() -> asMember.open(TicketDraft.builder("no").build())).isInstanceOf(ForbiddenException.class);

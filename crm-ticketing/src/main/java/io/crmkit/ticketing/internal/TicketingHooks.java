@@ -12,9 +12,9 @@ import java.util.Optional;
  * @param links how tickets find a conversation's customer
  * @param replies where public replies sent to the customer go
  */
-public record TicketingHooks(Optional<ConversationLinks> links, Optional<TicketReplyChannel> replies) {
+record TicketingHooks(Optional<ConversationLinks> links, Optional<TicketReplyChannel> replies) {
   /** Creates the hooks. */
-  public TicketingHooks {
+  TicketingHooks {
     Objects.requireNonNull(links, "links");
     Objects.requireNonNull(replies, "replies");
   }

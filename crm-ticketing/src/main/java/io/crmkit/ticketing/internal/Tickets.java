@@ -30,7 +30,7 @@ import java.util.UUID;
  * ({@link TicketOpening}, {@link TicketEdits}, {@link TicketWorkflow}, {@link TicketComments},
  * {@link TicketLists}, {@link TicketSlas}, {@link TicketSettingsStore}), and the reads they share.
  */
-public final class Tickets implements TicketService {
+final class Tickets implements TicketService {
   /** Who opens, changes and comments on tickets. */
   static final Role[] AGENTS = {Role.ADMIN, Role.MANAGER, Role.AGENT};
 
@@ -38,7 +38,7 @@ public final class Tickets implements TicketService {
   private final TicketingHooks hooks;
 
   /** The tickets of {@code scope}'s organization, acting as its actor. */
-  public Tickets(TenantScope scope, TicketingHooks hooks) {
+  Tickets(TenantScope scope, TicketingHooks hooks) {
     this.scope = Objects.requireNonNull(scope, "scope");
     this.hooks = Objects.requireNonNull(hooks, "hooks");
   }
