@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -56,9 +57,14 @@ final class TicketRows {
           Duration.ofSeconds(resolutionPausedSeconds));
       return new Ticket(id, ticketNumber, Optional.ofNullable(customerId), Optional.ofNullable(conversationId), title,
           Optional.ofNullable(description), type, status, priority, Optional.ofNullable(assignedTo),
-          Optional.ofNullable(createdBy), tags == null ? List.of() : tags, Json.toMap(customFields), version,
+          Optional.ofNullable(createdBy), tags == null ? List.of() : tags, customFields(customFields), version,
           Optional.ofNullable(resolvedAt), Optional.ofNullable(closedAt), sla, createdAt, updatedAt);
     }
+  }
+
+  /** Most tickets have no custom fields: the empty map without a conversion. */
+  private static Map<String, Object> customFields(JsonNode fields) {
+    return fields == null || fields.isEmpty() ? Map.of() : Json.toMap(fields);
   }
 
   /** The numbering statement's row: whether the month's unit was taken, and the ticket if one went in. */
