@@ -2,6 +2,7 @@ package io.crmkit.whatsapp;
 
 import io.crmkit.core.Crm;
 import io.crmkit.core.TenantScope;
+import io.crmkit.whatsapp.cloudapi.CloudApiGateway;
 import io.crmkit.whatsapp.internal.Events;
 import io.crmkit.whatsapp.internal.NumberRoutes;
 import io.crmkit.whatsapp.internal.SessionCipher;
@@ -124,7 +125,7 @@ public final class WhatsApp {
     private final java.util.List<WhatsAppListener> listeners = new java.util.ArrayList<>();
     private MediaStore mediaStore;
 
-    /** Where inbound media bytes go ({@link FileSystemMediaStore}, or the host's); without one only their metadata is kept. */
+    /** Where inbound media bytes go ({@link io.crmkit.whatsapp.media.FileSystemMediaStore}, or the host's); without one only their metadata is kept. */
     public Builder mediaStore(MediaStore mediaStore) {
       this.mediaStore = Objects.requireNonNull(mediaStore, "mediaStore");
       return this;
@@ -140,7 +141,7 @@ public final class WhatsApp {
       return this;
     }
 
-    /** The channel replies go through; the official Cloud API unless set ({@link FakeWhatsAppGateway} in tests). */
+    /** The channel replies go through; the official Cloud API unless set ({@link io.crmkit.whatsapp.testing.FakeWhatsAppGateway} in tests). */
     public Builder gateway(WhatsAppGateway gateway) {
       this.gateway = Objects.requireNonNull(gateway, "gateway");
       return this;

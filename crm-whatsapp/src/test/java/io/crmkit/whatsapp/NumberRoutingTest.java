@@ -9,6 +9,7 @@ import io.crmkit.core.exception.ConflictException;
 import io.crmkit.core.exception.RetryableException;
 import io.crmkit.core.exception.ValidationException;
 import io.crmkit.core.platform.ProvisionedOrganization;
+import io.crmkit.whatsapp.testing.FakeWhatsAppGateway;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.crmkit.core.platform.ProvisionedOrganization;
+import io.crmkit.whatsapp.media.FileSystemMediaStore;
+import io.crmkit.whatsapp.testing.FakeWhatsAppGateway;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

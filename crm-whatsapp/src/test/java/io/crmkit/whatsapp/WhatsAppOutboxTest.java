@@ -7,6 +7,7 @@ import io.crmkit.core.platform.ProvisionedOrganization;
 import io.crmkit.core.users.NewMember;
 import io.crmkit.core.users.Role;
 import io.crmkit.core.users.User;
+import io.crmkit.whatsapp.testing.FakeWhatsAppGateway;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;

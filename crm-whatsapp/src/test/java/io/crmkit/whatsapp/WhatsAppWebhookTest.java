@@ -8,6 +8,7 @@ import io.crmkit.core.customers.CustomerDraft;
 import io.crmkit.core.customers.CustomerSource;
 import io.crmkit.core.platform.Limit;
 import io.crmkit.core.platform.ProvisionedOrganization;
+import io.crmkit.whatsapp.testing.FakeWhatsAppGateway;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;

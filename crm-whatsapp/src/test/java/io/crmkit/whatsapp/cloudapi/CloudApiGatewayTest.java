@@ -1,11 +1,17 @@
-package io.crmkit.whatsapp;
+package io.crmkit.whatsapp.cloudapi;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.crmkit.core.spi.Json;
 import com.sun.net.httpserver.HttpServer;
+import io.crmkit.whatsapp.NumberCheck;
+import io.crmkit.whatsapp.OutgoingMessage;
+import io.crmkit.whatsapp.SendFailure;
+import io.crmkit.whatsapp.SendResult;
+import io.crmkit.whatsapp.WhatsAppGateway;
+import io.crmkit.whatsapp.WhatsAppSender;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -22,7 +28,6 @@ import org.junit.jupiter.api.Test;
 
 /** The Cloud API gateway against a local HTTP stub that records and checks the exact requests. */
 class CloudApiGatewayTest {
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final WhatsAppSender SENDER = new WhatsAppSender("106540352242922", "EAAG-secret-token");
 
   /** One request the stub received. */
@@ -44,7 +49,7 @@ class CloudApiGatewayTest {
       received.add(new Received(exchange.getRequestMethod(), exchange.getRequestURI().getPath()
           + (exchange.getRequestURI().getQuery() == null ? "" : "?" + exchange.getRequestURI().getQuery()),
           exchange.getRequestHeaders().getFirst("Authorization"), exchange.getRequestHeaders().getFirst("Content-Type"),
-          request.length == 0 ? null : JSON.readTree(request)));
+          request.length == 0 ? null : Json.MAPPER.readTree(request)));
       try {
         Thread.sleep(delayMillis);
       } catch (InterruptedException e) {
@@ -69,7 +74,7 @@ class CloudApiGatewayTest {
   }
 
   private static JsonNode json(String text) throws IOException {
-    return JSON.readTree(text.replace('\'', '"'));
+    return Json.MAPPER.readTree(text.replace('\'', '"'));
   }
 
   @Test
@@ -272,19 +277,5 @@ class CloudApiGatewayTest {
     status = 500;
     assertThat(gateway.fetchMedia(SENDER, "1479537139650973", (mime, in) -> { }))
         .isEqualTo(WhatsAppGateway.MediaFetch.FAILED);
-  }
-
-  @Test
-  void theFakeRecordsAndAnswersAsQueued() {
-    FakeWhatsAppGateway fake = new FakeWhatsAppGateway();
-    SendResult limited = new SendResult.Failed(new SendFailure(SendFailure.Kind.RATE_LIMITED, 130429, "slow down"));
-    fake.thenAnswer(limited);
-    OutgoingMessage hi = new OutgoingMessage.Text("+966501234567", "hi");
-    assertThat(fake.send(SENDER, hi)).isEqualTo(limited);
-    assertThat(fake.send(SENDER, hi)).isEqualTo(new SendResult.Accepted("wamid.fake.1"));
-    fake.markRead(SENDER, "wamid.IN1");
-    assertThat(fake.sent()).extracting(FakeWhatsAppGateway.Sent::result)
-        .containsExactly(limited, new SendResult.Accepted("wamid.fake.1"));
-    assertThat(fake.readReceipts()).containsExactly(new FakeWhatsAppGateway.ReadReceipt("106540352242922", "wamid.IN1"));
   }
 }

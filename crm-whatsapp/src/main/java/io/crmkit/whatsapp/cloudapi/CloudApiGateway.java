@@ -1,9 +1,15 @@
-package io.crmkit.whatsapp;
+package io.crmkit.whatsapp.cloudapi;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.crmkit.core.spi.Json;
+import io.crmkit.whatsapp.NumberCheck;
+import io.crmkit.whatsapp.OutgoingMessage;
+import io.crmkit.whatsapp.SendFailure;
+import io.crmkit.whatsapp.SendResult;
+import io.crmkit.whatsapp.WhatsAppGateway;
+import io.crmkit.whatsapp.WhatsAppSender;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
@@ -41,7 +47,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class CloudApiGateway implements WhatsAppGateway {
   private static final Logger log = LoggerFactory.getLogger(CloudApiGateway.class);
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   /** Where the Graph API is. */
   public static final URI DEFAULT_BASE_URI = URI.create("https://graph.facebook.com");
@@ -94,7 +99,7 @@ public final class CloudApiGateway implements WhatsAppGateway {
   public SendResult markRead(WhatsAppSender sender, String providerMessageId) {
     Objects.requireNonNull(sender, "sender");
     Objects.requireNonNull(providerMessageId, "providerMessageId");
-    ObjectNode body = JSON.createObjectNode();
+    ObjectNode body = Json.MAPPER.createObjectNode();
     body.put("messaging_product", "whatsapp");
     body.put("status", "read");
     body.put("message_id", providerMessageId);
@@ -116,7 +121,7 @@ public final class CloudApiGateway implements WhatsAppGateway {
     try {
       HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
       if (response.statusCode() == 200) {
-        String id = JSON.readTree(response.body()).path("id").asText("");
+        String id = Json.MAPPER.readTree(response.body()).path("id").asText("");
         return id.equals(sender.phoneNumberId()) ? NumberCheck.OWNED : NumberCheck.NOT_OWNED;
       }
       // Only a refusal that is about this token and this number says no: a NOT_OWNED can move the
@@ -158,7 +163,7 @@ public final class CloudApiGateway implements WhatsAppGateway {
       if (meta.statusCode() != 200) {
         return MediaFetch.FAILED;
       }
-      JsonNode json = JSON.readTree(meta.body());
+      JsonNode json = Json.MAPPER.readTree(meta.body());
       String url = json.path("url").asText("");
       if (!mediaHostAllowed(url, base)) {
         // The token goes with the download: only to Meta's media hosts (or wherever baseUri points).
@@ -202,7 +207,7 @@ public final class CloudApiGateway implements WhatsAppGateway {
 
   /** The request body the Cloud API expects for {@code message}. */
   static ObjectNode body(OutgoingMessage message) {
-    ObjectNode body = JSON.createObjectNode();
+    ObjectNode body = Json.MAPPER.createObjectNode();
     body.put("messaging_product", "whatsapp");
     body.put("recipient_type", "individual");
     if (message.toIsUserId()) {
@@ -273,9 +278,9 @@ public final class CloudApiGateway implements WhatsAppGateway {
   static SendResult result(int status, String body) {
     JsonNode json;
     try {
-      json = JSON.readTree(body == null || body.isEmpty() ? "{}" : body);
+      json = Json.MAPPER.readTree(body == null || body.isEmpty() ? "{}" : body);
     } catch (IOException e) {
-      json = JSON.createObjectNode();
+      json = Json.MAPPER.createObjectNode();
     }
     if (status >= 200 && status < 300) {
       JsonNode id = json.path("messages").path(0).path("id");

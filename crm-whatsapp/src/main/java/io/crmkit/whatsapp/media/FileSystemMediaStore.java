@@ -1,5 +1,6 @@
-package io.crmkit.whatsapp;
+package io.crmkit.whatsapp.media;
 
+import io.crmkit.whatsapp.MediaStore;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;

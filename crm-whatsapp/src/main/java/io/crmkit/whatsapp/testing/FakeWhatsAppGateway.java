@@ -1,5 +1,11 @@
-package io.crmkit.whatsapp;
+package io.crmkit.whatsapp.testing;
 
+import io.crmkit.whatsapp.NumberCheck;
+import io.crmkit.whatsapp.OutgoingMessage;
+import io.crmkit.whatsapp.SendFailure;
+import io.crmkit.whatsapp.SendResult;
+import io.crmkit.whatsapp.WhatsAppGateway;
+import io.crmkit.whatsapp.WhatsAppSender;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
