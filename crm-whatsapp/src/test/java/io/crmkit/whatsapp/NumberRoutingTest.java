@@ -67,7 +67,9 @@ class NumberRoutingTest {
   }
 
   private static WhatsAppProfileDraft draft(String number, String token) {
-    return new WhatsAppProfileDraft("Sales", "+966500000001", number, "111", Optional.ofNullable(token));
+    WhatsAppProfileDraft.Builder draft = WhatsAppProfileDraft.builder().name("Sales").phoneNumber("+966500000001")
+        .phoneNumberId(number).metaAppId("111");
+    return (token == null ? draft : draft.session(token)).build();
   }
 
   /** A user writes to the number, signed as Meta signs; returns the text sent. */

@@ -75,8 +75,9 @@ class WhatsAppInboxTest {
 
   private static Tenant tenant() {
     ProvisionedOrganization org = t.provision();
-    WhatsAppProfile profile = whatsapp.profiles(t.admin(org)).create(new WhatsAppProfileDraft("Sales", "+966500000001",
-        Long.toString(NUMBERS.incrementAndGet()), "111", Optional.of("EAAG-token")));
+    WhatsAppProfile profile = whatsapp.profiles(t.admin(org)).create(WhatsAppProfileDraft.builder()
+        .name("Sales").phoneNumber("+966500000001").phoneNumberId(Long.toString(NUMBERS.incrementAndGet()))
+        .metaAppId("111").session("EAAG-token").build());
     return new Tenant(org, profile);
   }
 

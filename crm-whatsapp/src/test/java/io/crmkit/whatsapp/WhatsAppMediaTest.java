@@ -14,7 +14,6 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -47,8 +46,8 @@ class WhatsAppMediaTest {
 
   private static ProvisionedOrganization tenantWithImage(String number, String mediaId) {
     ProvisionedOrganization org = t.provision();
-    whatsapp.profiles(t.admin(org)).create(new WhatsAppProfileDraft("Sales", "+966500000001", number, "111",
-        Optional.of("token")));
+    whatsapp.profiles(t.admin(org)).create(WhatsAppProfileDraft.builder().name("Sales")
+        .phoneNumber("+966500000001").phoneNumberId(number).metaAppId("111").session("token").build());
     byte[] body = ("{'object':'whatsapp_business_account','entry':[{'id':'1','changes':[{'field':'messages','value':{"
         + "'messaging_product':'whatsapp','metadata':{'display_phone_number':'1','phone_number_id':'" + number + "'},"
         + "'contacts':[{'profile':{'name':'U'},'wa_id':'966501119999'}],'messages':[{'from':'966501119999','id':'wamid."

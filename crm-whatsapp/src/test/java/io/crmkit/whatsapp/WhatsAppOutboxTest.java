@@ -61,8 +61,8 @@ class WhatsAppOutboxTest {
   private static Tenant tenant() {
     ProvisionedOrganization org = t.provision();
     String number = Long.toString(NUMBERS.incrementAndGet());
-    whatsapp.profiles(t.admin(org)).create(new WhatsAppProfileDraft("Sales", "+966500000001", number, "111",
-        Optional.of("token")));
+    whatsapp.profiles(t.admin(org)).create(WhatsAppProfileDraft.builder().name("Sales")
+        .phoneNumber("+966500000001").phoneNumberId(number).metaAppId("111").session("token").build());
     return new Tenant(org, number);
   }
 

@@ -22,7 +22,6 @@ import java.sql.SQLException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.OptionalLong;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -47,7 +46,9 @@ class WhatsAppProfilesTest {
   }
 
   private static WhatsAppProfileDraft draft(String phoneNumberId, String token) {
-    return new WhatsAppProfileDraft("Sales", "+966501234567", phoneNumberId, "1111", Optional.ofNullable(token));
+    WhatsAppProfileDraft.Builder draft = WhatsAppProfileDraft.builder().name("Sales").phoneNumber("+966501234567")
+        .phoneNumberId(phoneNumberId).metaAppId("1111");
+    return (token == null ? draft : draft.session(token)).build();
   }
 
   private static List<String> admin(String sql) throws SQLException {
@@ -129,12 +130,15 @@ class WhatsAppProfilesTest {
     ProvisionedOrganization a = t.provision();
     ProvisionedOrganization b = t.provision();
     WhatsAppProfiles profiles = whatsapp.profiles(t.admin(a));
-    assertThatThrownBy(() -> profiles.create(new WhatsAppProfileDraft("Sales", "0501234567", "300000000000007", "1",
-        Optional.empty()))).isInstanceOf(ValidationException.class).extracting("field").isEqualTo("phoneNumber");
-    assertThatThrownBy(() -> profiles.create(new WhatsAppProfileDraft(" ", "+966501234567", "300000000000007", "1",
-        Optional.empty()))).isInstanceOf(ValidationException.class).extracting("field").isEqualTo("name");
+    assertThatThrownBy(() -> profiles.create(WhatsAppProfileDraft.builder().name("Sales").phoneNumber("0501234567")
+        .phoneNumberId("300000000000007").metaAppId("1").build())).isInstanceOf(ValidationException.class).extracting("field").isEqualTo("phoneNumber");
+    assertThatThrownBy(() -> profiles.create(WhatsAppProfileDraft.builder().name(" ").phoneNumber("+966501234567")
+        .phoneNumberId("300000000000007").metaAppId("1").build())).isInstanceOf(ValidationException.class).extracting("field").isEqualTo("name");
     assertThatThrownBy(() -> profiles.create(draft("not-digits", null))).isInstanceOf(ValidationException.class)
         .extracting("field").isEqualTo("phoneNumberId");
+    assertThatThrownBy(() -> profiles.create(WhatsAppProfileDraft.builder().name("Sales").phoneNumber("+966501234567")
+        .phoneNumberId("300000000000007").metaAppId("app-1").build())).isInstanceOf(ValidationException.class)
+        .extracting("field").isEqualTo("metaAppId");
     profiles.create(draft("300000000000007", "EAAG-a"));
     assertThatThrownBy(() -> profiles.create(draft("300000000000007", null))).as("twice in one organization")
         .isInstanceOf(ConflictException.class);
