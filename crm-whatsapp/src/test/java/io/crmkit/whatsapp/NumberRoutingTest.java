@@ -104,9 +104,9 @@ class NumberRoutingTest {
     }
   }
 
-  private static List<WhatsAppEvent> heard(ProvisionedOrganization org, String type) {
-    return HEARD.stream().filter(e -> e.organizationId().equals(org.organization().id()) && e.type().equals(type))
-        .toList();
+  private static <E extends WhatsAppEvent> List<E> heard(ProvisionedOrganization org, Class<E> type) {
+    return HEARD.stream().filter(e -> e.organizationId().equals(org.organization().id())).filter(type::isInstance)
+        .map(type::cast).toList();
   }
 
   /** What a failed call told its caller. */
@@ -193,19 +193,19 @@ class NumberRoutingTest {
       assertThat(p.status()).isEqualTo(ProfileStatus.DISCONNECTED);
       assertThat(p.disconnectReason()).contains(DisconnectReason.NUMBER_PROVEN_ELSEWHERE);
     });
-    assertThat(heard(a, "profile_disconnected")).singleElement().satisfies(e -> {
+    assertThat(heard(a, WhatsAppEvent.ProfileDisconnected.class)).singleElement().satisfies(e -> {
       assertThat(e.profileId()).isEqualTo(profileA.id());
       assertThat(e.conversationId()).isEmpty();
       assertThat(e.seq()).isEqualTo(1);
-      assertThat(e.payload()).containsExactlyInAnyOrderEntriesOf(Map.of("profile_id", profileA.id().toString(),
-          "phone_number_id", x, "reason", "number_proven_elsewhere"));
+      assertThat(e.phoneNumberId()).isEqualTo(x);
+      assertThat(e.reason()).isEqualTo(DisconnectReason.NUMBER_PROVEN_ELSEWHERE);
     });
-    assertThat(heard(b, "profile_disconnected")).isEmpty();
+    assertThat(heard(b, WhatsAppEvent.ProfileDisconnected.class)).isEmpty();
     List<WhatsAppEvent> drained = new ArrayList<>();
     while (whatsapp.outbox().drain(100, drained::add) > 0) {
       // drain it all
     }
-    assertThat(drained).filteredOn(e -> e.type().equals("profile_disconnected")
+    assertThat(drained).filteredOn(e -> e instanceof WhatsAppEvent.ProfileDisconnected
             && List.of(a.organization().id(), b.organization().id()).contains(e.organizationId()))
         .as("the event is in A's outbox for other processes too").extracting(WhatsAppEvent::organizationId)
         .containsExactly(a.organization().id());
@@ -320,11 +320,11 @@ class NumberRoutingTest {
       assertThat(p.status()).isEqualTo(ProfileStatus.DISCONNECTED);
       assertThat(p.disconnectReason()).contains(DisconnectReason.SESSION_REFUSED);
     });
-    assertThat(heard(a, "profile_disconnected")).singleElement()
-        .satisfies(e -> assertThat(e.payload()).containsEntry("reason", "session_refused"));
+    assertThat(heard(a, WhatsAppEvent.ProfileDisconnected.class)).singleElement()
+        .satisfies(e -> assertThat(e.reason()).isEqualTo(DisconnectReason.SESSION_REFUSED));
     deliver(x, "while the token is refused");
     assertThat(inbox.sendText(conversation, "again?").status()).isEqualTo("failed");
-    assertThat(heard(a, "profile_disconnected")).as("told once, when the proof went").hasSize(1);
+    assertThat(heard(a, WhatsAppEvent.ProfileDisconnected.class)).as("told once, when the proof went").hasSize(1);
 
     fake.usableOnlyWith(x, "token-a");
     WhatsAppProfile back = profiles(a).reactivate(profile.id());
@@ -388,7 +388,7 @@ class NumberRoutingTest {
       assertThat(p.verified()).as("the new token's proof stands").isTrue();
       assertThat(p.status()).isEqualTo(ProfileStatus.CONNECTED);
     });
-    assertThat(heard(a, "profile_disconnected")).isEmpty();
+    assertThat(heard(a, WhatsAppEvent.ProfileDisconnected.class)).isEmpty();
     deliver(x, "still routed");
     assertThat(inbox(a)).containsExactly("hello", "still routed");
   }
@@ -483,7 +483,7 @@ class NumberRoutingTest {
     assertThat(qr.verified()).isFalse();
     assertThat(qr.disconnectReason()).contains(DisconnectReason.SESSION_REFUSED);
     assertThat(admin("select count(*) from crm.whatsapp_routes where phone_number_id = ?", x)).containsExactly("0");
-    assertThat(heard(a, "profile_disconnected")).hasSize(1);
+    assertThat(heard(a, WhatsAppEvent.ProfileDisconnected.class)).hasSize(1);
   }
 
   @Test

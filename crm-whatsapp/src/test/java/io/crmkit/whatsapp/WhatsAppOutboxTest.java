@@ -83,6 +83,11 @@ class WhatsAppOutboxTest {
     }
   }
 
+  /** The WhatsApp id of the message an event is about (a received message's, here). */
+  private static String wamid(WhatsAppEvent event) {
+    return ((WhatsAppEvent.MessageReceived) event).waMessageId();
+  }
+
   private static List<WhatsAppEvent> drainAll() {
     List<WhatsAppEvent> drained = new ArrayList<>();
     while (whatsapp.outbox().drain(100, drained::add) > 0) {
@@ -98,10 +103,46 @@ class WhatsAppOutboxTest {
     UUID conversation = post(a, from, "wamid.l1");
     post(a, from, "wamid.l2");
     post(a, from, "wamid.l1");
-    assertThat(HEARD).extracting(WhatsAppEvent::type, WhatsAppEvent::seq, e -> e.payload().get("wa_message_id"))
-        .containsExactly(org.assertj.core.groups.Tuple.tuple("message_received", 1L, "wamid.l1"),
-            org.assertj.core.groups.Tuple.tuple("message_received", 2L, "wamid.l2"));
+    assertThat(HEARD).extracting(e -> e.getClass(), WhatsAppEvent::seq, WhatsAppOutboxTest::wamid)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple(WhatsAppEvent.MessageReceived.class, 1L, "wamid.l1"),
+            org.assertj.core.groups.Tuple.tuple(WhatsAppEvent.MessageReceived.class, 2L, "wamid.l2"));
     assertThat(HEARD).allSatisfy(e -> assertThat(e.conversationId()).contains(conversation));
+  }
+
+  @Test
+  void typedEventsCarryTheirFieldsAlikeToListenersAndThroughTheOutbox() throws SQLException {
+    Tenant a = tenant();
+    UUID org = a.org().organization().id();
+    String from = Long.toString(USERS.incrementAndGet());
+    UUID conversation = post(a, from, "wamid.typed-1");
+    User agent = t.crm.acceptInvitation(t.admin(a.org()).users().invite("typed@example.com", Role.AGENT).token(),
+        NewMember.named("Agent"));
+    WhatsAppInbox inbox = whatsapp.inbox(t.admin(a.org()));
+    inbox.assign(conversation, Optional.of(agent.id()));
+    WhatsAppMessage reply = inbox.sendText(conversation, "hello");
+
+    List<WhatsAppEvent> drained = drainAll();
+    assertThat(drained).as("the outbox decodes what the listeners were told").isEqualTo(HEARD).hasSize(3);
+    WhatsAppConversation now = inbox.conversation(conversation).orElseThrow();
+    assertThat(drained).allSatisfy(e -> {
+      assertThat(e.organizationId()).isEqualTo(org);
+      assertThat(e.profileId()).isEqualTo(now.profileId());
+      assertThat(e.conversationId()).contains(conversation);
+    }).extracting(WhatsAppEvent::seq).containsExactly(1L, 2L, 3L);
+    WhatsAppMessage inbound = inbox.messages(conversation, 10, Optional.empty()).items().get(1);
+    assertThat(drained.get(0)).isInstanceOfSatisfying(WhatsAppEvent.MessageReceived.class, e -> {
+      assertThat(e.messageId()).isEqualTo(inbound.id());
+      assertThat(e.waMessageId()).isEqualTo("wamid.typed-1");
+      assertThat(e.messageType()).isEqualTo("text");
+      assertThat(e.customerId()).isEqualTo(now.customerId()).isPresent();
+    });
+    assertThat(drained.get(1)).isInstanceOfSatisfying(WhatsAppEvent.ConversationAssigned.class,
+        e -> assertThat(e.assignedTo()).contains(agent.id()));
+    assertThat(drained.get(2)).isInstanceOfSatisfying(WhatsAppEvent.MessageStatusChanged.class, e -> {
+      assertThat(e.messageId()).isEqualTo(reply.id());
+      assertThat(e.status()).isEqualTo("sent");
+      assertThat(e.waMessageId()).isEqualTo(reply.waMessageId()).isPresent();
+    });
   }
 
   @Test
@@ -130,11 +171,11 @@ class WhatsAppOutboxTest {
     post(a, u1, "wamid.o6");
     List<Object> tried = new ArrayList<>();
     assertThat(whatsapp.outbox().drain(100, e -> {
-      tried.add(e.payload().get("wa_message_id"));
+      tried.add(wamid(e));
       throw new IllegalStateException("consumer down");
     })).isZero();
     assertThat(tried).as("the run stops at its first failure").containsExactly("wamid.o5");
-    assertThat(drainAll()).extracting(e -> e.payload().get("wa_message_id")).containsExactly("wamid.o5", "wamid.o6");
+    assertThat(drainAll()).extracting(WhatsAppOutboxTest::wamid).containsExactly("wamid.o5", "wamid.o6");
     try (Connection c = t.db.adminDataSource().getConnection()) {
       assertThat(rows(c, "select attempts from crm.whatsapp_events e join crm.messages m on m.id::text ="
           + " e.payload->>'message_id' where m.wa_message_id = 'wamid.o5'")).containsExactly("2");
@@ -250,11 +291,11 @@ class WhatsAppOutboxTest {
     assertThat(written.await(10, TimeUnit.SECONDS)).isTrue();
     post(a, Long.toString(USERS.incrementAndGet()), "wamid.fast");
     assertThat(drainAll()).as("the committed one, while the other is uncommitted")
-        .extracting(e -> e.payload().get("wa_message_id")).containsExactly("wamid.fast");
+        .extracting(WhatsAppOutboxTest::wamid).containsExactly("wamid.fast");
     commit.countDown();
     writer.join(10_000);
-    assertThat(drainAll()).as("committed later, delivered still").extracting(WhatsAppEvent::type, WhatsAppEvent::seq)
-        .containsExactly(org.assertj.core.groups.Tuple.tuple("conversation_assigned", 2L));
+    assertThat(drainAll()).as("committed later, delivered still").extracting(e -> e.getClass(), WhatsAppEvent::seq)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple(WhatsAppEvent.ConversationAssigned.class, 2L));
   }
 
   @Test

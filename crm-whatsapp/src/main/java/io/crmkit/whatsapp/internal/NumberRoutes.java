@@ -15,9 +15,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
-import java.util.LinkedHashMap;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Function;
@@ -202,11 +200,7 @@ public final class NumberRoutes {
         phoneNumberId = rs.getString(1);
       }
     }
-    Map<String, Object> payload = new LinkedHashMap<>();
-    payload.put("profile_id", profileId.toString());
-    payload.put("phone_number_id", phoneNumberId);
-    payload.put("reason", reason.name().toLowerCase(Locale.ROOT));
-    events.appendForProfile(tx, profileId, "profile_disconnected", payload);
+    events.appendForProfile(tx, profileId, EventCodec.profileDisconnected(profileId, phoneNumberId, reason));
     return true;
   }
 

@@ -156,13 +156,11 @@ final class ReplySender {
         ps.setObject(2, messageId);
         try (ResultSet rs = ps.executeQuery()) {
           if (rs.next()) {
-            java.util.Map<String, Object> payload = new java.util.LinkedHashMap<>();
-            payload.put("message_id", messageId.toString());
-            payload.put("wa_message_id", rs.getString(3) == null ? "" : rs.getString(3));
-            payload.put("status", rs.getString(2));
+            EventCodec.Body status = EventCodec.messageStatus(messageId, Optional.ofNullable(rs.getString(3)),
+                rs.getString(2));
             UUID conversation = rs.getObject(1, UUID.class);
             rs.close();
-            events.append(tx, conversation, "message_status", payload);
+            events.append(tx, conversation, status);
           }
         }
       }

@@ -159,9 +159,7 @@ public final class SqlWhatsAppInbox implements WhatsAppInbox {
           + " where organization_id = ? and id = ? and is_active", tx.organizationId(), userId.get()) == null) {
         throw new ValidationException("userId", "is not an active member of this organization");
       }
-      Map<String, Object> payload = new java.util.LinkedHashMap<>();
-      payload.put("assigned_to", userId.map(UUID::toString).orElse(""));
-      events.append(tx, conversationId, "conversation_assigned", payload);
+      events.append(tx, conversationId, EventCodec.conversationAssigned(userId));
       return new Object[] {"assigned_to = ?", userId.orElse(null)};
     });
   }

@@ -219,12 +219,8 @@ public final class WebhookIngest {
       metadata.put("wa_message_id", waMessageId);
       tx.scope().customers().logActivity(customerId, "message", Optional.of(content.preview()), metadata);
     }
-    Map<String, Object> event = new LinkedHashMap<>();
-    event.put("message_id", messageId.toString());
-    event.put("wa_message_id", waMessageId);
-    event.put("message_type", content.type());
-    event.put("customer_id", customerId == null ? "" : customerId.toString());
-    events.append(tx, conversation.id, "message_received", event);
+    events.append(tx, conversation.id, EventCodec.messageReceived(messageId, waMessageId, content.type(),
+        Optional.ofNullable(customerId)));
   }
 
   /** The contact for a BSUID (first) or phone, created or completed with what this delivery tells. */
@@ -370,11 +366,7 @@ public final class WebhookIngest {
       } catch (LimitExceededException e) {
         log.warn("organization {} is at max_customers ({}): WhatsApp conversation {} stays without a customer",
             tx.organizationId(), e.value(), conversationId);
-        Map<String, Object> breach = new LinkedHashMap<>();
-        breach.put("limit", e.limit().column());
-        breach.put("value", e.value());
-        breach.put("plan", e.planSlug());
-        events.append(tx, conversationId, "customer_limit_reached", breach);
+        events.append(tx, conversationId, EventCodec.customerLimitReached(e.limit(), e.value(), e.planSlug()));
         return null;
       } catch (io.crmkit.core.exception.ValidationException e) {
         log.warn("WhatsApp conversation {} stays without a customer: {}", conversationId, e.getMessage());
@@ -461,11 +453,7 @@ public final class WebhookIngest {
       }
     }
     if (changedIn != null) {
-      Map<String, Object> event = new LinkedHashMap<>();
-      event.put("message_id", changedMessage.toString());
-      event.put("wa_message_id", waMessageId);
-      event.put("status", state);
-      events.append(tx, changedIn, "message_status", event);
+      events.append(tx, changedIn, EventCodec.messageStatus(changedMessage, Optional.of(waMessageId), state));
     } else {
       log.debug("status {} of {} changed nothing (older than the stored one, or the send is not recorded)", state,
           waMessageId);
@@ -548,14 +536,8 @@ public final class WebhookIngest {
     String previousBsuid = java.util.Objects.equals(newBsuid, bsuid) ? null : bsuid;
     tx.update("update " + table + " set bsuid = ?, wa_phone = ?, previous_bsuid = coalesce(?, previous_bsuid)"
         + " where organization_id = ? and id = ?", newBsuid, newPhone, previousBsuid, tx.organizationId(), contactId);
-    Map<String, Object> event = new LinkedHashMap<>();
-    event.put("contact_id", contactId.toString());
-    event.put("change", change.kind());
-    event.put("previous_phone", phone == null ? "" : phone);
-    event.put("phone", newPhone == null ? "" : newPhone);
-    event.put("previous_user_id", bsuid == null ? "" : bsuid);
-    event.put("user_id", newBsuid == null ? "" : newBsuid);
-    events.append(tx, conversationId, "contact_changed", event);
+    events.append(tx, conversationId, EventCodec.contactChanged(contactId, change.kind(), phone, newPhone, bsuid,
+        newBsuid));
   }
 
   private static boolean heldByAnother(TenantTransaction tx, UUID contactId, String column, String value)

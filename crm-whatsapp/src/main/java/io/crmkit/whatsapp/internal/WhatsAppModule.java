@@ -19,6 +19,11 @@ public final class WhatsAppModule implements CrmModule {
     return List.of("core");
   }
 
+  @Override
+  public List<Class<?>> mappers() {
+    return List.of(EventMapper.class);
+  }
+
   /** The duplicate's WhatsApp contacts and conversations now belong to the survivor. */
   @Override
   public void mergeCustomers(TenantTransaction tx, UUID survivor, UUID duplicate) {
