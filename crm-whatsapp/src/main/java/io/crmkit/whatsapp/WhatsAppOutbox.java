@@ -7,6 +7,7 @@ package io.crmkit.whatsapp;
  * each row's type and payload.
  *
  * <pre>{@code
+ * WhatsAppOutbox outbox = crm.service(WhatsAppOutbox.class);
  * while (outbox.drain(100, event -> queue.publish(event)) > 0) { }
  * }</pre>
  */

@@ -4,6 +4,7 @@ import static io.crmkit.whatsapp.TestWhatsApp.rows;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.crmkit.core.Crm;
 import io.crmkit.core.TenantScope;
 import io.crmkit.core.exception.ConflictException;
 import io.crmkit.core.exception.RetryableException;
@@ -41,16 +42,14 @@ class NumberRoutingTest {
   private static final List<WhatsAppEvent> HEARD = new CopyOnWriteArrayList<>();
   private static TestWhatsApp t;
   private static FakeWhatsAppGateway fake;
-  private static WhatsApp whatsapp;
   private static WhatsAppWebhook webhook;
 
   @BeforeAll
   static void setUp() {
-    t = TestWhatsApp.start();
     fake = new FakeWhatsAppGateway();
-    whatsapp = WhatsApp.builder(t.crm).sessionKeys(SessionKeys.of("k", Map.of("k", new byte[32]))).gateway(fake)
-        .listener(HEARD::add).build();
-    webhook = WhatsAppWebhook.builder(whatsapp).verifyToken("v").app("111", "s111").build();
+    t = TestWhatsApp.start(WhatsAppModule.builder().sessionKeys(TestWhatsApp.KEYS).gateway(fake).listener(HEARD::add)
+        .verifyToken("v").app("111", "s111").build());
+    webhook = t.crm.service(WhatsAppWebhook.class);
   }
 
   @AfterAll
@@ -63,7 +62,7 @@ class NumberRoutingTest {
   }
 
   private static WhatsAppProfiles profiles(ProvisionedOrganization org) {
-    return whatsapp.profiles(t.admin(org));
+    return t.admin(org).service(WhatsAppProfiles.class);
   }
 
   private static WhatsAppProfileDraft draft(String number, String token) {
@@ -202,7 +201,7 @@ class NumberRoutingTest {
     });
     assertThat(heard(b, WhatsAppEvent.ProfileDisconnected.class)).isEmpty();
     List<WhatsAppEvent> drained = new ArrayList<>();
-    while (whatsapp.outbox().drain(100, drained::add) > 0) {
+    while (t.crm.service(WhatsAppOutbox.class).drain(100, drained::add) > 0) {
       // drain it all
     }
     assertThat(drained).filteredOn(e -> e instanceof WhatsAppEvent.ProfileDisconnected
@@ -310,7 +309,7 @@ class NumberRoutingTest {
     fake.usableOnlyWith(x, "token-a");
     WhatsAppProfile profile = profiles(a).create(draft(x, "token-a"));
     deliver(x, "hello");
-    WhatsAppInbox inbox = whatsapp.inbox(t.admin(a));
+    WhatsAppInbox inbox = t.admin(a).service(WhatsAppInbox.class);
     UUID conversation = inbox.conversations(ConversationQuery.all(), 10, Optional.empty()).items().get(0).id();
 
     fake.usableOnlyWith(x, "a-token-of-someone-else");
@@ -378,9 +377,9 @@ class NumberRoutingTest {
     String x = number();
     WhatsAppProfile profile = profiles(a).create(draft(x, "token-old"));
     deliver(x, "hello");
-    WhatsApp racing = WhatsApp.builder(t.crm).sessionKeys(SessionKeys.of("k", Map.of("k", new byte[32])))
-        .gateway(refusingOnce("token-old", () -> profiles(a).replaceSession(profile.id(), "token-new"))).build();
-    WhatsAppInbox inbox = racing.inbox(t.admin(a));
+    Crm racing = t.crm(WhatsAppModule.builder().sessionKeys(TestWhatsApp.KEYS)
+        .gateway(refusingOnce("token-old", () -> profiles(a).replaceSession(profile.id(), "token-new"))).build());
+    WhatsAppInbox inbox = TestWhatsApp.admin(racing, a).service(WhatsAppInbox.class);
     UUID conversation = inbox.conversations(ConversationQuery.all(), 10, Optional.empty()).items().get(0).id();
 
     assertThat(inbox.sendText(conversation, "hi").status()).as("the old token's send").isEqualTo("failed");
@@ -399,9 +398,9 @@ class NumberRoutingTest {
     String x = number();
     WhatsAppProfile profile = profiles(a).create(draft(x, "token-a"));
     deliver(x, "hello");
-    WhatsApp withoutTheKey = WhatsApp.builder(t.crm).sessionKeys(SessionKeys.of("other", Map.of("other",
-        new byte[32]))).gateway(fake).build();
-    WhatsAppInbox inbox = withoutTheKey.inbox(t.admin(a));
+    Crm withoutTheKey = t.crm(WhatsAppModule.builder().sessionKeys(SessionKeys.of("other", Map.of("other",
+        new byte[32]))).gateway(fake).build());
+    WhatsAppInbox inbox = TestWhatsApp.admin(withoutTheKey, a).service(WhatsAppInbox.class);
     UUID conversation = inbox.conversations(ConversationQuery.all(), 10, Optional.empty()).items().get(0).id();
 
     WhatsAppMessage reply = inbox.sendText(conversation, "hi");
@@ -465,7 +464,7 @@ class NumberRoutingTest {
     assertThat(admin("select (r.proven_at > ?::timestamptz and r.proven_at = p.verified_at)::text"
         + " from crm.whatsapp_routes r join crm.whatsapp_profiles p on p.id = r.profile_id"
         + " where r.phone_number_id = ?", first, x)).containsExactly("true");
-    assertThat(whatsapp.profiles(t.admin(a)).sender(profile.id())).map(WhatsAppSender::accessToken)
+    assertThat(t.admin(a).service(WhatsAppProfiles.class).sender(profile.id())).map(WhatsAppSender::accessToken)
         .contains("token-2");
   }
 
@@ -496,7 +495,7 @@ class NumberRoutingTest {
     for (java.util.function.Function<WhatsAppProfiles, Object> call : List.<java.util.function.Function<WhatsAppProfiles,
         Object>>of(p -> p.create(draft(number(), "token")), p -> p.replaceSession(waiting.id(), "token"),
         p -> p.reactivate(waiting.id()))) {
-      assertThatThrownBy(() -> scope.inTransaction(tx -> call.apply(whatsapp.profiles(tx))))
+      assertThatThrownBy(() -> scope.inTransaction(tx -> call.apply(tx.service(WhatsAppProfiles.class))))
           .isInstanceOf(IllegalStateException.class).hasMessageContaining("outside TenantScope.inTransaction");
     }
     assertThat(fake.verified()).as("WhatsApp was not asked").hasSize(checks);

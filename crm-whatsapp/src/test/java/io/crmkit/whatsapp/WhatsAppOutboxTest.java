@@ -14,7 +14,6 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -32,15 +31,13 @@ class WhatsAppOutboxTest {
   private static final AtomicLong USERS = new AtomicLong(966_503_000_000L);
   private static final List<WhatsAppEvent> HEARD = new CopyOnWriteArrayList<>();
   private static TestWhatsApp t;
-  private static WhatsApp whatsapp;
   private static WhatsAppWebhook webhook;
 
   @BeforeAll
   static void setUp() {
-    t = TestWhatsApp.start();
-    whatsapp = WhatsApp.builder(t.crm).sessionKeys(SessionKeys.of("k", Map.of("k", new byte[32])))
-        .gateway(new FakeWhatsAppGateway()).listener(HEARD::add).build();
-    webhook = WhatsAppWebhook.builder(whatsapp).verifyToken("v").app("111", "s111").build();
+    t = TestWhatsApp.start(WhatsAppModule.builder().sessionKeys(TestWhatsApp.KEYS).gateway(new FakeWhatsAppGateway())
+        .listener(HEARD::add).verifyToken("v").app("111", "s111").build());
+    webhook = t.crm.service(WhatsAppWebhook.class);
   }
 
   @AfterAll
@@ -50,7 +47,7 @@ class WhatsAppOutboxTest {
 
   @BeforeEach
   void drainEverythingBefore() {
-    while (whatsapp.outbox().drain(1000, e -> { }) > 0) {
+    while (t.crm.service(WhatsAppOutbox.class).drain(1000, e -> { }) > 0) {
       // earlier tests' events
     }
     HEARD.clear();
@@ -61,7 +58,7 @@ class WhatsAppOutboxTest {
   private static Tenant tenant() {
     ProvisionedOrganization org = t.provision();
     String number = Long.toString(NUMBERS.incrementAndGet());
-    whatsapp.profiles(t.admin(org)).create(WhatsAppProfileDraft.builder().name("Sales")
+    t.admin(org).service(WhatsAppProfiles.class).create(WhatsAppProfileDraft.builder().name("Sales")
         .phoneNumber("+966500000001").phoneNumberId(number).metaAppId("111").session("token").build());
     return new Tenant(org, number);
   }
@@ -90,7 +87,7 @@ class WhatsAppOutboxTest {
 
   private static List<WhatsAppEvent> drainAll() {
     List<WhatsAppEvent> drained = new ArrayList<>();
-    while (whatsapp.outbox().drain(100, drained::add) > 0) {
+    while (t.crm.service(WhatsAppOutbox.class).drain(100, drained::add) > 0) {
       // until nothing is left
     }
     return drained;
@@ -117,7 +114,7 @@ class WhatsAppOutboxTest {
     UUID conversation = post(a, from, "wamid.typed-1");
     User agent = t.crm.acceptInvitation(t.admin(a.org()).users().invite("typed@example.com", Role.AGENT).token(),
         NewMember.named("Agent"));
-    WhatsAppInbox inbox = whatsapp.inbox(t.admin(a.org()));
+    WhatsAppInbox inbox = t.admin(a.org()).service(WhatsAppInbox.class);
     inbox.assign(conversation, Optional.of(agent.id()));
     WhatsAppMessage reply = inbox.sendText(conversation, "hello");
 
@@ -157,7 +154,7 @@ class WhatsAppOutboxTest {
     post(a, u1, "wamid.o4");
 
     List<WhatsAppEvent> first = new ArrayList<>();
-    assertThat(whatsapp.outbox().drain(100, first::add)).as("each conversation's events as a run").isEqualTo(4);
+    assertThat(t.crm.service(WhatsAppOutbox.class).drain(100, first::add)).as("each conversation's events as a run").isEqualTo(4);
     List<WhatsAppEvent> all = new ArrayList<>(first);
     all.addAll(drainAll());
     assertThat(all.stream().filter(e -> e.conversationId().equals(Optional.of(c1))).map(WhatsAppEvent::seq).toList())
@@ -170,7 +167,7 @@ class WhatsAppOutboxTest {
     post(a, u1, "wamid.o5");
     post(a, u1, "wamid.o6");
     List<Object> tried = new ArrayList<>();
-    assertThat(whatsapp.outbox().drain(100, e -> {
+    assertThat(t.crm.service(WhatsAppOutbox.class).drain(100, e -> {
       tried.add(wamid(e));
       throw new IllegalStateException("consumer down");
     })).isZero();
@@ -201,7 +198,7 @@ class WhatsAppOutboxTest {
       List<java.util.concurrent.Future<?>> drains = new ArrayList<>();
       for (int d = 0; d < 4; d++) {
         drains.add(pool.submit(() -> {
-          while (whatsapp.outbox().drain(4, e -> {
+          while (t.crm.service(WhatsAppOutbox.class).drain(4, e -> {
             handled.add(e);
             Thread.sleep(2);
           }) > 0) {
@@ -235,9 +232,9 @@ class WhatsAppOutboxTest {
     List<WhatsAppEvent> meanwhile = new ArrayList<>();
     java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newSingleThreadExecutor();
     try {
-      assertThat(whatsapp.outbox().drain(2, e -> {
+      assertThat(t.crm.service(WhatsAppOutbox.class).drain(2, e -> {
         if (outer.isEmpty()) {
-          pool.submit(() -> whatsapp.outbox().drain(10, meanwhile::add)).get(30, java.util.concurrent.TimeUnit.SECONDS);
+          pool.submit(() -> t.crm.service(WhatsAppOutbox.class).drain(10, meanwhile::add)).get(30, java.util.concurrent.TimeUnit.SECONDS);
         }
         outer.add(e);
       })).isEqualTo(2);
@@ -262,8 +259,8 @@ class WhatsAppOutboxTest {
       }
       handled.add(e.conversationId().orElseThrow());
     };
-    whatsapp.outbox().drain(1, consumer);
-    whatsapp.outbox().drain(1, consumer);
+    t.crm.service(WhatsAppOutbox.class).drain(1, consumer);
+    t.crm.service(WhatsAppOutbox.class).drain(1, consumer);
     assertThat(handled).as("the failed event goes to the back").containsExactly(fine);
   }
 
@@ -279,7 +276,7 @@ class WhatsAppOutboxTest {
     Thread writer = new Thread(() -> {
       try {
         t.admin(a.org()).inTransaction(scope -> {
-          whatsapp.inbox(scope).assign(slow, Optional.of(agent.id()));
+          scope.service(WhatsAppInbox.class).assign(slow, Optional.of(agent.id()));
           written.countDown();
           return commit.await(10, TimeUnit.SECONDS);
         });

@@ -13,7 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.UUID;
@@ -36,11 +35,9 @@ class WhatsAppWebhookTest {
 
   @BeforeAll
   static void setUp() {
-    t = TestWhatsApp.start();
-    WhatsApp whatsapp = WhatsApp.builder(t.crm).sessionKeys(SessionKeys.of("k", Map.of("k", new byte[32])))
-        .gateway(new FakeWhatsAppGateway()).listener(HEARD::add).build();
-    webhook = WhatsAppWebhook.builder(whatsapp).verifyToken("verify-me").app(APP, SECRET)
-        .app(OTHER_APP, OTHER_SECRET).build();
+    t = TestWhatsApp.start(WhatsAppModule.builder().sessionKeys(TestWhatsApp.KEYS).gateway(new FakeWhatsAppGateway())
+        .listener(HEARD::add).verifyToken("verify-me").app(APP, SECRET).app(OTHER_APP, OTHER_SECRET).build());
+    webhook = t.crm.service(WhatsAppWebhook.class);
   }
 
   @AfterAll

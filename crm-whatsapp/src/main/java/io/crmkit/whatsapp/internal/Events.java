@@ -9,12 +9,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** Writes WhatsApp events to the outbox in the causing transaction, and tells listeners after its commit. */
-public final class Events {
+final class Events {
   private static final Logger log = LoggerFactory.getLogger(Events.class);
   private final List<WhatsAppListener> listeners;
 
   /** Events told to these listeners. */
-  public Events(List<WhatsAppListener> listeners) {
+  Events(List<WhatsAppListener> listeners) {
     this.listeners = List.copyOf(listeners);
   }
 

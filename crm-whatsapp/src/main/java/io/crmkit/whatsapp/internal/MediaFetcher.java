@@ -3,7 +3,6 @@ package io.crmkit.whatsapp.internal;
 import io.crmkit.core.TenantScope;
 import io.crmkit.core.spi.TenantWork;
 import io.crmkit.whatsapp.MediaStore;
-import io.crmkit.whatsapp.WhatsApp;
 import io.crmkit.whatsapp.WhatsAppGateway;
 import io.crmkit.whatsapp.WhatsAppSender;
 import java.io.IOException;
@@ -20,25 +19,25 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** Fetches inbound media into the host's {@link MediaStore}, outside any transaction. */
-public final class MediaFetcher {
+final class MediaFetcher {
   private static final Logger log = LoggerFactory.getLogger(MediaFetcher.class);
   /** How long a claim holds: longer than a few fetches take, short enough that a stopped run's claims end. */
   static final java.time.Duration LEASE = java.time.Duration.ofMinutes(10);
   /** How many a run claims at once: the lease must cover their fetches one after another. */
   static final int CHUNK = 5;
-  private final WhatsApp whatsapp;
+  private final WhatsAppRuntime runtime;
   private final WhatsAppGateway gateway;
   private final MediaStore store;
 
-  /** Fetches through {@code gateway} into {@code store}. */
-  public MediaFetcher(WhatsApp whatsapp, WhatsAppGateway gateway, MediaStore store) {
-    this.whatsapp = whatsapp;
-    this.gateway = gateway;
+  /** Fetches through the runtime's gateway into {@code store}. */
+  MediaFetcher(WhatsAppRuntime runtime, MediaStore store) {
+    this.runtime = runtime;
+    this.gateway = runtime.gateway;
     this.store = store;
   }
 
-  /** See {@link WhatsApp#fetchPendingMedia}. */
-  public int fetchPending(int max) {
+  /** See {@link io.crmkit.whatsapp.WhatsAppJobs#fetchPendingMedia}. */
+  int fetchPending(int max) {
     // This run's token: it records only what it still holds, so a run that outlived its lease
     // never overwrites or releases what another run took over.
     UUID claim = UUID.randomUUID();
@@ -67,7 +66,7 @@ public final class MediaFetcher {
 
   /** Claims a few at a time, so each claim's lease covers only a few fetches. */
   private List<Object[]> claim(UUID claim, int count) {
-    return TenantWork.crossTenant(whatsapp.crm(), tx -> {
+    return TenantWork.crossTenant(runtime.crm, tx -> {
       List<Object[]> rows = new ArrayList<>();
       try (PreparedStatement ps = tx.connection().prepareStatement("select organization_id, message_id, profile_id,"
           + " media_id from " + tx.table("claim_whatsapp_media") + "(?, ?::interval, ?)")) {
@@ -86,8 +85,8 @@ public final class MediaFetcher {
   }
 
   private boolean fetch(UUID organizationId, UUID messageId, UUID profileId, String mediaId, UUID claim) {
-    TenantScope system = whatsapp.crm().tenant(organizationId).asSystem("whatsapp-media");
-    Optional<WhatsAppSender> sender = whatsapp.profiles(system).sender(profileId);
+    TenantScope system = runtime.crm.tenant(organizationId).asSystem("whatsapp-media");
+    Optional<WhatsAppSender> sender = runtime.profiles(system).sender(profileId);
     String[] key = new String[1];
     AtomicLong size = new AtomicLong();
     WhatsAppGateway.MediaFetch outcome;
@@ -130,7 +129,7 @@ public final class MediaFetcher {
 
   private void countAttempt(UUID organizationId, UUID messageId, UUID claim) {
     try {
-      TenantWork.call(whatsapp.crm().tenant(organizationId).asSystem("whatsapp-media"), tx -> {
+      TenantWork.call(runtime.crm.tenant(organizationId).asSystem("whatsapp-media"), tx -> {
         try (PreparedStatement ps = tx.connection().prepareStatement("update " + tx.table("messages")
             + " set media_fetch_attempts = media_fetch_attempts + 1, media_fetch_claim = null,"
             + " media_fetch_claimed_until = clock_timestamp() + least(interval '30 seconds' * power(2, media_fetch_attempts),"

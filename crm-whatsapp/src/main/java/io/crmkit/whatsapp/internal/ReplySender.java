@@ -7,7 +7,6 @@ import io.crmkit.whatsapp.OutgoingMessage;
 import io.crmkit.whatsapp.ProfileStatus;
 import io.crmkit.whatsapp.SendFailure;
 import io.crmkit.whatsapp.SendResult;
-import io.crmkit.whatsapp.WhatsApp;
 import io.crmkit.whatsapp.WhatsAppGateway;
 import io.crmkit.whatsapp.WhatsAppSender;
 import java.sql.PreparedStatement;
@@ -28,14 +27,14 @@ import org.slf4j.LoggerFactory;
 final class ReplySender {
   private static final Logger log = LoggerFactory.getLogger(ReplySender.class);
   private static final int ATTEMPTS = 3;
-  private final WhatsApp whatsapp;
+  private final WhatsAppRuntime runtime;
   private final WhatsAppGateway gateway;
   private final Events events;
 
-  ReplySender(WhatsApp whatsapp, WhatsAppGateway gateway, Events events) {
-    this.whatsapp = whatsapp;
-    this.gateway = gateway;
-    this.events = events;
+  ReplySender(WhatsAppRuntime runtime) {
+    this.runtime = runtime;
+    this.gateway = runtime.gateway;
+    this.events = runtime.events;
   }
 
   /** What each reply is sent with, given back in its statuses: a reply whose answer was lost settles by it. */
@@ -48,7 +47,7 @@ final class ReplySender {
 
   /** Sends the reply if it is still pending; returns false if someone else took it (or it is gone). */
   boolean deliver(UUID organizationId, UUID profileId, UUID messageId, OutgoingMessage message) {
-    TenantScope system = whatsapp.crm().tenant(organizationId).asSystem("whatsapp-sender");
+    TenantScope system = runtime.crm.tenant(organizationId).asSystem("whatsapp-sender");
     // The profile's proof as it stands before its token is read: a refusal of this send takes only
     // this proof, never a newer one (a token replaced while the send was on its way).
     Optional<Optional<OffsetDateTime>> claim = TenantWork.call(system, tx -> {
@@ -72,7 +71,7 @@ final class ReplySender {
     SendResult result;
     Optional<WhatsAppSender> sender;
     try {
-      sender = whatsapp.profiles(system).sender(profileId);
+      sender = runtime.profiles(system).sender(profileId);
     } catch (RuntimeException e) {
       sender = null;
       // Claimed but never handed over: a failure, not an unknown; and not WhatsApp refusing the token.
@@ -175,7 +174,7 @@ final class ReplySender {
    * become unknown, 'pending' ones are sent. Returns how many were sent by this call.
    */
   int resume(java.time.Duration olderThan, int max) {
-    java.util.List<Object[]> stalled = TenantWork.crossTenant(whatsapp.crm(), tx -> {
+    java.util.List<Object[]> stalled = TenantWork.crossTenant(runtime.crm, tx -> {
       java.util.List<Object[]> rows = new java.util.ArrayList<>();
       try (PreparedStatement ps = tx.connection().prepareStatement("select organization_id, message_id, payload::text"
           + " from " + tx.table("whatsapp_stalled_sends") + "(?::interval, ?)")) {

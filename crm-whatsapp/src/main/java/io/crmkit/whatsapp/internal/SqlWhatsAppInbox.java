@@ -12,9 +12,7 @@ import io.crmkit.core.spi.TenantWork;
 import io.crmkit.core.users.Role;
 import io.crmkit.whatsapp.CustomerWindowClosedException;
 import io.crmkit.whatsapp.OutgoingMessage;
-import io.crmkit.whatsapp.WhatsApp;
 import io.crmkit.whatsapp.WhatsAppConversation;
-import io.crmkit.whatsapp.WhatsAppGateway;
 import io.crmkit.whatsapp.WhatsAppInbox;
 import io.crmkit.whatsapp.WhatsAppMessage;
 import java.sql.Array;
@@ -30,7 +28,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
@@ -38,7 +35,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** {@link WhatsAppInbox} over conversations and messages, through crm-core's {@link TenantWork}. */
-public final class SqlWhatsAppInbox implements WhatsAppInbox {
+final class SqlWhatsAppInbox implements WhatsAppInbox {
   private static final Logger log = LoggerFactory.getLogger(SqlWhatsAppInbox.class);
   /** The usage counter of outbound messages, per day in the organization's time zone. */
   static final String SENT_METRIC = "messages_sent";
@@ -53,18 +50,16 @@ public final class SqlWhatsAppInbox implements WhatsAppInbox {
       + " status, error_code, error_message, created_at from %s";
 
   private final TenantScope scope;
-  private final WhatsApp whatsapp;
-  private final WhatsAppGateway gateway;
+  private final WhatsAppRuntime runtime;
   private final Events events;
   private final ReplySender sender;
 
   /** The inbox of {@code scope}'s organization. */
-  public SqlWhatsAppInbox(TenantScope scope, WhatsApp whatsapp, WhatsAppGateway gateway, Events events) {
+  SqlWhatsAppInbox(TenantScope scope, WhatsAppRuntime runtime) {
     this.scope = scope;
-    this.whatsapp = whatsapp;
-    this.gateway = gateway;
-    this.events = events;
-    this.sender = new ReplySender(whatsapp, gateway, events);
+    this.runtime = runtime;
+    this.events = runtime.events;
+    this.sender = runtime.replies();
   }
 
   @Override
@@ -206,8 +201,8 @@ public final class SqlWhatsAppInbox implements WhatsAppInbox {
             UUID profileId = rs.getObject(2, UUID.class);
             UUID organizationId = tx.organizationId();
             tx.afterCommit(() -> {
-              TenantScope system = whatsapp.crm().tenant(organizationId).asSystem("whatsapp-sender");
-              whatsapp.profiles(system).sender(profileId).ifPresent(s -> gateway.markRead(s, waMessageId));
+              TenantScope system = runtime.crm.tenant(organizationId).asSystem("whatsapp-sender");
+              runtime.profiles(system).sender(profileId).ifPresent(s -> runtime.gateway.markRead(s, waMessageId));
             });
           }
         }
@@ -312,12 +307,6 @@ public final class SqlWhatsAppInbox implements WhatsAppInbox {
         }
       }
     });
-  }
-
-  /** See {@link WhatsApp#resumeStalledReplies}. */
-  public static int resume(WhatsApp whatsapp, WhatsAppGateway gateway, Events events, java.time.Duration olderThan,
-      int max) {
-    return new ReplySender(whatsapp, gateway, events).resume(olderThan, max);
   }
 
   private interface Assignment {

@@ -16,12 +16,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** {@link WhatsAppOutbox} through the cross-tenant claim_whatsapp_event_runs and ack_whatsapp_events. */
-public final class SqlWhatsAppOutbox implements WhatsAppOutbox {
+final class SqlWhatsAppOutbox implements WhatsAppOutbox {
   private static final Logger log = LoggerFactory.getLogger(SqlWhatsAppOutbox.class);
   private final Crm crm;
 
   /** The outbox of {@code crm}'s tenants. */
-  public SqlWhatsAppOutbox(Crm crm) {
+  SqlWhatsAppOutbox(Crm crm) {
     this.crm = crm;
   }
 

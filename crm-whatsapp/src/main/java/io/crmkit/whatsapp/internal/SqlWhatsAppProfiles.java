@@ -21,9 +21,7 @@ import io.crmkit.whatsapp.WhatsAppSender;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Instant;
 import java.time.LocalDate;
-import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -35,7 +33,7 @@ import java.util.UUID;
  * {@link WhatsAppProfiles} over whatsapp_profiles, through crm-core's {@link TenantWork}; the
  * proofs that route numbers, and their contests, through {@link NumberRoutes}.
  */
-public final class SqlWhatsAppProfiles implements WhatsAppProfiles {
+final class SqlWhatsAppProfiles implements WhatsAppProfiles {
   /** The usage counter of active profiles, a running total. */
   static final String METRIC = "whatsapp_profiles";
 
@@ -45,7 +43,7 @@ public final class SqlWhatsAppProfiles implements WhatsAppProfiles {
   private final ProfileProofs proofs;
 
   /** Profiles of {@code scope}'s organization; {@code routes} proves and contests their numbers. */
-  public SqlWhatsAppProfiles(TenantScope scope, SessionCipher cipher, NumberRoutes routes) {
+  SqlWhatsAppProfiles(TenantScope scope, SessionCipher cipher, NumberRoutes routes) {
     this.scope = scope;
     this.cipher = cipher;
     this.routes = routes;

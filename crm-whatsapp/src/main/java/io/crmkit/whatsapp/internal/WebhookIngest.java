@@ -10,6 +10,7 @@ import io.crmkit.core.exception.LimitExceededException;
 import io.crmkit.core.exception.RetryableException;
 import io.crmkit.core.spi.TenantTransaction;
 import io.crmkit.core.spi.TenantWork;
+import io.crmkit.whatsapp.WhatsAppWebhook;
 import java.io.IOException;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -28,33 +29,30 @@ import org.slf4j.LoggerFactory;
  * that tenant's transaction. Redeliveries store nothing twice: only a message insert that really
  * inserted moves the conversation, the customer link and the timeline.
  */
-public final class WebhookIngest {
+final class WebhookIngest {
   private static final Logger log = LoggerFactory.getLogger(WebhookIngest.class);
   private static final ObjectMapper JSON = new ObjectMapper();
-
-  /** What to answer Meta. */
-  public record Result(int status, String body) {}
 
   private final Crm crm;
   private final Events events;
 
   /** Ingest into {@code crm}'s tenants, writing {@code events}. */
-  public WebhookIngest(Crm crm, Events events) {
+  WebhookIngest(Crm crm, Events events) {
     this.crm = crm;
     this.events = events;
   }
 
   /** Stores a delivery that {@code appId}'s secret verified. */
-  public Result receive(String appId, byte[] rawBody) {
+  WhatsAppWebhook.Response receive(String appId, byte[] rawBody) {
     JsonNode root;
     try {
       root = JSON.readTree(rawBody);
     } catch (IOException e) {
-      return new Result(400, "malformed JSON");
+      return new WhatsAppWebhook.Response(400, "malformed JSON");
     }
     if (root == null || !"whatsapp_business_account".equals(root.path("object").asText())
         || !root.path("entry").isArray()) {
-      return new Result(400, "not a WhatsApp Business Account webhook");
+      return new WhatsAppWebhook.Response(400, "not a WhatsApp Business Account webhook");
     }
     try {
       for (JsonNode entry : root.path("entry")) {
@@ -66,13 +64,13 @@ public final class WebhookIngest {
           ingestChange(appId, change.path("value"));
         }
       }
-      return new Result(200, "ok");
+      return new WhatsAppWebhook.Response(200, "ok");
     } catch (RetryableException e) {
       log.warn("webhook delivery not stored, Meta will deliver it again: {}", e.getMessage());
-      return new Result(503, "try again");
+      return new WhatsAppWebhook.Response(503, "try again");
     } catch (RuntimeException e) {
       log.error("webhook delivery not stored, Meta will deliver it again", e);
-      return new Result(500, "not stored");
+      return new WhatsAppWebhook.Response(500, "not stored");
     }
   }
 
