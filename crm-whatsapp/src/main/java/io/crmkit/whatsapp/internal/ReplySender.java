@@ -4,7 +4,6 @@ import io.crmkit.core.TenantScope;
 import io.crmkit.core.spi.TenantWork;
 import io.crmkit.whatsapp.DisconnectReason;
 import io.crmkit.whatsapp.OutgoingMessage;
-import io.crmkit.whatsapp.ProfileStatus;
 import io.crmkit.whatsapp.SendFailure;
 import io.crmkit.whatsapp.SendResult;
 import io.crmkit.whatsapp.WhatsAppGateway;
@@ -12,7 +11,7 @@ import io.crmkit.whatsapp.WhatsAppSender;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Timestamp;
-import java.time.OffsetDateTime;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -50,24 +49,17 @@ final class ReplySender {
     TenantScope system = runtime.crm.tenant(organizationId).asSystem("whatsapp-sender");
     // The profile's proof as it stands before its token is read: a refusal of this send takes only
     // this proof, never a newer one (a token replaced while the send was on its way).
-    Optional<Optional<OffsetDateTime>> claim = TenantWork.call(system, tx -> {
+    Optional<Optional<Instant>> claim = TenantWork.call(system, tx -> {
       if (tx.update("update " + tx.table("messages") + " set status = 'sending', status_at = clock_timestamp()"
           + " where organization_id = ? and id = ? and status = 'pending'", tx.organizationId(), messageId) == 0) {
         return Optional.empty();
       }
-      try (PreparedStatement ps = tx.connection().prepareStatement("select verified_at from "
-          + tx.table("whatsapp_profiles") + " where organization_id = ? and id = ?")) {
-        ps.setObject(1, tx.organizationId());
-        ps.setObject(2, profileId);
-        try (ResultSet rs = ps.executeQuery()) {
-          return Optional.of(Optional.ofNullable(rs.next() ? rs.getObject(1, OffsetDateTime.class) : null));
-        }
-      }
+      return Optional.of(Optional.ofNullable(tx.mapper(ProfileMapper.class).proof(tx.organizationId(), profileId)));
     });
     if (claim.isEmpty()) {
       return false;
     }
-    Optional<OffsetDateTime> proof = claim.get();
+    Optional<Instant> proof = claim.get();
     SendResult result;
     Optional<WhatsAppSender> sender;
     try {
@@ -136,10 +128,8 @@ final class ReplySender {
           // WhatsApp refused the token: the proof it stood on, and so the number's route, go. A
           // proof stamped since (a new token) stands, and so does its status.
           if (proof.isEmpty()
-              || !NumberRoutes.disconnect(tx, events, profileId, DisconnectReason.SESSION_REFUSED, proof.get())) {
-            tx.update("update " + tx.table("whatsapp_profiles") + " set status = ? where organization_id = ? and id = ?"
-                + " and verified_at is null", ProfileStatus.DISCONNECTED.name().toLowerCase(java.util.Locale.ROOT),
-                tx.organizationId(), profileId);
+              || !runtime.routes.disconnect(tx, profileId, DisconnectReason.SESSION_REFUSED, proof.get())) {
+            tx.mapper(ProfileMapper.class).markDisconnectedUnlessProven(tx.organizationId(), profileId);
           }
         }
       } else {

@@ -76,26 +76,16 @@ final class WebhookIngest {
 
   private void ingestChange(String appId, JsonNode value) {
     String phoneNumberId = value.path("metadata").path("phone_number_id").asText("");
-    Optional<UUID[]> route = TenantWork.crossTenant(crm, c -> {
-      try (PreparedStatement ps = c.connection().prepareStatement("select organization_id, profile_id from "
-          + c.table("route_whatsapp_webhook") + "(?, ?)")) {
-        ps.setString(1, phoneNumberId);
-        ps.setString(2, appId);
-        try (ResultSet rs = ps.executeQuery()) {
-          return rs.next() ? Optional.of(new UUID[] {rs.getObject(1, UUID.class), rs.getObject(2, UUID.class)})
-              : Optional.<UUID[]>empty();
-        }
-      }
-    });
-    if (route.isEmpty()) {
+    RouteMapper.Route route = TenantWork.crossTenant(crm,
+        c -> c.mapper(RouteMapper.class).route(phoneNumberId, appId));
+    if (route == null) {
       log.info("webhook change for phone number id {} of app {}: no active profile; ignored", phoneNumberId, appId);
       return;
     }
-    UUID profileId = route.get()[1];
-    TenantWork.call(crm.tenant(route.get()[0]).asSystem("whatsapp-webhook"), tx -> {
+    UUID profileId = route.profileId();
+    TenantWork.call(crm.tenant(route.organizationId()).asSystem("whatsapp-webhook"), tx -> {
       // The route was read in another transaction: a profile deactivated or disproven since gets nothing.
-      if (tx.queryForId("select id from " + tx.table("whatsapp_profiles") + " where organization_id = ? and id = ?"
-          + " and is_active and verified_at is not null for key share", tx.organizationId(), profileId) == null) {
+      if (tx.mapper(ProfileMapper.class).lockRoutable(tx.organizationId(), profileId) == null) {
         log.info("webhook change for profile {}: deactivated or no longer proven meanwhile; ignored", profileId);
         return null;
       }

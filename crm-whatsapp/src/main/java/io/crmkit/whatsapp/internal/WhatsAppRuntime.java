@@ -22,7 +22,8 @@ import java.util.UUID;
  */
 public final class WhatsAppRuntime {
   /** The module's mapper interfaces, listed by {@code WhatsAppModule.mappers()}. */
-  public static final List<Class<?>> MAPPERS = List.of(EventMapper.class, ContactMapper.class, ConversationMapper.class);
+  public static final List<Class<?>> MAPPERS = List.of(ProfileMapper.class, RouteMapper.class, EventMapper.class,
+      ContactMapper.class, ConversationMapper.class);
 
   final Crm crm;
   final SessionCipher cipher;
