@@ -23,7 +23,7 @@ import java.util.UUID;
 public final class WhatsAppRuntime {
   /** The module's mapper interfaces, listed by {@code WhatsAppModule.mappers()}. */
   public static final List<Class<?>> MAPPERS = List.of(ProfileMapper.class, RouteMapper.class, EventMapper.class,
-      ContactMapper.class, ConversationMapper.class);
+      LockMapper.class, ContactMapper.class, ConversationMapper.class, MessageMapper.class, StatusMapper.class);
 
   final Crm crm;
   final SessionCipher cipher;
