@@ -22,8 +22,9 @@ import java.util.UUID;
  */
 public final class WhatsAppRuntime {
   /** The module's mapper interfaces, listed by {@code WhatsAppModule.mappers()}. */
-  public static final List<Class<?>> MAPPERS = List.of(ProfileMapper.class, RouteMapper.class, EventMapper.class,
-      LockMapper.class, ContactMapper.class, ConversationMapper.class, MessageMapper.class, StatusMapper.class);
+  public static final List<Class<?>> MAPPERS = List.of(ProfileMapper.class, RouteMapper.class, LockMapper.class,
+      ContactMapper.class, ConversationMapper.class, MessageMapper.class, StatusMapper.class, ReplyMapper.class,
+      EventMapper.class, MediaMapper.class);
 
   final Crm crm;
   final SessionCipher cipher;
