@@ -1,7 +1,6 @@
 package io.crmkit.whatsapp.cloudapi;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.crmkit.core.spi.Json;
 import io.crmkit.whatsapp.NumberCheck;
@@ -20,7 +19,6 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -78,7 +76,7 @@ public final class CloudApiGateway implements WhatsAppGateway {
   public SendResult send(WhatsAppSender sender, OutgoingMessage message) {
     Objects.requireNonNull(sender, "sender");
     Objects.requireNonNull(message, "message");
-    return post(sender, body(message));
+    return post(sender, CloudApiRequests.message(message));
   }
 
   /** Sends with the tag in {@code biz_opaque_callback_data}, which the Cloud API gives back in statuses. */
@@ -90,7 +88,7 @@ public final class CloudApiGateway implements WhatsAppGateway {
     if (tag.isEmpty() || tag.length() > 512) {
       throw new IllegalArgumentException("tag must be 1 to 512 characters, was " + tag.length());
     }
-    ObjectNode body = body(message);
+    ObjectNode body = CloudApiRequests.message(message);
     body.put("biz_opaque_callback_data", tag);
     return post(sender, body);
   }
@@ -127,7 +125,7 @@ public final class CloudApiGateway implements WhatsAppGateway {
       // Only a refusal that is about this token and this number says no: a NOT_OWNED can move the
       // number to another tenant. Rate limits, Graph's "unknown" or "temporarily unavailable"
       // errors (codes 1 and 2) and anything else say nothing.
-      SendResult answer = result(response.statusCode(), response.body());
+      SendResult answer = CloudApiAnswers.result(response.statusCode(), response.body());
       if (response.statusCode() < 500 && answer instanceof SendResult.Failed refused
           && (refused.failure().providerCode() == 100 || refused.failure().kind() == SendFailure.Kind.AUTHENTICATION)) {
         return NumberCheck.NOT_OWNED;
@@ -205,47 +203,6 @@ public final class CloudApiGateway implements WhatsAppGateway {
     }
   }
 
-  /** The request body the Cloud API expects for {@code message}. */
-  static ObjectNode body(OutgoingMessage message) {
-    ObjectNode body = Json.MAPPER.createObjectNode();
-    body.put("messaging_product", "whatsapp");
-    body.put("recipient_type", "individual");
-    if (message.toIsUserId()) {
-      // A user known only by a username: the Cloud API takes their business-scoped id as recipient.
-      body.put("recipient", message.to());
-    } else {
-      body.put("to", message.to().substring(1));
-    }
-    if (message instanceof OutgoingMessage.Text text) {
-      body.put("type", "text");
-      ObjectNode content = body.putObject("text");
-      content.put("preview_url", false);
-      content.put("body", text.body());
-    } else if (message instanceof OutgoingMessage.Template template) {
-      body.put("type", "template");
-      ObjectNode content = body.putObject("template");
-      content.put("name", template.name());
-      content.putObject("language").put("code", template.languageCode());
-      if (!template.bodyParameters().isEmpty()) {
-        ObjectNode component = content.putArray("components").addObject();
-        component.put("type", "body");
-        ArrayNode parameters = component.putArray("parameters");
-        for (String value : template.bodyParameters()) {
-          parameters.addObject().put("type", "text").put("text", value);
-        }
-      }
-    } else if (message instanceof OutgoingMessage.Media media) {
-      String type = media.kind().name().toLowerCase(Locale.ROOT);
-      body.put("type", type);
-      ObjectNode content = body.putObject(type);
-      media.source().link().ifPresent(link -> content.put("link", link));
-      media.source().mediaId().ifPresent(id -> content.put("id", id));
-      media.caption().ifPresent(caption -> content.put("caption", caption));
-      media.filename().ifPresent(filename -> content.put("filename", filename));
-    }
-    return body;
-  }
-
   private SendResult post(WhatsAppSender sender, ObjectNode body) {
     String base = baseUri.toString().replaceAll("/+$", "");
     URI uri = URI.create(base + "/" + apiVersion + "/" + sender.phoneNumberId() + "/messages");
@@ -271,63 +228,7 @@ public final class CloudApiGateway implements WhatsAppGateway {
       Thread.currentThread().interrupt();
       return new SendResult.Unknown("interrupted while waiting for " + baseUri);
     }
-    return result(response.statusCode(), response.body());
-  }
-
-  /** A Cloud API answer as a result. */
-  static SendResult result(int status, String body) {
-    JsonNode json;
-    try {
-      json = Json.MAPPER.readTree(body == null || body.isEmpty() ? "{}" : body);
-    } catch (IOException e) {
-      json = Json.MAPPER.createObjectNode();
-    }
-    if (status >= 200 && status < 300) {
-      JsonNode id = json.path("messages").path(0).path("id");
-      if (id.isTextual()) {
-        return new SendResult.Accepted(id.asText());
-      }
-      if (json.path("success").asBoolean(false)) {
-        return new SendResult.Accepted("");
-      }
-      return new SendResult.Failed(new SendFailure(SendFailure.Kind.PROVIDER_ERROR, 0,
-          "HTTP " + status + " without a message id"));
-    }
-    JsonNode error = json.path("error");
-    int code = error.path("code").asInt(0);
-    String detail = error.path("error_data").path("details").asText("");
-    String message = error.path("message").asText("HTTP " + status) + (detail.isEmpty() ? "" : ": " + detail);
-    return new SendResult.Failed(new SendFailure(kind(status, code, error.has("code")), code, message));
-  }
-
-  private static SendFailure.Kind kind(int status, int code, boolean hasCode) {
-    if (hasCode) {
-      switch (code) {
-        case 130429, 80007, 4:
-          return SendFailure.Kind.RATE_LIMITED;
-        case 131056:
-          return SendFailure.Kind.PAIR_RATE_LIMITED;
-        case 131047:
-          return SendFailure.Kind.OUTSIDE_CUSTOMER_WINDOW;
-        case 131026:
-          return SendFailure.Kind.UNDELIVERABLE;
-        case 131050:
-          return SendFailure.Kind.MARKETING_OPT_OUT;
-        case 190, 0, 10:
-          return SendFailure.Kind.AUTHENTICATION;
-        default:
-          if (code >= 200 && code <= 299) {
-            return SendFailure.Kind.AUTHENTICATION;
-          }
-      }
-    }
-    if (status == 401) {
-      return SendFailure.Kind.AUTHENTICATION;
-    }
-    if (status == 429) {
-      return SendFailure.Kind.RATE_LIMITED;
-    }
-    return status >= 500 ? SendFailure.Kind.PROVIDER_ERROR : SendFailure.Kind.REJECTED;
+    return CloudApiAnswers.result(response.statusCode(), response.body());
   }
 
   /** Configures a {@link CloudApiGateway}. */
