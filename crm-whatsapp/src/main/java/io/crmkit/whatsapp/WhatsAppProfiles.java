@@ -17,7 +17,7 @@ import java.util.UUID;
  * use it). If another organization's profile routes the number, a proof has WhatsApp check that
  * profile's token again: if it no longer works, the number moves here and the other profile is
  * disconnected ({@link DisconnectReason#NUMBER_PROVEN_ELSEWHERE}, with a
- * {@code profile_disconnected} event); if it still works, the proof is a conflict. Nothing tells
+ * {@link WhatsAppEvent.ProfileDisconnected} event); if it still works, the proof is a conflict. Nothing tells
  * an organization that a number is routed elsewhere before it proves the number with its own
  * token.
  *
