@@ -28,6 +28,7 @@ import java.util.UUID;
  *         .app("1234567890", System.getenv("WA_APP_SECRET"))
  *         .build())
  *     .build();
+ * TenantScope acme = crm.tenant(acmeId).as(saraId);
  * WhatsAppProfile sales = acme.service(WhatsAppProfiles.class).create(WhatsAppProfileDraft.builder()
  *     .name("Sales").phoneNumber("+966501234567").phoneNumberId(phoneNumberId).metaAppId("1234567890")
  *     .session(accessToken).build());

@@ -20,6 +20,7 @@ import java.util.Optional;
  *
  * <pre>{@code
  * FakeWhatsAppGateway whatsapp = new FakeWhatsAppGateway();
+ * Crm crm = Crm.builder()…module(WhatsAppModule.builder().sessionKeys(keys).gateway(whatsapp).build()).build();
  * whatsapp.thenAnswer(new SendResult.Failed(new SendFailure(SendFailure.Kind.RATE_LIMITED, 130429, "slow down")));
  * // … code under test sends …
  * assertThat(whatsapp.sent()).extracting(FakeWhatsAppGateway.Sent::message).containsExactly(…);
