@@ -62,7 +62,7 @@ public final class CustomerBenchmark {
       config.setDataSource(db.runtimeDataSource());
       config.setMaximumPoolSize(2);
       try (HikariDataSource pool = new HikariDataSource(config);
-          Crm crm = Crm.builder().dataSource(pool).migrationDataSource(db.adminDataSource()).build()) {
+          Crm crm = BenchCrm.start(pool, db.adminDataSource())) {
         crm.migrate();
         ProvisionedOrganization org = provision(crm, "bench");
         ProvisionedOrganization neighbour = provision(crm, "neighbour");

@@ -50,7 +50,7 @@ public final class ImportBenchmark {
       config.setDataSource(db.runtimeDataSource());
       config.setMaximumPoolSize(2);
       try (HikariDataSource pool = new HikariDataSource(config);
-          Crm crm = Crm.builder().dataSource(pool).migrationDataSource(db.adminDataSource()).build()) {
+          Crm crm = BenchCrm.start(pool, db.adminDataSource())) {
         crm.migrate();
         ProvisionedOrganization viaCrm = provision(crm, "via-crm");
         ProvisionedOrganization viaJdbc = provision(crm, "via-jdbc");

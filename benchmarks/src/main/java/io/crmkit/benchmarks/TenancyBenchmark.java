@@ -53,7 +53,7 @@ public final class TenancyBenchmark {
       config.setDataSource(db.runtimeDataSource());
       config.setMaximumPoolSize(2);
       try (HikariDataSource pool = new HikariDataSource(config);
-          Crm crm = Crm.builder().dataSource(pool).migrationDataSource(db.adminDataSource()).build()) {
+          Crm crm = BenchCrm.start(pool, db.adminDataSource())) {
         crm.migrate();
         ProvisionedOrganization acme = crm.platform().provision(OrganizationDraft.builder()
             .name("Acme").slug("acme").plan("enterprise").defaultRegion("SA").admin("sara@acme.example").build());

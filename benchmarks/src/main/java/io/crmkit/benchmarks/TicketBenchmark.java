@@ -9,7 +9,6 @@ import io.crmkit.testdb.TestDatabase;
 import io.crmkit.testdb.TestPostgres;
 import io.crmkit.ticketing.TicketDraft;
 import io.crmkit.ticketing.TicketService;
-import io.crmkit.ticketing.Ticketing;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -66,9 +65,8 @@ public final class TicketBenchmark {
       config.setDataSource(db.runtimeDataSource());
       config.setMaximumPoolSize(CLIENTS + 2);
       try (HikariDataSource pool = new HikariDataSource(config);
-          Crm crm = Crm.builder().dataSource(pool).migrationDataSource(db.adminDataSource()).build()) {
+          Crm crm = BenchCrm.start(pool, db.adminDataSource())) {
         crm.migrate();
-        Ticketing ticketing = Ticketing.builder(crm).build();
         List<ProvisionedOrganization> orgs = new ArrayList<>();
         for (int i = 0; i < CLIENTS; i++) {
           String slug = "bench-" + i;
@@ -94,7 +92,7 @@ public final class TicketBenchmark {
               client -> () -> counterInsert(pool, orgOf.apply(client), true));
           IntFunction<TicketService> serviceOf = client -> {
             ProvisionedOrganization org = orgs.get(hot ? 0 : client);
-            return ticketing.tickets(crm.tenant(org.organization().id()).as(org.admin().id()));
+            return crm.tenant(org.organization().id()).as(org.admin().id()).service(TicketService.class);
           };
           compare(shape + ", TicketService.open", seconds,
               "INSERT numbered by nextval; COMMIT", client -> () -> sequenceInsert(pool, orgOf.apply(client), true),

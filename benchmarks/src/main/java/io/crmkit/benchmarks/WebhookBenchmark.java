@@ -7,10 +7,8 @@ import io.crmkit.core.platform.OrganizationDraft;
 import io.crmkit.core.platform.ProvisionedOrganization;
 import io.crmkit.testdb.TestDatabase;
 import io.crmkit.testdb.TestPostgres;
-import io.crmkit.whatsapp.FakeWhatsAppGateway;
-import io.crmkit.whatsapp.SessionKeys;
 import io.crmkit.whatsapp.WebhookSignature;
-import io.crmkit.whatsapp.WhatsApp;
+import io.crmkit.whatsapp.WhatsAppProfiles;
 import io.crmkit.whatsapp.WhatsAppProfileDraft;
 import io.crmkit.whatsapp.WhatsAppWebhook;
 import java.nio.charset.StandardCharsets;
@@ -37,8 +35,8 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class WebhookBenchmark {
   private WebhookBenchmark() {}
 
-  private static final String APP = "1234567890";
-  private static final String SECRET = "bench-app-secret";
+  private static final String APP = BenchCrm.APP;
+  private static final String SECRET = BenchCrm.SECRET;
 
   public static void main(String[] args) throws Exception {
     int users = args.length > 0 ? Integer.parseInt(args[0]) : 1_000;
@@ -55,16 +53,15 @@ public final class WebhookBenchmark {
       config.setDataSource(db.runtimeDataSource());
       config.setMaximumPoolSize(2);
       try (HikariDataSource pool = new HikariDataSource(config);
-          Crm crm = Crm.builder().dataSource(pool).migrationDataSource(db.adminDataSource()).build()) {
+          Crm crm = BenchCrm.start(pool, db.adminDataSource())) {
         crm.migrate();
         ProvisionedOrganization org = crm.platform().provision(OrganizationDraft.builder().name("Bench").slug("bench")
             .plan("enterprise").defaultRegion("SA").admin("admin@bench.example").build());
         UUID orgId = org.organization().id();
-        WhatsApp whatsapp = WhatsApp.builder(crm).sessionKeys(SessionKeys.of("k", Map.of("k", new byte[32])))
-            .gateway(new FakeWhatsAppGateway()).build();
-        whatsapp.profiles(crm.tenant(orgId).as(org.admin().id())).create(new WhatsAppProfileDraft("Bench",
-            "+966500000000", "100200300400", APP, Optional.of("bench-token")));
-        WhatsAppWebhook webhook = WhatsAppWebhook.builder(whatsapp).verifyToken("v").app(APP, SECRET).build();
+        crm.tenant(orgId).as(org.admin().id()).service(WhatsAppProfiles.class).create(WhatsAppProfileDraft.builder()
+            .name("Bench").phoneNumber("+966500000000").phoneNumberId("100200300400").metaAppId(APP)
+            .session("bench-token").build());
+        WhatsAppWebhook webhook = crm.service(WhatsAppWebhook.class);
         for (int u = 0; u < users; u++) {
           deliver(webhook, u, "wamid.warm." + u);
         }

@@ -13,4 +13,7 @@ public interface ProbeMapper {
   record Stage(String name, int displayOrder) {}
 
   List<Stage> insertStage(@Param("name") String name, @Param("divisor") int divisor);
+
+  /** Stages {@code name #0} … {@code name #(count - 1)}, in one statement returning them all. */
+  List<Stage> insertStages(@Param("name") String name, @Param("count") int count);
 }

@@ -14,6 +14,7 @@ import io.crmkit.core.exception.RetryableException;
 import io.crmkit.core.exception.TenantContextException;
 import io.crmkit.core.platform.Limit;
 import io.crmkit.core.platform.ProvisionedOrganization;
+import io.crmkit.core.spi.TenantTransaction;
 import io.crmkit.core.spi.TenantWork;
 import io.crmkit.core.users.NewMember;
 import io.crmkit.core.users.Role;
@@ -26,6 +27,7 @@ import java.sql.ResultSet;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.UUID;
@@ -41,7 +43,7 @@ class TenantWorkTest {
 
   @BeforeAll
   static void setUp() {
-    t = TestCrm.start();
+    t = TestCrm.start(b -> b.module(new ProbeModule("hello")));
   }
 
   @AfterAll
@@ -65,14 +67,13 @@ class TenantWorkTest {
         "select current_user || ' ' || current_setting('app.current_organization_id') || ' '"
             + " || (select count(*) from crm.customers)"));
     assertThat(seen).isEqualTo("crm_app " + a.organization().id() + " 0");
-    String table = TenantWork.call(t.adminScope(a), tx -> tx.schema() + " " + tx.table("customers"));
-    assertThat(table).isEqualTo("crm \"crm\".\"customers\"");
+    assertThat(TenantWork.call(t.adminScope(a), TenantTransaction::schema)).isEqualTo("crm");
   }
 
   @Test
   void anUnexpectedDatabaseErrorSaysItsStateButNeverTheSqlOrItsContext() {
     ProvisionedOrganization org = t.provision();
-    assertThatThrownBy(() -> TenantWork.call(t.adminScope(org), tx -> tx.update(
+    assertThatThrownBy(() -> TenantWork.call(t.adminScope(org), tx -> tx.connection().createStatement().execute(
         "do $$ begin perform 1 / (select count(*) from crm.customers where full_name = 'secret-literal'); end $$")))
         .isInstanceOfSatisfying(CrmException.class, e -> {
           assertThat(e.getMessage()).isEqualTo("database error 22012: division by zero");
@@ -109,8 +110,11 @@ class TenantWorkTest {
     }
   }
 
-  private static final String INSERT_STAGE = "insert into crm.sales_stages (organization_id, name, display_order)"
-      + " values (current_setting('app.current_organization_id')::uuid, ?, 50) returning name";
+  /** The probe's statement that inserts a stage and returns it; a divisor of 0 makes it fail. */
+  private static List<ProbeMapper.Stage> insertStage(TenantTransaction tx, String name, int divisor)
+      throws java.sql.SQLException {
+    return tx.queryAndCommit(ProbeMapper.class, "insertStage", Map.of("name", name, "divisor", divisor));
+  }
 
   @Test
   void aCallsLastStatementCommitsItBeforeTheWorkReturnsAndNothingRunsAfterIt() throws Exception {
@@ -120,8 +124,7 @@ class TenantWorkTest {
       assertThat(tx.commitsOnReturn()).isTrue();
       tx.scope().customers().create(CustomerDraft.builder().fullName("Written before the last statement").build());
       tx.afterCommit(() -> afterCommit.add("ran"));
-      String name = tx.queryAndCommit(INSERT_STAGE, ps -> ps.setString(1, "Committed inline"),
-          rs -> rs.next() ? rs.getString(1) : null);
+      String name = insertStage(tx, "Committed inline", 1).get(0).name();
       assertThat(stagesNamed(org, "Committed inline")).as("committed by the statement, before the work returns")
           .isEqualTo(1);
       assertThat(afterCommit).as("after-commit actions wait for the work to return").isEmpty();
@@ -143,8 +146,7 @@ class TenantWorkTest {
     assertThatThrownBy(() -> TenantWork.call(t.adminScope(org), tx -> {
       tx.scope().customers().create(CustomerDraft.builder().fullName("Never committed").build());
       tx.afterCommit(() -> afterCommit.add("ran"));
-      return tx.queryAndCommit(INSERT_STAGE.replace("50", "50 / (select count(*) from crm.customers where false)"),
-          ps -> ps.setString(1, "Failed inline"), rs -> rs.next());
+      return insertStage(tx, "Failed inline", 0);
     })).isInstanceOf(CrmException.class).hasMessageContaining("22012");
     assertThat(t.adminScope(org).customers().search("Never committed", 10, Optional.empty()).items()).isEmpty();
     assertThat(stagesNamed(org, "Failed inline")).isZero();
@@ -158,7 +160,7 @@ class TenantWorkTest {
     assertThatThrownBy(() -> admin.inTransaction(scope -> {
       TenantWork.call(scope, tx -> {
         assertThat(tx.commitsOnReturn()).as("the callback goes on after this work").isFalse();
-        return tx.queryAndCommit(INSERT_STAGE, ps -> ps.setString(1, "In a callback"), rs -> rs.next());
+        return insertStage(tx, "In a callback", 1);
       });
       String seen = TenantWork.call(scope, tx -> one(tx.connection(), "select count(*) from crm.sales_stages"
           + " where name = 'In a callback'"));
@@ -170,11 +172,11 @@ class TenantWorkTest {
     try (java.sql.Connection host = t.runtime().getConnection()) {
       host.setAutoCommit(false);
       TenantScope joined = admin.joining(host, action -> {});
-      boolean inserted = TenantWork.call(joined, tx -> {
+      List<ProbeMapper.Stage> inserted = TenantWork.call(joined, tx -> {
         assertThat(tx.commitsOnReturn()).isFalse();
-        return tx.queryAndCommit(INSERT_STAGE, ps -> ps.setString(1, "Joined"), rs -> rs.next());
+        return insertStage(tx, "Joined", 1);
       });
-      assertThat(inserted).isTrue();
+      assertThat(inserted).extracting(ProbeMapper.Stage::name).containsExactly("Joined");
       host.rollback();
     }
     assertThat(stagesNamed(org, "Joined")).as("the host's rollback undoes it").isZero();
@@ -192,28 +194,22 @@ class TenantWorkTest {
       config.setUsername(TestPostgres.RUNTIME_ROLE);
       config.setPassword(TestPostgres.RUNTIME_PASSWORD);
       config.setMaximumPoolSize(1);
-      try (HikariDataSource pool = new HikariDataSource(config); Crm crm = Crm.builder().dataSource(pool).build()) {
+      try (HikariDataSource pool = new HikariDataSource(config);
+          Crm crm = Crm.builder().dataSource(pool).module(new ProbeModule("hello")).build()) {
         TenantScope scope = crm.tenant(org.organization().id()).as(org.admin().id());
         for (int i = 0; i < 6; i++) {
           String name = settings + " " + i;
           List<String> inserted = TenantWork.call(scope, tx -> {
-            List<String> rows = tx.queryAndCommit(INSERT_STAGE.replace("values (", "select ")
-                    .replace("?, 50) returning", "? || ' #' || n, 50 + n from generate_series(0, 2) n returning"),
-                ps -> ps.setString(1, name), rs -> {
-                  List<String> names = new ArrayList<>();
-                  while (rs.next()) {
-                    names.add(rs.getString(1));
-                  }
-                  return names;
-                });
+            List<ProbeMapper.Stage> rows = tx.queryAndCommit(ProbeMapper.class, "insertStages",
+                Map.of("name", name, "count", 3));
             assertThat(stagesNamed(org, name + " #2")).as("committed before the work returns").isEqualTo(1);
-            return rows;
+            return rows.stream().map(ProbeMapper.Stage::name).toList();
           });
           assertThat(inserted).as(settings).containsExactly(name + " #0", name + " #1", name + " #2");
         }
         assertThatThrownBy(() -> TenantWork.call(scope, tx -> {
           tx.scope().customers().create(CustomerDraft.builder().fullName("Not with " + settings).build());
-          return tx.queryAndCommit(INSERT_STAGE, ps -> ps.setString(1, "Lead"), rs -> rs.next());
+          return insertStage(tx, "Lead", 1);
         })).as(settings).isInstanceOf(ConflictException.class);
         assertThat(scope.customers().search("Not with", 10, Optional.empty()).items()).as(settings).isEmpty();
       }
@@ -228,7 +224,7 @@ class TenantWorkTest {
     ds.setUser(TestPostgres.RUNTIME_ROLE);
     ds.setPassword(TestPostgres.RUNTIME_PASSWORD);
     ds.setSocketTimeout(1);
-    try (Crm crm = Crm.builder().dataSource(ds).build();
+    try (Crm crm = Crm.builder().dataSource(ds).module(new ProbeModule("hello")).build();
         java.sql.Connection blocker = t.admin().getConnection()) {
       // An uncommitted stage of the same name: the insert waits on it past the client's timeout.
       blocker.setAutoCommit(false);
@@ -238,8 +234,7 @@ class TenantWorkTest {
         ps.executeUpdate();
       }
       TenantScope scope = crm.tenant(org.organization().id()).as(org.admin().id());
-      assertThatThrownBy(() -> TenantWork.call(scope, tx -> tx.queryAndCommit(INSERT_STAGE,
-          ps -> ps.setString(1, "Outcome unknown"), rs -> rs.next())))
+      assertThatThrownBy(() -> TenantWork.call(scope, tx -> insertStage(tx, "Outcome unknown", 1)))
           .isInstanceOf(io.crmkit.core.exception.CommitOutcomeUnknownException.class)
           .isNotInstanceOf(RetryableException.class).hasMessageContaining("whether it committed is unknown");
       blocker.rollback();
@@ -258,7 +253,7 @@ class TenantWorkTest {
     List<String> afterCommit = new ArrayList<>();
     assertThatThrownBy(() -> TenantWork.call(t.adminScope(org), tx -> {
       tx.afterCommit(() -> afterCommit.add("ran"));
-      tx.queryAndCommit(INSERT_STAGE, ps -> ps.setString(1, "Then a bug"), rs -> rs.next());
+      insertStage(tx, "Then a bug", 1);
       throw new IllegalArgumentException("a bug after the commit");
     })).isInstanceOf(IllegalStateException.class).hasMessageContaining("committed")
         .hasRootCauseMessage("a bug after the commit");
@@ -360,8 +355,8 @@ class TenantWorkTest {
     UUID id = org.organization().id();
     TenantScope admin = t.adminScope(org);
     java.util.function.BiFunction<String, Long, String> take = (limit, amount) -> TenantWork.call(admin, tx -> {
-      try (PreparedStatement ps = tx.connection().prepareStatement("select " + tx.table("take_within_limit")
-          + "(?, 'probe_' || ?, date '2000-01-01', ?, ?)")) {
+      try (PreparedStatement ps = tx.connection().prepareStatement("select crm.take_within_limit("
+          + "?, 'probe_' || ?, date '2000-01-01', ?, ?)")) {
         ps.setObject(1, id);
         ps.setString(2, limit);
         ps.setLong(3, amount);
@@ -383,8 +378,8 @@ class TenantWorkTest {
     assertThat(take.apply("max_gizmos", 1L)).as("an unknown limit is never unlimited").isEqualTo("null");
     assertThat(take.apply("max_customers", 0L)).as("nothing to take").isEqualTo("null");
     Object fromOther = TenantWork.call(t.adminScope(other), tx -> {
-      try (PreparedStatement ps = tx.connection().prepareStatement("select " + tx.table("take_within_limit")
-          + "(?, 'probe', date '2000-01-01', 1, 'max_users')")) {
+      try (PreparedStatement ps = tx.connection().prepareStatement("select crm.take_within_limit("
+          + "?, 'probe', date '2000-01-01', 1, 'max_users')")) {
         ps.setObject(1, id);
         try (ResultSet rs = ps.executeQuery()) {
           rs.next();
@@ -399,8 +394,7 @@ class TenantWorkTest {
   void crossTenantWorkSeesNoTenantRowsAndCanOnlyCallTheNamedFunctions() {
     ProvisionedOrganization org = t.provision();
     t.adminScope(org).customers().create(CustomerDraft.builder().fullName("Invisible").build());
-    String seen = TenantWork.crossTenant(t.crm, tx -> one(tx.connection(), "select (select count(*) from "
-        + tx.table("customers") + ") || ' '"
+    String seen = TenantWork.crossTenant(t.crm, tx -> one(tx.connection(), "select (select count(*) from crm.customers) || ' '"
         + " || coalesce(current_setting('app.current_organization_id', true), '') || ' '"
         + " || (select id from crm.find_organization_by_slug('" + org.organization().slug() + "'))"));
     assertThat(seen).isEqualTo("0  " + org.organization().id());

@@ -16,7 +16,7 @@ import java.util.Objects;
  * @param internal true for an internal note
  * @param attachments files attached, by metadata
  * @param sendToCustomer for a public reply on a ticket linked to a WhatsApp conversation: also send
- *     it there, through the {@link io.crmkit.ticketing.spi.TicketReplyChannel} the host configured
+ *     it there, through the {@link io.crmkit.ticketing.spi.TicketReplyChannel} a bridge module offers
  */
 public record CommentDraft(String body, boolean internal, List<Attachment> attachments, boolean sendToCustomer) {
   /** Creates the draft; the attachments are copied. */

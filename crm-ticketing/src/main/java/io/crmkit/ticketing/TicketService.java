@@ -7,7 +7,10 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * An organization's tickets, from {@link Ticketing#tickets}. Members read; admins, managers and
+ * An organization's tickets, a tenant service of {@link TicketingModule}: reached from a scope as
+ * {@code scope.service(TicketService.class)}, acting as the scope's actor; inside
+ * {@code scope.inTransaction(tx -> tx.service(TicketService.class)…)} its calls join that
+ * transaction. Stateless and cheap to take. Members read; admins, managers and
  * agents open, change and comment; only admins force a status and change the settings. Each call
  * is one transaction (or joins the host's); every change of a ticket with a customer writes a
  * customer activity in the same transaction. Opens in one organization serialize on its counter
@@ -28,7 +31,8 @@ public interface TicketService {
    * draft ({@link TicketDraft.Builder#id}) the call can be repeated as it was: it opens the ticket,
    * or fails with a {@link io.crmkit.core.exception.ConflictException} if the first one went in.
    *
-   * @throws io.crmkit.core.exception.ValidationException naming the field, for bad input (nothing is stored)
+   * @throws io.crmkit.core.exception.ValidationException naming the field, for bad input, and on
+   *     {@code conversationId} for a conversation in a Crm without a bridge that links them (nothing is stored)
    * @throws io.crmkit.core.exception.NotFoundException for a customer or conversation that is not the organization's
    * @throws io.crmkit.core.exception.LimitExceededException at {@code max_tickets_per_month}
    * @throws io.crmkit.core.exception.ForbiddenException for members, or when the plan has no ticketing
@@ -64,8 +68,12 @@ public interface TicketService {
   /**
    * Adds a public reply or an internal note. A public reply stops the first-response clock; one
    * {@linkplain CommentDraft#sentToCustomer() sent to the customer} also goes to the ticket's
-   * WhatsApp conversation, through the {@link io.crmkit.ticketing.spi.TicketReplyChannel} the host
-   * configured, after the commit.
+   * WhatsApp conversation, through the {@link io.crmkit.ticketing.spi.TicketReplyChannel} a bridge
+   * module offers (crm-ticketing-whatsapp), after the commit.
+   *
+   * @throws io.crmkit.core.exception.ValidationException naming the field, for bad input, and on
+   *     {@code sendToCustomer} for a ticket without a conversation or a Crm without a reply channel
+   *     (nothing is stored)
    */
   TicketComment comment(UUID ticketId, CommentDraft draft);
 

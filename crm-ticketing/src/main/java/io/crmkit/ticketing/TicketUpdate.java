@@ -1,48 +1,63 @@
 package io.crmkit.ticketing;
 
+import io.crmkit.core.Change;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.UUID;
 
 /**
- * A partial change of a ticket: only what the builder set changes.
+ * A partial change of a ticket: only the fields set or cleared change, in the one shape of
+ * partial updates ({@link Change}).
  *
  * <pre>{@code
  * tickets.update(id, ticket.version(), TicketUpdate.builder().priority(TicketPriority.URGENT).assignee(agentId).build());
+ * tickets.update(id, ticket.version(), TicketUpdate.builder().clearDescription().clearAssignee().build());
  * }</pre>
  *
  * <p>The status has its own operations ({@link TicketService#changeStatus}); a change of priority
- * recomputes the SLA due times.
+ * recomputes the SLA due times. A value set is checked as when a ticket is opened.
  *
- * @param title a new title
- * @param description a new description, or (inner empty) none
- * @param type a new type
- * @param priority a new priority
- * @param assignee a new assignee, or (inner empty) nobody
- * @param tags the new tags, replacing the old
- * @param customFields the new custom fields, replacing the old
+ * @param title a new title (a ticket always has one: cannot be cleared)
+ * @param description a new description, or none
+ * @param type a new type (cannot be cleared)
+ * @param priority a new priority (cannot be cleared)
+ * @param assignee a new assignee, or nobody
+ * @param tags the new tags, replacing the old; cleared, none
+ * @param customFields the new custom fields, replacing the old; cleared, none
  */
-public record TicketUpdate(Optional<String> title, Optional<Optional<String>> description, Optional<TicketType> type,
-    Optional<TicketPriority> priority, Optional<Optional<UUID>> assignee, Optional<List<String>> tags,
-    Optional<Map<String, Object>> customFields) {
-  /** Creates the update. */
+public record TicketUpdate(Change<String> title, Change<String> description, Change<TicketType> type,
+    Change<TicketPriority> priority, Change<UUID> assignee, Change<List<String>> tags,
+    Change<Map<String, Object>> customFields) {
+
+  /**
+   * Creates the update; tags and custom fields set are copied.
+   *
+   * @throws IllegalArgumentException for a field cleared that a ticket always has (title, type, priority)
+   */
   public TicketUpdate {
-    Objects.requireNonNull(title, "title");
+    required("title", title);
     Objects.requireNonNull(description, "description");
-    Objects.requireNonNull(type, "type");
-    Objects.requireNonNull(priority, "priority");
+    required("type", type);
+    required("priority", priority);
     Objects.requireNonNull(assignee, "assignee");
     tags = Objects.requireNonNull(tags, "tags").map(List::copyOf);
     customFields = Objects.requireNonNull(customFields, "customFields")
-        .map(m -> java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(m)));
+        .map(m -> Collections.unmodifiableMap(new LinkedHashMap<>(m)));
   }
 
-  /** True if nothing would change. */
+  private static void required(String field, Change<?> change) {
+    if (Objects.requireNonNull(change, field) instanceof Change.Clear) {
+      throw new IllegalArgumentException(field + " cannot be cleared: a ticket always has one");
+    }
+  }
+
+  /** True if no field is set or cleared. */
   public boolean isEmpty() {
-    return title.isEmpty() && description.isEmpty() && type.isEmpty() && priority.isEmpty() && assignee.isEmpty()
-        && tags.isEmpty() && customFields.isEmpty();
+    return !title.changes() && !description.changes() && !type.changes() && !priority.changes()
+        && !assignee.changes() && !tags.changes() && !customFields.changes();
   }
 
   /** Starts an update that changes nothing. */
@@ -50,69 +65,69 @@ public record TicketUpdate(Optional<String> title, Optional<Optional<String>> de
     return new Builder();
   }
 
-  /** Builds a {@link TicketUpdate}. */
+  /** Builds a {@link TicketUpdate}; what it is not told is kept. */
   public static final class Builder {
-    private Optional<String> title = Optional.empty();
-    private Optional<Optional<String>> description = Optional.empty();
-    private Optional<TicketType> type = Optional.empty();
-    private Optional<TicketPriority> priority = Optional.empty();
-    private Optional<Optional<UUID>> assignee = Optional.empty();
-    private Optional<List<String>> tags = Optional.empty();
-    private Optional<Map<String, Object>> customFields = Optional.empty();
+    private Change<String> title = Change.keep();
+    private Change<String> description = Change.keep();
+    private Change<TicketType> type = Change.keep();
+    private Change<TicketPriority> priority = Change.keep();
+    private Change<UUID> assignee = Change.keep();
+    private Change<List<String>> tags = Change.keep();
+    private Change<Map<String, Object>> customFields = Change.keep();
 
     private Builder() {}
 
     /** Sets the title. */
     public Builder title(String title) {
-      this.title = Optional.of(title);
+      this.title = Change.to(Objects.requireNonNull(title, "title"));
       return this;
     }
 
-    /** Sets the description. */
+    /** Sets the description (a blank one clears it). */
     public Builder description(String description) {
-      this.description = Optional.of(Optional.of(description));
+      this.description = Change.to(Objects.requireNonNull(description, "description"));
       return this;
     }
 
-    /** Clears the description. */
+    /** Removes the description. */
     public Builder clearDescription() {
-      this.description = Optional.of(Optional.empty());
+      this.description = Change.clear();
       return this;
     }
 
     /** Sets the type. */
     public Builder type(TicketType type) {
-      this.type = Optional.of(type);
+      this.type = Change.to(Objects.requireNonNull(type, "type"));
       return this;
     }
 
     /** Sets the priority (the SLA due times follow). */
     public Builder priority(TicketPriority priority) {
-      this.priority = Optional.of(priority);
+      this.priority = Change.to(Objects.requireNonNull(priority, "priority"));
       return this;
     }
 
     /** Assigns the ticket to an active member. */
     public Builder assignee(UUID userId) {
-      this.assignee = Optional.of(Optional.of(userId));
+      this.assignee = Change.to(Objects.requireNonNull(userId, "userId"));
       return this;
     }
 
     /** Leaves the ticket unassigned. */
-    public Builder unassign() {
-      this.assignee = Optional.of(Optional.empty());
+    public Builder clearAssignee() {
+      this.assignee = Change.clear();
       return this;
     }
 
     /** Replaces the tags. */
     public Builder tags(List<String> tags) {
-      this.tags = Optional.of(tags);
+      this.tags = Change.to(List.copyOf(tags));
       return this;
     }
 
     /** Replaces the custom fields. */
     public Builder customFields(Map<String, Object> customFields) {
-      this.customFields = Optional.of(customFields);
+      this.customFields = Change.to(Collections.unmodifiableMap(new LinkedHashMap<>(customFields)));
       return this;
     }
 

@@ -4,6 +4,7 @@ import io.crmkit.core.Crm;
 import io.crmkit.core.TenantScope;
 import io.crmkit.core.platform.OrganizationDraft;
 import io.crmkit.core.platform.ProvisionedOrganization;
+import io.crmkit.core.spi.CrmModule;
 import io.crmkit.core.users.NewMember;
 import io.crmkit.core.users.Role;
 import io.crmkit.core.users.User;
@@ -21,28 +22,37 @@ import java.util.UUID;
 
 /**
  * A fresh database with core and crm-ticketing migrated (found by ServiceLoader, as a host's would
- * be; crm-whatsapp is not on this module's class path), on a clock the test moves.
+ * be; crm-whatsapp is not on this module's class path), on a clock the test moves. Tickets are
+ * reached as a host reaches them, {@code scope.service(TicketService.class)}.
  */
 final class TestTicketing implements AutoCloseable {
   final TestDatabase db;
   final Crm crm;
   final MutableClock clock;
-  final Ticketing ticketing;
 
-  private TestTicketing(TestDatabase db, Crm crm, MutableClock clock, Ticketing ticketing) {
+  private TestTicketing(TestDatabase db, Crm crm, MutableClock clock) {
     this.db = db;
     this.crm = crm;
     this.clock = clock;
-    this.ticketing = ticketing;
   }
 
+  /** Core and crm-ticketing, without a bridge. */
   static TestTicketing start() {
+    return start(new CrmModule[0]);
+  }
+
+  /** Core and crm-ticketing with {@code modules} given to {@code Crm.builder().module(…)} (a bridge, say). */
+  static TestTicketing start(CrmModule... modules) {
     TestDatabase db = TestPostgres.shared().createDatabase();
     MutableClock clock = new MutableClock(Instant.now());
-    Crm crm = Crm.builder().dataSource(db.runtimeDataSource()).migrationDataSource(db.adminDataSource()).clock(clock)
-        .build();
+    Crm.Builder builder = Crm.builder().dataSource(db.runtimeDataSource()).migrationDataSource(db.adminDataSource())
+        .clock(clock);
+    for (CrmModule module : modules) {
+      builder.module(module);
+    }
+    Crm crm = builder.build();
     crm.migrate();
-    return new TestTicketing(db, crm, clock, Ticketing.builder(crm).build());
+    return new TestTicketing(db, crm, clock);
   }
 
   ProvisionedOrganization provision() {
@@ -60,7 +70,7 @@ final class TestTicketing implements AutoCloseable {
   }
 
   TicketService tickets(ProvisionedOrganization org) {
-    return ticketing.tickets(admin(org));
+    return admin(org).service(TicketService.class);
   }
 
   /** A member of {@code org} with {@code role}. */

@@ -192,7 +192,7 @@ class TicketNumberingTest {
     try (Connection holder = t.tenant(id); Connection host = t.db.runtimeDataSource().getConnection()) {
       TestTicketing.rows(holder, "select last_number from crm.ticket_counters where organization_id = ? for update", id);
       host.setAutoCommit(false);
-      Future<Ticket> joined = pool.submit(() -> t.ticketing.tickets(admin.joining(host, action -> { }))
+      Future<Ticket> joined = pool.submit(() -> admin.joining(host, action -> { }).service(TicketService.class)
           .open(TicketDraft.builder("in the host's transaction").build()));
       Thread.sleep(300);
       assertThat(joined).as("it waits for the counter").isNotDone();
@@ -211,7 +211,7 @@ class TicketNumberingTest {
     t.tickets(org).open(TicketDraft.builder("kept").build());
     try (Connection c = t.db.runtimeDataSource().getConnection()) {
       c.setAutoCommit(false);
-      Ticket lost = t.ticketing.tickets(admin.joining(c, action -> { })).open(TicketDraft.builder("rolled back").build());
+      Ticket lost = admin.joining(c, action -> { }).service(TicketService.class).open(TicketDraft.builder("rolled back").build());
       assertThat(lost.number()).endsWith("-0002");
       c.rollback();
     }
@@ -246,8 +246,8 @@ class TicketNumberingTest {
     DataSource counting = Jdbc.counting(t.db.runtimeDataSource(), "commit"::equals, commits);
     try (Crm crm = Crm.builder().dataSource(counting).clock(t.clock).build()) {
       ProvisionedOrganization org = t.provision();
-      TicketService tickets = Ticketing.builder(crm).build().tickets(crm.tenant(org.organization().id())
-          .as(org.admin().id()));
+      TicketService tickets = crm.tenant(org.organization().id()).as(org.admin().id())
+          .service(TicketService.class);
       assertThat(tickets.open(TicketDraft.builder("first of the year").build()).number()).endsWith("-0001");
       assertThat(commits).as("the first of the period creates the counter row, then commits").hasValue(1);
       assertThat(tickets.open(TicketDraft.builder("second").build()).number()).endsWith("-0002");
@@ -281,7 +281,7 @@ class TicketNumberingTest {
     TenantScope admin = t.admin(org);
     t.tickets(org).open(TicketDraft.builder("kept").build());
     assertThatThrownBy(() -> admin.inTransaction(scope -> {
-      Ticket opened = t.ticketing.tickets(scope).open(TicketDraft.builder("in a callback").build());
+      Ticket opened = scope.service(TicketService.class).open(TicketDraft.builder("in a callback").build());
       assertThat(opened.number()).endsWith("-0002");
       throw new IllegalStateException("the host changes its mind");
     })).hasMessage("the host changes its mind");

@@ -10,7 +10,11 @@ import io.crmkit.core.platform.ProvisionedOrganization;
 import io.crmkit.testdb.TenancyCatalog;
 import io.crmkit.testdb.TestPostgres;
 import java.sql.Connection;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -99,6 +103,32 @@ class TicketingSchemaTest {
           .extracting(e -> ((PSQLException) e).getSQLState()).isEqualTo("23503");
     }
     assertThat(t.admin("select title from crm.tickets where id = ?", ticket.id())).containsExactly("A's");
+  }
+
+  @Test
+  void everyTypePriorityAndStatusIsStoredAsTheLowercaseWordTheSchemaTakes() throws Exception {
+    ProvisionedOrganization org = t.provision();
+    TicketService tickets = t.tickets(org);
+    for (TicketType type : TicketType.values()) {
+      for (TicketPriority priority : TicketPriority.values()) {
+        Ticket ticket = tickets.open(TicketDraft.builder(type + " " + priority).type(type).priority(priority).build());
+        assertThat(List.of(ticket.type(), ticket.priority())).containsExactly(type, priority);
+        assertThat(tickets.list(TicketQuery.builder().types(Set.of(type)).priorities(Set.of(priority)).build(), 10,
+            Optional.empty()).items()).extracting(Ticket::id).containsExactly(ticket.id());
+      }
+    }
+    for (TicketStatus status : TicketStatus.values()) {
+      Ticket ticket = tickets.open(TicketDraft.builder("to " + status).build());
+      Ticket moved = status == TicketStatus.OPEN ? ticket : tickets.forceStatus(ticket.id(), ticket.version(), status);
+      assertThat(tickets.get(moved.id()).orElseThrow().status()).isEqualTo(status);
+    }
+    UUID id = org.organization().id();
+    assertThat(t.admin("select distinct type from crm.tickets where organization_id = ? order by 1", id))
+        .isEqualTo(Arrays.stream(TicketType.values()).map(v -> v.name().toLowerCase(Locale.ROOT)).sorted().toList());
+    assertThat(t.admin("select distinct priority from crm.tickets where organization_id = ? order by 1", id))
+        .isEqualTo(Arrays.stream(TicketPriority.values()).map(v -> v.name().toLowerCase(Locale.ROOT)).sorted().toList());
+    assertThat(t.admin("select distinct status from crm.tickets where organization_id = ? order by 1", id))
+        .isEqualTo(Arrays.stream(TicketStatus.values()).map(v -> v.name().toLowerCase(Locale.ROOT)).sorted().toList());
   }
 
   @Test

@@ -6,7 +6,8 @@ import java.util.UUID;
 
 /**
  * Where the bytes of inbound media (images, voice notes, documents, …) go: the host's file system,
- * object storage, … {@link FileSystemMediaStore} ships; the database keeps only the returned key,
+ * object storage, … {@link io.crmkit.whatsapp.media.FileSystemMediaStore}
+ * ships; the database keeps only the returned key,
  * the type, the file name and the size.
  */
 public interface MediaStore {

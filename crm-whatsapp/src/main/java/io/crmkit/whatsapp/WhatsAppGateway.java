@@ -2,7 +2,8 @@ package io.crmkit.whatsapp;
 
 /**
  * The channel to WhatsApp: sends messages and read receipts for one business phone number at a
- * time. {@link CloudApiGateway} is the real one, {@link FakeWhatsAppGateway} records for tests;
+ * time. {@link io.crmkit.whatsapp.cloudapi.CloudApiGateway} is the real one,
+ * {@link io.crmkit.whatsapp.testing.FakeWhatsAppGateway} records for tests;
  * hosts may bring their own (a BSP's API, a proxy).
  *
  * <p>Implementations return failures as {@link SendResult}s rather than throwing, are

@@ -8,9 +8,15 @@ import java.util.UUID;
 
 /**
  * The organization's WhatsApp inbox: conversations, their messages, assignment, tags, read state,
- * and replies. Members read; admins, managers and agents act. Each call is one transaction; a
- * reply is committed as {@code pending} first and sent to WhatsApp only after that commit, never
- * inside a database transaction.
+ * and replies. Members read; admins, managers and agents act. Each call is one transaction (inside
+ * {@code scope.inTransaction} it joins the callback's); a reply is committed as {@code pending}
+ * first and sent to WhatsApp only after that commit, never inside a database transaction.
+ *
+ * <pre>{@code
+ * WhatsAppInbox inbox = scope.service(WhatsAppInbox.class);   // acting as the scope's actor
+ * Page<WhatsAppConversation> mine = inbox.conversations(ConversationQuery.builder().assignedTo(me).build(), 50,
+ *     Optional.empty());
+ * }</pre>
  */
 public interface WhatsAppInbox {
 

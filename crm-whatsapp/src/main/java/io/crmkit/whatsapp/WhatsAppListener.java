@@ -7,6 +7,6 @@ package io.crmkit.whatsapp;
  */
 @FunctionalInterface
 public interface WhatsAppListener {
-  /** Called after the commit, on the thread that committed. */
+  /** Called after the commit, on the thread that committed, with the event's record ({@link WhatsAppEvent.MessageReceived}, …). */
   void onEvent(WhatsAppEvent event);
 }

@@ -2,9 +2,12 @@ package io.crmkit.whatsapp;
 
 /**
  * The transactional outbox of WhatsApp events across all tenants, for a host process that
- * consumes them (a workflow engine, a queue): at least once, in order per conversation.
+ * consumes them (a workflow engine, a queue): at least once, in order per conversation. Events
+ * come as the same records listeners get ({@link WhatsAppEvent.MessageReceived}, …), decoded from
+ * each row's type and payload.
  *
  * <pre>{@code
+ * WhatsAppOutbox outbox = crm.service(WhatsAppOutbox.class);
  * while (outbox.drain(100, event -> queue.publish(event)) > 0) { }
  * }</pre>
  */

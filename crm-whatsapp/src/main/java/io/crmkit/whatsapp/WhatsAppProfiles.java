@@ -8,7 +8,7 @@ import java.util.UUID;
  * The organization's WhatsApp profiles (business phone numbers). Changes are for admins; every
  * member reads. Sessions are encrypted with AES-GCM under the host's {@link SessionKeys} before
  * they reach the database, bound to their organization and profile: a ciphertext copied into
- * another row does not decrypt.
+ * another row does not decrypt. A tenant service: {@code scope.service(WhatsAppProfiles.class)}.
  *
  * <p>A number's webhooks reach a profile only while the profile is proven: active, with a session
  * that WhatsApp answered can use the number (a proof made by {@link #create}, {@link #replaceSession}
@@ -17,7 +17,7 @@ import java.util.UUID;
  * use it). If another organization's profile routes the number, a proof has WhatsApp check that
  * profile's token again: if it no longer works, the number moves here and the other profile is
  * disconnected ({@link DisconnectReason#NUMBER_PROVEN_ELSEWHERE}, with a
- * {@code profile_disconnected} event); if it still works, the proof is a conflict. Nothing tells
+ * {@link WhatsAppEvent.ProfileDisconnected} event); if it still works, the proof is a conflict. Nothing tells
  * an organization that a number is routed elsewhere before it proves the number with its own
  * token.
  *

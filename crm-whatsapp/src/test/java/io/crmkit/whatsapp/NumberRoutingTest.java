@@ -4,11 +4,13 @@ import static io.crmkit.whatsapp.TestWhatsApp.rows;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.crmkit.core.Crm;
 import io.crmkit.core.TenantScope;
 import io.crmkit.core.exception.ConflictException;
 import io.crmkit.core.exception.RetryableException;
 import io.crmkit.core.exception.ValidationException;
 import io.crmkit.core.platform.ProvisionedOrganization;
+import io.crmkit.whatsapp.testing.FakeWhatsAppGateway;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -40,16 +42,14 @@ class NumberRoutingTest {
   private static final List<WhatsAppEvent> HEARD = new CopyOnWriteArrayList<>();
   private static TestWhatsApp t;
   private static FakeWhatsAppGateway fake;
-  private static WhatsApp whatsapp;
   private static WhatsAppWebhook webhook;
 
   @BeforeAll
   static void setUp() {
-    t = TestWhatsApp.start();
     fake = new FakeWhatsAppGateway();
-    whatsapp = WhatsApp.builder(t.crm).sessionKeys(SessionKeys.of("k", Map.of("k", new byte[32]))).gateway(fake)
-        .listener(HEARD::add).build();
-    webhook = WhatsAppWebhook.builder(whatsapp).verifyToken("v").app("111", "s111").build();
+    t = TestWhatsApp.start(WhatsAppModule.builder().sessionKeys(TestWhatsApp.KEYS).gateway(fake).listener(HEARD::add)
+        .verifyToken("v").app("111", "s111").build());
+    webhook = t.crm.service(WhatsAppWebhook.class);
   }
 
   @AfterAll
@@ -62,11 +62,13 @@ class NumberRoutingTest {
   }
 
   private static WhatsAppProfiles profiles(ProvisionedOrganization org) {
-    return whatsapp.profiles(t.admin(org));
+    return t.admin(org).service(WhatsAppProfiles.class);
   }
 
   private static WhatsAppProfileDraft draft(String number, String token) {
-    return new WhatsAppProfileDraft("Sales", "+966500000001", number, "111", Optional.ofNullable(token));
+    WhatsAppProfileDraft.Builder draft = WhatsAppProfileDraft.builder().name("Sales").phoneNumber("+966500000001")
+        .phoneNumberId(number).metaAppId("111");
+    return (token == null ? draft : draft.session(token)).build();
   }
 
   /** A user writes to the number, signed as Meta signs; returns the text sent. */
@@ -101,9 +103,9 @@ class NumberRoutingTest {
     }
   }
 
-  private static List<WhatsAppEvent> heard(ProvisionedOrganization org, String type) {
-    return HEARD.stream().filter(e -> e.organizationId().equals(org.organization().id()) && e.type().equals(type))
-        .toList();
+  private static <E extends WhatsAppEvent> List<E> heard(ProvisionedOrganization org, Class<E> type) {
+    return HEARD.stream().filter(e -> e.organizationId().equals(org.organization().id())).filter(type::isInstance)
+        .map(type::cast).toList();
   }
 
   /** What a failed call told its caller. */
@@ -190,19 +192,19 @@ class NumberRoutingTest {
       assertThat(p.status()).isEqualTo(ProfileStatus.DISCONNECTED);
       assertThat(p.disconnectReason()).contains(DisconnectReason.NUMBER_PROVEN_ELSEWHERE);
     });
-    assertThat(heard(a, "profile_disconnected")).singleElement().satisfies(e -> {
+    assertThat(heard(a, WhatsAppEvent.ProfileDisconnected.class)).singleElement().satisfies(e -> {
       assertThat(e.profileId()).isEqualTo(profileA.id());
       assertThat(e.conversationId()).isEmpty();
       assertThat(e.seq()).isEqualTo(1);
-      assertThat(e.payload()).containsExactlyInAnyOrderEntriesOf(Map.of("profile_id", profileA.id().toString(),
-          "phone_number_id", x, "reason", "number_proven_elsewhere"));
+      assertThat(e.phoneNumberId()).isEqualTo(x);
+      assertThat(e.reason()).isEqualTo(DisconnectReason.NUMBER_PROVEN_ELSEWHERE);
     });
-    assertThat(heard(b, "profile_disconnected")).isEmpty();
+    assertThat(heard(b, WhatsAppEvent.ProfileDisconnected.class)).isEmpty();
     List<WhatsAppEvent> drained = new ArrayList<>();
-    while (whatsapp.outbox().drain(100, drained::add) > 0) {
+    while (t.crm.service(WhatsAppOutbox.class).drain(100, drained::add) > 0) {
       // drain it all
     }
-    assertThat(drained).filteredOn(e -> e.type().equals("profile_disconnected")
+    assertThat(drained).filteredOn(e -> e instanceof WhatsAppEvent.ProfileDisconnected
             && List.of(a.organization().id(), b.organization().id()).contains(e.organizationId()))
         .as("the event is in A's outbox for other processes too").extracting(WhatsAppEvent::organizationId)
         .containsExactly(a.organization().id());
@@ -307,7 +309,7 @@ class NumberRoutingTest {
     fake.usableOnlyWith(x, "token-a");
     WhatsAppProfile profile = profiles(a).create(draft(x, "token-a"));
     deliver(x, "hello");
-    WhatsAppInbox inbox = whatsapp.inbox(t.admin(a));
+    WhatsAppInbox inbox = t.admin(a).service(WhatsAppInbox.class);
     UUID conversation = inbox.conversations(ConversationQuery.all(), 10, Optional.empty()).items().get(0).id();
 
     fake.usableOnlyWith(x, "a-token-of-someone-else");
@@ -317,11 +319,11 @@ class NumberRoutingTest {
       assertThat(p.status()).isEqualTo(ProfileStatus.DISCONNECTED);
       assertThat(p.disconnectReason()).contains(DisconnectReason.SESSION_REFUSED);
     });
-    assertThat(heard(a, "profile_disconnected")).singleElement()
-        .satisfies(e -> assertThat(e.payload()).containsEntry("reason", "session_refused"));
+    assertThat(heard(a, WhatsAppEvent.ProfileDisconnected.class)).singleElement()
+        .satisfies(e -> assertThat(e.reason()).isEqualTo(DisconnectReason.SESSION_REFUSED));
     deliver(x, "while the token is refused");
     assertThat(inbox.sendText(conversation, "again?").status()).isEqualTo("failed");
-    assertThat(heard(a, "profile_disconnected")).as("told once, when the proof went").hasSize(1);
+    assertThat(heard(a, WhatsAppEvent.ProfileDisconnected.class)).as("told once, when the proof went").hasSize(1);
 
     fake.usableOnlyWith(x, "token-a");
     WhatsAppProfile back = profiles(a).reactivate(profile.id());
@@ -375,9 +377,9 @@ class NumberRoutingTest {
     String x = number();
     WhatsAppProfile profile = profiles(a).create(draft(x, "token-old"));
     deliver(x, "hello");
-    WhatsApp racing = WhatsApp.builder(t.crm).sessionKeys(SessionKeys.of("k", Map.of("k", new byte[32])))
-        .gateway(refusingOnce("token-old", () -> profiles(a).replaceSession(profile.id(), "token-new"))).build();
-    WhatsAppInbox inbox = racing.inbox(t.admin(a));
+    Crm racing = t.crm(WhatsAppModule.builder().sessionKeys(TestWhatsApp.KEYS)
+        .gateway(refusingOnce("token-old", () -> profiles(a).replaceSession(profile.id(), "token-new"))).build());
+    WhatsAppInbox inbox = TestWhatsApp.admin(racing, a).service(WhatsAppInbox.class);
     UUID conversation = inbox.conversations(ConversationQuery.all(), 10, Optional.empty()).items().get(0).id();
 
     assertThat(inbox.sendText(conversation, "hi").status()).as("the old token's send").isEqualTo("failed");
@@ -385,7 +387,7 @@ class NumberRoutingTest {
       assertThat(p.verified()).as("the new token's proof stands").isTrue();
       assertThat(p.status()).isEqualTo(ProfileStatus.CONNECTED);
     });
-    assertThat(heard(a, "profile_disconnected")).isEmpty();
+    assertThat(heard(a, WhatsAppEvent.ProfileDisconnected.class)).isEmpty();
     deliver(x, "still routed");
     assertThat(inbox(a)).containsExactly("hello", "still routed");
   }
@@ -396,9 +398,9 @@ class NumberRoutingTest {
     String x = number();
     WhatsAppProfile profile = profiles(a).create(draft(x, "token-a"));
     deliver(x, "hello");
-    WhatsApp withoutTheKey = WhatsApp.builder(t.crm).sessionKeys(SessionKeys.of("other", Map.of("other",
-        new byte[32]))).gateway(fake).build();
-    WhatsAppInbox inbox = withoutTheKey.inbox(t.admin(a));
+    Crm withoutTheKey = t.crm(WhatsAppModule.builder().sessionKeys(SessionKeys.of("other", Map.of("other",
+        new byte[32]))).gateway(fake).build());
+    WhatsAppInbox inbox = TestWhatsApp.admin(withoutTheKey, a).service(WhatsAppInbox.class);
     UUID conversation = inbox.conversations(ConversationQuery.all(), 10, Optional.empty()).items().get(0).id();
 
     WhatsAppMessage reply = inbox.sendText(conversation, "hi");
@@ -462,7 +464,7 @@ class NumberRoutingTest {
     assertThat(admin("select (r.proven_at > ?::timestamptz and r.proven_at = p.verified_at)::text"
         + " from crm.whatsapp_routes r join crm.whatsapp_profiles p on p.id = r.profile_id"
         + " where r.phone_number_id = ?", first, x)).containsExactly("true");
-    assertThat(whatsapp.profiles(t.admin(a)).sender(profile.id())).map(WhatsAppSender::accessToken)
+    assertThat(t.admin(a).service(WhatsAppProfiles.class).sender(profile.id())).map(WhatsAppSender::accessToken)
         .contains("token-2");
   }
 
@@ -480,7 +482,7 @@ class NumberRoutingTest {
     assertThat(qr.verified()).isFalse();
     assertThat(qr.disconnectReason()).contains(DisconnectReason.SESSION_REFUSED);
     assertThat(admin("select count(*) from crm.whatsapp_routes where phone_number_id = ?", x)).containsExactly("0");
-    assertThat(heard(a, "profile_disconnected")).hasSize(1);
+    assertThat(heard(a, WhatsAppEvent.ProfileDisconnected.class)).hasSize(1);
   }
 
   @Test
@@ -493,7 +495,7 @@ class NumberRoutingTest {
     for (java.util.function.Function<WhatsAppProfiles, Object> call : List.<java.util.function.Function<WhatsAppProfiles,
         Object>>of(p -> p.create(draft(number(), "token")), p -> p.replaceSession(waiting.id(), "token"),
         p -> p.reactivate(waiting.id()))) {
-      assertThatThrownBy(() -> scope.inTransaction(tx -> call.apply(whatsapp.profiles(tx))))
+      assertThatThrownBy(() -> scope.inTransaction(tx -> call.apply(tx.service(WhatsAppProfiles.class))))
           .isInstanceOf(IllegalStateException.class).hasMessageContaining("outside TenantScope.inTransaction");
     }
     assertThat(fake.verified()).as("WhatsApp was not asked").hasSize(checks);

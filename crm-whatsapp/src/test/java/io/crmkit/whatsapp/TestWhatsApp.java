@@ -7,27 +7,52 @@ import io.crmkit.core.platform.ProvisionedOrganization;
 import io.crmkit.testdb.Jdbc;
 import io.crmkit.testdb.TestDatabase;
 import io.crmkit.testdb.TestPostgres;
+import io.crmkit.whatsapp.testing.FakeWhatsAppGateway;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
-/** A fresh database with core and crm-whatsapp migrated (found by ServiceLoader, as a host's would be). */
+/**
+ * A fresh database with core and crm-whatsapp migrated by a Crm built as a host builds one, with
+ * crm-whatsapp configured; a test that needs crm-whatsapp configured otherwise too (another
+ * gateway, other keys) gets a second Crm on the same database.
+ */
 final class TestWhatsApp implements AutoCloseable {
+  /** The session keys the tests' modules share, so every Crm of a test reads the others' sessions. */
+  static final SessionKeys KEYS = SessionKeys.of("k", Map.of("k", new byte[32]));
   final TestDatabase db;
   final Crm crm;
+  private final List<Crm> others = new ArrayList<>();
 
   private TestWhatsApp(TestDatabase db, Crm crm) {
     this.db = db;
     this.crm = crm;
   }
 
-  static TestWhatsApp start() {
+  /** A Crm with crm-whatsapp configured as {@code module}, on a fresh database it migrated. */
+  static TestWhatsApp start(WhatsAppModule module) {
     TestDatabase db = TestPostgres.shared().createDatabase();
-    Crm crm = Crm.builder().dataSource(db.runtimeDataSource()).migrationDataSource(db.adminDataSource()).build();
+    Crm crm = Crm.builder().dataSource(db.runtimeDataSource()).migrationDataSource(db.adminDataSource())
+        .module(module).build();
     crm.migrate();
     return new TestWhatsApp(db, crm);
+  }
+
+  /** A Crm with crm-whatsapp configured with {@link #KEYS} and a fake gateway, on a fresh database. */
+  static TestWhatsApp start() {
+    return start(WhatsAppModule.builder().sessionKeys(KEYS).gateway(new FakeWhatsAppGateway()).build());
+  }
+
+  /** Another Crm on the same database, with crm-whatsapp configured as {@code module}; closed with this. */
+  Crm crm(WhatsAppModule module) {
+    Crm other = Crm.builder().dataSource(db.runtimeDataSource()).migrationDataSource(db.adminDataSource())
+        .module(module).build();
+    others.add(other);
+    return other;
   }
 
   ProvisionedOrganization provision() {
@@ -37,6 +62,11 @@ final class TestWhatsApp implements AutoCloseable {
   }
 
   TenantScope admin(ProvisionedOrganization org) {
+    return admin(crm, org);
+  }
+
+  /** The organization's admin, on {@code crm}. */
+  static TenantScope admin(Crm crm, ProvisionedOrganization org) {
     return crm.tenant(org.organization().id()).as(org.admin().id());
   }
 
@@ -76,6 +106,7 @@ final class TestWhatsApp implements AutoCloseable {
 
   @Override
   public void close() {
+    others.forEach(Crm::close);
     crm.close();
     db.close();
   }

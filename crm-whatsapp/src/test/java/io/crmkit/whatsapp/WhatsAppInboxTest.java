@@ -4,6 +4,7 @@ import static io.crmkit.whatsapp.TestWhatsApp.rows;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.crmkit.core.Crm;
 import io.crmkit.core.Page;
 import io.crmkit.core.TenantScope;
 import io.crmkit.core.exception.ForbiddenException;
@@ -13,13 +14,13 @@ import io.crmkit.core.platform.ProvisionedOrganization;
 import io.crmkit.core.users.NewMember;
 import io.crmkit.core.users.Role;
 import io.crmkit.core.users.User;
+import io.crmkit.whatsapp.testing.FakeWhatsAppGateway;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.UUID;
@@ -34,16 +35,15 @@ class WhatsAppInboxTest {
   private static final AtomicLong NUMBERS = new AtomicLong(500_000_000_000_000L);
   private static final AtomicLong USERS = new AtomicLong(966_502_000_000L);
   private static TestWhatsApp t;
-  private static WhatsApp whatsapp;
   private static WhatsAppWebhook webhook;
   private static FakeWhatsAppGateway fake;
 
   @BeforeAll
   static void setUp() {
-    t = TestWhatsApp.start();
     fake = new FakeWhatsAppGateway();
-    whatsapp = WhatsApp.builder(t.crm).sessionKeys(SessionKeys.of("k", Map.of("k", new byte[32]))).gateway(fake).build();
-    webhook = WhatsAppWebhook.builder(whatsapp).verifyToken("v").app("111", "s111").build();
+    t = TestWhatsApp.start(WhatsAppModule.builder().sessionKeys(TestWhatsApp.KEYS).gateway(fake).verifyToken("v")
+        .app("111", "s111").build());
+    webhook = t.crm.service(WhatsAppWebhook.class);
   }
 
   @AfterAll
@@ -68,14 +68,15 @@ class WhatsAppInboxTest {
     }
 
     WhatsAppInbox inbox() {
-      return whatsapp.inbox(admin());
+      return admin().service(WhatsAppInbox.class);
     }
   }
 
   private static Tenant tenant() {
     ProvisionedOrganization org = t.provision();
-    WhatsAppProfile profile = whatsapp.profiles(t.admin(org)).create(new WhatsAppProfileDraft("Sales", "+966500000001",
-        Long.toString(NUMBERS.incrementAndGet()), "111", Optional.of("EAAG-token")));
+    WhatsAppProfile profile = t.admin(org).service(WhatsAppProfiles.class).create(WhatsAppProfileDraft.builder()
+        .name("Sales").phoneNumber("+966500000001").phoneNumberId(Long.toString(NUMBERS.incrementAndGet()))
+        .metaAppId("111").session("EAAG-token").build());
     return new Tenant(org, profile);
   }
 
@@ -198,12 +199,12 @@ class WhatsAppInboxTest {
     UUID left;
     try (Connection c = t.db.runtimeDataSource().getConnection()) {
       c.setAutoCommit(false);
-      left = whatsapp.inbox(a.admin().joining(c, action -> { })).sendMedia(conversation, OutgoingMessage.MediaKind.IMAGE,
+      left = a.admin().joining(c, action -> { }).service(WhatsAppInbox.class).sendMedia(conversation, OutgoingMessage.MediaKind.IMAGE,
           OutgoingMessage.MediaSource.id("1479537139650973"), Optional.empty(), Optional.empty()).id();
       c.commit();
     }
     t.db.executeAsAdmin("update crm.messages set created_at = now() - interval '1 hour' where id = '" + left + "'");
-    assertThat(whatsapp.resumeStalledReplies(WhatsApp.MIN_STALL, 100)).isEqualTo(1);
+    assertThat(t.crm.service(WhatsAppJobs.class).resumeStalledReplies(WhatsAppJobs.MIN_STALL, 100)).isEqualTo(1);
     assertThat(sentSince()).extracting(FakeWhatsAppGateway.Sent::message).containsExactly(new OutgoingMessage.Media(
         "+" + from, OutgoingMessage.MediaKind.IMAGE, OutgoingMessage.MediaSource.id("1479537139650973"),
         Optional.empty(), Optional.empty()));
@@ -235,7 +236,7 @@ class WhatsAppInboxTest {
     assertThat(failed.status()).isEqualTo("failed");
     assertThat(failed.errorCode()).contains(190);
     assertThat(sentSince()).hasSize(1);
-    assertThat(whatsapp.profiles(a.admin()).get(a.profile().id())).get().extracting(WhatsAppProfile::status)
+    assertThat(a.admin().service(WhatsAppProfiles.class).get(a.profile().id())).get().extracting(WhatsAppProfile::status)
         .isEqualTo(ProfileStatus.DISCONNECTED);
   }
 
@@ -244,7 +245,7 @@ class WhatsAppInboxTest {
     Tenant a = tenant();
     UUID conversation = inbound(a, user(), Instant.now(), "hi");
     WhatsAppMessage pending = a.admin().inTransaction(tx -> {
-      WhatsAppMessage m = whatsapp.inbox(tx).sendText(conversation, "after commit");
+      WhatsAppMessage m = tx.service(WhatsAppInbox.class).sendText(conversation, "after commit");
       assertThat(sentSince()).as("not inside the transaction").isEmpty();
       return m;
     });
@@ -254,7 +255,7 @@ class WhatsAppInboxTest {
 
     mark();
     assertThatThrownBy(() -> a.admin().inTransaction(tx -> {
-      whatsapp.inbox(tx).sendText(conversation, "never");
+      tx.service(WhatsAppInbox.class).sendText(conversation, "never");
       throw new IllegalStateException("host rolls back");
     })).isInstanceOf(IllegalStateException.class);
     assertThat(sentSince()).isEmpty();
@@ -273,14 +274,14 @@ class WhatsAppInboxTest {
         c.setAutoCommit(false);
         // The host's commit hook never runs the sends: the process stopped right after the commit.
         TenantScope joined = a.admin().joining(c, action -> { });
-        left.add(whatsapp.inbox(joined).sendText(conversation, text).id());
+        left.add(joined.service(WhatsAppInbox.class).sendText(conversation, text).id());
         c.commit();
       }
     }
     t.db.executeAsAdmin("update crm.messages set created_at = now() - interval '1 hour' where id in ('" + left.get(0)
         + "', '" + left.get(1) + "'); update crm.messages set status = 'sending', status_at = now() - interval '1 hour'"
         + " where id = '" + left.get(1) + "'");
-    assertThatThrownBy(() -> whatsapp.resumeStalledReplies(java.time.Duration.ZERO, 100))
+    assertThatThrownBy(() -> t.crm.service(WhatsAppJobs.class).resumeStalledReplies(java.time.Duration.ZERO, 100))
         .as("a send may take this long").isInstanceOf(IllegalArgumentException.class);
     assertThat(sentSince()).isEmpty();
 
@@ -288,7 +289,7 @@ class WhatsAppInboxTest {
     try {
       List<java.util.concurrent.Future<Integer>> runs = new ArrayList<>();
       for (int i = 0; i < 2; i++) {
-        runs.add(pool.submit(() -> whatsapp.resumeStalledReplies(WhatsApp.MIN_STALL, 100)));
+        runs.add(pool.submit(() -> t.crm.service(WhatsAppJobs.class).resumeStalledReplies(WhatsAppJobs.MIN_STALL, 100)));
       }
       int total = 0;
       for (java.util.concurrent.Future<Integer> run : runs) {
@@ -304,7 +305,7 @@ class WhatsAppInboxTest {
       assertThat(rows(c, "select body || ' ' || status from crm.messages where direction = 'outbound'"
           + " order by body")).containsExactly("left pending sent", "left while sending unknown");
     }
-    assertThat(whatsapp.resumeStalledReplies(WhatsApp.MIN_STALL, 100)).as("nothing left").isZero();
+    assertThat(t.crm.service(WhatsAppJobs.class).resumeStalledReplies(WhatsAppJobs.MIN_STALL, 100)).as("nothing left").isZero();
   }
 
   /** A status callback as Meta sends it, optionally with the tag the send carried. */
@@ -380,9 +381,9 @@ class WhatsAppInboxTest {
         return MediaFetch.FAILED;
       }
     };
-    WhatsApp racing = WhatsApp.builder(t.crm).sessionKeys(SessionKeys.of("k", Map.of("k", new byte[32])))
-        .gateway(outrun).build();
-    WhatsAppMessage reply = racing.inbox(a.admin()).sendText(conversation, "quick");
+    Crm racing = t.crm(WhatsAppModule.builder().sessionKeys(TestWhatsApp.KEYS).gateway(outrun).build());
+    WhatsAppMessage reply = TestWhatsApp.admin(racing, a.org()).service(WhatsAppInbox.class).sendText(conversation,
+        "quick");
     assertThat(reply.status()).isEqualTo("delivered");
     assertThat(reply.waMessageId()).contains(wamid);
     try (Connection c = t.tenant(a.org().organization().id())) {
@@ -461,19 +462,19 @@ class WhatsAppInboxTest {
         return MediaFetch.GONE;
       }
     };
-    WhatsApp slowWhatsApp = WhatsApp.builder(t.crm).sessionKeys(SessionKeys.of("k", Map.of("k", new byte[32])))
-        .gateway(slow).build();
+    Crm slowWhatsApp = t.crm(WhatsAppModule.builder().sessionKeys(TestWhatsApp.KEYS).gateway(slow).build());
     Tenant a = tenant();
     UUID conversation = inbound(a, user(), Instant.now(), "hi");
     java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newSingleThreadExecutor();
     try {
       java.util.concurrent.Future<WhatsAppMessage> sending = pool.submit(() ->
-          slowWhatsApp.inbox(a.admin()).sendText(conversation, "slow network"));
+          TestWhatsApp.admin(slowWhatsApp, a.org()).service(WhatsAppInbox.class).sendText(conversation,
+              "slow network"));
       assertThat(inGateway.await(20, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
       // The process looks stopped to a resumer: the claim is older than its patience.
       t.db.executeAsAdmin("update crm.messages set status_at = now() - interval '1 hour'"
           + " where status = 'sending' and body = 'slow network'");
-      slowWhatsApp.resumeStalledReplies(WhatsApp.MIN_STALL, 100);
+      slowWhatsApp.service(WhatsAppJobs.class).resumeStalledReplies(WhatsAppJobs.MIN_STALL, 100);
       try (Connection c = t.tenant(a.org().organization().id())) {
         assertThat(rows(c, "select status from crm.messages where body = 'slow network'")).containsExactly("unknown");
       }
@@ -545,9 +546,9 @@ class WhatsAppInboxTest {
 
     User member = t.crm.acceptInvitation(a.admin().users().invite("reader@example.com", Role.MEMBER).token(),
         NewMember.named("Reader"));
-    WhatsAppInbox asMember = whatsapp.inbox(t.crm.tenant(a.org().organization().id()).as(member.id()));
+    WhatsAppInbox asMember = t.crm.tenant(a.org().organization().id()).as(member.id()).service(WhatsAppInbox.class);
     assertThat(asMember.conversation(first)).isPresent();
     assertThatThrownBy(() -> asMember.sendText(first, "no")).isInstanceOf(ForbiddenException.class);
-    assertThat(whatsapp.inbox(b.admin()).conversation(first)).as("another tenant").isEmpty();
+    assertThat(b.admin().service(WhatsAppInbox.class).conversation(first)).as("another tenant").isEmpty();
   }
 }

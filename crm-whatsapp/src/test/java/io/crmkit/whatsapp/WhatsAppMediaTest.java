@@ -4,7 +4,10 @@ import static io.crmkit.whatsapp.TestWhatsApp.rows;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.crmkit.core.Crm;
 import io.crmkit.core.platform.ProvisionedOrganization;
+import io.crmkit.whatsapp.media.FileSystemMediaStore;
+import io.crmkit.whatsapp.testing.FakeWhatsAppGateway;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -12,7 +15,6 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -22,7 +24,6 @@ import org.junit.jupiter.api.io.TempDir;
 class WhatsAppMediaTest {
   private static TestWhatsApp t;
   private static FakeWhatsAppGateway fake;
-  private static WhatsApp whatsapp;
   private static WhatsAppWebhook webhook;
   private static FileSystemMediaStore store;
   @TempDir
@@ -30,12 +31,11 @@ class WhatsAppMediaTest {
 
   @BeforeAll
   static void setUp() throws Exception {
-    t = TestWhatsApp.start();
     fake = new FakeWhatsAppGateway();
     store = new FileSystemMediaStore(media);
-    whatsapp = WhatsApp.builder(t.crm).sessionKeys(SessionKeys.of("k", Map.of("k", new byte[32]))).gateway(fake)
-        .mediaStore(store).build();
-    webhook = WhatsAppWebhook.builder(whatsapp).verifyToken("v").app("111", "s111").build();
+    t = TestWhatsApp.start(WhatsAppModule.builder().sessionKeys(TestWhatsApp.KEYS).gateway(fake).mediaStore(store)
+        .verifyToken("v").app("111", "s111").build());
+    webhook = t.crm.service(WhatsAppWebhook.class);
   }
 
   @AfterAll
@@ -45,8 +45,8 @@ class WhatsAppMediaTest {
 
   private static ProvisionedOrganization tenantWithImage(String number, String mediaId) {
     ProvisionedOrganization org = t.provision();
-    whatsapp.profiles(t.admin(org)).create(new WhatsAppProfileDraft("Sales", "+966500000001", number, "111",
-        Optional.of("token")));
+    t.admin(org).service(WhatsAppProfiles.class).create(WhatsAppProfileDraft.builder().name("Sales")
+        .phoneNumber("+966500000001").phoneNumberId(number).metaAppId("111").session("token").build());
     byte[] body = ("{'object':'whatsapp_business_account','entry':[{'id':'1','changes':[{'field':'messages','value':{"
         + "'messaging_product':'whatsapp','metadata':{'display_phone_number':'1','phone_number_id':'" + number + "'},"
         + "'contacts':[{'profile':{'name':'U'},'wa_id':'966501119999'}],'messages':[{'from':'966501119999','id':'wamid."
@@ -105,13 +105,13 @@ class WhatsAppMediaTest {
     ProvisionedOrganization org = tenantWithImage("700000000000001", "m-ok");
     assertThat(media(org)).as("nothing fetched inside the webhook").isEqualTo("- - 0 -");
 
-    assertThat(whatsapp.fetchPendingMedia(100)).isEqualTo(1);
+    assertThat(t.crm.service(WhatsAppJobs.class).fetchPendingMedia(100)).isEqualTo(1);
     String key = org.organization().id() + "/";
     assertThat(media(org)).startsWith(key).endsWith(" 10 1 -");
     try (InputStream in = store.open(media(org).split(" ")[0])) {
       assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("JPEG-BYTES");
     }
-    assertThat(whatsapp.fetchPendingMedia(100)).as("stored once").isZero();
+    assertThat(t.crm.service(WhatsAppJobs.class).fetchPendingMedia(100)).as("stored once").isZero();
   }
 
   @Test
@@ -119,9 +119,9 @@ class WhatsAppMediaTest {
     fake.media("m-retry", "image/jpeg", "X".getBytes(StandardCharsets.UTF_8));
     ProvisionedOrganization retried = tenantWithImage("700000000000002", "m-retry");
     fake.thenFetch(WhatsAppGateway.MediaFetch.FAILED);
-    whatsapp.fetchPendingMedia(100);
+    t.crm.service(WhatsAppJobs.class).fetchPendingMedia(100);
     assertThat(media(retried)).isEqualTo("- - 1 -");
-    assertThat(whatsapp.fetchPendingMedia(100)).as("not again before its backoff ends").isZero();
+    assertThat(t.crm.service(WhatsAppJobs.class).fetchPendingMedia(100)).as("not again before its backoff ends").isZero();
     try (Connection c = t.db.adminDataSource().getConnection()) {
       assertThat(rows(c, "select media_fetch_claimed_until between now() + interval '20 seconds'"
           + " and now() + interval '40 seconds' from crm.messages where media_id = 'm-retry'"))
@@ -129,13 +129,13 @@ class WhatsAppMediaTest {
       c.createStatement().execute("update crm.messages set media_fetch_claimed_until = now() - interval '1 second'"
           + " where media_id = 'm-retry'");
     }
-    whatsapp.fetchPendingMedia(100);
+    t.crm.service(WhatsAppJobs.class).fetchPendingMedia(100);
     assertThat(media(retried)).endsWith(" 1 2 -");
 
     ProvisionedOrganization gone = tenantWithImage("700000000000003", "m-never-there");
-    whatsapp.fetchPendingMedia(100);
+    t.crm.service(WhatsAppJobs.class).fetchPendingMedia(100);
     assertThat(media(gone)).isEqualTo("- - 1 the provider no longer has this media");
-    assertThat(whatsapp.fetchPendingMedia(100)).as("not tried again").isZero();
+    assertThat(t.crm.service(WhatsAppJobs.class).fetchPendingMedia(100)).as("not tried again").isZero();
   }
 
   @Test
@@ -148,13 +148,13 @@ class WhatsAppMediaTest {
     java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
     Map<String, Integer> fetches = new java.util.concurrent.ConcurrentHashMap<>();
     WhatsAppGateway slow = blocking(id -> true, inFetch, release, fetches);
-    WhatsApp slowRun = WhatsApp.builder(t.crm).sessionKeys(SessionKeys.of("k", Map.of("k", new byte[32])))
-        .gateway(slow).mediaStore(store).build();
+    Crm slowRun = t.crm(WhatsAppModule.builder().sessionKeys(TestWhatsApp.KEYS).gateway(slow).mediaStore(store)
+        .build());
     java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newSingleThreadExecutor();
     try {
-      java.util.concurrent.Future<Integer> first = pool.submit(() -> slowRun.fetchPendingMedia(100));
+      java.util.concurrent.Future<Integer> first = pool.submit(() -> slowRun.service(WhatsAppJobs.class).fetchPendingMedia(100));
       assertThat(inFetch.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
-      assertThat(whatsapp.fetchPendingMedia(100)).as("the first run holds what it claimed").isZero();
+      assertThat(t.crm.service(WhatsAppJobs.class).fetchPendingMedia(100)).as("the first run holds what it claimed").isZero();
       release.countDown();
       assertThat(first.get(10, java.util.concurrent.TimeUnit.SECONDS)).isGreaterThanOrEqualTo(2);
     } finally {
@@ -171,12 +171,12 @@ class WhatsAppMediaTest {
       assertThat(rows(c, "select media_id from crm.claim_whatsapp_media(100, '10 minutes', gen_random_uuid())")).contains("m-c3");
       c.commit();
     }
-    assertThat(whatsapp.fetchPendingMedia(100)).isZero();
+    assertThat(t.crm.service(WhatsAppJobs.class).fetchPendingMedia(100)).isZero();
     try (Connection c = t.db.adminDataSource().getConnection()) {
       c.createStatement().execute("update crm.messages set media_fetch_claimed_until = now() - interval '1 second'"
           + " where media_id = 'm-c3'");
     }
-    assertThat(whatsapp.fetchPendingMedia(100)).isEqualTo(1);
+    assertThat(t.crm.service(WhatsAppJobs.class).fetchPendingMedia(100)).isEqualTo(1);
     assertThat(media(three)).endsWith(" 5 1 -");
   }
 
@@ -186,18 +186,18 @@ class WhatsAppMediaTest {
     ProvisionedOrganization org = tenantWithImage("700000000000021", "m-late");
     java.util.concurrent.CountDownLatch inFetch = new java.util.concurrent.CountDownLatch(1);
     java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
-    WhatsApp slowRun = WhatsApp.builder(t.crm).sessionKeys(SessionKeys.of("k", Map.of("k", new byte[32])))
+    Crm slowRun = t.crm(WhatsAppModule.builder().sessionKeys(TestWhatsApp.KEYS)
         .gateway(blocking(id -> id.equals("m-late"), inFetch, release, new java.util.concurrent.ConcurrentHashMap<>()))
-        .mediaStore(store).build();
+        .mediaStore(store).build());
     java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newSingleThreadExecutor();
     try {
-      java.util.concurrent.Future<Integer> late = pool.submit(() -> slowRun.fetchPendingMedia(100));
+      java.util.concurrent.Future<Integer> late = pool.submit(() -> slowRun.service(WhatsAppJobs.class).fetchPendingMedia(100));
       assertThat(inFetch.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
       try (Connection c = t.db.adminDataSource().getConnection()) {
         c.createStatement().execute("update crm.messages set media_fetch_claimed_until = now() - interval '1 second'"
             + " where media_id = 'm-late'");
       }
-      assertThat(whatsapp.fetchPendingMedia(100)).as("the claim ended: another run takes it over").isEqualTo(1);
+      assertThat(t.crm.service(WhatsAppJobs.class).fetchPendingMedia(100)).as("the claim ended: another run takes it over").isEqualTo(1);
       String recorded = media(org);
       release.countDown();
       assertThat(late.get(10, java.util.concurrent.TimeUnit.SECONDS)).as("the late run records nothing").isZero();
@@ -210,9 +210,10 @@ class WhatsAppMediaTest {
 
   @Test
   void fetchingNeedsAStoreAndKeysAreChecked() {
-    WhatsApp without = WhatsApp.builder(t.crm).sessionKeys(SessionKeys.of("k", Map.of("k", new byte[32])))
-        .gateway(fake).build();
-    assertThatThrownBy(() -> without.fetchPendingMedia(10)).isInstanceOf(IllegalStateException.class);
+    WhatsAppJobs without = t.crm(WhatsAppModule.builder().sessionKeys(TestWhatsApp.KEYS).gateway(fake).build())
+        .service(WhatsAppJobs.class);
+    assertThatThrownBy(() -> without.fetchPendingMedia(10)).isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("mediaStore(…)");
     assertThatThrownBy(() -> store.open("../../etc/passwd")).isInstanceOf(IllegalArgumentException.class);
   }
 }

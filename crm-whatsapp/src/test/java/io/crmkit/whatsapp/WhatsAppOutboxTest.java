@@ -7,13 +7,13 @@ import io.crmkit.core.platform.ProvisionedOrganization;
 import io.crmkit.core.users.NewMember;
 import io.crmkit.core.users.Role;
 import io.crmkit.core.users.User;
+import io.crmkit.whatsapp.testing.FakeWhatsAppGateway;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -31,15 +31,13 @@ class WhatsAppOutboxTest {
   private static final AtomicLong USERS = new AtomicLong(966_503_000_000L);
   private static final List<WhatsAppEvent> HEARD = new CopyOnWriteArrayList<>();
   private static TestWhatsApp t;
-  private static WhatsApp whatsapp;
   private static WhatsAppWebhook webhook;
 
   @BeforeAll
   static void setUp() {
-    t = TestWhatsApp.start();
-    whatsapp = WhatsApp.builder(t.crm).sessionKeys(SessionKeys.of("k", Map.of("k", new byte[32])))
-        .gateway(new FakeWhatsAppGateway()).listener(HEARD::add).build();
-    webhook = WhatsAppWebhook.builder(whatsapp).verifyToken("v").app("111", "s111").build();
+    t = TestWhatsApp.start(WhatsAppModule.builder().sessionKeys(TestWhatsApp.KEYS).gateway(new FakeWhatsAppGateway())
+        .listener(HEARD::add).verifyToken("v").app("111", "s111").build());
+    webhook = t.crm.service(WhatsAppWebhook.class);
   }
 
   @AfterAll
@@ -49,7 +47,7 @@ class WhatsAppOutboxTest {
 
   @BeforeEach
   void drainEverythingBefore() {
-    while (whatsapp.outbox().drain(1000, e -> { }) > 0) {
+    while (t.crm.service(WhatsAppOutbox.class).drain(1000, e -> { }) > 0) {
       // earlier tests' events
     }
     HEARD.clear();
@@ -60,8 +58,8 @@ class WhatsAppOutboxTest {
   private static Tenant tenant() {
     ProvisionedOrganization org = t.provision();
     String number = Long.toString(NUMBERS.incrementAndGet());
-    whatsapp.profiles(t.admin(org)).create(new WhatsAppProfileDraft("Sales", "+966500000001", number, "111",
-        Optional.of("token")));
+    t.admin(org).service(WhatsAppProfiles.class).create(WhatsAppProfileDraft.builder().name("Sales")
+        .phoneNumber("+966500000001").phoneNumberId(number).metaAppId("111").session("token").build());
     return new Tenant(org, number);
   }
 
@@ -82,9 +80,14 @@ class WhatsAppOutboxTest {
     }
   }
 
+  /** The WhatsApp id of the message an event is about (a received message's, here). */
+  private static String wamid(WhatsAppEvent event) {
+    return ((WhatsAppEvent.MessageReceived) event).waMessageId();
+  }
+
   private static List<WhatsAppEvent> drainAll() {
     List<WhatsAppEvent> drained = new ArrayList<>();
-    while (whatsapp.outbox().drain(100, drained::add) > 0) {
+    while (t.crm.service(WhatsAppOutbox.class).drain(100, drained::add) > 0) {
       // until nothing is left
     }
     return drained;
@@ -97,10 +100,46 @@ class WhatsAppOutboxTest {
     UUID conversation = post(a, from, "wamid.l1");
     post(a, from, "wamid.l2");
     post(a, from, "wamid.l1");
-    assertThat(HEARD).extracting(WhatsAppEvent::type, WhatsAppEvent::seq, e -> e.payload().get("wa_message_id"))
-        .containsExactly(org.assertj.core.groups.Tuple.tuple("message_received", 1L, "wamid.l1"),
-            org.assertj.core.groups.Tuple.tuple("message_received", 2L, "wamid.l2"));
+    assertThat(HEARD).extracting(e -> e.getClass(), WhatsAppEvent::seq, WhatsAppOutboxTest::wamid)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple(WhatsAppEvent.MessageReceived.class, 1L, "wamid.l1"),
+            org.assertj.core.groups.Tuple.tuple(WhatsAppEvent.MessageReceived.class, 2L, "wamid.l2"));
     assertThat(HEARD).allSatisfy(e -> assertThat(e.conversationId()).contains(conversation));
+  }
+
+  @Test
+  void typedEventsCarryTheirFieldsAlikeToListenersAndThroughTheOutbox() throws SQLException {
+    Tenant a = tenant();
+    UUID org = a.org().organization().id();
+    String from = Long.toString(USERS.incrementAndGet());
+    UUID conversation = post(a, from, "wamid.typed-1");
+    User agent = t.crm.acceptInvitation(t.admin(a.org()).users().invite("typed@example.com", Role.AGENT).token(),
+        NewMember.named("Agent"));
+    WhatsAppInbox inbox = t.admin(a.org()).service(WhatsAppInbox.class);
+    inbox.assign(conversation, Optional.of(agent.id()));
+    WhatsAppMessage reply = inbox.sendText(conversation, "hello");
+
+    List<WhatsAppEvent> drained = drainAll();
+    assertThat(drained).as("the outbox decodes what the listeners were told").isEqualTo(HEARD).hasSize(3);
+    WhatsAppConversation now = inbox.conversation(conversation).orElseThrow();
+    assertThat(drained).allSatisfy(e -> {
+      assertThat(e.organizationId()).isEqualTo(org);
+      assertThat(e.profileId()).isEqualTo(now.profileId());
+      assertThat(e.conversationId()).contains(conversation);
+    }).extracting(WhatsAppEvent::seq).containsExactly(1L, 2L, 3L);
+    WhatsAppMessage inbound = inbox.messages(conversation, 10, Optional.empty()).items().get(1);
+    assertThat(drained.get(0)).isInstanceOfSatisfying(WhatsAppEvent.MessageReceived.class, e -> {
+      assertThat(e.messageId()).isEqualTo(inbound.id());
+      assertThat(e.waMessageId()).isEqualTo("wamid.typed-1");
+      assertThat(e.messageType()).isEqualTo("text");
+      assertThat(e.customerId()).isEqualTo(now.customerId()).isPresent();
+    });
+    assertThat(drained.get(1)).isInstanceOfSatisfying(WhatsAppEvent.ConversationAssigned.class,
+        e -> assertThat(e.assignedTo()).contains(agent.id()));
+    assertThat(drained.get(2)).isInstanceOfSatisfying(WhatsAppEvent.MessageStatusChanged.class, e -> {
+      assertThat(e.messageId()).isEqualTo(reply.id());
+      assertThat(e.status()).isEqualTo("sent");
+      assertThat(e.waMessageId()).isEqualTo(reply.waMessageId()).isPresent();
+    });
   }
 
   @Test
@@ -115,7 +154,7 @@ class WhatsAppOutboxTest {
     post(a, u1, "wamid.o4");
 
     List<WhatsAppEvent> first = new ArrayList<>();
-    assertThat(whatsapp.outbox().drain(100, first::add)).as("each conversation's events as a run").isEqualTo(4);
+    assertThat(t.crm.service(WhatsAppOutbox.class).drain(100, first::add)).as("each conversation's events as a run").isEqualTo(4);
     List<WhatsAppEvent> all = new ArrayList<>(first);
     all.addAll(drainAll());
     assertThat(all.stream().filter(e -> e.conversationId().equals(Optional.of(c1))).map(WhatsAppEvent::seq).toList())
@@ -128,12 +167,12 @@ class WhatsAppOutboxTest {
     post(a, u1, "wamid.o5");
     post(a, u1, "wamid.o6");
     List<Object> tried = new ArrayList<>();
-    assertThat(whatsapp.outbox().drain(100, e -> {
-      tried.add(e.payload().get("wa_message_id"));
+    assertThat(t.crm.service(WhatsAppOutbox.class).drain(100, e -> {
+      tried.add(wamid(e));
       throw new IllegalStateException("consumer down");
     })).isZero();
     assertThat(tried).as("the run stops at its first failure").containsExactly("wamid.o5");
-    assertThat(drainAll()).extracting(e -> e.payload().get("wa_message_id")).containsExactly("wamid.o5", "wamid.o6");
+    assertThat(drainAll()).extracting(WhatsAppOutboxTest::wamid).containsExactly("wamid.o5", "wamid.o6");
     try (Connection c = t.db.adminDataSource().getConnection()) {
       assertThat(rows(c, "select attempts from crm.whatsapp_events e join crm.messages m on m.id::text ="
           + " e.payload->>'message_id' where m.wa_message_id = 'wamid.o5'")).containsExactly("2");
@@ -159,7 +198,7 @@ class WhatsAppOutboxTest {
       List<java.util.concurrent.Future<?>> drains = new ArrayList<>();
       for (int d = 0; d < 4; d++) {
         drains.add(pool.submit(() -> {
-          while (whatsapp.outbox().drain(4, e -> {
+          while (t.crm.service(WhatsAppOutbox.class).drain(4, e -> {
             handled.add(e);
             Thread.sleep(2);
           }) > 0) {
@@ -193,9 +232,9 @@ class WhatsAppOutboxTest {
     List<WhatsAppEvent> meanwhile = new ArrayList<>();
     java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newSingleThreadExecutor();
     try {
-      assertThat(whatsapp.outbox().drain(2, e -> {
+      assertThat(t.crm.service(WhatsAppOutbox.class).drain(2, e -> {
         if (outer.isEmpty()) {
-          pool.submit(() -> whatsapp.outbox().drain(10, meanwhile::add)).get(30, java.util.concurrent.TimeUnit.SECONDS);
+          pool.submit(() -> t.crm.service(WhatsAppOutbox.class).drain(10, meanwhile::add)).get(30, java.util.concurrent.TimeUnit.SECONDS);
         }
         outer.add(e);
       })).isEqualTo(2);
@@ -220,8 +259,8 @@ class WhatsAppOutboxTest {
       }
       handled.add(e.conversationId().orElseThrow());
     };
-    whatsapp.outbox().drain(1, consumer);
-    whatsapp.outbox().drain(1, consumer);
+    t.crm.service(WhatsAppOutbox.class).drain(1, consumer);
+    t.crm.service(WhatsAppOutbox.class).drain(1, consumer);
     assertThat(handled).as("the failed event goes to the back").containsExactly(fine);
   }
 
@@ -237,7 +276,7 @@ class WhatsAppOutboxTest {
     Thread writer = new Thread(() -> {
       try {
         t.admin(a.org()).inTransaction(scope -> {
-          whatsapp.inbox(scope).assign(slow, Optional.of(agent.id()));
+          scope.service(WhatsAppInbox.class).assign(slow, Optional.of(agent.id()));
           written.countDown();
           return commit.await(10, TimeUnit.SECONDS);
         });
@@ -249,11 +288,11 @@ class WhatsAppOutboxTest {
     assertThat(written.await(10, TimeUnit.SECONDS)).isTrue();
     post(a, Long.toString(USERS.incrementAndGet()), "wamid.fast");
     assertThat(drainAll()).as("the committed one, while the other is uncommitted")
-        .extracting(e -> e.payload().get("wa_message_id")).containsExactly("wamid.fast");
+        .extracting(WhatsAppOutboxTest::wamid).containsExactly("wamid.fast");
     commit.countDown();
     writer.join(10_000);
-    assertThat(drainAll()).as("committed later, delivered still").extracting(WhatsAppEvent::type, WhatsAppEvent::seq)
-        .containsExactly(org.assertj.core.groups.Tuple.tuple("conversation_assigned", 2L));
+    assertThat(drainAll()).as("committed later, delivered still").extracting(e -> e.getClass(), WhatsAppEvent::seq)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple(WhatsAppEvent.ConversationAssigned.class, 2L));
   }
 
   @Test

@@ -10,6 +10,7 @@ import io.crmkit.core.platform.ProvisionedOrganization;
 import io.crmkit.testdb.TenancyCatalog;
 import io.crmkit.testdb.TestDatabase;
 import io.crmkit.testdb.TestPostgres;
+import io.crmkit.whatsapp.testing.FakeWhatsAppGateway;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
@@ -54,7 +55,9 @@ class WhatsAppSchemaTest {
   @Test
   void aSchemaMigratedBeforeProofsKeepsOnlyTheRoutesThatStandOnOne() throws SQLException {
     try (TestDatabase db = TestPostgres.shared().createDatabase();
-        Crm crm = Crm.builder().dataSource(db.runtimeDataSource()).migrationDataSource(db.adminDataSource()).build()) {
+        Crm crm = Crm.builder().dataSource(db.runtimeDataSource()).migrationDataSource(db.adminDataSource())
+            .module(WhatsAppModule.builder().sessionKeys(TestWhatsApp.KEYS).gateway(new FakeWhatsAppGateway()).build())
+            .build()) {
       db.executeAsAdmin("create schema crm authorization crm_owner;"
           + " create extension if not exists pg_trgm with schema crm");
       for (ModuleMigrations module : crm.migrations()) {

@@ -8,14 +8,15 @@ import io.crmkit.core.customers.CustomerDraft;
 import io.crmkit.core.customers.CustomerSource;
 import io.crmkit.core.platform.Limit;
 import io.crmkit.core.platform.ProvisionedOrganization;
+import io.crmkit.whatsapp.testing.FakeWhatsAppGateway;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -28,16 +29,15 @@ class WhatsAppWebhookTest {
   private static final String OTHER_APP = "222";
   private static final String OTHER_SECRET = "app-secret-222";
   private static final AtomicLong NUMBERS = new AtomicLong(400_000_000_000_000L);
+  private static final List<WhatsAppEvent> HEARD = new CopyOnWriteArrayList<>();
   private static TestWhatsApp t;
   private static WhatsAppWebhook webhook;
 
   @BeforeAll
   static void setUp() {
-    t = TestWhatsApp.start();
-    WhatsApp whatsapp = WhatsApp.builder(t.crm).sessionKeys(SessionKeys.of("k", Map.of("k", new byte[32])))
-        .gateway(new FakeWhatsAppGateway()).build();
-    webhook = WhatsAppWebhook.builder(whatsapp).verifyToken("verify-me").app(APP, SECRET)
-        .app(OTHER_APP, OTHER_SECRET).build();
+    t = TestWhatsApp.start(WhatsAppModule.builder().sessionKeys(TestWhatsApp.KEYS).gateway(new FakeWhatsAppGateway())
+        .listener(HEARD::add).verifyToken("verify-me").app(APP, SECRET).app(OTHER_APP, OTHER_SECRET).build());
+    webhook = t.crm.service(WhatsAppWebhook.class);
   }
 
   @AfterAll
@@ -81,6 +81,12 @@ class WhatsAppWebhookTest {
   private static String text(String id, String from, long timestamp, String body) {
     return "{'from':'" + from + "','id':'" + id + "','timestamp':'" + timestamp + "','type':'text','text':{'body':'"
         + body + "'}}";
+  }
+
+  /** The events of {@code type} the tenant's listeners heard, in order. */
+  private static <E extends WhatsAppEvent> List<E> heard(Tenant tenant, Class<E> type) {
+    return HEARD.stream().filter(e -> e.organizationId().equals(tenant.id())).filter(type::isInstance).map(type::cast)
+        .toList();
   }
 
   private static List<String> query(Tenant tenant, String sql, Object... parameters) throws SQLException {
@@ -197,6 +203,13 @@ class WhatsAppWebhookTest {
         .as("the breach is reported to workflows").containsExactly("customer_limit_reached", "message_received");
     assertThat(query(a, "select (payload->>'limit') || ' ' || (payload->>'value') from crm.whatsapp_events"
         + " where event_type = 'customer_limit_reached'")).containsExactly("max_customers 0");
+    assertThat(heard(a, WhatsAppEvent.CustomerLimitReached.class)).singleElement().satisfies(e -> {
+      assertThat(e.limit()).isEqualTo(Limit.CUSTOMERS);
+      assertThat(e.value()).isZero();
+      assertThat(e.plan()).isEqualTo("professional");
+    });
+    assertThat(heard(a, WhatsAppEvent.MessageReceived.class)).singleElement()
+        .satisfies(e -> assertThat(e.customerId()).as("kept without a customer").isEmpty());
   }
 
   @Test
@@ -398,6 +411,12 @@ class WhatsAppWebhookTest {
     assertThat(query(a, "select payload->>'change' || ' ' || (payload->>'previous_user_id') || ' '"
         + " || (payload->>'user_id') || ' [' || (payload->>'phone') || ']' from crm.whatsapp_events"
         + " where event_type = 'contact_changed'")).containsExactly("user_changed_user_id SA.100 SA.200 []");
+    assertThat(heard(a, WhatsAppEvent.ContactChanged.class)).singleElement().satisfies(e -> {
+      assertThat(e.change()).isEqualTo("user_changed_user_id");
+      assertThat(e.previousUserId()).contains("SA.100");
+      assertThat(e.userId()).contains("SA.200");
+      assertThat(e.phone()).isEmpty();
+    });
   }
 
   @Test
@@ -440,6 +459,15 @@ class WhatsAppWebhookTest {
     assertThat(query(a, "select (payload->>'previous_phone') || ' ' || (payload->>'phone') || ' '"
         + " || (payload->>'previous_user_id') || ' [' || (payload->>'user_id') || ']' from crm.whatsapp_events"
         + " where event_type = 'contact_changed'")).containsExactly("+966501110020 +971501110021 SA.300 []");
+    assertThat(heard(a, WhatsAppEvent.ContactChanged.class)).singleElement().satisfies(e -> {
+      assertThat(e.change()).isEqualTo("user_changed_number");
+      assertThat(e.previousPhone()).contains("+966501110020");
+      assertThat(e.phone()).contains("+971501110021");
+      assertThat(e.previousUserId()).contains("SA.300");
+      assertThat(e.userId()).isEmpty();
+      assertThat(e.contactId().toString()).isEqualTo(query(a, "select id from crm.whatsapp_contacts"
+          + " where wa_phone = '+971501110021'").get(0));
+    });
   }
 
   @Test

@@ -5,7 +5,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
 import javax.sql.DataSource;
 
 /**
@@ -24,7 +23,6 @@ public final class CrmConfiguration {
   private final DataSource migrationDataSource;
   private final List<CrmModule> modules;
   private final ModuleRegistry registry = new ModuleRegistry();
-  private final ConcurrentHashMap<String, String> qualifiedNames = new ConcurrentHashMap<>();
 
   /**
    * Creates the configuration; {@code runtimeRole} is null for a privileged Crm that did not name
@@ -89,11 +87,5 @@ public final class CrmConfiguration {
   /** The privileged DataSource; null when the Crm has none. */
   DataSource migrationDataSource() {
     return migrationDataSource;
-  }
-
-  /** {@code name} qualified with the schema and quoted for SQL text; computed once per name. */
-  String qualified(String name) {
-    return qualifiedNames.computeIfAbsent(Objects.requireNonNull(name, "name"),
-        n -> SqlIdentifiers.quote(schema) + "." + SqlIdentifiers.quote(n));
   }
 }

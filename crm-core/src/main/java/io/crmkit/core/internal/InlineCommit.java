@@ -2,7 +2,6 @@ package io.crmkit.core.internal;
 
 import io.crmkit.core.spi.TenantTransaction;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
 import org.apache.ibatis.executor.Executor;
@@ -25,16 +24,6 @@ import org.apache.ibatis.transaction.managed.ManagedTransaction;
 final class InlineCommit {
   private InlineCommit() {}
 
-  /** Runs {@code sql}, with or without its COMMIT, and reads its rows. */
-  static <R> R query(Tx tx, boolean commit, String sql, TenantTransaction.Binder bind,
-      TenantTransaction.ResultReader<R> read) throws SQLException {
-    return run(tx, commit, sql, bind, ps -> {
-      try (ResultSet rows = ps.getResultSet()) {
-        return read.read(rows);
-      }
-    });
-  }
-
   /** Runs a mapper's statement, with or without its COMMIT, and maps its rows as the statement says. */
   static <E> List<E> mapped(Tx tx, boolean commit, Class<?> mapper, String statement, Object parameter)
       throws SQLException {
@@ -53,13 +42,19 @@ final class InlineCommit {
     });
   }
 
+  /** Sets a statement's parameters. */
+  @FunctionalInterface
+  private interface Parameters {
+    void bind(PreparedStatement statement) throws SQLException;
+  }
+
   /** Reads the rows of an executed statement. */
   @FunctionalInterface
   private interface Rows<R> {
     R read(PreparedStatement executed) throws SQLException;
   }
 
-  private static <R> R run(Tx tx, boolean commit, String sql, TenantTransaction.Binder bind, Rows<R> read)
+  private static <R> R run(Tx tx, boolean commit, String sql, Parameters bind, Rows<R> read)
       throws SQLException {
     if (!commit) {
       try (PreparedStatement ps = tx.connection().prepareStatement(sql)) {

@@ -61,11 +61,6 @@ public final class SqlTenantWork {
             public Connection connection() {
               return tx.connection();
             }
-
-            @Override
-            public String table(String name) {
-              return qualified(runtime, name);
-            }
           });
         } catch (SQLException e) {
           throw SqlErrors.translate(e);
@@ -98,19 +93,10 @@ public final class SqlTenantWork {
       }
 
       @Override
-      public String table(String name) {
-        return qualified(runtime, name);
-      }
-
-      @Override
       public Connection connection() {
         return tx.connection();
       }
     };
-  }
-
-  private static String qualified(CrmRuntime runtime, String name) {
-    return runtime.configuration().qualified(name);
   }
 
   /**
@@ -157,11 +143,6 @@ public final class SqlTenantWork {
     }
 
     @Override
-    public String table(String name) {
-      return qualified(owner.runtime(), name);
-    }
-
-    @Override
     public Connection connection() {
       return started().connection();
     }
@@ -191,14 +172,6 @@ public final class SqlTenantWork {
     @Override
     public TenantScope scope() {
       return owner.boundTo(started());
-    }
-
-    @Override
-    public <R> R queryAndCommit(String sql, Binder bind, ResultReader<R> read) throws SQLException {
-      Objects.requireNonNull(sql, "sql");
-      Objects.requireNonNull(bind, "bind");
-      Objects.requireNonNull(read, "read");
-      return InlineCommit.query(started(), commitsOnReturn, sql, bind, read);
     }
 
     @Override

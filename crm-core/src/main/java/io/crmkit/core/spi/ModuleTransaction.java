@@ -17,12 +17,6 @@ public interface ModuleTransaction {
   String schema();
 
   /**
-   * {@code name} qualified with CRMKit's schema and quoted, e.g. {@code "crm"."conversations"}:
-   * for SQL still built in Java, which a module's mapper XML replaces ({@code ${schema}.name}).
-   */
-  String table(String name);
-
-  /**
    * The transaction's connection, for what a mapper cannot do (never SQL text: that belongs in
    * mapper XML); do not commit, roll back or close it.
    */

@@ -4,8 +4,6 @@ import io.crmkit.core.Actor;
 import io.crmkit.core.TenantScope;
 import io.crmkit.core.platform.Limit;
 import io.crmkit.core.users.Role;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -47,43 +45,6 @@ public interface TenantTransaction extends ModuleTransaction {
   TenantScope scope();
 
   /**
-   * Runs {@code sql} with {@code parameters} (bound in order with {@code setObject}) and returns
-   * the first column of the first row as a UUID, or null if there is no row.
-   */
-  default UUID queryForId(String sql, Object... parameters) throws SQLException {
-    try (PreparedStatement ps = prepare(sql, parameters); ResultSet rs = ps.executeQuery()) {
-      return rs.next() ? rs.getObject(1, UUID.class) : null;
-    }
-  }
-
-  /** Like {@link #queryForId}, the first column as text. */
-  default String queryForText(String sql, Object... parameters) throws SQLException {
-    try (PreparedStatement ps = prepare(sql, parameters); ResultSet rs = ps.executeQuery()) {
-      return rs.next() ? rs.getString(1) : null;
-    }
-  }
-
-  /** Runs an insert, update or delete with {@code parameters} bound in order; returns the rows it changed. */
-  default int update(String sql, Object... parameters) throws SQLException {
-    try (PreparedStatement ps = prepare(sql, parameters)) {
-      return ps.executeUpdate();
-    }
-  }
-
-  private PreparedStatement prepare(String sql, Object... parameters) throws SQLException {
-    PreparedStatement ps = connection().prepareStatement(sql);
-    try {
-      for (int i = 0; i < parameters.length; i++) {
-        ps.setObject(i + 1, parameters[i]);
-      }
-      return ps;
-    } catch (SQLException e) {
-      ps.close();
-      throw e;
-    }
-  }
-
-  /**
    * Whether the transaction commits as this work returns: true when the call opened it, false when
    * it joined a transaction the host commits (a {@link TenantScope#joining} scope, or a scope
    * bound by {@link TenantScope#inTransaction}, whose callback goes on after this work).
@@ -91,13 +52,14 @@ public interface TenantTransaction extends ModuleTransaction {
   boolean commitsOnReturn();
 
   /**
-   * Runs {@code sql}, one statement that returns rows and the work's last, and hands its result to
-   * {@code read}. When the transaction {@linkplain #commitsOnReturn commits on return}, its COMMIT
-   * goes to the server with the statement, in the same round trip: the row locks the statement
-   * takes are then held while it runs and commits, not also while its answer travels to the client
-   * and the client's COMMIT travels back. On a row every transaction of an organization takes (a
-   * gapless counter) that wait is what limits throughput. Otherwise the statement runs alone and
-   * the transaction commits when its owner commits it.
+   * Runs {@code statement} of {@code mapper} with {@code parameter}, one statement that returns
+   * rows and the work's last, and returns its rows mapped as the statement's result map says. When
+   * the transaction {@linkplain #commitsOnReturn commits on return}, its COMMIT goes to the server
+   * with the statement, in the same round trip: the row locks the statement takes are then held
+   * while it runs and commits, not also while its answer travels to the client and the client's
+   * COMMIT travels back. On a row every transaction of an organization takes (a gapless counter)
+   * that wait is what limits throughput. Otherwise the statement runs alone and the transaction
+   * commits when its owner commits it.
    *
    * <p>If the statement fails, nothing commits, and the exception is thrown as for any statement.
    * A statement that must not commit in some case has to fail in it (raise an error): returning no
@@ -108,37 +70,12 @@ public interface TenantTransaction extends ModuleTransaction {
    * Once this returns, the transaction has committed: the work must return without another
    * statement, and {@code tx} refuses further use.
    *
-   * @param sql one statement, without a trailing semicolon
-   * @param bind sets the statement's parameters
-   * @param read reads the statement's rows (already fetched: the transaction has committed)
-   */
-  <R> R queryAndCommit(String sql, Binder bind, ResultReader<R> read) throws SQLException;
-
-  /**
-   * Like {@link #queryAndCommit(String, Binder, ResultReader)} for a statement of a mapper's XML:
-   * {@code statement} of {@code mapper} runs with {@code parameter}, and its rows come back mapped
-   * as the statement's result map says. The SQL stays in the mapper; only the sending differs.
-   *
    * @param mapper the mapper interface the statement belongs to, listed by a module
    * @param statement the statement's id in the mapper XML (its method name)
    * @param parameter its parameter object, as the mapper method would take it
    * @return the statement's rows, mapped (the transaction has committed when it returns)
    */
   <E> java.util.List<E> queryAndCommit(Class<?> mapper, String statement, Object parameter) throws SQLException;
-
-  /** Sets a statement's parameters. */
-  @FunctionalInterface
-  interface Binder {
-    /** Binds {@code statement}'s parameters. */
-    void bind(PreparedStatement statement) throws SQLException;
-  }
-
-  /** Reads a statement's result. */
-  @FunctionalInterface
-  interface ResultReader<R> {
-    /** Reads {@code rows}, positioned before the first row. */
-    R read(ResultSet rows) throws SQLException;
-  }
 
   /** Runs {@code action} once the transaction has committed; never if it rolls back. */
   void afterCommit(Runnable action);

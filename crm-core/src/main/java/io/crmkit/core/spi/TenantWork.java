@@ -18,7 +18,7 @@ import java.sql.SQLException;
  * public WhatsAppProfile rename(UUID id, String name) {
  *   return TenantWork.call(scope, tx -> {
  *     tx.requireRole("whatsapp.profiles.rename", Role.ADMIN);
- *     try (PreparedStatement ps = tx.connection().prepareStatement("update …")) { … }
+ *     return tx.mapper(ProfileMapper.class).rename(tx.organizationId(), id, name);  // SQL in ProfileMapper.xml
  *   });
  * }
  * }</pre>

@@ -16,16 +16,17 @@ import io.crmkit.ticketing.CommentDraft;
 import io.crmkit.ticketing.Ticket;
 import io.crmkit.ticketing.TicketDraft;
 import io.crmkit.ticketing.TicketService;
-import io.crmkit.ticketing.Ticketing;
 import io.crmkit.whatsapp.ConversationQuery;
-import io.crmkit.whatsapp.FakeWhatsAppGateway;
 import io.crmkit.whatsapp.OutgoingMessage;
 import io.crmkit.whatsapp.SessionKeys;
 import io.crmkit.whatsapp.WebhookSignature;
-import io.crmkit.whatsapp.WhatsApp;
 import io.crmkit.whatsapp.WhatsAppConversation;
+import io.crmkit.whatsapp.WhatsAppInbox;
+import io.crmkit.whatsapp.WhatsAppModule;
 import io.crmkit.whatsapp.WhatsAppProfileDraft;
+import io.crmkit.whatsapp.WhatsAppProfiles;
 import io.crmkit.whatsapp.WhatsAppWebhook;
+import io.crmkit.whatsapp.testing.FakeWhatsAppGateway;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -46,19 +47,19 @@ class TicketsFromWhatsAppTest {
   private static TestDatabase db;
   private static Crm crm;
   private static FakeWhatsAppGateway fake;
-  private static WhatsApp whatsapp;
   private static WhatsAppWebhook webhook;
-  private static Ticketing ticketing;
 
   @BeforeAll
   static void setUp() {
     db = TestPostgres.shared().createDatabase();
-    crm = Crm.builder().dataSource(db.runtimeDataSource()).migrationDataSource(db.adminDataSource()).build();
-    crm.migrate();
     fake = new FakeWhatsAppGateway();
-    whatsapp = WhatsApp.builder(crm).sessionKeys(SessionKeys.of("k", Map.of("k", new byte[32]))).gateway(fake).build();
-    webhook = WhatsAppWebhook.builder(whatsapp).verifyToken("v").app("111", "s111").build();
-    ticketing = Ticketing.builder(crm).replyChannel(new WhatsAppTicketReplies(whatsapp)).build();
+    // The bridge is found and wires itself; only crm-whatsapp has settings to give.
+    crm = Crm.builder().dataSource(db.runtimeDataSource()).migrationDataSource(db.adminDataSource())
+        .module(WhatsAppModule.builder().sessionKeys(SessionKeys.of("k", Map.of("k", new byte[32]))).gateway(fake)
+            .verifyToken("v").app("111", "s111").build())
+        .build();
+    crm.migrate();
+    webhook = crm.service(WhatsAppWebhook.class);
   }
 
   @AfterAll
@@ -73,7 +74,7 @@ class TicketsFromWhatsAppTest {
     }
 
     TicketService tickets() {
-      return ticketing.tickets(admin());
+      return admin().service(TicketService.class);
     }
   }
 
@@ -82,8 +83,9 @@ class TicketsFromWhatsAppTest {
     ProvisionedOrganization org = crm.platform().provision(OrganizationDraft.builder().name(slug).slug(slug)
         .plan("professional").defaultRegion("SA").admin("admin@" + slug + ".example").build());
     String number = Long.toString(NUMBERS.incrementAndGet());
-    whatsapp.profiles(crm.tenant(org.organization().id()).as(org.admin().id())).create(new WhatsAppProfileDraft(
-        "Support", "+966500000001", number, "111", Optional.of("token")));
+    crm.tenant(org.organization().id()).as(org.admin().id()).service(WhatsAppProfiles.class).create(
+        WhatsAppProfileDraft.builder().name("Support").phoneNumber("+966500000001").phoneNumberId(number)
+            .metaAppId("111").session("token").build());
     return new Tenant(org, number);
   }
 
@@ -95,7 +97,7 @@ class TicketsFromWhatsAppTest {
         + "','id':'wamid." + UUID.randomUUID() + "','timestamp':'" + Instant.now().getEpochSecond()
         + "','type':'text','text':{'body':'" + text + "'}}]}}]}]}").replace('\'', '"').getBytes(StandardCharsets.UTF_8);
     assertThat(webhook.receive(body, WebhookSignature.sign("s111", body)).status()).isEqualTo(200);
-    return whatsapp.inbox(tenant.admin()).conversations(ConversationQuery.all(), 10, Optional.empty()).items().stream()
+    return tenant.admin().service(WhatsAppInbox.class).conversations(ConversationQuery.all(), 10, Optional.empty()).items().stream()
         .filter(c -> c.contactPhone().equals(Optional.of("+" + from))).findFirst().orElseThrow();
   }
 
@@ -155,7 +157,7 @@ class TicketsFromWhatsAppTest {
     a.tickets().comment(ticket.id(), CommentDraft.publicReply("(kept on the ticket only)"));
     assertThat(fake.sent().subList(before, fake.sent().size())).extracting(FakeWhatsAppGateway.Sent::message)
         .containsExactly(new OutgoingMessage.Text("+" + from, "Your refund was sent today"));
-    assertThat(whatsapp.inbox(a.admin()).messages(conversation.id(), 10, Optional.empty()).items())
+    assertThat(a.admin().service(WhatsAppInbox.class).messages(conversation.id(), 10, Optional.empty()).items())
         .extracting(m -> m.body().orElse("")).containsExactly("Your refund was sent today", "where is my refund?");
   }
 
@@ -174,7 +176,7 @@ class TicketsFromWhatsAppTest {
         });
         var fromInbox = pool.submit(() -> {
           start.await();
-          return whatsapp.inbox(a.admin()).sendText(conversation.id(), "from the inbox");
+          return a.admin().service(WhatsAppInbox.class).sendText(conversation.id(), "from the inbox");
         });
         fromTicket.get(30, java.util.concurrent.TimeUnit.SECONDS);
         fromInbox.get(30, java.util.concurrent.TimeUnit.SECONDS);
@@ -192,7 +194,7 @@ class TicketsFromWhatsAppTest {
     Ticket linked = a.tickets().open(TicketDraft.builder("Help").conversation(conversation.id()).build());
     Ticket other = a.tickets().open(TicketDraft.builder("Unrelated").build());
     assertThat(linked.sla().firstRespondedAt()).isEmpty();
-    whatsapp.inbox(a.admin()).sendText(conversation.id(), "Hello, how can we help?");
+    a.admin().service(WhatsAppInbox.class).sendText(conversation.id(), "Hello, how can we help?");
     assertThat(a.tickets().get(linked.id()).orElseThrow().sla().firstRespondedAt()).isPresent();
     assertThat(a.tickets().get(other.id()).orElseThrow().sla().firstRespondedAt()).isEmpty();
   }

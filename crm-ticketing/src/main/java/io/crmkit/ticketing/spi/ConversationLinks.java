@@ -5,9 +5,11 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * How a ticket links to a conversation of another module (crm-ticketing-whatsapp provides the
- * WhatsApp one). Found with {@link java.util.ServiceLoader}; without one, opening a ticket from a
- * conversation is refused with a clear error.
+ * How a ticket links to a conversation of another module: an extension point a bridge module
+ * offers with {@code context.extension(ConversationLinks.class, …)} in its install
+ * (crm-ticketing-whatsapp offers the WhatsApp one). Without one, opening a ticket from a
+ * conversation is refused with a {@link io.crmkit.core.exception.ValidationException} on
+ * {@code conversationId}; with several, the first module's is used.
  */
 public interface ConversationLinks {
 

@@ -5,10 +5,14 @@ import io.crmkit.ticketing.Ticket;
 import io.crmkit.ticketing.TicketComment;
 
 /**
- * Sends a ticket's public reply to the customer in the ticket's conversation. Called in the
- * comment's transaction (so what it stores commits or rolls back with the comment); a channel
- * that talks to a provider does so only after the commit. crm-ticketing-whatsapp provides the
- * WhatsApp channel; the host gives it to {@link io.crmkit.ticketing.Ticketing.Builder#replyChannel}.
+ * Sends a ticket's public reply to the customer in the ticket's conversation: an extension point a
+ * bridge module offers with {@code context.extension(TicketReplyChannel.class, …)} in its install
+ * (crm-ticketing-whatsapp offers the WhatsApp one). Called in the comment's transaction, so what it
+ * stores commits or rolls back with the comment, and an exception it throws stores no comment; a
+ * channel that talks to a provider does so only after the commit. Without one, a reply
+ * {@linkplain io.crmkit.ticketing.CommentDraft#sentToCustomer() sent to the customer} is refused with
+ * a {@link io.crmkit.core.exception.ValidationException} on {@code sendToCustomer}; with several,
+ * the first module's is used.
  */
 @FunctionalInterface
 public interface TicketReplyChannel {

@@ -1,6 +1,8 @@
 /**
- * Hooks that let other modules work with tickets without crm-ticketing depending on them:
- * {@link io.crmkit.ticketing.spi.ConversationLinks} (found with {@link java.util.ServiceLoader})
- * and {@link io.crmkit.ticketing.spi.TicketReplyChannel} (given to the builder).
+ * Extension points that let another module work with tickets without crm-ticketing depending on
+ * it: {@link io.crmkit.ticketing.spi.ConversationLinks} and
+ * {@link io.crmkit.ticketing.spi.TicketReplyChannel}. A bridge module offers them during its
+ * {@code install} with {@code context.extension(…)}; crm-ticketing reads them with
+ * {@code context.extensions(…)} when it makes a {@link io.crmkit.ticketing.TicketService}.
  */
 package io.crmkit.ticketing.spi;

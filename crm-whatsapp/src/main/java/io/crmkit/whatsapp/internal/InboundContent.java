@@ -62,11 +62,16 @@ record InboundContent(String type, String body, String contextId, String mediaId
         }
       }
     }
+    return new InboundContent(type, body, context, mediaId, mimeType, filename, preview(body, type));
+  }
+
+  /**
+   * What the inbox list shows of a message, inbound or a reply: its text, else its type in
+   * brackets ({@code [image]}), at most 200 characters.
+   */
+  static String preview(String body, String type) {
     String preview = body != null && !body.isBlank() ? body : "[" + type + "]";
-    if (preview.length() > 200) {
-      preview = preview.substring(0, 199) + "…";
-    }
-    return new InboundContent(type, body, context, mediaId, mimeType, filename, preview);
+    return preview.length() > 200 ? preview.substring(0, 199) + "…" : preview;
   }
 
   private static String text(JsonNode node, String field) {

@@ -5,19 +5,14 @@ import io.crmkit.core.exception.ConflictException;
 import io.crmkit.core.exception.CrmException;
 import io.crmkit.core.exception.RetryableException;
 import io.crmkit.core.exception.ValidationException;
+import io.crmkit.core.spi.DatabaseError;
 import io.crmkit.core.spi.TenantTransaction;
 import io.crmkit.core.spi.TenantWork;
 import io.crmkit.whatsapp.DisconnectReason;
 import io.crmkit.whatsapp.NumberCheck;
 import io.crmkit.whatsapp.WhatsAppGateway;
 import io.crmkit.whatsapp.WhatsAppSender;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.time.OffsetDateTime;
-import java.util.LinkedHashMap;
-import java.util.Locale;
-import java.util.Map;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Function;
@@ -37,12 +32,13 @@ import org.slf4j.LoggerFactory;
  * transaction. If both tokens can use the number, the prover gets a conflict naming no
  * organization, and nothing changes.
  */
-public final class NumberRoutes {
+final class NumberRoutes {
   private static final Logger log = LoggerFactory.getLogger(NumberRoutes.class);
   /** Rounds of prove, contest, prove again before giving up: each round needs another tenant's fresh proof. */
   private static final int ROUNDS = 4;
   /** SQLSTATE raised by whatsapp_profiles_sync_route for a number another profile routes. */
   private static final String ROUTED_ELSEWHERE = "CKW01";
+  private static final String ROUTING_ACTOR = "whatsapp-routing";
 
   private final Crm crm;
   private final SessionCipher cipher;
@@ -50,7 +46,7 @@ public final class NumberRoutes {
   private final Events events;
 
   /** Routes of {@code crm}'s tenants; {@code gateway} answers which tokens can use which numbers. */
-  public NumberRoutes(Crm crm, SessionCipher cipher, WhatsAppGateway gateway, Events events) {
+  NumberRoutes(Crm crm, SessionCipher cipher, WhatsAppGateway gateway, Events events) {
     this.crm = crm;
     this.cipher = cipher;
     this.gateway = gateway;
@@ -58,14 +54,14 @@ public final class NumberRoutes {
   }
 
   /** Who routes a number now, on which proof. */
-  record Holder(UUID organizationId, UUID profileId, OffsetDateTime provenAt) {}
+  record Holder(UUID organizationId, UUID profileId, Instant provenAt) {}
 
   /**
    * A route to release before a proof is written, its holder's token having been refused; it
    * remembers whether the attempt released it, so only a holder whose route really moved is
    * disconnected.
    */
-  public static final class Release {
+  static final class Release {
     private final Holder holder;
     private boolean released;
 
@@ -85,9 +81,9 @@ public final class NumberRoutes {
 
   /** A statement that writes a proof, with the route it takes. */
   @FunctionalInterface
-  public interface ProofWrite<R> {
+  interface ProofWrite<R> {
     /** Runs the statement. */
-    R run() throws SQLException;
+    R run();
   }
 
   /**
@@ -97,7 +93,7 @@ public final class NumberRoutes {
    * @throws ValidationException naming {@code session} if WhatsApp says it cannot
    * @throws RetryableException if WhatsApp gave no clear answer
    */
-  public void requireUsable(String phoneNumberId, String session, String refusal) {
+  void requireUsable(String phoneNumberId, String session, String refusal) {
     NumberCheck check = gateway.verifyNumber(new WhatsAppSender(phoneNumberId, session));
     if (check == NumberCheck.NOT_OWNED) {
       throw new ValidationException("session", refusal);
@@ -118,7 +114,7 @@ public final class NumberRoutes {
    * @throws RetryableException if WhatsApp gave no clear answer about the holder's token, or the
    *     number kept changing hands
    */
-  public <R> R prove(String phoneNumberId, Function<Optional<Release>, R> attempt) {
+  <R> R prove(String phoneNumberId, Function<Optional<Release>, R> attempt) {
     Optional<Release> release = Optional.empty();
     for (int round = 1; ; round++) {
       try {
@@ -140,29 +136,21 @@ public final class NumberRoutes {
    * Inside the prover's transaction, before its proof is written: removes the holder's route if it
    * is still exactly the one that was checked; otherwise the attempt starts over.
    */
-  public static void release(TenantTransaction tx, String phoneNumberId, Release release) throws SQLException {
+  static void release(TenantTransaction tx, String phoneNumberId, Release release) {
     Holder holder = release.holder;
-    try (PreparedStatement ps = tx.connection().prepareStatement("select " + tx.table("release_whatsapp_route")
-        + "(?, ?, ?, ?)")) {
-      ps.setString(1, phoneNumberId);
-      ps.setObject(2, holder.organizationId());
-      ps.setObject(3, holder.profileId());
-      ps.setObject(4, holder.provenAt());
-      try (ResultSet rs = ps.executeQuery()) {
-        if (!rs.next() || !rs.getBoolean(1)) {
-          throw new RoutedElsewhere();
-        }
-      }
+    if (!Boolean.TRUE.equals(tx.mapper(RouteMapper.class).release(phoneNumberId, holder.organizationId(),
+        holder.profileId(), holder.provenAt()))) {
+      throw new RoutedElsewhere();
     }
     release.released = true;
   }
 
-  /** Runs a statement that writes a proof; a number another profile routes starts a contest. */
-  public static <R> R routing(ProofWrite<R> write) throws SQLException {
+  /** Runs a statement that writes a proof; a number another profile routes (CKW01) starts a contest. */
+  static <R> R routing(ProofWrite<R> write) {
     try {
       return write.run();
-    } catch (SQLException e) {
-      if (ROUTED_ELSEWHERE.equals(e.getSQLState())) {
+    } catch (RuntimeException e) {
+      if (DatabaseError.of(e).filter(error -> error.is(ROUTED_ELSEWHERE)).isPresent()) {
         throw new RoutedElsewhere();
       }
       throw e;
@@ -176,37 +164,13 @@ public final class NumberRoutes {
    *
    * @return whether a proof was cleared
    */
-  public boolean disconnect(TenantTransaction tx, UUID profileId, DisconnectReason reason, OffsetDateTime onlyProof)
-      throws SQLException {
-    return disconnect(tx, events, profileId, reason, onlyProof);
-  }
-
-  /** {@link #disconnect(TenantTransaction, UUID, DisconnectReason, OffsetDateTime)}, telling {@code events}. */
-  static boolean disconnect(TenantTransaction tx, Events events, UUID profileId, DisconnectReason reason,
-      OffsetDateTime onlyProof) throws SQLException {
-    String phoneNumberId;
-    try (PreparedStatement ps = tx.connection().prepareStatement("update " + tx.table("whatsapp_profiles")
-        + " set verified_at = null, status = 'disconnected', disconnect_reason = ? where organization_id = ?"
-        + " and id = ? and verified_at is not null" + (onlyProof == null ? "" : " and verified_at = ?")
-        + " returning phone_number_id")) {
-      ps.setString(1, reason.name().toLowerCase(Locale.ROOT));
-      ps.setObject(2, tx.organizationId());
-      ps.setObject(3, profileId);
-      if (onlyProof != null) {
-        ps.setObject(4, onlyProof);
-      }
-      try (ResultSet rs = ps.executeQuery()) {
-        if (!rs.next()) {
-          return false;
-        }
-        phoneNumberId = rs.getString(1);
-      }
+  boolean disconnect(TenantTransaction tx, UUID profileId, DisconnectReason reason, Instant onlyProof) {
+    String phoneNumberId = tx.mapper(ProfileMapper.class).disconnect(tx.organizationId(), profileId, reason,
+        onlyProof);
+    if (phoneNumberId == null) {
+      return false;
     }
-    Map<String, Object> payload = new LinkedHashMap<>();
-    payload.put("profile_id", profileId.toString());
-    payload.put("phone_number_id", phoneNumberId);
-    payload.put("reason", reason.name().toLowerCase(Locale.ROOT));
-    events.appendForProfile(tx, profileId, "profile_disconnected", payload);
+    events.appendForProfile(tx, profileId, EventCodec.profileDisconnected(profileId, phoneNumberId, reason));
     return true;
   }
 
@@ -215,16 +179,8 @@ public final class NumberRoutes {
    * runs again), the holder to release if WhatsApp refused its token.
    */
   private Optional<Holder> contest(String phoneNumberId) {
-    Optional<Holder> holder = TenantWork.crossTenant(crm, tx -> {
-      try (PreparedStatement ps = tx.connection().prepareStatement("select organization_id, profile_id, proven_at"
-          + " from " + tx.table("whatsapp_route_holder") + "(?)")) {
-        ps.setString(1, phoneNumberId);
-        try (ResultSet rs = ps.executeQuery()) {
-          return rs.next() ? Optional.of(new Holder(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class),
-              rs.getObject(3, OffsetDateTime.class))) : Optional.<Holder>empty();
-        }
-      }
-    });
+    Optional<Holder> holder = TenantWork.crossTenant(crm,
+        tx -> Optional.ofNullable(tx.mapper(RouteMapper.class).holder(phoneNumberId)));
     if (holder.isEmpty()) {
       return Optional.empty();
     }
@@ -249,27 +205,19 @@ public final class NumberRoutes {
 
   /** The holder's token, read in the holder's own transaction, while the checked proof stands. */
   private Optional<WhatsAppSender> holdersSender(Holder holder) {
-    return TenantWork.call(crm.tenant(holder.organizationId()).asSystem("whatsapp-routing"), tx -> {
-      try (PreparedStatement ps = tx.connection().prepareStatement("select phone_number_id, session_key_id,"
-          + " session_nonce, session_ciphertext from " + tx.table("whatsapp_profiles") + " where organization_id = ?"
-          + " and id = ? and is_active and verified_at = ?")) {
-        ps.setObject(1, tx.organizationId());
-        ps.setObject(2, holder.profileId());
-        ps.setObject(3, holder.provenAt());
-        try (ResultSet rs = ps.executeQuery()) {
-          if (!rs.next()) {
-            return Optional.empty();
-          }
-          SessionCipher.Sealed sealed = new SessionCipher.Sealed(rs.getString(2), rs.getBytes(3), rs.getBytes(4));
-          try {
-            return Optional.of(new WhatsAppSender(rs.getString(1), cipher.open(tx.organizationId(), holder.profileId(),
-                sealed)));
-          } catch (CrmException e) {
-            log.warn("phone number id {}: the session of profile {} of organization {}, which routes it, does not"
-                + " decrypt with these keys", rs.getString(1), holder.profileId(), holder.organizationId(), e);
-            throw new CrmException("the profile that routes this number could not be checked; nothing was changed");
-          }
-        }
+    return TenantWork.call(crm.tenant(holder.organizationId()).asSystem(ROUTING_ACTOR), tx -> {
+      SessionRow stored = tx.mapper(ProfileMapper.class).provenSession(tx.organizationId(), holder.profileId(),
+          holder.provenAt());
+      if (stored == null) {
+        return Optional.empty();
+      }
+      try {
+        return Optional.of(new WhatsAppSender(stored.phoneNumberId(), cipher.open(tx.organizationId(),
+            holder.profileId(), stored.sealed())));
+      } catch (CrmException e) {
+        log.warn("phone number id {}: the session of profile {} of organization {}, which routes it, does not"
+            + " decrypt with these keys", stored.phoneNumberId(), holder.profileId(), holder.organizationId(), e);
+        throw new CrmException("the profile that routes this number could not be checked; nothing was changed");
       }
     });
   }
@@ -281,7 +229,7 @@ public final class NumberRoutes {
   private void disconnectLoser(Holder loser) {
     for (int attempt = 1; ; attempt++) {
       try {
-        TenantWork.call(crm.tenant(loser.organizationId()).asSystem("whatsapp-routing"),
+        TenantWork.call(crm.tenant(loser.organizationId()).asSystem(ROUTING_ACTOR),
             tx -> disconnect(tx, loser.profileId(), DisconnectReason.NUMBER_PROVEN_ELSEWHERE, loser.provenAt()));
         return;
       } catch (RuntimeException e) {

@@ -1,8 +1,8 @@
 package io.crmkit.whatsapp.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.crmkit.core.spi.Json;
 import io.crmkit.whatsapp.OutgoingMessage;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,12 +10,10 @@ import java.util.Optional;
 
 /** An outbound reply as stored in messages.payload, so a restart can send it as it was asked. */
 final class OutgoingCodec {
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   private OutgoingCodec() {}
 
   static ObjectNode toJson(OutgoingMessage message, java.util.UUID profileId) {
-    ObjectNode json = JSON.createObjectNode();
+    ObjectNode json = Json.MAPPER.createObjectNode();
     json.put("profile_id", profileId.toString());
     json.put("to", message.to());
     if (message instanceof OutgoingMessage.Text text) {

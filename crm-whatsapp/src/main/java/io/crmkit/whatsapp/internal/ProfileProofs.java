@@ -1,12 +1,8 @@
 package io.crmkit.whatsapp.internal;
 
-import static io.crmkit.whatsapp.internal.ProfileRows.COLUMNS;
-import static io.crmkit.whatsapp.internal.ProfileRows.find;
-import static io.crmkit.whatsapp.internal.ProfileRows.one;
-import static io.crmkit.whatsapp.internal.ProfileRows.table;
-
 import io.crmkit.core.TenantScope;
 import io.crmkit.core.exception.NotFoundException;
+import io.crmkit.core.exception.RetryableException;
 import io.crmkit.core.exception.ValidationException;
 import io.crmkit.core.platform.Limit;
 import io.crmkit.core.spi.TenantTransaction;
@@ -15,11 +11,8 @@ import io.crmkit.core.users.Role;
 import io.crmkit.whatsapp.DisconnectReason;
 import io.crmkit.whatsapp.WhatsAppProfile;
 import io.crmkit.whatsapp.WhatsAppProfileDraft;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
+import java.time.Instant;
 import java.time.LocalDate;
-import java.time.OffsetDateTime;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
@@ -59,17 +52,15 @@ final class ProfileProofs {
 
   WhatsAppProfile create(WhatsAppProfileDraft draft) {
     Objects.requireNonNull(draft, "draft");
-    String name = ProfileRows.name(draft.name());
-    if (!draft.phoneNumber().matches("\\+[1-9][0-9]{6,14}")) {
-      throw new ValidationException("phoneNumber", "must be E.164, such as +966501234567");
-    }
-    ProfileRows.digits("phoneNumberId", draft.phoneNumberId());
-    ProfileRows.digits("metaAppId", draft.metaAppId());
+    String name = ProfileInputs.name(draft.name());
+    ProfileInputs.phoneNumber(draft.phoneNumber());
+    ProfileInputs.digits("phoneNumberId", draft.phoneNumberId());
+    ProfileInputs.digits("metaAppId", draft.metaAppId());
     UUID id = UUID.randomUUID();
     if (draft.session().isEmpty()) {
       return TenantWork.call(scope, tx -> insert(tx, id, name, draft, null, Optional.empty()));
     }
-    String session = ProfileRows.session(draft.session().get());
+    String session = ProfileInputs.session(draft.session().get());
     // Admins only, checked before WhatsApp is asked: nobody else may use the server to test tokens.
     requireAdminOutsideTransactions("whatsapp.profiles.create");
     routes.requireUsable(draft.phoneNumberId(), session, "this access token cannot use phone number id "
@@ -83,57 +74,36 @@ final class ProfileProofs {
    * releasing the route of a holder whose token was refused.
    */
   private WhatsAppProfile insert(TenantTransaction tx, UUID id, String name, WhatsAppProfileDraft draft, String session,
-      Optional<NumberRoutes.Release> release) throws SQLException {
+      Optional<NumberRoutes.Release> release) {
     tx.requireRole("whatsapp.profiles.create", Role.ADMIN);
     tx.takeWithinLimit(SqlWhatsAppProfiles.METRIC, LocalDate.EPOCH, 1, Limit.WHATSAPP_PROFILES);
     if (release.isPresent()) {
       NumberRoutes.release(tx, draft.phoneNumberId(), release.get());
     }
     SessionCipher.Sealed sealed = session == null ? null : cipher.seal(tx.organizationId(), id, session);
-    try (PreparedStatement ps = tx.connection().prepareStatement("insert into " + table(tx)
-        + " (organization_id, id, name, phone_number, phone_number_id, meta_app_id, status, session_key_id,"
-        + " session_nonce, session_ciphertext, verified_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-        + " case when ? then clock_timestamp() end) returning " + COLUMNS)) {
-      ps.setObject(1, tx.organizationId());
-      ps.setObject(2, id);
-      ps.setString(3, name);
-      ps.setString(4, draft.phoneNumber());
-      ps.setString(5, draft.phoneNumberId());
-      ps.setString(6, draft.metaAppId());
-      ps.setString(7, sealed == null ? "disconnected" : "connected");
-      ps.setString(8, sealed == null ? null : sealed.keyId());
-      ps.setBytes(9, sealed == null ? null : sealed.nonce());
-      ps.setBytes(10, sealed == null ? null : sealed.ciphertext());
-      ps.setBoolean(11, sealed != null);
-      return NumberRoutes.routing(() -> one(ps)).orElseThrow();
-    }
+    return NumberRoutes.routing(() -> tx.mapper(ProfileMapper.class).insert(tx.organizationId(), id, name,
+        draft.phoneNumber(), draft.phoneNumberId(), draft.metaAppId(), sealed)).toProfile();
   }
 
   WhatsAppProfile replaceSession(UUID profileId, String session) {
-    String checked = ProfileRows.session(session);
+    String checked = ProfileInputs.session(session);
     Objects.requireNonNull(profileId, "profileId");
     requireAdminOutsideTransactions("whatsapp.profiles.replaceSession");
-    WhatsAppProfile current = TenantWork.call(scope, tx -> find(tx, profileId, false))
+    WhatsAppProfile current = TenantWork.call(scope, tx -> SqlWhatsAppProfiles.find(tx, profileId, false))
         .orElseThrow(() -> new NotFoundException("whatsapp profile", profileId));
     routes.requireUsable(current.phoneNumberId(), checked, "this access token cannot use phone number id "
         + current.phoneNumberId() + " at WhatsApp");
     return routes.prove(current.phoneNumberId(), release -> TenantWork.call(scope, tx -> {
       tx.requireRole("whatsapp.profiles.replaceSession", Role.ADMIN);
-      WhatsAppProfile locked = find(tx, profileId, true).orElseThrow(() -> new NotFoundException("whatsapp profile",
-          profileId));
+      WhatsAppProfile locked = SqlWhatsAppProfiles.find(tx, profileId, true)
+          .orElseThrow(() -> new NotFoundException("whatsapp profile", profileId));
       // An inactive profile takes no route: a route released for it would be left to nobody.
       if (release.isPresent() && locked.active()) {
         NumberRoutes.release(tx, locked.phoneNumberId(), release.get());
       }
       SessionCipher.Sealed sealed = cipher.seal(tx.organizationId(), profileId, checked);
-      // A fresh proof for an active profile; an inactive one proves itself when reactivated.
-      NumberRoutes.routing(() -> tx.update("update " + table(tx) + " set session_key_id = ?, session_nonce = ?,"
-          + " session_ciphertext = ?, verified_at = case when is_active then clock_timestamp() end,"
-          + " status = case when is_active then 'connected' else status end,"
-          + " disconnect_reason = case when is_active then null else disconnect_reason end"
-          + " where organization_id = ? and id = ?", sealed.keyId(), sealed.nonce(), sealed.ciphertext(),
-          tx.organizationId(), profileId));
-      return find(tx, profileId, false).orElseThrow();
+      NumberRoutes.routing(() -> tx.mapper(ProfileMapper.class).replaceSession(tx.organizationId(), profileId, sealed));
+      return SqlWhatsAppProfiles.find(tx, profileId, false).orElseThrow();
     }));
   }
 
@@ -161,25 +131,17 @@ final class ProfileProofs {
   }
 
   /** A profile, its decrypted session and the proof it stands on ({@code null} for none), as they were read. */
-  private record StoredSession(WhatsAppProfile profile, String token, byte[] nonce, OffsetDateTime proof) {}
+  private record StoredSession(WhatsAppProfile profile, String token, byte[] nonce, Instant proof) {}
 
-  private StoredSession storedSession(TenantTransaction tx, UUID profileId) throws SQLException {
-    WhatsAppProfile profile = find(tx, profileId, false).orElseThrow(() -> new NotFoundException("whatsapp profile",
-        profileId));
-    try (PreparedStatement ps = tx.connection().prepareStatement("select session_key_id, session_nonce,"
-        + " session_ciphertext, verified_at from " + table(tx) + " where organization_id = ? and id = ?"
-        + " and session_key_id is not null")) {
-      ps.setObject(1, tx.organizationId());
-      ps.setObject(2, profileId);
-      try (ResultSet rs = ps.executeQuery()) {
-        if (!rs.next()) {
-          return new StoredSession(profile, null, null, null);
-        }
-        SessionCipher.Sealed sealed = new SessionCipher.Sealed(rs.getString(1), rs.getBytes(2), rs.getBytes(3));
-        return new StoredSession(profile, cipher.open(tx.organizationId(), profileId, sealed), sealed.nonce(),
-            rs.getObject(4, OffsetDateTime.class));
-      }
+  private StoredSession storedSession(TenantTransaction tx, UUID profileId) {
+    WhatsAppProfile profile = SqlWhatsAppProfiles.find(tx, profileId, false)
+        .orElseThrow(() -> new NotFoundException("whatsapp profile", profileId));
+    SessionRow stored = tx.mapper(ProfileMapper.class).session(tx.organizationId(), profileId);
+    if (stored == null || !stored.hasSession()) {
+      return new StoredSession(profile, null, null, null);
     }
+    return new StoredSession(profile, cipher.open(tx.organizationId(), profileId, stored.sealed()), stored.nonce(),
+        stored.verifiedAt());
   }
 
   /**
@@ -187,10 +149,10 @@ final class ProfileProofs {
    * proven afresh and connected; refuses if the session changed since it was read.
    */
   private WhatsAppProfile activate(TenantTransaction tx, UUID profileId, byte[] provenNonce,
-      Optional<NumberRoutes.Release> release) throws SQLException {
+      Optional<NumberRoutes.Release> release) {
     tx.requireRole("whatsapp.profiles.reactivate", Role.ADMIN);
-    WhatsAppProfile locked = find(tx, profileId, true).orElseThrow(() -> new NotFoundException("whatsapp profile",
-        profileId));
+    WhatsAppProfile locked = SqlWhatsAppProfiles.find(tx, profileId, true)
+        .orElseThrow(() -> new NotFoundException("whatsapp profile", profileId));
     if (locked.active() && provenNonce == null) {
       return locked;
     }
@@ -200,18 +162,13 @@ final class ProfileProofs {
     if (!locked.active()) {
       tx.takeWithinLimit(SqlWhatsAppProfiles.METRIC, LocalDate.EPOCH, 1, Limit.WHATSAPP_PROFILES);
     }
-    int changed = provenNonce == null
-        ? tx.update("update " + table(tx) + " set is_active = true, status = 'disconnected', disconnect_reason = null"
-            + " where organization_id = ? and id = ? and session_key_id is null", tx.organizationId(), profileId)
-        : NumberRoutes.routing(() -> tx.update("update " + table(tx) + " set is_active = true,"
-            + " verified_at = clock_timestamp(), status = 'connected', disconnect_reason = null"
-            + " where organization_id = ? and id = ? and session_nonce = ?", tx.organizationId(), profileId,
-            provenNonce));
+    ProfileMapper profiles = tx.mapper(ProfileMapper.class);
+    int changed = provenNonce == null ? profiles.activateWithoutSession(tx.organizationId(), profileId)
+        : NumberRoutes.routing(() -> profiles.activateProven(tx.organizationId(), profileId, provenNonce));
     if (changed == 0) {
-      throw new io.crmkit.core.exception.RetryableException("the profile's session changed while it was being checked; nothing"
-          + " was changed", null);
+      throw new RetryableException("the profile's session changed while it was being checked; nothing was changed",
+          null);
     }
-    return find(tx, profileId, false).orElseThrow();
+    return SqlWhatsAppProfiles.find(tx, profileId, false).orElseThrow();
   }
-
 }

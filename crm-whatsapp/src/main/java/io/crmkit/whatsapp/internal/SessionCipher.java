@@ -14,22 +14,22 @@ import javax.crypto.spec.GCMParameterSpec;
  * AES-GCM for profile sessions: a random 96-bit nonce per encryption, a 128-bit tag, and the
  * organization and profile ids as associated data, so a ciphertext only decrypts in its own row.
  */
-public final class SessionCipher {
+final class SessionCipher {
   private static final int NONCE_BYTES = 12;
   private static final int TAG_BITS = 128;
   private final SessionKeys keys;
   private final SecureRandom random = new SecureRandom();
 
   /** A cipher over the host's keys. */
-  public SessionCipher(SessionKeys keys) {
+  SessionCipher(SessionKeys keys) {
     this.keys = keys;
   }
 
   /** A stored session: key id, nonce, ciphertext (with the tag). */
-  public record Sealed(String keyId, byte[] nonce, byte[] ciphertext) {}
+  record Sealed(String keyId, byte[] nonce, byte[] ciphertext) {}
 
   /** Encrypts {@code session} for this organization's profile under the current key. */
-  public Sealed seal(UUID organizationId, UUID profileId, String session) {
+  Sealed seal(UUID organizationId, UUID profileId, String session) {
     String keyId = keys.currentKeyId();
     SecretKey key = keys.key(keyId).orElseThrow(() -> new CrmException("no session key " + keyId));
     byte[] nonce = new byte[NONCE_BYTES];
@@ -49,7 +49,7 @@ public final class SessionCipher {
    *
    * @throws CrmException if the key is unknown or the ciphertext is not this profile's (or was altered)
    */
-  public String open(UUID organizationId, UUID profileId, Sealed sealed) {
+  String open(UUID organizationId, UUID profileId, Sealed sealed) {
     SecretKey key = keys.key(sealed.keyId()).orElseThrow(() -> new CrmException("the session of profile "
         + profileId + " is encrypted with key " + sealed.keyId() + ", which the SessionKeys do not have"));
     try {
@@ -64,7 +64,7 @@ public final class SessionCipher {
   }
 
   /** The current key's id. */
-  public String currentKeyId() {
+  String currentKeyId() {
     return keys.currentKeyId();
   }
 

@@ -28,18 +28,17 @@ import io.crmkit.ticketing.TicketQuery;
 import io.crmkit.ticketing.TicketService;
 import io.crmkit.ticketing.TicketStatus;
 import io.crmkit.ticketing.TicketType;
-import io.crmkit.ticketing.Ticketing;
-import io.crmkit.ticketing.whatsapp.WhatsAppTicketReplies;
 import io.crmkit.whatsapp.ConversationQuery;
-import io.crmkit.whatsapp.FakeWhatsAppGateway;
 import io.crmkit.whatsapp.SessionKeys;
 import io.crmkit.whatsapp.WebhookSignature;
-import io.crmkit.whatsapp.WhatsApp;
 import io.crmkit.whatsapp.WhatsAppConversation;
 import io.crmkit.whatsapp.WhatsAppInbox;
 import io.crmkit.whatsapp.WhatsAppMessage;
+import io.crmkit.whatsapp.WhatsAppModule;
+import io.crmkit.whatsapp.WhatsAppProfiles;
 import io.crmkit.whatsapp.WhatsAppProfileDraft;
 import io.crmkit.whatsapp.WhatsAppWebhook;
+import io.crmkit.whatsapp.testing.FakeWhatsAppGateway;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -140,8 +139,18 @@ public final class Quickstart {
   public static Summary run(DataSource runtime, DataSource migration) {
     Objects.requireNonNull(runtime, "runtime");
     Objects.requireNonNull(migration, "migration");
+    // WhatsApp is configured once, on the Crm: the keys sessions are encrypted with, the channel
+    // to WhatsApp (the recording fake here; in production CloudApiGateway.builder().build()), and
+    // the webhook's verify token and Meta app. Ticketing and its WhatsApp bridge need no settings:
+    // found on the class path, they install themselves.
+    WhatsAppModule whatsapp = WhatsAppModule.builder()
+        .sessionKeys(SessionKeys.of("demo-2026", Map.of("demo-2026", DEMO_SESSION_KEY)))
+        .gateway(new FakeWhatsAppGateway())
+        .verifyToken("demo-verify-token")
+        .app(META_APP_ID, DEMO_APP_SECRET)
+        .build();
     // Crm.close() leaves the DataSources passed in open: they stay the caller's.
-    try (Crm crm = Crm.builder().dataSource(runtime).migrationDataSource(migration).build()) {
+    try (Crm crm = Crm.builder().dataSource(runtime).migrationDataSource(migration).module(whatsapp).build()) {
       crm.migrate();
 
       // Slugs are unique across the platform, so a second run against the same database would
@@ -196,34 +205,29 @@ public final class Quickstart {
           .fullName("Wei Chen").whatsappPhone("050 765 4321").estimatedValue(80_000, "AED").build());
 
       // WhatsApp: each tenant connects its business number (the token is checked against the
-      // number, then stored encrypted under the host's key); the host mounts one webhook for its
-      // Meta app; Meta's signed deliveries land in the right tenant's inbox, linked to the
-      // customer with that phone; an agent replies, sent after the reply is committed. The
-      // channel here is the recording fake: in production, CloudApiGateway.builder().build().
-      WhatsApp whatsapp = WhatsApp.builder(crm)
-          .sessionKeys(SessionKeys.of("demo-2026", Map.of("demo-2026", DEMO_SESSION_KEY)))
-          .gateway(new FakeWhatsAppGateway())
-          .build();
-      WhatsAppWebhook webhook = WhatsAppWebhook.builder(whatsapp)
-          .verifyToken("demo-verify-token")
-          .app(META_APP_ID, DEMO_APP_SECRET)
-          .build();
+      // number, then stored encrypted under the host's key); the host mounts the one webhook
+      // (crm.service(WhatsAppWebhook.class)) for its Meta app; Meta's signed deliveries land in the
+      // right tenant's inbox, linked to the customer with that phone; an agent replies, sent after
+      // the reply is committed.
+      WhatsAppWebhook webhook = crm.service(WhatsAppWebhook.class);
       String acmeNumberId = "1" + run.chars().mapToObj(Integer::toString).collect(Collectors.joining()).substring(0, 9);
       String globexNumberId = acmeNumberId + "2";
-      whatsapp.profiles(acmeScope).create(new WhatsAppProfileDraft("Acme Sales", "+966112345678", acmeNumberId,
-          META_APP_ID, Optional.of("demo-access-token-acme")));
-      whatsapp.profiles(globexScope).create(new WhatsAppProfileDraft("Globex Support", "+97142345678",
-          globexNumberId, META_APP_ID, Optional.of("demo-access-token-globex")));
+      acmeScope.service(WhatsAppProfiles.class).create(WhatsAppProfileDraft.builder().name("Acme Sales")
+          .phoneNumber("+966112345678").phoneNumberId(acmeNumberId).metaAppId(META_APP_ID)
+          .session("demo-access-token-acme").build());
+      globexScope.service(WhatsAppProfiles.class).create(WhatsAppProfileDraft.builder().name("Globex Support")
+          .phoneNumber("+97142345678").phoneNumberId(globexNumberId).metaAppId(META_APP_ID)
+          .session("demo-access-token-globex").build());
       receive(webhook, acmeNumberId, "966501234567", "أحمد", "السلام عليكم، متى يصل طلبي؟");
       receive(webhook, globexNumberId, "971507654321", "Wei", "Is the invoice ready?");
-      WhatsAppInbox acmeInbox = whatsapp.inbox(acmeScope);
+      WhatsAppInbox acmeInbox = acmeScope.service(WhatsAppInbox.class);
       WhatsAppConversation fromAhmed = acmeInbox.conversations(ConversationQuery.all(), 10, Optional.empty())
           .items().get(0);
       acmeInbox.sendText(fromAhmed.id(), "وعليكم السلام! طلبك يصل غدا إن شاء الله");
       // Layla chose a username: WhatsApp names her by a business-scoped id, and the reply goes to it.
       receiveFromUsername(webhook, globexNumberId, "AE.8812734019283746", "@layla.designs", "Layla",
           "Do you ship to Sharjah?");
-      WhatsAppInbox globexInbox = whatsapp.inbox(globexScope);
+      WhatsAppInbox globexInbox = globexScope.service(WhatsAppInbox.class);
       WhatsAppConversation fromLayla = globexInbox.conversations(ConversationQuery.all(), 10, Optional.empty())
           .items().get(0);
       globexInbox.sendText(fromLayla.id(), "Yes, within two days.");
@@ -231,8 +235,7 @@ public final class Quickstart {
       // Tickets: opened from WhatsApp conversations (linking the conversation and its customer),
       // numbered per organization (each tenant starts at 0001), with a public reply that goes to
       // the customer on WhatsApp after the commit. Globex's free plan has no ticketing: it upgrades.
-      Ticketing ticketing = Ticketing.builder(crm).replyChannel(new WhatsAppTicketReplies(whatsapp)).build();
-      TicketService acmeTickets = ticketing.tickets(acmeScope);
+      TicketService acmeTickets = acmeScope.service(TicketService.class);
       Ticket late = acmeTickets.open(TicketDraft.builder("متى يصل الطلب؟ Order delivery date")
           .conversation(fromAhmed.id()).priority(TicketPriority.HIGH).tags(List.of("delivery")).build());
       acmeTickets.comment(late.id(), CommentDraft.publicReply("طلبك خرج للتوصيل اليوم").sentToCustomer());
@@ -240,7 +243,7 @@ public final class Quickstart {
       acmeTickets.changeStatus(late.id(), late.version(), TicketStatus.IN_PROGRESS);
       acmeTickets.open(TicketDraft.builder("Yearly plan offer for Al-Harbi Trading").customer(ahmed.id())
           .type(TicketType.SALES_OFFER).build());
-      TicketService globexTickets = ticketing.tickets(globexScope);
+      TicketService globexTickets = globexScope.service(TicketService.class);
       TicketDraft shipping = TicketDraft.builder("Shipping to Sharjah").conversation(fromLayla.id()).build();
       Ticket toSharjah;
       try {
@@ -256,8 +259,8 @@ public final class Quickstart {
           .priority(TicketPriority.LOW).build());
 
       return new Summary(
-          view(acmeScope, globex, List.of(ahmed.id(), fatimah.id()), whatsapp.inbox(acmeScope), acmeTickets),
-          view(globexScope, acme, List.of(wei.id()), whatsapp.inbox(globexScope), globexTickets),
+          view(acmeScope, globex, List.of(ahmed.id(), fatimah.id()), acmeInbox, acmeTickets),
+          view(globexScope, acme, List.of(wei.id()), globexInbox, globexTickets),
           crm.platform().findBySlug(acme.organization().slug()));
     }
   }

@@ -1,0 +1,63 @@
+package io.crmkit.whatsapp.internal;
+
+import io.crmkit.core.customers.CustomerDraft;
+import io.crmkit.core.customers.CustomerService;
+import io.crmkit.core.customers.CustomerSource;
+import io.crmkit.core.exception.LimitExceededException;
+import io.crmkit.core.exception.ValidationException;
+import io.crmkit.core.spi.TenantTransaction;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The customer of a conversation that has none: the contact's, else one found or created through
+ * crm-core's customers in the same transaction (by phone when there is one), unless the
+ * organization is at {@code max_customers}.
+ */
+final class CustomerLinker {
+  private static final Logger log = LoggerFactory.getLogger(CustomerLinker.class);
+  private final Events events;
+
+  CustomerLinker(Events events) {
+    this.events = events;
+  }
+
+  /**
+   * Finds or creates the customer of a new conversation and links contact and conversation to it.
+   * At {@code max_customers} the message is kept without a customer, the breach logged and told
+   * with a {@code customer_limit_reached} event.
+   *
+   * @return the customer, or null when none could be linked
+   */
+  UUID link(TenantTransaction tx, UUID contactId, UUID conversationId, String phone, String name) {
+    ContactMapper contacts = tx.mapper(ContactMapper.class);
+    UUID customerId = contacts.customerOf(tx.organizationId(), contactId);
+    if (customerId == null) {
+      CustomerService customers = tx.scope().customers();
+      try {
+        if (phone != null) {
+          CustomerDraft.Builder draft = CustomerDraft.builder().source(CustomerSource.WHATSAPP);
+          if (name != null && !name.isBlank()) {
+            draft.fullName(name.strip());
+          }
+          customerId = customers.findOrCreateByPhone(phone, draft.whatsappPhone(phone).build()).customer().id();
+        } else {
+          customerId = customers.create(CustomerDraft.builder().source(CustomerSource.WHATSAPP)
+              .fullName(name == null || name.isBlank() ? "WhatsApp user" : name.strip()).build()).id();
+        }
+      } catch (LimitExceededException e) {
+        log.warn("organization {} is at max_customers ({}): WhatsApp conversation {} stays without a customer",
+            tx.organizationId(), e.value(), conversationId);
+        events.append(tx, conversationId, EventCodec.customerLimitReached(e.limit(), e.value(), e.planSlug()));
+        return null;
+      } catch (ValidationException e) {
+        log.warn("WhatsApp conversation {} stays without a customer: {}", conversationId, e.getMessage());
+        return null;
+      }
+      contacts.linkCustomer(tx.organizationId(), contactId, customerId);
+    }
+    tx.mapper(ConversationMapper.class).linkCustomer(tx.organizationId(), conversationId, customerId);
+    return customerId;
+  }
+}
