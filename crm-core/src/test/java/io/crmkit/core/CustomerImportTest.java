@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.tuple;
 
 import io.crmkit.core.customers.Customer;
 import io.crmkit.core.customers.CustomerDraft;
+import io.crmkit.core.customers.CustomerQuery;
 import io.crmkit.core.customers.CustomerService;
 import io.crmkit.core.customers.CustomerSource;
 import io.crmkit.core.customers.ImportOptions;
@@ -165,6 +166,12 @@ class CustomerImportTest {
     CustomerService customers = t.adminScope(t.provision()).customers();
     assertThatThrownBy(() -> customers.importCsv(in("full_name,company\nA,B\n"), ImportOptions.DEFAULTS))
         .isInstanceOf(ValidationException.class).extracting("field").isEqualTo("header");
+    String longHeader = "x".repeat(65);
+    assertThatThrownBy(() -> customers.importCsv(in("email," + longHeader + "\na@example.com,B\n"),
+        ImportOptions.DEFAULTS)).as("a custom field's name follows the one rule")
+        .isInstanceOf(ValidationException.class).hasMessageContaining("1 to 64");
+    assertThat(customers.list(CustomerQuery.builder().build(), 10, java.util.Optional.empty()).items())
+        .as("nothing stored").isEmpty();
   }
 
   private static long activities(ProvisionedOrganization org) throws SQLException {

@@ -238,6 +238,17 @@ class CustomerServiceTest {
     assertThat(valued.currency()).isEqualTo("SAR");
     assertThat(valued.fullName()).hasValue("Fields");
     assertThatThrownBy(() -> customers.setLeadScore(c.id(), -1)).isInstanceOf(ValidationException.class);
+    java.util.Map<String, Object> withNull = new java.util.HashMap<>();
+    withNull.put("z", null);
+    for (Map<String, Object> bad : List.of(Map.<String, Object>of("k".repeat(65), 1), Map.<String, Object>of(" ", 1),
+        Map.<String, Object>of("big", "x".repeat(64_001)), withNull)) {
+      assertThatThrownBy(() -> customers.setCustomFields(c.id(), bad)).as("the one rule for custom fields")
+          .isInstanceOfSatisfying(ValidationException.class, e -> assertThat(e.field()).isEqualTo("customFields"));
+    }
+    assertThatThrownBy(() -> customers.create(CustomerDraft.builder().fullName("Big").customFields(
+        Map.of("big", "x".repeat(64_001))).build())).isInstanceOf(ValidationException.class);
+    assertThat(customers.get(c.id()).orElseThrow().customFields()).as("nothing changed")
+        .containsOnlyKeys("x", "y");
   }
 
   @Test

@@ -5,6 +5,7 @@ import io.crmkit.core.customers.CustomerUpdate;
 import io.crmkit.core.exception.ConflictException;
 import io.crmkit.core.exception.NotFoundException;
 import io.crmkit.core.exception.ValidationException;
+import io.crmkit.core.spi.Inputs;
 import io.crmkit.core.spi.Json;
 import io.crmkit.core.users.Role;
 import java.util.ArrayList;
@@ -143,9 +144,9 @@ final class CustomerChanges {
   }
 
   Customer setCustomFields(UUID customerId, Map<String, Object> fields) {
-    Map<String, Object> copy = Json.deepCopy(Objects.requireNonNull(fields, "fields"));
+    com.fasterxml.jackson.databind.JsonNode checked = Inputs.customFields("customFields", fields);
     return changeField(customerId, "customers.setCustomFields", "customFields", r -> r.customFields,
-        (tx, customers, before) -> customers.mergeCustomFields(tx.organizationId(), customerId, Json.fromMap(copy)));
+        (tx, customers, before) -> customers.mergeCustomFields(tx.organizationId(), customerId, checked));
   }
 
   Customer setLeadScore(UUID customerId, int leadScore) {

@@ -7,6 +7,7 @@ import io.crmkit.core.customers.CustomerUpdate.Field;
 import io.crmkit.core.exception.ConflictException;
 import io.crmkit.core.exception.ValidationException;
 import io.crmkit.core.platform.Limit;
+import io.crmkit.core.spi.Inputs;
 import io.crmkit.core.spi.Json;
 import java.util.Locale;
 import java.util.Map;
@@ -99,7 +100,7 @@ final class CustomerCreation {
     row.source = draft.source();
     row.tags = CustomerFields.tags(draft.tags());
     row.notes = draft.notes().orElse(null);
-    row.customFields = Json.fromMap(draft.customFields());
+    row.customFields = Inputs.customFields("customFields", draft.customFields());
     row.salesStageId = context.stageId;
     if (row.salesStageId == null) {
       throw new ValidationException("stageId", draft.stageId().isPresent() ? "is not a stage of this organization"

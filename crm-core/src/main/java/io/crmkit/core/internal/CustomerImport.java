@@ -90,6 +90,14 @@ final class CustomerImport {
   }
 
   private static void checkHeader(java.util.Set<String> headers) {
+    // Columns that are not a customer field become custom fields, named by their header: the one
+    // rule for custom field names holds for them too.
+    for (String header : headers) {
+      if (COLUMNS.get(normalize(header)) == null && (header.isBlank() || header.strip().length() > 64)) {
+        throw new ValidationException("header", "a column that is a custom field needs a name of 1 to 64"
+            + " characters: \"" + header + "\"");
+      }
+    }
     boolean key = headers.stream().map(CustomerImport::normalize)
         .anyMatch(h -> "whatsappPhone".equals(COLUMNS.get(h)) || "email".equals(COLUMNS.get(h)));
     if (!key) {
