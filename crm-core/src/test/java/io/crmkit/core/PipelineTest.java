@@ -176,7 +176,7 @@ class PipelineTest {
     try (TestDatabase db = TestPostgres.shared().createDatabase();
         Crm crm = Crm.builder().dataSource(db.runtimeDataSource()).migrationDataSource(db.adminDataSource()).build()) {
       db.executeAsAdmin("CREATE SCHEMA crm AUTHORIZATION crm_owner");
-      crm.migrations().get(0).configuration().target("9").load().migrate();
+      crm.migrations().get(0).configuration().target("8").load().migrate();
       db.executeAsAdmin("insert into crm.organizations (name, slug, package_id, default_region)"
           + " select 'Old ' || g, 'old-' || g, (select id from crm.packages where slug = 'free'), 'SA'"
           + " from generate_series(1, 3) g");

@@ -41,7 +41,7 @@ class TicketingSchemaTest {
   void aHostWithoutCrmWhatsappMigratesAndUsesTickets() throws Exception {
     assertThat(t.crm.migrations()).extracting(ModuleMigrations::module).containsExactly("core", "ticketing");
     assertThat(t.admin("select version from crm.flyway_history_ticketing order by installed_rank"))
-        .containsExactly("0", "1", "2", "3");
+        .containsExactly("0", "1", "2", "3", "4");
     assertThat(t.admin("select to_regclass('crm.conversations') is null")).containsExactly("t");
     ProvisionedOrganization org = t.provision();
     assertThat(t.tickets(org).open(TicketDraft.builder("works alone").build()).conversationId()).isEmpty();

@@ -4,11 +4,9 @@ import static io.crmkit.whatsapp.TestWhatsApp.rows;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.crmkit.core.Crm;
 import io.crmkit.core.ModuleMigrations;
 import io.crmkit.core.platform.ProvisionedOrganization;
 import io.crmkit.testdb.TenancyCatalog;
-import io.crmkit.testdb.TestDatabase;
 import io.crmkit.testdb.TestPostgres;
 import io.crmkit.whatsapp.testing.FakeWhatsAppGateway;
 import java.sql.Connection;
@@ -49,55 +47,7 @@ class WhatsAppSchemaTest {
   void theModuleMigratesAfterCoreWithItsOwnHistory() throws SQLException {
     assertThat(t.crm.migrations()).extracting(ModuleMigrations::module).containsExactly("core", "whatsapp");
     assertThat(admin("select version from crm.flyway_history_whatsapp order by installed_rank"))
-        .containsExactly("0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10");
-  }
-
-  @Test
-  void aSchemaMigratedBeforeProofsKeepsOnlyTheRoutesThatStandOnOne() throws SQLException {
-    try (TestDatabase db = TestPostgres.shared().createDatabase();
-        Crm crm = Crm.builder().dataSource(db.runtimeDataSource()).migrationDataSource(db.adminDataSource())
-            .module(WhatsAppModule.builder().sessionKeys(TestWhatsApp.KEYS).gateway(new FakeWhatsAppGateway()).build())
-            .build()) {
-      db.executeAsAdmin("create schema crm authorization crm_owner;"
-          + " create extension if not exists pg_trgm with schema crm");
-      for (ModuleMigrations module : crm.migrations()) {
-        module.configuration().target(module.module().equals("whatsapp") ? "8" : "latest").load().migrate();
-      }
-      UUID org = crm.platform().provision(io.crmkit.core.platform.OrganizationDraft.builder().name("Before").slug("before")
-          .plan("professional").defaultRegion("SA").admin("admin@before.example").build()).organization().id();
-      String session = "'k', '\\x000000000000000000000000', '\\x00'";
-      db.executeAsAdmin("insert into crm.whatsapp_profiles (organization_id, name, phone_number, phone_number_id,"
-          + " meta_app_id, status, is_active, verified_at, session_key_id, session_nonce, session_ciphertext) values"
-          + " ('" + org + "', 'Working', '+966500000001', '1001', '111', 'connected', true, now(), " + session + "),"
-          + " ('" + org + "', 'Refused on send', '+966500000002', '1002', '111', 'disconnected', true, now(), "
-          + session + "), ('" + org + "', 'Deactivated', '+966500000003', '1003', '111', 'disconnected', false, now(), "
-          + session + ")");
-      String conversation = "insert into crm.whatsapp_contacts (organization_id, profile_id, wa_phone) select"
-          + " organization_id, id, '+966500000099' from crm.whatsapp_profiles where phone_number_id = '1001';"
-          + " insert into crm.conversations (organization_id, profile_id, contact_id) select organization_id,"
-          + " profile_id, id from crm.whatsapp_contacts;"
-          + " insert into crm.whatsapp_events (organization_id, conversation_id, seq, event_type, payload)"
-          + " select organization_id, id, 1, 'message_received', '{}' from crm.conversations";
-      db.executeAsAdmin(conversation);
-      assertThat(adminRows(db, "select count(*) from crm.whatsapp_routes")).as("before: two routes").containsExactly("2");
-
-      crm.migrate();
-
-      assertThat(adminRows(db, "select name || ' ' || (verified_at is not null) || ' ' || coalesce(disconnect_reason, '-')"
-          + " from crm.whatsapp_profiles order by phone_number_id")).containsExactly("Working true -",
-              "Refused on send false session_refused", "Deactivated false deactivated");
-      assertThat(adminRows(db, "select r.phone_number_id || ' ' || (r.proven_at = p.verified_at) from crm.whatsapp_routes r"
-          + " join crm.whatsapp_profiles p on p.id = r.profile_id")).containsExactly("1001 true");
-      assertThat(adminRows(db, "select count(*) from crm.whatsapp_events e join crm.conversations c"
-          + " on c.id = e.conversation_id where e.profile_id = c.profile_id")).as("events name their profile")
-          .containsExactly("1");
-    }
-  }
-
-  private static List<String> adminRows(TestDatabase db, String sql) throws SQLException {
-    try (Connection c = db.adminDataSource().getConnection()) {
-      return TestWhatsApp.rows(c, sql);
-    }
+        .containsExactly("0", "1", "2", "3", "4", "5", "6");
   }
 
   @Test

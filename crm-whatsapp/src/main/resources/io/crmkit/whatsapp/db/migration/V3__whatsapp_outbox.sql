@@ -1,47 +1,62 @@
--- The outbox, two changes.
---
--- Profile events. A profile's own events (profile_disconnected: it lost its proof, its webhooks are
--- no longer routed to it) have no conversation. Every event now names its profile; a conversation's
--- events stay ordered by the conversation's seq, a profile's own events by the profile's
--- (whatsapp_profiles.event_seq, taken under the profile's row lock). stream_id is the sequence an
--- event belongs to, its conversation or else its profile: the claim hands out runs per stream.
---
--- Claim tokens. A drain claims under a token of its own, and ack_whatsapp_events acknowledges only
--- events claimed under the token it is given: a caller can never acknowledge events it did not
--- claim. The functions of V2 and V8 are dropped rather than changed in place, so a process still
--- running the older drain fails loudly.
-ALTER TABLE ${schema}.whatsapp_profiles
-  ADD COLUMN event_seq bigint NOT NULL DEFAULT 0 CHECK (event_seq >= 0);
-GRANT UPDATE (event_seq) ON ${schema}.whatsapp_profiles TO ${runtime_role};
-
-ALTER TABLE ${schema}.whatsapp_events ADD COLUMN profile_id uuid;
-UPDATE ${schema}.whatsapp_events e SET profile_id = c.profile_id
-  FROM ${schema}.conversations c WHERE c.organization_id = e.organization_id AND c.id = e.conversation_id;
-ALTER TABLE ${schema}.whatsapp_events
-  ALTER COLUMN profile_id SET NOT NULL,
-  ALTER COLUMN conversation_id DROP NOT NULL,
-  ADD FOREIGN KEY (organization_id, profile_id) REFERENCES ${schema}.whatsapp_profiles (organization_id, id)
+-- The transactional outbox of WhatsApp events (message received, status changed, conversation
+-- assigned, customer limit reached, contact changed, profile disconnected), written in the
+-- transaction that caused them, for hosts that consume them from
+-- another process: at least once, in order per conversation. seq numbers a conversation's events
+-- under the conversation's row lock (conversations.event_seq), so within a conversation seq order
+-- is commit order and there are no gaps. Progress is tracked per row (acked_at), never by a
+-- watermark, which would skip rows whose transactions commit late.
+CREATE TABLE ${schema}.whatsapp_events (
+  organization_id  uuid NOT NULL REFERENCES ${schema}.organizations (id) ON DELETE CASCADE,
+  id               uuid NOT NULL DEFAULT gen_random_uuid(),
+  -- Empty for a profile's own events (profile_disconnected).
+  conversation_id  uuid,
+  seq              bigint NOT NULL CHECK (seq > 0),
+  event_type       text NOT NULL,
+  payload          jsonb NOT NULL CHECK (jsonb_typeof(payload) = 'object'),
+  created_at       timestamptz NOT NULL DEFAULT clock_timestamp(),
+  acked_at         timestamptz,
+  attempts         integer NOT NULL DEFAULT 0,
+  -- Every event names its profile; a conversation's events are ordered by the conversation's seq,
+  -- a profile's own by the profile's (whatsapp_profiles.event_seq).
+  profile_id       uuid NOT NULL,
+  -- The sequence an event belongs to, its conversation or else its profile: the claim hands out
+  -- runs per stream.
+  stream_id        uuid GENERATED ALWAYS AS (coalesce(conversation_id, profile_id)) STORED,
+  -- The drain that claimed it; an acknowledgement names it.
+  claim_token      uuid,
+  PRIMARY KEY (organization_id, id),
+  FOREIGN KEY (organization_id, conversation_id) REFERENCES ${schema}.conversations (organization_id, id)
     ON DELETE CASCADE,
-  ADD COLUMN stream_id uuid GENERATED ALWAYS AS (coalesce(conversation_id, profile_id)) STORED,
-  ADD COLUMN claim_token uuid;
+  FOREIGN KEY (organization_id, profile_id) REFERENCES ${schema}.whatsapp_profiles (organization_id, id)
+    ON DELETE CASCADE,
+  CONSTRAINT whatsapp_events_event_type_check
+    CHECK (event_type IN ('message_received', 'message_status', 'conversation_assigned', 'customer_limit_reached',
+                          'contact_changed', 'profile_disconnected')),
+  CONSTRAINT whatsapp_events_profile_event_check CHECK ((conversation_id IS NULL) = (event_type = 'profile_disconnected'))
+);
+CREATE UNIQUE INDEX whatsapp_events_seq_key ON ${schema}.whatsapp_events (organization_id, conversation_id, seq);
+CREATE INDEX whatsapp_events_pending_idx ON ${schema}.whatsapp_events (attempts, created_at, organization_id, id)
+  WHERE acked_at IS NULL;
 CREATE UNIQUE INDEX whatsapp_events_profile_seq_key ON ${schema}.whatsapp_events (organization_id, profile_id, seq)
   WHERE conversation_id IS NULL;
--- The claim's "no earlier unacknowledged event" check, per stream.
-DROP INDEX ${schema}.whatsapp_events_open_seq_idx;
+-- The claim's "no earlier unacknowledged event" check, per stream, reads only unacknowledged rows.
 CREATE INDEX whatsapp_events_open_stream_idx ON ${schema}.whatsapp_events (organization_id, stream_id, seq)
   WHERE acked_at IS NULL;
+ALTER TABLE ${schema}.whatsapp_events ENABLE ROW LEVEL SECURITY;
+CREATE POLICY whatsapp_events_tenant ON ${schema}.whatsapp_events
+  USING (organization_id = (SELECT ${schema}.current_organization_id()))
+  WITH CHECK (organization_id = (SELECT ${schema}.current_organization_id()));
+GRANT SELECT, INSERT ON ${schema}.whatsapp_events TO ${runtime_role};
 
-ALTER TABLE ${schema}.whatsapp_events DROP CONSTRAINT whatsapp_events_event_type_check;
-ALTER TABLE ${schema}.whatsapp_events ADD CONSTRAINT whatsapp_events_event_type_check
-  CHECK (event_type IN ('message_received', 'message_status', 'conversation_assigned', 'customer_limit_reached',
-                        'contact_changed', 'profile_disconnected'));
-ALTER TABLE ${schema}.whatsapp_events ADD CONSTRAINT whatsapp_events_profile_event_check
-  CHECK ((conversation_id IS NULL) = (event_type = 'profile_disconnected'));
-
-DROP FUNCTION ${schema}.claim_whatsapp_event_runs(integer);
-DROP FUNCTION ${schema}.ack_whatsapp_events(uuid[], uuid[], boolean);
-
--- As V8's claim, per stream, and every event handed out is marked with the caller's claim token.
+-- The drain's claim hands out runs: for each conversation (or profile) whose earliest unacknowledged event it
+-- can lock (FOR UPDATE SKIP LOCKED), that event and the conversation's next unacknowledged ones, in
+-- seq order, up to p_limit in all. A busy conversation no longer gives one event per drain. Order
+-- still holds across drains: another drain cannot take the later events of a run, because each has
+-- an earlier unacknowledged event (the run's first), and seq is assigned under the conversation's
+-- row lock, so a run has no gaps that commit later. The caller stops a run at the first event its
+-- handler fails; the rest stay unacknowledged, without an attempt counted.
+-- Every event handed out is marked with the caller's claim token. Only the heads whose runs fit
+-- the limit are locked, so a drain never holds conversations it does not hand out.
 CREATE FUNCTION ${schema}.claim_whatsapp_event_runs(p_limit integer, p_claim uuid)
   RETURNS TABLE (organization_id uuid, id uuid, profile_id uuid, conversation_id uuid, seq bigint, event_type text,
                  payload jsonb, created_at timestamptz, attempts integer)

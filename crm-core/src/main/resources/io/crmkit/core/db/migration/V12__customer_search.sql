@@ -1,3 +1,11 @@
+-- Free-text customer search over customers.search_text (folded; see V10), a trigram GIN index
+-- serving the substring match.
+--
+-- Under RLS, ILIKE and the trigram operators are not leakproof, so PostgreSQL would apply them as
+-- a filter over every row of the tenant instead of through the index. Search therefore runs in
+-- search_customers below, owned by ${owner_role} (which RLS does not confine) and taking the
+-- tenant only from the transaction's setting, never from a parameter.
+--
 -- Fuzzy customer search: after the customers whose folded text contains the query (tier 0, newest
 -- first), the customers whose name or company has a word spelled close to it (tier 1, closest
 -- first, then newest): pg_trgm's word similarity of at least 0.5, so mohamed finds Mohammed,
@@ -17,25 +25,6 @@
 -- Load pg_trgm's library in this session, so the function's SET below names a known parameter
 -- (the owner may not store a setting for a parameter PostgreSQL does not know yet).
 SELECT ${trgm_schema}.word_similarity('a', 'a');
-
-ALTER TABLE ${schema}.customers ADD COLUMN fuzzy_text text NOT NULL DEFAULT '';
-
-CREATE OR REPLACE FUNCTION ${schema}.customers_set_search_text() RETURNS trigger
-  LANGUAGE plpgsql
-  SET search_path = ${schema}, pg_temp
-  AS $$
-BEGIN
-  NEW.search_text := search_fold(concat_ws(' ', NEW.full_name, NEW.company, NEW.email, NEW.whatsapp_phone, NEW.phone));
-  NEW.fuzzy_text := coalesce(search_fold(concat_ws(' ', NEW.full_name, NEW.company)), '');
-  RETURN NEW;
-END
-$$;
-
-UPDATE ${schema}.customers SET fuzzy_text = coalesce(${schema}.search_fold(concat_ws(' ', full_name, company)), '');
-
-CREATE INDEX customers_fuzzy_trgm_idx ON ${schema}.customers USING gin (fuzzy_text ${trgm_schema}.gin_trgm_ops);
-
-DROP FUNCTION ${schema}.search_customers(text, timestamptz, uuid, integer);
 
 -- Keyset: a page continues after (p_after_tier, p_after_score, p_after_at, p_after_id); all null
 -- for the first page. Without a tenant it returns nothing. The tenant comes only from the setting.

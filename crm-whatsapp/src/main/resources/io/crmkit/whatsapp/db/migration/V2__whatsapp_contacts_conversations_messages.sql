@@ -1,102 +1,13 @@
--- WhatsApp: profiles (business phone numbers), the cross-tenant routing of webhooks to them,
--- contacts, conversations and messages. Every tenant table follows the foundation's rules:
--- organization_id in the primary key and every unique index, composite foreign keys, RLS with the
--- one-equality policy, the runtime role granted only what it uses.
-
--- A WhatsApp Business phone number of an organization on the Cloud API. session_* hold the access
--- token (or another provider's session), encrypted in Java with AES-GCM: the key's id, the random
--- nonce and the ciphertext, all or none. The plaintext is never stored.
-CREATE TABLE ${schema}.whatsapp_profiles (
-  organization_id     uuid NOT NULL REFERENCES ${schema}.organizations (id) ON DELETE CASCADE,
-  id                  uuid NOT NULL DEFAULT gen_random_uuid(),
-  name                text NOT NULL CHECK (length(name) BETWEEN 1 AND 100),
-  phone_number        text NOT NULL CHECK (phone_number ~ '^\+[1-9][0-9]{6,14}$'),
-  phone_number_id     text NOT NULL CHECK (phone_number_id ~ '^[0-9]{1,32}$'),
-  meta_app_id         text NOT NULL CHECK (meta_app_id ~ '^[0-9]{1,32}$'),
-  status              text NOT NULL DEFAULT 'disconnected'
-                        CHECK (status IN ('connected', 'disconnected', 'qr_required')),
-  is_active           boolean NOT NULL DEFAULT true,
-  -- When an access token was shown to work for phone_number_id at the Cloud API. Only a verified
-  -- profile is routed webhooks: otherwise any tenant could claim another's number by typing its id.
-  verified_at         timestamptz,
-  session_key_id      text CHECK (length(session_key_id) BETWEEN 1 AND 100),
-  session_nonce       bytea CHECK (length(session_nonce) = 12),
-  session_ciphertext  bytea,
-  created_at          timestamptz NOT NULL DEFAULT now(),
-  updated_at          timestamptz NOT NULL DEFAULT now(),
-  PRIMARY KEY (organization_id, id),
-  CHECK ((session_key_id IS NULL) = (session_nonce IS NULL) AND (session_nonce IS NULL) = (session_ciphertext IS NULL))
-);
-CREATE UNIQUE INDEX whatsapp_profiles_phone_number_id_key ON ${schema}.whatsapp_profiles (organization_id, phone_number_id);
-
-CREATE TRIGGER whatsapp_profiles_touch_updated_at BEFORE UPDATE ON ${schema}.whatsapp_profiles
-  FOR EACH ROW WHEN (OLD IS DISTINCT FROM NEW) EXECUTE FUNCTION ${schema}.touch_updated_at();
-
-ALTER TABLE ${schema}.whatsapp_profiles ENABLE ROW LEVEL SECURITY;
-CREATE POLICY whatsapp_profiles_tenant ON ${schema}.whatsapp_profiles
-  USING (organization_id = (SELECT ${schema}.current_organization_id()))
-  WITH CHECK (organization_id = (SELECT ${schema}.current_organization_id()));
-GRANT SELECT, INSERT ON ${schema}.whatsapp_profiles TO ${runtime_role};
-GRANT UPDATE (name, status, is_active, verified_at, session_key_id, session_nonce, session_ciphertext)
-  ON ${schema}.whatsapp_profiles TO ${runtime_role};
-
--- Webhook routing, across tenants: Meta's payload names a phone_number_id and nothing else, so
--- this table (not a tenant table: no RLS, no grants to the runtime role) maps each active
--- profile's phone_number_id, globally unique, to its organization, profile and Meta app. Only the
--- trigger below writes it, and only route_whatsapp_webhook() reads it.
-CREATE TABLE ${schema}.whatsapp_routes (
-  phone_number_id  text PRIMARY KEY,
-  meta_app_id      text NOT NULL,
-  organization_id  uuid NOT NULL,
-  profile_id       uuid NOT NULL,
-  UNIQUE (organization_id, profile_id),
-  FOREIGN KEY (organization_id, profile_id) REFERENCES ${schema}.whatsapp_profiles (organization_id, id)
-    ON DELETE CASCADE
-);
-REVOKE ALL ON ${schema}.whatsapp_routes FROM PUBLIC;
-
--- Keeps whatsapp_routes in step with the profiles: an active, verified profile has a route, any
--- other none. Runs as the owner (the runtime role cannot touch routes). A phone_number_id another
--- organization routes already is refused with a message that names neither organization.
-CREATE FUNCTION ${schema}.whatsapp_profiles_sync_route() RETURNS trigger
-  LANGUAGE plpgsql SECURITY DEFINER
-  SET search_path = ${schema}, pg_temp
-  AS $$
-DECLARE
-  routed_before boolean := TG_OP = 'UPDATE' AND OLD.is_active AND OLD.verified_at IS NOT NULL;
-  routed_now boolean := NEW.is_active AND NEW.verified_at IS NOT NULL;
-BEGIN
-  IF routed_before AND NOT routed_now THEN
-    DELETE FROM whatsapp_routes WHERE organization_id = NEW.organization_id AND profile_id = NEW.id;
-  ELSIF routed_now AND NOT routed_before THEN
-    INSERT INTO whatsapp_routes (phone_number_id, meta_app_id, organization_id, profile_id)
-    VALUES (NEW.phone_number_id, NEW.meta_app_id, NEW.organization_id, NEW.id)
-    ON CONFLICT (phone_number_id) DO NOTHING;
-    IF NOT FOUND THEN
-      RAISE EXCEPTION USING ERRCODE = '23505',
-        MESSAGE = format('WhatsApp phone number id %s is connected to another profile already', NEW.phone_number_id);
-    END IF;
-  END IF;
-  RETURN NEW;
-END
-$$;
-REVOKE ALL ON FUNCTION ${schema}.whatsapp_profiles_sync_route() FROM PUBLIC;
-CREATE TRIGGER whatsapp_profiles_sync_route AFTER INSERT OR UPDATE OF is_active, verified_at ON ${schema}.whatsapp_profiles
-  FOR EACH ROW EXECUTE FUNCTION ${schema}.whatsapp_profiles_sync_route();
-
--- The webhook's only way into a tenant: the organization and profile of a phone_number_id, and
--- only when the Meta app whose secret signed the delivery is the one the profile belongs to (an
--- app never writes into a tenant it does not serve). Reveals two ids, nothing else.
-CREATE FUNCTION ${schema}.route_whatsapp_webhook(p_phone_number_id text, p_meta_app_id text)
-  RETURNS TABLE (organization_id uuid, profile_id uuid)
-  LANGUAGE sql STABLE SECURITY DEFINER
-  SET search_path = ${schema}, pg_temp
-  AS $$
-    SELECT r.organization_id, r.profile_id FROM whatsapp_routes r
-     WHERE r.phone_number_id = p_phone_number_id AND r.meta_app_id = p_meta_app_id
-  $$;
-REVOKE ALL ON FUNCTION ${schema}.route_whatsapp_webhook(text, text) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION ${schema}.route_whatsapp_webhook(text, text) TO ${runtime_role};
+-- Contacts, conversations and messages, under the foundation's rules: organization_id in the
+-- primary key and every unique index, composite foreign keys, RLS with the one-equality policy,
+-- the runtime role granted only what it uses.
+--
+-- A WhatsApp user's identity can change: a new phone number (system message user_changed_number,
+-- which also gives the user a new business-scoped id) or a new business-scoped id alone
+-- (user_changed_user_id). The contact row keeps its id, so its conversation and customer stay; the
+-- id it had before is kept in previous_bsuid, so a message the user sent before the change and
+-- WhatsApp delivers after it still lands in the same conversation. A previous phone is never
+-- matched: phone numbers are given to other people again, business-scoped ids are not.
 
 -- A WhatsApp user as one profile sees them: Meta's business-scoped user id (BSUID, user_id) and/or
 -- the phone (wa_id as E.164); a username-only user has no phone. Matched to a customer when there
@@ -112,6 +23,9 @@ CREATE TABLE ${schema}.whatsapp_contacts (
   customer_id      uuid,
   created_at       timestamptz NOT NULL DEFAULT now(),
   updated_at       timestamptz NOT NULL DEFAULT now(),
+  -- The BSUID the user had before a change, so a message written before it and delivered after
+  -- still finds this contact. A previous phone is never matched: numbers are given to others again.
+  previous_bsuid   text CHECK (previous_bsuid ~ '^[A-Z]{2}\.[A-Za-z0-9.]{1,140}$'),
   PRIMARY KEY (organization_id, id),
   FOREIGN KEY (organization_id, profile_id) REFERENCES ${schema}.whatsapp_profiles (organization_id, id)
     ON DELETE CASCADE,
@@ -123,6 +37,8 @@ CREATE UNIQUE INDEX whatsapp_contacts_bsuid_key ON ${schema}.whatsapp_contacts (
   WHERE bsuid IS NOT NULL;
 CREATE UNIQUE INDEX whatsapp_contacts_phone_key ON ${schema}.whatsapp_contacts (organization_id, profile_id, wa_phone)
   WHERE wa_phone IS NOT NULL;
+CREATE INDEX whatsapp_contacts_previous_bsuid_idx
+  ON ${schema}.whatsapp_contacts (organization_id, profile_id, previous_bsuid) WHERE previous_bsuid IS NOT NULL;
 CREATE INDEX whatsapp_contacts_customer_idx ON ${schema}.whatsapp_contacts (organization_id, customer_id)
   WHERE customer_id IS NOT NULL;
 CREATE TRIGGER whatsapp_contacts_touch_updated_at BEFORE UPDATE ON ${schema}.whatsapp_contacts
@@ -132,7 +48,8 @@ CREATE POLICY whatsapp_contacts_tenant ON ${schema}.whatsapp_contacts
   USING (organization_id = (SELECT ${schema}.current_organization_id()))
   WITH CHECK (organization_id = (SELECT ${schema}.current_organization_id()));
 GRANT SELECT, INSERT ON ${schema}.whatsapp_contacts TO ${runtime_role};
-GRANT UPDATE (bsuid, wa_phone, username, display_name, customer_id) ON ${schema}.whatsapp_contacts TO ${runtime_role};
+GRANT UPDATE (bsuid, wa_phone, username, display_name, customer_id, previous_bsuid)
+  ON ${schema}.whatsapp_contacts TO ${runtime_role};
 
 -- One conversation per tenant, profile and contact. last_inbound_at opens the 24-hour window for
 -- free-form replies; event_seq numbers the conversation's outbox events under its row lock.

@@ -29,6 +29,12 @@ CREATE TABLE ${schema}.customers (
   created_by             uuid,
   created_at             timestamptz NOT NULL DEFAULT now(),
   updated_at             timestamptz NOT NULL DEFAULT now(),
+  -- Folded (see search_fold below) name, company, email and phones: what search looks in.
+  search_text            text NOT NULL DEFAULT '',
+  -- The folded name, '' without one: the list's name sort (a keyset over a nullable column loses rows).
+  name_sort              text NOT NULL DEFAULT '',
+  -- The folded name and company alone: what close spellings are matched against (never emails or phones).
+  fuzzy_text             text NOT NULL DEFAULT '',
   PRIMARY KEY (organization_id, id),
   FOREIGN KEY (organization_id, sales_stage_id) REFERENCES ${schema}.sales_stages (organization_id, id)
     ON DELETE RESTRICT,
@@ -73,3 +79,46 @@ GRANT SELECT, INSERT, DELETE ON ${schema}.customers TO ${runtime_role};
 GRANT UPDATE (whatsapp_phone, full_name, email, phone, company, position, sales_stage_id, lead_score,
               estimated_value_minor, currency, source, assigned_to, tags, notes, custom_fields)
   ON ${schema}.customers TO ${runtime_role};
+
+-- Search text, Arabic-aware: lower case; أ إ آ ٱ → ا; ة → ه; ى → ي; tashkeel and tatweel removed.
+-- The query is folded the same way, so احمد finds أحمد and إحمد. Kept by triggers, not generated
+-- columns, which the updated_at trigger's whole-row WHEN could not see.
+CREATE FUNCTION ${schema}.search_fold(p_text text) RETURNS text
+  LANGUAGE sql IMMUTABLE PARALLEL SAFE
+  AS $$
+    SELECT regexp_replace(translate(lower(p_text), 'أإآٱةى', 'ااااهي'), '[ً-ٰٟـ]', '', 'g')
+  $$;
+GRANT EXECUTE ON FUNCTION ${schema}.search_fold(text) TO ${runtime_role};
+
+CREATE FUNCTION ${schema}.customers_set_search_text() RETURNS trigger
+  LANGUAGE plpgsql
+  SET search_path = ${schema}, pg_temp
+  AS $$
+BEGIN
+  NEW.search_text := search_fold(concat_ws(' ', NEW.full_name, NEW.company, NEW.email, NEW.whatsapp_phone, NEW.phone));
+  NEW.fuzzy_text := coalesce(search_fold(concat_ws(' ', NEW.full_name, NEW.company)), '');
+  RETURN NEW;
+END
+$$;
+GRANT EXECUTE ON FUNCTION ${schema}.customers_set_search_text() TO ${runtime_role};
+
+CREATE TRIGGER customers_b_set_search_text
+  BEFORE INSERT OR UPDATE OF full_name, company, email, whatsapp_phone, phone ON ${schema}.customers
+  FOR EACH ROW EXECUTE FUNCTION ${schema}.customers_set_search_text();
+
+CREATE FUNCTION ${schema}.customers_set_name_sort() RETURNS trigger
+  LANGUAGE plpgsql
+  SET search_path = ${schema}, pg_temp
+  AS $$
+BEGIN
+  NEW.name_sort := coalesce(search_fold(NEW.full_name), '');
+  RETURN NEW;
+END
+$$;
+GRANT EXECUTE ON FUNCTION ${schema}.customers_set_name_sort() TO ${runtime_role};
+
+CREATE TRIGGER customers_c_set_name_sort BEFORE INSERT OR UPDATE OF full_name ON ${schema}.customers
+  FOR EACH ROW EXECUTE FUNCTION ${schema}.customers_set_name_sort();
+
+CREATE INDEX customers_search_trgm_idx ON ${schema}.customers USING gin (search_text ${trgm_schema}.gin_trgm_ops);
+CREATE INDEX customers_fuzzy_trgm_idx ON ${schema}.customers USING gin (fuzzy_text ${trgm_schema}.gin_trgm_ops);

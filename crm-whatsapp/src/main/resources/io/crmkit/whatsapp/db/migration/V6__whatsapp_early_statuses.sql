@@ -18,3 +18,12 @@ CREATE POLICY whatsapp_early_statuses_tenant ON ${schema}.whatsapp_early_statuse
   USING (organization_id = (SELECT ${schema}.current_organization_id()))
   WITH CHECK (organization_id = (SELECT ${schema}.current_organization_id()));
 GRANT SELECT, INSERT, DELETE ON ${schema}.whatsapp_early_statuses TO ${runtime_role};
+
+-- Statuses kept for a send not yet recorded wait seconds in practice; those for wamids no send of
+-- ours will record (another tool sending from the same number) are purged after a day, by the
+-- tenant's own webhook transaction, along this index.
+CREATE INDEX whatsapp_early_statuses_received_idx
+  ON ${schema}.whatsapp_early_statuses (organization_id, received_at);
+-- The purge skips rows another delivery holds (FOR UPDATE SKIP LOCKED) rather than wait for them
+-- while holding wamid locks; row locks need an UPDATE grant, here on the one column nobody sets.
+GRANT UPDATE (received_at) ON ${schema}.whatsapp_early_statuses TO ${runtime_role};

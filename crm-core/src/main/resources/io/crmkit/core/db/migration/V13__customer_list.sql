@@ -1,26 +1,8 @@
 -- Filtered and sorted customer lists with keyset pagination. Every sort key is NOT NULL: keyset
 -- over a nullable column silently loses rows, so the name sorts by name_sort ('' when there is no
--- name), kept by a trigger like search_text. Like search, lists run as the owner in
+-- name, kept by a trigger; see V10). Like search, lists run as the owner in
 -- list_customers: jsonb, array and LIKE conditions are not leakproof, so under RLS they could
 -- not be index conditions. The tenant comes only from the transaction's setting.
-ALTER TABLE ${schema}.customers ADD COLUMN name_sort text NOT NULL DEFAULT '';
-
-CREATE FUNCTION ${schema}.customers_set_name_sort() RETURNS trigger
-  LANGUAGE plpgsql
-  SET search_path = ${schema}, pg_temp
-  AS $$
-BEGIN
-  NEW.name_sort := coalesce(search_fold(NEW.full_name), '');
-  RETURN NEW;
-END
-$$;
-GRANT EXECUTE ON FUNCTION ${schema}.customers_set_name_sort() TO ${runtime_role};
-
-CREATE TRIGGER customers_c_set_name_sort BEFORE INSERT OR UPDATE OF full_name ON ${schema}.customers
-  FOR EACH ROW EXECUTE FUNCTION ${schema}.customers_set_name_sort();
-
-UPDATE ${schema}.customers SET name_sort = coalesce(${schema}.search_fold(full_name), '');
-
 CREATE INDEX customers_updated_idx ON ${schema}.customers (organization_id, updated_at, id);
 CREATE INDEX customers_name_idx ON ${schema}.customers (organization_id, name_sort, id);
 CREATE INDEX customers_score_idx ON ${schema}.customers (organization_id, lead_score, id);

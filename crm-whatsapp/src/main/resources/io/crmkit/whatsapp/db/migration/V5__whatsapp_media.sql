@@ -1,16 +1,21 @@
--- Media fetch runs claim what they fetch: two runs at once (two hosts, or a run outlasting its
--- schedule) do not fetch the same media. A run claims a few messages at a time, each with the
--- run's token and a lease; it records an outcome only while its own claim stands (the token still
--- there), which ends the claim; a failed fetch leaves a claim without a token until its backoff
--- ends (30 s, doubling, at most an hour). Media a stopped run had claimed is fetched by another once
--- the lease ends. The function of V4 that read without claiming is dropped, so a process still
--- running the older code fails loudly instead of fetching beside the new one.
+-- Inbound media bytes go to the host's MediaStore, fetched from the Cloud API after the webhook's
+-- commit by WhatsAppJobs.fetchPendingMedia, a job the host runs: never inside the webhook's
+-- transaction. A fetch that fails is tried again by a later run after a backoff (30 s, doubling, at
+-- most an hour; up to ten times); media the provider no longer has (it keeps it for a limited time)
+-- is marked gone. Runs claim what they fetch: two runs at once (two hosts, or a run outlasting its
+-- schedule) do not fetch the same media. A run claims a few messages at a time, each with the run's
+-- token and a lease; it records an outcome only while its own claim stands (the token still there),
+-- which ends the claim. Media a stopped run had claimed is fetched by another once the lease ends.
 ALTER TABLE ${schema}.messages
+  ADD COLUMN media_fetch_attempts integer NOT NULL DEFAULT 0 CHECK (media_fetch_attempts >= 0),
+  ADD COLUMN media_fetch_error text,
   ADD COLUMN media_fetch_claim uuid,
   ADD COLUMN media_fetch_claimed_until timestamptz;
-GRANT UPDATE (media_fetch_claim, media_fetch_claimed_until) ON ${schema}.messages TO ${runtime_role};
+GRANT UPDATE (media_size, media_fetch_attempts, media_fetch_error, media_fetch_claim, media_fetch_claimed_until)
+  ON ${schema}.messages TO ${runtime_role};
 
-DROP FUNCTION ${schema}.whatsapp_media_to_fetch(integer);
+CREATE INDEX messages_media_to_fetch_idx ON ${schema}.messages (created_at)
+  WHERE media_id IS NOT NULL AND media_storage_key IS NULL AND media_fetch_error IS NULL;
 
 -- Across tenants and only outside any tenant: claims up to p_limit inbound messages whose media is
 -- still to fetch, oldest first, for p_lease (one minute to one hour), under p_claim, skipping those
@@ -51,11 +56,3 @@ $$;
 REVOKE ALL ON FUNCTION ${schema}.claim_whatsapp_media(integer, interval, uuid) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION ${schema}.claim_whatsapp_media(integer, interval, uuid) TO ${runtime_role};
 
--- Statuses kept for a send not yet recorded wait seconds in practice; those for wamids no send of
--- ours will record (another tool sending from the same number) are purged after a day, by the
--- tenant's own webhook transaction, along this index.
-CREATE INDEX whatsapp_early_statuses_received_idx
-  ON ${schema}.whatsapp_early_statuses (organization_id, received_at);
--- The purge skips rows another delivery holds (FOR UPDATE SKIP LOCKED) rather than wait for them
--- while holding wamid locks; row locks need an UPDATE grant, here on the one column nobody sets.
-GRANT UPDATE (received_at) ON ${schema}.whatsapp_early_statuses TO ${runtime_role};
