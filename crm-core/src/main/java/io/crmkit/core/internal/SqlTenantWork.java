@@ -46,22 +46,7 @@ public final class SqlTenantWork {
     try {
       return runtime.withoutTenant(tx -> {
         try {
-          return work.run(new io.crmkit.core.spi.CrossTenantTransaction() {
-            @Override
-            public <T> T mapper(Class<T> type) {
-              return tx.mapper(Objects.requireNonNull(type, "type"));
-            }
-
-            @Override
-            public String schema() {
-              return runtime.configuration().schema();
-            }
-
-            @Override
-            public Connection connection() {
-              return tx.connection();
-            }
-          });
+          return work.run(new Untenanted(runtime, tx));
         } catch (SQLException e) {
           throw SqlErrors.translate(e);
         }
@@ -81,22 +66,25 @@ public final class SqlTenantWork {
 
   /** A module's view of {@code tx}, a platform transaction acting as the owner (provisioning). */
   static io.crmkit.core.spi.ModuleTransaction ownerView(CrmRuntime runtime, Tx tx) {
-    return new io.crmkit.core.spi.ModuleTransaction() {
-      @Override
-      public <T> T mapper(Class<T> type) {
-        return tx.mapper(Objects.requireNonNull(type, "type"));
-      }
+    return new Untenanted(runtime, tx);
+  }
 
-      @Override
-      public String schema() {
-        return runtime.configuration().schema();
-      }
+  /** A module's view of a transaction with no tenant: a cross-tenant one, or the owner's. */
+  private record Untenanted(CrmRuntime runtime, Tx tx) implements io.crmkit.core.spi.CrossTenantTransaction {
+    @Override
+    public <T> T mapper(Class<T> type) {
+      return tx.mapper(Objects.requireNonNull(type, "type"));
+    }
 
-      @Override
-      public Connection connection() {
-        return tx.connection();
-      }
-    };
+    @Override
+    public String schema() {
+      return runtime.configuration().schema();
+    }
+
+    @Override
+    public Connection connection() {
+      return tx.connection();
+    }
   }
 
   /**
