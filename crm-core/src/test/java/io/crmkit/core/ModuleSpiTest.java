@@ -78,6 +78,8 @@ class ModuleSpiTest {
         .hasMessageContaining("it is a tenant service: scope.service");
     assertThatThrownBy(() -> scope.service(ProbeModule.ProbeJobs.class)).isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("it is a service across tenants: crm.service");
+    assertThatThrownBy(() -> t.crm.service(ProbeModule.ProbeWebhook.class)).as("a module says why it has none")
+        .isInstanceOf(IllegalStateException.class).hasMessage("the probe was configured without a webhook: give it one");
   }
 
   @Test

@@ -57,7 +57,11 @@ public final class ProbeModule implements CrmModule {
       }
     });
     context.crmService(ProbeJobs.class, () -> greeting);
+    context.unavailable(ProbeWebhook.class, "the probe was configured without a webhook: give it one");
   }
+
+  /** A service the probe has but was configured without. */
+  public interface ProbeWebhook {}
 
   /** The probe's tenant service. */
   public interface Probe {

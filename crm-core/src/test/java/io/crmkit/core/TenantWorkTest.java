@@ -71,6 +71,19 @@ class TenantWorkTest {
   }
 
   @Test
+  void aStatementThatWaitsPastItsTimeoutIsRetryableAndChangesNothing() {
+    ProvisionedOrganization org = t.provision();
+    assertThatThrownBy(() -> TenantWork.call(t.adminScope(org), tx -> {
+      tx.scope().customers().create(CustomerDraft.builder().fullName("Before the wait").build());
+      try (java.sql.Statement s = tx.connection().createStatement()) {
+        s.execute("set local statement_timeout = '50ms'");
+        return s.execute("select pg_sleep(1)");
+      }
+    })).isInstanceOf(RetryableException.class).hasMessageContaining("57014");
+    assertThat(t.adminScope(org).customers().search("Before the wait", 10, Optional.empty()).items()).isEmpty();
+  }
+
+  @Test
   void anUnexpectedDatabaseErrorSaysItsStateButNeverTheSqlOrItsContext() {
     ProvisionedOrganization org = t.provision();
     assertThatThrownBy(() -> TenantWork.call(t.adminScope(org), tx -> tx.connection().createStatement().execute(

@@ -55,7 +55,9 @@ public final class CrmTestKit implements AutoCloseable {
 
   /**
    * Creates a fresh database, builds a {@link Crm} on it connected as the runtime role, and
-   * migrates every CRMKit module on the classpath.
+   * migrates every CRMKit module on the classpath. A module with settings on the class path
+   * (crm-whatsapp) needs them: use {@link #start(Consumer)} with
+   * {@code b -> b.module(WhatsAppModule.builder()…build())}.
    *
    * @throws IllegalStateException if the test server cannot be reached or started, or the
    *     migrations fail; the database is dropped again before this is thrown
@@ -66,7 +68,7 @@ public final class CrmTestKit implements AutoCloseable {
 
   /**
    * Like {@link #start()}, letting the test configure the {@link Crm} first: a fixed clock,
-   * a listener, a shorter invitation lifetime. The kit sets the runtime and migration data
+   * a listener, a shorter invitation lifetime, a module's settings. The kit sets the runtime and migration data
    * sources after {@code customizer} has run, so those of the kit always win; do not call
    * {@link Crm.Builder#jdbcUrl} in it.
    *

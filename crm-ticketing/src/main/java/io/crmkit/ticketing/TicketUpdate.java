@@ -1,8 +1,9 @@
 package io.crmkit.ticketing;
 
 import io.crmkit.core.Change;
+import io.crmkit.core.spi.Json;
+import java.util.ArrayList;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -43,9 +44,10 @@ public record TicketUpdate(Change<String> title, Change<String> description, Cha
     required("type", type);
     required("priority", priority);
     Objects.requireNonNull(assignee, "assignee");
-    tags = Objects.requireNonNull(tags, "tags").map(List::copyOf);
+    // A null tag travels on to the service, which refuses it on tags as it refuses a blank one.
+    tags = Objects.requireNonNull(tags, "tags").map(t -> Collections.unmodifiableList(new ArrayList<>(t)));
     customFields = Objects.requireNonNull(customFields, "customFields")
-        .map(m -> Collections.unmodifiableMap(new LinkedHashMap<>(m)));
+        .map(m -> Json.deepCopy(m, "customFields"));
   }
 
   private static void required(String field, Change<?> change) {
@@ -121,13 +123,30 @@ public record TicketUpdate(Change<String> title, Change<String> description, Cha
 
     /** Replaces the tags. */
     public Builder tags(List<String> tags) {
-      this.tags = Change.to(List.copyOf(tags));
+      this.tags = Change.to(Objects.requireNonNull(tags, "tags"));
       return this;
     }
 
-    /** Replaces the custom fields. */
+    /** Removes every tag. */
+    public Builder clearTags() {
+      this.tags = Change.clear();
+      return this;
+    }
+
+    /**
+     * Replaces the custom fields, copied deeply.
+     *
+     * @throws NullPointerException naming the path of a null key or value
+     */
     public Builder customFields(Map<String, Object> customFields) {
-      this.customFields = Change.to(Collections.unmodifiableMap(new LinkedHashMap<>(customFields)));
+      this.customFields = Change.to(Json.deepCopy(Objects.requireNonNull(customFields, "customFields"),
+          "customFields"));
+      return this;
+    }
+
+    /** Removes every custom field. */
+    public Builder clearCustomFields() {
+      this.customFields = Change.clear();
       return this;
     }
 

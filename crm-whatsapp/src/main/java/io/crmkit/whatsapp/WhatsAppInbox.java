@@ -37,7 +37,12 @@ public interface WhatsAppInbox {
   /** Assigns the conversation to an active member, or unassigns it with an empty id. */
   WhatsAppConversation assign(UUID conversationId, Optional<UUID> userId);
 
-  /** Adds tags (those it has already are kept once). */
+  /**
+   * Adds tags (those it has already are kept once), each 1 to 64 characters.
+   *
+   * @throws io.crmkit.core.exception.ValidationException on {@code tags} for a bad tag, or when the
+   *     conversation would have more than 50; nothing changes
+   */
   WhatsAppConversation tag(UUID conversationId, Collection<String> tags);
 
   /** Sets the conversation's internal notes, or clears them with an empty value. */

@@ -27,8 +27,8 @@ public interface WhatsAppJobs {
    *
    * @param max how many replies at most, 1 to 1000
    * @return how many replies this call sent
-   * @throws IllegalArgumentException if {@code olderThan} is shorter than {@link #MIN_STALL}
-   * @throws io.crmkit.core.exception.ValidationException on {@code max} out of range
+   * @throws io.crmkit.core.exception.ValidationException naming {@code olderThan} if it is shorter
+   *     than {@link #MIN_STALL}, or {@code max} if it is not 1 to 1000
    */
   int resumeStalledReplies(Duration olderThan, int max);
 

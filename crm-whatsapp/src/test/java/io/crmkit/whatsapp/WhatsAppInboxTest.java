@@ -282,7 +282,8 @@ class WhatsAppInboxTest {
         + "', '" + left.get(1) + "'); update crm.messages set status = 'sending', status_at = now() - interval '1 hour'"
         + " where id = '" + left.get(1) + "'");
     assertThatThrownBy(() -> t.crm.service(WhatsAppJobs.class).resumeStalledReplies(java.time.Duration.ZERO, 100))
-        .as("a send may take this long").isInstanceOf(IllegalArgumentException.class);
+        .as("a send may take this long").isInstanceOfSatisfying(io.crmkit.core.exception.ValidationException.class,
+            e -> assertThat(e.field()).isEqualTo("olderThan"));
     assertThat(sentSince()).isEmpty();
 
     java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
@@ -522,6 +523,13 @@ class WhatsAppInboxTest {
     UUID first = newestFirst.get(0);
     assertThat(a.inbox().assign(first, Optional.of(agent.id())).assignedTo()).contains(agent.id());
     assertThat(a.inbox().tag(first, List.of("vip", "vip", "urgent")).tags()).containsExactly("vip", "urgent");
+    List<String> many = java.util.stream.IntStream.range(0, 48).mapToObj(i -> "t" + i).toList();
+    assertThat(a.inbox().tag(first, many).tags()).as("50 in all").hasSize(50);
+    assertThatThrownBy(() -> a.inbox().tag(first, List.of("one-too-many"))).as("tags add up to the one cap")
+        .isInstanceOfSatisfying(io.crmkit.core.exception.ValidationException.class,
+            e -> assertThat(e.field()).isEqualTo("tags"));
+    assertThat(a.inbox().conversation(first).orElseThrow().tags()).as("nothing changed").hasSize(50)
+        .doesNotContain("one-too-many");
     assertThat(a.inbox().conversations(ConversationQuery.builder().assignedTo(agent.id()).build(), 10, Optional.empty()).items())
         .extracting(WhatsAppConversation::id).containsExactly(first);
     assertThat(a.inbox().conversations(ConversationQuery.builder().tag("urgent").build(), 10, Optional.empty())

@@ -20,6 +20,7 @@ public final class ModuleRegistry {
   private final Map<Class<?>, Object> crmServices = new ConcurrentHashMap<>();
   private final Map<Class<?>, List<Object>> extensions = new ConcurrentHashMap<>();
   private final Map<Class<?>, String> providers = new ConcurrentHashMap<>();
+  private final Map<Class<?>, String> unavailable = new ConcurrentHashMap<>();
   private volatile boolean sealed;
   private List<String> modules = List.of();
 
@@ -50,7 +51,11 @@ public final class ModuleRegistry {
     return type.cast(service);
   }
 
-  private IllegalArgumentException missing(Class<?> type, String hint) {
+  private RuntimeException missing(Class<?> type, String hint) {
+    String reason = unavailable.get(type);
+    if (reason != null) {
+      return new IllegalStateException(reason);
+    }
     return new IllegalArgumentException("no module of this Crm offers " + type.getName() + hint + " (modules: "
         + String.join(", ", modules) + "; add the module's artifact, and configure it with"
         + " Crm.builder().module(…) if it has settings)");
@@ -95,6 +100,13 @@ public final class ModuleRegistry {
       if (other != null) {
         throw new IllegalStateException("modules " + other + " and " + module + " both offer " + type.getName());
       }
+    }
+
+    @Override
+    public void unavailable(Class<?> type, String reason) {
+      requireOpen(module);
+      claim(type);
+      unavailable.put(type, Objects.requireNonNull(reason, "reason"));
     }
 
     @Override

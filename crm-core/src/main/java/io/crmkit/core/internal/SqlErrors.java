@@ -33,6 +33,10 @@ final class SqlErrors {
     if (state.startsWith("08") || state.equals("40001") || state.equals("40P01")) {
       return new RetryableException("transient database failure " + state + ", nothing was changed: " + detail, sql);
     }
+    if (state.equals("57014") || state.equals("55P03")) {
+      // A statement or lock timeout (or a cancel): the statement failed, so its transaction did too.
+      return new RetryableException("the database gave up waiting (" + state + "), nothing was changed: " + detail, sql);
+    }
     switch (state) {
       case "23505":
         return new ConflictException("already exists: " + detail);

@@ -10,7 +10,8 @@ import java.util.UUID;
  * with {@link java.util.ServiceLoader} (each module jar lists its implementation in
  * {@code META-INF/services/io.crmkit.core.spi.CrmModule}, which needs a public no-argument
  * constructor); a module with settings is given configured to {@code Crm.Builder.module(…)}, which
- * takes the place of the one found. A module instance belongs to one {@code Crm}.
+ * takes the place of the one found. {@link #install} runs once per {@code Crm}, and whatever state
+ * a Crm's services share is made there, so one configured instance may serve several Crms.
  *
  * <p>Migrations of a module live at {@code classpath:io/crmkit/<name>/db/migration}, never shared,
  * and are recorded in the module's own history table {@code flyway_history_<name>}.
@@ -21,7 +22,7 @@ import java.util.UUID;
  *   public List<String> dependsOn() { return List.of("core"); }
  *   public List<Class<?>> mappers() { return List.of(TicketMapper.class); }
  *   public void install(ModuleContext context) {
- *     context.tenantService(TicketService.class, scope -> new Tickets(scope, context));
+ *     context.tenantService(TicketService.class, scope -> new Tickets(scope));  // an internal class
  *   }
  * }
  * }</pre>

@@ -135,7 +135,7 @@ public final class Inputs {
     }
     Map<String, Object> copy;
     try {
-      copy = Json.deepCopy(fields);
+      copy = Json.deepCopy(fields, field);
     } catch (NullPointerException e) {
       throw new ValidationException(field, "holds no nulls: " + e.getMessage());
     }

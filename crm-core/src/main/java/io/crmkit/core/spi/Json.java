@@ -12,7 +12,10 @@ import java.util.Map;
 
 /** The JSON mapper CRMKit uses, and conversions between JSON and immutable Java values. */
 public final class Json {
-  /** Shared, configured once; ObjectMapper is thread-safe after configuration. */
+  /**
+   * Shared, configured once; ObjectMapper is thread-safe after configuration. Every module uses
+   * this one: read and write with it, never configure it.
+   */
   public static final ObjectMapper MAPPER = new ObjectMapper()
       .registerModule(new JavaTimeModule())
       .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
@@ -43,9 +46,18 @@ public final class Json {
    *
    * @throws NullPointerException naming the path of a null key or value
    */
-  @SuppressWarnings("unchecked")
   public static Map<String, Object> deepCopy(Map<String, Object> map) {
-    return (Map<String, Object>) copy(map, "settings");
+    return deepCopy(map, "settings");
+  }
+
+  /**
+   * Like {@link #deepCopy(Map)}, naming a null's path from {@code root} (e.g. {@code customFields.city}).
+   *
+   * @throws NullPointerException naming the path of a null key or value
+   */
+  @SuppressWarnings("unchecked")
+  public static Map<String, Object> deepCopy(Map<String, Object> map, String root) {
+    return (Map<String, Object>) copy(map, root);
   }
 
   private static Object copy(Object value, String path) {

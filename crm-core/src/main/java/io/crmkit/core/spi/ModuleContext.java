@@ -35,6 +35,13 @@ public interface ModuleContext {
    */
   <T> void crmService(Class<T> type, T service);
 
+  /**
+   * Says why a service the module has is not offered by this Crm (a setting it needs was left out):
+   * a lookup of {@code type} fails at once with an {@link IllegalStateException} giving
+   * {@code reason}, when the host wires it, rather than at its first use.
+   */
+  void unavailable(Class<?> type, String reason);
+
   /** Offers {@code implementation} for the extension point {@code type} another module defines. */
   <T> void extension(Class<T> type, T implementation);
 

@@ -18,7 +18,8 @@ import java.sql.SQLException;
  * public WhatsAppProfile rename(UUID id, String name) {
  *   return TenantWork.call(scope, tx -> {
  *     tx.requireRole("whatsapp.profiles.rename", Role.ADMIN);
- *     return tx.mapper(ProfileMapper.class).rename(tx.organizationId(), id, name);  // SQL in ProfileMapper.xml
+ *     ProfileRow row = tx.mapper(ProfileMapper.class).rename(tx.organizationId(), id, name);  // ProfileMapper.xml
+ *     return row.toProfile();
  *   });
  * }
  * }</pre>

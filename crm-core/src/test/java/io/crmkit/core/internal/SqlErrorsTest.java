@@ -28,7 +28,7 @@ class SqlErrorsTest {
 
   @Test
   void serializationFailuresDeadlocksAndLostConnectionsAreRetryable() {
-    for (String state : new String[] {"40001", "40P01", "08006"}) {
+    for (String state : new String[] {"40001", "40P01", "08006", "57014", "55P03"}) {
       assertThat(SqlErrors.translate(new SQLException("transient", state))).as(state)
           .isInstanceOf(io.crmkit.core.exception.RetryableException.class);
     }

@@ -21,21 +21,25 @@ public final class TicketingWhatsAppModule implements CrmModule {
   /** The module; ServiceLoader makes it, hosts never need to. */
   public TicketingWhatsAppModule() {}
 
+  /** {@code ticketing_whatsapp}, also its migration folder. */
   @Override
   public String name() {
     return "ticketing_whatsapp";
   }
 
+  /** crm-ticketing and crm-whatsapp, whose tables its migration links. */
   @Override
   public List<String> dependsOn() {
     return List.of("ticketing", "whatsapp");
   }
 
+  /** The bridge's one query, a conversation's customer. */
   @Override
   public List<Class<?>> mappers() {
     return List.of(BridgeMapper.class);
   }
 
+  /** Offers crm-ticketing's two extension points, implemented on crm-whatsapp's services. */
   @Override
   public void install(ModuleContext context) {
     context.extension(ConversationLinks.class, new WhatsAppConversationLinks());

@@ -19,5 +19,5 @@ public interface ConversationLinks {
    *
    * @throws io.crmkit.core.exception.NotFoundException if the organization has no such conversation
    */
-  Optional<UUID> customerOf(TenantTransaction tx, UUID conversationId) throws java.sql.SQLException;
+  Optional<UUID> customerOf(TenantTransaction tx, UUID conversationId);
 }

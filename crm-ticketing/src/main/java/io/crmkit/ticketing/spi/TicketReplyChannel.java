@@ -18,5 +18,5 @@ import io.crmkit.ticketing.TicketComment;
 public interface TicketReplyChannel {
 
   /** Sends {@code reply}, a public comment on {@code ticket}, which has a conversation. */
-  void send(TenantTransaction tx, Ticket ticket, TicketComment reply) throws java.sql.SQLException;
+  void send(TenantTransaction tx, Ticket ticket, TicketComment reply);
 }

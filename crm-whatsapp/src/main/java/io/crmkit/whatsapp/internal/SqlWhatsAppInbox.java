@@ -92,8 +92,14 @@ final class SqlWhatsAppInbox implements WhatsAppInbox {
   @Override
   public WhatsAppConversation tag(UUID conversationId, Collection<String> tags) {
     List<String> checked = Inputs.tags("tags", tags);
-    return change(conversationId, "whatsapp.inbox.tag",
-        (tx, conversations) -> conversations.addTags(tx.organizationId(), conversationId, checked));
+    return change(conversationId, "whatsapp.inbox.tag", (tx, conversations) -> {
+      int changed = conversations.addTags(tx.organizationId(), conversationId, checked);
+      // Tags add up: the one rule's cap holds for what the conversation ends up with.
+      if (changed > 0 && find(tx, conversationId).orElseThrow().tags().size() > Inputs.MAX_TAGS) {
+        throw new ValidationException("tags", "a conversation has at most " + Inputs.MAX_TAGS + " tags");
+      }
+      return changed;
+    });
   }
 
   @Override

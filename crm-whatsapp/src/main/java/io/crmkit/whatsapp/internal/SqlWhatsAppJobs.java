@@ -1,5 +1,6 @@
 package io.crmkit.whatsapp.internal;
 
+import io.crmkit.core.exception.ValidationException;
 import io.crmkit.core.spi.Inputs;
 import io.crmkit.whatsapp.MediaStore;
 import io.crmkit.whatsapp.WhatsAppJobs;
@@ -19,7 +20,7 @@ final class SqlWhatsAppJobs implements WhatsAppJobs {
   public int resumeStalledReplies(Duration olderThan, int max) {
     Objects.requireNonNull(olderThan, "olderThan");
     if (olderThan.compareTo(MIN_STALL) < 0) {
-      throw new IllegalArgumentException("olderThan must be at least " + MIN_STALL);
+      throw new ValidationException("olderThan", "must be at least " + MIN_STALL);
     }
     Inputs.pageSize("max", max, MAX);
     return runtime.replies().resume(olderThan, max);

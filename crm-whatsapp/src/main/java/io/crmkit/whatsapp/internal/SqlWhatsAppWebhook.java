@@ -5,15 +5,14 @@ import io.crmkit.whatsapp.WhatsAppWebhook;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Objects;
-import java.util.Optional;
 
 /** {@link WhatsAppWebhook}: the handshake, the signature check, then {@link WebhookIngest}. */
 final class SqlWhatsAppWebhook implements WhatsAppWebhook {
-  private final Optional<String> verifyToken;
-  private final Optional<WebhookSignature> signatures;
+  private final String verifyToken;
+  private final WebhookSignature signatures;
   private final WebhookIngest ingest;
 
-  SqlWhatsAppWebhook(Optional<String> verifyToken, Optional<WebhookSignature> signatures, WebhookIngest ingest) {
+  SqlWhatsAppWebhook(String verifyToken, WebhookSignature signatures, WebhookIngest ingest) {
     this.verifyToken = verifyToken;
     this.signatures = signatures;
     this.ingest = ingest;
@@ -21,7 +20,7 @@ final class SqlWhatsAppWebhook implements WhatsAppWebhook {
 
   @Override
   public Response verify(String mode, String verifyToken, String challenge) {
-    byte[] expected = configured(this.verifyToken).getBytes(StandardCharsets.UTF_8);
+    byte[] expected = this.verifyToken.getBytes(StandardCharsets.UTF_8);
     boolean tokenMatches = verifyToken != null
         && MessageDigest.isEqual(verifyToken.getBytes(StandardCharsets.UTF_8), expected);
     if ("subscribe".equals(mode) && tokenMatches && challenge != null && !challenge.isEmpty()) {
@@ -33,13 +32,8 @@ final class SqlWhatsAppWebhook implements WhatsAppWebhook {
   @Override
   public Response receive(byte[] rawBody, String signatureHeader) {
     Objects.requireNonNull(rawBody, "rawBody");
-    return configured(signatures).verify(rawBody, signatureHeader)
+    return signatures.verify(rawBody, signatureHeader)
         .map(app -> ingest.receive(app, rawBody))
         .orElseGet(() -> new Response(401, "invalid signature"));
-  }
-
-  private static <T> T configured(Optional<T> setting) {
-    return setting.orElseThrow(() -> new IllegalStateException("crm-whatsapp's webhook needs verifyToken(…) and"
-        + " app(metaAppId, appSecret): WhatsAppModule.builder().verifyToken(…).app(…, …)"));
   }
 }

@@ -47,8 +47,13 @@ public final class WhatsAppRuntime {
     WhatsAppRuntime runtime = new WhatsAppRuntime(context.crm(), settings);
     context.tenantService(WhatsAppInbox.class, runtime::inbox);
     context.tenantService(WhatsAppProfiles.class, runtime::profiles);
-    context.crmService(WhatsAppWebhook.class, new SqlWhatsAppWebhook(settings.verifyToken(), settings.signatures(),
-        new WebhookIngest(runtime.crm, runtime.events)));
+    if (settings.signatures().isPresent()) {
+      context.crmService(WhatsAppWebhook.class, new SqlWhatsAppWebhook(settings.verifyToken().orElseThrow(),
+          settings.signatures().get(), new WebhookIngest(runtime.crm, runtime.events)));
+    } else {
+      context.unavailable(WhatsAppWebhook.class, "crm-whatsapp was configured without a webhook: give"
+          + " WhatsAppModule.builder().verifyToken(…).app(metaAppId, appSecret) to receive Meta's deliveries");
+    }
     context.crmService(WhatsAppOutbox.class, new SqlWhatsAppOutbox(runtime.crm));
     context.crmService(WhatsAppJobs.class, new SqlWhatsAppJobs(runtime));
   }
