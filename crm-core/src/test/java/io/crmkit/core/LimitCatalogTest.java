@@ -133,7 +133,7 @@ class LimitCatalogTest {
     }
     assertThatThrownBy(() -> TenantWork.call(t.adminScope(org), tx -> Jdbc.rows(tx.connection(),
         "select crm.organization_limit(?, 'max_unknown')", org.organization().id())))
-        .hasMessageContaining("unknown limit");
+        .isInstanceOf(io.crmkit.core.exception.ValidationException.class).hasMessageContaining("SQLSTATE 22023");
   }
 
   @Test

@@ -88,8 +88,9 @@ class TenantWorkTest {
     ProvisionedOrganization org = t.provision();
     assertThatThrownBy(() -> TenantWork.call(t.adminScope(org), tx -> tx.connection().createStatement().execute(
         "do $$ begin perform 1 / (select count(*) from crm.customers where full_name = 'secret-literal'); end $$")))
-        .isInstanceOfSatisfying(CrmException.class, e -> {
-          assertThat(e.getMessage()).isEqualTo("database error 22012: division by zero");
+        .isInstanceOfSatisfying(io.crmkit.core.exception.ServerFaultException.class, e -> {
+          assertThat(e.getMessage()).isEqualTo("server fault: database error (SQLSTATE 22012)");
+          assertThat(e.sqlState()).contains("22012");
           assertThat(e.getCause().getMessage()).as("the cause keeps it all, for logs").contains("PL/pgSQL", "secret-literal");
         });
   }

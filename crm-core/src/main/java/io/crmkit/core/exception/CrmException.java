@@ -6,8 +6,11 @@ package io.crmkit.core.exception;
  * <p>Unchecked, like stripe-java's {@code StripeException}: catch the subclass you can act on
  * ({@link NotFoundException}, {@link ValidationException}, {@link ConflictException},
  * {@link LimitExceededException}, {@link ForbiddenException}, {@link NotMemberException},
- * {@link TenantContextException}) and let the rest propagate. A request that fails with one of
- * these has changed nothing.
+ * {@link TenantContextException}, {@link RetryableException}) and let the rest propagate. A
+ * request that fails with one of these has changed nothing, except
+ * {@link CommitOutcomeUnknownException}, which says it may have. A database error CRMKit did not
+ * expect is a {@link ServerFaultException}. No message quotes SQL, its parameters or the
+ * database's own text; those stay in the cause, for logs.
  */
 public class CrmException extends RuntimeException {
   private static final long serialVersionUID = 1L;

@@ -3,6 +3,7 @@ package io.crmkit.core.internal;
 import io.crmkit.core.AfterCommit;
 import io.crmkit.core.CrmListener;
 import io.crmkit.core.exception.CrmException;
+import io.crmkit.core.exception.ServerFaultException;
 import io.crmkit.core.exception.TenantContextException;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -164,8 +165,11 @@ public final class CrmRuntime {
       // A pool that timed out or a server that refused the connection: nothing was done, and a
       // later attempt may well succeed (a webhook answers 503 on it, so the sender retries).
       if (e instanceof java.sql.SQLTransientException || (e.getSQLState() != null && e.getSQLState().startsWith("08"))) {
-        throw new io.crmkit.core.exception.RetryableException("cannot get a database connection, nothing was done: "
-            + e.getMessage(), e);
+        throw new io.crmkit.core.exception.RetryableException("cannot get a database connection (pool exhausted or"
+            + " server unreachable); nothing was done", e);
+      }
+      if (dataSource instanceof com.zaxxer.hikari.HikariDataSource pool && pool.isClosed()) {
+        throw new ServerFaultException("server fault: the connection pool is closed (was the Crm closed?)", null, e);
       }
       throw infrastructure("cannot get a connection", e);
     }
@@ -286,8 +290,18 @@ public final class CrmRuntime {
         + " on its own. Use the scope the transaction callback was given, or run it outside the transaction.");
   }
 
+  /**
+   * A failure of CRMKit's own plumbing: a lost connection is retryable like any other, the rest is a
+   * server fault; neither message quotes the driver's text, which stays in the cause.
+   */
   private static CrmException infrastructure(String what, Exception e) {
-    return new CrmException(what + ": " + e.getMessage(), e);
+    RuntimeException translated = SqlErrors.findSqlException(e) != null ? SqlErrors.translate(e) : null;
+    if (translated instanceof io.crmkit.core.exception.RetryableException retryable) {
+      return retryable;
+    }
+    String state = translated instanceof ServerFaultException fault ? fault.sqlState().orElse(null) : null;
+    return new ServerFaultException("server fault: " + what + (state == null ? "" : " (SQLSTATE " + state + ")"),
+        state, e);
   }
 
   private static void closeQuietly(Connection connection) {

@@ -99,7 +99,7 @@ final class CustomerCreation {
     row.currency = draft.currency();
     row.source = draft.source();
     row.tags = CustomerFields.tags(draft.tags());
-    row.notes = draft.notes().orElse(null);
+    row.notes = draft.notes().map(n -> CustomerFields.checked(Field.NOTES, n, region)).orElse(null);
     row.customFields = Inputs.customFields("customFields", draft.customFields());
     row.salesStageId = context.stageId;
     if (row.salesStageId == null) {

@@ -14,6 +14,9 @@ import java.util.Objects;
  */
 final class CustomerFields {
 
+  /** The longest notes a customer keeps. */
+  static final int MAX_NOTES = 20_000;
+
   private CustomerFields() {}
 
   /**
@@ -27,7 +30,7 @@ final class CustomerFields {
       case EMAIL -> Inputs.email(field.key(), value);
       case COMPANY -> Inputs.text(field.key(), value, 255);
       case POSITION -> Inputs.text(field.key(), value, 100);
-      case NOTES -> value;
+      case NOTES -> Inputs.multiline(field.key(), value, MAX_NOTES);
     };
   }
 

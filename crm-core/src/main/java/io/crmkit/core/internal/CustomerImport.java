@@ -243,7 +243,7 @@ final class CustomerImport {
         case "phone" -> node.put("phone", CustomerFields.checked(Field.PHONE, value, region));
         case "company" -> node.put("company", CustomerFields.checked(Field.COMPANY, value, region));
         case "position" -> node.put("position", CustomerFields.checked(Field.POSITION, value, region));
-        case "notes" -> node.put("notes", value);
+        case "notes" -> node.put("notes", CustomerFields.checked(Field.NOTES, value, region));
         case "tags" -> {
           ArrayNode tags = node.putArray("tags");
           CustomerFields.tags(Arrays.stream(value.split(";")).filter(tag -> !tag.isBlank()).toList())

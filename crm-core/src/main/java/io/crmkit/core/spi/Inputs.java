@@ -9,13 +9,21 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * Checks of input values, one rule each for every module (tags, emails, page sizes, custom
+ * Checks of input values, one rule each for every module (text, tags, emails, page sizes, custom
  * fields, …), each failing with a {@link ValidationException} that names the field, before any
  * SQL runs.
+ *
+ * <p>The characters rule, for every text a host gives: control characters (NUL included, C0 and
+ * C1) and unpaired surrogates (broken UTF-16, which no database encoding can store) are refused;
+ * multi-line text ({@link #multiline}) may hold tabs and line breaks. Format characters such as
+ * right-to-left marks pass unchanged. Text from outside (a WhatsApp message) is never refused for
+ * its characters: {@link #outsideText} removes the controls and replaces broken UTF-16 with
+ * U+FFFD, so what can be stored is stored.
  */
 public final class Inputs {
   private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+\\.[^@\\s]+",
@@ -23,29 +31,123 @@ public final class Inputs {
   private static final Pattern SLUG = Pattern.compile("[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?");
   private static final Pattern LANGUAGE = Pattern.compile("[a-z]{2,3}(-[A-Z]{2})?");
   private static final Set<String> REGIONS = Set.of(Locale.getISOCountries());
-  private static final Pattern CONTROL = Pattern.compile("\\p{Cntrl}");
 
   private Inputs() {}
 
   /** A trimmed email address of at most 254 characters. */
   public static String email(String field, String value) {
     String email = required(field, value).strip();
+    characters(field, email, false);
     if (email.length() > 254 || !EMAIL.matcher(email).matches()) {
       throw new ValidationException(field, "is not an email address");
     }
     return email;
   }
 
-  /** A trimmed text of 1 to {@code max} characters. */
+  /**
+   * One line of text (a name, a title, a search query), trimmed: 1 to {@code max} characters (UTF-16
+   * units, as Java counts them and PostgreSQL's {@code varchar(n)} never counts fewer), by the
+   * characters rule with no line breaks.
+   */
   public static String text(String field, String value, int max) {
     String text = required(field, value).strip();
     if (text.isEmpty()) {
       throw new ValidationException(field, "must not be blank");
     }
+    length(field, text, max);
+    characters(field, text, false);
+    return text;
+  }
+
+  /**
+   * Text of several lines (a note, a message, a comment), kept as written: not blank, at most
+   * {@code max} characters, by the characters rule, tabs and line breaks allowed.
+   */
+  public static String multiline(String field, String value, int max) {
+    String text = required(field, value);
+    if (text.isBlank()) {
+      throw new ValidationException(field, "must not be blank");
+    }
+    length(field, text, max);
+    characters(field, text, true);
+    return text;
+  }
+
+  /**
+   * Like {@link #multiline}, for a field that may be left empty: blank text is none.
+   */
+  public static Optional<String> optionalMultiline(String field, String value, int max) {
+    if (value == null || value.isBlank()) {
+      return Optional.empty();
+    }
+    return Optional.of(multiline(field, value, max));
+  }
+
+  /**
+   * Text from outside (a WhatsApp message, a contact's profile name), stored rather than refused:
+   * control characters other than tab and line breaks are removed, broken UTF-16 (an unpaired
+   * surrogate, which a JSON {@code \\ud800} escape can produce) becomes U+FFFD. {@code null} stays
+   * {@code null}; text that needs no change is returned as it came.
+   */
+  public static String outsideText(String value) {
+    if (value == null || firstBadCharacter(value, true) < 0) {
+      return value;
+    }
+    StringBuilder clean = new StringBuilder(value.length());
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (Character.isHighSurrogate(c) && i + 1 < value.length() && Character.isLowSurrogate(value.charAt(i + 1))) {
+        clean.append(c).append(value.charAt(++i));
+      } else if (Character.isSurrogate(c)) {
+        clean.append('\uFFFD');
+      } else if (!isControl(c, true)) {
+        clean.append(c);
+      }
+    }
+    return clean.toString();
+  }
+
+  /**
+   * Checks {@code text} by the characters rule: no control characters (but tab and line breaks
+   * when {@code lineBreaks}), no unpaired surrogates.
+   */
+  public static void characters(String field, String text, boolean lineBreaks) {
+    int bad = firstBadCharacter(text, lineBreaks);
+    if (bad >= 0) {
+      char c = text.charAt(bad);
+      throw new ValidationException(field, Character.isSurrogate(c)
+          ? "holds broken UTF-16 (an unpaired surrogate) at index " + bad
+          : "holds a control character (U+" + String.format("%04X", (int) c) + ") at index " + bad
+              + (lineBreaks ? "; only tabs and line breaks are allowed" : ""));
+    }
+  }
+
+  private static void length(String field, String text, int max) {
     if (text.length() > max) {
       throw new ValidationException(field, "must be at most " + max + " characters");
     }
-    return text;
+  }
+
+  private static int firstBadCharacter(String text, boolean lineBreaks) {
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+        i++;
+      } else if (Character.isSurrogate(c) || isControl(c, lineBreaks)) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  private static boolean isControl(char c, boolean lineBreaks) {
+    if (c >= 0x20 && c < 0x7F) {
+      return false;
+    }
+    if (lineBreaks && (c == '\t' || c == '\n' || c == '\r')) {
+      return false;
+    }
+    return Character.getType(c) == Character.CONTROL;
   }
 
   /** A slug, lowercased: letters, digits and inner hyphens, at most 64. */
@@ -91,17 +193,18 @@ public final class Inputs {
   public static final int MAX_TAGS = 50;
 
   /**
-   * Tags, the one rule for every module: each stripped, 1 to 64 characters without control
-   * characters; duplicates merged, first order kept; at most {@value #MAX_TAGS}.
+   * Tags, the one rule for every module: each stripped, 1 to 64 characters by the characters rule
+   * (one line); duplicates merged, first order kept; at most {@value #MAX_TAGS}.
    */
   public static List<String> tags(String field, Collection<String> tags) {
     required(field, tags);
     LinkedHashSet<String> kept = new LinkedHashSet<>();
     for (String tag : tags) {
       String stripped = tag == null ? "" : tag.strip();
-      if (stripped.isEmpty() || stripped.length() > 64 || CONTROL.matcher(stripped).find()) {
-        throw new ValidationException(field, "a tag is 1 to 64 characters, not blank, without control characters");
+      if (stripped.isEmpty() || stripped.length() > 64) {
+        throw new ValidationException(field, "a tag is 1 to 64 characters, not blank");
       }
+      characters(field, stripped, false);
       kept.add(stripped);
     }
     if (kept.size() > MAX_TAGS) {
@@ -110,7 +213,7 @@ public final class Inputs {
     return List.copyOf(kept);
   }
 
-  /** A page size or batch size of 1 to {@code max}. */
+  /** A page size or batch size of 1 to {@code max}; zero, negative and absurd sizes are refused. */
   public static int pageSize(String field, int value, int max) {
     if (value < 1 || value > max) {
       throw new ValidationException(field, "must be 1 to " + max);
@@ -122,9 +225,10 @@ public final class Inputs {
   public static final int MAX_CUSTOM_FIELDS_JSON = 64_000;
 
   /**
-   * Custom fields, the one rule for every module: a JSON object of strings, numbers, booleans,
-   * lists and objects (no nulls), keys 1 to 64 characters, at most
-   * {@value #MAX_CUSTOM_FIELDS_JSON} characters as JSON; returned as that JSON object.
+   * Custom fields, the one rule for every module: a JSON object of strings, finite numbers,
+   * booleans, lists and objects (no nulls), keys 1 to 64 characters, every key and string by the
+   * characters rule (strings may hold line breaks), at most {@value #MAX_CUSTOM_FIELDS_JSON}
+   * characters as JSON; returned as that JSON object.
    */
   public static JsonNode customFields(String field, Map<String, Object> fields) {
     required(field, fields);
@@ -148,7 +252,27 @@ public final class Inputs {
     if (json.toString().length() > MAX_CUSTOM_FIELDS_JSON) {
       throw new ValidationException(field, "must be at most " + MAX_CUSTOM_FIELDS_JSON + " characters as JSON");
     }
+    storable(field, json);
     return json;
+  }
+
+  /** Every key and string of a JSON value by the characters rule, every number finite. */
+  private static void storable(String path, JsonNode node) {
+    if (node.isObject()) {
+      for (var fields = node.fields(); fields.hasNext();) {
+        var entry = fields.next();
+        characters(path, entry.getKey(), false);
+        storable(path + "." + entry.getKey(), entry.getValue());
+      }
+    } else if (node.isArray()) {
+      for (int i = 0; i < node.size(); i++) {
+        storable(path + "[" + i + "]", node.get(i));
+      }
+    } else if (node.isTextual()) {
+      characters(path, node.textValue(), true);
+    } else if (node.isNumber() && (node.isDouble() || node.isFloat()) && !Double.isFinite(node.doubleValue())) {
+      throw new ValidationException(path, "must be a finite number");
+    }
   }
 
   private static <T> T required(String field, T value) {

@@ -42,7 +42,7 @@ final class TicketInputs {
   }
 
   static String body(String body) {
-    return Inputs.text("body", body, MAX_TEXT);
+    return Inputs.multiline("body", body, MAX_TEXT);
   }
 
   static List<String> tags(List<String> tags) {
