@@ -1,0 +1,172 @@
+package io.crmkit.checks;
+
+import io.crmkit.core.TenantScope;
+import io.crmkit.core.customers.Customer;
+import io.crmkit.core.customers.CustomerDraft;
+import io.crmkit.core.platform.ProvisionedOrganization;
+import io.crmkit.core.users.NewMember;
+import io.crmkit.core.users.Role;
+import io.crmkit.core.users.User;
+import io.crmkit.testkit.CrmTestKit;
+import io.crmkit.ticketing.CommentDraft;
+import io.crmkit.ticketing.SlaTarget;
+import io.crmkit.ticketing.Ticket;
+import io.crmkit.ticketing.TicketDraft;
+import io.crmkit.ticketing.TicketPriority;
+import io.crmkit.ticketing.TicketService;
+import io.crmkit.ticketing.TicketSettings;
+import io.crmkit.whatsapp.ConversationQuery;
+import io.crmkit.whatsapp.SessionKeys;
+import io.crmkit.whatsapp.WebhookSignature;
+import io.crmkit.whatsapp.WhatsAppConversation;
+import io.crmkit.whatsapp.WhatsAppInbox;
+import io.crmkit.whatsapp.WhatsAppModule;
+import io.crmkit.whatsapp.WhatsAppProfileDraft;
+import io.crmkit.whatsapp.WhatsAppProfiles;
+import io.crmkit.whatsapp.WhatsAppWebhook;
+import io.crmkit.whatsapp.testing.FakeWhatsAppGateway;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * A tenant with a row in every tenant table of every module, made the way a host makes them:
+ * through the services, the WhatsApp webhook with signed deliveries, and the fake gateway. One
+ * method per module, each naming the tables it fills; a module or table added later gets its rows
+ * here (the tenancy check names a tenant table without a row of A).
+ */
+final class TenantFixture {
+  static final String META_APP_ID = "1234567890";
+  static final String APP_SECRET = "fixture-app-secret";
+
+  private final CrmTestKit kit;
+  private final WhatsAppWebhook webhook;
+
+  TenantFixture(CrmTestKit kit) {
+    this.kit = kit;
+    this.webhook = kit.crm().service(WhatsAppWebhook.class);
+  }
+
+  /** crm-whatsapp configured with a fake gateway and one Meta app, for {@code CrmTestKit.start}. */
+  static WhatsAppModule whatsapp() {
+    return WhatsAppModule.builder()
+        .sessionKeys(SessionKeys.of("k", Map.of("k", new byte[32])))
+        .gateway(new FakeWhatsAppGateway())
+        .verifyToken("fixture-verify-token")
+        .app(META_APP_ID, APP_SECRET)
+        .build();
+  }
+
+  /** The people and records of one tenant that later steps build on. */
+  record Tenant(UUID id, TenantScope admin, TenantScope agent, User agentUser, Customer customer) {}
+
+  /**
+   * Provisions {@code slug} and fills every table of every module for it.
+   *
+   * @param phoneNumberId the tenant's WhatsApp number id, unique across the test's tenants
+   */
+  Tenant complete(String slug, String phoneNumberId) throws SQLException {
+    Tenant tenant = core(slug);
+    UUID conversation = whatsapp(tenant, phoneNumberId);
+    ticketing(tenant, conversation);
+    return tenant;
+  }
+
+  /**
+   * organizations, users, sales_stages (provisioning); invitations (one accepted, one pending);
+   * customers (created by, assigned to a member), customer_activities, usage_counters;
+   * integration_mappings, which no module writes yet, as the tenant would write it.
+   */
+  Tenant core(String slug) throws SQLException {
+    ProvisionedOrganization org = kit.provisionOrganization(slug);
+    UUID id = org.organization().id();
+    TenantScope admin = kit.crm().tenant(id).as(org.admin().id());
+    User omar = kit.crm().acceptInvitation(admin.users().invite("omar@" + slug + ".example", Role.AGENT).token(),
+        NewMember.of("Omar", "host-omar-" + slug));
+    admin.users().invite("layla@" + slug + ".example", Role.MEMBER);
+    TenantScope agent = kit.crm().tenant(id).as(omar.id());
+    Customer ahmed = agent.customers().create(CustomerDraft.builder().fullName("Ahmed " + slug)
+        .whatsappPhone("+966501234567").email("ahmed@" + slug + ".example").build());
+    agent.customers().assign(ahmed.id(), Optional.of(omar.id()));
+    agent.customers().moveToStage(ahmed.id(), agent.pipeline().stages().get(1).id());
+    agent.customers().logActivity(ahmed.id(), "call", Optional.of("Asked for a quote"), Map.of());
+    asTenant(id, "insert into crm.integration_mappings (organization_id, source_module, source_record_id,"
+        + " target_module, target_record_id, mapping_type)"
+        + " values (?, 'core', ?, 'ticketing', gen_random_uuid(), 'customer_ticket')", id, ahmed.id());
+    return new Tenant(id, admin, agent, omar, ahmed);
+  }
+
+  /**
+   * Runs one statement as the runtime role in the tenant's transaction, the context set as CRMKit
+   * sets it, and commits: for a table no service writes yet.
+   */
+  void asTenant(UUID tenant, String sql, Object... parameters) throws SQLException {
+    try (Connection c = kit.runtimeDataSource().getConnection()) {
+      c.setAutoCommit(false);
+      try (PreparedStatement ps = c.prepareStatement("select set_config('app.current_organization_id', ?, true)")) {
+        ps.setString(1, tenant.toString());
+        ps.execute();
+      }
+      try (PreparedStatement ps = c.prepareStatement(sql)) {
+        for (int i = 0; i < parameters.length; i++) {
+          ps.setObject(i + 1, parameters[i]);
+        }
+        ps.execute();
+      }
+      c.commit();
+    }
+  }
+
+  /**
+   * whatsapp_profiles; a signed inbound message (whatsapp_contacts, conversations, messages,
+   * whatsapp_events, linked to the customer with that phone); the conversation assigned and
+   * answered by the agent; a status for a message no send recorded (whatsapp_early_statuses).
+   * Returns the conversation.
+   */
+  UUID whatsapp(Tenant tenant, String phoneNumberId) {
+    tenant.admin().service(WhatsAppProfiles.class).create(WhatsAppProfileDraft.builder().name("Sales")
+        .phoneNumber("+966112345678").phoneNumberId(phoneNumberId).metaAppId(META_APP_ID)
+        .session("token-" + phoneNumberId).build());
+    long now = java.time.Instant.now().getEpochSecond();
+    deliver(phoneNumberId, "\"contacts\":[{\"profile\":{\"name\":\"Ahmed\"},\"wa_id\":\"966501234567\"}],"
+        + "\"messages\":[{\"from\":\"966501234567\",\"id\":\"wamid.in-" + phoneNumberId + "\",\"timestamp\":\"" + now
+        + "\",\"type\":\"text\",\"text\":{\"body\":\"Where is my order?\"}}]");
+    WhatsAppInbox inbox = tenant.agent().service(WhatsAppInbox.class);
+    WhatsAppConversation conversation = inbox.conversations(ConversationQuery.all(), 10, Optional.empty()).items().get(0);
+    inbox.assign(conversation.id(), Optional.of(tenant.agentUser().id()));
+    inbox.sendText(conversation.id(), "It ships today.");
+    deliver(phoneNumberId, "\"statuses\":[{\"id\":\"wamid.sent-elsewhere-" + phoneNumberId
+        + "\",\"status\":\"delivered\",\"timestamp\":\"" + now + "\",\"recipient_id\":\"966501234567\"}]");
+    return conversation.id();
+  }
+
+  /**
+   * ticketing_settings and ticket_sla_targets; a ticket opened from the conversation (tickets with
+   * its conversation, customer, assignee and author; ticket_counters) and the agent's comment
+   * (ticket_comments).
+   */
+  void ticketing(Tenant tenant, UUID conversation) {
+    TicketService tickets = tenant.admin().service(TicketService.class);
+    tickets.updateSettings(tickets.settings().withNumberFormat("T-{YYYY}-{NNNN}")
+        .withSla(TicketPriority.HIGH, SlaTarget.of(Duration.ofHours(1), Duration.ofHours(8))));
+    Ticket ticket = tenant.agent().service(TicketService.class).open(TicketDraft.builder("Order delivery date")
+        .conversation(conversation).priority(TicketPriority.HIGH).assignee(tenant.agentUser().id()).build());
+    tenant.agent().service(TicketService.class).comment(ticket.id(), CommentDraft.internalNote("Courier called"));
+  }
+
+  private void deliver(String phoneNumberId, String content) {
+    String body = "{\"object\":\"whatsapp_business_account\",\"entry\":[{\"id\":\"102290129340398\",\"changes\":[{"
+        + "\"field\":\"messages\",\"value\":{\"messaging_product\":\"whatsapp\",\"metadata\":{"
+        + "\"display_phone_number\":\"966112345678\",\"phone_number_id\":\"" + phoneNumberId + "\"}," + content + "}}]}]}";
+    byte[] raw = body.getBytes(StandardCharsets.UTF_8);
+    WhatsAppWebhook.Response response = webhook.receive(raw, WebhookSignature.sign(APP_SECRET, raw));
+    if (response.status() != 200) {
+      throw new IllegalStateException("the webhook answered " + response);
+    }
+  }
+}
