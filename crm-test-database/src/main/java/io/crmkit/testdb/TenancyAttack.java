@@ -91,27 +91,39 @@ public final class TenancyAttack {
       try (Statement s = runtime.createStatement()) {
         s.execute("set role " + ident(runtimeRole));
       }
-      List<TenantTables.Table> tables = TenantTables.of(superuser, schema, exceptions);
-      List<TenantTables.ForeignKey> keys = TenantTables.foreignKeys(superuser, schema, tables);
-      Map<String, String> before = fingerprints(superuser, schema, tables, tenantA);
-      List<TenancyViolation> violations = new ArrayList<>();
-      List<Step> steps = new ArrayList<>();
-      for (TenantTables.Table table : tables) {
-        new TableAttack(superuser, runtime, schema, runtimeRole, tenantA, tenantB, violations, steps)
-            .attack(table, tables, keys);
-      }
-      Map<String, String> after = fingerprints(superuser, schema, tables, tenantA);
-      before.forEach((table, rows) -> {
-        if (!rows.equals(after.get(table))) {
-          violations.add(new TenancyViolation(table, Rule.UNCHANGED,
-              "A's rows changed during the attack (rows and digest " + rows + " before, " + after.get(table) + " after)"));
+      try {
+        return attack(superuser, runtime, schema, runtimeRole, exceptions, tenantA, tenantB);
+      } finally {
+        // A pooled superuser connection must not go back as the runtime role.
+        try (Statement s = runtime.createStatement()) {
+          s.execute("reset role");
         }
-      });
-      steps.forEach(step -> log.debug("{}: {} -> {}", step.table(), step.action(), step.outcome()));
-      return new Report(violations, steps);
+      }
     } catch (SQLException e) {
       throw new IllegalStateException("cannot attack the tenant tables of schema " + schema, e);
     }
+  }
+
+  private static Report attack(Connection superuser, Connection runtime, String schema, String runtimeRole,
+      Set<String> exceptions, UUID tenantA, UUID tenantB) throws SQLException {
+    List<TenantTables.Table> tables = TenantTables.of(superuser, schema, exceptions);
+    List<TenantTables.ForeignKey> keys = TenantTables.foreignKeys(superuser, schema, tables);
+    Map<String, String> before = fingerprints(superuser, schema, tables, tenantA);
+    List<TenancyViolation> violations = new ArrayList<>();
+    List<Step> steps = new ArrayList<>();
+    for (TenantTables.Table table : tables) {
+      new TableAttack(superuser, runtime, schema, runtimeRole, tenantA, tenantB, violations, steps)
+          .attack(table, tables, keys);
+    }
+    Map<String, String> after = fingerprints(superuser, schema, tables, tenantA);
+    before.forEach((table, rows) -> {
+      if (!rows.equals(after.get(table))) {
+        violations.add(new TenancyViolation(table, Rule.UNCHANGED,
+            "A's rows changed during the attack (rows and digest " + rows + " before, " + after.get(table) + " after)"));
+      }
+    });
+    steps.forEach(step -> log.debug("{}: {} -> {}", step.table(), step.action(), step.outcome()));
+    return new Report(violations, steps);
   }
 
   /** For each table, the number of A's rows and a digest of them all, read as the superuser. */

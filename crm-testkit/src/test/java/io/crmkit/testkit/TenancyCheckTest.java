@@ -14,12 +14,20 @@ import io.crmkit.core.users.User;
 import io.crmkit.testdb.TenancyAttack;
 import io.crmkit.testdb.TenancyViolation;
 import io.crmkit.testdb.TenancyViolation.Rule;
+import io.crmkit.testdb.TestPostgres;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -89,6 +97,45 @@ class TenancyCheckTest {
         .extracting(TenancyViolation::object, TenancyViolation::rule)
         .contains(tuple("customers", Rule.FIXTURE), tuple("customer_activities", Rule.FIXTURE))
         .doesNotContain(tuple("users", Rule.FIXTURE));
+  }
+
+  @Test
+  void aPooledSuperuserConnectionGoesBackAsTheSuperuser() throws Exception {
+    List<Connection> pooled = List.of(kit.adminDataSource().getConnection(), kit.adminDataSource().getConnection());
+    try {
+      AtomicInteger next = new AtomicInteger();
+      DataSource pool = (DataSource) Proxy.newProxyInstance(DataSource.class.getClassLoader(),
+          new Class<?>[] {DataSource.class}, (proxy, method, args) -> {
+            if (!method.getName().equals("getConnection")) {
+              throw new UnsupportedOperationException(method.getName());
+            }
+            Connection connection = pooled.get(next.getAndIncrement() % pooled.size());
+            // Closing hands the connection back to the "pool", as a real pool's proxy does.
+            return Proxy.newProxyInstance(Connection.class.getClassLoader(), new Class<?>[] {Connection.class},
+                (p, m, a) -> {
+                  if (m.getName().equals("close")) {
+                    return null;
+                  }
+                  try {
+                    return m.invoke(connection, a);
+                  } catch (InvocationTargetException e) {
+                    throw e.getCause();
+                  }
+                });
+          });
+      TenancyCheck.of(pool, "crm", TestPostgres.OWNER_ROLE, TestPostgres.RUNTIME_ROLE).attack(a, b);
+      assertThat(next.get()).as("connections taken").isEqualTo(2);
+      for (Connection c : pooled) {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("select current_user = session_user")) {
+          rs.next();
+          assertThat(rs.getBoolean(1)).as("the role reset").isTrue();
+        }
+      }
+    } finally {
+      for (Connection c : pooled) {
+        c.close();
+      }
+    }
   }
 
   @Test
