@@ -46,8 +46,12 @@ final class ServiceCases {
     }
   }
 
-  /** A call of {@code method} that names a record by id, made with an id that does not exist and with another tenant's. */
-  record Invisible(Method method, String what, UUID othersId, Function<UUID, Object> call, Answer answer) {
+  /**
+   * A call of {@code method} that names a record (by id, by number), made with a key that names
+   * nothing and with another tenant's.
+   */
+  record Invisible(Method method, String what, Object missing, Object others, Function<Object, Object> call,
+      Answer answer) {
     String name() {
       return method.getDeclaringClass().getSimpleName() + "." + method.getName() + ": " + what;
     }
@@ -120,7 +124,13 @@ final class ServiceCases {
 
   /** A call naming a record by id: with an id that does not exist and with {@code othersId}, it answers {@code answer}. */
   ServiceCases invisible(String what, UUID othersId, Answer answer, Function<UUID, Object> call) {
-    invisible.add(new Invisible(method, what, othersId, call, answer));
+    return invisible(what, UUID.randomUUID(), othersId, answer, call);
+  }
+
+  /** A call naming a record by a key: with {@code missing}, which names nothing, and with {@code others}, it answers {@code answer}. */
+  @SuppressWarnings("unchecked")
+  <K> ServiceCases invisible(String what, K missing, K others, Answer answer, Function<K, Object> call) {
+    invisible.add(new Invisible(method, what, missing, others, key -> call.apply((K) key), answer));
     return this;
   }
 
@@ -177,13 +187,13 @@ final class ServiceCases {
     assertThat(TableDigests.of(admin)).as("%s: no row changed", c.name()).isEqualTo(digests);
   }
 
-  /** Runs the case with an id that does not exist and with another tenant's: the same answer, and nothing changed. */
+  /** Runs the case with a key that names nothing and with another tenant's: the same answer, and nothing changed. */
   static void check(Invisible c, DataSource admin) {
     Map<String, Long> counts = RowCounts.of(admin, "crm");
     Map<String, String> digests = TableDigests.of(admin);
-    assertThat(outcome(c.name(), () -> c.call().apply(UUID.randomUUID())))
-        .as("%s, an id that does not exist", c.name()).isEqualTo(c.answer());
-    assertThat(outcome(c.name(), () -> c.call().apply(c.othersId()))).as("%s, another tenant's id", c.name())
+    assertThat(outcome(c.name(), () -> c.call().apply(c.missing())))
+        .as("%s, a key that names nothing", c.name()).isEqualTo(c.answer());
+    assertThat(outcome(c.name(), () -> c.call().apply(c.others()))).as("%s, another tenant's", c.name())
         .isEqualTo(c.answer());
     assertThat(RowCounts.of(admin, "crm")).as("%s: no row added or removed", c.name()).isEqualTo(counts);
     assertThat(TableDigests.of(admin)).as("%s: no row changed", c.name()).isEqualTo(digests);
