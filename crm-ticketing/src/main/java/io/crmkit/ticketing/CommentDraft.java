@@ -12,7 +12,7 @@ import java.util.Objects;
  * tickets.comment(id, CommentDraft.internalNote("Courier confirmed by phone"));
  * }</pre>
  *
- * @param body the text, 1 to 20,000 characters
+ * @param body the text, 1 to 20,000 characters, kept as written (tabs and line breaks allowed)
  * @param internal true for an internal note
  * @param attachments files attached, by metadata
  * @param sendToCustomer for a public reply on a ticket linked to a WhatsApp conversation: also send

@@ -1,5 +1,6 @@
 package io.crmkit.ticketing;
 
+import io.crmkit.core.exception.ValidationException;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -12,12 +13,20 @@ import java.util.Optional;
  * @param resolution the time to resolution, pauses (waiting) not counted
  */
 public record SlaTarget(Optional<Duration> firstResponse, Optional<Duration> resolution) {
-  /** Creates the targets. */
+  /** The longest target, in minutes: ten years. */
+  private static final long MAX_MINUTES = 3650L * 24 * 60;
+
+  /**
+   * Creates the targets.
+   *
+   * @throws ValidationException on {@code firstResponse} or {@code resolution} for a target that is
+   *     not a whole number of minutes from 1 minute to ten years
+   */
   public SlaTarget {
     Objects.requireNonNull(firstResponse, "firstResponse");
     Objects.requireNonNull(resolution, "resolution");
-    firstResponse.ifPresent(SlaTarget::check);
-    resolution.ifPresent(SlaTarget::check);
+    firstResponse.ifPresent(target -> check("firstResponse", target));
+    resolution.ifPresent(target -> check("resolution", target));
   }
 
   /** Both targets. */
@@ -30,9 +39,10 @@ public record SlaTarget(Optional<Duration> firstResponse, Optional<Duration> res
     return new SlaTarget(Optional.empty(), Optional.empty());
   }
 
-  private static void check(Duration target) {
-    if (target.isNegative() || target.isZero() || target.toSeconds() % 60 != 0 || target.toMinutes() > Integer.MAX_VALUE) {
-      throw new IllegalArgumentException("an SLA target is a positive number of whole minutes, was " + target);
+  private static void check(String field, Duration target) {
+    if (target.isNegative() || target.isZero() || target.getNano() != 0 || target.getSeconds() % 60 != 0
+        || target.toMinutes() > MAX_MINUTES) {
+      throw new ValidationException(field, "must be a whole number of minutes, 1 to " + MAX_MINUTES + " (ten years)");
     }
   }
 }

@@ -15,8 +15,8 @@ import java.util.UUID;
  *     .type(TicketType.SUPPORT).priority(TicketPriority.HIGH).tags(List.of("delivery")).build());
  * }</pre>
  *
- * @param title 1 to 255 characters
- * @param description up to 20,000 characters
+ * @param title one line of 1 to 255 characters, stripped
+ * @param description up to 20,000 characters, kept as written (tabs and line breaks allowed); blank is none
  * @param type what it is about
  * @param priority how urgent it is
  * @param customerId the customer it is about

@@ -18,6 +18,12 @@ import java.util.UUID;
  * COMMIT, while in a host's transaction the counter stays taken until the host commits (keep such
  * transactions short). In a host's SERIALIZABLE transaction a concurrent open fails with a
  * serialization error, which the host retries.
+ *
+ * <p>Bad input is a {@link io.crmkit.core.exception.ValidationException} naming the field, before
+ * any SQL runs and with nothing changed (control characters and broken UTF-16 are refused; tabs and
+ * line breaks only in descriptions and comments). A ticket that is not the organization's is a
+ * {@link io.crmkit.core.exception.NotFoundException} for {@code ticket} (or an empty
+ * {@link #get}), exactly as one that does not exist, for every call that names one.
  */
 public interface TicketService {
 
@@ -43,13 +49,21 @@ public interface TicketService {
   /** A ticket, if it is the organization's. */
   Optional<Ticket> get(UUID ticketId);
 
-  /** A ticket by its number, e.g. {@code TICKET-2026-0042}. */
+  /**
+   * A ticket by its number, e.g. {@code TICKET-2026-0042}.
+   *
+   * @throws io.crmkit.core.exception.ValidationException on {@code number} for a blank one, one over 60
+   *     characters or one holding control characters
+   */
   Optional<Ticket> byNumber(String number);
 
   /**
    * Changes what {@code update} sets, if the ticket is still at {@code expectedVersion}.
    *
    * @throws StaleTicketException if someone changed it since (nothing is changed)
+   * @throws io.crmkit.core.exception.ValidationException naming the field for a bad value, or on
+   *     {@code expectedVersion} below 1
+   * @throws io.crmkit.core.exception.NotFoundException if the ticket is not the organization's
    */
   Ticket update(UUID ticketId, long expectedVersion, TicketUpdate update);
 
@@ -59,6 +73,8 @@ public interface TicketService {
    *
    * @throws IllegalTransitionException for a move the workflow does not allow (nothing is changed)
    * @throws StaleTicketException if someone changed it since {@code expectedVersion}
+   * @throws io.crmkit.core.exception.ValidationException on {@code expectedVersion} below 1
+   * @throws io.crmkit.core.exception.NotFoundException if the ticket is not the organization's
    */
   Ticket changeStatus(UUID ticketId, long expectedVersion, TicketStatus to);
 
@@ -71,19 +87,29 @@ public interface TicketService {
    * WhatsApp conversation, through the {@link io.crmkit.ticketing.spi.TicketReplyChannel} a bridge
    * module offers (crm-ticketing-whatsapp), after the commit.
    *
-   * @throws io.crmkit.core.exception.ValidationException naming the field, for bad input, and on
+   * @throws io.crmkit.core.exception.ValidationException naming the field, for bad input (a body the
+   *     reply channel cannot carry included, such as one over WhatsApp's 4,096 characters), and on
    *     {@code sendToCustomer} for a ticket without a conversation or a Crm without a reply channel
    *     (nothing is stored)
+   * @throws io.crmkit.core.exception.NotFoundException if the ticket is not the organization's
    */
   TicketComment comment(UUID ticketId, CommentDraft draft);
 
   /**
    * A ticket's comments, oldest first, {@code limit} (1 to 200) at a time, by keyset: the public
    * replies only, or (for the organization's own people) internal notes too.
+   *
+   * @throws io.crmkit.core.exception.NotFoundException if the ticket is not the organization's
    */
   Page<TicketComment> comments(UUID ticketId, boolean includeInternal, int limit, Optional<String> cursor);
 
-  /** The tickets {@code query} selects, newest first, {@code limit} (1 to 200) at a time, by keyset. */
+  /**
+   * The tickets {@code query} selects, newest first, {@code limit} (1 to 200) at a time, by keyset.
+   *
+   * @throws io.crmkit.core.exception.ValidationException on {@code limit}, {@code cursor}, a {@code tag}
+   *     that is no tag, or a {@code text} over 255 characters or with control characters (blank text
+   *     is no filter)
+   */
   Page<Ticket> list(TicketQuery query, int limit, Optional<String> cursor);
 
   /** Counts by status, and of unfinished tickets by assignee, for a dashboard. */
@@ -92,6 +118,9 @@ public interface TicketService {
   /**
    * Tickets whose first response or resolution is overdue or due within {@code within}, the most
    * urgent first (at most {@code limit}, 1 to 500). A paused (waiting) resolution clock is not due.
+   *
+   * @throws io.crmkit.core.exception.ValidationException on {@code within} if it is negative or over
+   *     3,650 days, or on {@code limit}
    */
   List<Ticket> slaDue(Duration within, int limit);
 

@@ -1,5 +1,6 @@
 package io.crmkit.ticketing;
 
+import io.crmkit.core.exception.ValidationException;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
@@ -18,15 +19,20 @@ public record TicketSettings(String numberFormat, Map<TicketPriority, SlaTarget>
   /** The default format. */
   public static final String DEFAULT_NUMBER_FORMAT = "TICKET-{YYYY}-{NNNN}";
 
-  /** Creates the settings; the map is copied and must name every priority. */
+  /**
+   * Creates the settings; the map is copied and must name every priority.
+   *
+   * @throws ValidationException on {@code sla} if a priority has no entry (the number format is
+   *     checked when the settings are saved)
+   */
   public TicketSettings {
     Objects.requireNonNull(numberFormat, "numberFormat");
     Objects.requireNonNull(sla, "sla");
     EnumMap<TicketPriority, SlaTarget> copy = new EnumMap<>(TicketPriority.class);
     copy.putAll(sla);
     for (TicketPriority priority : TicketPriority.values()) {
-      if (!copy.containsKey(priority)) {
-        throw new IllegalArgumentException("sla has no entry for " + priority + " (use SlaTarget.none())");
+      if (copy.get(priority) == null) {
+        throw new ValidationException("sla", "has no entry for " + priority + " (use SlaTarget.none())");
       }
     }
     sla = java.util.Collections.unmodifiableMap(copy);

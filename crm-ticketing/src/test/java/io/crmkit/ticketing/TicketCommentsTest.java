@@ -92,7 +92,8 @@ class TicketCommentsTest {
         .isInstanceOfSatisfying(ValidationException.class, e -> assertThat(e.field()).isEqualTo("sendToCustomer"));
     assertThatThrownBy(() -> tickets.comment(ticket.id(), CommentDraft.publicReply("  ")))
         .isInstanceOfSatisfying(ValidationException.class, e -> assertThat(e.field()).isEqualTo("body"));
-    assertThatThrownBy(() -> new Attachment("file:///etc/passwd", "passwd", 1)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new Attachment("file:///etc/passwd", "passwd", 1))
+        .isInstanceOfSatisfying(ValidationException.class, e -> assertThat(e.field()).isEqualTo("url"));
     try (Connection c = t.tenant(org.organization().id())) {
       assertThat(TestTicketing.rows(c, "select count(*) from crm.ticket_comments where ticket_id = ?", ticket.id()))
           .containsExactly("0");

@@ -12,6 +12,12 @@ import java.util.UUID;
  * {@code scope.inTransaction} it joins the callback's); a reply is committed as {@code pending}
  * first and sent to WhatsApp only after that commit, never inside a database transaction.
  *
+ * <p>Bad input is a {@link io.crmkit.core.exception.ValidationException} naming the field, before
+ * anything is stored (control characters and broken UTF-16 are refused; line breaks and tabs only
+ * in notes, texts and captions); a conversation that is not this organization's is a
+ * {@link io.crmkit.core.exception.NotFoundException} for {@code conversation}, exactly as one that
+ * does not exist.
+ *
  * <pre>{@code
  * WhatsAppInbox inbox = scope.service(WhatsAppInbox.class);   // acting as the scope's actor
  * Page<WhatsAppConversation> mine = inbox.conversations(ConversationQuery.builder().assignedTo(me).build(), 50,
@@ -25,16 +31,27 @@ public interface WhatsAppInbox {
    * time, by keyset.
    *
    * @param cursor the previous page's {@link Page#nextCursor()} for the same query, or empty
+   * @throws io.crmkit.core.exception.ValidationException on {@code limit}, {@code cursor}, or a
+   *     {@code tag} that is no tag (one line, 1 to 64 characters)
    */
   Page<WhatsAppConversation> conversations(ConversationQuery query, int limit, Optional<String> cursor);
 
   /** One conversation, if it is this organization's. */
   Optional<WhatsAppConversation> conversation(UUID conversationId);
 
-  /** A conversation's messages, newest first, {@code limit} (1 to 200) at a time, by keyset. */
+  /**
+   * A conversation's messages, newest first, {@code limit} (1 to 200) at a time, by keyset.
+   *
+   * @throws io.crmkit.core.exception.NotFoundException if the conversation is not this organization's
+   */
   Page<WhatsAppMessage> messages(UUID conversationId, int limit, Optional<String> cursor);
 
-  /** Assigns the conversation to an active member, or unassigns it with an empty id. */
+  /**
+   * Assigns the conversation to an active member, or unassigns it with an empty id.
+   *
+   * @throws io.crmkit.core.exception.ValidationException on {@code userId} for anyone but an active member
+   *     of this organization
+   */
   WhatsAppConversation assign(UUID conversationId, Optional<UUID> userId);
 
   /**
@@ -45,7 +62,10 @@ public interface WhatsAppInbox {
    */
   WhatsAppConversation tag(UUID conversationId, Collection<String> tags);
 
-  /** Sets the conversation's internal notes, or clears them with an empty value. */
+  /**
+   * Sets the conversation's internal notes (at most 10,000 characters, kept as written, line breaks
+   * and tabs allowed), or clears them with an empty or blank value.
+   */
   WhatsAppConversation setNotes(UUID conversationId, Optional<String> notes);
 
   /**
@@ -62,6 +82,7 @@ public interface WhatsAppInbox {
    * it commits. Rate limits and connection failures are retried a few times with backoff; a
    * timeout is never resent.
    *
+   * @param text 1 to 4,096 characters, not blank, kept as written (line breaks allowed)
    * @throws CustomerWindowClosedException if the user last wrote more than 24 hours ago
    * @throws io.crmkit.core.exception.LimitExceededException at {@code max_messages_per_day}
    */
@@ -78,15 +99,24 @@ public interface WhatsAppInbox {
    *     Optional.of("Your invoice"), Optional.of("invoice-1042.pdf"));
    * }</pre>
    *
-   * @param caption shown under an image, video or document
-   * @param filename the name a document is shown with
-   * @throws io.crmkit.core.exception.ValidationException if a caption or file name does not go with the kind
+   * @param source an {@code https://} link (at most 2,048 characters, no spaces) or an uploaded media id
+   * @param caption shown under an image, video or document: 1 to 1,024 characters
+   * @param filename the name a document is shown with: one line of 1 to 255 characters
+   * @throws io.crmkit.core.exception.ValidationException naming the field for a bad value, or on
+   *     {@code media} if a caption or file name does not go with the kind
    * @throws CustomerWindowClosedException if the user last wrote more than 24 hours ago
    */
   WhatsAppMessage sendMedia(UUID conversationId, OutgoingMessage.MediaKind kind, OutgoingMessage.MediaSource source,
       Optional<String> caption, Optional<String> filename);
 
-  /** Replies with an approved template, possible at any time; otherwise as {@link #sendText}. */
+  /**
+   * Replies with an approved template, possible at any time; otherwise as {@link #sendText}.
+   *
+   * @param templateName the template's name: lowercase letters, digits and underscores
+   * @param languageCode its language, e.g. {@code ar} or {@code en_US}
+   * @param bodyParameters at most 100 values, each one line of 1 to 1,024 characters
+   * @throws io.crmkit.core.exception.ValidationException naming the field for a bad value
+   */
   WhatsAppMessage sendTemplate(UUID conversationId, String templateName, String languageCode,
       List<String> bodyParameters);
 }

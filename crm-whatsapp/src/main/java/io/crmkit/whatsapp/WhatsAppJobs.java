@@ -28,7 +28,7 @@ public interface WhatsAppJobs {
    * @param max how many replies at most, 1 to 1000
    * @return how many replies this call sent
    * @throws io.crmkit.core.exception.ValidationException naming {@code olderThan} if it is shorter
-   *     than {@link #MIN_STALL}, or {@code max} if it is not 1 to 1000
+   *     than {@link #MIN_STALL} or longer than 3,650 days, or {@code max} if it is not 1 to 1000
    */
   int resumeStalledReplies(Duration olderThan, int max);
 

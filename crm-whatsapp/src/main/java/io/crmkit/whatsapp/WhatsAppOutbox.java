@@ -28,7 +28,9 @@ public interface WhatsAppOutbox {
    * threw counts an attempt and stays, and so do the rest of its run (without an attempt), so a
    * conversation's events are never handled out of order.
    *
+   * @param max how many events at most, 1 to 1000
    * @return how many events were handled and acknowledged
+   * @throws io.crmkit.core.exception.ValidationException on {@code max} out of range
    */
   int drain(int max, Handler handler);
 }

@@ -14,11 +14,12 @@ import java.util.Optional;
  *     .phoneNumberId("106540352242922").metaAppId("1234567890").session(accessToken).build();
  * }</pre>
  *
- * @param name the name agents see, 1 to 100 characters
+ * @param name the name agents see, one line of 1 to 100 characters
  * @param phoneNumber the number in E.164, e.g. {@code +966501234567}
  * @param phoneNumberId the Cloud API's numeric id of the number
  * @param metaAppId the numeric id of the Meta app the number belongs to
- * @param session the access token, if known now (it can be set later)
+ * @param session the access token, if known now (it can be set later): 1 to 10,000 visible ASCII
+ *     characters, as Meta issues them
  */
 public record WhatsAppProfileDraft(String name, String phoneNumber, String phoneNumberId, String metaAppId,
     Optional<String> session) {

@@ -21,6 +21,9 @@ import java.util.UUID;
  * an organization that a number is routed elsewhere before it proves the number with its own
  * token.
  *
+ * <p>A profile that is not this organization's is a {@link io.crmkit.core.exception.NotFoundException}
+ * for {@code whatsapp profile} (or an empty {@link #get}), exactly as one that does not exist.
+ *
  * <p>Each call is one transaction, joining the host's when made inside
  * {@code TenantScope.inTransaction}, except the calls that prove: they ask WhatsApp between
  * transactions of their own, and inside a host's transaction they are refused with an
@@ -51,7 +54,7 @@ public interface WhatsAppProfiles {
   /** All profiles, active first, then by name. */
   List<WhatsAppProfile> list();
 
-  /** Renames a profile. */
+  /** Renames a profile: one line of 1 to 100 characters, stripped. */
   WhatsAppProfile rename(UUID profileId, String name);
 
   /**
@@ -67,7 +70,9 @@ public interface WhatsAppProfiles {
    * encrypted under the current key. An active profile is then proven afresh and connected; an
    * inactive one proves itself when reactivated.
    *
-   * @throws io.crmkit.core.exception.ValidationException if WhatsApp says the token cannot use the number
+   * @throws io.crmkit.core.exception.ValidationException on {@code session} for a token that is not 1 to
+   *     10,000 visible ASCII characters (checked before WhatsApp is asked), or if WhatsApp says the token
+   *     cannot use the number
    * @throws io.crmkit.core.exception.ConflictException as for {@link #create}
    * @throws io.crmkit.core.exception.RetryableException as for {@link #create}
    */

@@ -33,6 +33,10 @@ final class TicketComments {
     Objects.requireNonNull(draft, "draft");
     String body = TicketInputs.body(draft.body());
     JsonNode attachments = TicketInputs.attachments(draft.attachments());
+    if (draft.sendToCustomer()) {
+      // What the channel cannot carry is refused before the transaction, like every bad input.
+      replies.ifPresent(channel -> channel.check(body));
+    }
     return TenantWork.call(scope, tx -> {
       tx.requireRoleUnlessSystem("tickets.comment", Tickets.AGENTS);
       // Not locked: a comment only appends. Sending to WhatsApp locks the conversation, then (its

@@ -28,6 +28,7 @@ final class TicketEdits {
   static Ticket update(TenantScope scope, UUID ticketId, long expectedVersion, TicketUpdate update) {
     Objects.requireNonNull(ticketId, "ticketId");
     Objects.requireNonNull(update, "update");
+    TicketInputs.expectedVersion(expectedVersion);
     Change<String> title = update.title().map(TicketInputs::title);
     Change<String> description = description(update.description());
     Change<List<String>> tags = update.tags().map(TicketInputs::tags);

@@ -7,6 +7,7 @@ import io.crmkit.core.exception.ValidationException;
 import io.crmkit.core.spi.Inputs;
 import io.crmkit.core.spi.Json;
 import io.crmkit.ticketing.Attachment;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -21,6 +22,7 @@ final class TicketInputs {
   /** The longest description or comment. */
   static final int MAX_TEXT = 20_000;
   private static final int MAX_ATTACHMENTS = 20;
+  private static final int MAX_SLA_DAYS = 3650;
   private static final Pattern FORMAT_CHARACTERS = Pattern.compile("[A-Za-z0-9_./#{}-]{1,40}");
   private static final Pattern ONE_NUMBER = Pattern.compile(".*\\{N{1,9}\\}.*");
   private static final Pattern TWO_NUMBERS = Pattern.compile(".*\\{N+\\}.*\\{N+\\}.*");
@@ -33,12 +35,43 @@ final class TicketInputs {
     return Inputs.text("title", title, 255);
   }
 
-  /** A description of at most {@value #MAX_TEXT} characters, kept as written; a blank one is none. */
+  /**
+   * A description of at most {@value #MAX_TEXT} characters, kept as written (tabs and line breaks
+   * allowed); a blank one is none.
+   */
   static Optional<String> description(String description) {
-    if (description.length() > MAX_TEXT) {
-      throw new ValidationException("description", "must be at most " + MAX_TEXT + " characters");
+    return Inputs.optionalMultiline("description", description, MAX_TEXT);
+  }
+
+  /** A ticket number as the format writes them: one line of 1 to 60 characters, stripped. */
+  static String number(String number) {
+    return Inputs.text("number", number, 60);
+  }
+
+  /** The version a change expects: a ticket's versions start at 1. */
+  static long expectedVersion(long version) {
+    if (version < 1) {
+      throw new ValidationException("expectedVersion", "must be a ticket's version, 1 or more");
     }
-    return description.isBlank() ? Optional.empty() : Optional.of(description);
+    return version;
+  }
+
+  /** A list's tag filter, as tags are stored. */
+  static Optional<String> tagFilter(Optional<String> tag) {
+    return tag.map(t -> Inputs.text("tag", t, 64));
+  }
+
+  /** A list's title text: blank is no filter; else one line of at most 255 characters (a title's most), stripped. */
+  static Optional<String> textFilter(Optional<String> text) {
+    return text.filter(t -> !t.isBlank()).map(t -> Inputs.text("text", t, 255));
+  }
+
+  /** A look-ahead of the SLA list: 0 to {@value #MAX_SLA_DAYS} days. */
+  static Duration within(Duration within) {
+    if (within.isNegative() || within.compareTo(Duration.ofDays(MAX_SLA_DAYS)) > 0) {
+      throw new ValidationException("within", "must be 0 to " + MAX_SLA_DAYS + " days");
+    }
+    return within;
   }
 
   static String body(String body) {

@@ -29,12 +29,14 @@ final class TicketLists {
 
   static Page<Ticket> list(TenantScope scope, TicketQuery query, int limit, Optional<String> cursor) {
     Objects.requireNonNull(query, "query");
+    Optional<String> tag = TicketInputs.tagFilter(query.tag());
+    Optional<String> text = TicketInputs.textFilter(query.text());
     TicketInputs.limit(limit, 200);
     Keyset after = Objects.requireNonNull(cursor, "cursor").map(Keyset::decode).orElse(null);
     TicketMapper.ListFilter filter = new TicketMapper.ListFilter(words(query.statuses(), TicketStatus::databaseName),
         words(query.priorities(), TicketPriority::databaseName), words(query.types(), TicketType::databaseName),
-        query.assignee().orElse(null), query.unassigned(), query.customerId().orElse(null), query.tag().orElse(null),
-        query.text().map(String::strip).filter(t -> !t.isEmpty()).orElse(null), after == null ? null : after.at(),
+        query.assignee().orElse(null), query.unassigned(), query.customerId().orElse(null), tag.orElse(null),
+        text.orElse(null), after == null ? null : after.at(),
         after == null ? null : after.id(), limit + 1);
     return TenantWork.call(scope, tx -> {
       List<Ticket> rows = tx.mapper(TicketMapper.class).list(filter).stream()

@@ -1,7 +1,6 @@
 package io.crmkit.ticketing.internal;
 
 import io.crmkit.core.TenantScope;
-import io.crmkit.core.exception.ValidationException;
 import io.crmkit.core.spi.TenantTransaction;
 import io.crmkit.core.spi.TenantWork;
 import io.crmkit.ticketing.SlaTarget;
@@ -62,10 +61,7 @@ final class TicketSlas {
    * most urgent first.
    */
   static List<Ticket> due(TenantScope scope, Duration within, int limit) {
-    Objects.requireNonNull(within, "within");
-    if (within.isNegative()) {
-      throw new ValidationException("within", "must not be negative");
-    }
+    TicketInputs.within(Objects.requireNonNull(within, "within"));
     TicketInputs.limit(limit, 500);
     return TenantWork.call(scope, tx -> tx.mapper(TicketMapper.class)
         .slaDue(tx.organizationId(), tx.now().plus(within), limit).stream()

@@ -24,6 +24,7 @@ final class TicketWorkflow {
   static Ticket move(TenantScope scope, UUID ticketId, long expectedVersion, TicketStatus to, boolean force) {
     Objects.requireNonNull(ticketId, "ticketId");
     Objects.requireNonNull(to, "to");
+    TicketInputs.expectedVersion(expectedVersion);
     return TenantWork.call(scope, tx -> {
       if (force) {
         tx.requireRole("tickets.force_status", Role.ADMIN);

@@ -56,9 +56,9 @@ final class Tickets implements TicketService {
 
   @Override
   public Optional<Ticket> byNumber(String number) {
-    Objects.requireNonNull(number, "number");
+    String checked = TicketInputs.number(number);
     return TenantWork.call(scope, tx -> Optional.ofNullable(tx.mapper(TicketMapper.class)
-        .findByNumber(tx.organizationId(), number)).map(TicketRows.TicketRow::toTicket));
+        .findByNumber(tx.organizationId(), checked)).map(TicketRows.TicketRow::toTicket));
   }
 
   @Override

@@ -19,4 +19,13 @@ public interface TicketReplyChannel {
 
   /** Sends {@code reply}, a public comment on {@code ticket}, which has a conversation. */
   void send(TenantTransaction tx, Ticket ticket, TicketComment reply);
+
+  /**
+   * Refuses a reply's body this channel cannot carry (WhatsApp's text is shorter than a comment,
+   * say) with a {@link io.crmkit.core.exception.ValidationException} on {@code body}: called before
+   * the comment's transaction, so nothing runs or is stored. The default takes every body.
+   *
+   * @param body the body, already checked as every comment's
+   */
+  default void check(String body) {}
 }

@@ -2,9 +2,12 @@ package io.crmkit.whatsapp.internal;
 
 import io.crmkit.core.exception.ValidationException;
 import io.crmkit.core.spi.Inputs;
+import java.util.regex.Pattern;
 
 /** The checks of a profile's values, each naming its field, before any SQL or any call to WhatsApp. */
 final class ProfileInputs {
+  private static final Pattern TOKEN = Pattern.compile("[\\x21-\\x7E]{1,10000}");
+
   private ProfileInputs() {}
 
   /** The name agents see: 1 to 100 characters, stripped. */
@@ -28,10 +31,14 @@ final class ProfileInputs {
     return value;
   }
 
-  /** An access token: 1 to 10,000 characters, not blank, kept as given. */
+  /**
+   * An access token: 1 to 10,000 visible ASCII characters, kept as given. It travels in an HTTP
+   * header, where a space, a line break or a control character would break (or forge) the request.
+   */
   static String session(String session) {
-    if (session == null || session.isBlank() || session.length() > 10_000) {
-      throw new ValidationException("session", "must be 1 to 10000 characters, not blank");
+    if (session == null || !TOKEN.matcher(session).matches()) {
+      throw new ValidationException("session", "must be 1 to 10000 visible ASCII characters (an access token,"
+          + " without spaces or line breaks)");
     }
     return session;
   }

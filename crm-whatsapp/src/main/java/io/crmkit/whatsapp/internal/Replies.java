@@ -38,39 +38,35 @@ final class Replies {
   }
 
   WhatsAppMessage sendText(UUID conversationId, String text) {
-    if (text == null || text.isBlank() || text.length() > 4096) {
-      throw new ValidationException("text", "must be 1 to 4096 characters, not blank");
-    }
-    return send(conversationId, "text", text, true, to -> new OutgoingMessage.Text(to, text));
+    String checked = ReplyInputs.text(text);
+    return send(conversationId, "text", checked, true, to -> new OutgoingMessage.Text(to, checked));
   }
 
   WhatsAppMessage sendTemplate(UUID conversationId, String templateName, String languageCode,
       List<String> bodyParameters) {
-    // Checked here, before anything is stored: the record refuses a malformed name or language.
-    OutgoingMessage.Template.of(ANY_RECIPIENT, templateName, languageCode, bodyParameters);
-    return send(conversationId, "template", templateName, false,
-        to -> OutgoingMessage.Template.of(to, templateName, languageCode, bodyParameters));
+    String name = ReplyInputs.templateName(templateName);
+    String language = ReplyInputs.languageCode(languageCode);
+    List<String> parameters = ReplyInputs.bodyParameters(bodyParameters);
+    return send(conversationId, "template", name, false,
+        to -> OutgoingMessage.Template.of(to, name, language, parameters));
   }
 
   WhatsAppMessage sendMedia(UUID conversationId, OutgoingMessage.MediaKind kind, OutgoingMessage.MediaSource source,
       Optional<String> caption, Optional<String> filename) {
+    if (kind == null) {
+      throw new ValidationException("kind", "is required");
+    }
+    OutgoingMessage.MediaSource checkedSource = ReplyInputs.source(source);
+    Optional<String> checkedCaption = ReplyInputs.caption(caption);
+    Optional<String> checkedFilename = ReplyInputs.filename(filename);
     try {
-      // Checked here, before anything is stored.
-      new OutgoingMessage.Media(ANY_RECIPIENT, kind, source, caption, filename);
+      // Checked here, before anything is stored: the record refuses a caption or file name the kind does not take.
+      new OutgoingMessage.Media(ANY_RECIPIENT, kind, checkedSource, checkedCaption, checkedFilename);
     } catch (IllegalArgumentException e) {
       throw new ValidationException("media", e.getMessage());
-    } catch (NullPointerException e) {
-      throw new ValidationException("media", "kind, source, caption and filename are required (captions and file"
-          + " names may be empty)");
     }
-    if (caption.isPresent() && (caption.get().isBlank() || caption.get().length() > 1024)) {
-      throw new ValidationException("caption", "must be 1 to 1024 characters, not blank");
-    }
-    if (filename.isPresent() && (filename.get().isBlank() || filename.get().length() > 255)) {
-      throw new ValidationException("filename", "must be 1 to 255 characters, not blank");
-    }
-    return send(conversationId, kind.name().toLowerCase(Locale.ROOT), caption.orElse(null), true,
-        to -> new OutgoingMessage.Media(to, kind, source, caption, filename));
+    return send(conversationId, kind.name().toLowerCase(Locale.ROOT), checkedCaption.orElse(null), true,
+        to -> new OutgoingMessage.Media(to, kind, checkedSource, checkedCaption, checkedFilename));
   }
 
   /** The reply to a recipient: a phone in E.164 or a business-scoped user id. */

@@ -44,11 +44,13 @@ final class SqlWhatsAppInbox implements WhatsAppInbox {
   @Override
   public Page<WhatsAppConversation> conversations(ConversationQuery query, int limit, Optional<String> cursor) {
     Objects.requireNonNull(query, "query");
+    // A tag as tags are stored: one line, stripped, 1 to 64 characters.
+    String tag = query.tag().map(t -> Inputs.text("tag", t, 64)).orElse(null);
     Inputs.pageSize("limit", limit, MAX_PAGE);
     Keyset after = Objects.requireNonNull(cursor, "cursor").map(Keyset::decode).orElse(null);
     return TenantWork.call(scope, tx -> {
       List<WhatsAppConversation> rows = tx.mapper(ConversationMapper.class).list(tx.organizationId(),
-          query.assignedTo().orElse(null), query.unassigned(), query.unreadOnly(), query.tag().orElse(null),
+          query.assignedTo().orElse(null), query.unassigned(), query.unreadOnly(), tag,
           query.profileId().orElse(null), query.customerId().orElse(null), after == null ? null : after.at(),
           after == null ? null : after.id(), limit + 1).stream().map(ConversationRow::toConversation).toList();
       return Keyset.page(rows, limit, c -> new Keyset(c.activityAt(), c.id()));
@@ -105,11 +107,10 @@ final class SqlWhatsAppInbox implements WhatsAppInbox {
   @Override
   public WhatsAppConversation setNotes(UUID conversationId, Optional<String> notes) {
     Objects.requireNonNull(notes, "notes");
-    if (notes.isPresent() && notes.get().length() > MAX_NOTES) {
-      throw new ValidationException("notes", "must be at most " + MAX_NOTES + " characters");
-    }
+    // Blank notes are none, as every optional multi-line text.
+    String checked = Inputs.optionalMultiline("notes", notes.orElse(null), MAX_NOTES).orElse(null);
     return change(conversationId, "whatsapp.inbox.setNotes",
-        (tx, conversations) -> conversations.setNotes(tx.organizationId(), conversationId, notes.orElse(null)));
+        (tx, conversations) -> conversations.setNotes(tx.organizationId(), conversationId, checked));
   }
 
   @Override

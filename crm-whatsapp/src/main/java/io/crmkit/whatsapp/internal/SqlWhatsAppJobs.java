@@ -10,6 +10,8 @@ import java.util.Objects;
 /** {@link WhatsAppJobs}: the stalled replies through {@link ReplySender}, the media through {@link MediaFetcher}. */
 final class SqlWhatsAppJobs implements WhatsAppJobs {
   private static final int MAX = 1000;
+  /** The longest age asked about: what the database's interval holds, with room to spare. */
+  private static final Duration MAX_STALL = Duration.ofDays(3650);
   private final WhatsAppRuntime runtime;
 
   SqlWhatsAppJobs(WhatsAppRuntime runtime) {
@@ -19,8 +21,8 @@ final class SqlWhatsAppJobs implements WhatsAppJobs {
   @Override
   public int resumeStalledReplies(Duration olderThan, int max) {
     Objects.requireNonNull(olderThan, "olderThan");
-    if (olderThan.compareTo(MIN_STALL) < 0) {
-      throw new ValidationException("olderThan", "must be at least " + MIN_STALL);
+    if (olderThan.compareTo(MIN_STALL) < 0 || olderThan.compareTo(MAX_STALL) > 0) {
+      throw new ValidationException("olderThan", "must be " + MIN_STALL + " to " + MAX_STALL);
     }
     Inputs.pageSize("max", max, MAX);
     return runtime.replies().resume(olderThan, max);

@@ -1,5 +1,6 @@
 package io.crmkit.ticketing.whatsapp.internal;
 
+import io.crmkit.core.exception.ValidationException;
 import io.crmkit.core.spi.TenantTransaction;
 import io.crmkit.ticketing.Ticket;
 import io.crmkit.ticketing.TicketComment;
@@ -16,6 +17,18 @@ import java.util.UUID;
  * from the inbox instead. Attachments stay on the ticket.
  */
 public final class WhatsAppTicketReplies implements TicketReplyChannel {
+  /** The longest text WhatsApp sends (the inbox's sendText); a comment may be longer. */
+  private static final int MAX_TEXT = 4096;
+
+  /** A comment longer than WhatsApp's text is refused before anything is stored. */
+  @Override
+  public void check(String body) {
+    if (body.length() > MAX_TEXT) {
+      throw new ValidationException("body", "a reply sent to the customer on WhatsApp is at most " + MAX_TEXT
+          + " characters");
+    }
+  }
+
   @Override
   public void send(TenantTransaction tx, Ticket ticket, TicketComment reply) {
     UUID conversationId = ticket.conversationId().orElseThrow(() -> new IllegalArgumentException(
