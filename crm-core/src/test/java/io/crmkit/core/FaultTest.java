@@ -11,6 +11,7 @@ import io.crmkit.core.customers.CustomerUpdate;
 import io.crmkit.core.customers.ImportOptions;
 import io.crmkit.core.customers.ImportReport;
 import io.crmkit.core.exception.CommitOutcomeUnknownException;
+import io.crmkit.core.exception.CrmException;
 import io.crmkit.core.exception.RetryableException;
 import io.crmkit.core.platform.ProvisionedOrganization;
 import io.crmkit.core.spi.TenantWork;
@@ -186,6 +187,51 @@ class FaultTest {
         .satisfies(e -> assertThat(sqlState(e)).matches("57P01|08.*"));
     assertThat(rows()).isEqualTo(before);
     assertThat(a.admin().customers().create(CustomerDraft.builder().fullName("After the kill").build())).isNotNull();
+  }
+
+  @ParameterizedTest(name = "through {0}")
+  @ValueSource(strings = {"a pool", "plain connections"})
+  void aKilledCallWhoseFailureTheWorkIgnoredCommitsNothingAndIsRetryable(String through) throws Exception {
+    Tenant a = tenant();
+    try (Crm plain = Crm.builder().dataSource(t.runtime()).migrationDataSource(t.admin()).build()) {
+      Crm crm = through.equals("a pool") ? t.crm : plain;
+      TenantScope admin = crm.tenant(a.org().organization().id()).as(a.org().admin().id());
+      Map<String, Long> before = rows();
+      Future<?> call;
+      try (Connection lock = lockCustomer(a.target().id())) {
+        call = threads.submit(() -> admin.inTransaction(tx -> {
+          tx.customers().create(CustomerDraft.builder().fullName("Lost with the session").build());
+          try {
+            tx.customers().update(a.target().id(), company("Never"));
+          } catch (RetryableException ignored) {
+            // The host's callback goes on as if the call had not failed, and returns.
+          }
+          return null;
+        }));
+        Backends.terminate(t.admin(), Backends.await(t.admin(), RUNTIME, Backends.Backend::waitsForLock).pid());
+      }
+      assertThat(failure(call)).as("no COMMIT was sent: not an unknown outcome").isInstanceOf(RetryableException.class)
+          .hasMessageContaining("before its COMMIT was sent");
+      assertThat(rows()).isEqualTo(before);
+      assertThat(admin.customers().create(CustomerDraft.builder().fullName("Next").build())).isNotNull();
+    }
+  }
+
+  @Test
+  void aTransactionADatabaseErrorAbortedIsNeverReportedAsCommitted() {
+    Tenant a = tenant();
+    Map<String, Long> before = rows();
+    assertThatThrownBy(() -> a.admin().inTransaction(tx -> {
+      tx.customers().create(CustomerDraft.builder().fullName("Lost with the abort").build());
+      try {
+        TenantWork.call(tx, w -> w.queryAndCommit(ProbeMapper.class, "insertStage",
+            Map.of("name", "Divided by zero", "divisor", 0)));
+      } catch (CrmException ignored) {
+        // As above: the failure is ignored, but the transaction is aborted all the same.
+      }
+      return null;
+    })).isInstanceOf(IllegalStateException.class).hasMessageContaining("nothing was committed");
+    assertThat(rows()).isEqualTo(before);
   }
 
   @Test
