@@ -78,6 +78,11 @@ public final class TestPostgres {
     return result;
   }
 
+  /** A TestPostgres over a server of a test's own (see {@link RestartableServer}), its roles made sure of. */
+  static TestPostgres over(PostgresServer server) {
+    return new TestPostgres(server);
+  }
+
   static PostgresServer choose(Function<String, String> settings) {
     String url = settings.apply(JDBC_URL_PROPERTY);
     if (url != null) {

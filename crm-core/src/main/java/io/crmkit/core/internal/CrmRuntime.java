@@ -219,6 +219,11 @@ public final class CrmRuntime {
           // is sent when the connection is idle, as it should be.
           rollback(connection, null);
         } else {
+          RuntimeException uncommittable = Uncommittable.reason(connection);
+          if (uncommittable != null) {
+            rollback(connection, uncommittable);
+            throw uncommittable;
+          }
           try {
             connection.commit();
           } catch (SQLException e) {
