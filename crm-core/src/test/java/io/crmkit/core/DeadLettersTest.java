@@ -235,7 +235,8 @@ class DeadLettersTest {
 
     for (int limit : new int[] {0, -1, DeadLetters.MAX_PAGE + 1, Integer.MIN_VALUE}) {
       assertThatThrownBy(() -> letters(a).list(limit, Optional.empty())).as("limit %d", limit)
-          .isInstanceOf(ValidationException.class).extracting(e -> ((ValidationException) e).field()).isEqualTo("limit");
+          .isInstanceOf(ValidationException.class).extracting(e -> ((ValidationException) e).field())
+          .isEqualTo("limit");
     }
     assertThatThrownBy(() -> letters(a).list(10, Optional.of("' or 1=1 --"))).isInstanceOf(ValidationException.class)
         .extracting(e -> ((ValidationException) e).field()).isEqualTo("cursor");

@@ -76,7 +76,8 @@ class WebhookBadInputTest {
     String body = "\"a\\u0000b\\u0007c\\u007fd\\u0085e\\ud800f\\udc00g\\u200fh\\ttab\\nline\"";
     String name = "\"Ra\\u0000na\\nMo\\u200f\\r\\n\\ud83dX\"";
     assertThat(post(delivery(change(a.phoneNumberId(), contact(from, name),
-        text("wamid.ctl\\u0000-1", from, 1_764_000_000L, body), "")))).isEqualTo(new WhatsAppWebhook.Response(200, "ok"));
+        text("wamid.ctl\\u0000-1", from, 1_764_000_000L, body), ""))))
+        .isEqualTo(new WhatsAppWebhook.Response(200, "ok"));
 
     String stored = "abcde\uFFFDf\uFFFDg\u200fh\ttab\nline";
     assertThat(query(a, "select wa_message_id from crm.messages")).containsExactly("wamid.ctl-1");
@@ -152,7 +153,8 @@ class WebhookBadInputTest {
     String body = "'; drop table crm.messages; -- %_ \\ \" $$ ) or 1=1";
     assertThat(post(delivery(change(a.phoneNumberId(), contact(from, quoted("O'Brien; --")),
         text("wamid.sql'--", from, 1_764_000_000L, quoted(body)), ""))).status()).isEqualTo(200);
-    assertThat(query(a, "select wa_message_id || '|' || body from crm.messages")).containsExactly("wamid.sql'--|" + body);
+    assertThat(query(a, "select wa_message_id || '|' || body from crm.messages"))
+        .containsExactly("wamid.sql'--|" + body);
     assertThat(query(a, "select full_name from crm.customers")).containsExactly("O'Brien; --");
   }
 

@@ -59,7 +59,7 @@ class WebhookBodyCapTest {
     return new Tenant(org.organization().id(), number);
   }
 
-  /** A delivery of one text message, padded with spaces after its JSON (which JSON allows) to exactly {@code size} bytes. */
+  /** A delivery of one text message, padded after its JSON with spaces (JSON allows them) to {@code size} bytes. */
   private static byte[] padded(Tenant tenant, String wamid, int size) {
     byte[] json = Deliveries.delivery(Deliveries.change(tenant.phoneNumberId(), contact("966501140001", quoted("Cap")),
         text(wamid, "966501140001", 1_764_000_000L, quoted("at the edge")), ""));

@@ -125,7 +125,8 @@ public final class ModuleRegistry {
       Objects.requireNonNull(replayer, "replayer");
       String other = sourceProviders.putIfAbsent(source, module);
       if (other != null) {
-        throw new IllegalStateException("modules " + other + " and " + module + " both replay dead letters of " + source);
+        throw new IllegalStateException("modules " + other + " and " + module + " both replay dead letters of "
+            + source);
       }
       deadLetterSources.put(source, replayer);
     }
