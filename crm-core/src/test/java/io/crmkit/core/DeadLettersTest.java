@@ -10,8 +10,10 @@ import io.crmkit.core.exception.ForbiddenException;
 import io.crmkit.core.exception.NotFoundException;
 import io.crmkit.core.exception.ValidationException;
 import io.crmkit.core.platform.ProvisionedOrganization;
+import io.crmkit.core.spi.CrmModule;
 import io.crmkit.core.spi.DeadLetterBox;
 import io.crmkit.core.spi.Json;
+import io.crmkit.core.spi.ModuleContext;
 import io.crmkit.core.spi.TenantWork;
 import io.crmkit.core.users.NewMember;
 import io.crmkit.core.users.Role;
@@ -254,5 +256,35 @@ class DeadLettersTest {
     assertThatThrownBy(() -> TenantWork.call(webhook, tx -> DeadLetterBox.keep(tx, "test.letters", " \u0000 ", item,
         failure))).isInstanceOf(IllegalArgumentException.class);
     assertThat(RowCounts.of(t.admin(), "crm")).isEqualTo(before);
+  }
+
+  /** A module that replays dead letters of {@code source}. */
+  private static CrmModule replaying(String name, String source) {
+    return new CrmModule() {
+      @Override
+      public String name() {
+        return name;
+      }
+
+      @Override
+      public List<String> dependsOn() {
+        return List.of("core");
+      }
+
+      @Override
+      public void install(ModuleContext context) {
+        context.deadLetterSource(source, (tx, item) -> {});
+      }
+    };
+  }
+
+  @Test
+  void aSourceHasOneReplayerAndIsNamedLikeOne() {
+    assertThatThrownBy(() -> Crm.builder().dataSource(t.runtime()).module(new LetterTestModule())
+        .module(replaying("copycat", LetterTestModule.SOURCE)).build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("modules copycat and lettertest both replay dead letters of test.letters");
+    assertThatThrownBy(() -> Crm.builder().dataSource(t.runtime()).module(replaying("shouty", "Test Letters")).build())
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("a dead letter source is");
   }
 }
