@@ -125,10 +125,11 @@ final class TenantFixture {
   /**
    * whatsapp_profiles; a signed inbound message (whatsapp_contacts, conversations, messages,
    * whatsapp_events, linked to the customer with that phone); the conversation assigned and
-   * answered by the agent; a status for a message no send recorded (whatsapp_early_statuses).
-   * Returns the conversation.
+   * answered by the agent; a status for a message no send recorded (whatsapp_early_statuses); a
+   * message the webhook cannot store while a defect (a trigger, installed by the superuser for one
+   * delivery) refuses it, kept as core's dead_letters. Returns the conversation.
    */
-  UUID whatsapp(Tenant tenant, String phoneNumberId) {
+  UUID whatsapp(Tenant tenant, String phoneNumberId) throws SQLException {
     tenant.admin().service(WhatsAppProfiles.class).create(WhatsAppProfileDraft.builder().name("Sales")
         .phoneNumber("+966112345678").phoneNumberId(phoneNumberId).metaAppId(META_APP_ID)
         .session("token-" + phoneNumberId).build());
@@ -142,6 +143,16 @@ final class TenantFixture {
     inbox.sendText(conversation.id(), "It ships today.");
     deliver(phoneNumberId, "\"statuses\":[{\"id\":\"wamid.sent-elsewhere-" + phoneNumberId
         + "\",\"status\":\"delivered\",\"timestamp\":\"" + now + "\",\"recipient_id\":\"966501234567\"}]");
+    asSuperuser("create function crm.fixture_poison() returns trigger language plpgsql as $$ begin"
+        + " raise exception 'refused by the fixture'; end $$",
+        "create trigger fixture_poison before insert on crm.messages for each row execute function crm.fixture_poison()");
+    try {
+      deliver(phoneNumberId, "\"contacts\":[{\"profile\":{\"name\":\"Ahmed\"},\"wa_id\":\"966501234567\"}],"
+          + "\"messages\":[{\"from\":\"966501234567\",\"id\":\"wamid.dead-" + phoneNumberId + "\",\"timestamp\":\""
+          + now + "\",\"type\":\"text\",\"text\":{\"body\":\"Hello?\"}}]");
+    } finally {
+      asSuperuser("drop trigger fixture_poison on crm.messages", "drop function crm.fixture_poison()");
+    }
     return conversation.id();
   }
 
@@ -157,6 +168,14 @@ final class TenantFixture {
     Ticket ticket = tenant.agent().service(TicketService.class).open(TicketDraft.builder("Order delivery date")
         .conversation(conversation).priority(TicketPriority.HIGH).assignee(tenant.agentUser().id()).build());
     tenant.agent().service(TicketService.class).comment(ticket.id(), CommentDraft.internalNote("Courier called"));
+  }
+
+  private void asSuperuser(String... statements) throws SQLException {
+    try (Connection c = kit.adminDataSource().getConnection(); java.sql.Statement s = c.createStatement()) {
+      for (String sql : statements) {
+        s.execute(sql);
+      }
+    }
   }
 
   private void deliver(String phoneNumberId, String content) {

@@ -40,7 +40,8 @@ class SchemaRulesTest {
       Map.entry("customers(organization_id,created_by) -> users", "n"),
       Map.entry("customer_activities(organization_id) -> organizations", "c"),
       Map.entry("customer_activities(organization_id,customer_id) -> customers", "c"),
-      Map.entry("customer_activities(organization_id,performed_by) -> users", "n"));
+      Map.entry("customer_activities(organization_id,performed_by) -> users", "n"),
+      Map.entry("dead_letters(organization_id) -> organizations", "c"));
 
   private static TestCrm t;
 
@@ -64,7 +65,7 @@ class SchemaRulesTest {
                 or c.relname in ('organizations', 'packages'))
          order by 1""");
     assertThat(rows).containsExactly(
-        "customer_activities true false", "customers true false",
+        "customer_activities true false", "customers true false", "dead_letters true false",
         "integration_mappings true false", "invitations true false", "organizations true false",
         "packages true false", "sales_stages true false", "usage_counters true false", "users true false");
   }
@@ -134,6 +135,7 @@ class SchemaRulesTest {
     assertThat(policies).containsExactly(
         "customer_activities ALL " + tenant + " " + tenant,
         "customers ALL " + tenant + " " + tenant,
+        "dead_letters ALL " + tenant + " " + tenant,
         "integration_mappings ALL " + tenant + " " + tenant,
         "invitations ALL " + tenant + " " + tenant,
         "sales_stages ALL " + tenant + " " + tenant,

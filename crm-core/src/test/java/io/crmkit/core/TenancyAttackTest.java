@@ -34,7 +34,8 @@ class TenancyAttackTest {
       new String[] {"usage_counters", "value"},
       new String[] {"sales_stages", "name"},
       new String[] {"customers", "full_name"},
-      new String[] {"customer_activities", null});
+      new String[] {"customer_activities", null},
+      new String[] {"dead_letters", "reason"});
 
   private static TestCrm t;
   private static ProvisionedOrganization a;
@@ -57,6 +58,8 @@ class TenancyAttackTest {
           + " 'ticketing', gen_random_uuid(), 'customer_ticket')");
       t.executeAsAdmin("insert into crm.usage_counters (organization_id, metric, period_start, value)"
           + " values ('" + id + "', 'attack_metric', '1970-01-01', 5)");
+      t.executeAsAdmin("insert into crm.dead_letters (organization_id, source, item_key, item, reason)"
+          + " values ('" + id + "', 'attack.webhook', 'item-1', '{}', 'kept')");
     }
   }
 
@@ -146,12 +149,15 @@ class TenancyAttackTest {
       assertThat(update(c, "update crm.usage_counters set value = 0 where organization_id = " + other)).isZero();
       assertThat(update(c, "update crm.customers set full_name = 'pwned' where organization_id = " + other)).isZero();
       assertThat(update(c, "delete from crm.customers where organization_id = " + other)).isZero();
+      assertThat(update(c, "update crm.dead_letters set reason = 'pwned' where organization_id = " + other)).isZero();
+      assertThat(update(c, "delete from crm.dead_letters where organization_id = " + other)).isZero();
       c.commit();
     }
     assertThat(countAsAdmin("select count(*) from crm.users where full_name = 'pwned'")).isZero();
     assertThat(countAsAdmin("select count(*) from crm.customers where full_name = 'pwned'")).isZero();
     assertThat(countAsAdmin("select count(*) from crm.customers")).isEqualTo(2);
     assertThat(countAsAdmin("select count(*) from crm.usage_counters where value = 5")).isEqualTo(2);
+    assertThat(countAsAdmin("select count(*) from crm.dead_letters where reason = 'kept'")).isEqualTo(2);
   }
 
   @Test

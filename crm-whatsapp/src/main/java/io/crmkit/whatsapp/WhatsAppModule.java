@@ -87,8 +87,10 @@ public final class WhatsAppModule implements CrmModule {
   }
 
   /**
-   * Registers the tenant services {@link WhatsAppInbox} and {@link WhatsAppProfiles} and the
-   * services across tenants {@link WhatsAppWebhook}, {@link WhatsAppOutbox} and {@link WhatsAppJobs}.
+   * Registers the tenant services {@link WhatsAppInbox} and {@link WhatsAppProfiles}, the
+   * services across tenants {@link WhatsAppWebhook}, {@link WhatsAppOutbox} and {@link WhatsAppJobs},
+   * and the replayer of the webhook's dead letters (source {@code whatsapp.webhook}, replayed through
+   * {@link io.crmkit.core.DeadLetters}).
    *
    * @throws IllegalStateException on a module without settings (the one ServiceLoader found)
    */
@@ -120,6 +122,7 @@ public final class WhatsAppModule implements CrmModule {
     private MediaStore mediaStore;
     private String verifyToken;
     private final Map<String, String> appSecrets = new LinkedHashMap<>();
+    private int maxBodyBytes = WhatsAppWebhook.DEFAULT_MAX_BODY_BYTES;
 
     private Builder() {}
 
@@ -183,6 +186,22 @@ public final class WhatsAppModule implements CrmModule {
     }
 
     /**
+     * The largest webhook body accepted, in bytes: {@link WhatsAppWebhook#DEFAULT_MAX_BODY_BYTES}
+     * (4 MiB; Meta documents deliveries of up to 3 MB) unless set. A larger one is answered 413
+     * before any signature is computed over it.
+     *
+     * @throws IllegalArgumentException unless between 1 KiB and 64 MiB
+     */
+    public Builder maxBodyBytes(int maxBodyBytes) {
+      if (maxBodyBytes < 1024 || maxBodyBytes > 64 * 1024 * 1024) {
+        throw new IllegalArgumentException("maxBodyBytes must be between 1024 (1 KiB) and 67108864 (64 MiB), was "
+            + maxBodyBytes);
+      }
+      this.maxBodyBytes = maxBodyBytes;
+      return this;
+    }
+
+    /**
      * The configured module, for {@code Crm.builder().module(…)}.
      *
      * @throws IllegalStateException without session keys, when the current key is not among them, or
@@ -208,7 +227,7 @@ public final class WhatsAppModule implements CrmModule {
       return new WhatsAppModule(new WhatsAppSettings(sessionKeys,
           gateway != null ? gateway : CloudApiGateway.builder().build(), listeners, Optional.ofNullable(mediaStore),
           Optional.ofNullable(verifyToken),
-          appSecrets.isEmpty() ? Optional.empty() : Optional.of(WebhookSignature.of(appSecrets))));
+          appSecrets.isEmpty() ? Optional.empty() : Optional.of(WebhookSignature.of(appSecrets)), maxBodyBytes));
     }
   }
 }

@@ -1,5 +1,6 @@
 package io.crmkit.core.internal;
 
+import io.crmkit.core.DeadLetters;
 import io.crmkit.core.TenantScope;
 import io.crmkit.core.customers.CustomerService;
 import io.crmkit.core.pipeline.Pipeline;
@@ -13,7 +14,7 @@ import io.crmkit.core.users.UserService;
 import java.util.List;
 import java.util.UUID;
 
-/** crm-core as a module: organizations, users, invitations, plans, counters. */
+/** crm-core as a module: organizations, users, invitations, plans, counters, dead letters. */
 public final class CoreModule implements CrmModule {
   @Override
   public String name() {
@@ -29,7 +30,7 @@ public final class CoreModule implements CrmModule {
   public List<Class<?>> mappers() {
     return List.of(TenantMapper.class, OrganizationMapper.class, PlanMapper.class, UserMapper.class,
         InvitationMapper.class, CrossTenantMapper.class, UsageCounterMapper.class, PipelineMapper.class,
-        CustomerMapper.class);
+        CustomerMapper.class, DeadLetterMapper.class);
   }
 
   /** crm-core's services, reached from the scope by type as every module's are. */
@@ -40,6 +41,7 @@ public final class CoreModule implements CrmModule {
     context.tenantService(Pipeline.class, TenantScope::pipeline);
     context.tenantService(OrganizationSettings.class, TenantScope::organization);
     context.tenantService(Entitlements.class, TenantScope::entitlements);
+    context.tenantService(DeadLetters.class, scope -> new SqlDeadLetters((SqlTenantScope) scope));
     context.crmService(Platform.class, context.crm().platform());
   }
 

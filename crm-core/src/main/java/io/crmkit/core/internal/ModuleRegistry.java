@@ -3,11 +3,13 @@ package io.crmkit.core.internal;
 import io.crmkit.core.Crm;
 import io.crmkit.core.TenantScope;
 import io.crmkit.core.spi.CrmModule;
+import io.crmkit.core.spi.DeadLetterReplayer;
 import io.crmkit.core.spi.ModuleContext;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
@@ -21,6 +23,8 @@ public final class ModuleRegistry {
   private final Map<Class<?>, List<Object>> extensions = new ConcurrentHashMap<>();
   private final Map<Class<?>, String> providers = new ConcurrentHashMap<>();
   private final Map<Class<?>, String> unavailable = new ConcurrentHashMap<>();
+  private final Map<String, DeadLetterReplayer> deadLetterSources = new ConcurrentHashMap<>();
+  private final Map<String, String> sourceProviders = new ConcurrentHashMap<>();
   private volatile boolean sealed;
   private List<String> modules = List.of();
 
@@ -49,6 +53,11 @@ public final class ModuleRegistry {
       throw missing(type, tenantServices.containsKey(type) ? "; it is a tenant service: scope.service(…)" : "");
     }
     return type.cast(service);
+  }
+
+  /** The replayer a module registered for dead letters of {@code source}, if one did. */
+  Optional<DeadLetterReplayer> deadLetterReplayer(String source) {
+    return Optional.ofNullable(deadLetterSources.get(Objects.requireNonNull(source, "source")));
   }
 
   private RuntimeException missing(Class<?> type, String hint) {
@@ -107,6 +116,19 @@ public final class ModuleRegistry {
       requireOpen(module);
       claim(type);
       unavailable.put(type, Objects.requireNonNull(reason, "reason"));
+    }
+
+    @Override
+    public void deadLetterSource(String source, DeadLetterReplayer replayer) {
+      requireOpen(module);
+      DeadLetterRecords.checkSource(source);
+      Objects.requireNonNull(replayer, "replayer");
+      String other = sourceProviders.putIfAbsent(source, module);
+      if (other != null) {
+        throw new IllegalStateException("modules " + other + " and " + module + " both replay dead letters of "
+            + source);
+      }
+      deadLetterSources.put(source, replayer);
     }
 
     @Override

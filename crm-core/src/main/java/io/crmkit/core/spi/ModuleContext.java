@@ -42,6 +42,16 @@ public interface ModuleContext {
    */
   void unavailable(Class<?> type, String reason);
 
+  /**
+   * Makes this module the one that replays dead letters of {@code source} (e.g.
+   * {@code whatsapp.webhook}): {@link io.crmkit.core.DeadLetters#replay} hands their items to
+   * {@code replayer}. The module writes them with {@link DeadLetterBox#keep}.
+   *
+   * @throws IllegalArgumentException if {@code source} is not lowercase words joined by dots
+   * @throws IllegalStateException if another module registered {@code source} already
+   */
+  void deadLetterSource(String source, DeadLetterReplayer replayer);
+
   /** Offers {@code implementation} for the extension point {@code type} another module defines. */
   <T> void extension(Class<T> type, T implementation);
 

@@ -5,6 +5,7 @@ import io.crmkit.core.customers.CustomerService;
 import io.crmkit.core.customers.CustomerSource;
 import io.crmkit.core.exception.LimitExceededException;
 import io.crmkit.core.exception.ValidationException;
+import io.crmkit.core.spi.Inputs;
 import io.crmkit.core.spi.TenantTransaction;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -17,6 +18,8 @@ import org.slf4j.LoggerFactory;
  */
 final class CustomerLinker {
   private static final Logger log = LoggerFactory.getLogger(CustomerLinker.class);
+  /** crm-core's limit of a customer's full name. */
+  private static final int MAX_FULL_NAME = 255;
   private final Events events;
 
   CustomerLinker(Events events) {
@@ -35,16 +38,17 @@ final class CustomerLinker {
     UUID customerId = contacts.customerOf(tx.organizationId(), contactId);
     if (customerId == null) {
       CustomerService customers = tx.scope().customers();
+      String fullName = fullName(name);
       try {
         if (phone != null) {
           CustomerDraft.Builder draft = CustomerDraft.builder().source(CustomerSource.WHATSAPP);
-          if (name != null && !name.isBlank()) {
-            draft.fullName(name.strip());
+          if (fullName != null) {
+            draft.fullName(fullName);
           }
           customerId = customers.findOrCreateByPhone(phone, draft.whatsappPhone(phone).build()).customer().id();
         } else {
           customerId = customers.create(CustomerDraft.builder().source(CustomerSource.WHATSAPP)
-              .fullName(name == null || name.isBlank() ? "WhatsApp user" : name.strip()).build()).id();
+              .fullName(fullName == null ? "WhatsApp user" : fullName).build()).id();
         }
       } catch (LimitExceededException e) {
         log.warn("organization {} is at max_customers ({}): WhatsApp conversation {} stays without a customer",
@@ -59,5 +63,23 @@ final class CustomerLinker {
     }
     tx.mapper(ConversationMapper.class).linkCustomer(tx.organizationId(), conversationId, customerId);
     return customerId;
+  }
+
+  /**
+   * The contact's profile name (one line, cut to the limit) as a customer's full name, checked by
+   * the rule crm-core's customers apply, so the customer's creation never fails for it: a name
+   * that rule refuses is no name.
+   */
+  private static String fullName(String name) {
+    String line = Identities.line(name, MAX_FULL_NAME);
+    if (line == null) {
+      return null;
+    }
+    try {
+      return Inputs.text("fullName", line, MAX_FULL_NAME);
+    } catch (ValidationException e) {
+      log.info("a WhatsApp profile name was not taken as a customer's name: {}", e.reason());
+      return null;
+    }
   }
 }

@@ -2,7 +2,6 @@ package io.crmkit.whatsapp.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.crmkit.core.spi.TenantTransaction;
-import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -34,7 +33,7 @@ final class DeliveryStatuses {
     }
     JsonNode error = status.path("errors").path(0);
     StatusMapper.Status reported = new StatusMapper.Status(waMessageId, state,
-        Instant.ofEpochSecond(status.path("timestamp").asLong(tx.now().getEpochSecond())),
+        ChangeItems.at(status, tx.now()),
         error.has("code") ? error.get("code").asInt() : null,
         error.has("code") ? error.path("title").asText(error.path("message").asText("")) : null,
         status.has("pricing") ? status.get("pricing") : null);

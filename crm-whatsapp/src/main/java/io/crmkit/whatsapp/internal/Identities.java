@@ -1,10 +1,14 @@
 package io.crmkit.whatsapp.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.crmkit.core.spi.Inputs;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /** How a webhook names a WhatsApp user: a business-scoped user id, a phone, a non-blank text field. */
 final class Identities {
+  private static final Pattern LINE_BREAKS = Pattern.compile("[\\t\\r\\n]+");
+
   private Identities() {}
 
   /** A business-scoped user id as WhatsApp writes it ({@code SA.1234…}), or null. */
@@ -26,8 +30,25 @@ final class Identities {
     return value.isTextual() && !value.asText().isBlank() ? Optional.of(value.asText()) : Optional.empty();
   }
 
-  /** At most {@code max} characters of {@code value} (null stays null). */
+  /**
+   * Text from outside as one line of at most {@code max} characters (a profile name, a username):
+   * cleaned as {@link Inputs#outsideText} cleans it, tabs and line breaks made spaces, trimmed, cut
+   * never between the halves of a surrogate pair; null if nothing is left (or it was null).
+   */
+  static String line(String value, int max) {
+    if (value == null) {
+      return null;
+    }
+    String line = LINE_BREAKS.matcher(Inputs.outsideText(value)).replaceAll(" ").strip();
+    line = cut(line, max).strip();
+    return line.isEmpty() ? null : line;
+  }
+
+  /** At most {@code max} characters of {@code value}, never half a surrogate pair (null stays null). */
   static String cut(String value, int max) {
-    return value == null || value.length() <= max ? value : value.substring(0, max);
+    if (value == null || value.length() <= max) {
+      return value;
+    }
+    return value.substring(0, Character.isHighSurrogate(value.charAt(max - 1)) ? max - 1 : max);
   }
 }

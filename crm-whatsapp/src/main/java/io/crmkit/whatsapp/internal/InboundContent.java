@@ -71,7 +71,7 @@ record InboundContent(String type, String body, String contextId, String mediaId
    */
   static String preview(String body, String type) {
     String preview = body != null && !body.isBlank() ? body : "[" + type + "]";
-    return preview.length() > 200 ? preview.substring(0, 199) + "…" : preview;
+    return preview.length() > 200 ? Identities.cut(preview, 199) + "…" : preview;
   }
 
   private static String text(JsonNode node, String field) {

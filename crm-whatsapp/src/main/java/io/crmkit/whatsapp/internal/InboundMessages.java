@@ -61,10 +61,13 @@ final class InboundMessages {
       log.debug("webhook message {} was stored before; nothing done again", waMessageId);
       return;
     }
-    String name = Identities.cut(contact.path("profile").path("name").asText(null), 255);
-    String username = Identities.cut(Identities.text(contact, "username")
+    // One line each, within the contacts table's limits: a name full of line breaks or megabytes
+    // long is still a name, never a failed delivery.
+    JsonNode profileName = contact.path("profile").path("name");
+    String name = Identities.line(profileName.isTextual() ? profileName.textValue() : null, 255);
+    String username = Identities.line(Identities.text(contact, "username")
         .or(() -> Identities.text(contact.path("profile"), "username")).orElse(null), 100);
-    Instant at = Instant.ofEpochSecond(message.path("timestamp").asLong(tx.now().getEpochSecond()));
+    Instant at = ChangeItems.at(message, tx.now());
     InboundContent content = InboundContent.of(message);
 
     UUID contactId = contacts.resolve(tx, profileId, bsuid, phone, name, username);

@@ -2,16 +2,14 @@ package io.crmkit.whatsapp.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.crmkit.core.Crm;
-import io.crmkit.core.exception.RetryableException;
-import io.crmkit.core.spi.Json;
+import io.crmkit.core.TenantScope;
+import io.crmkit.core.exception.ValidationException;
+import io.crmkit.core.spi.DeadLetterBox;
+import io.crmkit.core.spi.OutsideJson;
+import io.crmkit.core.spi.TenantTransaction;
 import io.crmkit.core.spi.TenantWork;
 import io.crmkit.whatsapp.WhatsAppWebhook;
 import java.io.IOException;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,9 +18,15 @@ import org.slf4j.LoggerFactory;
  * Stores a verified webhook delivery: each change routed to its tenant and profile (the one
  * cross-tenant read, {@code route_whatsapp_webhook}), then stored in that tenant's transaction as
  * the system actor {@code whatsapp-webhook}: its messages ({@link InboundMessages}) and statuses
- * ({@link DeliveryStatuses}). Redeliveries store nothing twice.
+ * ({@link DeliveryStatuses}). A change whose transaction fails for good is stored again item by
+ * item, each in a transaction of its own, and an item that fails alone is kept as a dead letter of
+ * {@value #SOURCE}, so the rest is stored and the delivery acknowledged; only a transient failure
+ * is left for Meta to deliver again. Redeliveries store nothing twice, dead letters included.
  */
 final class WebhookIngest {
+  /** The dead letters' source: the items of deliveries this module could not store. */
+  static final String SOURCE = "whatsapp.webhook";
+  private static final String ACTOR = "whatsapp-webhook";
   private static final Logger log = LoggerFactory.getLogger(WebhookIngest.class);
   private final Crm crm;
   private final InboundMessages messages;
@@ -35,16 +39,19 @@ final class WebhookIngest {
     this.statuses = new DeliveryStatuses(events);
   }
 
-  /** Stores a delivery that {@code appId}'s secret verified; 200 only once every change has committed. */
+  /**
+   * Stores a delivery that {@code appId}'s secret verified: 200 once everything in it that can be
+   * stored is stored (the rest kept as dead letters), 503 on a transient failure, 400 for a body
+   * that is not a WhatsApp webhook.
+   */
   WhatsAppWebhook.Response receive(String appId, byte[] rawBody) {
     JsonNode root;
     try {
-      root = Json.MAPPER.readTree(rawBody);
+      root = OutsideJson.read(rawBody);
     } catch (IOException e) {
       return new WhatsAppWebhook.Response(400, "malformed JSON");
     }
-    if (root == null || !"whatsapp_business_account".equals(root.path("object").asText())
-        || !root.path("entry").isArray()) {
+    if (!"whatsapp_business_account".equals(root.path("object").asText()) || !root.path("entry").isArray()) {
       return new WhatsAppWebhook.Response(400, "not a WhatsApp Business Account webhook");
     }
     try {
@@ -58,12 +65,36 @@ final class WebhookIngest {
         }
       }
       return new WhatsAppWebhook.Response(200, "ok");
-    } catch (RetryableException e) {
-      log.warn("webhook delivery not stored, Meta will deliver it again: {}", e.getMessage());
-      return new WhatsAppWebhook.Response(503, "try again");
     } catch (RuntimeException e) {
-      log.error("webhook delivery not stored, Meta will deliver it again", e);
+      if (DeadLetterBox.isTransient(e)) {
+        log.warn("webhook delivery not wholly stored, Meta will deliver it again: {}", e.getMessage());
+        return new WhatsAppWebhook.Response(503, "try again");
+      }
+      // Routing failed, or a dead letter could not be written: a server fault, not the delivery's.
+      log.error("webhook delivery not wholly stored, Meta will deliver it again", e);
       return new WhatsAppWebhook.Response(500, "not stored");
+    }
+  }
+
+  /**
+   * Stores again, in {@code tx}, an item kept as a dead letter (see {@link ChangeItems#letter}), for
+   * the profile it was routed to, if that profile still receives its number's deliveries.
+   *
+   * @throws ValidationException if the profile was deactivated or lost its proof meanwhile
+   */
+  void replay(TenantTransaction tx, JsonNode letter) {
+    UUID profileId;
+    try {
+      profileId = UUID.fromString(letter.path("profile_id").asText());
+    } catch (IllegalArgumentException e) {
+      throw new ValidationException("profile_id", "is not a profile id");
+    }
+    if (!routable(tx, profileId)) {
+      throw new ValidationException("profile_id", "the profile is deactivated or no longer proven for its number;"
+          + " replay once it receives its number's deliveries again");
+    }
+    for (ChangeItems.Item item : ChangeItems.of(letter.path("value")).items()) {
+      store(tx, profileId, item);
     }
   }
 
@@ -76,52 +107,74 @@ final class WebhookIngest {
       return;
     }
     UUID profileId = route.profileId();
-    TenantWork.call(crm.tenant(route.organizationId()).asSystem("whatsapp-webhook"), tx -> {
-      // The route was read in another transaction: a profile deactivated or disproven since gets nothing.
-      if (tx.mapper(ProfileMapper.class).lockRoutable(tx.organizationId(), profileId) == null) {
-        log.info("webhook change for profile {}: deactivated or no longer proven meanwhile; ignored", profileId);
+    TenantScope scope = crm.tenant(route.organizationId()).asSystem(ACTOR);
+    ChangeItems change = ChangeItems.of(value);
+    try {
+      // The usual case: the whole change in one transaction.
+      TenantWork.call(scope, tx -> {
+        if (routable(tx, profileId)) {
+          change.items().forEach(item -> store(tx, profileId, item));
+        }
         return null;
+      });
+    } catch (RuntimeException e) {
+      if (DeadLetterBox.isTransient(e)) {
+        throw e;
       }
-      Map<String, JsonNode> contacts = new LinkedHashMap<>();
-      for (JsonNode contact : value.path("contacts")) {
-        if (contact.hasNonNull("wa_id")) {
-          contacts.put("wa:" + contact.get("wa_id").asText(), contact);
-        }
-        if (contact.hasNonNull("user_id")) {
-          contacts.put("user:" + contact.get("user_id").asText(), contact);
-        }
-      }
-      // One sender after another, in a fixed order: two deliveries holding locks on the same
-      // contacts and conversations then take them in the same order and cannot deadlock.
-      List<JsonNode> inbound = new ArrayList<>();
-      value.path("messages").forEach(inbound::add);
-      inbound.sort(Comparator.comparing((JsonNode m) -> m.path("from").asText() + "|"
-          + m.path("from_user_id").asText()).thenComparing(m -> m.path("timestamp").asText()));
-      for (JsonNode message : inbound) {
-        messages.store(tx, profileId, message, contactOf(message, contacts, value.path("contacts")));
-      }
-      // In wamid order, so concurrent deliveries take the per-wamid and conversation locks in one order.
-      List<JsonNode> reported = new ArrayList<>();
-      value.path("statuses").forEach(reported::add);
-      reported.sort(Comparator.comparing((JsonNode st) -> st.path("id").asText())
-          .thenComparing(st -> st.path("timestamp").asText()));
-      for (JsonNode status : reported) {
-        statuses.apply(tx, profileId, status);
-      }
-      return null;
-    });
+      log.warn("webhook change for profile {} failed as a whole ({}); storing its {} items one by one", profileId,
+          e.toString(), change.items().size());
+      storeEachAlone(scope, profileId, change);
+    }
   }
 
-  /** The contact entry that describes a message's sender: by phone, then by user id, else the only one. */
-  private static JsonNode contactOf(JsonNode message, Map<String, JsonNode> contacts, JsonNode all) {
-    JsonNode byPhone = contacts.get("wa:" + message.path("from").asText());
-    if (byPhone != null) {
-      return byPhone;
+  /**
+   * Each item in a transaction of its own; one that fails for good is kept as a dead letter in
+   * another, and the others are stored. A transient failure is thrown: what is stored stays (a
+   * redelivery stores it no second time) and Meta delivers the rest again.
+   */
+  private void storeEachAlone(TenantScope scope, UUID profileId, ChangeItems change) {
+    for (ChangeItems.Item item : change.items()) {
+      try {
+        TenantWork.call(scope, tx -> {
+          if (routable(tx, profileId)) {
+            store(tx, profileId, item);
+          }
+          return null;
+        });
+      } catch (RuntimeException failure) {
+        if (DeadLetterBox.isTransient(failure)) {
+          throw failure;
+        }
+        if (TenantWork.call(scope, tx -> DeadLetterBox.keep(tx, SOURCE, item.key(), change.letter(profileId, item),
+            failure))) {
+          log.error("webhook item {} for profile {} failed alone; kept as a dead letter", item.key(), profileId,
+              failure);
+        } else {
+          log.warn("webhook item {} for profile {} failed alone again ({}); its dead letter stays", item.key(),
+              profileId, failure.toString());
+        }
+      }
     }
-    JsonNode byUser = contacts.get("user:" + message.path("from_user_id").asText());
-    if (byUser != null) {
-      return byUser;
+  }
+
+  private void store(TenantTransaction tx, UUID profileId, ChangeItems.Item item) {
+    if (item.message()) {
+      messages.store(tx, profileId, item.node(), item.contact());
+    } else {
+      statuses.apply(tx, profileId, item.node());
     }
-    return all.size() == 1 ? all.get(0) : Json.MAPPER.createObjectNode();
+  }
+
+  /**
+   * Whether the profile still receives its number's deliveries: the route was read in another
+   * transaction, and a profile deactivated or disproven since gets nothing.
+   */
+  private static boolean routable(TenantTransaction tx, UUID profileId) {
+    if (tx.mapper(ProfileMapper.class).lockRoutable(tx.organizationId(), profileId) == null) {
+      log.info("WhatsApp profile {} was deactivated or lost its proof meanwhile: nothing of the webhook item stored",
+          profileId);
+      return false;
+    }
+    return true;
   }
 }

@@ -47,9 +47,12 @@ public final class WhatsAppRuntime {
     WhatsAppRuntime runtime = new WhatsAppRuntime(context.crm(), settings);
     context.tenantService(WhatsAppInbox.class, runtime::inbox);
     context.tenantService(WhatsAppProfiles.class, runtime::profiles);
+    WebhookIngest ingest = new WebhookIngest(runtime.crm, runtime.events);
+    // Also without a webhook: letters an earlier configuration kept stay replayable.
+    context.deadLetterSource(WebhookIngest.SOURCE, ingest::replay);
     if (settings.signatures().isPresent()) {
       context.crmService(WhatsAppWebhook.class, new SqlWhatsAppWebhook(settings.verifyToken().orElseThrow(),
-          settings.signatures().get(), new WebhookIngest(runtime.crm, runtime.events)));
+          settings.signatures().get(), settings.maxBodyBytes(), ingest));
     } else {
       context.unavailable(WhatsAppWebhook.class, "crm-whatsapp was configured without a webhook: give"
           + " WhatsAppModule.builder().verifyToken(…).app(metaAppId, appSecret) to receive Meta's deliveries");

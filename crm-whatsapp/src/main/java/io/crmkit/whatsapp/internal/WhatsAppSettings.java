@@ -15,9 +15,11 @@ import java.util.Optional;
  *
  * @param verifyToken the webhook handshake's token, present exactly when {@code signatures} is
  * @param signatures the configured apps' secrets
+ * @param maxBodyBytes the largest webhook body accepted
  */
 public record WhatsAppSettings(SessionKeys sessionKeys, WhatsAppGateway gateway, List<WhatsAppListener> listeners,
-    Optional<MediaStore> mediaStore, Optional<String> verifyToken, Optional<WebhookSignature> signatures) {
+    Optional<MediaStore> mediaStore, Optional<String> verifyToken, Optional<WebhookSignature> signatures,
+    int maxBodyBytes) {
 
   /** Creates the settings; the listeners are copied. */
   public WhatsAppSettings {
@@ -33,6 +35,6 @@ public record WhatsAppSettings(SessionKeys sessionKeys, WhatsAppGateway gateway,
   public String toString() {
     return "sessionKeys=" + sessionKeys + ", gateway=" + gateway.getClass().getSimpleName() + ", listeners="
         + listeners.size() + ", mediaStore=" + mediaStore.map(m -> m.getClass().getSimpleName()).orElse("none")
-        + ", webhook=" + signatures.map(WebhookSignature::toString).orElse("none");
+        + ", webhook=" + signatures.map(WebhookSignature::toString).orElse("none") + ", maxBodyBytes=" + maxBodyBytes;
   }
 }
