@@ -64,9 +64,15 @@ public interface TenantScope {
    * callback: used from another thread or after the callback returned it throws
    * {@link TenantContextException}, and so does work for another organization or the platform
    * inside the callback (it would commit on its own). After-commit effects (events) run once it
-   * has committed.
+   * has committed. A call inside that fails has ended the transaction's use: let its exception
+   * propagate (or throw another); work that catches it and returns commits nothing.
    *
    * @throws X what {@code work} throws, after the rollback
+   * @throws io.crmkit.core.exception.RetryableException if the connection was lost before the
+   *     COMMIT was sent (nothing committed)
+   * @throws io.crmkit.core.exception.CommitOutcomeUnknownException if it was lost during the COMMIT
+   * @throws IllegalStateException if {@code work} returned although a database error had aborted
+   *     the transaction (it caught the exception); nothing was committed
    */
   <R, X extends Exception> R inTransaction(TransactionCallback<R, X> work) throws X;
 
