@@ -135,7 +135,10 @@ public interface CustomerService {
    *
    * @throws java.io.UncheckedIOException if the input cannot be read
    * @throws ValidationException if there is no header, it has no {@code whatsapp_phone} or {@code email}
-   *     column, or the CSV is malformed (rows before the fault have landed)
+   *     column or a column name that is not one line of UTF-8 text, or the CSV is malformed or has
+   *     a cell over 100,000 characters (the rows before the fault have landed). A cell is checked as
+   *     the services check its field: one with a control character or bytes that are not UTF-8
+   *     (never replaced) is its row's error, naming the column
    * @throws TenantContextException inside {@link TenantScope#inTransaction} or a joined scope: an
    *     import runs its own transactions
    */
