@@ -54,6 +54,8 @@ final class SqlPipeline implements Pipeline {
     Objects.requireNonNull(stageId, "stageId");
     String checked = Inputs.text("name", name, 100);
     return manage(tx -> {
+      // The stage first: an id this tenant cannot see is not found, whatever the name.
+      stage(tx, stageId);
       UUID existing = tx.mapper(PipelineMapper.class).idByName(tx.organizationId(), checked);
       if (existing != null && !existing.equals(stageId)) {
         throw new ConflictException("a stage named " + checked + " exists", existing);
