@@ -37,8 +37,9 @@ import org.junit.jupiter.api.TestFactory;
  * holds it, and only that ({@code %} and {@code _} are not wildcards).
  */
 class CoreTextKeptTest {
-  /** One line, under every one-line limit (a position's: 100), without its first 60 characters a tag. */
-  private static final String LINE = "O'Brien \"Q\"; DROP TABLE crm.customers; -- 100% _x_ \\ \u200Fمرحبا\u200E \u202Eabc\u202C 😀";
+  /** One line under every one-line limit (a position's, 100); its first 60 characters make a tag or a key. */
+  private static final String LINE = "O'Brien \"Q\"; DROP TABLE crm.customers; -- 100% _x_ \\ "
+      + "\u200Fمرحبا\u200E \u202Eabc\u202C 😀";
   /** Several lines. */
   private static final String LINES = LINE + "\r\n\tsecond line\n";
   private static final String EMAIL = "o'brien+%_x;--@example.com";
