@@ -22,6 +22,7 @@ import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalLong;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -172,6 +173,80 @@ class CustomerImportTest {
         .isInstanceOf(ValidationException.class).hasMessageContaining("1 to 64");
     assertThat(customers.list(CustomerQuery.builder().build(), 10, java.util.Optional.empty()).items())
         .as("nothing stored").isEmpty();
+  }
+
+  @Test
+  void cellsWithNulControlCharactersOrBytesThatAreNotUtf8AreRowErrorsAndTheGoodRowsLand() {
+    ProvisionedOrganization org = t.provision();
+    CustomerService customers = t.adminScope(org).customers();
+    ByteArrayOutputStream csv = new ByteArrayOutputStream();
+    csv.writeBytes(utf8("whatsapp_phone,full_name,notes,Loyalty Card\n"));
+    csv.writeBytes(utf8("0506000001,Good One,\"two\n\tlines\",A-1\n"));
+    csv.writeBytes(utf8("0506000002,Bad\u0000Name,,\n"));
+    csv.writeBytes(utf8("0506000003,Bell,ring\u0007,\n"));
+    csv.writeBytes(utf8("0506000004,Broken,caf"));
+    csv.writeBytes(new byte[] {(byte) 0xC3, '('}); // a lead byte without its continuation
+    csv.writeBytes(utf8(",\n0506000005,Card,,"));
+    csv.writeBytes(new byte[] {(byte) 0xFF}); // never a byte of UTF-8
+    csv.writeBytes(utf8("\n0506000006,Control card,,x\u0001y\n"));
+    csv.writeBytes(utf8("0506000007,"));
+    csv.writeBytes(new byte[] {(byte) 0xED, (byte) 0xA0, (byte) 0x80}); // a surrogate written in UTF-8
+    csv.writeBytes(utf8(",,\n0506000008,Replacement \uFFFD kept,,\u200Fمرحبا\u200E\n"));
+    csv.writeBytes(utf8("05060\u00000009,Phone with NUL,,\n"));
+    csv.writeBytes(utf8("0506000010,C1\u0085,,\n"));
+    DatabaseState before = DatabaseState.of(t.admin());
+
+    ImportReport report = customers.importCsv(new ByteArrayInputStream(csv.toByteArray()), ImportOptions.DEFAULTS);
+
+    assertThat(report.rowsRead()).isEqualTo(10);
+    assertThat(report.errors()).extracting(ImportReport.RowError::line, ImportReport.RowError::field)
+        .containsExactly(tuple(3L, "fullName"), tuple(4L, "notes"), tuple(5L, "notes"),
+            tuple(6L, "customFields.Loyalty Card"), tuple(7L, "customFields.Loyalty Card"), tuple(8L, "fullName"),
+            tuple(10L, "whatsappPhone"), tuple(11L, "fullName"));
+    assertThat(report.errors()).filteredOn(e -> e.line() == 5 || e.line() == 6 || e.line() == 8)
+        .extracting(ImportReport.RowError::reason).containsOnly("holds bytes that are not UTF-8");
+    assertThat(report.errors()).extracting(ImportReport.RowError::reason)
+        .noneMatch(reason -> reason.contains("SQLSTATE") || reason.contains("\u0000"));
+    assertThat(report.inserted()).isEqualTo(2);
+    assertThat(customers.findByPhone("0506000001").orElseThrow().notes()).hasValue("two\n\tlines");
+    Customer kept = customers.findByPhone("0506000008").orElseThrow();
+    assertThat(kept.fullName()).as("a real U+FFFD is a character like any other").hasValue("Replacement \uFFFD kept");
+    assertThat(kept.customFields()).containsEntry("Loyalty Card", "\u200Fمرحبا\u200E");
+    Map<String, Long> counts = DatabaseState.of(t.admin()).rowCounts();
+    assertThat(counts.get("customers")).as("the two good rows only").isEqualTo(before.rowCounts().get("customers") + 2);
+  }
+
+  @Test
+  void aHeaderWithAControlCharacterOrBytesThatAreNotUtf8IsRefusedAndNothingLands() {
+    CustomerService customers = t.adminScope(t.provision()).customers();
+    DatabaseState before = DatabaseState.of(t.admin());
+    for (byte[] header : List.of(utf8("email,Loyalty\u0000Card\n"), utf8("email,\u0007Card\n"),
+        utf8("\u001Bemail\n"), new byte[] {'e', 'm', 'a', 'i', 'l', ',', (byte) 0xC0, (byte) 0xAF, '\n'})) {
+      ByteArrayOutputStream csv = new ByteArrayOutputStream();
+      csv.writeBytes(header);
+      csv.writeBytes(utf8("a@example.com,1\n"));
+      assertThatThrownBy(() -> customers.importCsv(new ByteArrayInputStream(csv.toByteArray()), ImportOptions.DEFAULTS))
+          .isInstanceOfSatisfying(ValidationException.class, e -> assertThat(e.field()).isEqualTo("header"));
+    }
+    assertThat(DatabaseState.of(t.admin())).isEqualTo(before);
+  }
+
+  @Test
+  void aCellOverAnyFieldsLimitEndsTheImportAfterTheRowsBeforeIt() {
+    CustomerService customers = t.adminScope(t.provision()).customers();
+    String csv = "whatsapp_phone,notes\n0507000001,first\n0507000002,second\n0507000003," + "x".repeat(100_001)
+        + "\n0507000004,after\n";
+    assertThatThrownBy(() -> customers.importCsv(in(csv), new ImportOptions(500, r -> {})))
+        .isInstanceOfSatisfying(ValidationException.class, e -> {
+          assertThat(e.field()).isEqualTo("csv");
+          assertThat(e.reason()).isEqualTo("a cell is over 100000 characters (after 2 rows)");
+        });
+    assertThat(customers.findByPhone("0507000002")).as("the rows before it landed").isPresent();
+    assertThat(customers.findByPhone("0507000004")).as("nothing after it").isEmpty();
+  }
+
+  private static byte[] utf8(String text) {
+    return text.getBytes(StandardCharsets.UTF_8);
   }
 
   private static long activities(ProvisionedOrganization org) throws SQLException {

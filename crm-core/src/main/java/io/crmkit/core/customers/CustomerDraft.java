@@ -64,7 +64,7 @@ public record CustomerDraft(
     Objects.requireNonNull(assignedTo, "assignedTo");
     tags = List.copyOf(tags);
     Objects.requireNonNull(notes, "notes");
-    customFields = io.crmkit.core.spi.Json.deepCopy(customFields);
+    customFields = io.crmkit.core.spi.Json.deepCopy(customFields, "customFields");
   }
 
   /** Starts a draft: source {@code MANUAL}, score 0, value 0 USD. */

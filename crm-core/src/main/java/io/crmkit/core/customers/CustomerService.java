@@ -17,6 +17,12 @@ import java.util.UUID;
  * The organization's customers. Each call is one transaction unless made inside
  * {@link TenantScope#inTransaction}; changes write their activity to the customer's timeline in
  * the same transaction, performed by the scope's actor.
+ *
+ * <p>Input is checked before any SQL (ARCHITECTURE.md, "Bad input and errors"): text that holds a
+ * control character (NUL included) or broken UTF-16, or is over its field's limit, is a
+ * {@link ValidationException} naming the field, and nothing changes. A customer, stage or member
+ * id this organization cannot see, another tenant's included, is answered as an id that does not
+ * exist.
  */
 public interface CustomerService {
 
@@ -44,7 +50,8 @@ public interface CustomerService {
    * concurrency: callers racing on one phone all get the same customer, and one of them created it.
    *
    * @param whatsappPhone the phone, in any format; it overrides the draft's
-   * @param draft what a new customer gets
+   * @param draft what a new customer gets, checked only when one is created
+   * @throws ValidationException for a malformed phone, or a bad draft when a customer is created from it
    */
   FoundCustomer findOrCreateByPhone(String whatsappPhone, CustomerDraft draft);
 
@@ -58,7 +65,8 @@ public interface CustomerService {
    * finds {@code أحمد} and {@code إحمد}.
    *
    * @param cursor the previous page's {@link Page#nextCursor()}, or empty for the first page
-   * @throws ValidationException for a blank query, a bad limit or a cursor that is not one of ours
+   * @throws ValidationException for a query that is blank, over 200 characters or not one line of
+   *     text, a bad limit or a cursor that is not one of ours
    */
   Page<Customer> search(String query, int limit, Optional<String> cursor);
 
@@ -67,7 +75,9 @@ public interface CustomerService {
    * time, by keyset (never OFFSET): deep pages cost what the first does.
    *
    * @param cursor the previous page's {@link Page#nextCursor()} for the same query, or empty
-   * @throws ValidationException for a bad limit, or a cursor of another query or not ours
+   * @throws ValidationException for a bad filter (text as {@link #search}'s query; tags as a
+   *     customer's; a custom field key of 1 to 64 characters and a value that is text, a finite
+   *     number or a boolean; dates from 1970 to 9999), a bad limit, or a cursor of another query or not ours
    */
   Page<Customer> list(CustomerQuery query, int limit, Optional<String> cursor);
 
@@ -135,20 +145,32 @@ public interface CustomerService {
    *
    * @throws java.io.UncheckedIOException if the input cannot be read
    * @throws ValidationException if there is no header, it has no {@code whatsapp_phone} or {@code email}
-   *     column, or the CSV is malformed (rows before the fault have landed)
+   *     column or a column name that is not one line of UTF-8 text, or the CSV is malformed or has
+   *     a cell over 100,000 characters (the rows before the fault have landed). A cell is checked as
+   *     the services check its field: one with a control character or bytes that are not UTF-8
+   *     (never replaced) is its row's error, naming the column
    * @throws TenantContextException inside {@link TenantScope#inTransaction} or a joined scope: an
    *     import runs its own transactions
    */
   ImportReport importCsv(java.io.InputStream csv, ImportOptions options);
 
-  /** Adds an entry to a customer's timeline (a call, a note, a meeting, …). */
+  /**
+   * Adds an entry to a customer's timeline (a call, a note, a meeting, …).
+   *
+   * @param type 1 to 50 lowercase letters, digits or {@code _}, starting with a letter
+   * @param description free text of up to 20,000 characters, tabs and line breaks allowed; blank is none
+   * @param metadata details, by the rule of custom fields
+   * @throws ValidationException for a bad type, description or metadata
+   * @throws NotFoundException if there is no such customer
+   */
   Activity logActivity(UUID customerId, String type, Optional<String> description, Map<String, Object> metadata);
 
   /**
    * A customer's timeline, newest first, {@code limit} (1 to 200) at a time.
    *
    * @param cursor the previous page's {@link Page#nextCursor()}, or empty for the first page
-   * @throws ValidationException for a cursor that is not one of ours
+   * @throws ValidationException for a bad limit or a cursor that is not one of ours
+   * @throws NotFoundException if there is no such customer (never an empty page)
    */
   Page<Activity> timeline(UUID customerId, int limit, Optional<String> cursor);
 

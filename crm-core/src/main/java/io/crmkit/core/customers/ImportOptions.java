@@ -1,5 +1,6 @@
 package io.crmkit.core.customers;
 
+import io.crmkit.core.exception.ValidationException;
 import java.util.Objects;
 
 /**
@@ -13,10 +14,14 @@ public record ImportOptions(int batchSize, ImportProgress progress) {
   /** Defaults: batches of 500, no progress reporting. */
   public static final ImportOptions DEFAULTS = new ImportOptions(500, report -> {});
 
-  /** Creates the options. */
+  /**
+   * Creates the options.
+   *
+   * @throws ValidationException for a batch size outside 1 to 5,000
+   */
   public ImportOptions {
     if (batchSize < 1 || batchSize > 5000) {
-      throw new IllegalArgumentException("batchSize must be 1 to 5000, was " + batchSize);
+      throw new ValidationException("batchSize", "must be 1 to 5000");
     }
     Objects.requireNonNull(progress, "progress");
   }

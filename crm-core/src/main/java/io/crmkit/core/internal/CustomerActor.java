@@ -1,5 +1,6 @@
 package io.crmkit.core.internal;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.crmkit.core.Actor;
 import io.crmkit.core.spi.Json;
 import io.crmkit.core.users.Role;
@@ -44,8 +45,13 @@ final class CustomerActor {
 
   /** Logs an activity of {@code customerId}, performed by the actor. */
   Rows.ActivityRow log(Tx tx, UUID customerId, String type, String description, Map<String, Object> metadata) {
+    return log(tx, customerId, type, description, Json.fromMap(metadata));
+  }
+
+  /** Logs an activity of {@code customerId} with metadata already checked as JSON, performed by the actor. */
+  Rows.ActivityRow log(Tx tx, UUID customerId, String type, String description, JsonNode metadata) {
     Performer by = Performer.of(scope.actor());
     return tx.mapper(CustomerMapper.class).insertActivity(tx.organizationId(), customerId, type, description,
-        by.member(), by.system(), Json.fromMap(metadata));
+        by.member(), by.system(), metadata);
   }
 }

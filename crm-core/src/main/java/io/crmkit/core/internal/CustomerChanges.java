@@ -1,5 +1,6 @@
 package io.crmkit.core.internal;
 
+import io.crmkit.core.Change;
 import io.crmkit.core.customers.Customer;
 import io.crmkit.core.customers.CustomerUpdate;
 import io.crmkit.core.exception.ConflictException;
@@ -32,21 +33,26 @@ final class CustomerChanges {
 
   Customer update(UUID customerId, CustomerUpdate update) {
     Objects.requireNonNull(update, "update");
+    // Every value checked before any SQL; the phones, as written, are normalized once the
+    // organization's region is read.
+    Map<CustomerUpdate.Field, Change<String>> written = new EnumMap<>(CustomerUpdate.Field.class);
+    update.changes().forEach((field, change) -> written.put(field, change.map(v -> CustomerFields.written(field, v))));
     return change(customerId, "customers.update", (tx, customers, before) -> {
-      if (update.isEmpty()) {
+      if (written.isEmpty()) {
         return;
       }
-      String region = update.changes().containsKey(CustomerUpdate.Field.WHATSAPP_PHONE)
-          || update.changes().containsKey(CustomerUpdate.Field.PHONE) ? CustomerFields.region(tx) : null;
+      String region = written.containsKey(CustomerUpdate.Field.WHATSAPP_PHONE)
+          || written.containsKey(CustomerUpdate.Field.PHONE) ? CustomerFields.region(tx) : null;
       Map<CustomerUpdate.Field, String> after = new EnumMap<>(CustomerUpdate.Field.class);
       for (CustomerUpdate.Field field : CustomerUpdate.Field.values()) {
         after.put(field, value(before, field));
       }
-      update.changes().forEach((field, change) -> after.put(field,
-          change.map(v -> CustomerFields.checked(field, v, region)).applyTo(Optional.empty()).orElse(null)));
+      written.forEach((field, change) -> after.put(field,
+          change.map(v -> isPhone(field) ? CustomerFields.checked(field, v, region) : v)
+              .applyTo(Optional.empty()).orElse(null)));
       if (after.get(CustomerUpdate.Field.FULL_NAME) == null && after.get(CustomerUpdate.Field.WHATSAPP_PHONE) == null
           && after.get(CustomerUpdate.Field.EMAIL) == null && after.get(CustomerUpdate.Field.PHONE) == null) {
-        throw new ValidationException(update.changes().keySet().iterator().next().key(),
+        throw new ValidationException(written.keySet().iterator().next().key(),
             "a customer needs a name, a phone or an email");
       }
       List<String> changed = new ArrayList<>();
@@ -85,6 +91,10 @@ final class CustomerChanges {
       Performer by = Performer.of(actor.actor());
       customers.logFields(tx.organizationId(), customerId, changed, by.member(), by.system());
     });
+  }
+
+  private static boolean isPhone(CustomerUpdate.Field field) {
+    return field == CustomerUpdate.Field.WHATSAPP_PHONE || field == CustomerUpdate.Field.PHONE;
   }
 
   /** The row's value of one of the fields an update sets. */
@@ -175,13 +185,13 @@ final class CustomerChanges {
   }
 
   /** A change to a customer whose row is locked. */
-  private interface Change {
+  private interface Edit {
     void apply(Tx tx, CustomerMapper customers, Rows.CustomerRow before);
   }
 
   /** A change to one field that logs a {@code customer_updated} activity naming it, only if the value changed. */
   private Customer changeField(UUID customerId, String operation, String field,
-      Function<Rows.CustomerRow, Object> value, Change change) {
+      Function<Rows.CustomerRow, Object> value, Edit change) {
     return change(customerId, operation, (tx, customers, before) -> {
       change.apply(tx, customers, before);
       Rows.CustomerRow after = customers.find(tx.organizationId(), customerId);
@@ -192,7 +202,7 @@ final class CustomerChanges {
   }
 
   /** A change to one customer, with its row locked, by a member who may write. */
-  private Customer change(UUID customerId, String operation, Change change) {
+  private Customer change(UUID customerId, String operation, Edit change) {
     Objects.requireNonNull(customerId, "customerId");
     return actor.call(tx -> {
       actor.requireWriter(tx, operation);

@@ -26,10 +26,10 @@ final class CustomerCreation {
   }
 
   Customer create(CustomerDraft draft) {
-    Objects.requireNonNull(draft, "draft");
+    Rows.CustomerRow row = rowOf(Objects.requireNonNull(draft, "draft"), false);
     return actor.call(tx -> {
       actor.requireWriter(tx, "customers.create");
-      Rows.CustomerRow row = newRow(tx, draft, null);
+      complete(tx, row, draft, null);
       // The unit first: a host that catches the limit error inside its own transaction must not
       // be left with an uncounted customer.
       takeCustomerUnit(tx);
@@ -44,6 +44,7 @@ final class CustomerCreation {
 
   FoundCustomer findOrCreateByPhone(String whatsappPhone, CustomerDraft draft) {
     Objects.requireNonNull(draft, "draft");
+    PhoneNumbers.written("whatsappPhone", whatsappPhone);
     return actor.call(tx -> {
       actor.requireWriter(tx, "customers.create");
       CustomerMapper customers = tx.mapper(CustomerMapper.class);
@@ -52,7 +53,9 @@ final class CustomerCreation {
       if (existing != null) {
         return new FoundCustomer(existing.toCustomer(), false);
       }
-      Rows.CustomerRow row = newRow(tx, draft, phone);
+      // The draft is what a new customer gets: checked only when one is made.
+      Rows.CustomerRow row = rowOf(draft, true);
+      complete(tx, row, draft, phone);
       takeCustomerUnit(tx);
       Rows.CustomerRow created = insert(tx, row, draft);
       if (created == null) {
@@ -76,21 +79,23 @@ final class CustomerCreation {
         Json.fromMap(Map.of("source", draft.source().name().toLowerCase(Locale.ROOT))));
   }
 
-  /** The row for a draft, every field checked; {@code whatsappPhone}, when given (normalized), wins over the draft's. */
-  private Rows.CustomerRow newRow(Tx tx, CustomerDraft draft, String whatsappPhone) {
-    CustomerMapper customers = tx.mapper(CustomerMapper.class);
-    Rows.NewCustomerContext context = customers.newCustomerContext(tx.organizationId(), draft.stageId().orElse(null));
-    String region = context.region;
+  /**
+   * The row for a draft with every field checked that needs no SQL, the phones as written (their
+   * normalization needs the organization's region; {@code phoneGiven}: the WhatsApp phone comes
+   * from elsewhere and the draft's is not used).
+   */
+  private Rows.CustomerRow rowOf(CustomerDraft draft, boolean phoneGiven) {
     Rows.CustomerRow row = new Rows.CustomerRow();
-    row.organizationId = tx.organizationId();
-    row.fullName = draft.fullName().map(n -> CustomerFields.checked(Field.FULL_NAME, n, region)).orElse(null);
-    row.whatsappPhone = whatsappPhone != null ? whatsappPhone
-        : draft.whatsappPhone().map(p -> CustomerFields.checked(Field.WHATSAPP_PHONE, p, region)).orElse(null);
-    row.email = draft.email().map(e -> CustomerFields.checked(Field.EMAIL, e, region)).orElse(null);
-    row.phone = draft.phone().map(p -> CustomerFields.checked(Field.PHONE, p, region)).orElse(null);
-    row.company = draft.company().map(c -> CustomerFields.checked(Field.COMPANY, c, region)).orElse(null);
-    row.position = draft.position().map(p -> CustomerFields.checked(Field.POSITION, p, region)).orElse(null);
-    if (row.fullName == null && row.whatsappPhone == null && row.email == null && row.phone == null) {
+    row.fullName = draft.fullName().map(n -> CustomerFields.written(Field.FULL_NAME, n)).orElse(null);
+    if (!phoneGiven) {
+      draft.whatsappPhone().ifPresent(p -> CustomerFields.written(Field.WHATSAPP_PHONE, p));
+    }
+    draft.phone().ifPresent(p -> CustomerFields.written(Field.PHONE, p));
+    row.email = draft.email().map(e -> CustomerFields.written(Field.EMAIL, e)).orElse(null);
+    row.company = draft.company().map(c -> CustomerFields.written(Field.COMPANY, c)).orElse(null);
+    row.position = draft.position().map(p -> CustomerFields.written(Field.POSITION, p)).orElse(null);
+    if (row.fullName == null && !phoneGiven && draft.whatsappPhone().isEmpty() && row.email == null
+        && draft.phone().isEmpty()) {
       throw new ValidationException("fullName", "a customer needs a name, a phone or an email");
     }
     row.leadScore = CustomerFields.score(draft.leadScore());
@@ -99,21 +104,37 @@ final class CustomerCreation {
     row.currency = draft.currency();
     row.source = draft.source();
     row.tags = CustomerFields.tags(draft.tags());
-    row.notes = draft.notes().map(n -> CustomerFields.checked(Field.NOTES, n, region)).orElse(null);
+    row.notes = draft.notes().map(n -> CustomerFields.written(Field.NOTES, n)).orElse(null);
     row.customFields = Inputs.customFields("customFields", draft.customFields());
+    row.createdBy = Performer.of(actor.actor()).member();
+    return row;
+  }
+
+  /**
+   * Completes a checked row in the transaction: the phones normalized in the organization's region
+   * ({@code whatsappPhone}, when given normalized, wins over the draft's), the stage and the
+   * assignee checked to be this organization's.
+   */
+  private void complete(Tx tx, Rows.CustomerRow row, CustomerDraft draft, String whatsappPhone) {
+    CustomerMapper customers = tx.mapper(CustomerMapper.class);
+    Rows.NewCustomerContext context = customers.newCustomerContext(tx.organizationId(), draft.stageId().orElse(null));
+    String region = context.region;
+    row.organizationId = tx.organizationId();
+    row.whatsappPhone = whatsappPhone != null ? whatsappPhone
+        : draft.whatsappPhone().map(p -> CustomerFields.checked(Field.WHATSAPP_PHONE, p, region)).orElse(null);
+    row.phone = draft.phone().map(p -> CustomerFields.checked(Field.PHONE, p, region)).orElse(null);
     row.salesStageId = context.stageId;
     if (row.salesStageId == null) {
       throw new ValidationException("stageId", draft.stageId().isPresent() ? "is not a stage of this organization"
           : "the organization has no default stage");
     }
+    row.assignedTo = null;
     if (draft.assignedTo().isPresent()) {
       if (!customers.activeMember(tx.organizationId(), draft.assignedTo().get())) {
         throw new ValidationException("assignedTo", "is not an active member of this organization");
       }
       row.assignedTo = draft.assignedTo().get();
     }
-    row.createdBy = Performer.of(actor.actor()).member();
-    return row;
   }
 
   /** The insert found a taken phone or email: name the customer that holds it. */

@@ -3,6 +3,7 @@ package io.crmkit.core.internal;
 import io.crmkit.core.customers.CustomerUpdate;
 import io.crmkit.core.exception.ValidationException;
 import io.crmkit.core.spi.Inputs;
+import io.crmkit.core.spi.Json;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
@@ -34,6 +35,18 @@ final class CustomerFields {
     };
   }
 
+  /**
+   * A contact field's value checked for all that needs no region, before any SQL: every field but
+   * the phones in full (as {@link #checked}), the phones as written ({@link PhoneNumbers#written});
+   * {@link #checked} normalizes the phones once the region is read.
+   */
+  static String written(CustomerUpdate.Field field, String value) {
+    return switch (field) {
+      case WHATSAPP_PHONE, PHONE -> PhoneNumbers.written(field.key(), value);
+      default -> checked(field, value, null);
+    };
+  }
+
   /** The organization's default region, in which national phone numbers are read. */
   static String region(Tx tx) {
     return tx.mapper(CustomerMapper.class).region(tx.organizationId());
@@ -53,6 +66,32 @@ final class CustomerFields {
     if (currency == null || !currency.matches("[A-Z]{3}")) {
       throw new ValidationException("currency", "must be an ISO 4217 code such as SAR");
     }
+  }
+
+  /**
+   * A list's custom field filter: the key by the rule of custom field keys (1 to 64 characters, not
+   * blank, one line), the value a string (by the characters rule), a finite number or a boolean;
+   * returned as the JSON the list compares with.
+   */
+  static String customFieldFilter(String key, Object value) {
+    if (key.isBlank() || key.length() > 64) {
+      throw new ValidationException("customFieldKey", "a key is 1 to 64 characters, not blank");
+    }
+    Inputs.characters("customFieldKey", key, false);
+    if (value instanceof String text) {
+      if (text.length() > Inputs.MAX_CUSTOM_FIELDS_JSON) {
+        throw new ValidationException("customFieldValue", "must be at most " + Inputs.MAX_CUSTOM_FIELDS_JSON
+            + " characters");
+      }
+      Inputs.characters("customFieldValue", text, true);
+    } else if (value instanceof Double || value instanceof Float) {
+      if (!Double.isFinite(((Number) value).doubleValue())) {
+        throw new ValidationException("customFieldValue", "must be a finite number");
+      }
+    } else if (!(value instanceof Number || value instanceof Boolean)) {
+      throw new ValidationException("customFieldValue", "must be a string, number or boolean");
+    }
+    return Json.MAPPER.valueToTree(value).toString();
   }
 
   /** Tags of a customer or a list's filter, by {@link Inputs#tags}: stripped, each once. */

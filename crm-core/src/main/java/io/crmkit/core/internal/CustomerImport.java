@@ -1,53 +1,38 @@
 package io.crmkit.core.internal;
 
-import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.dataformat.csv.CsvMapper;
-import com.fasterxml.jackson.dataformat.csv.CsvSchema;
-import io.crmkit.core.customers.CustomerUpdate.Field;
 import io.crmkit.core.customers.ImportOptions;
-import io.crmkit.core.customers.ImportReport.RowError;
 import io.crmkit.core.customers.ImportReport;
+import io.crmkit.core.customers.ImportReport.RowError;
+import io.crmkit.core.internal.CustomerCsv.Row;
 import io.crmkit.core.exception.CrmException;
 import io.crmkit.core.exception.ValidationException;
 import io.crmkit.core.platform.Limit;
 import io.crmkit.core.spi.Json;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.PushbackInputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
+import java.util.Locale;
 import java.util.UUID;
 
 /**
- * CSV import: streamed with Jackson's CSV reader, validated in Java, written in batches of one
- * transaction each. Rows are matched by WhatsApp phone, else email; matched rows update only what
- * they change, new rows are inserted, and a batch that fails is replayed row by row.
+ * CSV import: the file read by {@link CustomerCsv}, every row validated in Java, written in batches
+ * of one transaction each. Rows are matched by WhatsApp phone, else email; matched rows update
+ * only what they change, new rows are inserted, and a batch that fails is replayed row by row.
  */
 final class CustomerImport {
-  private static final Map<String, String> COLUMNS = Map.ofEntries(
-      Map.entry("full_name", "fullName"), Map.entry("name", "fullName"),
-      Map.entry("whatsapp_phone", "whatsappPhone"), Map.entry("whatsapp", "whatsappPhone"),
-      Map.entry("email", "email"), Map.entry("phone", "phone"), Map.entry("company", "company"),
-      Map.entry("position", "position"), Map.entry("tags", "tags"), Map.entry("notes", "notes"),
-      Map.entry("lead_score", "leadScore"));
-
   private final CustomerActor actor;
 
   CustomerImport(CustomerActor actor) {
     this.actor = actor;
   }
-
-  /** One data row of the file: its record number (header = 1) and values by header. */
-  private record Row(long line, Map<String, String> values) {}
 
   ImportReport run(InputStream csv, ImportOptions options) {
     if (!actor.scope().standalone()) {
@@ -56,52 +41,35 @@ final class CustomerImport {
           + " call it outside inTransaction and joining");
     }
     Totals totals = new Totals();
-    try (InputStreamReader reader = new InputStreamReader(withoutBom(csv), StandardCharsets.UTF_8);
-        MappingIterator<Map<String, String>> rows = new CsvMapper().readerFor(Map.class)
-            .with(CsvSchema.emptySchema().withHeader()).readValues(reader)) {
-      List<Row> batch = new ArrayList<>();
-      long line = 1;
-      boolean headerChecked = false;
-      while (rows.hasNextValue()) {
-        Map<String, String> values = rows.nextValue();
-        if (!headerChecked) {
-          checkHeader(values.keySet());
-          headerChecked = true;
-        }
-        batch.add(new Row(++line, values));
+    List<Row> batch = new ArrayList<>();
+    try (CustomerCsv file = CustomerCsv.open(csv)) {
+      for (Row row = file.next(); row != null; row = file.next()) {
+        batch.add(row);
         if (batch.size() == options.batchSize()) {
-          write(batch, totals);
-          options.progress().progress(totals.report());
-          batch.clear();
+          flush(batch, totals, options);
         }
       }
-      if (!batch.isEmpty()) {
-        write(batch, totals);
-        options.progress().progress(totals.report());
-      }
-    } catch (com.fasterxml.jackson.dataformat.csv.CsvReadException e) {
-      // Malformed CSV (no header, an unclosed quote): the rows before it have landed.
+      flush(batch, totals, options);
+    } catch (JsonProcessingException e) {
+      // Malformed CSV (no header, an unclosed quote, a cell too long): the rows before the fault
+      // land, then the fault is told. The parser's message names the fault and where, never a value.
+      flush(batch, totals, options);
+      String reason = e instanceof StreamConstraintsException ? "a cell is over " + CustomerCsv.MAX_CELL
+          + " characters" : e.getOriginalMessage();
       throw new ValidationException(totals.rowsRead == 0 ? "header" : "csv",
-          e.getOriginalMessage() + " (after " + totals.rowsRead + " rows)");
+          reason + " (after " + totals.rowsRead + " rows)");
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read the CSV input", e);
     }
     return totals.report();
   }
 
-  private static void checkHeader(java.util.Set<String> headers) {
-    // Columns that are not a customer field become custom fields, named by their header: the one
-    // rule for custom field names holds for them too.
-    for (String header : headers) {
-      if (COLUMNS.get(normalize(header)) == null && (header.isBlank() || header.strip().length() > 64)) {
-        throw new ValidationException("header", "a column that is a custom field needs a name of 1 to 64"
-            + " characters: \"" + header + "\"");
-      }
-    }
-    boolean key = headers.stream().map(CustomerImport::normalize)
-        .anyMatch(h -> "whatsappPhone".equals(COLUMNS.get(h)) || "email".equals(COLUMNS.get(h)));
-    if (!key) {
-      throw new ValidationException("header", "needs a whatsapp_phone or an email column to match customers by");
+  /** Writes the rows gathered so far, if any, and tells the progress. */
+  private void flush(List<Row> batch, Totals totals, ImportOptions options) {
+    if (!batch.isEmpty()) {
+      write(List.copyOf(batch), totals);
+      options.progress().progress(totals.report());
+      batch.clear();
     }
   }
 
@@ -113,7 +81,7 @@ final class CustomerImport {
     } catch (CrmException e) {
       if (batch.size() == 1) {
         totals.rowsRead++;
-        totals.errors.add(error(batch.get(0).line, e));
+        totals.errors.add(error(batch.get(0).line(), e));
         return;
       }
       for (Row row : batch) {
@@ -135,20 +103,20 @@ final class CustomerImport {
     Map<String, Long> seenEmails = new HashMap<>();
     for (Row row : batch) {
       try {
-        ObjectNode node = prepare(row, region);
+        ObjectNode node = CustomerCsv.prepare(row, region);
         String phone = node.path("whatsapp_phone").asText(null);
         String email = node.path("email_key").asText(null);
-        Long earlier = phone != null ? seenPhones.putIfAbsent(phone, row.line) : null;
+        Long earlier = phone != null ? seenPhones.putIfAbsent(phone, row.line()) : null;
         if (earlier == null && email != null) {
-          earlier = seenEmails.putIfAbsent(email, row.line);
+          earlier = seenEmails.putIfAbsent(email, row.line());
         }
         if (earlier != null) {
-          totals.errors.add(new RowError(row.line, "row", "repeats the customer of line " + earlier));
+          totals.errors.add(new RowError(row.line(), "row", "repeats the customer of line " + earlier));
           continue;
         }
         valid.add(node);
       } catch (ValidationException e) {
-        totals.errors.add(new RowError(row.line, e.field(), e.reason()));
+        totals.errors.add(new RowError(row.line(), e.field(), e.reason()));
       }
     }
 
@@ -217,81 +185,11 @@ final class CustomerImport {
     return totals;
   }
 
-  /** A row as the JSON object the import statements read with jsonb_to_recordset. */
-  private static ObjectNode prepare(Row row, String region) {
-    ObjectNode node = Json.MAPPER.createObjectNode();
-    node.put("line", row.line);
-    ObjectNode custom = node.putObject("custom_fields");
-    for (Map.Entry<String, String> e : row.values.entrySet()) {
-      String value = e.getValue() == null ? "" : e.getValue().strip();
-      if (value.isEmpty()) {
-        continue;
-      }
-      String field = COLUMNS.get(normalize(e.getKey()));
-      if (field == null) {
-        custom.put(e.getKey().strip(), value);
-        continue;
-      }
-      switch (field) {
-        case "fullName" -> node.put("full_name", CustomerFields.checked(Field.FULL_NAME, value, region));
-        case "whatsappPhone" -> node.put("whatsapp_phone", CustomerFields.checked(Field.WHATSAPP_PHONE, value, region));
-        case "email" -> {
-          String email = CustomerFields.checked(Field.EMAIL, value, region);
-          node.put("email", email);
-          node.put("email_key", email.toLowerCase(Locale.ROOT));
-        }
-        case "phone" -> node.put("phone", CustomerFields.checked(Field.PHONE, value, region));
-        case "company" -> node.put("company", CustomerFields.checked(Field.COMPANY, value, region));
-        case "position" -> node.put("position", CustomerFields.checked(Field.POSITION, value, region));
-        case "notes" -> node.put("notes", CustomerFields.checked(Field.NOTES, value, region));
-        case "tags" -> {
-          ArrayNode tags = node.putArray("tags");
-          CustomerFields.tags(Arrays.stream(value.split(";")).filter(tag -> !tag.isBlank()).toList())
-              .forEach(tags::add);
-        }
-        case "leadScore" -> {
-          try {
-            int score = Integer.parseInt(value);
-            if (score < 0 || score > 100) {
-              throw new NumberFormatException();
-            }
-            node.put("lead_score", score);
-          } catch (NumberFormatException ex) {
-            throw new ValidationException("leadScore", "must be a whole number 0 to 100");
-          }
-        }
-        default -> throw new IllegalStateException(field);
-      }
-    }
-    if (!node.hasNonNull("whatsapp_phone") && !node.hasNonNull("email")) {
-      throw new ValidationException("whatsappPhone", "a row needs a WhatsApp phone or an email to be matched by");
-    }
-    return node;
-  }
-
-  private static String normalize(String header) {
-    return header.strip().toLowerCase(Locale.ROOT).replace(' ', '_').replace('-', '_');
-  }
-
   private static RowError error(long line, CrmException e) {
     if (e instanceof ValidationException v) {
       return new RowError(line, v.field(), v.reason());
     }
     return new RowError(line, "row", e.getMessage());
-  }
-
-  private static InputStream withoutBom(InputStream in) {
-    PushbackInputStream pushback = new PushbackInputStream(java.util.Objects.requireNonNull(in, "csv"), 3);
-    try {
-      byte[] head = pushback.readNBytes(3);
-      boolean bom = head.length == 3 && (head[0] & 0xFF) == 0xEF && (head[1] & 0xFF) == 0xBB && (head[2] & 0xFF) == 0xBF;
-      if (!bom) {
-        pushback.unread(head);
-      }
-      return pushback;
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read the CSV input", e);
-    }
   }
 
   /** Running totals. */

@@ -7,7 +7,6 @@ import io.crmkit.core.customers.CustomerSort;
 import io.crmkit.core.exception.ValidationException;
 import io.crmkit.core.spi.Cursor;
 import io.crmkit.core.spi.Inputs;
-import io.crmkit.core.spi.Json;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Base64;
@@ -31,15 +30,11 @@ final class CustomerList {
   Page<Customer> list(CustomerQuery query, int limit, Optional<String> cursor) {
     Objects.requireNonNull(query, "query");
     KeysetPage.size(limit);
-    String text = query.text().map(q -> Inputs.text("text", q, 200)).orElse(null);
+    String text = query.text().map(q -> Inputs.text("text", q, CustomerSearch.MAX_QUERY)).orElse(null);
     List<String> tagsAny = query.tagsAny().isEmpty() ? null : CustomerFields.tags(query.tagsAny());
     List<String> tagsAll = query.tagsAll().isEmpty() ? null : CustomerFields.tags(query.tagsAll());
-    String fieldValue = query.customFieldValue().map(v -> {
-      if (!(v instanceof String || v instanceof Number || v instanceof Boolean)) {
-        throw new ValidationException("customFieldValue", "must be a string, number or boolean");
-      }
-      return Json.MAPPER.valueToTree(v).toString();
-    }).orElse(null);
+    String fieldValue = query.customFieldKey()
+        .map(key -> CustomerFields.customFieldFilter(key, query.customFieldValue().orElseThrow())).orElse(null);
     for (Optional<Instant> bound : List.of(query.createdFrom(), query.createdBefore())) {
       if (bound.isPresent() && (bound.get().isBefore(Instant.EPOCH)
           || bound.get().isAfter(Instant.parse("9999-12-31T00:00:00Z")))) {

@@ -10,6 +10,9 @@ import org.apache.ibatis.annotations.Param;
 interface CustomerMapper {
   Rows.CustomerRow find(@Param("organizationId") UUID organizationId, @Param("id") UUID id);
 
+  /** Whether the customer exists in the organization (as RLS lets the transaction see it). */
+  boolean exists(@Param("organizationId") UUID organizationId, @Param("id") UUID id);
+
   Rows.CustomerRow findForUpdate(@Param("organizationId") UUID organizationId, @Param("id") UUID id);
 
   Rows.CustomerRow findForKeyUpdate(@Param("organizationId") UUID organizationId, @Param("id") UUID id);

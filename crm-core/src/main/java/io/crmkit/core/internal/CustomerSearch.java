@@ -4,6 +4,7 @@ import io.crmkit.core.Page;
 import io.crmkit.core.customers.Customer;
 import io.crmkit.core.exception.ValidationException;
 import io.crmkit.core.spi.Cursor;
+import io.crmkit.core.spi.Inputs;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
@@ -16,6 +17,9 @@ import java.util.UUID;
  * similarity), each tier newest first.
  */
 final class CustomerSearch {
+  /** The longest query searched for, and the longest text a list filters by. */
+  static final int MAX_QUERY = 200;
+
   private final CustomerActor actor;
 
   CustomerSearch(CustomerActor actor) {
@@ -23,13 +27,11 @@ final class CustomerSearch {
   }
 
   Page<Customer> search(String query, int limit, Optional<String> cursor) {
-    if (query == null || query.isBlank() || query.length() > 200) {
-      throw new ValidationException("query", "must be 1 to 200 characters, not blank");
-    }
+    String text = Inputs.text("query", query, MAX_QUERY);
     KeysetPage.size(limit);
     SearchCursor after = Objects.requireNonNull(cursor, "cursor").map(SearchCursor::decode).orElse(null);
     return actor.call(tx -> {
-      List<Rows.CustomerRow> rows = tx.mapper(CustomerMapper.class).search(query.strip(),
+      List<Rows.CustomerRow> rows = tx.mapper(CustomerMapper.class).search(text,
           after == null ? null : after.tier, after == null ? null : after.score, after == null ? null : after.at,
           after == null ? null : after.id, limit + 1);
       return KeysetPage.of(rows, limit, Rows.CustomerRow::toCustomer,

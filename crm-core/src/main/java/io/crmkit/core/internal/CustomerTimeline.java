@@ -1,10 +1,11 @@
 package io.crmkit.core.internal;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.crmkit.core.Page;
 import io.crmkit.core.customers.Activity;
 import io.crmkit.core.exception.NotFoundException;
 import io.crmkit.core.exception.ValidationException;
-import io.crmkit.core.spi.Json;
+import io.crmkit.core.spi.Inputs;
 import io.crmkit.core.spi.Keyset;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +17,8 @@ import java.util.regex.Pattern;
 /** The activity timeline: activities logged by hand, and pages of a customer's or the organization's, newest first. */
 final class CustomerTimeline {
   private static final Pattern TYPE = Pattern.compile("[a-z][a-z0-9_]{0,49}");
+  /** The longest description an activity logged by hand keeps, as a customer's notes. */
+  static final int MAX_DESCRIPTION = CustomerFields.MAX_NOTES;
 
   private final CustomerActor actor;
 
@@ -28,14 +31,13 @@ final class CustomerTimeline {
     if (type == null || !TYPE.matcher(type).matches()) {
       throw new ValidationException("type", "must be 1-50 lowercase letters, digits or '_', starting with a letter");
     }
-    Objects.requireNonNull(description, "description");
-    Map<String, Object> copy = Json.deepCopy(Objects.requireNonNull(metadata, "metadata"));
+    String text = Objects.requireNonNull(description, "description")
+        .flatMap(d -> Inputs.optionalMultiline("description", d, MAX_DESCRIPTION)).orElse(null);
+    JsonNode details = Inputs.customFields("metadata", Objects.requireNonNull(metadata, "metadata"));
     return actor.call(tx -> {
       actor.requireWriter(tx, "customers.logActivity");
-      if (tx.mapper(CustomerMapper.class).find(tx.organizationId(), customerId) == null) {
-        throw new NotFoundException("customer", customerId);
-      }
-      return actor.log(tx, customerId, type, description.orElse(null), copy).toActivity();
+      requireCustomer(tx, customerId);
+      return actor.log(tx, customerId, type, text, details).toActivity();
     });
   }
 
@@ -48,11 +50,21 @@ final class CustomerTimeline {
     return page(null, limit, cursor);
   }
 
+  private static void requireCustomer(Tx tx, UUID customerId) {
+    if (!tx.mapper(CustomerMapper.class).exists(tx.organizationId(), customerId)) {
+      throw new NotFoundException("customer", customerId);
+    }
+  }
+
   /** Activities newest first by (created_at, id), of one customer or (null) of the whole organization. */
   private Page<Activity> page(UUID customerId, int limit, Optional<String> cursor) {
     KeysetPage.size(limit);
     Keyset after = Objects.requireNonNull(cursor, "cursor").map(Keyset::decode).orElse(null);
     return actor.call(tx -> {
+      if (customerId != null) {
+        // A customer this tenant cannot see is not found, as one that does not exist: never an empty page.
+        requireCustomer(tx, customerId);
+      }
       List<Activity> rows = tx.mapper(CustomerMapper.class).timeline(tx.organizationId(), customerId,
           after == null ? null : after.at(), after == null ? null : after.id(), limit + 1).stream()
           .map(Rows.ActivityRow::toActivity).toList();

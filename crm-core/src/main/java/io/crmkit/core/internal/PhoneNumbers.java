@@ -4,6 +4,7 @@ import com.google.i18n.phonenumbers.NumberParseException;
 import com.google.i18n.phonenumbers.PhoneNumberUtil;
 import com.google.i18n.phonenumbers.Phonenumber.PhoneNumber;
 import io.crmkit.core.exception.ValidationException;
+import io.crmkit.core.spi.Inputs;
 
 /**
  * Phone numbers to E.164 with libphonenumber: national formats read in the organization's region
@@ -11,18 +12,36 @@ import io.crmkit.core.exception.ValidationException;
  * Unicode decimal digits (Arabic-Indic included).
  */
 final class PhoneNumbers {
+  /** The longest phone number as written that is read at all (spaces, dashes and a prefix included). */
+  static final int MAX_WRITTEN = 64;
+
   private static final PhoneNumberUtil UTIL = PhoneNumberUtil.getInstance();
   private static final java.util.regex.Pattern E164 = java.util.regex.Pattern.compile("\\+[1-9][0-9]{6,14}");
 
   private PhoneNumbers() {}
 
-  static String e164(String field, String raw, String region) {
-    if (raw == null || raw.isBlank()) {
+  /**
+   * A phone number as written, trimmed and checked for what needs no region: not blank, at most
+   * {@value #MAX_WRITTEN} characters, one line by the characters rule (libphonenumber would skip a
+   * NUL or a control character and read the digits around it, so such input is refused here).
+   */
+  static String written(String field, String raw) {
+    String phone = raw == null ? "" : raw.strip();
+    if (phone.isEmpty()) {
       throw new ValidationException(field, "is empty");
     }
+    if (phone.length() > MAX_WRITTEN) {
+      throw new ValidationException(field, "must be at most " + MAX_WRITTEN + " characters");
+    }
+    Inputs.characters(field, phone, false);
+    return phone;
+  }
+
+  static String e164(String field, String raw, String region) {
+    String written = written(field, raw);
     PhoneNumber number;
     try {
-      number = UTIL.parse(raw, region);
+      number = UTIL.parse(written, region);
     } catch (NumberParseException e) {
       throw new ValidationException(field, "is not a phone number (" + e.getErrorType() + ")");
     }

@@ -46,6 +46,7 @@ final class SqlCustomerService implements CustomerService {
 
   @Override
   public Optional<Customer> findByPhone(String whatsappPhone) {
+    PhoneNumbers.written("whatsappPhone", whatsappPhone);
     return scope.call(tx -> {
       String phone = PhoneNumbers.e164("whatsappPhone", whatsappPhone, CustomerFields.region(tx));
       return Optional.ofNullable(tx.mapper(CustomerMapper.class).findByPhone(tx.organizationId(), phone))

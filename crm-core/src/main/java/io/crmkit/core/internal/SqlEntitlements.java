@@ -4,12 +4,16 @@ import io.crmkit.core.exception.CrmException;
 import io.crmkit.core.platform.Entitlements;
 import io.crmkit.core.platform.Limit;
 import io.crmkit.core.platform.Plan;
+import io.crmkit.core.spi.Inputs;
 import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalLong;
 
 /** {@link Entitlements} through get_organization_limits / organization_has_feature. */
 final class SqlEntitlements implements Entitlements {
+  /** The longest feature name asked about (a key of the catalog's features object). */
+  private static final int MAX_FEATURE = 64;
+
   private final SqlTenantScope scope;
 
   SqlEntitlements(SqlTenantScope scope) {
@@ -41,7 +45,7 @@ final class SqlEntitlements implements Entitlements {
 
   @Override
   public boolean hasFeature(String feature) {
-    Objects.requireNonNull(feature, "feature");
-    return scope.call(tx -> tx.mapper(PlanMapper.class).hasFeature(tx.organizationId(), feature));
+    String name = Inputs.text("feature", Objects.requireNonNull(feature, "feature"), MAX_FEATURE);
+    return scope.call(tx -> tx.mapper(PlanMapper.class).hasFeature(tx.organizationId(), name));
   }
 }

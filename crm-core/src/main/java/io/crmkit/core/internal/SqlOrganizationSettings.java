@@ -8,7 +8,6 @@ import io.crmkit.core.platform.Organization;
 import io.crmkit.core.platform.OrganizationSettings;
 import io.crmkit.core.platform.OrganizationUpdate;
 import io.crmkit.core.spi.Inputs;
-import io.crmkit.core.spi.Json;
 import io.crmkit.core.users.Role;
 import java.util.Objects;
 
@@ -32,7 +31,7 @@ final class SqlOrganizationSettings implements OrganizationSettings {
     String domain = set(update.domain().map(d -> Inputs.text("domain", d, 255)));
     String language = set(update.defaultLanguage().map(l -> Inputs.language("defaultLanguage", l)));
     String zone = set(update.timeZone().map(z -> Inputs.timeZone("timeZone", z)));
-    JsonNode settings = set(update.settings().map(Json::fromMap));
+    JsonNode settings = set(update.settings().map(m -> Inputs.customFields("settings", m)));
     boolean clearDomain = update.domain() instanceof Change.Clear;
     return scope.call(tx -> {
       SqlUserService.lock(tx);

@@ -51,8 +51,11 @@ final class SqlPipeline implements Pipeline {
 
   @Override
   public SalesStage renameStage(UUID stageId, String name) {
+    Objects.requireNonNull(stageId, "stageId");
     String checked = Inputs.text("name", name, 100);
     return manage(tx -> {
+      // The stage first: an id this tenant cannot see is not found, whatever the name.
+      stage(tx, stageId);
       UUID existing = tx.mapper(PipelineMapper.class).idByName(tx.organizationId(), checked);
       if (existing != null && !existing.equals(stageId)) {
         throw new ConflictException("a stage named " + checked + " exists", existing);
@@ -63,6 +66,7 @@ final class SqlPipeline implements Pipeline {
 
   @Override
   public SalesStage recolorStage(UUID stageId, String color) {
+    Objects.requireNonNull(stageId, "stageId");
     String checked = color(color);
     return manage(tx -> updated(tx, stageId, tx.mapper(PipelineMapper.class).recolor(tx.organizationId(), stageId,
         checked)));
@@ -70,6 +74,7 @@ final class SqlPipeline implements Pipeline {
 
   @Override
   public SalesStage setProbability(UUID stageId, int probability) {
+    Objects.requireNonNull(stageId, "stageId");
     probability(probability);
     return manage(tx -> updated(tx, stageId, tx.mapper(PipelineMapper.class).setProbability(tx.organizationId(),
         stageId, probability)));
@@ -106,6 +111,7 @@ final class SqlPipeline implements Pipeline {
 
   @Override
   public void deleteStage(UUID stageId, Optional<UUID> moveCustomersTo) {
+    Objects.requireNonNull(stageId, "stageId");
     Objects.requireNonNull(moveCustomersTo, "moveCustomersTo");
     manage(tx -> {
       PipelineMapper stages = tx.mapper(PipelineMapper.class);

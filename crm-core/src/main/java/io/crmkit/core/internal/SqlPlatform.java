@@ -13,18 +13,19 @@ import io.crmkit.core.platform.ProvisionedOrganization;
 import io.crmkit.core.spi.CrmModule;
 import io.crmkit.core.spi.Inputs;
 import io.crmkit.core.users.Role;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.UUID;
+import java.util.regex.Pattern;
 
 /** {@link Platform}: provisioning and plan changes as the owner role on the migration connection. */
 public final class SqlPlatform implements Platform {
   /** The seed's trial length. */
   static final Duration TRIAL = Duration.ofDays(14);
+  private static final Pattern PLAN_SLUG = Pattern.compile("[a-z0-9][a-z0-9_-]{0,49}");
 
   private final CrmRuntime runtime;
 
@@ -44,10 +45,11 @@ public final class SqlPlatform implements Platform {
     String adminEmail = Inputs.email("adminEmail", draft.adminEmail());
     String adminName = draft.adminFullName().map(n -> Inputs.text("adminFullName", n, 255)).orElse(null);
     String adminRef = draft.adminExternalRef().map(r -> Inputs.text("adminExternalRef", r, 255)).orElse(null);
+    String planSlug = planSlug(draft.planSlug());
     return runtime.asOwner(tx -> {
-      Rows.PlanRow plan = tx.mapper(PlanMapper.class).findBySlug(draft.planSlug());
+      Rows.PlanRow plan = tx.mapper(PlanMapper.class).findBySlug(planSlug);
       if (plan == null || !plan.isActive) {
-        throw new NotFoundException("plan", draft.planSlug());
+        throw new NotFoundException("plan", planSlug);
       }
       OrganizationMapper organizations = tx.mapper(OrganizationMapper.class);
       if (!organizations.isTimeZone(zone)) {
@@ -70,11 +72,20 @@ public final class SqlPlatform implements Platform {
     });
   }
 
+  /** A plan's slug as the catalog writes them; a well-formed slug no plan has is not found later. */
+  private static String planSlug(String value) {
+    String slug = Inputs.text("planSlug", value, 50);
+    if (!PLAN_SLUG.matcher(slug).matches()) {
+      throw new ValidationException("planSlug", "must be 1-50 lowercase letters, digits, '_' or '-'");
+    }
+    return slug;
+  }
+
   @Override
   public Optional<OrganizationRef> findBySlug(String slug) {
-    Objects.requireNonNull(slug, "slug");
+    String checked = Inputs.slug("slug", Objects.requireNonNull(slug, "slug"));
     return runtime.withoutTenant(tx -> Optional.ofNullable(
-        tx.mapper(CrossTenantMapper.class).findOrganizationBySlug(slug.strip()))
+        tx.mapper(CrossTenantMapper.class).findOrganizationBySlug(checked))
         .map(row -> new OrganizationRef(row.id, row.name)));
   }
 
@@ -86,11 +97,11 @@ public final class SqlPlatform implements Platform {
   @Override
   public Organization changePlan(UUID organizationId, String planSlug) {
     Objects.requireNonNull(organizationId, "organizationId");
-    Objects.requireNonNull(planSlug, "planSlug");
+    String checked = planSlug(Objects.requireNonNull(planSlug, "planSlug"));
     return runtime.asOwner(tx -> {
-      Rows.PlanRow plan = tx.mapper(PlanMapper.class).findBySlug(planSlug);
+      Rows.PlanRow plan = tx.mapper(PlanMapper.class).findBySlug(checked);
       if (plan == null || !plan.isActive) {
-        throw new NotFoundException("plan", planSlug);
+        throw new NotFoundException("plan", checked);
       }
       OrganizationMapper organizations = tx.mapper(OrganizationMapper.class);
       // The same lock tenant seat changes take, so a plan change and an invitation serialize.

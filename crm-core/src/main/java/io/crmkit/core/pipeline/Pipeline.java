@@ -10,6 +10,9 @@ import java.util.UUID;
 /**
  * The scope's sales pipeline. Each call is one transaction unless made inside
  * {@link TenantScope#inTransaction}. Changing stages is for admins and managers; everyone reads.
+ * A stage id this organization cannot see, another tenant's included, is a
+ * {@link io.crmkit.core.exception.NotFoundException} for {@code "stage"}, as one that does not exist;
+ * bad input is a {@link ValidationException} naming the parameter, before any SQL.
  */
 public interface Pipeline {
 

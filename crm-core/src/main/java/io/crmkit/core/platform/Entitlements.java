@@ -19,6 +19,11 @@ public interface Entitlements {
   /** One limit's effective value; empty means unlimited. */
   OptionalLong limit(Limit limit);
 
-  /** Whether the plan turns the feature on (e.g. {@code "bulk_sender"}); unknown features are off. */
+  /**
+   * Whether the plan turns the feature on (e.g. {@code "bulk_sender"}); unknown features are off.
+   *
+   * @throws io.crmkit.core.exception.ValidationException for a name that is blank, over 64
+   *     characters or not one line of text
+   */
   boolean hasFeature(String feature);
 }

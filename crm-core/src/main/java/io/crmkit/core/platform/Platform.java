@@ -19,13 +19,17 @@ public interface Platform {
    * Creates an organization on a 14-day trial with its first admin, and runs each module's
    * provisioning (default pipeline stages, …) in the same transaction.
    *
-   * @throws ValidationException naming the first bad field (slug, region, time zone, …)
+   * @throws ValidationException naming the first bad field (slug, region, time zone, plan slug, …)
    * @throws ConflictException if the slug is taken (naming that organization)
    * @throws NotFoundException if the plan does not exist or is inactive
    */
   ProvisionedOrganization provision(OrganizationDraft draft);
 
-  /** The organization of a slug, for routing; the slug is compared case-insensitively. */
+  /**
+   * The organization of a slug, for routing; the slug is compared case-insensitively.
+   *
+   * @throws ValidationException if {@code slug} is not a slug (letters, digits and inner hyphens, at most 64)
+   */
   Optional<OrganizationRef> findBySlug(String slug);
 
   /** The plans of the catalog, in display order. */
@@ -35,6 +39,7 @@ public interface Platform {
    * Moves an organization to another plan. Existing usage above the new limits stays; new usage
    * is refused until it is back under them.
    *
+   * @throws ValidationException if {@code planSlug} is not a plan's slug
    * @throws NotFoundException if the organization or plan does not exist
    */
   Organization changePlan(UUID organizationId, String planSlug);
@@ -47,6 +52,10 @@ public interface Platform {
    */
   void setCustomLimit(UUID organizationId, Limit limit, OptionalLong value);
 
-  /** Removes a custom limit, so the plan's applies again. */
+  /**
+   * Removes a custom limit, so the plan's applies again.
+   *
+   * @throws NotFoundException if the organization does not exist
+   */
   void clearCustomLimit(UUID organizationId, Limit limit);
 }

@@ -16,7 +16,8 @@ import java.util.UUID;
 /**
  * Members and invitations of the scope's organization. Each call is one transaction unless it is
  * made inside {@link TenantScope#inTransaction}. Who may do what is tabled in ARCHITECTURE.md;
- * a refused call throws {@link ForbiddenException} and changes nothing.
+ * a refused call throws {@link ForbiddenException} and changes nothing. A user or invitation id
+ * this organization cannot see, another tenant's included, is answered as one that does not exist.
  */
 public interface UserService {
 
