@@ -261,6 +261,35 @@ class FaultTest {
     assertThat(a.admin().customers().search("Imported", 20, Optional.empty()).items()).hasSize(6);
   }
 
+  @Test
+  void anImportWhoseBatchKeepsFailingTransientlyStopsRetryablyInsteadOfBlamingItsRows() throws Exception {
+    Tenant a = tenant();
+    StringBuilder csv = new StringBuilder("full_name,email\n");
+    for (int i = 1; i <= 4; i++) {
+      csv.append("Stuck ").append(i).append(",stuck").append(i).append("@example.com\n");
+    }
+    try (HikariDataSource pool = pool(1, config -> config.setConnectionInitSql("set lock_timeout = '200ms'"));
+        Crm timed = Crm.builder().dataSource(pool).migrationDataSource(t.admin()).build()) {
+      TenantScope admin = timed.tenant(a.org().organization().id()).as(a.org().admin().id());
+      Map<String, Long> before = rows();
+      try (Connection lock = t.admin().getConnection()) {
+        // The customers' usage counter, held for every try: each batch times out.
+        lock.setAutoCommit(false);
+        Jdbc.rows(lock, "select value from crm.usage_counters where organization_id = ? and metric = 'customers'"
+            + " for update", a.org().organization().id());
+        assertThatThrownBy(() -> admin.customers().importCsv(
+            new ByteArrayInputStream(csv.toString().getBytes(StandardCharsets.UTF_8)), new ImportOptions(2, r -> { })))
+            .isInstanceOf(RetryableException.class).hasMessageContaining("stopped at line 2");
+        lock.rollback();
+      }
+      assertThat(rows()).isEqualTo(before);
+      ImportReport again = admin.customers().importCsv(
+          new ByteArrayInputStream(csv.toString().getBytes(StandardCharsets.UTF_8)), new ImportOptions(2, r -> { }));
+      assertThat(again.errors()).isEmpty();
+      assertThat(again.inserted()).isEqualTo(4);
+    }
+  }
+
   @ParameterizedTest(name = "{0} gives SQLSTATE {1}")
   @CsvSource({"statement_timeout, 57014", "lock_timeout, 55P03"})
   void aTimeoutIsRetryableLeavesNothingAndTheNextCallWorks(String setting, String state) throws Exception {

@@ -5,6 +5,7 @@ import io.crmkit.core.TenantScope;
 import io.crmkit.core.exception.ConflictException;
 import io.crmkit.core.exception.LimitExceededException;
 import io.crmkit.core.exception.NotFoundException;
+import io.crmkit.core.exception.RetryableException;
 import io.crmkit.core.exception.TenantContextException;
 import io.crmkit.core.exception.ValidationException;
 import io.crmkit.core.platform.Limit;
@@ -140,9 +141,11 @@ public interface CustomerService {
    * other columns become custom fields. A row is matched to an existing customer by WhatsApp phone,
    * else by email, and needs one of them; it updates only what it changes, so importing the same
    * file twice inserts and updates nothing the second time and writes no activity. Rows are
-   * written in batches, each its own transaction; a batch that fails is replayed row by row, so
-   * each bad row gets its own error and the good ones land. {@link Limit#CUSTOMERS} holds.
+   * written in batches, each its own transaction; a batch that fails for its rows is replayed row
+   * by row, so each bad row gets its own error and the good ones land. {@link Limit#CUSTOMERS} holds.
    *
+   * @throws RetryableException if the database failed transiently twice on one batch: the batches
+   *     before it are written, and importing the file again matches them and changes nothing
    * @throws java.io.UncheckedIOException if the input cannot be read
    * @throws ValidationException if there is no header, it has no {@code whatsapp_phone} or {@code email}
    *     column or a column name that is not one line of UTF-8 text, or the CSV is malformed or has

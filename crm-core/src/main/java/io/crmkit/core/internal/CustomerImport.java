@@ -5,11 +5,16 @@ import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.crmkit.core.customers.ImportOptions;
-import io.crmkit.core.customers.ImportReport;
 import io.crmkit.core.customers.ImportReport.RowError;
-import io.crmkit.core.internal.CustomerCsv.Row;
+import io.crmkit.core.customers.ImportReport;
+import io.crmkit.core.exception.CommitOutcomeUnknownException;
 import io.crmkit.core.exception.CrmException;
+import io.crmkit.core.exception.ForbiddenException;
+import io.crmkit.core.exception.NotMemberException;
+import io.crmkit.core.exception.RetryableException;
+import io.crmkit.core.exception.TenantContextException;
 import io.crmkit.core.exception.ValidationException;
+import io.crmkit.core.internal.CustomerCsv.Row;
 import io.crmkit.core.platform.Limit;
 import io.crmkit.core.spi.Json;
 import java.io.IOException;
@@ -18,14 +23,15 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Locale;
+import java.util.Map;
 import java.util.UUID;
 
 /**
  * CSV import: the file read by {@link CustomerCsv}, every row validated in Java, written in batches
  * of one transaction each. Rows are matched by WhatsApp phone, else email; matched rows update
- * only what they change, new rows are inserted, and a batch that fails is replayed row by row.
+ * only what they change, new rows are inserted, and a batch that fails for its rows is replayed
+ * row by row; a transient failure is tried once more and then stops the import.
  */
 final class CustomerImport {
   private final CustomerActor actor;
@@ -73,11 +79,27 @@ final class CustomerImport {
     }
   }
 
-  /** Writes a batch in one transaction; if it fails as a whole, each row again in its own. */
+  /**
+   * Writes a batch in one transaction; if it fails for its rows, each row again in its own. A
+   * failure that is not the rows' (a lost connection, a timeout, a refused actor) is not blamed on
+   * them: a transient one is tried once more, whole (rows a lost COMMIT may have stored are then
+   * matched, not inserted twice), and then stops the import with the rows before it committed.
+   */
   private void write(List<Row> batch, Totals totals) {
     try {
-      Totals batchTotals = actor.call(tx -> writeBatch(tx, batch));
+      Totals batchTotals;
+      try {
+        batchTotals = actor.call(tx -> writeBatch(tx, batch));
+      } catch (RetryableException | CommitOutcomeUnknownException e) {
+        batchTotals = actor.call(tx -> writeBatch(tx, batch));
+      }
       totals.add(batchTotals);
+    } catch (RetryableException | CommitOutcomeUnknownException e) {
+      throw new RetryableException("the import stopped at line " + batch.get(0).line() + " on a transient database"
+          + " failure; the " + totals.rowsRead + " rows before it are done, and importing the file again matches"
+          + " them and changes nothing", e);
+    } catch (ForbiddenException | NotMemberException | TenantContextException e) {
+      throw e;
     } catch (CrmException e) {
       if (batch.size() == 1) {
         totals.rowsRead++;
