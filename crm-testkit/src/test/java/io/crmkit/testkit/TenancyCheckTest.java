@@ -56,7 +56,8 @@ class TenancyCheckTest {
     Customer ahmed = agent.customers().create(CustomerDraft.builder().fullName("Ahmed").whatsappPhone("0501234567").build());
     agent.customers().assign(ahmed.id(), Optional.of(omar.id()));
     agent.customers().logActivity(ahmed.id(), "call", Optional.of("Asked for a quote"), Map.of());
-    // No module writes integration_mappings yet; a row goes in as the tenant would write it.
+    // No module writes integration_mappings yet, and only a module writes dead_letters (crm-whatsapp,
+    // absent here): a row of each goes in as the tenant would write it.
     try (Connection c = kit.runtimeDataSource().getConnection()) {
       c.setAutoCommit(false);
       try (PreparedStatement ps = c.prepareStatement("select set_config('app.current_organization_id', ?, true)")) {
@@ -68,6 +69,11 @@ class TenancyCheckTest {
           + " values (?, 'core', ?, 'ticketing', gen_random_uuid(), 'customer_ticket')")) {
         ps.setObject(1, a);
         ps.setObject(2, ahmed.id());
+        ps.execute();
+      }
+      try (PreparedStatement ps = c.prepareStatement("insert into crm.dead_letters (organization_id, source,"
+          + " item_key, item, reason) values (?, 'probe.items', 'item-1', '{}'::jsonb, 'refused by the probe')")) {
+        ps.setObject(1, a);
         ps.execute();
       }
       c.commit();
@@ -86,7 +92,7 @@ class TenancyCheckTest {
     TenancyAttack.Report report = check.attack(a, b);
     assertThat(report.violations()).isEmpty();
     assertThat(report.steps()).extracting(TenancyAttack.Step::table).contains("organizations", "users", "invitations",
-        "integration_mappings", "usage_counters", "sales_stages", "customers", "customer_activities");
+        "integration_mappings", "usage_counters", "sales_stages", "customers", "customer_activities", "dead_letters");
     check.assertClean(a, b);
   }
 
