@@ -29,6 +29,8 @@ import io.crmkit.core.users.UserService;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.lang.reflect.Method;
+import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.lang.reflect.Modifier;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -69,7 +71,7 @@ import org.junit.jupiter.api.TestFactory;
 class CoreBadInputTest {
   /** The services a host reaches, whose every method taking input must have a case here. */
   private static final List<Class<?>> SERVICES = List.of(Platform.class, OrganizationSettings.class,
-      Entitlements.class, UserService.class, CustomerService.class, Pipeline.class);
+      Entitlements.class, UserService.class, CustomerService.class, Pipeline.class, DeadLetters.class);
   private static final int[] BAD_PAGE_SIZES = {0, -1, 201, Integer.MIN_VALUE, Integer.MAX_VALUE};
 
   private static TestCrm t;
@@ -154,7 +156,22 @@ class CoreBadInputTest {
     timeline(cases);
     imports(cases);
     pipeline(cases);
+    deadLetters(cases);
     return cases.all;
+  }
+
+  private static void deadLetters(Cases c) {
+    DeadLetters letters = admin.service(DeadLetters.class);
+    String list = "DeadLetters.list(int,Optional)";
+    c.pageSizes(list, size -> () -> letters.list(size, Optional.empty()));
+    c.cursors(list, cursor -> () -> letters.list(10, Optional.of(cursor)));
+    c.notFound("DeadLetters.get(UUID)", "an id no letter has", "dead letter", () -> letters.get(UUID.randomUUID()));
+    c.notFound("DeadLetters.replay(UUID)", "an id no letter has", "dead letter",
+        () -> letters.replay(UUID.randomUUID()));
+    c.notFound("DeadLetters.drop(UUID)", "an id no letter has", "dead letter", () -> {
+      letters.drop(UUID.randomUUID());
+      return null;
+    });
   }
 
   private static void platform(Cases c) {
@@ -293,6 +310,8 @@ class CoreBadInputTest {
         CustomerDraft.builder().fullName(v).build()));
     c.jsonObject(find, "customFields", true, v -> () -> customers.findOrCreateByPhone("0509990001",
         CustomerDraft.builder().customFields(v).build()));
+    c.refused(find, "a bad draft for the phone of a customer who exists", "fullName",
+        () -> customers.findOrCreateByPhone("0501230001", CustomerDraft.builder().fullName("Sa\u0000ra").build()));
   }
 
   private static void customerLists(Cases c) {
@@ -312,7 +331,7 @@ class CoreBadInputTest {
           () -> customers.list(CustomerQuery.builder().customField(key, "v").build(), 10, Optional.empty()));
     }
     for (Object value : List.<Object>of("v\u0000", "v\u0007", "\uD800", Double.NaN, Float.POSITIVE_INFINITY,
-        List.of("v"), Map.of("k", "v"), "x".repeat(64_001))) {
+        List.of("v"), Map.of("k", "v"), "x".repeat(64_001), new BigDecimal("1e200000"), BigInteger.TEN.pow(2000))) {
       c.refused(list, "custom field value " + show(String.valueOf(value)), "customFieldValue",
           () -> customers.list(CustomerQuery.builder().customField("k", value).build(), 10, Optional.empty()));
     }
@@ -530,6 +549,8 @@ class CoreBadInputTest {
         assertThat(e.field()).as("the field, as the API names it").isEqualTo(field);
         assertThat(e.reason()).as("a reason from the Java checks, not the database's")
             .doesNotContain("SQLSTATE").doesNotContain("schema").doesNotContain("cannot store");
+        assertThat(e.getMessage()).as("a message that never echoes a control character or lone surrogate")
+            .doesNotContainPattern("[\\x00-\\x1F\\x7F]|\\p{Cs}");
       });
     }
 
@@ -681,12 +702,19 @@ class CoreBadInputTest {
           new Bad("NaN", Map.of("k", Double.NaN), field + ".k"),
           new Bad("infinity", Map.of("k", Float.NEGATIVE_INFINITY), field + ".k"),
           new Bad("a value that is not JSON", Map.of("k", new Object()), field),
-          new Bad("over 64,000 characters as JSON", Map.of("k", "x".repeat(64_001)), field));
+          new Bad("over 64,000 characters as JSON", Map.of("k", "x".repeat(64_001)), field),
+          new Bad("a number past PostgreSQL's numeric", Map.of("k", new BigDecimal("1e200000")), field + ".k"),
+          new Bad("a number finer than it", Map.of("k", new BigDecimal("1e-20000")), field + ".k"),
+          new Bad("an integer of 2,000 digits", Map.of("k", BigInteger.TEN.pow(2000)), field + ".k"));
       for (Bad b : bad) {
         refused(method, field + " with " + b.input(), b.path(), call.apply(b.value()));
       }
       add(new Case(method, field + " with a null", call.apply(withNull), viaBuilder
           ? Expected.thrown(NullPointerException.class, field + ".k is null") : Expected.refused(field)));
+      Map<String, Object> nullUnderABadKey = new HashMap<>();
+      nullUnderABadKey.put("k\u0000", null);
+      add(new Case(method, field + " with a null under a key with NUL", call.apply(nullUnderABadKey), viaBuilder
+          ? Expected.thrown(NullPointerException.class, field + ".k\\u0000 is null") : Expected.refused(field)));
     }
 
     void pageSizes(String method, Function<Integer, Attempt> call) {

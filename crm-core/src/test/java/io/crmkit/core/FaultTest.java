@@ -13,6 +13,7 @@ import io.crmkit.core.customers.ImportReport;
 import io.crmkit.core.exception.CommitOutcomeUnknownException;
 import io.crmkit.core.exception.CrmException;
 import io.crmkit.core.exception.RetryableException;
+import io.crmkit.core.exception.ServerFaultException;
 import io.crmkit.core.platform.ProvisionedOrganization;
 import io.crmkit.core.spi.TenantWork;
 import io.crmkit.testdb.Backends;
@@ -288,6 +289,27 @@ class FaultTest {
       assertThat(again.errors()).isEmpty();
       assertThat(again.inserted()).isEqualTo(4);
     }
+  }
+
+  @Test
+  void anImportMeetingAServerFaultStopsInsteadOfBlamingEveryRow() {
+    Tenant a = tenant();
+    String csv = "full_name,email\nFirst,first@example.com\nSecond,second@example.com\nThird,third@example.com\n";
+    TenantScope admin = a.admin();
+    admin.customers().importCsv(new ByteArrayInputStream("full_name,email\nFirst,first@example.com\n"
+        .getBytes(StandardCharsets.UTF_8)), new ImportOptions(2, r -> { }));
+    Map<String, Long> before = rows();
+    // A broken deployment: the runtime role lost a grant its inserts need.
+    t.executeAsAdmin("revoke insert on crm.customers from " + TestPostgres.RUNTIME_ROLE);
+    try {
+      assertThatThrownBy(() -> admin.customers().importCsv(new ByteArrayInputStream(csv.getBytes(StandardCharsets.UTF_8)),
+          new ImportOptions(2, r -> { })))
+          .isInstanceOfSatisfying(ServerFaultException.class, e -> assertThat(e.sqlState()).contains("42501"))
+          .hasMessage("server fault: the import stopped at line 2 (SQLSTATE 42501); the 0 rows before it are done");
+    } finally {
+      t.executeAsAdmin("grant insert on crm.customers to " + TestPostgres.RUNTIME_ROLE);
+    }
+    assertThat(rows()).isEqualTo(before);
   }
 
   @ParameterizedTest(name = "{0} gives SQLSTATE {1}")

@@ -11,6 +11,9 @@ import io.crmkit.core.exception.NotFoundException;
 import io.crmkit.core.exception.ValidationException;
 import io.crmkit.core.pipeline.Pipeline;
 import io.crmkit.core.pipeline.SalesStage;
+import io.crmkit.core.spi.DeadLetterBox;
+import io.crmkit.core.spi.Json;
+import io.crmkit.core.spi.TenantWork;
 import io.crmkit.core.platform.Entitlements;
 import io.crmkit.core.platform.OrganizationSettings;
 import io.crmkit.core.platform.ProvisionedOrganization;
@@ -49,7 +52,7 @@ import org.junit.jupiter.api.TestFactory;
  */
 class InvisibleIdsTest {
   private static final List<Class<?>> TENANT_SERVICES = List.of(OrganizationSettings.class, Entitlements.class,
-      UserService.class, CustomerService.class, Pipeline.class);
+      UserService.class, CustomerService.class, Pipeline.class, DeadLetters.class);
 
   private static TestCrm t;
   private static TenantScope a;
@@ -58,6 +61,7 @@ class InvisibleIdsTest {
   private static UUID foreignStage;
   private static UUID foreignUser;
   private static UUID foreignInvitation;
+  private static UUID foreignLetter;
   /** Tenant A's own. */
   private static Customer customer;
   private static SalesStage stage;
@@ -82,6 +86,9 @@ class InvisibleIdsTest {
     IssuedInvitation agent = b.users().invite("agent@b.example", Role.AGENT);
     foreignUser = t.crm.acceptInvitation(agent.token(), NewMember.named("Their agent")).id();
     foreignInvitation = b.users().invite("pending@b.example", Role.AGENT).invitation().id();
+    TenantWork.call(t.crm.tenant(orgB.organization().id()).asSystem("test-webhook"), tx -> DeadLetterBox.keep(tx,
+        "test.letters", "item-1", Json.MAPPER.createObjectNode(), new ValidationException("item", "refused")));
+    foreignLetter = b.service(DeadLetters.class).list(1, Optional.empty()).items().get(0).id();
   }
 
   @AfterAll
@@ -204,6 +211,13 @@ class InvisibleIdsTest {
         id -> { pipeline.deleteStage(stage.id(), Optional.of(id)); return null; }));
     cases.add(new Case("Pipeline.forecast(Optional)", "assignee", Expect.EMPTY, foreignUser,
         id -> pipeline.forecast(Optional.of(id))));
+
+    DeadLetters letters = a.service(DeadLetters.class);
+    Expect letterNotFound = Expect.notFound("dead letter");
+    cases.add(new Case("DeadLetters.get(UUID)", "letter", letterNotFound, foreignLetter, letters::get));
+    cases.add(new Case("DeadLetters.replay(UUID)", "letter", letterNotFound, foreignLetter, letters::replay));
+    cases.add(new Case("DeadLetters.drop(UUID)", "letter", letterNotFound, foreignLetter,
+        id -> { letters.drop(id); return null; }));
     return cases;
   }
 

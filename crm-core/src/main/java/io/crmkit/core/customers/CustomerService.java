@@ -51,8 +51,8 @@ public interface CustomerService {
    * concurrency: callers racing on one phone all get the same customer, and one of them created it.
    *
    * @param whatsappPhone the phone, in any format; it overrides the draft's
-   * @param draft what a new customer gets, checked only when one is created
-   * @throws ValidationException for a malformed phone, or a bad draft when a customer is created from it
+   * @param draft what a new customer gets; checked first, whether one is created or not
+   * @throws ValidationException for a malformed phone or a bad draft, before anything is read
    */
   FoundCustomer findOrCreateByPhone(String whatsappPhone, CustomerDraft draft);
 
@@ -146,6 +146,8 @@ public interface CustomerService {
    *
    * @throws RetryableException if the database failed transiently twice on one batch: the batches
    *     before it are written, and importing the file again matches them and changes nothing
+   * @throws io.crmkit.core.exception.ServerFaultException if the database failed in a way that is no
+   *     row's fault (a missing grant, say): the batches before it are written
    * @throws java.io.UncheckedIOException if the input cannot be read
    * @throws ValidationException if there is no header, it has no {@code whatsapp_phone} or {@code email}
    *     column or a column name that is not one line of UTF-8 text, or the CSV is malformed or has

@@ -16,7 +16,13 @@ public final class ConflictException extends CrmException {
 
   /** Creates the exception when the conflicting record is not known (or may not be revealed). */
   public ConflictException(String message) {
-    this(message, null);
+    this(message, (UUID) null);
+  }
+
+  /** Creates the exception for a conflict the database found, keeping its error as the cause (for logs). */
+  public ConflictException(String message, Throwable cause) {
+    super(message, cause);
+    this.existingId = null;
   }
 
   /** The id of the record this request conflicts with, if known. */

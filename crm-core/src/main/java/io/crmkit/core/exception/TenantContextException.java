@@ -11,4 +11,9 @@ public final class TenantContextException extends CrmException {
   public TenantContextException(String message) {
     super(message);
   }
+
+  /** Creates the exception for a refusal the database made, keeping its error as the cause (for logs). */
+  public TenantContextException(String message, Throwable cause) {
+    super(message, cause);
+  }
 }

@@ -15,6 +15,16 @@ public final class ValidationException extends CrmException {
     this.reason = reason;
   }
 
+  /**
+   * Creates the exception for a field and a reason, keeping the failure that revealed it (a
+   * database error, say) as the cause: for logs, never for the message.
+   */
+  public ValidationException(String field, String reason, Throwable cause) {
+    super(Objects.requireNonNull(field, "field") + ": " + Objects.requireNonNull(reason, "reason"), cause);
+    this.field = field;
+    this.reason = reason;
+  }
+
   /** The rejected field, as named in the API. */
   public String field() {
     return field;

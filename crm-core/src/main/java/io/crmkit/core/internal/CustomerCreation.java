@@ -45,6 +45,8 @@ final class CustomerCreation {
   FoundCustomer findOrCreateByPhone(String whatsappPhone, CustomerDraft draft) {
     Objects.requireNonNull(draft, "draft");
     PhoneNumbers.written("whatsappPhone", whatsappPhone);
+    // The draft is what a new customer gets; checked before any SQL, whether one is made or not.
+    Rows.CustomerRow row = rowOf(draft, true);
     return actor.call(tx -> {
       actor.requireWriter(tx, "customers.create");
       CustomerMapper customers = tx.mapper(CustomerMapper.class);
@@ -53,8 +55,6 @@ final class CustomerCreation {
       if (existing != null) {
         return new FoundCustomer(existing.toCustomer(), false);
       }
-      // The draft is what a new customer gets: checked only when one is made.
-      Rows.CustomerRow row = rowOf(draft, true);
       complete(tx, row, draft, phone);
       takeCustomerUnit(tx);
       Rows.CustomerRow created = insert(tx, row, draft);

@@ -84,11 +84,9 @@ final class CustomerFields {
             + " characters");
       }
       Inputs.characters("customFieldValue", text, true);
-    } else if (value instanceof Double || value instanceof Float) {
-      if (!Double.isFinite(((Number) value).doubleValue())) {
-        throw new ValidationException("customFieldValue", "must be a finite number");
-      }
-    } else if (!(value instanceof Number || value instanceof Boolean)) {
+    } else if (value instanceof Number number) {
+      Inputs.number("customFieldValue", number);
+    } else if (!(value instanceof Boolean)) {
       throw new ValidationException("customFieldValue", "must be a string, number or boolean");
     }
     return Json.MAPPER.valueToTree(value).toString();

@@ -12,6 +12,7 @@ import io.crmkit.core.exception.CrmException;
 import io.crmkit.core.exception.ForbiddenException;
 import io.crmkit.core.exception.NotMemberException;
 import io.crmkit.core.exception.RetryableException;
+import io.crmkit.core.exception.ServerFaultException;
 import io.crmkit.core.exception.TenantContextException;
 import io.crmkit.core.exception.ValidationException;
 import io.crmkit.core.internal.CustomerCsv.Row;
@@ -31,7 +32,8 @@ import java.util.UUID;
  * CSV import: the file read by {@link CustomerCsv}, every row validated in Java, written in batches
  * of one transaction each. Rows are matched by WhatsApp phone, else email; matched rows update
  * only what they change, new rows are inserted, and a batch that fails for its rows is replayed
- * row by row; a transient failure is tried once more and then stops the import.
+ * row by row; a transient failure is tried once more and then stops the import, as a server fault
+ * does at once.
  */
 final class CustomerImport {
   private final CustomerActor actor;
@@ -98,6 +100,12 @@ final class CustomerImport {
       throw new RetryableException("the import stopped at line " + batch.get(0).line() + " on a transient database"
           + " failure; the " + totals.rowsRead + " rows before it are done, and importing the file again matches"
           + " them and changes nothing", e);
+    } catch (ServerFaultException e) {
+      // A broken deployment or server (a missing grant, say) is no row's fault: every row would
+      // be reported with it, and the import would look finished.
+      throw new ServerFaultException("server fault: the import stopped at line " + batch.get(0).line() + " (SQLSTATE "
+          + e.sqlState().orElse("none") + "); the " + totals.rowsRead + " rows before it are done", e.sqlState()
+          .orElse(null), e);
     } catch (ForbiddenException | NotMemberException | TenantContextException e) {
       throw e;
     } catch (CrmException e) {

@@ -45,31 +45,31 @@ final class SqlErrors {
     }
     switch (state) {
       case "23505":
-        return new ConflictException("already exists" + constraint(sql));
+        return new ConflictException("already exists" + constraint(sql), sql);
       case "23503":
         // A record this one refers to was deleted (or never was this tenant's) meanwhile.
-        return new ConflictException("a record it refers to is gone" + constraint(sql));
+        return new ConflictException("a record it refers to is gone" + constraint(sql), sql);
       case "23514":
-        return new ValidationException(column(sql), "breaks a rule of the schema" + constraint(sql));
+        return new ValidationException(column(sql), "breaks a rule of the schema" + constraint(sql), sql);
       case "23502":
-        return new ValidationException(column(sql), "is required");
+        return new ValidationException(column(sql), "is required", sql);
       case "22001":
-        return new ValidationException(column(sql), "is too long");
+        return new ValidationException(column(sql), "is too long", sql);
       case "22003":
-        return new ValidationException(column(sql), "is out of range");
+        return new ValidationException(column(sql), "is out of range", sql);
       case "22021":
       case "22P05":
-        return new ValidationException(column(sql), "holds a character the database cannot store");
+        return new ValidationException(column(sql), "holds a character the database cannot store", sql);
       case "22007":
       case "22008":
       case "22023":
       case "22P02":
-        return new ValidationException(column(sql), "is not a valid value (SQLSTATE " + state + ")");
+        return new ValidationException(column(sql), "is not a valid value (SQLSTATE " + state + ")", sql);
       case "42501":
         if (isRowLevelSecurity(sql)) {
           // The policy refused the row: no tenant, or the row is not this tenant's.
           return new TenantContextException("the database refused the row for this tenant context"
-              + constraint(sql));
+              + constraint(sql), sql);
         }
         // A missing grant is a deployment or migration defect, not a tenant problem.
         return new ServerFaultException("server fault: permission denied to the runtime role (SQLSTATE 42501)",

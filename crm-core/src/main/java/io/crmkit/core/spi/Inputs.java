@@ -2,6 +2,8 @@ package io.crmkit.core.spi;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.crmkit.core.exception.ValidationException;
+import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.Collection;
@@ -163,7 +165,7 @@ public final class Inputs {
   public static String region(String field, String value) {
     String region = required(field, value).strip().toUpperCase(Locale.ROOT);
     if (!REGIONS.contains(region)) {
-      throw new ValidationException(field, "must be an ISO 3166-1 alpha-2 country code such as SA, was " + value);
+      throw new ValidationException(field, "must be an ISO 3166-1 alpha-2 country code such as SA");
     }
     return region;
   }
@@ -236,11 +238,13 @@ public final class Inputs {
       if (key == null || key.isBlank() || key.length() > 64) {
         throw new ValidationException(field, "a key is 1 to 64 characters, not blank");
       }
+      characters(field, key, false);
     }
     Map<String, Object> copy;
     try {
       copy = Json.deepCopy(fields, field);
     } catch (NullPointerException e) {
+      // Json names the null's path with its keys shown safely (no control characters).
       throw new ValidationException(field, "holds no nulls: " + e.getMessage());
     }
     JsonNode json;
@@ -272,7 +276,34 @@ public final class Inputs {
       characters(path, node.textValue(), true);
     } else if (node.isNumber() && (node.isDouble() || node.isFloat()) && !Double.isFinite(node.doubleValue())) {
       throw new ValidationException(path, "must be a finite number");
+    } else if (node.isBigDecimal() || node.isBigInteger()) {
+      number(path, node.decimalValue());
     }
+  }
+
+  /** The most digits a number of custom fields has before its point, and after it. */
+  public static final int MAX_NUMBER_DIGITS = 1000;
+
+  /**
+   * A number the database stores as JSON: finite, and at most {@value #MAX_NUMBER_DIGITS} digits
+   * before the point and after it (PostgreSQL's numeric refuses far larger exponents).
+   */
+  public static Number number(String field, Number value) {
+    required(field, value);
+    if (value instanceof Double || value instanceof Float) {
+      if (!Double.isFinite(value.doubleValue())) {
+        throw new ValidationException(field, "must be a finite number");
+      }
+      return value;
+    }
+    BigDecimal decimal = value instanceof BigDecimal d ? d
+        : value instanceof BigInteger i ? new BigDecimal(i) : null;
+    if (decimal != null && (decimal.precision() - decimal.scale() > MAX_NUMBER_DIGITS
+        || decimal.scale() > MAX_NUMBER_DIGITS)) {
+      throw new ValidationException(field, "must have at most " + MAX_NUMBER_DIGITS
+          + " digits before the point and after it");
+    }
+    return value;
   }
 
   private static <T> T required(String field, T value) {

@@ -67,7 +67,7 @@ public final class Json {
     if (value instanceof Map<?, ?> map) {
       Map<Object, Object> copy = new LinkedHashMap<>();
       map.forEach((k, v) -> copy.put(java.util.Objects.requireNonNull(k, path + " has a null key"),
-          copy(v, path + "." + k)));
+          copy(v, path + "." + shown(k))));
       return Collections.unmodifiableMap(copy);
     }
     if (value instanceof List<?> list) {
@@ -78,6 +78,25 @@ public final class Json {
       return Collections.unmodifiableList(copy);
     }
     return value;
+  }
+
+  /** A key as a path shows it: controls and lone surrogates as \\uXXXX, at most 64 characters. */
+  private static String shown(Object key) {
+    String text = key.toString();
+    StringBuilder shown = new StringBuilder();
+    for (int i = 0; i < text.length() && shown.length() < 64; i++) {
+      char ch = text.charAt(i);
+      boolean paired = Character.isHighSurrogate(ch) && i + 1 < text.length()
+          && Character.isLowSurrogate(text.charAt(i + 1));
+      if (paired) {
+        shown.append(ch).append(text.charAt(++i));
+      } else if (Character.isISOControl(ch) || Character.isSurrogate(ch)) {
+        shown.append(String.format("\\u%04X", (int) ch));
+      } else {
+        shown.append(ch);
+      }
+    }
+    return shown.length() < text.length() && shown.length() >= 64 ? shown + "…" : shown.toString();
   }
 
   private static Object freeze(Object value) {
