@@ -1,5 +1,6 @@
 package io.crmkit.whatsapp;
 
+import io.crmkit.core.exception.ValidationException;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
@@ -21,14 +22,18 @@ import java.util.UUID;
 public record ConversationQuery(Optional<UUID> assignedTo, boolean unassigned, boolean unreadOnly, Optional<String> tag,
     Optional<UUID> profileId, Optional<UUID> customerId) {
 
-  /** Creates the query. */
+  /**
+   * Creates the query.
+   *
+   * @throws ValidationException if it asks for unassigned conversations assigned to someone
+   */
   public ConversationQuery {
     Objects.requireNonNull(assignedTo, "assignedTo");
     Objects.requireNonNull(tag, "tag");
     Objects.requireNonNull(profileId, "profileId");
     Objects.requireNonNull(customerId, "customerId");
     if (unassigned && assignedTo.isPresent()) {
-      throw new IllegalArgumentException("a conversation cannot be unassigned and assigned to someone");
+      throw new ValidationException("unassigned", "cannot be combined with assignedTo");
     }
   }
 

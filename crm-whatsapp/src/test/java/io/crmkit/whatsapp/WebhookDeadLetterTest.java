@@ -138,6 +138,50 @@ class WebhookDeadLetterTest {
   }
 
   @Test
+  void aLetterWhoseItemALaterRedeliveryStoredReplaysAsNothingAndIsGone() throws Exception {
+    Tenant a = tenant();
+    String from = "966501120004";
+    byte[] body = delivery(Deliveries.change(a.phoneNumberId(), contact(from, quoted("Ray")),
+        text("wamid.later", from, 1_764_000_001L, quoted("later")), ""));
+    poison("messages", "wamid.later");
+    try {
+      assertThat(post(body).status()).isEqualTo(200);
+    } finally {
+      cure("messages");
+    }
+    assertThat(post(body).status()).as("Meta delivers again after the fix").isEqualTo(200);
+    assertThat(query(a, "select body from crm.messages")).containsExactly("later");
+    DeadLetter letter = letters(a).list(10, Optional.empty()).items().get(0);
+    Map<String, Long> before = rowCounts();
+    assertThat(letters(a).replay(letter.id())).isEmpty();
+    assertThat(query(a, "select count(*) from crm.dead_letters")).containsExactly("0");
+    before.merge("dead_letters", -1L, Long::sum);
+    assertThat(rowCounts()).as("nothing stored twice; only the letter gone").isEqualTo(before);
+  }
+
+  @Test
+  void aMessageWithoutAnIdOrASenderIsADeadLetterAndTheMessageBesideItStored() throws Exception {
+    Tenant a = tenant();
+    String from = "966501120003";
+    byte[] body = delivery(Deliveries.change(a.phoneNumberId(), "",
+        text("", from, 1_764_000_001L, quoted("no id")) + ","
+            + text("wamid.nobody-sent", "", 1_764_000_002L, quoted("no sender")) + ","
+            + text("wamid.fine", from, 1_764_000_003L, quoted("fine")), ""));
+    assertThat(post(body).status()).isEqualTo(200);
+    assertThat(query(a, "select body from crm.messages")).containsExactly("fine");
+    assertThat(query(a, "select reason || ' ' || (item->'value'->'messages'->0->'text'->>'body') from crm.dead_letters"
+        + " order by reason")).containsExactly(
+            "ValidationException: message.from: names neither a phone nor a business-scoped user id no sender",
+            "ValidationException: message.id: is missing or longer than 256 characters no id");
+    assertThat(query(a, "select item_key from crm.dead_letters order by item_key")).hasSize(2)
+        .anySatisfy(key -> assertThat(key).startsWith("message:no-id:"))
+        .contains("message:wamid.nobody-sent");
+    Map<String, Long> before = rowCounts();
+    assertThat(post(body).status()).as("Meta delivers again").isEqualTo(200);
+    assertThat(rowCounts()).as("no second letter for either").isEqualTo(before);
+  }
+
+  @Test
   void aStatusThatFailsAloneIsKeptAndTheMessageBesideItStored() throws Exception {
     Tenant a = tenant();
     String from = "966501120002";

@@ -120,6 +120,8 @@ class WhatsAppBadInputTest {
             Optional.of("\u0000")))
         .invalid("cursor", "a cursor past what PostgreSQL holds", () -> inbox.conversations(ConversationQuery.all(),
             10, Optional.of(farCursor)))
+        .invalid("unassigned", "unassigned and assigned to someone", () -> inbox.conversations(
+            ConversationQuery.builder().unassigned().assignedTo(UUID.randomUUID()).build(), 10, Optional.empty()))
         .invisible("filtered by another tenant's profile", b.profile().id(), new Returned(empty),
             id -> inbox.conversations(ConversationQuery.builder().profile(id).build(), 10, Optional.empty()));
     cases.on(WhatsAppInbox.class, "conversation", UUID.class)

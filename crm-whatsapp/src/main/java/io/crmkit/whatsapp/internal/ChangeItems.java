@@ -35,7 +35,12 @@ final class ChangeItems {
   record Item(boolean message, JsonNode node, JsonNode contact) {
     /** The item's name among the dead letters of {@code whatsapp.webhook}: one letter per message or status. */
     String key() {
-      return message ? "message:" + node.path("id").asText()
+      String id = node.path("id").asText("");
+      if (message && id.isEmpty()) {
+        // A message without an id (a dead letter by that alone) is named by its content.
+        return "message:no-id:" + Integer.toHexString(node.toString().hashCode());
+      }
+      return message ? "message:" + id
           : "status:" + node.path("id").asText() + ":" + node.path("status").asText() + ":"
               + node.path("timestamp").asText();
     }

@@ -1,6 +1,7 @@
 package io.crmkit.whatsapp.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.crmkit.core.exception.ValidationException;
 import io.crmkit.core.spi.TenantTransaction;
 import java.time.Instant;
 import java.util.Arrays;
@@ -37,9 +38,8 @@ final class InboundMessages {
   void store(TenantTransaction tx, UUID profileId, JsonNode message, JsonNode contact) {
     String waMessageId = message.path("id").asText("");
     if (waMessageId.isEmpty() || waMessageId.length() > 256) {
-      // Permanent: Meta would deliver the same body for days. Logged and skipped, not failed.
-      log.warn("webhook message without a usable id skipped (type {})", message.path("type").asText());
-      return;
+      // Fails the same way on every try: the item becomes a dead letter an operator sees.
+      throw new ValidationException("message.id", "is missing or longer than 256 characters");
     }
     String bsuid = Identities.bsuid(Identities.text(contact, "user_id")
         .or(() -> Identities.text(message, "from_user_id")).orElse(null));
@@ -51,8 +51,7 @@ final class InboundMessages {
       bsuid = change.previousUserId();
     }
     if (bsuid == null && phone == null) {
-      log.warn("webhook message {} names neither a phone nor a business-scoped user id; skipped", waMessageId);
-      return;
+      throw new ValidationException("message.from", "names neither a phone nor a business-scoped user id");
     }
     lockIdentities(tx, profileId, waMessageId, bsuid, phone, change);
     if (tx.mapper(MessageMapper.class).idByWamid(tx.organizationId(), waMessageId) != null) {
