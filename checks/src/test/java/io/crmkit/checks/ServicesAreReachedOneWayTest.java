@@ -1,5 +1,7 @@
 package io.crmkit.checks;
 
+import io.crmkit.campaigns.CampaignService;
+import io.crmkit.campaigns.CampaignsModule;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.crmkit.core.Crm;
@@ -47,7 +49,7 @@ import org.junit.jupiter.api.Test;
 class ServicesAreReachedOneWayTest {
   /** A class of each published module, to find its classes by. */
   private static final List<Class<?>> MODULES = List.of(Crm.class, WhatsAppModule.class, TicketingModule.class,
-      TicketingWhatsAppModule.class);
+      TicketingWhatsAppModule.class, CampaignsModule.class);
 
   @Test
   void noPublicApiMethodTakesAScopeAndReturnsAService() throws Exception {
@@ -82,13 +84,13 @@ class ServicesAreReachedOneWayTest {
                 .gateway(new FakeWhatsAppGateway()).verifyToken("v").app("1", "s").build())
             .build()) {
       crm.migrate();
-      assertThat(crm.modules()).containsExactly("core", "ticketing", "whatsapp", "ticketing_whatsapp");
+      assertThat(crm.modules()).containsExactly("core", "whatsapp", "campaigns", "ticketing", "ticketing_whatsapp");
       var org = crm.platform().provision(OrganizationDraft.builder().name("Checks").slug("checks")
           .plan("professional").defaultRegion("SA").admin("admin@checks.example").build());
       TenantScope scope = crm.tenant(org.organization().id()).as(org.admin().id());
       for (Class<?> tenantService : List.of(CustomerService.class, UserService.class, Pipeline.class,
           OrganizationSettings.class, Entitlements.class, WhatsAppInbox.class, WhatsAppProfiles.class,
-          TicketService.class)) {
+          TicketService.class, CampaignService.class)) {
         assertThat(scope.service(tenantService)).as(tenantService.getName()).isInstanceOf(tenantService);
         Object joined = scope.inTransaction(tx -> tx.service(tenantService));
         assertThat(joined).as("inside a transaction too").isInstanceOf(tenantService);

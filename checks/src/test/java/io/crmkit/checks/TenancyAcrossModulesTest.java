@@ -39,7 +39,8 @@ class TenancyAcrossModulesTest {
 
   @Test
   void theCatalogOfEveryModuleKeepsEveryRule() {
-    assertThat(kit.crm().modules()).containsExactlyInAnyOrder("core", "whatsapp", "ticketing", "ticketing_whatsapp");
+    assertThat(kit.crm().modules()).containsExactlyInAnyOrder("core", "whatsapp", "ticketing", "ticketing_whatsapp",
+        "campaigns");
     assertThat(TenancyCheck.of(kit).catalogViolations()).isEmpty();
   }
 

@@ -1,5 +1,12 @@
 package io.crmkit.checks;
 
+import io.crmkit.campaigns.Campaign;
+import io.crmkit.campaigns.CampaignContent;
+import io.crmkit.campaigns.CampaignContent.TemplateComponent;
+import io.crmkit.campaigns.CampaignContent.TemplateParameter;
+import io.crmkit.campaigns.CampaignDraft;
+import io.crmkit.campaigns.CampaignService;
+import io.crmkit.campaigns.RecipientSelection;
 import io.crmkit.core.TenantScope;
 import io.crmkit.core.customers.Customer;
 import io.crmkit.core.customers.CustomerDraft;
@@ -30,6 +37,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -74,6 +82,7 @@ final class TenantFixture {
     Tenant tenant = core(slug);
     UUID conversation = whatsapp(tenant, phoneNumberId);
     ticketing(tenant, conversation);
+    campaigns(tenant);
     return tenant;
   }
 
@@ -168,6 +177,16 @@ final class TenantFixture {
     Ticket ticket = tenant.agent().service(TicketService.class).open(TicketDraft.builder("Order delivery date")
         .conversation(conversation).priority(TicketPriority.HIGH).assignee(tenant.agentUser().id()).build());
     tenant.agent().service(TicketService.class).comment(ticket.id(), CommentDraft.internalNote("Courier called"));
+  }
+
+  /** campaigns (a draft from the tenant's WhatsApp profile) and campaign_recipients (its customer). */
+  void campaigns(Tenant tenant) {
+    UUID profile = tenant.admin().service(WhatsAppProfiles.class).list().get(0).id();
+    CampaignService campaigns = tenant.admin().service(CampaignService.class);
+    Campaign campaign = campaigns.create(CampaignDraft.builder("Spring offer", profile, CampaignContent.template(
+        "spring_offer", "ar", List.of(TemplateComponent.body(List.of(TemplateParameter.of("{{first_name|عميلنا}}"))))))
+        .build());
+    campaigns.addRecipients(campaign.id(), RecipientSelection.customers(List.of(tenant.customer().id())));
   }
 
   private void asSuperuser(String... statements) throws SQLException {

@@ -11,7 +11,7 @@ import io.crmkit.core.spi.Inputs;
  * ({@code 050 123 4567} in SA), international prefixes ({@code 00966…}, {@code +971…}), and any
  * Unicode decimal digits (Arabic-Indic included).
  */
-final class PhoneNumbers {
+public final class PhoneNumbers {
   /** The longest phone number as written that is read at all (spaces, dashes and a prefix included). */
   static final int MAX_WRITTEN = 64;
 
@@ -37,7 +37,12 @@ final class PhoneNumbers {
     return phone;
   }
 
-  static String e164(String field, String raw, String region) {
+  /**
+   * The number in E.164, read in {@code region} when written without a country code.
+   *
+   * @throws ValidationException naming {@code field} if it is not a valid number
+   */
+  public static String e164(String field, String raw, String region) {
     String written = written(field, raw);
     PhoneNumber number;
     try {

@@ -2,6 +2,7 @@ package io.crmkit.core.spi;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.crmkit.core.exception.ValidationException;
+import io.crmkit.core.internal.PhoneNumbers;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.time.ZoneId;
@@ -168,6 +169,17 @@ public final class Inputs {
       throw new ValidationException(field, "must be an ISO 3166-1 alpha-2 country code such as SA");
     }
     return region;
+  }
+
+  /**
+   * A phone number as people write it, in E.164: core's rule for customers' phones (national
+   * formats read in {@code region}, international prefixes, any Unicode digits; at most 64
+   * characters of one line).
+   *
+   * @throws ValidationException naming {@code field} if it is not a valid phone number
+   */
+  public static String phone(String field, String value, String region) {
+    return PhoneNumbers.e164(field, value, region);
   }
 
   /** A language tag such as {@code ar} or {@code en-GB}. */

@@ -1,5 +1,13 @@
 package io.crmkit.examples.quickstart;
 
+import io.crmkit.campaigns.Campaign;
+import io.crmkit.campaigns.CampaignContent;
+import io.crmkit.campaigns.CampaignContent.TemplateComponent;
+import io.crmkit.campaigns.CampaignContent.TemplateParameter;
+import io.crmkit.campaigns.CampaignDraft;
+import io.crmkit.campaigns.CampaignService;
+import io.crmkit.campaigns.CampaignStatus;
+import io.crmkit.campaigns.RecipientSelection;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.crmkit.core.Crm;
@@ -47,7 +55,7 @@ import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 
 /**
- * The README's "Wiring WhatsApp" and "Tickets" examples, compiled and run here with every module
+ * The README's "Wiring WhatsApp", "Tickets" and "Campaigns" examples, compiled and run here with every module
  * on the class path; the test fails if the README's copies drift from these.
  */
 class ReadmeExamplesTest {
@@ -122,6 +130,20 @@ class ReadmeExamplesTest {
     return result;
   }
 
+  static Campaign campaign(TenantScope acme, UUID profileId, UUID customerId, Instant tomorrowAtNine) {
+    // README:campaigns:start
+    CampaignService campaigns = acme.service(CampaignService.class);
+    Campaign offer = campaigns.create(CampaignDraft.builder("Spring offer", profileId, CampaignContent.template(
+        "spring_offer", "ar", List.of(TemplateComponent.body(List.of(
+            TemplateParameter.of("{{first_name|عميلنا}}"), TemplateParameter.of("20%")))))).build());
+    campaigns.addRecipients(offer.id(), RecipientSelection.customers(List.of(customerId)));
+    campaigns.addRecipients(offer.id(), RecipientSelection.phones(List.of("050 123 4567", "+971 50 123 4567")));
+    campaigns.addRecipients(offer.id(), RecipientSelection.tag("vip"));  // its customers join at the start
+    Campaign scheduled = campaigns.schedule(offer.id(), tomorrowAtNine);  // every message rendered first
+    // README:campaigns:end
+    return scheduled;
+  }
+
   @Test
   void theReadmesWhatsAppAndTicketsExamplesRunAsPrinted() throws IOException {
     FakeWhatsAppGateway gateway = new FakeWhatsAppGateway();
@@ -163,10 +185,20 @@ class ReadmeExamplesTest {
         assertThat(gateway.sent()).extracting(s -> s.message().toString()).anyMatch(m -> m.contains("It leaves today"));
         assertThat(acme.customers().timeline(tickets.get(0).customerId().orElseThrow(), 20, Optional.empty()).items())
             .anyMatch(a -> a.type().equals("escalated"));
+
+        Instant tomorrow = Instant.now().plus(java.time.Duration.ofDays(1))
+            .truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        Campaign scheduled = campaign(acme, acme.service(WhatsAppProfiles.class).list().get(0).id(),
+            tickets.get(0).customerId().orElseThrow(), tomorrow);
+        assertThat(scheduled.status()).isEqualTo(CampaignStatus.SCHEDULED);
+        assertThat(scheduled.scheduledAt()).contains(tomorrow);
+        assertThat(scheduled.totalRecipients()).as("the customer, whose number is 050 123 4567, and the UAE number")
+            .isEqualTo(2);
       }
     }
     assertThat(ReadmeBlocks.inReadme(README, "whatsapp")).isEqualTo(ReadmeBlocks.inSource(SOURCE, "whatsapp"));
     assertThat(ReadmeBlocks.inReadme(README, "tickets")).isEqualTo(ReadmeBlocks.inSource(SOURCE, "tickets"));
+    assertThat(ReadmeBlocks.inReadme(README, "campaigns")).isEqualTo(ReadmeBlocks.inSource(SOURCE, "campaigns"));
   }
 
   /** A delivery of one text message to {@code phoneNumberId}, built the way Meta builds them. */

@@ -1,0 +1,35 @@
+package io.crmkit.campaigns;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * A campaign as stored.
+ *
+ * @param id its id
+ * @param profileId the WhatsApp profile it sends from
+ * @param name its name
+ * @param content what it sends
+ * @param status where it is in its life
+ * @param statusReason why it paused or waits, when it did so by itself (or was stopped with a reason)
+ * @param totalRecipients every recipient, skipped ones included
+ * @param skippedCount recipients skipped, each with its reason
+ * @param sentCount recipients sent to
+ * @param failedCount recipients whose send failed
+ * @param currentIndex how many recipients, in order, have been handled
+ * @param delayMin the least pause between two sends
+ * @param delayMax the longest pause between two sends
+ * @param scheduledAt when it starts by itself, if scheduled
+ * @param startedAt when it first started
+ * @param completedAt when it completed or stopped
+ * @param createdBy the member who created it, while a member
+ * @param createdAt when it was created
+ * @param updatedAt when it last changed
+ */
+public record Campaign(UUID id, UUID profileId, String name, CampaignContent content, CampaignStatus status,
+    Optional<String> statusReason, int totalRecipients, int skippedCount, int sentCount, int failedCount,
+    int currentIndex, Duration delayMin, Duration delayMax, Optional<Instant> scheduledAt,
+    Optional<Instant> startedAt, Optional<Instant> completedAt, Optional<UUID> createdBy, Instant createdAt,
+    Instant updatedAt) {}

@@ -1,0 +1,18 @@
+package io.crmkit.campaigns;
+
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * One recipient of a campaign.
+ *
+ * @param id its id
+ * @param position its place in the campaign's order, from 1
+ * @param phone its WhatsApp phone in E.164, or the number as written when it is not one
+ * @param userId its business-scoped user id, for a user known only by a username
+ * @param customerId the customer it reaches and takes its values from
+ * @param status where it is
+ * @param skipReason why it gets nothing, if skipped
+ */
+public record CampaignRecipient(UUID id, int position, Optional<String> phone, Optional<String> userId,
+    Optional<UUID> customerId, RecipientStatus status, Optional<SkipReason> skipReason) {}

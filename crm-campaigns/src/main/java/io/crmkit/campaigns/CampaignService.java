@@ -1,0 +1,125 @@
+package io.crmkit.campaigns;
+
+import io.crmkit.core.Page;
+import io.crmkit.core.exception.ConflictException;
+import io.crmkit.core.exception.ForbiddenException;
+import io.crmkit.core.exception.LimitExceededException;
+import io.crmkit.core.exception.NotFoundException;
+import io.crmkit.core.exception.ValidationException;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * An organization's campaigns, reached from a scope: {@code scope.service(CampaignService.class)}.
+ * Admins and managers create and run campaigns; every member reads them.
+ *
+ * <pre>{@code
+ * CampaignService campaigns = acme.service(CampaignService.class);
+ * Campaign offer = campaigns.create(CampaignDraft.builder("Spring offer", profileId, CampaignContent.template(
+ *     "spring_offer", "ar", List.of(TemplateComponent.body(List.of(TemplateParameter.of("{{first_name|عميلنا}}")))))).build());
+ * campaigns.addRecipients(offer.id(), RecipientSelection.tag("vip"));
+ * campaigns.schedule(offer.id(), Instant.parse("2026-12-10T07:00:00Z"));  // every message rendered now
+ * }</pre>
+ *
+ * <p>Content and recipients change only while the campaign is a draft. {@link #schedule} and
+ * {@link #start} render every recipient's message first: an unknown placeholder, a value that is
+ * empty without a fallback or too long, is a {@link ValidationException} naming it, and nothing
+ * changes. A completed or stopped campaign is read-only. Scheduling or starting a draft needs the
+ * plan's {@code bulk_sender} feature and takes one of the month's {@code max_campaigns_per_month}
+ * (in the organization's time zone).
+ */
+public interface CampaignService {
+  /** The most recipients one {@link #addRecipients} call takes. */
+  int MAX_SELECTION = 10_000;
+
+  /** The most campaigns or recipients in one page. */
+  int MAX_PAGE = 200;
+
+  /**
+   * Creates a draft campaign.
+   *
+   * @throws ValidationException for a bad name, pause, template, text or placeholder, or a profile
+   *     that is not an active one of this organization (named {@code profileId})
+   * @throws ForbiddenException unless the actor is an admin or a manager
+   */
+  Campaign create(CampaignDraft draft);
+
+  /** The campaign, if this organization has it. */
+  Optional<Campaign> get(UUID campaignId);
+
+  /**
+   * The campaigns, newest first, {@code limit} (1 to {@value #MAX_PAGE}) at a time.
+   *
+   * @throws ValidationException for a bad limit or a cursor that is not one of ours
+   */
+  Page<Campaign> list(int limit, Optional<String> cursor);
+
+  /**
+   * Adds recipients to a draft campaign, one per WhatsApp identity: an identity it already has, or
+   * that the selection names twice, is added once.
+   *
+   * @throws ValidationException for more than {@value #MAX_SELECTION} entries, or entries that are
+   *     not text of one line (phones, user ids, the tag)
+   * @throws NotFoundException if the organization has no such campaign
+   * @throws ConflictException if the campaign is no longer a draft
+   */
+  RecipientReport addRecipients(UUID campaignId, RecipientSelection selection);
+
+  /**
+   * The campaign's recipients in their order, {@code limit} (1 to {@value #MAX_PAGE}) at a time.
+   *
+   * @throws ValidationException for a bad limit or a cursor that is not one of ours
+   * @throws NotFoundException if the organization has no such campaign
+   */
+  Page<CampaignRecipient> recipients(UUID campaignId, int limit, Optional<String> cursor);
+
+  /**
+   * Schedules a draft to start by itself at {@code at}, after rendering every recipient's message
+   * (the tags' customers as they are now).
+   *
+   * @throws ValidationException if {@code at} is not in the future (within a year), the campaign has
+   *     no one to send to, or a message does not render
+   * @throws ConflictException if it is not a draft
+   * @throws LimitExceededException at the month's {@code max_campaigns_per_month}
+   */
+  Campaign schedule(UUID campaignId, Instant at);
+
+  /**
+   * Starts a draft or scheduled campaign now: its tags' customers become recipients, and every
+   * message is rendered first.
+   *
+   * @throws ValidationException if it has no one to send to, or a message does not render
+   * @throws ConflictException if it is neither a draft nor scheduled
+   * @throws LimitExceededException at the month's {@code max_campaigns_per_month} (a draft only)
+   */
+  Campaign start(UUID campaignId);
+
+  /**
+   * Pauses a running campaign; sends in flight finish.
+   *
+   * @throws ConflictException if it is not running
+   */
+  Campaign pause(UUID campaignId);
+
+  /**
+   * Resumes a paused campaign where it stopped.
+   *
+   * @throws ConflictException if it is not paused
+   */
+  Campaign resume(UUID campaignId);
+
+  /**
+   * Ends a scheduled, running or paused campaign for good; recipients not yet sent to get nothing.
+   *
+   * @throws ConflictException if it is a draft (delete it instead), completed or stopped
+   */
+  Campaign stop(UUID campaignId);
+
+  /**
+   * Deletes a draft campaign and its recipients.
+   *
+   * @throws ConflictException if it is not a draft
+   */
+  void delete(UUID campaignId);
+}

@@ -1,0 +1,18 @@
+package io.crmkit.campaigns;
+
+import java.util.Locale;
+
+/** Why a recipient gets nothing. */
+public enum SkipReason {
+  /** A phone number that is not one, in the organization's region or with its country code. */
+  INVALID_NUMBER,
+  /** A customer without a WhatsApp phone. */
+  NO_WHATSAPP_PHONE,
+  /** An id of no customer of this organization: reported, not kept as a recipient. */
+  CUSTOMER_NOT_FOUND;
+
+  /** The word stored in the database, e.g. {@code "invalid_number"}. */
+  public String databaseName() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+}

@@ -1,0 +1,144 @@
+package io.crmkit.campaigns.internal;
+
+import io.crmkit.campaigns.Campaign;
+import io.crmkit.campaigns.CampaignContent;
+import io.crmkit.campaigns.CampaignStatus;
+import io.crmkit.core.TenantScope;
+import io.crmkit.core.exception.ConflictException;
+import io.crmkit.core.exception.ForbiddenException;
+import io.crmkit.core.exception.ValidationException;
+import io.crmkit.core.platform.Limit;
+import io.crmkit.core.spi.TenantTransaction;
+import io.crmkit.core.spi.TenantWork;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * A campaign's moves: draft → scheduled or running, scheduled → running, running ⇄ paused, and
+ * scheduled, running or paused → stopped; each with the campaign locked. Leaving the draft renders
+ * every recipient's message first and takes one of the month's campaigns.
+ */
+final class CampaignLifecycle {
+  /** The usage counter of campaigns started or scheduled, per month in the organization's time zone. */
+  static final String STARTED_METRIC = "campaigns_started";
+  private static final Duration LONGEST_SCHEDULE = Duration.ofDays(366);
+
+  private CampaignLifecycle() {}
+
+  static Campaign schedule(TenantScope scope, UUID campaignId, Instant at) {
+    Objects.requireNonNull(campaignId, "campaignId");
+    Objects.requireNonNull(at, "at");
+    return TenantWork.call(scope, tx -> {
+      tx.requireRole("campaigns.schedule", Campaigns.RUNNERS);
+      CampaignRows.CampaignRow campaign = Campaigns.lock(tx, campaignId);
+      require(campaign, Set.of(CampaignStatus.DRAFT), "scheduled");
+      if (!at.isAfter(tx.now()) || at.isAfter(tx.now().plus(LONGEST_SCHEDULE))) {
+        throw new ValidationException("at", "must be in the future, within a year");
+      }
+      List<CampaignRows.ValuesRow> tagged = tx.mapper(CampaignMapper.class).taggedValues(tx.organizationId(),
+          campaignId, campaign.tags());
+      render(tx, campaign, tagged);
+      leaveDraft(tx, campaign);
+      return change(tx, campaign, CampaignStatus.SCHEDULED, at);
+    });
+  }
+
+  static Campaign start(TenantScope scope, UUID campaignId) {
+    Objects.requireNonNull(campaignId, "campaignId");
+    return TenantWork.call(scope, tx -> {
+      tx.requireRole("campaigns.start", Campaigns.RUNNERS);
+      CampaignRows.CampaignRow campaign = Campaigns.lock(tx, campaignId);
+      require(campaign, Set.of(CampaignStatus.DRAFT, CampaignStatus.SCHEDULED), "started");
+      RecipientSelections.expandTags(tx, campaign);
+      render(tx, campaign, List.of());
+      if (campaign.status == CampaignStatus.DRAFT) {
+        leaveDraft(tx, campaign);
+      }
+      return change(tx, campaign, CampaignStatus.RUNNING, null);
+    });
+  }
+
+  static Campaign pause(TenantScope scope, UUID campaignId) {
+    return move(scope, campaignId, "campaigns.pause", Set.of(CampaignStatus.RUNNING), CampaignStatus.PAUSED);
+  }
+
+  static Campaign resume(TenantScope scope, UUID campaignId) {
+    return move(scope, campaignId, "campaigns.resume", Set.of(CampaignStatus.PAUSED), CampaignStatus.RUNNING);
+  }
+
+  static Campaign stop(TenantScope scope, UUID campaignId) {
+    return move(scope, campaignId, "campaigns.stop",
+        Set.of(CampaignStatus.SCHEDULED, CampaignStatus.RUNNING, CampaignStatus.PAUSED), CampaignStatus.STOPPED);
+  }
+
+  static void delete(TenantScope scope, UUID campaignId) {
+    Objects.requireNonNull(campaignId, "campaignId");
+    TenantWork.call(scope, tx -> {
+      tx.requireRole("campaigns.delete", Campaigns.RUNNERS);
+      CampaignRows.CampaignRow campaign = Campaigns.lock(tx, campaignId);
+      require(campaign, Set.of(CampaignStatus.DRAFT), "deleted");
+      return tx.mapper(CampaignMapper.class).delete(tx.organizationId(), campaignId);
+    });
+  }
+
+  private static Campaign move(TenantScope scope, UUID campaignId, String operation, Set<CampaignStatus> from,
+      CampaignStatus to) {
+    Objects.requireNonNull(campaignId, "campaignId");
+    return TenantWork.call(scope, tx -> {
+      tx.requireRole(operation, Campaigns.RUNNERS);
+      CampaignRows.CampaignRow campaign = Campaigns.lock(tx, campaignId);
+      require(campaign, from, to.databaseName());
+      return change(tx, campaign, to, null);
+    });
+  }
+
+  private static void require(CampaignRows.CampaignRow campaign, Set<CampaignStatus> from, String what) {
+    if (!from.contains(campaign.status)) {
+      throw new ConflictException("a campaign that is " + campaign.status.databaseName() + " cannot be " + what
+          + (campaign.status.isFinal() ? "; it is read-only" : ""));
+    }
+  }
+
+  /**
+   * Renders every pending recipient's message, and those of {@code extra} (customers of its tags
+   * not added yet), as they would be sent.
+   *
+   * @throws ValidationException for the first that does not render, or if there is no one to send to
+   */
+  private static void render(TenantTransaction tx, CampaignRows.CampaignRow campaign,
+      List<CampaignRows.ValuesRow> extra) {
+    CampaignContent content = ContentCodec.read(campaign.messageTemplate, campaign.template);
+    List<CampaignRows.ValuesRow> pending = tx.mapper(CampaignMapper.class).renderValues(tx.organizationId(),
+        campaign.id);
+    if (pending.isEmpty() && extra.isEmpty()) {
+      throw new ValidationException("recipients", "the campaign has no one to send to");
+    }
+    for (CampaignRows.ValuesRow row : pending) {
+      CampaignInputs.render(content, Placeholders.Values.of(row));
+    }
+    for (CampaignRows.ValuesRow row : extra) {
+      CampaignInputs.render(content, Placeholders.Values.of(row));
+    }
+  }
+
+  /** The plan's bulk_sender feature, and one of the month's campaigns taken. */
+  private static void leaveDraft(TenantTransaction tx, CampaignRows.CampaignRow campaign) {
+    if (!tx.scope().entitlements().hasFeature("bulk_sender")) {
+      throw new ForbiddenException("campaigns.start (the organization's plan has no bulk_sender)", tx.actor());
+    }
+    LocalDate month = tx.now().atZone(tx.scope().organization().get().timeZone()).toLocalDate().withDayOfMonth(1);
+    tx.takeWithinLimit(STARTED_METRIC, month, 1, Limit.CAMPAIGNS_PER_MONTH);
+  }
+
+  private static Campaign change(TenantTransaction tx, CampaignRows.CampaignRow campaign, CampaignStatus to,
+      Instant scheduledAt) {
+    CampaignMapper campaigns = tx.mapper(CampaignMapper.class);
+    campaigns.changeStatus(tx.organizationId(), campaign.id, to.databaseName(), null, scheduledAt, tx.now());
+    return campaigns.find(tx.organizationId(), campaign.id).toCampaign();
+  }
+}

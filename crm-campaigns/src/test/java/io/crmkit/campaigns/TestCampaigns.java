@@ -1,0 +1,104 @@
+package io.crmkit.campaigns;
+
+import io.crmkit.core.Crm;
+import io.crmkit.core.TenantScope;
+import io.crmkit.core.customers.Customer;
+import io.crmkit.core.customers.CustomerDraft;
+import io.crmkit.core.platform.OrganizationDraft;
+import io.crmkit.core.platform.ProvisionedOrganization;
+import io.crmkit.core.users.NewMember;
+import io.crmkit.core.users.Role;
+import io.crmkit.testdb.MutableClock;
+import io.crmkit.testdb.TestDatabase;
+import io.crmkit.testdb.TestPostgres;
+import io.crmkit.whatsapp.SessionKeys;
+import io.crmkit.whatsapp.WhatsAppModule;
+import io.crmkit.whatsapp.WhatsAppProfileDraft;
+import io.crmkit.whatsapp.WhatsAppProfiles;
+import io.crmkit.whatsapp.testing.FakeWhatsAppGateway;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A migrated Crm with crm-whatsapp (a fake gateway) and crm-campaigns on a fresh database, as the
+ * runtime role, with a clock the tests move; and tenants with a WhatsApp profile.
+ */
+final class TestCampaigns implements AutoCloseable {
+  private static final AtomicLong NUMBERS = new AtomicLong(700_000_000_000_000L);
+  final TestDatabase db;
+  final MutableClock clock = new MutableClock(Instant.parse("2026-03-10T09:00:00Z"));
+  final FakeWhatsAppGateway gateway = new FakeWhatsAppGateway();
+  final Crm crm;
+
+  private TestCampaigns() {
+    db = TestPostgres.shared().createDatabase();
+    crm = Crm.builder().dataSource(db.runtimeDataSource()).migrationDataSource(db.adminDataSource()).clock(clock)
+        .module(WhatsAppModule.builder().sessionKeys(SessionKeys.of("k", Map.of("k", new byte[32]))).gateway(gateway)
+            .build())
+        .build();
+    crm.migrate();
+  }
+
+  static TestCampaigns start() {
+    return new TestCampaigns();
+  }
+
+  /** A tenant of {@code plan} in Riyadh, with an active WhatsApp profile. */
+  Tenant tenant(String plan) {
+    String slug = "org-" + UUID.randomUUID().toString().substring(0, 8);
+    ProvisionedOrganization org = crm.platform().provision(OrganizationDraft.builder().name(slug).slug(slug)
+        .plan(plan).defaultRegion("SA").timeZone(ZoneId.of("Asia/Riyadh")).admin("admin@" + slug + ".example")
+        .build());
+    TenantScope admin = crm.tenant(org.organization().id()).as(org.admin().id());
+    UUID profile = admin.service(WhatsAppProfiles.class).create(WhatsAppProfileDraft.builder().name("Marketing")
+        .phoneNumber("+966500000001").phoneNumberId(Long.toString(NUMBERS.incrementAndGet())).metaAppId("111")
+        .session("token").build()).id();
+    return new Tenant(this, org, profile);
+  }
+
+  Tenant tenant() {
+    return tenant("professional");
+  }
+
+  @Override
+  public void close() {
+    crm.close();
+    db.close();
+  }
+
+  /** A tenant: its organization, its admin's scope and its WhatsApp profile. */
+  record Tenant(TestCampaigns t, ProvisionedOrganization org, UUID profileId) {
+    UUID id() {
+      return org.organization().id();
+    }
+
+    TenantScope admin() {
+      return t.crm.tenant(id()).as(org.admin().id());
+    }
+
+    CampaignService campaigns() {
+      return admin().service(CampaignService.class);
+    }
+
+    /** A member with {@code role}, as a scope. */
+    TenantScope member(Role role) {
+      String email = role.name().toLowerCase() + "-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
+      return t.crm.tenant(id()).as(t.crm.acceptInvitation(admin().users().invite(email, role).token(),
+          NewMember.named("A " + role)).id());
+    }
+
+    Customer customer(String name, String whatsappPhone) {
+      CustomerDraft.Builder draft = CustomerDraft.builder();
+      if (name != null) {
+        draft.fullName(name);
+      }
+      if (whatsappPhone != null) {
+        draft.whatsappPhone(whatsappPhone);
+      }
+      return admin().customers().create(draft.build());
+    }
+  }
+}
