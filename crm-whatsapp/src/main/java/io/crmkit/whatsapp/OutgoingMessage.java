@@ -59,10 +59,11 @@ public sealed interface OutgoingMessage permits OutgoingMessage.Text, OutgoingMe
    * @param to the recipient: a phone in E.164 or a business-scoped user id
    * @param name the template's name as approved
    * @param languageCode the template's language, e.g. {@code ar} or {@code en_US}
-   * @param bodyParameters the values of the body's {@code {{1}}}, {@code {{2}}}, … in order
+   * @param components the values of its header, body and buttons; none for a template without any
    */
-  record Template(String to, String name, String languageCode, List<String> bodyParameters) implements OutgoingMessage {
-    /** Creates the message; the parameters are copied. */
+  record Template(String to, String name, String languageCode, List<TemplateComponent> components)
+      implements OutgoingMessage {
+    /** Creates the message; the components are copied. */
     public Template {
       to = recipient(to);
       Objects.requireNonNull(name, "name");
@@ -73,12 +74,93 @@ public sealed interface OutgoingMessage permits OutgoingMessage.Text, OutgoingMe
       if (!languageCode.matches("[a-z]{2,3}(_[A-Z]{2})?")) {
         throw new IllegalArgumentException("languageCode must look like ar or en_US, was " + languageCode);
       }
-      bodyParameters = List.copyOf(bodyParameters);
+      components = List.copyOf(components);
     }
 
-    /** A template with body parameters. */
+    /** A template whose body has these positional values ({@code {{1}}}, {@code {{2}}}, …); none for none. */
     public static Template of(String to, String name, String languageCode, List<String> bodyParameters) {
-      return new Template(to, name, languageCode, bodyParameters);
+      return new Template(to, name, languageCode, bodyParameters.isEmpty() ? List.of()
+          : List.of(TemplateComponent.body(bodyParameters.stream().map(TemplateParameter::positional).toList())));
+    }
+
+    /** The body's values in order, or none: what {@link #of} was given. */
+    public List<String> bodyParameters() {
+      return components.stream().filter(c -> c.type() == TemplateComponent.Type.BODY).findFirst()
+          .map(c -> c.parameters().stream().map(TemplateParameter::text).toList()).orElse(List.of());
+    }
+  }
+
+  /**
+   * The values of one component of a template.
+   *
+   * @param type header, body or button
+   * @param index a button's position among the template's buttons (0 to 9); empty for others
+   * @param subType a button's kind, {@code url} or {@code quick_reply}; empty for others
+   * @param parameters its values, in order
+   */
+  record TemplateComponent(Type type, Optional<Integer> index, Optional<String> subType,
+      List<TemplateParameter> parameters) {
+    /** Creates the component; the parameters are copied. */
+    public TemplateComponent {
+      Objects.requireNonNull(type, "type");
+      Objects.requireNonNull(index, "index");
+      Objects.requireNonNull(subType, "subType");
+      if ((type == Type.BUTTON) != (index.isPresent() && subType.isPresent())) {
+        throw new IllegalArgumentException("a button, and only a button, has an index and a sub type");
+      }
+      parameters = List.copyOf(parameters);
+    }
+
+    /** The header's values. */
+    public static TemplateComponent header(List<TemplateParameter> parameters) {
+      return new TemplateComponent(Type.HEADER, Optional.empty(), Optional.empty(), parameters);
+    }
+
+    /** The body's values. */
+    public static TemplateComponent body(List<TemplateParameter> parameters) {
+      return new TemplateComponent(Type.BODY, Optional.empty(), Optional.empty(), parameters);
+    }
+
+    /** A button's values: a URL button's suffix ({@code url}) or a quick reply's payload ({@code quick_reply}). */
+    public static TemplateComponent button(int index, String subType, List<TemplateParameter> parameters) {
+      return new TemplateComponent(Type.BUTTON, Optional.of(index), Optional.of(subType), parameters);
+    }
+
+    /** Which part of the template. */
+    public enum Type {
+      /** The header. */
+      HEADER,
+      /** The body. */
+      BODY,
+      /** A button. */
+      BUTTON
+    }
+  }
+
+  /**
+   * One text value of a template.
+   *
+   * @param name its name for a template with named parameters ({@code parameter_name}); empty for positional
+   * @param text the value, never empty (WhatsApp refuses empty parameters)
+   */
+  record TemplateParameter(Optional<String> name, String text) {
+    /** Creates the value. */
+    public TemplateParameter {
+      Objects.requireNonNull(name, "name");
+      Objects.requireNonNull(text, "text");
+      if (text.isEmpty()) {
+        throw new IllegalArgumentException("a template parameter is never empty");
+      }
+    }
+
+    /** A positional value. */
+    public static TemplateParameter positional(String text) {
+      return new TemplateParameter(Optional.empty(), text);
+    }
+
+    /** A named value. */
+    public static TemplateParameter named(String name, String text) {
+      return new TemplateParameter(Optional.of(name), text);
     }
   }
 

@@ -34,12 +34,21 @@ final class CloudApiRequests {
       ObjectNode content = body.putObject("template");
       content.put("name", template.name());
       content.putObject("language").put("code", template.languageCode());
-      if (!template.bodyParameters().isEmpty()) {
-        ObjectNode component = content.putArray("components").addObject();
-        component.put("type", "body");
-        ArrayNode parameters = component.putArray("parameters");
-        for (String value : template.bodyParameters()) {
-          parameters.addObject().put("type", "text").put("text", value);
+      if (!template.components().isEmpty()) {
+        ArrayNode components = content.putArray("components");
+        for (OutgoingMessage.TemplateComponent part : template.components()) {
+          ObjectNode component = components.addObject();
+          component.put("type", part.type().name().toLowerCase(Locale.ROOT));
+          part.subType().ifPresent(subType -> component.put("sub_type", subType));
+          part.index().ifPresent(index -> component.put("index", Integer.toString(index)));
+          boolean payload = part.subType().filter("quick_reply"::equals).isPresent();
+          ArrayNode parameters = component.putArray("parameters");
+          for (OutgoingMessage.TemplateParameter value : part.parameters()) {
+            ObjectNode parameter = parameters.addObject();
+            parameter.put("type", payload ? "payload" : "text");
+            value.name().ifPresent(name -> parameter.put("parameter_name", name));
+            parameter.put(payload ? "payload" : "text", value.text());
+          }
         }
       }
     } else if (message instanceof OutgoingMessage.Media media) {

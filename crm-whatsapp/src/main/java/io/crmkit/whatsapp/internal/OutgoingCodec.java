@@ -23,7 +23,12 @@ final class OutgoingCodec {
       json.put("kind", "template");
       json.put("name", template.name());
       json.put("language", template.languageCode());
-      template.bodyParameters().forEach(json.putArray("parameters")::add);
+      if (template.equals(OutgoingMessage.Template.of(template.to(), template.name(), template.languageCode(),
+          template.bodyParameters()))) {
+        template.bodyParameters().forEach(json.putArray("parameters")::add);
+      } else {
+        throw new IllegalArgumentException("a reply's template has body values only");
+      }
     } else if (message instanceof OutgoingMessage.Media media) {
       json.put("kind", "media");
       json.put("media_kind", media.kind().name());

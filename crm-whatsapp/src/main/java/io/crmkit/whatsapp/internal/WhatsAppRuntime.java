@@ -59,6 +59,8 @@ public final class WhatsAppRuntime {
     }
     context.crmService(WhatsAppOutbox.class, new SqlWhatsAppOutbox(runtime.crm));
     context.crmService(WhatsAppJobs.class, new SqlWhatsAppJobs(runtime));
+    // The one configured channel, for modules that send on their own (crm-campaigns' runner).
+    context.crmService(WhatsAppGateway.class, runtime.gateway);
   }
 
   /** The duplicate's WhatsApp contacts and conversations now belong to the survivor (the merge's hook). */

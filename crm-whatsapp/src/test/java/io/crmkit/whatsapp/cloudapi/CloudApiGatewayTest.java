@@ -115,6 +115,28 @@ class CloudApiGatewayTest {
   }
 
   @Test
+  void aTemplateCarriesItsHeaderNamedBodyValuesAndButtons() throws IOException {
+    gateway.send(SENDER, new OutgoingMessage.Template("+966501234567", "spring_offer", "ar", List.of(
+        OutgoingMessage.TemplateComponent.header(List.of(OutgoingMessage.TemplateParameter.positional("عرض الربيع"))),
+        OutgoingMessage.TemplateComponent.body(List.of(OutgoingMessage.TemplateParameter.named("first_name", "Sara"),
+            OutgoingMessage.TemplateParameter.named("discount", "20%"))),
+        OutgoingMessage.TemplateComponent.button(0, "url", List.of(OutgoingMessage.TemplateParameter.positional(
+            "spring-2026"))),
+        OutgoingMessage.TemplateComponent.button(1, "quick_reply", List.of(OutgoingMessage.TemplateParameter
+            .positional("STOP"))))), "crmkit.campaign:7");
+    assertThat(received.get(0).body()).isEqualTo(json("{'messaging_product':'whatsapp','recipient_type':'individual',"
+        + "'to':'966501234567','type':'template','template':{'name':'spring_offer','language':{'code':'ar'},"
+        + "'components':[{'type':'header','parameters':[{'type':'text','text':'عرض الربيع'}]},"
+        + "{'type':'body','parameters':[{'type':'text','parameter_name':'first_name','text':'Sara'},"
+        + "{'type':'text','parameter_name':'discount','text':'20%'}]},"
+        + "{'type':'button','sub_type':'url','index':'0','parameters':[{'type':'text','text':'spring-2026'}]},"
+        + "{'type':'button','sub_type':'quick_reply','index':'1','parameters':[{'type':'payload','payload':'STOP'}]}]},"
+        + "'biz_opaque_callback_data':'crmkit.campaign:7'}"));
+    assertThatThrownBy(() -> OutgoingMessage.TemplateParameter.positional("")).isInstanceOf(
+        IllegalArgumentException.class);
+  }
+
+  @Test
   void aTaggedSendCarriesItsTagForTheStatusCallbacks() throws IOException {
     gateway.send(SENDER, new OutgoingMessage.Text("+966501234567", "Hello"), "crmkit.reply:42");
     assertThat(received.get(0).body()).isEqualTo(json("{'messaging_product':'whatsapp','recipient_type':'individual',"
