@@ -1,5 +1,6 @@
 package io.crmkit.checks;
 
+import io.crmkit.campaigns.CampaignRunner;
 import io.crmkit.campaigns.CampaignService;
 import io.crmkit.campaigns.CampaignsModule;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -19,6 +20,7 @@ import io.crmkit.ticketing.TicketService;
 import io.crmkit.ticketing.TicketingModule;
 import io.crmkit.ticketing.whatsapp.TicketingWhatsAppModule;
 import io.crmkit.whatsapp.SessionKeys;
+import io.crmkit.whatsapp.WhatsAppGateway;
 import io.crmkit.whatsapp.WhatsAppInbox;
 import io.crmkit.whatsapp.WhatsAppJobs;
 import io.crmkit.whatsapp.WhatsAppModule;
@@ -96,7 +98,7 @@ class ServicesAreReachedOneWayTest {
         assertThat(joined).as("inside a transaction too").isInstanceOf(tenantService);
       }
       for (Class<?> crmService : List.of(Platform.class, WhatsAppWebhook.class, WhatsAppOutbox.class,
-          WhatsAppJobs.class)) {
+          WhatsAppJobs.class, WhatsAppGateway.class, CampaignRunner.class)) {
         assertThat(crm.service(crmService)).as(crmService.getName()).isInstanceOf(crmService);
       }
     }

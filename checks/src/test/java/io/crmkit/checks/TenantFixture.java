@@ -5,6 +5,7 @@ import io.crmkit.campaigns.CampaignContent;
 import io.crmkit.campaigns.CampaignContent.TemplateComponent;
 import io.crmkit.campaigns.CampaignContent.TemplateParameter;
 import io.crmkit.campaigns.CampaignDraft;
+import io.crmkit.campaigns.CampaignRunner;
 import io.crmkit.campaigns.CampaignService;
 import io.crmkit.campaigns.RecipientSelection;
 import io.crmkit.core.TenantScope;
@@ -179,7 +180,10 @@ final class TenantFixture {
     tenant.agent().service(TicketService.class).comment(ticket.id(), CommentDraft.internalNote("Courier called"));
   }
 
-  /** campaigns (a draft from the tenant's WhatsApp profile) and campaign_recipients (its customer). */
+  /**
+   * campaigns (from the tenant's WhatsApp profile), campaign_recipients (its customer) and
+   * campaign_results (the runner's send to it, through the fake gateway).
+   */
   void campaigns(Tenant tenant) {
     UUID profile = tenant.admin().service(WhatsAppProfiles.class).list().get(0).id();
     CampaignService campaigns = tenant.admin().service(CampaignService.class);
@@ -187,6 +191,8 @@ final class TenantFixture {
         "spring_offer", "ar", List.of(TemplateComponent.body(List.of(TemplateParameter.of("{{first_name|عميلنا}}"))))))
         .build());
     campaigns.addRecipients(campaign.id(), RecipientSelection.customers(List.of(tenant.customer().id())));
+    campaigns.start(campaign.id());
+    kit.crm().service(CampaignRunner.class).runOnce(10);
   }
 
   private void asSuperuser(String... statements) throws SQLException {

@@ -18,7 +18,11 @@ import java.util.UUID;
  * @param skippedCount recipients skipped, each with its reason
  * @param sentCount recipients sent to
  * @param failedCount recipients whose send failed
- * @param currentIndex how many recipients, in order, have been handled
+ * @param unknownCount recipients whose send may or may not have reached WhatsApp (never sent again
+ *     by themselves)
+ * @param deliveredCount recipients whose message WhatsApp reports delivered (or read)
+ * @param readCount recipients who read it, as far as WhatsApp reports it (users may turn read receipts off)
+ * @param currentIndex how many recipients have been handled: sent, failed or unknown
  * @param delayMin the least pause between two sends
  * @param delayMax the longest pause between two sends
  * @param scheduledAt when it starts by itself, if scheduled
@@ -30,6 +34,6 @@ import java.util.UUID;
  */
 public record Campaign(UUID id, UUID profileId, String name, CampaignContent content, CampaignStatus status,
     Optional<String> statusReason, int totalRecipients, int skippedCount, int sentCount, int failedCount,
-    int currentIndex, Duration delayMin, Duration delayMax, Optional<Instant> scheduledAt,
+    int unknownCount, int deliveredCount, int readCount, int currentIndex, Duration delayMin, Duration delayMax, Optional<Instant> scheduledAt,
     Optional<Instant> startedAt, Optional<Instant> completedAt, Optional<UUID> createdBy, Instant createdAt,
     Instant updatedAt) {}

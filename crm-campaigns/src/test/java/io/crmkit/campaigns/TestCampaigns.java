@@ -28,6 +28,9 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class TestCampaigns implements AutoCloseable {
   private static final AtomicLong NUMBERS = new AtomicLong(700_000_000_000_000L);
+  /** The Meta app whose secret signs the tests' webhook deliveries. */
+  static final String META_APP = "111";
+  static final String APP_SECRET = "s111";
   final TestDatabase db;
   final MutableClock clock = new MutableClock(Instant.parse("2026-03-10T09:00:00Z"));
   final FakeWhatsAppGateway gateway = new FakeWhatsAppGateway();
@@ -37,7 +40,7 @@ final class TestCampaigns implements AutoCloseable {
     db = TestPostgres.shared().createDatabase();
     crm = Crm.builder().dataSource(db.runtimeDataSource()).migrationDataSource(db.adminDataSource()).clock(clock)
         .module(WhatsAppModule.builder().sessionKeys(SessionKeys.of("k", Map.of("k", new byte[32]))).gateway(gateway)
-            .build())
+            .verifyToken("v").app(META_APP, APP_SECRET).build())
         .build();
     crm.migrate();
   }
@@ -54,7 +57,7 @@ final class TestCampaigns implements AutoCloseable {
         .build());
     TenantScope admin = crm.tenant(org.organization().id()).as(org.admin().id());
     UUID profile = admin.service(WhatsAppProfiles.class).create(WhatsAppProfileDraft.builder().name("Marketing")
-        .phoneNumber("+966500000001").phoneNumberId(Long.toString(NUMBERS.incrementAndGet())).metaAppId("111")
+        .phoneNumber("+966500000001").phoneNumberId(Long.toString(NUMBERS.incrementAndGet())).metaAppId(META_APP)
         .session("token").build()).id();
     return new Tenant(this, org, profile);
   }

@@ -7,7 +7,9 @@ import io.crmkit.campaigns.CampaignContent.TemplateParameter;
 import io.crmkit.campaigns.CampaignDraft;
 import io.crmkit.core.exception.ValidationException;
 import io.crmkit.core.spi.Inputs;
+import io.crmkit.whatsapp.OutgoingMessage;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -117,26 +119,30 @@ final class CampaignInputs {
   }
 
   /**
-   * Renders the content for one recipient and checks the result as WhatsApp would.
+   * The message for one recipient, rendered and checked as WhatsApp would check it.
    *
    * @throws ValidationException naming the value and the placeholder that does not render
    */
-  static void render(CampaignContent content, Placeholders.Values values) {
+  static OutgoingMessage render(CampaignContent content, Placeholders.Values values) {
     if (content instanceof CampaignContent.FreeForm free) {
       String text = Placeholders.render("content.text", free.text(), values);
-      if (text.length() > MAX_TEXT) {
-        throw new ValidationException("content.text", "is over " + MAX_TEXT + " characters for recipient "
+      if (text.isBlank() || text.length() > MAX_TEXT) {
+        throw new ValidationException("content.text", "is blank or over " + MAX_TEXT + " characters for recipient "
             + values.recipient());
       }
-      return;
+      return new OutgoingMessage.Text(values.to(), text);
     }
-    List<TemplateComponent> components = ((CampaignContent.Template) content).components();
+    CampaignContent.Template template = (CampaignContent.Template) content;
+    List<OutgoingMessage.TemplateComponent> rendered = new ArrayList<>();
+    List<TemplateComponent> components = template.components();
     for (int i = 0; i < components.size(); i++) {
       TemplateComponent component = components.get(i);
       int max = component.type() == ComponentType.HEADER ? MAX_HEADER_VALUE : MAX_VALUE;
+      List<OutgoingMessage.TemplateParameter> parameters = new ArrayList<>();
       for (int p = 0; p < component.parameters().size(); p++) {
         String field = "content.components[" + i + "].parameters[" + p + "].value";
-        String value = Placeholders.render(field, component.parameters().get(p).value(), values);
+        TemplateParameter parameter = component.parameters().get(p);
+        String value = Placeholders.render(field, parameter.value(), values);
         if (value.length() > max) {
           throw new ValidationException(field, "is over " + max + " characters for recipient " + values.recipient());
         }
@@ -145,7 +151,11 @@ final class CampaignInputs {
           throw new ValidationException(field, "holds a line break, a tab or more than four spaces in a row for"
               + " recipient " + values.recipient() + ", which WhatsApp refuses");
         }
+        parameters.add(new OutgoingMessage.TemplateParameter(parameter.name(), value));
       }
+      rendered.add(new OutgoingMessage.TemplateComponent(OutgoingMessage.TemplateComponent.Type.valueOf(
+          component.type().name()), component.buttonIndex(), component.buttonSubType(), parameters));
     }
+    return new OutgoingMessage.Template(values.to(), template.name(), template.languageCode(), rendered);
   }
 }

@@ -63,6 +63,37 @@ final class CampaignLifecycle {
     });
   }
 
+  /**
+   * Starts a scheduled campaign whose time has come (by the database's clock, as the runner found
+   * it), as the runner does: its tags' customers join
+   * and every message is rendered; one that does not render pauses the campaign with the reason
+   * instead. Nothing if it is no longer scheduled (another runner started it, or a person did).
+   *
+   * @return whether this call started or paused it
+   */
+  static boolean startScheduled(TenantScope scope, UUID campaignId) {
+    return TenantWork.call(scope, tx -> {
+      CampaignRows.CampaignRow campaign = Campaigns.lock(tx, campaignId);
+      if (campaign.status != CampaignStatus.SCHEDULED) {
+        return false;
+      }
+      RecipientSelections.expandTags(tx, campaign);
+      try {
+        render(tx, campaign, List.of());
+      } catch (ValidationException e) {
+        tx.mapper(CampaignMapper.class).changeStatus(tx.organizationId(), campaignId,
+            CampaignStatus.PAUSED.databaseName(), reason("did not start: " + e.getMessage()), null, tx.now());
+        return true;
+      }
+      change(tx, campaign, CampaignStatus.RUNNING, null);
+      return true;
+    });
+  }
+
+  private static String reason(String text) {
+    return text.length() <= 500 ? text : text.substring(0, 499) + "…";
+  }
+
   static Campaign pause(TenantScope scope, UUID campaignId) {
     return move(scope, campaignId, "campaigns.pause", Set.of(CampaignStatus.RUNNING), CampaignStatus.PAUSED);
   }

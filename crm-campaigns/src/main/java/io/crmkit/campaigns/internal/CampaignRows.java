@@ -33,6 +33,9 @@ final class CampaignRows {
     int skippedCount;
     int sentCount;
     int failedCount;
+    int unknownCount;
+    int deliveredCount;
+    int readCount;
     int currentIndex;
     int delayMinMs;
     int delayMaxMs;
@@ -45,7 +48,8 @@ final class CampaignRows {
 
     Campaign toCampaign() {
       return new Campaign(id, profileId, name, ContentCodec.read(messageTemplate, template), status,
-          Optional.ofNullable(statusReason), totalRecipients, skippedCount, sentCount, failedCount, currentIndex,
+          Optional.ofNullable(statusReason), totalRecipients, skippedCount, sentCount, failedCount, unknownCount,
+          deliveredCount, readCount, currentIndex,
           Duration.ofMillis(delayMinMs), Duration.ofMillis(delayMaxMs), Optional.ofNullable(scheduledAt),
           Optional.ofNullable(startedAt), Optional.ofNullable(completedAt), Optional.ofNullable(createdBy), createdAt,
           updatedAt);

@@ -78,14 +78,15 @@ final class Placeholders {
    * One recipient's values.
    *
    * @param recipient how messages name the recipient: its position and identity
+   * @param to the recipient's WhatsApp identity: a phone in E.164 or a business-scoped user id
    */
-  record Values(String recipient, String fullName, String company, String position, String phone, String email,
-      JsonNode customFields) {
+  record Values(String recipient, String to, String fullName, String company, String position, String phone,
+      String email, JsonNode customFields) {
 
     /** The values of a row of {@code renderValues}. */
     static Values of(CampaignRows.ValuesRow row) {
       String recipient = (row.position > 0 ? row.position + " (" + row.identity + ")" : row.identity);
-      return new Values(recipient, row.fullName, row.company, row.jobTitle,
+      return new Values(recipient, row.identity, row.fullName, row.company, row.jobTitle,
           row.whatsappPhone != null ? row.whatsappPhone : row.identity, row.email, row.customFields);
     }
 

@@ -2,9 +2,12 @@ package io.crmkit.whatsapp.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.crmkit.core.spi.TenantTransaction;
+import io.crmkit.whatsapp.spi.TaggedStatus;
+import io.crmkit.whatsapp.spi.TaggedStatuses;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,9 +21,11 @@ import org.slf4j.LoggerFactory;
 final class DeliveryStatuses {
   private static final Logger log = LoggerFactory.getLogger(DeliveryStatuses.class);
   private final Events events;
+  private final Supplier<List<TaggedStatuses>> tagged;
 
-  DeliveryStatuses(Events events) {
+  DeliveryStatuses(Events events, Supplier<List<TaggedStatuses>> tagged) {
     this.events = events;
+    this.tagged = tagged;
   }
 
   /** Applies {@code status}, reported for a message sent from {@code profileId}. */
@@ -37,11 +42,21 @@ final class DeliveryStatuses {
         error.has("code") ? error.get("code").asInt() : null,
         error.has("code") ? error.path("title").asText(error.path("message").asText("")) : null,
         status.has("pricing") ? status.get("pricing") : null);
+    String tag = status.path("biz_opaque_callback_data").asText("");
+    for (TaggedStatuses handler : tagged.get()) {
+      if (!tag.isEmpty() && tag.startsWith(handler.tagPrefix()) && !waMessageId.isEmpty()
+          && waMessageId.length() <= 256) {
+        // Another module's own send (a campaign's): its status is that module's to apply.
+        handler.apply(tx, new TaggedStatus(profileId, tag, waMessageId, state, reported.at(),
+            Optional.ofNullable(reported.errorCode()), Optional.ofNullable(reported.errorMessage())));
+        return;
+      }
+    }
     // Serializes with the send that records this wamid (ReplySender): one sees the other's work.
     tx.mapper(LockMapper.class).lock(List.of(InboundMessages.WAMID_LOCK + waMessageId));
     StatusMapper statuses = tx.mapper(StatusMapper.class);
     if (statuses.replyByWamid(tx.organizationId(), waMessageId) == null
-        && !attachByTag(tx, profileId, waMessageId, status.path("biz_opaque_callback_data").asText(""))) {
+        && !attachByTag(tx, profileId, waMessageId, tag)) {
       // Earlier than the send's record: kept until the send records the wamid. A send records it
       // within seconds; what is older than a day is for wamids we never sent (another tool on the number).
       statuses.purgeEarlyStatuses(tx.organizationId());

@@ -9,8 +9,11 @@ import io.crmkit.core.spi.OutsideJson;
 import io.crmkit.core.spi.TenantTransaction;
 import io.crmkit.core.spi.TenantWork;
 import io.crmkit.whatsapp.WhatsAppWebhook;
+import io.crmkit.whatsapp.spi.TaggedStatuses;
 import java.io.IOException;
+import java.util.List;
 import java.util.UUID;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,11 +35,15 @@ final class WebhookIngest {
   private final InboundMessages messages;
   private final DeliveryStatuses statuses;
 
-  /** Ingest into {@code crm}'s tenants, writing {@code events}. */
-  WebhookIngest(Crm crm, Events events) {
+  /**
+   * Ingest into {@code crm}'s tenants, writing {@code events}; statuses of other modules' tagged
+   * sends go to the handlers {@code tagged} gives (read at each status: modules installed after
+   * this one offer theirs later).
+   */
+  WebhookIngest(Crm crm, Events events, Supplier<List<TaggedStatuses>> tagged) {
     this.crm = crm;
     this.messages = new InboundMessages(events);
-    this.statuses = new DeliveryStatuses(events);
+    this.statuses = new DeliveryStatuses(events, tagged);
   }
 
   /**

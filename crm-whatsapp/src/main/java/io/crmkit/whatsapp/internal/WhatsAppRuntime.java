@@ -11,6 +11,7 @@ import io.crmkit.whatsapp.WhatsAppJobs;
 import io.crmkit.whatsapp.WhatsAppOutbox;
 import io.crmkit.whatsapp.WhatsAppProfiles;
 import io.crmkit.whatsapp.WhatsAppWebhook;
+import io.crmkit.whatsapp.spi.TaggedStatuses;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -47,7 +48,8 @@ public final class WhatsAppRuntime {
     WhatsAppRuntime runtime = new WhatsAppRuntime(context.crm(), settings);
     context.tenantService(WhatsAppInbox.class, runtime::inbox);
     context.tenantService(WhatsAppProfiles.class, runtime::profiles);
-    WebhookIngest ingest = new WebhookIngest(runtime.crm, runtime.events);
+    WebhookIngest ingest = new WebhookIngest(runtime.crm, runtime.events,
+        () -> context.extensions(TaggedStatuses.class));
     // Also without a webhook: letters an earlier configuration kept stay replayable.
     context.deadLetterSource(WebhookIngest.SOURCE, ingest::replay);
     if (settings.signatures().isPresent()) {

@@ -18,10 +18,15 @@ CREATE TABLE ${schema}.campaigns (
   skipped_count        integer NOT NULL DEFAULT 0 CHECK (skipped_count >= 0),
   sent_count           integer NOT NULL DEFAULT 0 CHECK (sent_count >= 0),
   failed_count         integer NOT NULL DEFAULT 0 CHECK (failed_count >= 0),
+  unknown_count        integer NOT NULL DEFAULT 0 CHECK (unknown_count >= 0),
+  delivered_count      integer NOT NULL DEFAULT 0 CHECK (delivered_count >= 0),
+  read_count           integer NOT NULL DEFAULT 0 CHECK (read_count >= 0),
   current_index        integer NOT NULL DEFAULT 0 CHECK (current_index >= 0),
   delay_min_ms         integer NOT NULL DEFAULT 2000 CHECK (delay_min_ms BETWEEN 0 AND 3600000),
   delay_max_ms         integer NOT NULL DEFAULT 5000 CHECK (delay_max_ms BETWEEN 0 AND 3600000),
   scheduled_at         timestamptz,
+  -- A campaign with a pause between sends is due again at this time (the runners' shared pace).
+  next_send_at         timestamptz,
   started_at           timestamptz,
   completed_at         timestamptz,
   created_by           uuid,
@@ -39,6 +44,9 @@ CREATE TABLE ${schema}.campaigns (
 );
 CREATE INDEX campaigns_created_idx ON ${schema}.campaigns (organization_id, created_at DESC, id DESC);
 CREATE INDEX campaigns_profile_idx ON ${schema}.campaigns (organization_id, whatsapp_profile_id);
+-- The runners' claim, across tenants: the running campaigns by when they are due.
+CREATE INDEX campaigns_running_idx ON ${schema}.campaigns (next_send_at) WHERE status = 'running';
+CREATE INDEX campaigns_scheduled_idx ON ${schema}.campaigns (scheduled_at) WHERE status = 'scheduled';
 CREATE TRIGGER campaigns_touch_updated_at BEFORE UPDATE ON ${schema}.campaigns
   FOR EACH ROW WHEN (OLD IS DISTINCT FROM NEW) EXECUTE FUNCTION ${schema}.touch_updated_at();
 ALTER TABLE ${schema}.campaigns ENABLE ROW LEVEL SECURITY;
@@ -47,8 +55,8 @@ CREATE POLICY campaigns_tenant ON ${schema}.campaigns
   WITH CHECK (organization_id = (SELECT ${schema}.current_organization_id()));
 GRANT SELECT, INSERT, DELETE ON ${schema}.campaigns TO ${runtime_role};
 GRANT UPDATE (name, message_template, template, audience_tags, status, status_reason, total_recipients,
-  skipped_count, sent_count, failed_count, current_index, delay_min_ms, delay_max_ms, scheduled_at, started_at,
-  completed_at, updated_at) ON ${schema}.campaigns TO ${runtime_role};
+  skipped_count, sent_count, failed_count, unknown_count, delivered_count, read_count, current_index, delay_min_ms, delay_max_ms, scheduled_at,
+  next_send_at, started_at, completed_at, updated_at) ON ${schema}.campaigns TO ${runtime_role};
 
 -- A campaign's recipients, one per WhatsApp identity (a phone in E.164 or a business-scoped user
 -- id), in order (position). Changed from the seed: the identity in its own columns, unique per
@@ -64,8 +72,23 @@ CREATE TABLE ${schema}.campaign_recipients (
   phone            text CHECK (length(phone) BETWEEN 1 AND 64),
   user_id          text CHECK (length(user_id) BETWEEN 1 AND 256),
   customer_id      uuid,
-  status           text NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'skipped')),
+  status           text NOT NULL DEFAULT 'pending'
+                   CHECK (status IN ('pending', 'skipped', 'sending', 'sent', 'failed', 'unknown')),
   skip_reason      text CHECK (skip_reason IN ('invalid_number', 'no_whatsapp_phone')),
+  -- The runner's lease (a pending recipient it claimed, or a send in flight), the attempt in
+  -- flight (its id travels as the message's callback data), and the outcome of the last one.
+  lease_token      uuid,
+  lease_until      timestamptz,
+  attempt_id       uuid,
+  attempts         integer NOT NULL DEFAULT 0 CHECK (attempts >= 0),
+  next_attempt_at  timestamptz,
+  wa_message_id    text CHECK (length(wa_message_id) BETWEEN 1 AND 256),
+  error_code       integer,
+  error_message    text CHECK (length(error_message) BETWEEN 1 AND 1000),
+  sent_at          timestamptz,
+  -- From the message's status callbacks.
+  delivered_at     timestamptz,
+  read_at          timestamptz,
   created_at       timestamptz NOT NULL DEFAULT now(),
   PRIMARY KEY (organization_id, id),
   UNIQUE (organization_id, campaign_id, position),
@@ -78,11 +101,160 @@ CREATE TABLE ${schema}.campaign_recipients (
     ON DELETE SET NULL (customer_id),
   CHECK (phone IS NULL OR user_id IS NULL),
   CHECK ((status = 'skipped') = (skip_reason IS NOT NULL)),
-  CHECK (status = 'skipped' OR phone IS NOT NULL OR user_id IS NOT NULL)
+  CHECK (status = 'skipped' OR phone IS NOT NULL OR user_id IS NOT NULL),
+  CHECK (status NOT IN ('sending', 'sent', 'unknown') OR attempt_id IS NOT NULL),
+  CHECK ((lease_token IS NULL) = (lease_until IS NULL))
 );
+-- A campaign's recipients still to send, in order.
+CREATE INDEX campaign_recipients_pending_idx ON ${schema}.campaign_recipients (organization_id, campaign_id, position)
+  WHERE status = 'pending';
+-- Sends in flight, for the sweep of those whose runner lost its lease.
+-- A status's send, by the attempt id its callback data carries.
+CREATE INDEX campaign_recipients_attempt_idx ON ${schema}.campaign_recipients (organization_id, attempt_id)
+  WHERE attempt_id IS NOT NULL;
+CREATE INDEX campaign_recipients_sending_idx ON ${schema}.campaign_recipients (lease_until) WHERE status = 'sending';
 ALTER TABLE ${schema}.campaign_recipients ENABLE ROW LEVEL SECURITY;
 CREATE POLICY campaign_recipients_tenant ON ${schema}.campaign_recipients
   USING (organization_id = (SELECT ${schema}.current_organization_id()))
   WITH CHECK (organization_id = (SELECT ${schema}.current_organization_id()));
 GRANT SELECT, INSERT, DELETE ON ${schema}.campaign_recipients TO ${runtime_role};
-GRANT UPDATE (customer_id, status, skip_reason) ON ${schema}.campaign_recipients TO ${runtime_role};
+GRANT UPDATE (customer_id, status, skip_reason, lease_token, lease_until, attempt_id, attempts, next_attempt_at,
+  wa_message_id, error_code, error_message, sent_at, delivered_at, read_at) ON ${schema}.campaign_recipients
+  TO ${runtime_role};
+
+-- What a send records: one row per attempt, in the attempt's transaction (the seed's
+-- campaign_results, keyed by the tenant and tied to its recipient).
+CREATE TABLE ${schema}.campaign_results (
+  organization_id  uuid NOT NULL REFERENCES ${schema}.organizations (id) ON DELETE CASCADE,
+  id               uuid NOT NULL DEFAULT gen_random_uuid(),
+  campaign_id      uuid NOT NULL,
+  recipient_id     uuid NOT NULL,
+  attempt_id       uuid NOT NULL,
+  status           text NOT NULL CHECK (status IN ('sent', 'failed', 'unknown')),
+  wa_message_id    text CHECK (length(wa_message_id) BETWEEN 1 AND 256),
+  error_code       integer,
+  error_message    text CHECK (length(error_message) BETWEEN 1 AND 1000),
+  sent_at          timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (organization_id, id),
+  UNIQUE (organization_id, attempt_id),
+  FOREIGN KEY (organization_id, campaign_id) REFERENCES ${schema}.campaigns (organization_id, id)
+    ON DELETE CASCADE,
+  FOREIGN KEY (organization_id, recipient_id) REFERENCES ${schema}.campaign_recipients (organization_id, id)
+    ON DELETE CASCADE,
+  CHECK (status <> 'sent' OR wa_message_id IS NOT NULL)
+);
+CREATE INDEX campaign_results_campaign_idx ON ${schema}.campaign_results (organization_id, campaign_id, sent_at);
+ALTER TABLE ${schema}.campaign_results ENABLE ROW LEVEL SECURITY;
+CREATE POLICY campaign_results_tenant ON ${schema}.campaign_results
+  USING (organization_id = (SELECT ${schema}.current_organization_id()))
+  WITH CHECK (organization_id = (SELECT ${schema}.current_organization_id()));
+GRANT SELECT, INSERT ON ${schema}.campaign_results TO ${runtime_role};
+
+-- The runners' one path across tenants. Called outside any tenant, as the runtime role: turns the
+-- sends whose runner lost its lease into 'unknown' (never sent again by themselves), completes
+-- running campaigns with nothing left, then leases up to p_max due recipients of running campaigns
+-- to p_lease for p_lease_seconds, skipping rows another runner holds, and returns each with its
+-- organization. A campaign with a pause between sends gives one recipient per call and is due
+-- again after a random pause in its range. Reveals ids only.
+CREATE FUNCTION ${schema}.claim_campaign_recipients(p_lease uuid, p_lease_seconds integer, p_max integer)
+  RETURNS TABLE (organization_id uuid, campaign_id uuid, recipient_id uuid)
+  LANGUAGE plpgsql
+  SECURITY DEFINER
+  SET search_path = ${schema}, pg_temp
+  AS $$
+BEGIN
+  IF current_organization_id() IS NOT NULL THEN
+    RAISE EXCEPTION 'claim_campaign_recipients runs outside any tenant' USING ERRCODE = '42501';
+  END IF;
+  IF p_lease IS NULL OR p_lease_seconds NOT BETWEEN 5 AND 3600 OR p_max NOT BETWEEN 1 AND 1000 THEN
+    RAISE EXCEPTION 'claim_campaign_recipients: a lease, 5 to 3600 seconds, 1 to 1000 recipients'
+      USING ERRCODE = '22023';
+  END IF;
+  WITH lost AS (
+    UPDATE campaign_recipients r SET status = 'unknown', lease_token = NULL, lease_until = NULL
+     WHERE r.status = 'sending' AND r.lease_until < now()
+    RETURNING r.organization_id, r.campaign_id
+  ), counted AS (
+    SELECT l.organization_id, l.campaign_id, count(*) AS n FROM lost l GROUP BY 1, 2
+  )
+  UPDATE campaigns c SET unknown_count = c.unknown_count + counted.n, current_index = c.current_index + counted.n
+    FROM counted WHERE c.organization_id = counted.organization_id AND c.id = counted.campaign_id;
+
+  -- Running campaigns with nothing left in flight or to send are complete.
+  UPDATE campaigns c SET status = 'completed', completed_at = now()
+   WHERE c.status = 'running'
+     AND NOT EXISTS (SELECT 1 FROM campaign_recipients r
+                      WHERE r.organization_id = c.organization_id AND r.campaign_id = c.id
+                        AND r.status IN ('pending', 'sending'));
+
+  RETURN QUERY
+  WITH running AS (
+    SELECT c.organization_id, c.id, c.delay_max_ms > 0 AS paced
+      FROM campaigns c
+     WHERE c.status = 'running' AND (c.next_send_at IS NULL OR c.next_send_at <= now())
+     ORDER BY c.next_send_at NULLS FIRST
+     LIMIT p_max
+  ), paced AS (
+    -- One send per pause: the campaign row decides which runner has this turn (another one waits
+    -- for it, then finds the campaign not due).
+    UPDATE campaigns c
+       SET next_send_at = now() + make_interval(secs => (c.delay_min_ms
+             + floor(random() * (c.delay_max_ms - c.delay_min_ms + 1))) / 1000.0)
+      FROM running
+     WHERE running.paced AND c.organization_id = running.organization_id AND c.id = running.id
+       AND c.status = 'running' AND (c.next_send_at IS NULL OR c.next_send_at <= now())
+    RETURNING c.organization_id, c.id
+  ), turns AS (
+    SELECT running.organization_id, running.id, p_max AS n FROM running WHERE NOT running.paced
+    UNION ALL
+    SELECT paced.organization_id, paced.id, 1 FROM paced
+  ), due AS (
+    SELECT r.organization_id, r.id
+      FROM turns
+      CROSS JOIN LATERAL (
+        SELECT r.organization_id, r.id
+          FROM campaign_recipients r
+         WHERE r.organization_id = turns.organization_id AND r.campaign_id = turns.id AND r.status = 'pending'
+           AND (r.lease_until IS NULL OR r.lease_until < now())
+           AND (r.next_attempt_at IS NULL OR r.next_attempt_at <= now())
+         ORDER BY r.position
+         LIMIT turns.n
+           FOR UPDATE SKIP LOCKED
+      ) r
+     LIMIT p_max
+  ), leased AS (
+    UPDATE campaign_recipients r
+       SET lease_token = p_lease, lease_until = now() + make_interval(secs => p_lease_seconds)
+      FROM due
+     WHERE r.organization_id = due.organization_id AND r.id = due.id
+    RETURNING r.organization_id, r.campaign_id, r.id, r.position
+  )
+  SELECT leased.organization_id, leased.campaign_id, leased.id FROM leased
+   ORDER BY leased.organization_id, leased.campaign_id, leased.position;
+END
+$$;
+REVOKE ALL ON FUNCTION ${schema}.claim_campaign_recipients(uuid, integer, integer) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION ${schema}.claim_campaign_recipients(uuid, integer, integer) TO ${runtime_role};
+
+-- The runners' other read across tenants: scheduled campaigns whose time has come, oldest first,
+-- each then started in its own tenant's transaction (which sees whether another runner did it
+-- first). Refuses to run inside a tenant; reveals ids only.
+CREATE FUNCTION ${schema}.due_scheduled_campaigns(p_max integer)
+  RETURNS TABLE (organization_id uuid, campaign_id uuid)
+  LANGUAGE plpgsql STABLE
+  SECURITY DEFINER
+  SET search_path = ${schema}, pg_temp
+  AS $$
+BEGIN
+  IF current_organization_id() IS NOT NULL THEN
+    RAISE EXCEPTION 'due_scheduled_campaigns runs outside any tenant' USING ERRCODE = '42501';
+  END IF;
+  RETURN QUERY
+  SELECT c.organization_id, c.id FROM campaigns c
+   WHERE c.status = 'scheduled' AND c.scheduled_at <= now()
+   ORDER BY c.scheduled_at
+   LIMIT least(greatest(p_max, 1), 1000);
+END
+$$;
+REVOKE ALL ON FUNCTION ${schema}.due_scheduled_campaigns(integer) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION ${schema}.due_scheduled_campaigns(integer) TO ${runtime_role};

@@ -1,0 +1,57 @@
+package io.crmkit.campaigns.internal;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import org.apache.ibatis.annotations.Param;
+
+/** The runner's statements: the claim across tenants, then each send in its tenant. SQL in RunnerMapper.xml. */
+interface RunnerMapper {
+  List<RunnerRows.Claimed> claim(@Param("lease") UUID lease, @Param("leaseSeconds") int leaseSeconds,
+      @Param("max") int max);
+
+  List<RunnerRows.Claimed> dueScheduled(@Param("max") int max);
+
+  RunnerRows.SendContext sendContext(@Param("organizationId") UUID organizationId,
+      @Param("recipientId") UUID recipientId, @Param("lease") UUID lease);
+
+  int release(@Param("organizationId") UUID organizationId, @Param("recipientId") UUID recipientId,
+      @Param("lease") UUID lease);
+
+  int markSending(@Param("organizationId") UUID organizationId, @Param("recipientId") UUID recipientId,
+      @Param("lease") UUID lease, @Param("attemptId") UUID attemptId);
+
+  String attemptStatus(@Param("organizationId") UUID organizationId, @Param("recipientId") UUID recipientId,
+      @Param("attemptId") UUID attemptId);
+
+  int record(@Param("organizationId") UUID organizationId, @Param("recipientId") UUID recipientId,
+      @Param("attemptId") UUID attemptId, @Param("status") String status, @Param("waMessageId") String waMessageId,
+      @Param("errorCode") Integer errorCode, @Param("errorMessage") String errorMessage,
+      @Param("backoffSeconds") Integer backoffSeconds);
+
+  int insertResult(@Param("organizationId") UUID organizationId, @Param("campaignId") UUID campaignId,
+      @Param("recipientId") UUID recipientId, @Param("attemptId") UUID attemptId, @Param("status") String status,
+      @Param("waMessageId") String waMessageId, @Param("errorCode") Integer errorCode,
+      @Param("errorMessage") String errorMessage);
+
+  int count(@Param("organizationId") UUID organizationId, @Param("campaignId") UUID campaignId,
+      @Param("sent") int sent, @Param("failed") int failed, @Param("unknown") int unknown,
+      @Param("handled") int handled);
+
+  int completeIfDone(@Param("organizationId") UUID organizationId, @Param("campaignId") UUID campaignId,
+      @Param("now") Instant now);
+
+  RunnerRows.Delivery deliveryOf(@Param("organizationId") UUID organizationId, @Param("attemptId") UUID attemptId);
+
+  int settle(@Param("organizationId") UUID organizationId, @Param("recipientId") UUID recipientId,
+      @Param("status") String status, @Param("waMessageId") String waMessageId, @Param("errorCode") Integer errorCode,
+      @Param("errorMessage") String errorMessage, @Param("deliveredAt") Instant deliveredAt,
+      @Param("readAt") Instant readAt);
+
+  int countDelivery(@Param("organizationId") UUID organizationId, @Param("campaignId") UUID campaignId,
+      @Param("sent") int sent, @Param("failed") int failed, @Param("unknown") int unknown,
+      @Param("delivered") int delivered, @Param("read") int read);
+
+  int pause(@Param("organizationId") UUID organizationId, @Param("campaignId") UUID campaignId,
+      @Param("reason") String reason);
+}

@@ -1,0 +1,39 @@
+package io.crmkit.campaigns.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.crmkit.campaigns.CampaignStatus;
+import java.util.UUID;
+
+/** Rows of the runner's statements. */
+final class RunnerRows {
+  private RunnerRows() {}
+
+  /** A recipient a claim leased, with its organization. */
+  static class Claimed {
+    UUID organizationId;
+    UUID campaignId;
+    UUID recipientId;
+  }
+
+  /** A leased recipient with its campaign and the values its message is rendered from. */
+  static class SendContext extends CampaignRows.ValuesRow {
+    UUID recipientId;
+    UUID campaignId;
+    String phone;
+    String userId;
+    int attempts;
+    CampaignStatus campaignStatus;
+    UUID profileId;
+    String messageTemplate;
+    JsonNode template;
+  }
+
+  /** The recipient of an attempt, for a status of its message. */
+  static class Delivery {
+    UUID id;
+    UUID campaignId;
+    String status;
+    boolean delivered;
+    boolean read;
+  }
+}

@@ -1,0 +1,97 @@
+package io.crmkit.campaigns.internal;
+
+import io.crmkit.core.exception.ValidationException;
+import io.crmkit.core.spi.Inputs;
+import io.crmkit.core.spi.TenantTransaction;
+import io.crmkit.whatsapp.SendFailure;
+import io.crmkit.whatsapp.SendResult;
+import java.time.Duration;
+import java.util.UUID;
+
+/**
+ * What a send's outcome does to its recipient and campaign, in one tenant transaction with its
+ * result row: accepted is {@code sent}; a refusal that may pass later (a rate limit, a lost
+ * connection before the request went out) is {@code pending} again after 4^n seconds (at most an
+ * hour); WhatsApp refusing the profile's token pauses the campaign and gives the recipient back; any
+ * other refusal is {@code failed} with the code and reason; an answer that does not say whether
+ * WhatsApp took the message is {@code unknown}, never sent again by itself.
+ */
+final class SendOutcomes {
+  /** The callback data a campaign's message carries: this, then the attempt id. */
+  static final String TAG_PREFIX = "crmkit.campaign:";
+  private static final Duration LONGEST_BACKOFF = Duration.ofHours(1);
+  private static final int MAX_ERROR = 1000;
+
+  private SendOutcomes() {}
+
+  /** A message that no longer renders (its customer changed since the start): failed for good. */
+  static SendResult rendering(ValidationException e) {
+    return new SendResult.Failed(new SendFailure(SendFailure.Kind.REJECTED, 0, "not sent: " + e.getMessage()));
+  }
+
+  /**
+   * Records the outcome of {@code attempt}, if the recipient still has it (sending, or unknown once
+   * its lease ran out); else nothing.
+   *
+   * @return whether the recipient is done with (sent, failed or unknown), not waiting to try again
+   */
+  static boolean record(TenantTransaction tx, UUID campaignId, UUID recipientId, UUID attempt, int attempts,
+      SendResult result) {
+    RunnerMapper runner = tx.mapper(RunnerMapper.class);
+    String before = runner.attemptStatus(tx.organizationId(), recipientId, attempt);
+    if (before == null) {
+      return false;
+    }
+    boolean wasUnknown = "unknown".equals(before);
+    String status;
+    String waMessageId = null;
+    Integer code = null;
+    String error = null;
+    Integer backoff = null;
+    if (result instanceof SendResult.Accepted accepted) {
+      status = "sent";
+      waMessageId = accepted.providerMessageId();
+    } else if (result instanceof SendResult.Unknown why) {
+      status = "unknown";
+      error = text(why.reason());
+    } else {
+      SendFailure failure = ((SendResult.Failed) result).failure();
+      code = failure.providerCode() == 0 ? null : failure.providerCode();
+      error = text(failure.kind() + ": " + failure.message());
+      if (failure.kind() == SendFailure.Kind.AUTHENTICATION) {
+        // Not the recipient's doing: it waits, and the campaign with it, for a working token.
+        status = "pending";
+        runner.pause(tx.organizationId(), campaignId, "WhatsApp refused the profile's access token");
+      } else if (failure.retryable()) {
+        status = "pending";
+        // The database's clock, as the claim's: due again after 4^n seconds.
+        backoff = (int) Math.min(Math.pow(4, Math.max(1, attempts)), LONGEST_BACKOFF.toSeconds());
+      } else {
+        status = "failed";
+      }
+    }
+    runner.record(tx.organizationId(), recipientId, attempt, status, waMessageId, code, error, backoff);
+    runner.insertResult(tx.organizationId(), campaignId, recipientId, attempt,
+        "pending".equals(status) ? "failed" : status, waMessageId, code, error);
+    // An unknown (its lease ran out) was counted as handled and unknown; the outcome replaces it.
+    int counted = wasUnknown ? 1 : 0;
+    int handled = ("pending".equals(status) ? 0 : 1) - counted;
+    int unknown = ("unknown".equals(status) ? 1 : 0) - counted;
+    int sent = "sent".equals(status) ? 1 : 0;
+    int failed = "failed".equals(status) ? 1 : 0;
+    if (sent != 0 || failed != 0 || unknown != 0 || handled != 0) {
+      runner.count(tx.organizationId(), campaignId, sent, failed, unknown, handled);
+    }
+    runner.completeIfDone(tx.organizationId(), campaignId, tx.now());
+    return !"pending".equals(status);
+  }
+
+  /** Text from outside (WhatsApp's reasons) as a stored error: cleaned, at most 1,000 characters. */
+  static String text(String raw) {
+    String clean = Inputs.outsideText(raw).strip();
+    if (clean.isEmpty()) {
+      return null;
+    }
+    return clean.length() <= MAX_ERROR ? clean : clean.substring(0, MAX_ERROR - 1) + "…";
+  }
+}

@@ -1,0 +1,353 @@
+package io.crmkit.campaigns;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.crmkit.campaigns.CampaignContent.TemplateComponent;
+import io.crmkit.campaigns.CampaignContent.TemplateParameter;
+import io.crmkit.core.Crm;
+import io.crmkit.core.customers.Customer;
+import io.crmkit.core.exception.ValidationException;
+import io.crmkit.testdb.Jdbc;
+import io.crmkit.whatsapp.NumberCheck;
+import io.crmkit.whatsapp.OutgoingMessage;
+import io.crmkit.whatsapp.SendFailure;
+import io.crmkit.whatsapp.SendResult;
+import io.crmkit.whatsapp.SessionKeys;
+import io.crmkit.whatsapp.WhatsAppGateway;
+import io.crmkit.whatsapp.WhatsAppModule;
+import io.crmkit.whatsapp.WhatsAppSender;
+import io.crmkit.whatsapp.testing.FakeWhatsAppGateway;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The runner: each recipient of a running campaign sent to once, recorded around the gateway's
+ * call, shared by runners of several Crm instances, and an answer that does not say whether
+ * WhatsApp took the message left unknown, never sent again by itself.
+ */
+class CampaignRunnerTest {
+  private static TestCampaigns t;
+
+  @BeforeAll
+  static void setUp() {
+    t = TestCampaigns.start();
+  }
+
+  @AfterAll
+  static void tearDown() {
+    t.close();
+  }
+
+  private static CampaignRunner runner() {
+    return t.crm.service(CampaignRunner.class);
+  }
+
+  /** Runs until a call handles nothing. */
+  private static int drain(CampaignRunner runner) {
+    int total = 0;
+    for (int handled = runner.runOnce(50); handled > 0; handled = runner.runOnce(50)) {
+      total += handled;
+    }
+    return total;
+  }
+
+  private static Campaign running(TestCampaigns.Tenant tenant, List<String> phones) {
+    Campaign campaign = tenant.campaigns().create(CampaignDraft.builder("Offer", tenant.profileId(),
+        CampaignContent.template("spring_offer", "ar", List.of(TemplateComponent.body(List.of(
+            TemplateParameter.of("{{first_name|عميلنا}}"), TemplateParameter.of("20%"))))))
+        .delay(Duration.ZERO, Duration.ZERO).build());
+    tenant.campaigns().addRecipients(campaign.id(), RecipientSelection.phones(phones));
+    return tenant.campaigns().start(campaign.id());
+  }
+
+  private static List<String> rows(String sql, Object... parameters) throws SQLException {
+    try (Connection c = t.db.adminDataSource().getConnection()) {
+      return Jdbc.rows(c, sql, parameters);
+    }
+  }
+
+  private static List<FakeWhatsAppGateway.Sent> sentFor(FakeWhatsAppGateway gateway, TestCampaigns.Tenant tenant) {
+    String number = rows0("select phone_number_id from crm.whatsapp_profiles where id = ?", tenant.profileId());
+    return gateway.sent().stream().filter(s -> s.phoneNumberId().equals(number)).toList();
+  }
+
+  private static String rows0(String sql, Object... parameters) {
+    try {
+      return rows(sql, parameters).get(0);
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Test
+  void eachRecipientIsSentItsOwnMessageOnceAndTheCampaignCompletes() throws Exception {
+    TestCampaigns.Tenant a = t.tenant();
+    a.customer("Sara Al-Harbi", "0501210001");
+    Campaign campaign = running(a, List.of("0501210001", "0501210002", "0501210003"));
+
+    assertThat(drain(runner())).isEqualTo(3);
+    List<FakeWhatsAppGateway.Sent> sent = sentFor(t.gateway, a);
+    assertThat(sent).extracting(s -> s.message().to() + " " + ((OutgoingMessage.Template) s.message()).bodyParameters())
+        .containsExactly("+966501210001 [Sara, 20%]", "+966501210002 [عميلنا, 20%]", "+966501210003 [عميلنا, 20%]");
+    assertThat(sent).allSatisfy(s -> assertThat(s.tag()).hasValueSatisfying(tag -> assertThat(tag)
+        .startsWith("crmkit.campaign:")));
+    Campaign done = a.campaigns().get(campaign.id()).orElseThrow();
+    assertThat(done.status()).isEqualTo(CampaignStatus.COMPLETED);
+    assertThat(done.sentCount()).isEqualTo(3);
+    assertThat(done.currentIndex()).isEqualTo(3);
+    assertThat(done.completedAt()).isPresent();
+    assertThat(a.campaigns().recipients(campaign.id(), 10, Optional.empty()).items())
+        .extracting(CampaignRecipient::status).containsOnly(RecipientStatus.SENT);
+    assertThat(rows("select status || ' ' || (wa_message_id is not null) from crm.campaign_results"
+        + " where campaign_id = ?", campaign.id())).containsExactly("sent true", "sent true", "sent true");
+    assertThat(rows("select count(distinct attempt_id) from crm.campaign_recipients where campaign_id = ?",
+        campaign.id())).containsExactly("3");
+
+    assertThat(runner().runOnce(50)).as("nothing more").isZero();
+    assertThat(sentFor(t.gateway, a)).hasSize(3);
+  }
+
+  @Test
+  void twoRunnersOfTwoCrmsShareOneCampaignAndSendToNoOneTwice() throws Exception {
+    TestCampaigns.Tenant a = t.tenant();
+    List<String> phones = IntStream.range(0, 300).mapToObj(i -> String.format("05013%05d", i)).toList();
+    Campaign campaign = running(a, phones);
+    FakeWhatsAppGateway otherGateway = new FakeWhatsAppGateway();
+    ExecutorService threads = Executors.newFixedThreadPool(4);
+    try (Crm other = Crm.builder().dataSource(t.db.runtimeDataSource()).migrationDataSource(t.db.adminDataSource())
+        .module(WhatsAppModule.builder().sessionKeys(SessionKeys.of("k", Map.of("k", new byte[32])))
+            .gateway(otherGateway).build())
+        .build()) {
+      List<Future<Integer>> runs = new ArrayList<>();
+      for (CampaignRunner runner : List.of(runner(), runner(), other.service(CampaignRunner.class),
+          other.service(CampaignRunner.class))) {
+        runs.add(threads.submit(() -> {
+          int total = 0;
+          for (int handled = runner.runOnce(7); handled > 0; handled = runner.runOnce(7)) {
+            total += handled;
+          }
+          return total;
+        }));
+      }
+      for (Future<Integer> run : runs) {
+        run.get();
+      }
+      drain(runner());
+    } finally {
+      threads.shutdownNow();
+    }
+    List<String> to = new ArrayList<>();
+    sentFor(t.gateway, a).forEach(s -> to.add(s.message().to()));
+    int mine = to.size();
+    sentFor(otherGateway, a).forEach(s -> to.add(s.message().to()));
+    assertThat(to).as("every recipient once, across both Crms").hasSize(300).doesNotHaveDuplicates();
+    assertThat(mine).as("both Crms sent").isBetween(1, 299);
+    Campaign done = a.campaigns().get(campaign.id()).orElseThrow();
+    assertThat(done.status()).isEqualTo(CampaignStatus.COMPLETED);
+    assertThat(done.sentCount()).isEqualTo(300);
+  }
+
+  @Test
+  void aPausedCampaignSendsNothingUntilResumedAndAStoppedOneNothingMore() throws Exception {
+    TestCampaigns.Tenant a = t.tenant();
+    Campaign campaign = running(a, List.of("0501220001", "0501220002"));
+    a.campaigns().pause(campaign.id());
+    assertThat(drain(runner())).isZero();
+    a.campaigns().resume(campaign.id());
+    assertThat(runner().runOnce(1)).isEqualTo(1);
+    a.campaigns().stop(campaign.id());
+    assertThat(drain(runner())).isZero();
+    assertThat(sentFor(t.gateway, a)).hasSize(1);
+    Campaign stopped = a.campaigns().get(campaign.id()).orElseThrow();
+    assertThat(stopped.status()).isEqualTo(CampaignStatus.STOPPED);
+    assertThat(stopped.sentCount()).isEqualTo(1);
+  }
+
+  @Test
+  void aCampaignWithAPauseBetweenSendsGivesOneRecipientPerTurn() throws Exception {
+    TestCampaigns.Tenant a = t.tenant();
+    Campaign campaign = a.campaigns().create(CampaignDraft.builder("Paced", a.profileId(),
+        CampaignContent.freeForm("Hello {{first_name|there}}")).delay(Duration.ofMinutes(1), Duration.ofMinutes(2))
+        .build());
+    a.campaigns().addRecipients(campaign.id(), RecipientSelection.phones(List.of("0501230001", "0501230002")));
+    a.campaigns().start(campaign.id());
+    assertThat(runner().runOnce(50)).isEqualTo(1);
+    assertThat(runner().runOnce(50)).as("not due for a minute or two").isZero();
+    assertThat(rows("select next_send_at - now() between interval '55 seconds' and interval '2 minutes'"
+        + " from crm.campaigns where id = ?", campaign.id())).containsExactly("t");
+    t.db.executeAsAdmin("update crm.campaigns set next_send_at = now() where id = '" + campaign.id() + "'");
+    assertThat(runner().runOnce(50)).isEqualTo(1);
+    assertThat(sentFor(t.gateway, a)).extracting(s -> ((OutgoingMessage.Text) s.message()).body())
+        .containsExactly("Hello there", "Hello there");
+  }
+
+  @Test
+  void anAnswerThatDoesNotSayWhetherWhatsAppTookItIsUnknownAndNeverSentAgain() throws Exception {
+    TestCampaigns.Tenant a = t.tenant();
+    Campaign campaign = running(a, List.of("0501240001", "0501240002"));
+    t.gateway.thenAnswer(new SendResult.Unknown("read timed out after the request was sent"));
+    assertThat(drain(runner())).isEqualTo(2);
+    Campaign done = a.campaigns().get(campaign.id()).orElseThrow();
+    assertThat(done.unknownCount()).isEqualTo(1);
+    assertThat(done.sentCount()).isEqualTo(1);
+    assertThat(done.status()).isEqualTo(CampaignStatus.COMPLETED);
+    assertThat(rows("select status || ' ' || coalesce(error_message, '-') from crm.campaign_recipients"
+        + " where campaign_id = ? order by position", campaign.id()))
+        .containsExactly("unknown read timed out after the request was sent", "sent -");
+    assertThat(drain(runner())).isZero();
+    assertThat(sentFor(t.gateway, a)).hasSize(2);
+  }
+
+  @Test
+  void aRunnerThatDiesBetweenTheCallAndTheRecordLeavesUnknownOnceItsLeaseEnds() throws Exception {
+    TestCampaigns.Tenant a = t.tenant();
+    Campaign campaign = running(a, List.of("0501250001"));
+    FakeWhatsAppGateway fake = new FakeWhatsAppGateway();
+    // WhatsApp takes the message, and the runner's process dies before it records that.
+    WhatsAppGateway dying = new WhatsAppGateway() {
+      @Override
+      public SendResult send(WhatsAppSender sender, OutgoingMessage message) {
+        throw new IllegalStateException("the runner sends with its attempt id");
+      }
+
+      @Override
+      public SendResult send(WhatsAppSender sender, OutgoingMessage message, String tag) {
+        fake.send(sender, message, tag);
+        throw new Dies();
+      }
+
+      @Override
+      public SendResult markRead(WhatsAppSender sender, String providerMessageId) {
+        return fake.markRead(sender, providerMessageId);
+      }
+
+      @Override
+      public NumberCheck verifyNumber(WhatsAppSender sender) {
+        return fake.verifyNumber(sender);
+      }
+
+      @Override
+      public MediaFetch fetchMedia(WhatsAppSender sender, String mediaId, MediaSink sink) {
+        return fake.fetchMedia(sender, mediaId, sink);
+      }
+    };
+    try (Crm doomed = Crm.builder().dataSource(t.db.runtimeDataSource()).migrationDataSource(t.db.adminDataSource())
+        .module(WhatsAppModule.builder().sessionKeys(SessionKeys.of("k", Map.of("k", new byte[32]))).gateway(dying)
+            .build())
+        .build()) {
+      assertThatThrownBy(() -> doomed.service(CampaignRunner.class).runOnce(5)).isInstanceOf(Dies.class);
+    }
+    assertThat(fake.sent()).hasSize(1);
+    assertThat(rows("select status from crm.campaign_recipients where campaign_id = ?", campaign.id()))
+        .containsExactly("sending");
+    assertThat(drain(runner())).as("its lease holds: nobody sends it").isZero();
+
+    t.db.executeAsAdmin("update crm.campaign_recipients set lease_until = now() - interval '1 second'"
+        + " where campaign_id = '" + campaign.id() + "'");
+    assertThat(drain(runner())).isZero();
+    assertThat(rows("select status from crm.campaign_recipients where campaign_id = ?", campaign.id()))
+        .containsExactly("unknown");
+    Campaign done = a.campaigns().get(campaign.id()).orElseThrow();
+    assertThat(done.unknownCount()).isEqualTo(1);
+    assertThat(done.currentIndex()).isEqualTo(1);
+    assertThat(done.status()).isEqualTo(CampaignStatus.COMPLETED);
+    assertThat(sentFor(t.gateway, a)).as("never sent again").isEmpty();
+  }
+
+  /** The end of a process, as far as the code it runs can tell. */
+  private static final class Dies extends Error {
+    private static final long serialVersionUID = 1L;
+  }
+
+  @Test
+  void aRateLimitedRecipientWaitsItsBackoffAndARefusedOneFailsForGood() throws Exception {
+    TestCampaigns.Tenant a = t.tenant();
+    Campaign campaign = running(a, List.of("0501260001", "0501260002"));
+    t.gateway.thenAnswer(new SendResult.Failed(new SendFailure(SendFailure.Kind.PAIR_RATE_LIMITED, 131056,
+        "(#131056) Pair rate limit hit")));
+    t.gateway.thenAnswer(new SendResult.Failed(new SendFailure(SendFailure.Kind.UNDELIVERABLE, 131026,
+        "Message undeliverable")));
+    assertThat(drain(runner())).as("the refused one").isEqualTo(1);
+    assertThat(rows("select status || ' ' || coalesce(error_code::text, '-') || ' '"
+        + " || coalesce((next_attempt_at > now() + interval '3 seconds')::text, 'none') from crm.campaign_recipients"
+        + " where campaign_id = ? order by position", campaign.id()))
+        .containsExactly("pending 131056 true", "failed 131026 none");
+    t.db.executeAsAdmin("update crm.campaign_recipients set next_attempt_at = now() where campaign_id = '"
+        + campaign.id() + "' and status = 'pending'");
+    assertThat(drain(runner())).isEqualTo(1);
+    Campaign done = a.campaigns().get(campaign.id()).orElseThrow();
+    assertThat(done.sentCount()).isEqualTo(1);
+    assertThat(done.failedCount()).isEqualTo(1);
+    assertThat(done.status()).isEqualTo(CampaignStatus.COMPLETED);
+    assertThat(rows("select status || ' ' || coalesce(error_code::text, '-') from crm.campaign_results"
+        + " where campaign_id = ? order by sent_at", campaign.id()))
+        .containsExactlyInAnyOrder("failed 131056", "failed 131026", "sent -");
+  }
+
+  @Test
+  void aScheduledCampaignStartsByItselfWhenItsTimeComesOrPausesSayingWhyItCannot() throws Exception {
+    TestCampaigns.Tenant a = t.tenant();
+    Customer layla = a.customer("Layla Hassan", "0501270001");
+    a.admin().customers().tag(layla.id(), List.of("vip"));
+    Campaign later = a.campaigns().create(CampaignDraft.builder("Later", a.profileId(),
+        CampaignContent.freeForm("Hello {{first_name}}")).delay(Duration.ZERO, Duration.ZERO).build());
+    a.campaigns().addRecipients(later.id(), RecipientSelection.tag("vip"));
+    Campaign broken = a.campaigns().create(CampaignDraft.builder("Broken", a.profileId(),
+        CampaignContent.freeForm("Hello {{first_name}}")).delay(Duration.ZERO, Duration.ZERO).build());
+    a.campaigns().addRecipients(broken.id(), RecipientSelection.tag("vip"));
+    Instant at = Instant.now().plus(Duration.ofHours(1));
+    t.clock.set(Instant.now());
+    a.campaigns().schedule(later.id(), at);
+    a.campaigns().schedule(broken.id(), at);
+    Customer nameless = a.customer(null, "0501270002");
+    a.admin().customers().tag(nameless.id(), List.of("vip"));
+
+    assertThat(drain(runner())).as("an hour early").isZero();
+    assertThat(a.campaigns().get(later.id()).orElseThrow().status()).isEqualTo(CampaignStatus.SCHEDULED);
+    a.admin().customers().untag(nameless.id(), List.of("vip"));
+    t.db.executeAsAdmin("update crm.campaigns set scheduled_at = now() - interval '1 second' where id = '"
+        + later.id() + "'");
+    assertThat(drain(runner())).isEqualTo(1);
+    assertThat(a.campaigns().get(later.id()).orElseThrow().status()).isEqualTo(CampaignStatus.COMPLETED);
+    assertThat(sentFor(t.gateway, a)).extracting(s -> ((OutgoingMessage.Text) s.message()).body())
+        .containsExactly("Hello Layla");
+
+    a.admin().customers().tag(nameless.id(), List.of("vip"));
+    t.db.executeAsAdmin("update crm.campaigns set scheduled_at = now() - interval '1 second' where id = '"
+        + broken.id() + "'");
+    assertThat(drain(runner())).isZero();
+    Campaign paused = a.campaigns().get(broken.id()).orElseThrow();
+    assertThat(paused.status()).isEqualTo(CampaignStatus.PAUSED);
+    assertThat(paused.statusReason()).hasValueSatisfying(reason -> assertThat(reason)
+        .startsWith("did not start: content.text: {{first_name}} has no value for recipient 2 (+966501270002)"));
+    assertThat(sentFor(t.gateway, a)).hasSize(1);
+  }
+
+  @Test
+  void theClaimRunsOnlyOutsideATenantAndABadBatchIsRefused() throws Exception {
+    TestCampaigns.Tenant a = t.tenant();
+    assertThatThrownBy(() -> runner().runOnce(0)).isInstanceOf(ValidationException.class);
+    assertThatThrownBy(() -> runner().runOnce(1001)).isInstanceOf(ValidationException.class);
+    try (Connection c = t.db.runtimeDataSource().getConnection()) {
+      c.setAutoCommit(false);
+      Jdbc.rows(c, "select set_config('app.current_organization_id', ?, true)", a.id().toString());
+      assertThatThrownBy(() -> Jdbc.rows(c, "select * from crm.claim_campaign_recipients(gen_random_uuid(), 60, 10)"))
+          .isInstanceOf(SQLException.class).hasMessageContaining("outside any tenant");
+      c.rollback();
+    }
+  }
+}
