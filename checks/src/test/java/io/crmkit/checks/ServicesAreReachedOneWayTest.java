@@ -1,10 +1,10 @@
 package io.crmkit.checks;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.crmkit.campaigns.CampaignRunner;
 import io.crmkit.campaigns.CampaignService;
 import io.crmkit.campaigns.CampaignsModule;
-import static org.assertj.core.api.Assertions.assertThat;
-
 import io.crmkit.core.Crm;
 import io.crmkit.core.TenantScope;
 import io.crmkit.core.customers.CustomerService;

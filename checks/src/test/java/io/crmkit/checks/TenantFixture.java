@@ -7,6 +7,7 @@ import io.crmkit.campaigns.CampaignContent.TemplateParameter;
 import io.crmkit.campaigns.CampaignDraft;
 import io.crmkit.campaigns.CampaignRunner;
 import io.crmkit.campaigns.CampaignService;
+import io.crmkit.campaigns.OptOutWords;
 import io.crmkit.campaigns.RecipientSelection;
 import io.crmkit.core.TenantScope;
 import io.crmkit.core.customers.Customer;
@@ -83,7 +84,7 @@ final class TenantFixture {
     Tenant tenant = core(slug);
     UUID conversation = whatsapp(tenant, phoneNumberId);
     ticketing(tenant, conversation);
-    campaigns(tenant);
+    campaigns(tenant, phoneNumberId);
     return tenant;
   }
 
@@ -182,9 +183,10 @@ final class TenantFixture {
 
   /**
    * campaigns (from the tenant's WhatsApp profile), campaign_recipients (its customer) and
-   * campaign_results (the runner's send to it, through the fake gateway).
+   * campaign_results (the runner's send to it, through the fake gateway); campaign_settings (its
+   * words) and campaign_opt_outs (a user who wrote one of them).
    */
-  void campaigns(Tenant tenant) {
+  void campaigns(Tenant tenant, String phoneNumberId) {
     UUID profile = tenant.admin().service(WhatsAppProfiles.class).list().get(0).id();
     CampaignService campaigns = tenant.admin().service(CampaignService.class);
     Campaign campaign = campaigns.create(CampaignDraft.builder("Spring offer", profile, CampaignContent.template(
@@ -193,6 +195,10 @@ final class TenantFixture {
     campaigns.addRecipients(campaign.id(), RecipientSelection.customers(List.of(tenant.customer().id())));
     campaigns.start(campaign.id());
     kit.crm().service(CampaignRunner.class).runOnce(10);
+    campaigns.setOptOutWords(new OptOutWords(List.of("STOP", "UNSUBSCRIBE"), List.of("START")));
+    deliver(phoneNumberId, "\"contacts\":[{\"profile\":{\"name\":\"Noor\"},\"wa_id\":\"966509876543\"}],"
+        + "\"messages\":[{\"from\":\"966509876543\",\"id\":\"wamid.stop-" + phoneNumberId + "\",\"timestamp\":\""
+        + java.time.Instant.now().getEpochSecond() + "\",\"type\":\"text\",\"text\":{\"body\":\"STOP\"}}]");
   }
 
   private void asSuperuser(String... statements) throws SQLException {

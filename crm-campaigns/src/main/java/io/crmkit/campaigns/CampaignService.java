@@ -116,6 +116,21 @@ public interface CampaignService {
    */
   Campaign stop(UUID campaignId);
 
+  /** The words that opt a user out of campaigns, or back in, when they are all the user writes. */
+  OptOutWords optOutWords();
+
+  /**
+   * Sets the organization's own opt-out and opt-in words. A user's word is recorded with its time
+   * and source, and an opted-out user is skipped when added to a campaign and again before each
+   * send; WhatsApp refusing a send because the user stopped marketing messages (131050) opts them
+   * out too.
+   *
+   * @throws ValidationException for words that are not one line of 1 to 64 characters, more than
+   *     20 of either, or a word in both
+   * @throws ForbiddenException unless the actor is an admin
+   */
+  OptOutWords setOptOutWords(OptOutWords words);
+
   /**
    * Deletes a draft campaign and its recipients.
    *

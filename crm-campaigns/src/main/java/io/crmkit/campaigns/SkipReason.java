@@ -9,7 +9,9 @@ public enum SkipReason {
   /** A customer without a WhatsApp phone. */
   NO_WHATSAPP_PHONE,
   /** An id of no customer of this organization: reported, not kept as a recipient. */
-  CUSTOMER_NOT_FOUND;
+  CUSTOMER_NOT_FOUND,
+  /** A user who asked for no more campaigns (checked when added, and again before the send). */
+  OPTED_OUT;
 
   /** The word stored in the database, e.g. {@code "invalid_number"}. */
   public String databaseName() {

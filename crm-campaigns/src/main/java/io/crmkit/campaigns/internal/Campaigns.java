@@ -4,6 +4,7 @@ import io.crmkit.campaigns.Campaign;
 import io.crmkit.campaigns.CampaignDraft;
 import io.crmkit.campaigns.CampaignRecipient;
 import io.crmkit.campaigns.CampaignService;
+import io.crmkit.campaigns.OptOutWords;
 import io.crmkit.campaigns.RecipientReport;
 import io.crmkit.campaigns.RecipientSelection;
 import io.crmkit.core.Actor;
@@ -129,6 +130,21 @@ final class Campaigns implements CampaignService {
   @Override
   public Campaign stop(UUID campaignId) {
     return CampaignLifecycle.stop(scope, campaignId);
+  }
+
+  @Override
+  public OptOutWords optOutWords() {
+    return TenantWork.call(scope, OptOuts::words);
+  }
+
+  @Override
+  public OptOutWords setOptOutWords(OptOutWords words) {
+    OptOutWords checked = OptOuts.checked(Objects.requireNonNull(words, "words"));
+    return TenantWork.call(scope, tx -> {
+      tx.requireRole("campaigns.setOptOutWords", Role.ADMIN);
+      tx.mapper(OptOutMapper.class).saveWords(tx.organizationId(), checked.optOut(), checked.optIn());
+      return checked;
+    });
   }
 
   @Override

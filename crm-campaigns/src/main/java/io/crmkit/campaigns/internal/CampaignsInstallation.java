@@ -4,6 +4,7 @@ import io.crmkit.campaigns.CampaignRunner;
 import io.crmkit.campaigns.CampaignService;
 import io.crmkit.core.spi.ModuleContext;
 import io.crmkit.core.spi.TenantTransaction;
+import io.crmkit.whatsapp.spi.InboundTexts;
 import io.crmkit.whatsapp.spi.TaggedStatuses;
 import java.time.Duration;
 import java.util.List;
@@ -11,8 +12,8 @@ import java.util.UUID;
 
 /**
  * What {@link io.crmkit.campaigns.CampaignsModule} puts on a Crm: its mappers, the tenant service
- * {@link CampaignService}, the {@link CampaignRunner}, the handler of its sends' delivery statuses,
- * and its part in customer merges.
+ * {@link CampaignService}, the {@link CampaignRunner}, the handlers of its sends' delivery statuses
+ * and of users' opt-out words, and its part in customer merges.
  */
 public final class CampaignsInstallation {
   private CampaignsInstallation() {}
@@ -22,7 +23,7 @@ public final class CampaignsInstallation {
 
   /** The module's mapper interfaces, each with its XML beside it. */
   public static List<Class<?>> mappers() {
-    return List.of(CampaignMapper.class, RunnerMapper.class);
+    return List.of(CampaignMapper.class, RunnerMapper.class, OptOutMapper.class);
   }
 
   /** Registers {@link CampaignService} for every scope and the {@link CampaignRunner} on the Crm. */
@@ -30,6 +31,7 @@ public final class CampaignsInstallation {
     context.tenantService(CampaignService.class, Campaigns::new);
     context.crmService(CampaignRunner.class, new SqlCampaignRunner(context.crm(), LEASE));
     context.extension(TaggedStatuses.class, new CampaignStatuses());
+    context.extension(InboundTexts.class, new OptOuts());
   }
 
   /** The duplicate's places in campaigns now reach the survivor (unless a campaign has it already). */

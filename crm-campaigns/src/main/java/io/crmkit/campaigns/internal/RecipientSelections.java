@@ -197,6 +197,16 @@ final class RecipientSelections {
           existing.add("c:" + identity.customerId);
         }
       }
+      Set<String> optedOut = new HashSet<>();
+      for (CampaignRows.Identity identity : tx.mapper(OptOutMapper.class).optedOutAmong(tx.organizationId(),
+          phones.stream().filter(Objects::nonNull).toList(), userIds.stream().filter(Objects::nonNull).toList())) {
+        if (identity.phone != null) {
+          optedOut.add("p:" + identity.phone);
+        }
+        if (identity.userId != null) {
+          optedOut.add("u:" + identity.userId);
+        }
+      }
       List<String> newPhones = new ArrayList<>();
       List<String> newUserIds = new ArrayList<>();
       List<String> newCustomers = new ArrayList<>();
@@ -211,6 +221,10 @@ final class RecipientSelections {
           continue;
         }
         SkipReason reason = reasons.get(i);
+        if (reason == null && ((phone != null && optedOut.contains("p:" + phone))
+            || (userId != null && optedOut.contains("u:" + userId)))) {
+          reason = SkipReason.OPTED_OUT;
+        }
         newPhones.add(phone);
         newUserIds.add(userId);
         newCustomers.add(customer == null ? null : customer.toString());

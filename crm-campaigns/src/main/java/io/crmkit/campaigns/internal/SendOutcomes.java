@@ -68,6 +68,11 @@ final class SendOutcomes {
         backoff = (int) Math.min(Math.pow(4, Math.max(1, attempts)), LONGEST_BACKOFF.toSeconds());
       } else {
         status = "failed";
+        if (failure.kind() == SendFailure.Kind.MARKETING_OPT_OUT) {
+          // 131050: the user stopped marketing messages; no campaign of this tenant reaches them now.
+          CampaignRows.Identity identity = tx.mapper(OptOutMapper.class).identityOf(tx.organizationId(), recipientId);
+          OptOuts.record(tx, identity.phone, identity.userId, identity.customerId, true, "send_refused", tx.now());
+        }
       }
     }
     runner.record(tx.organizationId(), recipientId, attempt, status, waMessageId, code, error, backoff);

@@ -2,6 +2,7 @@ package io.crmkit.campaigns.internal;
 
 import io.crmkit.campaigns.CampaignRunner;
 import io.crmkit.campaigns.CampaignStatus;
+import io.crmkit.campaigns.SkipReason;
 import io.crmkit.core.Crm;
 import io.crmkit.core.TenantScope;
 import io.crmkit.core.exception.CrmException;
@@ -86,6 +87,14 @@ final class SqlCampaignRunner implements CampaignRunner {
       }
       if (context.campaignStatus != CampaignStatus.RUNNING) {
         runner.release(tx.organizationId(), item.recipientId, token);
+        return null;
+      }
+      OptOutMapper optOuts = tx.mapper(OptOutMapper.class);
+      if (optOuts.optedOut(tx.organizationId(), context.phone, context.userId)) {
+        // Opted out since it was added: skipped, never sent.
+        optOuts.skipAtSend(tx.organizationId(), item.recipientId, SkipReason.OPTED_OUT.databaseName());
+        optOuts.countSkipped(tx.organizationId(), context.campaignId);
+        runner.completeIfDone(tx.organizationId(), context.campaignId, tx.now());
         return null;
       }
       OutgoingMessage message;

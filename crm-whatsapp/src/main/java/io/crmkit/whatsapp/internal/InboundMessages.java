@@ -3,13 +3,18 @@ package io.crmkit.whatsapp.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.crmkit.core.exception.ValidationException;
 import io.crmkit.core.spi.TenantTransaction;
+import io.crmkit.whatsapp.spi.InboundText;
+import io.crmkit.whatsapp.spi.InboundTexts;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,14 +27,17 @@ import org.slf4j.LoggerFactory;
  */
 final class InboundMessages {
   private static final Logger log = LoggerFactory.getLogger(InboundMessages.class);
+  private static final Set<String> TEXTS = Set.of("text", "button", "interactive");
+  private final Supplier<List<InboundTexts>> texts;
   /** The prefix of a wamid's advisory lock, shared with the statuses and the sends that name it. */
   static final String WAMID_LOCK = "crmkit.whatsapp.wamid:";
   private final Events events;
   private final ContactResolver contacts;
   private final CustomerLinker customers;
 
-  InboundMessages(Events events) {
+  InboundMessages(Events events, Supplier<List<InboundTexts>> texts) {
     this.events = events;
+    this.texts = texts;
     this.contacts = new ContactResolver(events);
     this.customers = new CustomerLinker(events);
   }
@@ -97,6 +105,13 @@ final class InboundMessages {
     }
     events.append(tx, conversation.id(), EventCodec.messageReceived(messageId, waMessageId, content.type(),
         Optional.ofNullable(customerId)));
+    if (TEXTS.contains(content.type()) && content.body() != null) {
+      InboundText text = new InboundText(profileId, Optional.ofNullable(phone), Optional.ofNullable(bsuid),
+          Optional.ofNullable(customerId), content.body(), at);
+      for (InboundTexts module : texts.get()) {
+        module.received(tx, text);
+      }
+    }
   }
 
   /**

@@ -9,6 +9,7 @@ import io.crmkit.core.spi.OutsideJson;
 import io.crmkit.core.spi.TenantTransaction;
 import io.crmkit.core.spi.TenantWork;
 import io.crmkit.whatsapp.WhatsAppWebhook;
+import io.crmkit.whatsapp.spi.InboundTexts;
 import io.crmkit.whatsapp.spi.TaggedStatuses;
 import java.io.IOException;
 import java.util.List;
@@ -37,12 +38,12 @@ final class WebhookIngest {
 
   /**
    * Ingest into {@code crm}'s tenants, writing {@code events}; statuses of other modules' tagged
-   * sends go to the handlers {@code tagged} gives (read at each status: modules installed after
-   * this one offer theirs later).
+   * sends go to the handlers {@code tagged} gives, and new inbound texts to those {@code texts}
+   * gives (read at each item: modules installed after this one offer theirs later).
    */
-  WebhookIngest(Crm crm, Events events, Supplier<List<TaggedStatuses>> tagged) {
+  WebhookIngest(Crm crm, Events events, Supplier<List<TaggedStatuses>> tagged, Supplier<List<InboundTexts>> texts) {
     this.crm = crm;
-    this.messages = new InboundMessages(events);
+    this.messages = new InboundMessages(events, texts);
     this.statuses = new DeliveryStatuses(events, tagged);
   }
 

@@ -11,6 +11,7 @@ import io.crmkit.whatsapp.WhatsAppJobs;
 import io.crmkit.whatsapp.WhatsAppOutbox;
 import io.crmkit.whatsapp.WhatsAppProfiles;
 import io.crmkit.whatsapp.WhatsAppWebhook;
+import io.crmkit.whatsapp.spi.InboundTexts;
 import io.crmkit.whatsapp.spi.TaggedStatuses;
 import java.util.List;
 import java.util.Optional;
@@ -49,7 +50,7 @@ public final class WhatsAppRuntime {
     context.tenantService(WhatsAppInbox.class, runtime::inbox);
     context.tenantService(WhatsAppProfiles.class, runtime::profiles);
     WebhookIngest ingest = new WebhookIngest(runtime.crm, runtime.events,
-        () -> context.extensions(TaggedStatuses.class));
+        () -> context.extensions(TaggedStatuses.class), () -> context.extensions(InboundTexts.class));
     // Also without a webhook: letters an earlier configuration kept stay replayable.
     context.deadLetterSource(WebhookIngest.SOURCE, ingest::replay);
     if (settings.signatures().isPresent()) {

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.crmkit.core.spi.Json;
 import com.sun.net.httpserver.HttpServer;
+import io.crmkit.core.spi.Json;
 import io.crmkit.whatsapp.NumberCheck;
 import io.crmkit.whatsapp.OutgoingMessage;
 import io.crmkit.whatsapp.SendFailure;

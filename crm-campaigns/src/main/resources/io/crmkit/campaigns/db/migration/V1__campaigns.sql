@@ -74,7 +74,7 @@ CREATE TABLE ${schema}.campaign_recipients (
   customer_id      uuid,
   status           text NOT NULL DEFAULT 'pending'
                    CHECK (status IN ('pending', 'skipped', 'sending', 'sent', 'failed', 'unknown')),
-  skip_reason      text CHECK (skip_reason IN ('invalid_number', 'no_whatsapp_phone')),
+  skip_reason      text CHECK (skip_reason IN ('invalid_number', 'no_whatsapp_phone', 'opted_out')),
   -- The runner's lease (a pending recipient it claimed, or a send in flight), the attempt in
   -- flight (its id travels as the message's callback data), and the outcome of the last one.
   lease_token      uuid,
@@ -121,6 +121,46 @@ GRANT SELECT, INSERT, DELETE ON ${schema}.campaign_recipients TO ${runtime_role}
 GRANT UPDATE (customer_id, status, skip_reason, lease_token, lease_until, attempt_id, attempts, next_attempt_at,
   wa_message_id, error_code, error_message, sent_at, delivered_at, read_at) ON ${schema}.campaign_recipients
   TO ${runtime_role};
+
+-- Who asked for no more campaigns, by WhatsApp identity, and who asked for them again: the latest
+-- word of each identity, with its time and source (an opt-out word they wrote, WhatsApp refusing a
+-- send with 131050, or the host). Checked when recipients are added and again before each send.
+CREATE TABLE ${schema}.campaign_opt_outs (
+  organization_id  uuid NOT NULL REFERENCES ${schema}.organizations (id) ON DELETE CASCADE,
+  id               uuid NOT NULL DEFAULT gen_random_uuid(),
+  phone            text CHECK (phone ~ '^\+[1-9][0-9]{6,14}$'),
+  user_id          text CHECK (length(user_id) BETWEEN 1 AND 256),
+  customer_id      uuid,
+  opted_out        boolean NOT NULL,
+  source           text NOT NULL CHECK (source IN ('keyword', 'send_refused', 'host')),
+  changed_at       timestamptz NOT NULL,
+  PRIMARY KEY (organization_id, id),
+  UNIQUE (organization_id, phone),
+  UNIQUE (organization_id, user_id),
+  FOREIGN KEY (organization_id, customer_id) REFERENCES ${schema}.customers (organization_id, id)
+    ON DELETE SET NULL (customer_id),
+  CHECK ((phone IS NULL) <> (user_id IS NULL))
+);
+ALTER TABLE ${schema}.campaign_opt_outs ENABLE ROW LEVEL SECURITY;
+CREATE POLICY campaign_opt_outs_tenant ON ${schema}.campaign_opt_outs
+  USING (organization_id = (SELECT ${schema}.current_organization_id()))
+  WITH CHECK (organization_id = (SELECT ${schema}.current_organization_id()));
+GRANT SELECT, INSERT ON ${schema}.campaign_opt_outs TO ${runtime_role};
+GRANT UPDATE (customer_id, opted_out, source, changed_at) ON ${schema}.campaign_opt_outs TO ${runtime_role};
+
+-- An organization's own opt-out and opt-in words; none: the defaults (CampaignService.OptOutWords).
+CREATE TABLE ${schema}.campaign_settings (
+  organization_id  uuid PRIMARY KEY REFERENCES ${schema}.organizations (id) ON DELETE CASCADE,
+  opt_out_words    text[] NOT NULL CHECK (array_position(opt_out_words, NULL) IS NULL),
+  opt_in_words     text[] NOT NULL CHECK (array_position(opt_in_words, NULL) IS NULL),
+  updated_at       timestamptz NOT NULL DEFAULT now()
+);
+ALTER TABLE ${schema}.campaign_settings ENABLE ROW LEVEL SECURITY;
+CREATE POLICY campaign_settings_tenant ON ${schema}.campaign_settings
+  USING (organization_id = (SELECT ${schema}.current_organization_id()))
+  WITH CHECK (organization_id = (SELECT ${schema}.current_organization_id()));
+GRANT SELECT, INSERT ON ${schema}.campaign_settings TO ${runtime_role};
+GRANT UPDATE (opt_out_words, opt_in_words, updated_at) ON ${schema}.campaign_settings TO ${runtime_role};
 
 -- What a send records: one row per attempt, in the attempt's transaction (the seed's
 -- campaign_results, keyed by the tenant and tied to its recipient).

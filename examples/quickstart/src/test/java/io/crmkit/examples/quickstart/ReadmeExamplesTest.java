@@ -1,5 +1,7 @@
 package io.crmkit.examples.quickstart;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.crmkit.campaigns.Campaign;
 import io.crmkit.campaigns.CampaignContent;
 import io.crmkit.campaigns.CampaignContent.TemplateComponent;
@@ -8,8 +10,6 @@ import io.crmkit.campaigns.CampaignDraft;
 import io.crmkit.campaigns.CampaignService;
 import io.crmkit.campaigns.CampaignStatus;
 import io.crmkit.campaigns.RecipientSelection;
-import static org.assertj.core.api.Assertions.assertThat;
-
 import io.crmkit.core.Crm;
 import io.crmkit.core.Page;
 import io.crmkit.core.TenantScope;
