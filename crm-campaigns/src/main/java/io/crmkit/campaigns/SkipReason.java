@@ -11,7 +11,9 @@ public enum SkipReason {
   /** An id of no customer of this organization: reported, not kept as a recipient. */
   CUSTOMER_NOT_FOUND,
   /** A user who asked for no more campaigns (checked when added, and again before the send). */
-  OPTED_OUT;
+  OPTED_OUT,
+  /** Free-form text for a user who has not written in the last 24 hours (checked before the send). */
+  WINDOW_CLOSED;
 
   /** The word stored in the database, e.g. {@code "invalid_number"}. */
   public String databaseName() {

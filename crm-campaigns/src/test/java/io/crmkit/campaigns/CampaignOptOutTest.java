@@ -12,17 +12,12 @@ import io.crmkit.core.users.Role;
 import io.crmkit.testdb.Jdbc;
 import io.crmkit.whatsapp.SendFailure;
 import io.crmkit.whatsapp.SendResult;
-import io.crmkit.whatsapp.WebhookSignature;
-import io.crmkit.whatsapp.WhatsAppWebhook;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -50,17 +45,8 @@ class CampaignOptOutTest {
     }
   }
 
-  /** A signed delivery of a text {@code body} from {@code from} (digits of a phone) to {@code tenant}'s number. */
-  private static void writes(TestCampaigns.Tenant tenant, String from, String body) throws SQLException {
-    String number = rows("select phone_number_id from crm.whatsapp_profiles where id = ?", tenant.profileId()).get(0);
-    byte[] delivery = ("{'object':'whatsapp_business_account','entry':[{'id':'1','changes':[{'field':'messages',"
-        + "'value':{'messaging_product':'whatsapp','metadata':{'display_phone_number':'1','phone_number_id':'"
-        + number + "'},'contacts':[{'profile':{'name':'User'},'wa_id':'" + from + "'}],'messages':[{'from':'" + from
-        + "','id':'wamid." + UUID.randomUUID() + "','timestamp':'" + Instant.now().getEpochSecond()
-        + "','type':'text','text':{'body':'" + body + "'}}]}}]}]}").replace('\'', '"')
-        .getBytes(StandardCharsets.UTF_8);
-    assertThat(t.crm.service(WhatsAppWebhook.class).receive(delivery,
-        WebhookSignature.sign(TestCampaigns.APP_SECRET, delivery)).status()).isEqualTo(200);
+  private static void writes(TestCampaigns.Tenant tenant, String from, String body) {
+    t.writes(tenant, from, body);
   }
 
   private static Campaign campaign(TestCampaigns.Tenant tenant, List<String> phones) {

@@ -184,6 +184,8 @@ class CampaignRunnerTest {
         CampaignContent.freeForm("Hello {{first_name|there}}")).delay(Duration.ofMinutes(1), Duration.ofMinutes(2))
         .build());
     a.campaigns().addRecipients(campaign.id(), RecipientSelection.phones(List.of("0501230001", "0501230002")));
+    t.writes(a, "966501230001", "hi");
+    t.writes(a, "966501230002", "hi");
     a.campaigns().start(campaign.id());
     assertThat(runner().runOnce(50)).isEqualTo(1);
     assertThat(runner().runOnce(50)).as("not due for a minute or two").isZero();
@@ -193,6 +195,29 @@ class CampaignRunnerTest {
     assertThat(runner().runOnce(50)).isEqualTo(1);
     assertThat(sentFor(t.gateway, a)).extracting(s -> ((OutgoingMessage.Text) s.message()).body())
         .containsExactly("Hello there", "Hello there");
+  }
+
+  @Test
+  void freeFormTextGoesOnlyToUsersWhoWroteWithinADayTheOthersAreSkipped() throws Exception {
+    TestCampaigns.Tenant a = t.tenant();
+    Campaign campaign = a.campaigns().create(CampaignDraft.builder("Reminder", a.profileId(),
+        CampaignContent.freeForm("Your order is ready")).delay(Duration.ZERO, Duration.ZERO).build());
+    a.campaigns().addRecipients(campaign.id(), RecipientSelection.phones(List.of("0501280001", "0501280002",
+        "0501280003")));
+    t.writes(a, "966501280001", "hello");
+    t.writes(a, "966501280003", "hello");
+    t.db.executeAsAdmin("update crm.conversations set last_inbound_at = now() - interval '25 hours'"
+        + " where organization_id = '" + a.id() + "' and contact_id in (select id from crm.whatsapp_contacts"
+        + " where wa_phone = '+966501280003')");
+    a.campaigns().start(campaign.id());
+    drain(runner());
+    assertThat(sentFor(t.gateway, a)).extracting(s -> s.message().to()).containsExactly("+966501280001");
+    assertThat(rows("select phone || ' ' || status || ' ' || coalesce(skip_reason, '-') from crm.campaign_recipients"
+        + " where campaign_id = ? order by position", campaign.id())).containsExactly("+966501280001 sent -",
+            "+966501280002 skipped window_closed", "+966501280003 skipped window_closed");
+    Campaign done = a.campaigns().get(campaign.id()).orElseThrow();
+    assertThat(done.skippedCount()).isEqualTo(2);
+    assertThat(done.status()).isEqualTo(CampaignStatus.COMPLETED);
   }
 
   @Test
@@ -309,6 +334,7 @@ class CampaignRunnerTest {
     Campaign broken = a.campaigns().create(CampaignDraft.builder("Broken", a.profileId(),
         CampaignContent.freeForm("Hello {{first_name}}")).delay(Duration.ZERO, Duration.ZERO).build());
     a.campaigns().addRecipients(broken.id(), RecipientSelection.tag("vip"));
+    t.writes(a, "966501270001", "hi");
     Instant at = Instant.now().plus(Duration.ofHours(1));
     t.clock.set(Instant.now());
     a.campaigns().schedule(later.id(), at);

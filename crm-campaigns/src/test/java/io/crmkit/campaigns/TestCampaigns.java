@@ -8,14 +8,20 @@ import io.crmkit.core.platform.OrganizationDraft;
 import io.crmkit.core.platform.ProvisionedOrganization;
 import io.crmkit.core.users.NewMember;
 import io.crmkit.core.users.Role;
+import io.crmkit.testdb.Jdbc;
 import io.crmkit.testdb.MutableClock;
 import io.crmkit.testdb.TestDatabase;
 import io.crmkit.testdb.TestPostgres;
 import io.crmkit.whatsapp.SessionKeys;
+import io.crmkit.whatsapp.WebhookSignature;
 import io.crmkit.whatsapp.WhatsAppModule;
 import io.crmkit.whatsapp.WhatsAppProfileDraft;
 import io.crmkit.whatsapp.WhatsAppProfiles;
+import io.crmkit.whatsapp.WhatsAppWebhook;
 import io.crmkit.whatsapp.testing.FakeWhatsAppGateway;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.Map;
@@ -64,6 +70,31 @@ final class TestCampaigns implements AutoCloseable {
 
   Tenant tenant() {
     return tenant("professional");
+  }
+
+  /**
+   * A signed delivery of a text {@code body} from {@code from} (a phone's digits) to {@code tenant}'s
+   * number, through crm-whatsapp's webhook: it also opens the user's 24-hour window.
+   */
+  void writes(Tenant tenant, String from, String body) {
+    String number;
+    try (Connection c = db.adminDataSource().getConnection()) {
+      number = Jdbc.rows(c, "select phone_number_id from crm.whatsapp_profiles where id = ?", tenant.profileId())
+          .get(0);
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+    byte[] delivery = ("{'object':'whatsapp_business_account','entry':[{'id':'1','changes':[{'field':'messages',"
+        + "'value':{'messaging_product':'whatsapp','metadata':{'display_phone_number':'1','phone_number_id':'"
+        + number + "'},'contacts':[{'profile':{'name':'User'},'wa_id':'" + from + "'}],'messages':[{'from':'" + from
+        + "','id':'wamid." + UUID.randomUUID() + "','timestamp':'" + Instant.now().getEpochSecond()
+        + "','type':'text','text':{'body':'" + body + "'}}]}}]}]}").replace('\'', '"')
+        .getBytes(StandardCharsets.UTF_8);
+    int status = crm.service(WhatsAppWebhook.class).receive(delivery, WebhookSignature.sign(APP_SECRET, delivery))
+        .status();
+    if (status != 200) {
+      throw new IllegalStateException("the webhook answered " + status);
+    }
   }
 
   @Override

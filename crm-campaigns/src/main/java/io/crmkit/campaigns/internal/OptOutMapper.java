@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.UUID;
 import org.apache.ibatis.annotations.Param;
 
-/** campaign_opt_outs and campaign_settings. SQL in OptOutMapper.xml. */
+/** campaign_opt_outs and campaign_settings, and what a send skips for. SQL in OptOutMapper.xml. */
 interface OptOutMapper {
   /** An organization's own words. */
   record Words(List<String> optOutWords, List<String> optInWords) {}
@@ -27,6 +27,9 @@ interface OptOutMapper {
 
   CampaignRows.Identity identityOf(@Param("organizationId") UUID organizationId,
       @Param("recipientId") UUID recipientId);
+
+  boolean windowOpen(@Param("organizationId") UUID organizationId, @Param("profileId") UUID profileId,
+      @Param("phone") String phone, @Param("userId") String userId);
 
   int skipAtSend(@Param("organizationId") UUID organizationId, @Param("recipientId") UUID recipientId,
       @Param("reason") String reason);

@@ -90,9 +90,12 @@ final class SqlCampaignRunner implements CampaignRunner {
         return null;
       }
       OptOutMapper optOuts = tx.mapper(OptOutMapper.class);
-      if (optOuts.optedOut(tx.organizationId(), context.phone, context.userId)) {
-        // Opted out since it was added: skipped, never sent.
-        optOuts.skipAtSend(tx.organizationId(), item.recipientId, SkipReason.OPTED_OUT.databaseName());
+      SkipReason skip = optOuts.optedOut(tx.organizationId(), context.phone, context.userId) ? SkipReason.OPTED_OUT
+          : context.template == null && !optOuts.windowOpen(tx.organizationId(), context.profileId, context.phone,
+              context.userId) ? SkipReason.WINDOW_CLOSED : null;
+      if (skip != null) {
+        // Opted out since it was added, or free-form text outside the user's 24 hours: never sent.
+        optOuts.skipAtSend(tx.organizationId(), item.recipientId, skip.databaseName());
         optOuts.countSkipped(tx.organizationId(), context.campaignId);
         runner.completeIfDone(tx.organizationId(), context.campaignId, tx.now());
         return null;

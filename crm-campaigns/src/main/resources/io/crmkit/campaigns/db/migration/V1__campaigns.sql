@@ -74,7 +74,7 @@ CREATE TABLE ${schema}.campaign_recipients (
   customer_id      uuid,
   status           text NOT NULL DEFAULT 'pending'
                    CHECK (status IN ('pending', 'skipped', 'sending', 'sent', 'failed', 'unknown')),
-  skip_reason      text CHECK (skip_reason IN ('invalid_number', 'no_whatsapp_phone', 'opted_out')),
+  skip_reason      text CHECK (skip_reason IN ('invalid_number', 'no_whatsapp_phone', 'opted_out', 'window_closed')),
   -- The runner's lease (a pending recipient it claimed, or a send in flight), the attempt in
   -- flight (its id travels as the message's callback data), and the outcome of the last one.
   lease_token      uuid,
