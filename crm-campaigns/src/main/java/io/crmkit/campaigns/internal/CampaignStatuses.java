@@ -11,7 +11,8 @@ import org.slf4j.LoggerFactory;
  * The delivery statuses of campaign sends, which crm-whatsapp's webhook hands over by their tag
  * ({@code crmkit.campaign:<attempt id>}): a status settles an {@code unknown} send (sent, delivered
  * or read: {@code sent}; failed: {@code failed}), turns a sent one that WhatsApp could not deliver
- * into {@code failed}, and stamps delivery and reading, each counted once.
+ * into {@code failed}, and stamps delivery and reading, each counted once. A status of a send still
+ * in flight is kept on the row (its wamid, a failure's code) for the runner's record or the sweep.
  */
 final class CampaignStatuses implements TaggedStatuses {
   private static final Logger log = LoggerFactory.getLogger(CampaignStatuses.class);
@@ -32,13 +33,17 @@ final class CampaignStatuses implements TaggedStatuses {
     }
     RunnerMapper runner = tx.mapper(RunnerMapper.class);
     RunnerRows.Delivery row = runner.deliveryOf(tx.organizationId(), attempt);
-    if (row == null || "sending".equals(row.status)) {
-      // Not this tenant's, or its send is still being recorded (the next status settles it).
+    if (row == null) {
+      // Not this tenant's send.
       return;
     }
+    // While the send is still in flight (or its runner died), the status is kept on the row: the
+    // runner's record, or the claim's sweep after its lease, reads it.
     boolean failed = "failed".equals(status.state());
     String to = row.status;
-    if (failed && ("sent".equals(row.status) || "unknown".equals(row.status))) {
+    if ("sending".equals(row.status)) {
+      to = "sending";
+    } else if (failed && ("sent".equals(row.status) || "unknown".equals(row.status))) {
       to = "failed";
     } else if (!failed && "unknown".equals(row.status)) {
       to = "sent";
@@ -46,10 +51,12 @@ final class CampaignStatuses implements TaggedStatuses {
     boolean delivered = !failed && !row.delivered && (status.state().equals("delivered")
         || status.state().equals("read"));
     boolean read = !failed && !row.read && status.state().equals("read");
-    if (to.equals(row.status) && !delivered && !read) {
+    if (to.equals(row.status) && !delivered && !read && !(failed && "sending".equals(row.status))) {
       return;
     }
-    runner.settle(tx.organizationId(), row.id, to, status.waMessageId(), status.errorCode().orElse(null),
+    // A failure's code marks a failed status; a missing code still marks it (0).
+    Integer code = failed ? status.errorCode().orElse(0) : null;
+    runner.settle(tx.organizationId(), row.id, to, status.waMessageId(), code,
         status.errorTitle().map(SendOutcomes::text).orElse(null), delivered ? status.at() : null,
         read ? status.at() : null);
     int sent = (to.equals("sent") ? 1 : 0) - (row.status.equals("sent") ? 1 : 0);

@@ -19,9 +19,9 @@ interface RunnerMapper {
       @Param("lease") UUID lease);
 
   int markSending(@Param("organizationId") UUID organizationId, @Param("recipientId") UUID recipientId,
-      @Param("lease") UUID lease, @Param("attemptId") UUID attemptId);
+      @Param("lease") UUID lease, @Param("attemptId") UUID attemptId, @Param("leaseSeconds") int leaseSeconds);
 
-  String attemptStatus(@Param("organizationId") UUID organizationId, @Param("recipientId") UUID recipientId,
+  RunnerRows.AttemptState attemptStatus(@Param("organizationId") UUID organizationId, @Param("recipientId") UUID recipientId,
       @Param("attemptId") UUID attemptId);
 
   int record(@Param("organizationId") UUID organizationId, @Param("recipientId") UUID recipientId,

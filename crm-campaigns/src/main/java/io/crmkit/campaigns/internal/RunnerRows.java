@@ -36,4 +36,12 @@ final class RunnerRows {
     boolean delivered;
     boolean read;
   }
+
+  /** Where an attempt's recipient is: its status, and what statuses of this attempt told already. */
+  static class AttemptState {
+    String status;
+    String waMessageId;
+    Integer errorCode;
+    int attempts;
+  }
 }

@@ -12,15 +12,19 @@ import java.util.UUID;
  * What a send's outcome does to its recipient and campaign, in one tenant transaction with its
  * result row: accepted is {@code sent}; a refusal that may pass later (a rate limit, a lost
  * connection before the request went out) is {@code pending} again after 4^n seconds (at most an
- * hour); WhatsApp refusing the profile's token pauses the campaign and gives the recipient back; any
- * other refusal is {@code failed} with the code and reason; an answer that does not say whether
- * WhatsApp took the message is {@code unknown}, never sent again by itself.
+ * hour, at most {@value #MAX_ATTEMPTS} tries); WhatsApp refusing the profile's token pauses the
+ * campaign and gives the recipient back; any other refusal is {@code failed} with the code and
+ * reason; an answer that does not say whether WhatsApp took the message (a timeout, a 5xx) is
+ * {@code unknown}, never sent again by itself. A status of the attempt that arrived while it was in
+ * flight outweighs the answer.
  */
 final class SendOutcomes {
   /** The callback data a campaign's message carries: this, then the attempt id. */
   static final String TAG_PREFIX = "crmkit.campaign:";
   private static final Duration LONGEST_BACKOFF = Duration.ofHours(1);
   private static final int MAX_ERROR = 1000;
+  /** The most tries of one recipient; a retryable refusal of the last one is a failure. */
+  static final int MAX_ATTEMPTS = 8;
 
   private SendOutcomes() {}
 
@@ -38,35 +42,45 @@ final class SendOutcomes {
   static boolean record(TenantTransaction tx, UUID campaignId, UUID recipientId, UUID attempt, int attempts,
       SendResult result) {
     RunnerMapper runner = tx.mapper(RunnerMapper.class);
-    String before = runner.attemptStatus(tx.organizationId(), recipientId, attempt);
+    RunnerRows.AttemptState before = runner.attemptStatus(tx.organizationId(), recipientId, attempt);
     if (before == null) {
       return false;
     }
-    boolean wasUnknown = "unknown".equals(before);
+    boolean wasUnknown = "unknown".equals(before.status);
+    // A status of this very attempt that came while it was in flight: WhatsApp took the message
+    // (its wamid), and, with a code, failed it. It outweighs whatever the answer says.
+    String seen = before.waMessageId == null ? null : before.errorCode != null ? "failed" : "sent";
     String status;
     String waMessageId = null;
     Integer code = null;
     String error = null;
     Integer backoff = null;
     if (result instanceof SendResult.Accepted accepted) {
-      status = "sent";
+      status = "failed".equals(seen) ? "failed" : "sent";
       waMessageId = accepted.providerMessageId();
     } else if (result instanceof SendResult.Unknown why) {
-      status = "unknown";
+      status = seen != null ? seen : "unknown";
       error = text(why.reason());
     } else {
       SendFailure failure = ((SendResult.Failed) result).failure();
       code = failure.providerCode() == 0 ? null : failure.providerCode();
       error = text(failure.kind() + ": " + failure.message());
-      if (failure.kind() == SendFailure.Kind.AUTHENTICATION) {
+      if (seen != null) {
+        status = seen;
+      } else if (failure.kind() == SendFailure.Kind.PROVIDER_ERROR) {
+        // A server error: whether WhatsApp took the message is not known.
+        status = "unknown";
+      } else if (failure.kind() == SendFailure.Kind.AUTHENTICATION && !wasUnknown) {
         // Not the recipient's doing: it waits, and the campaign with it, for a working token.
         status = "pending";
         runner.pause(tx.organizationId(), campaignId, "WhatsApp refused the profile's access token");
-      } else if (failure.retryable()) {
+      } else if (failure.retryable() && !wasUnknown && before.attempts < MAX_ATTEMPTS) {
         status = "pending";
         // The database's clock, as the claim's: due again after 4^n seconds.
         backoff = (int) Math.min(Math.pow(4, Math.max(1, attempts)), LONGEST_BACKOFF.toSeconds());
       } else {
+        // Refused for good; or a refusal that arrives after the lease ran out (the campaign may be
+        // complete by now) or after the last attempt: failed, with its code, never pending again.
         status = "failed";
         if (failure.kind() == SendFailure.Kind.MARKETING_OPT_OUT) {
           // 131050: the user stopped marketing messages; no campaign of this tenant reaches them now.

@@ -106,7 +106,7 @@ final class SqlCampaignRunner implements CampaignRunner {
             Placeholders.Values.of(context));
       } catch (ValidationException e) {
         // The customer changed since the start: this one fails for good, the others go on.
-        runner.markSending(tx.organizationId(), item.recipientId, token, attempt);
+        runner.markSending(tx.organizationId(), item.recipientId, token, attempt, (int) lease.toSeconds());
         SendOutcomes.record(tx, context.campaignId, item.recipientId, attempt, context.attempts + 1,
             SendOutcomes.rendering(e));
         return null;
@@ -117,7 +117,7 @@ final class SqlCampaignRunner implements CampaignRunner {
         runner.pause(tx.organizationId(), context.campaignId, "its WhatsApp profile is deactivated or has no session");
         return null;
       }
-      runner.markSending(tx.organizationId(), item.recipientId, token, attempt);
+      runner.markSending(tx.organizationId(), item.recipientId, token, attempt, (int) lease.toSeconds());
       return new Prepared(context.campaignId, context.attempts + 1, sender.get(), message);
     });
     if (prepared == null) {

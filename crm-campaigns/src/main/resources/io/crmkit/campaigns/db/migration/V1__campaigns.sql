@@ -210,14 +210,24 @@ BEGIN
     RAISE EXCEPTION 'claim_campaign_recipients: a lease, 5 to 3600 seconds, 1 to 1000 recipients'
       USING ERRCODE = '22023';
   END IF;
+  -- (A status of the attempt that came meanwhile left its wamid, and a failure's code: then it is
+  -- known after all.)
   WITH lost AS (
-    UPDATE campaign_recipients r SET status = 'unknown', lease_token = NULL, lease_until = NULL
+    UPDATE campaign_recipients r
+       SET status = CASE WHEN r.wa_message_id IS NULL THEN 'unknown'
+                         WHEN r.error_code IS NOT NULL THEN 'failed' ELSE 'sent' END,
+           lease_token = NULL, lease_until = NULL
      WHERE r.status = 'sending' AND r.lease_until < now()
-    RETURNING r.organization_id, r.campaign_id
+    RETURNING r.organization_id, r.campaign_id, r.status
   ), counted AS (
-    SELECT l.organization_id, l.campaign_id, count(*) AS n FROM lost l GROUP BY 1, 2
+    SELECT l.organization_id, l.campaign_id, count(*) AS n,
+           count(*) FILTER (WHERE l.status = 'sent') AS sent, count(*) FILTER (WHERE l.status = 'failed') AS failed,
+           count(*) FILTER (WHERE l.status = 'unknown') AS unknown
+      FROM lost l GROUP BY 1, 2
   )
-  UPDATE campaigns c SET unknown_count = c.unknown_count + counted.n, current_index = c.current_index + counted.n
+  UPDATE campaigns c
+     SET unknown_count = c.unknown_count + counted.unknown, sent_count = c.sent_count + counted.sent,
+         failed_count = c.failed_count + counted.failed, current_index = c.current_index + counted.n
     FROM counted WHERE c.organization_id = counted.organization_id AND c.id = counted.campaign_id;
 
   -- Running campaigns with nothing left in flight or to send are complete.
@@ -232,6 +242,10 @@ BEGIN
     SELECT c.organization_id, c.id, c.delay_max_ms > 0 AS paced
       FROM campaigns c
      WHERE c.status = 'running' AND (c.next_send_at IS NULL OR c.next_send_at <= now())
+       AND EXISTS (SELECT 1 FROM campaign_recipients r
+                    WHERE r.organization_id = c.organization_id AND r.campaign_id = c.id AND r.status = 'pending'
+                      AND (r.lease_until IS NULL OR r.lease_until < now())
+                      AND (r.next_attempt_at IS NULL OR r.next_attempt_at <= now()))
      ORDER BY c.next_send_at NULLS FIRST
      LIMIT p_max
   ), paced AS (
@@ -245,10 +259,11 @@ BEGIN
        AND c.status = 'running' AND (c.next_send_at IS NULL OR c.next_send_at <= now())
     RETURNING c.organization_id, c.id
   ), turns AS (
-    SELECT running.organization_id, running.id, p_max AS n FROM running WHERE NOT running.paced
+    SELECT running.organization_id, running.id, p_max AS n, 1 AS rank FROM running WHERE NOT running.paced
     UNION ALL
-    SELECT paced.organization_id, paced.id, 1 FROM paced
+    SELECT paced.organization_id, paced.id, 1, 0 FROM paced
   ), due AS (
+    -- A paced campaign's turn first: its pace moved already, so its one recipient must not be crowded out.
     SELECT r.organization_id, r.id
       FROM turns
       CROSS JOIN LATERAL (
@@ -261,6 +276,7 @@ BEGIN
          LIMIT turns.n
            FOR UPDATE SKIP LOCKED
       ) r
+     ORDER BY turns.rank
      LIMIT p_max
   ), leased AS (
     UPDATE campaign_recipients r

@@ -1,0 +1,228 @@
+package io.crmkit.campaigns;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.crmkit.campaigns.CampaignContent.TemplateComponent;
+import io.crmkit.campaigns.CampaignContent.TemplateParameter;
+import io.crmkit.core.Crm;
+import io.crmkit.testdb.Jdbc;
+import io.crmkit.whatsapp.NumberCheck;
+import io.crmkit.whatsapp.OutgoingMessage;
+import io.crmkit.whatsapp.SendFailure;
+import io.crmkit.whatsapp.SendResult;
+import io.crmkit.whatsapp.SessionKeys;
+import io.crmkit.whatsapp.WebhookSignature;
+import io.crmkit.whatsapp.WhatsAppGateway;
+import io.crmkit.whatsapp.WhatsAppModule;
+import io.crmkit.whatsapp.WhatsAppSender;
+import io.crmkit.whatsapp.WhatsAppWebhook;
+import io.crmkit.whatsapp.testing.FakeWhatsAppGateway;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What happens around a send in flight: a pause, a status that outruns the answer, an answer that
+ * outlives the lease, a server error, and a paced campaign beside an unpaced one. Each runs a second
+ * Crm on the same database whose gateway acts in the middle of the call.
+ */
+class CampaignRunnerRacesTest {
+  private static TestCampaigns t;
+
+  @BeforeAll
+  static void setUp() {
+    t = TestCampaigns.start();
+  }
+
+  @AfterAll
+  static void tearDown() {
+    t.close();
+  }
+
+  private static List<String> rows(String sql, Object... parameters) throws SQLException {
+    try (Connection c = t.db.adminDataSource().getConnection()) {
+      return Jdbc.rows(c, sql, parameters);
+    }
+  }
+
+  private static Campaign running(TestCampaigns.Tenant tenant, List<String> phones) {
+    Campaign campaign = tenant.campaigns().create(CampaignDraft.builder("Offer", tenant.profileId(),
+        CampaignContent.template("spring_offer", "ar", List.of(TemplateComponent.body(List.of(
+            TemplateParameter.of("20%")))))).delay(Duration.ZERO, Duration.ZERO).build());
+    tenant.campaigns().addRecipients(campaign.id(), RecipientSelection.phones(phones));
+    return tenant.campaigns().start(campaign.id());
+  }
+
+  private static void drain(Crm crm) {
+    CampaignRunner runner = crm.service(CampaignRunner.class);
+    while (runner.runOnce(50) > 0) {
+      // every due recipient
+    }
+  }
+
+  /**
+   * Runs {@code work} with a Crm on the tests' database whose gateway sends through {@code fake}
+   * after {@code during} has acted (given the send's tag); {@code during}'s answer, if not null,
+   * replaces the fake's.
+   */
+  private static void withGateway(FakeWhatsAppGateway fake, Function<String, SendResult> during,
+      java.util.function.Consumer<Crm> work) {
+    WhatsAppGateway scripted = new WhatsAppGateway() {
+      @Override
+      public SendResult send(WhatsAppSender sender, OutgoingMessage message) {
+        throw new IllegalStateException("the runner sends with its attempt id");
+      }
+
+      @Override
+      public SendResult send(WhatsAppSender sender, OutgoingMessage message, String tag) {
+        SendResult answer = fake.send(sender, message, tag);
+        SendResult replaced = during.apply(tag);
+        return replaced != null ? replaced : answer;
+      }
+
+      @Override
+      public SendResult markRead(WhatsAppSender sender, String providerMessageId) {
+        return fake.markRead(sender, providerMessageId);
+      }
+
+      @Override
+      public NumberCheck verifyNumber(WhatsAppSender sender) {
+        return fake.verifyNumber(sender);
+      }
+
+      @Override
+      public MediaFetch fetchMedia(WhatsAppSender sender, String mediaId, MediaSink sink) {
+        return fake.fetchMedia(sender, mediaId, sink);
+      }
+    };
+    try (Crm crm = Crm.builder().dataSource(t.db.runtimeDataSource()).migrationDataSource(t.db.adminDataSource())
+        .module(WhatsAppModule.builder().sessionKeys(SessionKeys.of("k", Map.of("k", new byte[32]))).gateway(scripted)
+            .verifyToken("v").app(TestCampaigns.META_APP, TestCampaigns.APP_SECRET).build())
+        .build()) {
+      work.accept(crm);
+    }
+  }
+
+  /** A signed status of the message tagged {@code tag}, to {@code tenant}'s number. */
+  private static void status(TestCampaigns.Tenant tenant, String wamid, String state, String tag) {
+    try {
+      String number = rows("select phone_number_id from crm.whatsapp_profiles where id = ?", tenant.profileId())
+          .get(0);
+      byte[] body = ("{'object':'whatsapp_business_account','entry':[{'id':'1','changes':[{'field':'messages',"
+          + "'value':{'messaging_product':'whatsapp','metadata':{'display_phone_number':'1','phone_number_id':'"
+          + number + "'},'statuses':[{'id':'" + wamid + "','status':'" + state + "','timestamp':'"
+          + Instant.now().getEpochSecond() + "','recipient_id':'1','biz_opaque_callback_data':'" + tag + "'}]}}]}]}")
+          .replace('\'', '"').getBytes(StandardCharsets.UTF_8);
+      assertThat(t.crm.service(WhatsAppWebhook.class).receive(body,
+          WebhookSignature.sign(TestCampaigns.APP_SECRET, body)).status()).isEqualTo(200);
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Test
+  void aPauseDuringABatchGivesBackWhatTheBatchHasNotSentAndResumeSendsIt() throws Exception {
+    TestCampaigns.Tenant a = t.tenant();
+    Campaign campaign = running(a, List.of("0501410001", "0501410002", "0501410003"));
+    FakeWhatsAppGateway fake = new FakeWhatsAppGateway();
+    withGateway(fake, tag -> {
+      if (fake.sent().size() == 1) {
+        a.campaigns().pause(campaign.id());
+      }
+      return null;
+    }, crm -> assertThat(crm.service(CampaignRunner.class).runOnce(10)).isEqualTo(1));
+    assertThat(fake.sent()).hasSize(1);
+    assertThat(rows("select status || ' ' || (lease_token is null) from crm.campaign_recipients"
+        + " where campaign_id = ? order by position", campaign.id()))
+        .containsExactly("sent true", "pending true", "pending true");
+    a.campaigns().resume(campaign.id());
+    drain(t.crm);
+    Campaign done = a.campaigns().get(campaign.id()).orElseThrow();
+    assertThat(done.sentCount()).isEqualTo(3);
+    assertThat(done.status()).isEqualTo(CampaignStatus.COMPLETED);
+  }
+
+  @Test
+  void aStatusThatComesWhileTheSendIsInFlightIsKeptAndSettlesItWhenTheRunnerDies() throws Exception {
+    TestCampaigns.Tenant a = t.tenant();
+    Campaign campaign = running(a, List.of("0501420001"));
+    FakeWhatsAppGateway fake = new FakeWhatsAppGateway();
+    withGateway(fake, tag -> {
+      status(a, "wamid.fast", "delivered", tag);
+      throw new Dies();
+    }, crm -> assertThatThrownBy(() -> crm.service(CampaignRunner.class).runOnce(10)).isInstanceOf(Dies.class));
+    assertThat(rows("select status || ' ' || wa_message_id from crm.campaign_recipients where campaign_id = ?",
+        campaign.id())).containsExactly("sending wamid.fast");
+    t.db.executeAsAdmin("update crm.campaign_recipients set lease_until = now() - interval '1 second'"
+        + " where campaign_id = '" + campaign.id() + "'");
+    drain(t.crm);
+    Campaign done = a.campaigns().get(campaign.id()).orElseThrow();
+    assertThat(done.sentCount()).as("WhatsApp's status said it was taken").isEqualTo(1);
+    assertThat(done.unknownCount()).isZero();
+    assertThat(done.deliveredCount()).isEqualTo(1);
+    assertThat(done.status()).isEqualTo(CampaignStatus.COMPLETED);
+  }
+
+  @Test
+  void aRefusalThatArrivesAfterTheLeaseRanOutIsAFailureNotAPendingRecipientOfACompletedCampaign()
+      throws Exception {
+    TestCampaigns.Tenant a = t.tenant();
+    Campaign campaign = running(a, List.of("0501430001"));
+    FakeWhatsAppGateway fake = new FakeWhatsAppGateway();
+    withGateway(fake, tag -> {
+      // The call outlives its lease: another runner's sweep calls it unknown, and the campaign completes.
+      t.db.executeAsAdmin("update crm.campaign_recipients set lease_until = now() - interval '1 second'"
+          + " where campaign_id = '" + campaign.id() + "'");
+      drain(t.crm);
+      return new SendResult.Failed(new SendFailure(SendFailure.Kind.PAIR_RATE_LIMITED, 131056, "Pair rate limit"));
+    }, crm -> crm.service(CampaignRunner.class).runOnce(10));
+    assertThat(rows("select status || ' ' || error_code from crm.campaign_recipients where campaign_id = ?",
+        campaign.id())).containsExactly("failed 131056");
+    Campaign done = a.campaigns().get(campaign.id()).orElseThrow();
+    assertThat(done.status()).isEqualTo(CampaignStatus.COMPLETED);
+    assertThat(done.failedCount()).isEqualTo(1);
+    assertThat(done.unknownCount()).isZero();
+    assertThat(done.currentIndex()).isEqualTo(1);
+  }
+
+  @Test
+  void aServerErrorLeavesTheSendUnknownNotFailed() throws Exception {
+    TestCampaigns.Tenant a = t.tenant();
+    Campaign campaign = running(a, List.of("0501440001"));
+    FakeWhatsAppGateway fake = new FakeWhatsAppGateway();
+    withGateway(fake, tag -> new SendResult.Failed(new SendFailure(SendFailure.Kind.PROVIDER_ERROR, 131000,
+        "Something went wrong")), crm -> drain(crm));
+    assertThat(rows("select status || ' ' || error_code from crm.campaign_recipients where campaign_id = ?",
+        campaign.id())).containsExactly("unknown 131000");
+    assertThat(fake.sent()).hasSize(1);
+  }
+
+  @Test
+  void aPacedCampaignGetsItsTurnBesideABusyUnpacedOne() throws Exception {
+    TestCampaigns.Tenant a = t.tenant();
+    running(a, java.util.stream.IntStream.range(0, 20).mapToObj(i -> String.format("05014500%02d", i)).toList());
+    Campaign paced = a.campaigns().create(CampaignDraft.builder("Paced", a.profileId(), CampaignContent.template(
+        "spring_offer", "ar", List.of(TemplateComponent.body(List.of(TemplateParameter.of("20%"))))))
+        .delay(Duration.ofMinutes(1), Duration.ofMinutes(1)).build());
+    a.campaigns().addRecipients(paced.id(), RecipientSelection.phones(List.of("0501460001", "0501460002")));
+    a.campaigns().start(paced.id());
+    assertThat(t.crm.service(CampaignRunner.class).runOnce(5)).isEqualTo(5);
+    assertThat(a.campaigns().get(paced.id()).orElseThrow().sentCount()).as("its turn was not crowded out")
+        .isEqualTo(1);
+    drain(t.crm);
+  }
+
+  /** The end of a process, as far as the code it runs can tell. */
+  private static final class Dies extends Error {
+    private static final long serialVersionUID = 1L;
+  }
+}
