@@ -17,9 +17,6 @@ interface OptOutMapper {
   List<CampaignRows.Identity> optedOutAmong(@Param("organizationId") UUID organizationId,
       @Param("phones") List<String> phones, @Param("userIds") List<String> userIds);
 
-  boolean optedOut(@Param("organizationId") UUID organizationId, @Param("phone") String phone,
-      @Param("userId") String userId);
-
   Words words(@Param("organizationId") UUID organizationId);
 
   int saveWords(@Param("organizationId") UUID organizationId, @Param("optOut") List<String> optOut,
@@ -27,9 +24,6 @@ interface OptOutMapper {
 
   CampaignRows.Identity identityOf(@Param("organizationId") UUID organizationId,
       @Param("recipientId") UUID recipientId);
-
-  boolean windowOpen(@Param("organizationId") UUID organizationId, @Param("profileId") UUID profileId,
-      @Param("phone") String phone, @Param("userId") String userId);
 
   int skipAtSend(@Param("organizationId") UUID organizationId, @Param("recipientId") UUID recipientId,
       @Param("reason") String reason);

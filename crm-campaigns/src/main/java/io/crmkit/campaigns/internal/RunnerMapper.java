@@ -24,19 +24,13 @@ interface RunnerMapper {
   RunnerRows.AttemptState attemptStatus(@Param("organizationId") UUID organizationId, @Param("recipientId") UUID recipientId,
       @Param("attemptId") UUID attemptId);
 
-  int record(@Param("organizationId") UUID organizationId, @Param("recipientId") UUID recipientId,
-      @Param("attemptId") UUID attemptId, @Param("status") String status, @Param("waMessageId") String waMessageId,
-      @Param("errorCode") Integer errorCode, @Param("errorMessage") String errorMessage,
-      @Param("backoffSeconds") Integer backoffSeconds);
-
-  int insertResult(@Param("organizationId") UUID organizationId, @Param("campaignId") UUID campaignId,
+  /** The outcome, its result row and the campaign's counts; how many recipients are still pending or in flight. */
+  Integer recordOutcome(@Param("organizationId") UUID organizationId, @Param("campaignId") UUID campaignId,
       @Param("recipientId") UUID recipientId, @Param("attemptId") UUID attemptId, @Param("status") String status,
-      @Param("waMessageId") String waMessageId, @Param("errorCode") Integer errorCode,
-      @Param("errorMessage") String errorMessage);
-
-  int count(@Param("organizationId") UUID organizationId, @Param("campaignId") UUID campaignId,
-      @Param("sent") int sent, @Param("failed") int failed, @Param("unknown") int unknown,
-      @Param("handled") int handled);
+      @Param("resultStatus") String resultStatus, @Param("waMessageId") String waMessageId,
+      @Param("errorCode") Integer errorCode, @Param("errorMessage") String errorMessage,
+      @Param("backoffSeconds") Integer backoffSeconds, @Param("sent") int sent, @Param("failed") int failed,
+      @Param("unknown") int unknown, @Param("handled") int handled);
 
   int completeIfDone(@Param("organizationId") UUID organizationId, @Param("campaignId") UUID campaignId,
       @Param("now") Instant now);

@@ -26,6 +26,8 @@ final class RunnerRows {
     UUID profileId;
     String messageTemplate;
     JsonNode template;
+    boolean optedOut;
+    boolean windowClosed;
   }
 
   /** The recipient of an attempt, for a status of its message. */

@@ -89,19 +89,17 @@ final class SendOutcomes {
         }
       }
     }
-    runner.record(tx.organizationId(), recipientId, attempt, status, waMessageId, code, error, backoff);
-    runner.insertResult(tx.organizationId(), campaignId, recipientId, attempt,
-        "pending".equals(status) ? "failed" : status, waMessageId, code, error);
     // An unknown (its lease ran out) was counted as handled and unknown; the outcome replaces it.
     int counted = wasUnknown ? 1 : 0;
     int handled = ("pending".equals(status) ? 0 : 1) - counted;
     int unknown = ("unknown".equals(status) ? 1 : 0) - counted;
     int sent = "sent".equals(status) ? 1 : 0;
     int failed = "failed".equals(status) ? 1 : 0;
-    if (sent != 0 || failed != 0 || unknown != 0 || handled != 0) {
-      runner.count(tx.organizationId(), campaignId, sent, failed, unknown, handled);
+    Integer remaining = runner.recordOutcome(tx.organizationId(), campaignId, recipientId, attempt, status,
+        "pending".equals(status) ? "failed" : status, waMessageId, code, error, backoff, sent, failed, unknown, handled);
+    if (remaining == null || remaining <= 0) {
+      runner.completeIfDone(tx.organizationId(), campaignId, tx.now());
     }
-    runner.completeIfDone(tx.organizationId(), campaignId, tx.now());
     return !"pending".equals(status);
   }
 

@@ -90,9 +90,8 @@ final class SqlCampaignRunner implements CampaignRunner {
         return null;
       }
       OptOutMapper optOuts = tx.mapper(OptOutMapper.class);
-      SkipReason skip = optOuts.optedOut(tx.organizationId(), context.phone, context.userId) ? SkipReason.OPTED_OUT
-          : context.template == null && !optOuts.windowOpen(tx.organizationId(), context.profileId, context.phone,
-              context.userId) ? SkipReason.WINDOW_CLOSED : null;
+      SkipReason skip = context.optedOut ? SkipReason.OPTED_OUT
+          : context.windowClosed ? SkipReason.WINDOW_CLOSED : null;
       if (skip != null) {
         // Opted out since it was added, or free-form text outside the user's 24 hours: never sent.
         optOuts.skipAtSend(tx.organizationId(), item.recipientId, skip.databaseName());
