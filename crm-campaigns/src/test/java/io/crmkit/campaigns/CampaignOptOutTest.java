@@ -9,11 +9,8 @@ import io.crmkit.core.customers.Customer;
 import io.crmkit.core.exception.ForbiddenException;
 import io.crmkit.core.exception.ValidationException;
 import io.crmkit.core.users.Role;
-import io.crmkit.testdb.Jdbc;
 import io.crmkit.whatsapp.SendFailure;
 import io.crmkit.whatsapp.SendResult;
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -39,10 +36,8 @@ class CampaignOptOutTest {
     t.close();
   }
 
-  private static List<String> rows(String sql, Object... parameters) throws SQLException {
-    try (Connection c = t.db.adminDataSource().getConnection()) {
-      return Jdbc.rows(c, sql, parameters);
-    }
+  private static List<String> rows(String sql, Object... parameters) {
+    return t.rows(sql, parameters);
   }
 
   private static void writes(TestCampaigns.Tenant tenant, String from, String body) {

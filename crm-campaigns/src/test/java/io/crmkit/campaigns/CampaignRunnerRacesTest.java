@@ -6,25 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.crmkit.campaigns.CampaignContent.TemplateComponent;
 import io.crmkit.campaigns.CampaignContent.TemplateParameter;
 import io.crmkit.core.Crm;
-import io.crmkit.testdb.Jdbc;
-import io.crmkit.whatsapp.NumberCheck;
-import io.crmkit.whatsapp.OutgoingMessage;
 import io.crmkit.whatsapp.SendFailure;
 import io.crmkit.whatsapp.SendResult;
-import io.crmkit.whatsapp.SessionKeys;
-import io.crmkit.whatsapp.WebhookSignature;
-import io.crmkit.whatsapp.WhatsAppGateway;
-import io.crmkit.whatsapp.WhatsAppModule;
-import io.crmkit.whatsapp.WhatsAppSender;
-import io.crmkit.whatsapp.WhatsAppWebhook;
 import io.crmkit.whatsapp.testing.FakeWhatsAppGateway;
-import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -48,10 +34,8 @@ class CampaignRunnerRacesTest {
     t.close();
   }
 
-  private static List<String> rows(String sql, Object... parameters) throws SQLException {
-    try (Connection c = t.db.adminDataSource().getConnection()) {
-      return Jdbc.rows(c, sql, parameters);
-    }
+  private static List<String> rows(String sql, Object... parameters) {
+    return t.rows(sql, parameters);
   }
 
   private static Campaign running(TestCampaigns.Tenant tenant, List<String> phones) {
@@ -76,56 +60,8 @@ class CampaignRunnerRacesTest {
    */
   private static void withGateway(FakeWhatsAppGateway fake, Function<String, SendResult> during,
       java.util.function.Consumer<Crm> work) {
-    WhatsAppGateway scripted = new WhatsAppGateway() {
-      @Override
-      public SendResult send(WhatsAppSender sender, OutgoingMessage message) {
-        throw new IllegalStateException("the runner sends with its attempt id");
-      }
-
-      @Override
-      public SendResult send(WhatsAppSender sender, OutgoingMessage message, String tag) {
-        SendResult answer = fake.send(sender, message, tag);
-        SendResult replaced = during.apply(tag);
-        return replaced != null ? replaced : answer;
-      }
-
-      @Override
-      public SendResult markRead(WhatsAppSender sender, String providerMessageId) {
-        return fake.markRead(sender, providerMessageId);
-      }
-
-      @Override
-      public NumberCheck verifyNumber(WhatsAppSender sender) {
-        return fake.verifyNumber(sender);
-      }
-
-      @Override
-      public MediaFetch fetchMedia(WhatsAppSender sender, String mediaId, MediaSink sink) {
-        return fake.fetchMedia(sender, mediaId, sink);
-      }
-    };
-    try (Crm crm = Crm.builder().dataSource(t.db.runtimeDataSource()).migrationDataSource(t.db.adminDataSource())
-        .module(WhatsAppModule.builder().sessionKeys(SessionKeys.of("k", Map.of("k", new byte[32]))).gateway(scripted)
-            .verifyToken("v").app(TestCampaigns.META_APP, TestCampaigns.APP_SECRET).build())
-        .build()) {
+    try (Crm crm = t.crm(new ScriptedGateway(fake, during))) {
       work.accept(crm);
-    }
-  }
-
-  /** A signed status of the message tagged {@code tag}, to {@code tenant}'s number. */
-  private static void status(TestCampaigns.Tenant tenant, String wamid, String state, String tag) {
-    try {
-      String number = rows("select phone_number_id from crm.whatsapp_profiles where id = ?", tenant.profileId())
-          .get(0);
-      byte[] body = ("{'object':'whatsapp_business_account','entry':[{'id':'1','changes':[{'field':'messages',"
-          + "'value':{'messaging_product':'whatsapp','metadata':{'display_phone_number':'1','phone_number_id':'"
-          + number + "'},'statuses':[{'id':'" + wamid + "','status':'" + state + "','timestamp':'"
-          + Instant.now().getEpochSecond() + "','recipient_id':'1','biz_opaque_callback_data':'" + tag + "'}]}}]}]}")
-          .replace('\'', '"').getBytes(StandardCharsets.UTF_8);
-      assertThat(t.crm.service(WhatsAppWebhook.class).receive(body,
-          WebhookSignature.sign(TestCampaigns.APP_SECRET, body)).status()).isEqualTo(200);
-    } catch (SQLException e) {
-      throw new IllegalStateException(e);
     }
   }
 
@@ -157,9 +93,9 @@ class CampaignRunnerRacesTest {
     Campaign campaign = running(a, List.of("0501420001"));
     FakeWhatsAppGateway fake = new FakeWhatsAppGateway();
     withGateway(fake, tag -> {
-      status(a, "wamid.fast", "delivered", tag);
-      throw new Dies();
-    }, crm -> assertThatThrownBy(() -> crm.service(CampaignRunner.class).runOnce(10)).isInstanceOf(Dies.class));
+      t.status(a, "wamid.fast", "delivered", tag);
+      throw new ScriptedGateway.Dies();
+    }, crm -> assertThatThrownBy(() -> crm.service(CampaignRunner.class).runOnce(10)).isInstanceOf(ScriptedGateway.Dies.class));
     assertThat(rows("select status || ' ' || wa_message_id from crm.campaign_recipients where campaign_id = ?",
         campaign.id())).containsExactly("sending wamid.fast");
     t.db.executeAsAdmin("update crm.campaign_recipients set lease_until = now() - interval '1 second'"
@@ -221,8 +157,4 @@ class CampaignRunnerRacesTest {
     drain(t.crm);
   }
 
-  /** The end of a process, as far as the code it runs can tell. */
-  private static final class Dies extends Error {
-    private static final long serialVersionUID = 1L;
-  }
 }

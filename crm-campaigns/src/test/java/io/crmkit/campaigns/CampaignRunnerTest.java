@@ -9,14 +9,9 @@ import io.crmkit.core.Crm;
 import io.crmkit.core.customers.Customer;
 import io.crmkit.core.exception.ValidationException;
 import io.crmkit.testdb.Jdbc;
-import io.crmkit.whatsapp.NumberCheck;
 import io.crmkit.whatsapp.OutgoingMessage;
 import io.crmkit.whatsapp.SendFailure;
 import io.crmkit.whatsapp.SendResult;
-import io.crmkit.whatsapp.SessionKeys;
-import io.crmkit.whatsapp.WhatsAppGateway;
-import io.crmkit.whatsapp.WhatsAppModule;
-import io.crmkit.whatsapp.WhatsAppSender;
 import io.crmkit.whatsapp.testing.FakeWhatsAppGateway;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -24,7 +19,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -74,10 +68,8 @@ class CampaignRunnerTest {
     return tenant.campaigns().start(campaign.id());
   }
 
-  private static List<String> rows(String sql, Object... parameters) throws SQLException {
-    try (Connection c = t.db.adminDataSource().getConnection()) {
-      return Jdbc.rows(c, sql, parameters);
-    }
+  private static List<String> rows(String sql, Object... parameters) {
+    return t.rows(sql, parameters);
   }
 
   private static List<FakeWhatsAppGateway.Sent> sentFor(FakeWhatsAppGateway gateway, TestCampaigns.Tenant tenant) {
@@ -86,11 +78,7 @@ class CampaignRunnerTest {
   }
 
   private static String rows0(String sql, Object... parameters) {
-    try {
-      return rows(sql, parameters).get(0);
-    } catch (SQLException e) {
-      throw new IllegalStateException(e);
-    }
+    return rows(sql, parameters).get(0);
   }
 
   @Test
@@ -128,10 +116,7 @@ class CampaignRunnerTest {
     Campaign campaign = running(a, phones);
     FakeWhatsAppGateway otherGateway = new FakeWhatsAppGateway();
     ExecutorService threads = Executors.newFixedThreadPool(4);
-    try (Crm other = Crm.builder().dataSource(t.db.runtimeDataSource()).migrationDataSource(t.db.adminDataSource())
-        .module(WhatsAppModule.builder().sessionKeys(SessionKeys.of("k", Map.of("k", new byte[32])))
-            .gateway(otherGateway).build())
-        .build()) {
+    try (Crm other = t.crm(otherGateway)) {
       List<Future<Integer>> runs = new ArrayList<>();
       for (CampaignRunner runner : List.of(runner(), runner(), other.service(CampaignRunner.class),
           other.service(CampaignRunner.class))) {
@@ -243,38 +228,11 @@ class CampaignRunnerTest {
     Campaign campaign = running(a, List.of("0501250001"));
     FakeWhatsAppGateway fake = new FakeWhatsAppGateway();
     // WhatsApp takes the message, and the runner's process dies before it records that.
-    WhatsAppGateway dying = new WhatsAppGateway() {
-      @Override
-      public SendResult send(WhatsAppSender sender, OutgoingMessage message) {
-        throw new IllegalStateException("the runner sends with its attempt id");
-      }
-
-      @Override
-      public SendResult send(WhatsAppSender sender, OutgoingMessage message, String tag) {
-        fake.send(sender, message, tag);
-        throw new Dies();
-      }
-
-      @Override
-      public SendResult markRead(WhatsAppSender sender, String providerMessageId) {
-        return fake.markRead(sender, providerMessageId);
-      }
-
-      @Override
-      public NumberCheck verifyNumber(WhatsAppSender sender) {
-        return fake.verifyNumber(sender);
-      }
-
-      @Override
-      public MediaFetch fetchMedia(WhatsAppSender sender, String mediaId, MediaSink sink) {
-        return fake.fetchMedia(sender, mediaId, sink);
-      }
-    };
-    try (Crm doomed = Crm.builder().dataSource(t.db.runtimeDataSource()).migrationDataSource(t.db.adminDataSource())
-        .module(WhatsAppModule.builder().sessionKeys(SessionKeys.of("k", Map.of("k", new byte[32]))).gateway(dying)
-            .build())
-        .build()) {
-      assertThatThrownBy(() -> doomed.service(CampaignRunner.class).runOnce(5)).isInstanceOf(Dies.class);
+    try (Crm doomed = t.crm(new ScriptedGateway(fake, tag -> {
+      throw new ScriptedGateway.Dies();
+    }))) {
+      assertThatThrownBy(() -> doomed.service(CampaignRunner.class).runOnce(5))
+          .isInstanceOf(ScriptedGateway.Dies.class);
     }
     assertThat(fake.sent()).hasSize(1);
     assertThat(rows("select status from crm.campaign_recipients where campaign_id = ?", campaign.id()))
@@ -291,11 +249,6 @@ class CampaignRunnerTest {
     assertThat(done.currentIndex()).isEqualTo(1);
     assertThat(done.status()).isEqualTo(CampaignStatus.COMPLETED);
     assertThat(sentFor(t.gateway, a)).as("never sent again").isEmpty();
-  }
-
-  /** The end of a process, as far as the code it runs can tell. */
-  private static final class Dies extends Error {
-    private static final long serialVersionUID = 1L;
   }
 
   @Test

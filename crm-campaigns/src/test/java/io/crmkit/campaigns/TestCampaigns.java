@@ -14,6 +14,7 @@ import io.crmkit.testdb.TestDatabase;
 import io.crmkit.testdb.TestPostgres;
 import io.crmkit.whatsapp.SessionKeys;
 import io.crmkit.whatsapp.WebhookSignature;
+import io.crmkit.whatsapp.WhatsAppGateway;
 import io.crmkit.whatsapp.WhatsAppModule;
 import io.crmkit.whatsapp.WhatsAppProfileDraft;
 import io.crmkit.whatsapp.WhatsAppProfiles;
@@ -24,6 +25,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.ZoneId;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
@@ -72,24 +74,49 @@ final class TestCampaigns implements AutoCloseable {
     return tenant("professional");
   }
 
+  /** The rows of {@code sql}, read as the superuser, each as one text. */
+  List<String> rows(String sql, Object... parameters) {
+    try (Connection c = db.adminDataSource().getConnection()) {
+      return Jdbc.rows(c, sql, parameters);
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** A second Crm on the tests' database (another process, as far as the runners can tell) with {@code gateway}. */
+  Crm crm(WhatsAppGateway gateway) {
+    return Crm.builder().dataSource(db.runtimeDataSource()).migrationDataSource(db.adminDataSource())
+        .module(WhatsAppModule.builder().sessionKeys(SessionKeys.of("k", Map.of("k", new byte[32]))).gateway(gateway)
+            .verifyToken("v").app(META_APP, APP_SECRET).build())
+        .build();
+  }
+
   /**
    * A signed delivery of a text {@code body} from {@code from} (a phone's digits) to {@code tenant}'s
    * number, through crm-whatsapp's webhook: it also opens the user's 24-hour window.
    */
   void writes(Tenant tenant, String from, String body) {
-    String number;
-    try (Connection c = db.adminDataSource().getConnection()) {
-      number = Jdbc.rows(c, "select phone_number_id from crm.whatsapp_profiles where id = ?", tenant.profileId())
-          .get(0);
-    } catch (SQLException e) {
-      throw new IllegalStateException(e);
-    }
+    deliver(tenant, "'contacts':[{'profile':{'name':'User'},'wa_id':'" + from + "'}],'messages':[{'from':'" + from
+        + "','id':'wamid." + UUID.randomUUID() + "','timestamp':'" + Instant.now().getEpochSecond()
+        + "','type':'text','text':{'body':'" + body + "'}}]");
+  }
+
+  /**
+   * A signed delivery of one status of {@code wamid}, tagged {@code tag}, to {@code tenant}'s number
+   * (a failed one with WhatsApp's 131026).
+   */
+  void status(Tenant tenant, String wamid, String state, String tag) {
+    deliver(tenant, "'statuses':[{'id':'" + wamid + "','status':'" + state + "','timestamp':'"
+        + Instant.now().getEpochSecond() + "','recipient_id':'1','biz_opaque_callback_data':'" + tag + "'"
+        + ("failed".equals(state) ? ",'errors':[{'code':131026,'title':'Message undeliverable'}]" : "") + "}]");
+  }
+
+  /** A signed delivery of one change with {@code content} (JSON with ' for ") to {@code tenant}'s number. */
+  private void deliver(Tenant tenant, String content) {
+    String number = rows("select phone_number_id from crm.whatsapp_profiles where id = ?", tenant.profileId()).get(0);
     byte[] delivery = ("{'object':'whatsapp_business_account','entry':[{'id':'1','changes':[{'field':'messages',"
         + "'value':{'messaging_product':'whatsapp','metadata':{'display_phone_number':'1','phone_number_id':'"
-        + number + "'},'contacts':[{'profile':{'name':'User'},'wa_id':'" + from + "'}],'messages':[{'from':'" + from
-        + "','id':'wamid." + UUID.randomUUID() + "','timestamp':'" + Instant.now().getEpochSecond()
-        + "','type':'text','text':{'body':'" + body + "'}}]}}]}]}").replace('\'', '"')
-        .getBytes(StandardCharsets.UTF_8);
+        + number + "'}," + content + "}}]}]}").replace('\'', '"').getBytes(StandardCharsets.UTF_8);
     int status = crm.service(WhatsAppWebhook.class).receive(delivery, WebhookSignature.sign(APP_SECRET, delivery))
         .status();
     if (status != 200) {

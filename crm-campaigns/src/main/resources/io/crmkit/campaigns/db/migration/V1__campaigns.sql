@@ -123,8 +123,8 @@ GRANT UPDATE (customer_id, status, skip_reason, lease_token, lease_until, attemp
   TO ${runtime_role};
 
 -- Who asked for no more campaigns, by WhatsApp identity, and who asked for them again: the latest
--- word of each identity, with its time and source (an opt-out word they wrote, WhatsApp refusing a
--- send with 131050, or the host). Checked when recipients are added and again before each send.
+-- word of each identity, with its time and source (an opt-out word they wrote, or WhatsApp refusing
+-- a send with 131050). Checked when recipients are added and again before each send.
 CREATE TABLE ${schema}.campaign_opt_outs (
   organization_id  uuid NOT NULL REFERENCES ${schema}.organizations (id) ON DELETE CASCADE,
   id               uuid NOT NULL DEFAULT gen_random_uuid(),
@@ -132,7 +132,7 @@ CREATE TABLE ${schema}.campaign_opt_outs (
   user_id          text CHECK (length(user_id) BETWEEN 1 AND 256),
   customer_id      uuid,
   opted_out        boolean NOT NULL,
-  source           text NOT NULL CHECK (source IN ('keyword', 'send_refused', 'host')),
+  source           text NOT NULL CHECK (source IN ('keyword', 'send_refused')),
   changed_at       timestamptz NOT NULL,
   PRIMARY KEY (organization_id, id),
   UNIQUE (organization_id, phone),
