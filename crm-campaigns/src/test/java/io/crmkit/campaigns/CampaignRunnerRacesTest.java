@@ -17,9 +17,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * What happens around a send in flight: a pause, a status that outruns the answer, an answer that
- * outlives the lease, a server error, and a paced campaign beside an unpaced one. Each runs a second
- * Crm on the same database whose gateway acts in the middle of the call.
+ * What happens around a send in flight (a pause, a status that outruns the answer, an answer that
+ * outlives the lease, a server error), refusals that act beyond their recipient (a template
+ * WhatsApp will not send, the user's marketing limit, failures in a row), and a paced campaign beside
+ * an unpaced one. Most run a second Crm on the same database whose gateway acts during the call.
  */
 class CampaignRunnerRacesTest {
   private static TestCampaigns t;
@@ -140,6 +141,59 @@ class CampaignRunnerRacesTest {
     assertThat(rows("select status || ' ' || error_code from crm.campaign_recipients where campaign_id = ?",
         campaign.id())).containsExactly("unknown 131000");
     assertThat(fake.sent()).hasSize(1);
+  }
+
+  @Test
+  void aTemplateWhatsAppWillNotSendPausesTheCampaignWithTheReason() throws Exception {
+    TestCampaigns.Tenant a = t.tenant();
+    Campaign campaign = running(a, List.of("0501470001", "0501470002"));
+    FakeWhatsAppGateway fake = new FakeWhatsAppGateway();
+    withGateway(fake, tag -> new SendResult.Failed(new SendFailure(SendFailure.Kind.REJECTED, 132015,
+        "Template is paused due to low quality")), crm -> drain(crm));
+    assertThat(fake.sent()).as("the first refusal pauses it").hasSize(1);
+    Campaign paused = a.campaigns().get(campaign.id()).orElseThrow();
+    assertThat(paused.status()).isEqualTo(CampaignStatus.PAUSED);
+    assertThat(paused.statusReason()).hasValueSatisfying(reason -> assertThat(reason)
+        .contains("132015").contains("Template is paused"));
+    assertThat(rows("select status from crm.campaign_recipients where campaign_id = ? order by position",
+        campaign.id())).as("no recipient's fault").containsExactly("pending", "pending");
+    a.campaigns().resume(campaign.id());
+    drain(t.crm);
+    assertThat(a.campaigns().get(campaign.id()).orElseThrow().sentCount()).isEqualTo(2);
+  }
+
+  @Test
+  void theUsersMarketingLimitHoldsTheRecipientForADay() throws Exception {
+    TestCampaigns.Tenant a = t.tenant();
+    Campaign campaign = running(a, List.of("0501480001"));
+    FakeWhatsAppGateway fake = new FakeWhatsAppGateway();
+    withGateway(fake, tag -> new SendResult.Failed(new SendFailure(SendFailure.Kind.REJECTED, 131049,
+        "This message was not delivered to maintain healthy ecosystem engagement")), crm -> drain(crm));
+    assertThat(rows("select status || ' ' || error_code || ' ' || (next_attempt_at between now() + interval '23 hours'"
+        + " and now() + interval '25 hours') from crm.campaign_recipients where campaign_id = ?", campaign.id()))
+        .containsExactly("pending 131049 true");
+    assertThat(a.campaigns().get(campaign.id()).orElseThrow().status()).isEqualTo(CampaignStatus.RUNNING);
+    t.db.executeAsAdmin("update crm.campaign_recipients set next_attempt_at = now() where campaign_id = '"
+        + campaign.id() + "'");
+    drain(t.crm);
+    assertThat(a.campaigns().get(campaign.id()).orElseThrow().status()).isEqualTo(CampaignStatus.COMPLETED);
+  }
+
+  @Test
+  void twentyFailuresInARowPauseTheCampaign() throws Exception {
+    TestCampaigns.Tenant a = t.tenant();
+    Campaign campaign = running(a, java.util.stream.IntStream.range(0, 25)
+        .mapToObj(i -> String.format("05014900%02d", i)).toList());
+    FakeWhatsAppGateway fake = new FakeWhatsAppGateway();
+    withGateway(fake, tag -> new SendResult.Failed(new SendFailure(SendFailure.Kind.UNDELIVERABLE, 131026,
+        "Message undeliverable")), crm -> drain(crm));
+    Campaign paused = a.campaigns().get(campaign.id()).orElseThrow();
+    assertThat(paused.status()).isEqualTo(CampaignStatus.PAUSED);
+    assertThat(paused.failedCount()).isEqualTo(20);
+    assertThat(paused.statusReason()).hasValueSatisfying(reason -> assertThat(reason)
+        .startsWith("20 sends in a row failed; the last: UNDELIVERABLE: Message undeliverable"));
+    assertThat(fake.sent()).hasSize(20);
+    a.campaigns().stop(campaign.id());
   }
 
   @Test

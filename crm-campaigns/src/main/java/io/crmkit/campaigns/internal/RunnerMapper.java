@@ -24,8 +24,8 @@ interface RunnerMapper {
   RunnerRows.AttemptState attemptStatus(@Param("organizationId") UUID organizationId, @Param("recipientId") UUID recipientId,
       @Param("attemptId") UUID attemptId);
 
-  /** The outcome, its result row and the campaign's counts; how many recipients are still pending or in flight. */
-  Integer recordOutcome(@Param("organizationId") UUID organizationId, @Param("campaignId") UUID campaignId,
+  /** The outcome, its result row and the campaign's counts; what is left, and the failures in a row. */
+  RunnerRows.Recorded recordOutcome(@Param("organizationId") UUID organizationId, @Param("campaignId") UUID campaignId,
       @Param("recipientId") UUID recipientId, @Param("attemptId") UUID attemptId, @Param("status") String status,
       @Param("resultStatus") String resultStatus, @Param("waMessageId") String waMessageId,
       @Param("errorCode") Integer errorCode, @Param("errorMessage") String errorMessage,

@@ -46,4 +46,10 @@ final class RunnerRows {
     Integer errorCode;
     int attempts;
   }
+
+  /** After an outcome: the campaign's recipients still pending or in flight, and its failures in a row. */
+  static class Recorded {
+    int remaining;
+    int failuresInARow;
+  }
 }

@@ -6,14 +6,16 @@ import io.crmkit.core.spi.TenantTransaction;
 import io.crmkit.whatsapp.SendFailure;
 import io.crmkit.whatsapp.SendResult;
 import java.time.Duration;
+import java.util.Set;
 import java.util.UUID;
 
 /**
  * What a send's outcome does to its recipient and campaign, in one tenant transaction with its
  * result row: accepted is {@code sent}; a refusal that may pass later (a rate limit, a lost
  * connection before the request went out) is {@code pending} again after 4^n seconds (at most an
- * hour, at most {@value #MAX_ATTEMPTS} tries); WhatsApp refusing the profile's token pauses the
- * campaign and gives the recipient back; any other refusal is {@code failed} with the code and
+ * hour, at most {@value #MAX_ATTEMPTS} tries; WhatsApp's per-user marketing limit, 131049, after a
+ * day); WhatsApp refusing the profile's token or the template (132015, 132016 and the like), or
+ * {@value #MAX_FAILURES_IN_A_ROW} failures in a row, pause the campaign (the recipient given back); any other refusal is {@code failed} with the code and
  * reason; an answer that does not say whether WhatsApp took the message (a timeout, a 5xx) is
  * {@code unknown}, never sent again by itself. A status of the attempt that arrived while it was in
  * flight outweighs the answer.
@@ -25,6 +27,12 @@ final class SendOutcomes {
   private static final int MAX_ERROR = 1000;
   /** The most tries of one recipient; a retryable refusal of the last one is a failure. */
   static final int MAX_ATTEMPTS = 8;
+  /** Failures one after another that pause the campaign (a number or template gone wrong). */
+  static final int MAX_FAILURES_IN_A_ROW = 20;
+  /** WhatsApp's codes for a template it will not send (parameters, missing, paused, disabled). */
+  private static final Set<Integer> TEMPLATE_REFUSED = Set.of(132000, 132001, 132005, 132007, 132012, 132015,
+      132016);
+  private static final int PER_USER_MARKETING_LIMIT = 131049;
 
   private SendOutcomes() {}
 
@@ -70,6 +78,16 @@ final class SendOutcomes {
       } else if (failure.kind() == SendFailure.Kind.PROVIDER_ERROR) {
         // A server error: whether WhatsApp took the message is not known.
         status = "unknown";
+      } else if (TEMPLATE_REFUSED.contains(failure.providerCode()) && !wasUnknown) {
+        // The template itself (paused, disabled, gone, its parameters): every recipient would fail.
+        status = "pending";
+        runner.pause(tx.organizationId(), campaignId, SendOutcomes.text("WhatsApp refused the template ("
+            + failure.providerCode() + "): " + failure.message()));
+      } else if (failure.providerCode() == PER_USER_MARKETING_LIMIT && !wasUnknown
+          && before.attempts < MAX_ATTEMPTS) {
+        // 131049: WhatsApp holds back marketing to this user for now; tried again after a day.
+        status = "pending";
+        backoff = (int) Duration.ofDays(1).toSeconds();
       } else if (failure.kind() == SendFailure.Kind.AUTHENTICATION && !wasUnknown) {
         // Not the recipient's doing: it waits, and the campaign with it, for a working token.
         status = "pending";
@@ -95,10 +113,13 @@ final class SendOutcomes {
     int unknown = ("unknown".equals(status) ? 1 : 0) - counted;
     int sent = "sent".equals(status) ? 1 : 0;
     int failed = "failed".equals(status) ? 1 : 0;
-    Integer remaining = runner.recordOutcome(tx.organizationId(), campaignId, recipientId, attempt, status,
+    RunnerRows.Recorded recorded = runner.recordOutcome(tx.organizationId(), campaignId, recipientId, attempt, status,
         "pending".equals(status) ? "failed" : status, waMessageId, code, error, backoff, sent, failed, unknown, handled);
-    if (remaining == null || remaining <= 0) {
+    if (recorded == null || recorded.remaining <= 0) {
       runner.completeIfDone(tx.organizationId(), campaignId, tx.now());
+    } else if (recorded.failuresInARow >= MAX_FAILURES_IN_A_ROW) {
+      runner.pause(tx.organizationId(), campaignId, SendOutcomes.text(recorded.failuresInARow
+          + " sends in a row failed; the last: " + error));
     }
     return !"pending".equals(status);
   }

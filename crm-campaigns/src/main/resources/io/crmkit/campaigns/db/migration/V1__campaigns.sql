@@ -21,6 +21,8 @@ CREATE TABLE ${schema}.campaigns (
   unknown_count        integer NOT NULL DEFAULT 0 CHECK (unknown_count >= 0),
   delivered_count      integer NOT NULL DEFAULT 0 CHECK (delivered_count >= 0),
   read_count           integer NOT NULL DEFAULT 0 CHECK (read_count >= 0),
+  -- Sends refused one after another, for the pause at too many in a row.
+  failures_in_a_row    integer NOT NULL DEFAULT 0 CHECK (failures_in_a_row >= 0),
   current_index        integer NOT NULL DEFAULT 0 CHECK (current_index >= 0),
   delay_min_ms         integer NOT NULL DEFAULT 2000 CHECK (delay_min_ms BETWEEN 0 AND 3600000),
   delay_max_ms         integer NOT NULL DEFAULT 5000 CHECK (delay_max_ms BETWEEN 0 AND 3600000),
@@ -55,7 +57,8 @@ CREATE POLICY campaigns_tenant ON ${schema}.campaigns
   WITH CHECK (organization_id = (SELECT ${schema}.current_organization_id()));
 GRANT SELECT, INSERT, DELETE ON ${schema}.campaigns TO ${runtime_role};
 GRANT UPDATE (name, message_template, template, audience_tags, status, status_reason, total_recipients,
-  skipped_count, sent_count, failed_count, unknown_count, delivered_count, read_count, current_index, delay_min_ms, delay_max_ms, scheduled_at,
+  skipped_count, sent_count, failed_count, unknown_count, delivered_count, read_count, failures_in_a_row,
+  current_index, delay_min_ms, delay_max_ms, scheduled_at,
   next_send_at, started_at, completed_at, updated_at) ON ${schema}.campaigns TO ${runtime_role};
 
 -- A campaign's recipients, one per WhatsApp identity (a phone in E.164 or a business-scoped user
