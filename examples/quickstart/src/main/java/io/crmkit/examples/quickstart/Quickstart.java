@@ -212,9 +212,9 @@ public final class Quickstart {
       WhatsAppWebhook webhook = crm.service(WhatsAppWebhook.class);
       String acmeNumberId = "1" + run.chars().mapToObj(Integer::toString).collect(Collectors.joining()).substring(0, 9);
       String globexNumberId = acmeNumberId + "2";
-      acmeScope.service(WhatsAppProfiles.class).create(WhatsAppProfileDraft.builder().name("Acme Sales")
-          .phoneNumber("+966112345678").phoneNumberId(acmeNumberId).metaAppId(META_APP_ID)
-          .session("demo-access-token-acme").build());
+      UUID acmeProfile = acmeScope.service(WhatsAppProfiles.class).create(WhatsAppProfileDraft.builder()
+          .name("Acme Sales").phoneNumber("+966112345678").phoneNumberId(acmeNumberId).metaAppId(META_APP_ID)
+          .session("demo-access-token-acme").build()).id();
       globexScope.service(WhatsAppProfiles.class).create(WhatsAppProfileDraft.builder().name("Globex Support")
           .phoneNumber("+97142345678").phoneNumberId(globexNumberId).metaAppId(META_APP_ID)
           .session("demo-access-token-globex").build());
@@ -258,10 +258,13 @@ public final class Quickstart {
       globexTickets.open(TicketDraft.builder("Invoice for November").conversation(fromWei.id())
           .priority(TicketPriority.LOW).build());
 
+      // A campaign: a template to Acme's VIP customers and two numbers, sent by the runner.
+      QuickstartCampaign.Result campaign = QuickstartCampaign.run(crm, acmeScope, acmeProfile);
+
       return new Summary(
           view(acmeScope, globex, List.of(ahmed.id(), fatimah.id()), acmeInbox, acmeTickets),
           view(globexScope, acme, List.of(wei.id()), globexInbox, globexTickets),
-          crm.platform().findBySlug(acme.organization().slug()));
+          crm.platform().findBySlug(acme.organization().slug()), campaign);
     }
   }
 
@@ -326,6 +329,7 @@ public final class Quickstart {
             ticket.conversationId().isPresent() ? "  [from WhatsApp]" : "");
       }
     }
+    QuickstartCampaign.print(summary.campaign(), out);
     out.printf("%nIsolation:%n");
     for (TenantView tenant : List.of(summary.acme(), summary.globex())) {
       out.printf("  %s sees %d users, %d of them the other tenant's; the other tenant's admin by id: %s%n",
@@ -399,13 +403,16 @@ public final class Quickstart {
    * @param acme what acme's admin saw
    * @param globex what globex's admin saw
    * @param acmeBySlug what the platform found for acme's slug
+   * @param campaign acme's campaign as it ended
    */
-  public record Summary(TenantView acme, TenantView globex, Optional<OrganizationRef> acmeBySlug) {
+  public record Summary(TenantView acme, TenantView globex, Optional<OrganizationRef> acmeBySlug,
+      QuickstartCampaign.Result campaign) {
     /** Creates the summary. */
     public Summary {
       Objects.requireNonNull(acme, "acme");
       Objects.requireNonNull(globex, "globex");
       Objects.requireNonNull(acmeBySlug, "acmeBySlug");
+      Objects.requireNonNull(campaign, "campaign");
     }
   }
 

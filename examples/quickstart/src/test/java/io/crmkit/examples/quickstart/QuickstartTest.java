@@ -3,6 +3,7 @@ package io.crmkit.examples.quickstart;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
+import io.crmkit.campaigns.CampaignStatus;
 import io.crmkit.core.platform.Limit;
 import io.crmkit.core.users.Role;
 import io.crmkit.core.users.User;
@@ -156,7 +157,20 @@ class QuickstartTest {
           .contains("Acme Trading (" + acme + ")", "plan: Lite (lite)", "max_users=50", "max_users=10")
           .contains(acme + " sees 3 users, 0 of them the other tenant's; the other tenant's admin by id: not found")
           .contains(globex + " sees 2 users, 0 of them the other tenant's; the other tenant's admin by id: not found")
-          .contains("findBySlug(\"" + acme + "\") -> Acme Trading (" + summary.acme().organization().id() + ")");
+          .contains("findBySlug(\"" + acme + "\") -> Acme Trading (" + summary.acme().organization().id() + ")")
+          .contains("Campaign \"عرض الربيع Spring offer\": completed, 3 recipients: 2 sent, 0 failed, 0 unknown,"
+              + " 1 skipped");
+    }
+  }
+
+  @Test
+  void acmesCampaignReachesItsVipCustomerAndTheTypedNumberAndSkipsWhatIsNoNumber() {
+    try (TestDatabase db = TestPostgres.shared().createDatabase()) {
+      Summary summary = Quickstart.run(db.runtimeDataSource(), db.adminDataSource());
+      assertThat(summary.campaign().campaign().status()).isEqualTo(CampaignStatus.COMPLETED);
+      assertThat(summary.campaign().recipients()).extracting(r -> r.phone().orElseThrow() + " "
+          + r.status().databaseName()).as("the tag's customers join at the start, after the numbers")
+          .containsExactly("+966501112222 sent", "12345 skipped", "+966501234567 sent");
     }
   }
 }
