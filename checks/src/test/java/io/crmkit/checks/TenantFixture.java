@@ -9,6 +9,7 @@ import io.crmkit.campaigns.CampaignRunner;
 import io.crmkit.campaigns.CampaignService;
 import io.crmkit.campaigns.OptOutWords;
 import io.crmkit.campaigns.RecipientSelection;
+import io.crmkit.campaigns.SendingLimits;
 import io.crmkit.core.TenantScope;
 import io.crmkit.core.customers.Customer;
 import io.crmkit.core.customers.CustomerDraft;
@@ -183,8 +184,9 @@ final class TenantFixture {
 
   /**
    * campaigns (from the tenant's WhatsApp profile), campaign_recipients (its customer) and
-   * campaign_results (the runner's send to it, through the fake gateway); campaign_settings (its
-   * words) and campaign_opt_outs (a user who wrote one of them).
+   * campaign_results (the runner's send to it, through the fake gateway); campaign_profile_limits
+   * and campaign_daily_users (the profile's limits, and the user the send reached);
+   * campaign_settings (its words) and campaign_opt_outs (a user who wrote one of them).
    */
   void campaigns(Tenant tenant, String phoneNumberId) {
     UUID profile = tenant.admin().service(WhatsAppProfiles.class).list().get(0).id();
@@ -193,6 +195,7 @@ final class TenantFixture {
         "spring_offer", "ar", List.of(TemplateComponent.body(List.of(TemplateParameter.of("{{first_name|عميلنا}}"))))))
         .build());
     campaigns.addRecipients(campaign.id(), RecipientSelection.customers(List.of(tenant.customer().id())));
+    campaigns.setSendingLimits(profile, new SendingLimits(80, java.util.OptionalInt.of(1000)));
     campaigns.start(campaign.id());
     kit.crm().service(CampaignRunner.class).runOnce(10);
     campaigns.setOptOutWords(new OptOutWords(List.of("STOP", "UNSUBSCRIBE"), List.of("START")));

@@ -13,7 +13,9 @@ import java.util.UUID;
  * @param name its name
  * @param content what it sends
  * @param status where it is in its life
- * @param statusReason why it paused or waits, when it did so by itself (or was stopped with a reason)
+ * @param statusReason why it paused, when it did so by itself (or was stopped with a reason)
+ * @param waiting while a running campaign waits for a limit of the day, why and until when (it
+ *     goes on by itself then)
  * @param totalRecipients every recipient, skipped ones included
  * @param skippedCount recipients skipped, each with its reason
  * @param sentCount recipients sent to
@@ -33,7 +35,16 @@ import java.util.UUID;
  * @param updatedAt when it last changed
  */
 public record Campaign(UUID id, UUID profileId, String name, CampaignContent content, CampaignStatus status,
-    Optional<String> statusReason, int totalRecipients, int skippedCount, int sentCount, int failedCount,
+    Optional<String> statusReason, Optional<Waiting> waiting, int totalRecipients, int skippedCount, int sentCount, int failedCount,
     int unknownCount, int deliveredCount, int readCount, int currentIndex, Duration delayMin, Duration delayMax, Optional<Instant> scheduledAt,
     Optional<Instant> startedAt, Optional<Instant> completedAt, Optional<UUID> createdBy, Instant createdAt,
-    Instant updatedAt) {}
+    Instant updatedAt) {
+
+  /**
+   * Why a running campaign sends nothing for now.
+   *
+   * @param reason the limit reached, e.g. the plan's messages per day
+   * @param until when it sends again: the start of the organization's next day
+   */
+  public record Waiting(String reason, Instant until) {}
+}

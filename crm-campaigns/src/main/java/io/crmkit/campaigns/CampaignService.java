@@ -7,6 +7,7 @@ import io.crmkit.core.exception.LimitExceededException;
 import io.crmkit.core.exception.NotFoundException;
 import io.crmkit.core.exception.ValidationException;
 import java.time.Instant;
+import java.time.LocalDateTime;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -86,6 +87,15 @@ public interface CampaignService {
   Campaign schedule(UUID campaignId, Instant at);
 
   /**
+   * Schedules a draft for a time on the organization's clock, in its time zone: {@code 09:00} is
+   * nine in the morning where the organization is. A time that does not exist there (a daylight
+   * saving gap) moves forward by the gap; one that occurs twice is the first.
+   *
+   * @throws ValidationException, ConflictException, LimitExceededException as {@link #schedule(UUID, Instant)}
+   */
+  Campaign schedule(UUID campaignId, LocalDateTime at);
+
+  /**
    * Starts a draft or scheduled campaign now: its tags' customers become recipients, and every
    * message is rendered first.
    *
@@ -130,6 +140,22 @@ public interface CampaignService {
    * @throws ForbiddenException unless the actor is an admin
    */
   OptOutWords setOptOutWords(OptOutWords words);
+
+  /**
+   * The sending limits of one of the organization's WhatsApp profiles ({@link SendingLimits#DEFAULT}
+   * until set).
+   *
+   * @throws NotFoundException if the organization has no such profile
+   */
+  SendingLimits sendingLimits(UUID profileId);
+
+  /**
+   * Sets a profile's sending limits; runners follow them from their next claim.
+   *
+   * @throws NotFoundException if the organization has no such profile
+   * @throws ForbiddenException unless the actor is an admin
+   */
+  SendingLimits setSendingLimits(UUID profileId, SendingLimits limits);
 
   /**
    * Deletes a draft campaign and its recipients.

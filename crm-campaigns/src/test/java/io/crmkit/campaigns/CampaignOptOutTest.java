@@ -12,6 +12,7 @@ import io.crmkit.core.users.Role;
 import io.crmkit.whatsapp.SendFailure;
 import io.crmkit.whatsapp.SendResult;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -83,6 +84,35 @@ class CampaignOptOutTest {
     assertThat(a.campaigns().recipients(again.id(), 10, Optional.empty()).items())
         .extracting(CampaignRecipient::status).containsExactly(RecipientStatus.PENDING);
     assertThat(t.tenant().campaigns().optOutWords()).isEqualTo(OptOutWords.DEFAULTS);
+  }
+
+  @Test
+  void metasUserPreferencesStopAndResumeMarketingTheLatestWinning() throws Exception {
+    TestCampaigns.Tenant a = t.tenant();
+    Customer omar = a.customer("Omar", "0501330001");
+    Instant stopped = Instant.parse("2026-03-10T08:00:00Z");
+    t.preference(a, "966501330001", "stop", stopped);
+    Campaign offer = campaign(a, List.of("0501330001", "0501330002"));
+    assertThat(a.campaigns().recipients(offer.id(), 10, Optional.empty()).items())
+        .extracting(r -> r.phone().orElseThrow() + " " + r.skipReason().map(SkipReason::databaseName).orElse("-"))
+        .containsExactly("+966501330001 opted_out", "+966501330002 -");
+    assertThat(rows("select source || ' ' || opted_out || ' ' || (customer_id = ?) from crm.campaign_opt_outs"
+        + " where phone = '+966501330001' and organization_id = ?", omar.id(), a.id()))
+        .containsExactly("user_preferences true true");
+    assertThat(a.admin().customers().timeline(omar.id(), 20, Optional.empty()).items())
+        .anyMatch(activity -> activity.type().equals("campaigns_opted_out"));
+
+    t.preference(a, "966501330001", "resume", stopped.plusSeconds(60));
+    t.preference(a, "966501330001", "stop", stopped);
+    assertThat(rows("select source || ' ' || opted_out from crm.campaign_opt_outs where phone = '+966501330001'"
+        + " and organization_id = ?", a.id())).as("a redelivered older stop does not undo the resume")
+        .containsExactly("user_preferences false");
+    Campaign again = campaign(a, List.of("0501330001"));
+    assertThat(a.campaigns().recipients(again.id(), 10, Optional.empty()).items())
+        .extracting(CampaignRecipient::status).containsExactly(RecipientStatus.PENDING);
+    t.preference(t.tenant(), "966501330001", "stop", stopped.plusSeconds(120));
+    assertThat(rows("select opted_out from crm.campaign_opt_outs where phone = '+966501330001'"
+        + " and organization_id = ?", a.id())).as("another tenant's number").containsExactly("f");
   }
 
   @Test

@@ -99,8 +99,7 @@ class CampaignRunnerRacesTest {
     }, crm -> assertThatThrownBy(() -> crm.service(CampaignRunner.class).runOnce(10)).isInstanceOf(ScriptedGateway.Dies.class));
     assertThat(rows("select status || ' ' || wa_message_id from crm.campaign_recipients where campaign_id = ?",
         campaign.id())).containsExactly("sending wamid.fast");
-    t.db.executeAsAdmin("update crm.campaign_recipients set lease_until = now() - interval '1 second'"
-        + " where campaign_id = '" + campaign.id() + "'");
+    t.clock.advance(TestCampaigns.LEASE.plusSeconds(1));
     drain(t.crm);
     Campaign done = a.campaigns().get(campaign.id()).orElseThrow();
     assertThat(done.sentCount()).as("WhatsApp's status said it was taken").isEqualTo(1);
@@ -117,8 +116,7 @@ class CampaignRunnerRacesTest {
     FakeWhatsAppGateway fake = new FakeWhatsAppGateway();
     withGateway(fake, tag -> {
       // The call outlives its lease: another runner's sweep calls it unknown, and the campaign completes.
-      t.db.executeAsAdmin("update crm.campaign_recipients set lease_until = now() - interval '1 second'"
-          + " where campaign_id = '" + campaign.id() + "'");
+      t.clock.advance(TestCampaigns.LEASE.plusSeconds(1));
       drain(t.crm);
       return new SendResult.Failed(new SendFailure(SendFailure.Kind.PAIR_RATE_LIMITED, 131056, "Pair rate limit"));
     }, crm -> crm.service(CampaignRunner.class).runOnce(10));
@@ -169,12 +167,11 @@ class CampaignRunnerRacesTest {
     FakeWhatsAppGateway fake = new FakeWhatsAppGateway();
     withGateway(fake, tag -> new SendResult.Failed(new SendFailure(SendFailure.Kind.REJECTED, 131049,
         "This message was not delivered to maintain healthy ecosystem engagement")), crm -> drain(crm));
-    assertThat(rows("select status || ' ' || error_code || ' ' || (next_attempt_at between now() + interval '23 hours'"
-        + " and now() + interval '25 hours') from crm.campaign_recipients where campaign_id = ?", campaign.id()))
+    assertThat(rows("select status || ' ' || error_code || ' ' || (next_attempt_at - " + t.at(Duration.ZERO)
+        + " between interval '23 hours' and interval '25 hours') from crm.campaign_recipients where campaign_id = ?", campaign.id()))
         .containsExactly("pending 131049 true");
     assertThat(a.campaigns().get(campaign.id()).orElseThrow().status()).isEqualTo(CampaignStatus.RUNNING);
-    t.db.executeAsAdmin("update crm.campaign_recipients set next_attempt_at = now() where campaign_id = '"
-        + campaign.id() + "'");
+    t.clock.advance(Duration.ofDays(1).plusMinutes(1));
     drain(t.crm);
     assertThat(a.campaigns().get(campaign.id()).orElseThrow().status()).isEqualTo(CampaignStatus.COMPLETED);
   }

@@ -174,9 +174,9 @@ class CampaignRunnerTest {
     a.campaigns().start(campaign.id());
     assertThat(runner().runOnce(50)).isEqualTo(1);
     assertThat(runner().runOnce(50)).as("not due for a minute or two").isZero();
-    assertThat(rows("select next_send_at - now() between interval '55 seconds' and interval '2 minutes'"
-        + " from crm.campaigns where id = ?", campaign.id())).containsExactly("t");
-    t.db.executeAsAdmin("update crm.campaigns set next_send_at = now() where id = '" + campaign.id() + "'");
+    assertThat(rows("select next_send_at - " + t.at(Duration.ZERO) + " between interval '55 seconds'"
+        + " and interval '2 minutes' from crm.campaigns where id = ?", campaign.id())).containsExactly("t");
+    t.clock.advance(Duration.ofMinutes(2));
     assertThat(runner().runOnce(50)).isEqualTo(1);
     assertThat(sentFor(t.gateway, a)).extracting(s -> ((OutgoingMessage.Text) s.message()).body())
         .containsExactly("Hello there", "Hello there");
@@ -191,7 +191,7 @@ class CampaignRunnerTest {
         "0501280003")));
     t.writes(a, "966501280001", "hello");
     t.writes(a, "966501280003", "hello");
-    t.db.executeAsAdmin("update crm.conversations set last_inbound_at = now() - interval '25 hours'"
+    t.db.executeAsAdmin("update crm.conversations set last_inbound_at = " + t.at(Duration.ofHours(-25))
         + " where organization_id = '" + a.id() + "' and contact_id in (select id from crm.whatsapp_contacts"
         + " where wa_phone = '+966501280003')");
     a.campaigns().start(campaign.id());
@@ -239,8 +239,7 @@ class CampaignRunnerTest {
         .containsExactly("sending");
     assertThat(drain(runner())).as("its lease holds: nobody sends it").isZero();
 
-    t.db.executeAsAdmin("update crm.campaign_recipients set lease_until = now() - interval '1 second'"
-        + " where campaign_id = '" + campaign.id() + "'");
+    t.clock.advance(TestCampaigns.LEASE.plusSeconds(1));
     assertThat(drain(runner())).isZero();
     assertThat(rows("select status from crm.campaign_recipients where campaign_id = ?", campaign.id()))
         .containsExactly("unknown");
@@ -261,11 +260,11 @@ class CampaignRunnerTest {
         "Message undeliverable")));
     assertThat(drain(runner())).as("the refused one").isEqualTo(1);
     assertThat(rows("select status || ' ' || coalesce(error_code::text, '-') || ' '"
-        + " || coalesce((next_attempt_at > now() + interval '3 seconds')::text, 'none') from crm.campaign_recipients"
+        + " || coalesce((next_attempt_at > " + t.at(Duration.ofSeconds(3)) + ")::text, 'none')"
+        + " from crm.campaign_recipients"
         + " where campaign_id = ? order by position", campaign.id()))
         .containsExactly("pending 131056 true", "failed 131026 none");
-    t.db.executeAsAdmin("update crm.campaign_recipients set next_attempt_at = now() where campaign_id = '"
-        + campaign.id() + "' and status = 'pending'");
+    t.clock.advance(Duration.ofHours(1));
     assertThat(drain(runner())).isEqualTo(1);
     Campaign done = a.campaigns().get(campaign.id()).orElseThrow();
     assertThat(done.sentCount()).isEqualTo(1);
@@ -298,7 +297,7 @@ class CampaignRunnerTest {
     assertThat(drain(runner())).as("an hour early").isZero();
     assertThat(a.campaigns().get(later.id()).orElseThrow().status()).isEqualTo(CampaignStatus.SCHEDULED);
     a.admin().customers().untag(nameless.id(), List.of("vip"));
-    t.db.executeAsAdmin("update crm.campaigns set scheduled_at = now() - interval '1 second' where id = '"
+    t.db.executeAsAdmin("update crm.campaigns set scheduled_at = " + t.at(Duration.ofSeconds(-1)) + " where id = '"
         + later.id() + "'");
     assertThat(drain(runner())).isEqualTo(1);
     assertThat(a.campaigns().get(later.id()).orElseThrow().status()).isEqualTo(CampaignStatus.COMPLETED);
@@ -306,7 +305,7 @@ class CampaignRunnerTest {
         .containsExactly("Hello Layla");
 
     a.admin().customers().tag(nameless.id(), List.of("vip"));
-    t.db.executeAsAdmin("update crm.campaigns set scheduled_at = now() - interval '1 second' where id = '"
+    t.db.executeAsAdmin("update crm.campaigns set scheduled_at = " + t.at(Duration.ofSeconds(-1)) + " where id = '"
         + broken.id() + "'");
     assertThat(drain(runner())).isZero();
     Campaign paused = a.campaigns().get(broken.id()).orElseThrow();
@@ -324,7 +323,7 @@ class CampaignRunnerTest {
     try (Connection c = t.db.runtimeDataSource().getConnection()) {
       c.setAutoCommit(false);
       Jdbc.rows(c, "select set_config('app.current_organization_id', ?, true)", a.id().toString());
-      assertThatThrownBy(() -> Jdbc.rows(c, "select * from crm.claim_campaign_recipients(gen_random_uuid(), 60, 10)"))
+      assertThatThrownBy(() -> Jdbc.rows(c, "select * from crm.claim_campaign_recipients(gen_random_uuid(), 60, 10, now())"))
           .isInstanceOf(SQLException.class).hasMessageContaining("outside any tenant");
       c.rollback();
     }

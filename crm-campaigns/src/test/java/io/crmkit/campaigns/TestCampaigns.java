@@ -23,11 +23,13 @@ import io.crmkit.whatsapp.testing.FakeWhatsAppGateway;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -42,11 +44,16 @@ final class TestCampaigns implements AutoCloseable {
   final TestDatabase db;
   final MutableClock clock = new MutableClock(Instant.parse("2026-03-10T09:00:00Z"));
   final FakeWhatsAppGateway gateway = new FakeWhatsAppGateway();
+  /** What the Crms' campaign listeners were told, in order. */
+  final List<CampaignEvent> events = new CopyOnWriteArrayList<>();
+  /** How long runners hold their claims (the module's default). */
+  static final Duration LEASE = Duration.ofMinutes(2);
   final Crm crm;
 
   private TestCampaigns() {
     db = TestPostgres.shared().createDatabase();
     crm = Crm.builder().dataSource(db.runtimeDataSource()).migrationDataSource(db.adminDataSource()).clock(clock)
+        .module(CampaignsModule.builder().sleeper(clock::advance).listener(events::add).build())
         .module(WhatsAppModule.builder().sessionKeys(SessionKeys.of("k", Map.of("k", new byte[32]))).gateway(gateway)
             .verifyToken("v").app(META_APP, APP_SECRET).build())
         .build();
@@ -74,6 +81,11 @@ final class TestCampaigns implements AutoCloseable {
     return tenant("professional");
   }
 
+  /** The tests' clock moved by {@code offset}, as an SQL timestamptz literal. */
+  String at(Duration offset) {
+    return "'" + clock.instant().plus(offset) + "'::timestamptz";
+  }
+
   /** The rows of {@code sql}, read as the superuser, each as one text. */
   List<String> rows(String sql, Object... parameters) {
     try (Connection c = db.adminDataSource().getConnection()) {
@@ -83,8 +95,23 @@ final class TestCampaigns implements AutoCloseable {
     }
   }
 
-  /** A second Crm on the tests' database (another process, as far as the runners can tell) with {@code gateway}. */
+  /**
+   * A second Crm on the tests' database (another process, as far as the runners can tell) with
+   * {@code gateway}, on the same clock.
+   */
   Crm crm(WhatsAppGateway gateway) {
+    return Crm.builder().dataSource(db.runtimeDataSource()).migrationDataSource(db.adminDataSource()).clock(clock)
+        .module(CampaignsModule.builder().sleeper(clock::advance).listener(events::add).build())
+        .module(WhatsAppModule.builder().sessionKeys(SessionKeys.of("k", Map.of("k", new byte[32]))).gateway(gateway)
+            .verifyToken("v").app(META_APP, APP_SECRET).build())
+        .build();
+  }
+
+  /**
+   * A Crm on the tests' database with {@code gateway} that lives in real time: the system clock,
+   * and runners that really sleep until their send slots.
+   */
+  Crm realTimeCrm(WhatsAppGateway gateway) {
     return Crm.builder().dataSource(db.runtimeDataSource()).migrationDataSource(db.adminDataSource())
         .module(WhatsAppModule.builder().sessionKeys(SessionKeys.of("k", Map.of("k", new byte[32]))).gateway(gateway)
             .verifyToken("v").app(META_APP, APP_SECRET).build())
@@ -111,10 +138,24 @@ final class TestCampaigns implements AutoCloseable {
         + ("failed".equals(state) ? ",'errors':[{'code':131026,'title':'Message undeliverable'}]" : "") + "}]");
   }
 
+  /**
+   * A signed user_preferences delivery to {@code tenant}'s number: the user {@code waId} (digits)
+   * said {@code value} ({@code stop} or {@code resume}) about marketing messages at {@code at}.
+   */
+  void preference(Tenant tenant, String waId, String value, Instant at) {
+    deliver(tenant, "user_preferences", "'contacts':[{'profile':{'name':'User'},'wa_id':'" + waId + "'}],"
+        + "'user_preferences':[{'wa_id':'" + waId + "','detail':'User requested to " + value + " marketing messages',"
+        + "'category':'marketing_messages','value':'" + value + "','timestamp':" + at.getEpochSecond() + "}]");
+  }
+
   /** A signed delivery of one change with {@code content} (JSON with ' for ") to {@code tenant}'s number. */
   private void deliver(Tenant tenant, String content) {
+    deliver(tenant, "messages", content);
+  }
+
+  private void deliver(Tenant tenant, String field, String content) {
     String number = rows("select phone_number_id from crm.whatsapp_profiles where id = ?", tenant.profileId()).get(0);
-    byte[] delivery = ("{'object':'whatsapp_business_account','entry':[{'id':'1','changes':[{'field':'messages',"
+    byte[] delivery = ("{'object':'whatsapp_business_account','entry':[{'id':'1','changes':[{'field':'" + field + "',"
         + "'value':{'messaging_product':'whatsapp','metadata':{'display_phone_number':'1','phone_number_id':'"
         + number + "'}," + content + "}}]}]}").replace('\'', '"').getBytes(StandardCharsets.UTF_8);
     int status = crm.service(WhatsAppWebhook.class).receive(delivery, WebhookSignature.sign(APP_SECRET, delivery))

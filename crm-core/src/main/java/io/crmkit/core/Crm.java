@@ -132,6 +132,14 @@ public final class Crm implements AutoCloseable {
         .toList();
   }
 
+  /**
+   * The clock this Crm was built with ({@link Builder#clock}): transactions, trials and usage
+   * periods take the time from it, and so do modules' jobs (a campaign runner's pace and leases).
+   */
+  public Clock clock() {
+    return config().clock();
+  }
+
   /** The names of the modules found on the classpath, in migration order. */
   public List<String> modules() {
     return config().modules().stream().map(CrmModule::name).toList();

@@ -2,6 +2,7 @@ package io.crmkit.campaigns.internal;
 
 import io.crmkit.campaigns.Campaign;
 import io.crmkit.campaigns.CampaignContent;
+import io.crmkit.campaigns.CampaignEvent;
 import io.crmkit.campaigns.CampaignStatus;
 import io.crmkit.core.TenantScope;
 import io.crmkit.core.exception.ConflictException;
@@ -15,6 +16,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
@@ -30,7 +32,7 @@ final class CampaignLifecycle {
 
   private CampaignLifecycle() {}
 
-  static Campaign schedule(TenantScope scope, UUID campaignId, Instant at) {
+  static Campaign schedule(TenantScope scope, CampaignEvents events, UUID campaignId, Instant at) {
     Objects.requireNonNull(campaignId, "campaignId");
     Objects.requireNonNull(at, "at");
     return TenantWork.call(scope, tx -> {
@@ -44,11 +46,11 @@ final class CampaignLifecycle {
           campaignId, campaign.tags());
       render(tx, campaign, tagged);
       leaveDraft(tx, campaign);
-      return change(tx, campaign, CampaignStatus.SCHEDULED, at);
+      return change(tx, events, campaign, CampaignStatus.SCHEDULED, at);
     });
   }
 
-  static Campaign start(TenantScope scope, UUID campaignId) {
+  static Campaign start(TenantScope scope, CampaignEvents events, UUID campaignId) {
     Objects.requireNonNull(campaignId, "campaignId");
     return TenantWork.call(scope, tx -> {
       tx.requireRole("campaigns.start", Campaigns.RUNNERS);
@@ -59,19 +61,18 @@ final class CampaignLifecycle {
       if (campaign.status == CampaignStatus.DRAFT) {
         leaveDraft(tx, campaign);
       }
-      return change(tx, campaign, CampaignStatus.RUNNING, null);
+      return change(tx, events, campaign, CampaignStatus.RUNNING, null);
     });
   }
 
   /**
-   * Starts a scheduled campaign whose time has come (by the database's clock, as the runner found
-   * it), as the runner does: its tags' customers join
+   * Starts a scheduled campaign whose time has come (by the runner's clock), as the runner does: its tags' customers join
    * and every message is rendered; one that does not render pauses the campaign with the reason
    * instead. Nothing if it is no longer scheduled (another runner started it, or a person did).
    *
    * @return whether this call started or paused it
    */
-  static boolean startScheduled(TenantScope scope, UUID campaignId) {
+  static boolean startScheduled(TenantScope scope, CampaignEvents events, UUID campaignId) {
     return TenantWork.call(scope, tx -> {
       CampaignRows.CampaignRow campaign = Campaigns.lock(tx, campaignId);
       if (campaign.status != CampaignStatus.SCHEDULED) {
@@ -81,11 +82,13 @@ final class CampaignLifecycle {
       try {
         render(tx, campaign, List.of());
       } catch (ValidationException e) {
+        String why = reason("did not start: " + e.getMessage());
         tx.mapper(CampaignMapper.class).changeStatus(tx.organizationId(), campaignId,
-            CampaignStatus.PAUSED.databaseName(), reason("did not start: " + e.getMessage()), null, tx.now());
+            CampaignStatus.PAUSED.databaseName(), why, null, tx.now());
+        events.afterCommit(tx, new CampaignEvent.Paused(tx.organizationId(), campaignId, Optional.of(why)));
         return true;
       }
-      change(tx, campaign, CampaignStatus.RUNNING, null);
+      change(tx, events, campaign, CampaignStatus.RUNNING, null);
       return true;
     });
   }
@@ -94,16 +97,16 @@ final class CampaignLifecycle {
     return text.length() <= 500 ? text : text.substring(0, 499) + "…";
   }
 
-  static Campaign pause(TenantScope scope, UUID campaignId) {
-    return move(scope, campaignId, "campaigns.pause", Set.of(CampaignStatus.RUNNING), CampaignStatus.PAUSED);
+  static Campaign pause(TenantScope scope, CampaignEvents events, UUID campaignId) {
+    return move(scope, events, campaignId, "campaigns.pause", Set.of(CampaignStatus.RUNNING), CampaignStatus.PAUSED);
   }
 
-  static Campaign resume(TenantScope scope, UUID campaignId) {
-    return move(scope, campaignId, "campaigns.resume", Set.of(CampaignStatus.PAUSED), CampaignStatus.RUNNING);
+  static Campaign resume(TenantScope scope, CampaignEvents events, UUID campaignId) {
+    return move(scope, events, campaignId, "campaigns.resume", Set.of(CampaignStatus.PAUSED), CampaignStatus.RUNNING);
   }
 
-  static Campaign stop(TenantScope scope, UUID campaignId) {
-    return move(scope, campaignId, "campaigns.stop",
+  static Campaign stop(TenantScope scope, CampaignEvents events, UUID campaignId) {
+    return move(scope, events, campaignId, "campaigns.stop",
         Set.of(CampaignStatus.SCHEDULED, CampaignStatus.RUNNING, CampaignStatus.PAUSED), CampaignStatus.STOPPED);
   }
 
@@ -117,14 +120,14 @@ final class CampaignLifecycle {
     });
   }
 
-  private static Campaign move(TenantScope scope, UUID campaignId, String operation, Set<CampaignStatus> from,
+  private static Campaign move(TenantScope scope, CampaignEvents events, UUID campaignId, String operation, Set<CampaignStatus> from,
       CampaignStatus to) {
     Objects.requireNonNull(campaignId, "campaignId");
     return TenantWork.call(scope, tx -> {
       tx.requireRole(operation, Campaigns.RUNNERS);
       CampaignRows.CampaignRow campaign = Campaigns.lock(tx, campaignId);
       require(campaign, from, to.databaseName());
-      return change(tx, campaign, to, null);
+      return change(tx, events, campaign, to, null);
     });
   }
 
@@ -166,10 +169,19 @@ final class CampaignLifecycle {
     tx.takeWithinLimit(STARTED_METRIC, month, 1, Limit.CAMPAIGNS_PER_MONTH);
   }
 
-  private static Campaign change(TenantTransaction tx, CampaignRows.CampaignRow campaign, CampaignStatus to,
-      Instant scheduledAt) {
+  private static Campaign change(TenantTransaction tx, CampaignEvents events, CampaignRows.CampaignRow campaign,
+      CampaignStatus to, Instant scheduledAt) {
     CampaignMapper campaigns = tx.mapper(CampaignMapper.class);
     campaigns.changeStatus(tx.organizationId(), campaign.id, to.databaseName(), null, scheduledAt, tx.now());
+    CampaignEvent event = switch (to) {
+      case RUNNING -> new CampaignEvent.Started(tx.organizationId(), campaign.id);
+      case PAUSED -> new CampaignEvent.Paused(tx.organizationId(), campaign.id, Optional.empty());
+      case STOPPED -> new CampaignEvent.Stopped(tx.organizationId(), campaign.id);
+      default -> null;
+    };
+    if (event != null) {
+      events.afterCommit(tx, event);
+    }
     return campaigns.find(tx.organizationId(), campaign.id).toCampaign();
   }
 }

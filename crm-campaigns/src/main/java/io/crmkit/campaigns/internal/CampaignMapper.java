@@ -7,6 +7,8 @@ import org.apache.ibatis.annotations.Param;
 
 /** campaigns and campaign_recipients. SQL in CampaignMapper.xml. */
 interface CampaignMapper {
+  boolean profileExists(@Param("organizationId") UUID organizationId, @Param("profileId") UUID profileId);
+
   boolean activeProfile(@Param("organizationId") UUID organizationId, @Param("profileId") UUID profileId);
 
   CampaignRows.CampaignRow insert(@Param("organizationId") UUID organizationId, @Param("row") CampaignRows.NewCampaign row,

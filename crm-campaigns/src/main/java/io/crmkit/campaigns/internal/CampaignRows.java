@@ -29,6 +29,8 @@ final class CampaignRows {
     List<String> audienceTags;
     CampaignStatus status;
     String statusReason;
+    String waitReason;
+    Instant nextSendAt;
     int totalRecipients;
     int skippedCount;
     int sentCount;
@@ -48,7 +50,8 @@ final class CampaignRows {
 
     Campaign toCampaign() {
       return new Campaign(id, profileId, name, ContentCodec.read(messageTemplate, template), status,
-          Optional.ofNullable(statusReason), totalRecipients, skippedCount, sentCount, failedCount, unknownCount,
+          Optional.ofNullable(statusReason),
+          Optional.ofNullable(waitReason).map(reason -> new Campaign.Waiting(reason, nextSendAt)), totalRecipients, skippedCount, sentCount, failedCount, unknownCount,
           deliveredCount, readCount, currentIndex,
           Duration.ofMillis(delayMinMs), Duration.ofMillis(delayMaxMs), Optional.ofNullable(scheduledAt),
           Optional.ofNullable(startedAt), Optional.ofNullable(completedAt), Optional.ofNullable(createdBy), createdAt,

@@ -7,6 +7,7 @@ import io.crmkit.campaigns.CampaignService;
 import io.crmkit.campaigns.OptOutWords;
 import io.crmkit.campaigns.RecipientReport;
 import io.crmkit.campaigns.RecipientSelection;
+import io.crmkit.campaigns.SendingLimits;
 import io.crmkit.core.Actor;
 import io.crmkit.core.Page;
 import io.crmkit.core.TenantScope;
@@ -19,9 +20,11 @@ import io.crmkit.core.spi.TenantTransaction;
 import io.crmkit.core.spi.TenantWork;
 import io.crmkit.core.users.Role;
 import java.time.Instant;
+import java.time.LocalDateTime;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.UUID;
 
 /**
@@ -34,9 +37,11 @@ final class Campaigns implements CampaignService {
   private static final String RECIPIENTS_CURSOR = "campaign.recipients.v1";
 
   private final TenantScope scope;
+  private final CampaignEvents events;
 
-  Campaigns(TenantScope scope) {
+  Campaigns(TenantScope scope, CampaignEvents events) {
     this.scope = Objects.requireNonNull(scope, "scope");
+    this.events = Objects.requireNonNull(events, "events");
   }
 
   @Override
@@ -109,27 +114,33 @@ final class Campaigns implements CampaignService {
 
   @Override
   public Campaign schedule(UUID campaignId, Instant at) {
-    return CampaignLifecycle.schedule(scope, campaignId, at);
+    return CampaignLifecycle.schedule(scope, events, campaignId, at);
+  }
+
+  @Override
+  public Campaign schedule(UUID campaignId, LocalDateTime at) {
+    Objects.requireNonNull(at, "at");
+    return schedule(campaignId, at.atZone(scope.organization().get().timeZone()).toInstant());
   }
 
   @Override
   public Campaign start(UUID campaignId) {
-    return CampaignLifecycle.start(scope, campaignId);
+    return CampaignLifecycle.start(scope, events, campaignId);
   }
 
   @Override
   public Campaign pause(UUID campaignId) {
-    return CampaignLifecycle.pause(scope, campaignId);
+    return CampaignLifecycle.pause(scope, events, campaignId);
   }
 
   @Override
   public Campaign resume(UUID campaignId) {
-    return CampaignLifecycle.resume(scope, campaignId);
+    return CampaignLifecycle.resume(scope, events, campaignId);
   }
 
   @Override
   public Campaign stop(UUID campaignId) {
-    return CampaignLifecycle.stop(scope, campaignId);
+    return CampaignLifecycle.stop(scope, events, campaignId);
   }
 
   @Override
@@ -145,6 +156,36 @@ final class Campaigns implements CampaignService {
       tx.mapper(OptOutMapper.class).saveWords(tx.organizationId(), checked.optOut(), checked.optIn());
       return checked;
     });
+  }
+
+  @Override
+  public SendingLimits sendingLimits(UUID profileId) {
+    Objects.requireNonNull(profileId, "profileId");
+    return TenantWork.call(scope, tx -> {
+      requireProfile(tx, profileId);
+      RunnerRows.ProfileLimits row = tx.mapper(RunnerMapper.class).profileLimits(tx.organizationId(), profileId);
+      return row == null ? SendingLimits.DEFAULT : new SendingLimits(row.messagesPerSecond,
+          row.dailyUsers == null ? OptionalInt.empty() : OptionalInt.of(row.dailyUsers));
+    });
+  }
+
+  @Override
+  public SendingLimits setSendingLimits(UUID profileId, SendingLimits limits) {
+    Objects.requireNonNull(profileId, "profileId");
+    Objects.requireNonNull(limits, "limits");
+    return TenantWork.call(scope, tx -> {
+      tx.requireRole("campaigns.setSendingLimits", Role.ADMIN);
+      requireProfile(tx, profileId);
+      tx.mapper(RunnerMapper.class).setProfileLimits(tx.organizationId(), profileId, limits.messagesPerSecond(),
+          limits.dailyUsers().isPresent() ? limits.dailyUsers().getAsInt() : null);
+      return limits;
+    });
+  }
+
+  private static void requireProfile(TenantTransaction tx, UUID profileId) {
+    if (!tx.mapper(CampaignMapper.class).profileExists(tx.organizationId(), profileId)) {
+      throw new NotFoundException("WhatsApp profile", profileId);
+    }
   }
 
   @Override

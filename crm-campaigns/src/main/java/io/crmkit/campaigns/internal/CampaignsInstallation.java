@@ -5,8 +5,8 @@ import io.crmkit.campaigns.CampaignService;
 import io.crmkit.core.spi.ModuleContext;
 import io.crmkit.core.spi.TenantTransaction;
 import io.crmkit.whatsapp.spi.InboundTexts;
+import io.crmkit.whatsapp.spi.MarketingPreferences;
 import io.crmkit.whatsapp.spi.TaggedStatuses;
-import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 
@@ -18,20 +18,20 @@ import java.util.UUID;
 public final class CampaignsInstallation {
   private CampaignsInstallation() {}
 
-  /** How long a runner holds what it claimed before another may take it over. */
-  static final Duration LEASE = Duration.ofMinutes(2);
-
   /** The module's mapper interfaces, each with its XML beside it. */
   public static List<Class<?>> mappers() {
     return List.of(CampaignMapper.class, RunnerMapper.class, OptOutMapper.class);
   }
 
   /** Registers {@link CampaignService} for every scope and the {@link CampaignRunner} on the Crm. */
-  public static void install(ModuleContext context) {
-    context.tenantService(CampaignService.class, Campaigns::new);
-    context.crmService(CampaignRunner.class, new SqlCampaignRunner(context.crm(), LEASE));
+  public static void install(ModuleContext context, CampaignsSettings settings) {
+    CampaignEvents events = new CampaignEvents(settings.listeners());
+    context.tenantService(CampaignService.class, scope -> new Campaigns(scope, events));
+    context.crmService(CampaignRunner.class, new SqlCampaignRunner(context.crm(), settings, events));
     context.extension(TaggedStatuses.class, new CampaignStatuses());
-    context.extension(InboundTexts.class, new OptOuts());
+    OptOuts optOuts = new OptOuts();
+    context.extension(InboundTexts.class, optOuts);
+    context.extension(MarketingPreferences.class, optOuts);
   }
 
   /** The duplicate's places in campaigns now reach the survivor (unless a campaign has it already). */

@@ -29,4 +29,7 @@ interface OptOutMapper {
       @Param("reason") String reason);
 
   int countSkipped(@Param("organizationId") UUID organizationId, @Param("campaignId") UUID campaignId);
+
+  /** The organization's customer with this WhatsApp phone, if one. */
+  UUID customerOf(@Param("organizationId") UUID organizationId, @Param("phone") String phone);
 }

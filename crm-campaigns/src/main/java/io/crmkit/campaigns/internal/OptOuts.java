@@ -6,6 +6,8 @@ import io.crmkit.core.spi.Inputs;
 import io.crmkit.core.spi.TenantTransaction;
 import io.crmkit.whatsapp.spi.InboundText;
 import io.crmkit.whatsapp.spi.InboundTexts;
+import io.crmkit.whatsapp.spi.MarketingPreference;
+import io.crmkit.whatsapp.spi.MarketingPreferences;
 import java.text.Normalizer;
 import java.time.Instant;
 import java.util.HashSet;
@@ -19,10 +21,11 @@ import java.util.UUID;
 
 /**
  * Opt-outs of campaigns: a user's opt-out or opt-in word (handed over by crm-whatsapp's webhook),
+ * the user stopping or resuming marketing messages in WhatsApp (Meta's user_preferences webhook),
  * and WhatsApp refusing a send because the user stopped marketing messages, record the latest word
  * of the user's identity with its time and source, and a line on the customer's timeline.
  */
-final class OptOuts implements InboundTexts {
+final class OptOuts implements InboundTexts, MarketingPreferences {
   static final int MAX_WORDS = 20;
 
   @Override
@@ -38,6 +41,15 @@ final class OptOuts implements InboundTexts {
       record(tx, text.phone().orElse(null), text.userId().orElse(null), text.customerId().orElse(null), out,
           "keyword", text.at());
     }
+  }
+
+  /** Meta's user_preferences: the user stopped or resumed marketing messages in WhatsApp itself. */
+  @Override
+  public void changed(TenantTransaction tx, MarketingPreference preference) {
+    String phone = preference.phone().orElse(null);
+    UUID customerId = phone == null ? null : tx.mapper(OptOutMapper.class).customerOf(tx.organizationId(), phone);
+    record(tx, phone, preference.userId().orElse(null), customerId, preference.stopped(), "user_preferences",
+        preference.at());
   }
 
   /** The latest word of an identity (each of its phone and user id), and a line on its customer's timeline. */

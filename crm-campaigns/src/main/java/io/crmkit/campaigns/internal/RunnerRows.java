@@ -2,6 +2,7 @@ package io.crmkit.campaigns.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.crmkit.campaigns.CampaignStatus;
+import java.time.Instant;
 import java.util.UUID;
 
 /** Rows of the runner's statements. */
@@ -13,6 +14,8 @@ final class RunnerRows {
     UUID organizationId;
     UUID campaignId;
     UUID recipientId;
+    /** Its send slot in its profile's shared pace: not sent before. */
+    Instant sendAt;
   }
 
   /** A leased recipient with its campaign and the values its message is rendered from. */
@@ -28,6 +31,18 @@ final class RunnerRows {
     JsonNode template;
     boolean optedOut;
     boolean windowClosed;
+    /** The profile's daily limit of unique users, if set. */
+    Integer dailyUsers;
+    /** The organization's time zone, whose days the daily limits count in. */
+    String timeZone;
+    /** Whether the profile is held back after WhatsApp's rate limit (130429), since the claim maybe. */
+    boolean backingOff;
+  }
+
+  /** A profile's sending limits as stored. */
+  static class ProfileLimits {
+    int messagesPerSecond;
+    Integer dailyUsers;
   }
 
   /** The recipient of an attempt, for a status of its message. */

@@ -1,11 +1,16 @@
 package io.crmkit.campaigns.internal;
 
+import io.crmkit.campaigns.CampaignEvent;
 import io.crmkit.core.exception.ValidationException;
 import io.crmkit.core.spi.Inputs;
 import io.crmkit.core.spi.TenantTransaction;
 import io.crmkit.whatsapp.SendFailure;
 import io.crmkit.whatsapp.SendResult;
+import io.crmkit.whatsapp.spi.SentMessages;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
@@ -14,11 +19,12 @@ import java.util.UUID;
  * result row: accepted is {@code sent}; a refusal that may pass later (a rate limit, a lost
  * connection before the request went out) is {@code pending} again after 4^n seconds (at most an
  * hour, at most {@value #MAX_ATTEMPTS} tries; WhatsApp's per-user marketing limit, 131049, after a
- * day); WhatsApp refusing the profile's token or the template (132015, 132016 and the like), or
- * {@value #MAX_FAILURES_IN_A_ROW} failures in a row, pause the campaign (the recipient given back); any other refusal is {@code failed} with the code and
- * reason; an answer that does not say whether WhatsApp took the message (a timeout, a 5xx) is
- * {@code unknown}, never sent again by itself. A status of the attempt that arrived while it was in
- * flight outweighs the answer.
+ * day; the profile's rate limit, 130429, when the whole profile's back-off ends); WhatsApp refusing
+ * the profile's token or the template (132015, 132016 and the like), or
+ * {@value #MAX_FAILURES_IN_A_ROW} failures in a row, pause the campaign (the recipient given back);
+ * any other refusal is {@code failed} with the code and reason; an answer that does not say whether
+ * WhatsApp took the message (a timeout, a 5xx) is {@code unknown}, never sent again by itself. A
+ * status of the attempt that arrived while it was in flight outweighs the answer.
  */
 final class SendOutcomes {
   /** The callback data a campaign's message carries: this, then the attempt id. */
@@ -33,6 +39,8 @@ final class SendOutcomes {
   private static final Set<Integer> TEMPLATE_REFUSED = Set.of(132000, 132001, 132005, 132007, 132012, 132015,
       132016);
   private static final int PER_USER_MARKETING_LIMIT = 131049;
+  /** WhatsApp's rate limit of the profile: it backs off as a whole. */
+  private static final int PROFILE_RATE_LIMIT = 130429;
 
   private SendOutcomes() {}
 
@@ -42,15 +50,29 @@ final class SendOutcomes {
   }
 
   /**
+   * One try of one recipient.
+   *
+   * @param number its number among the recipient's tries, from 1
+   * @param day the organization's day it took a unit of {@code max_messages_per_day} from, given
+   *     back if it is tried again; null if it took none
+   */
+  record Attempt(UUID campaignId, UUID recipientId, UUID profileId, UUID attemptId, int number, LocalDate day) {
+    Attempt withoutDay() {
+      return new Attempt(campaignId, recipientId, profileId, attemptId, number, null);
+    }
+  }
+
+  /**
    * Records the outcome of {@code attempt}, if the recipient still has it (sending, or unknown once
    * its lease ran out); else nothing.
    *
    * @return whether the recipient is done with (sent, failed or unknown), not waiting to try again
    */
-  static boolean record(TenantTransaction tx, UUID campaignId, UUID recipientId, UUID attempt, int attempts,
-      SendResult result) {
+  static boolean record(TenantTransaction tx, CampaignEvents events, Attempt attempt, SendResult result) {
+    UUID campaignId = attempt.campaignId();
+    UUID recipientId = attempt.recipientId();
     RunnerMapper runner = tx.mapper(RunnerMapper.class);
-    RunnerRows.AttemptState before = runner.attemptStatus(tx.organizationId(), recipientId, attempt);
+    RunnerRows.AttemptState before = runner.attemptStatus(tx.organizationId(), recipientId, attempt.attemptId());
     if (before == null) {
       return false;
     }
@@ -78,11 +100,16 @@ final class SendOutcomes {
       } else if (failure.kind() == SendFailure.Kind.PROVIDER_ERROR) {
         // A server error: whether WhatsApp took the message is not known.
         status = "unknown";
+      } else if (failure.providerCode() == PROFILE_RATE_LIMIT && !wasUnknown) {
+        // 130429: the profile sends too fast for WhatsApp; all its sends wait, this one with them.
+        status = "pending";
+        Instant until = runner.backOffProfile(tx.organizationId(), attempt.profileId(), tx.now());
+        backoff = (int) Math.max(1, Duration.between(tx.now(), until).toSeconds());
       } else if (TEMPLATE_REFUSED.contains(failure.providerCode()) && !wasUnknown) {
         // The template itself (paused, disabled, gone, its parameters): every recipient would fail.
         status = "pending";
-        runner.pause(tx.organizationId(), campaignId, SendOutcomes.text("WhatsApp refused the template ("
-            + failure.providerCode() + "): " + failure.message()));
+        pause(tx, events, campaignId, "WhatsApp refused the template (" + failure.providerCode() + "): "
+            + failure.message());
       } else if (failure.providerCode() == PER_USER_MARKETING_LIMIT && !wasUnknown
           && before.attempts < MAX_ATTEMPTS) {
         // 131049: WhatsApp holds back marketing to this user for now; tried again after a day.
@@ -91,11 +118,11 @@ final class SendOutcomes {
       } else if (failure.kind() == SendFailure.Kind.AUTHENTICATION && !wasUnknown) {
         // Not the recipient's doing: it waits, and the campaign with it, for a working token.
         status = "pending";
-        runner.pause(tx.organizationId(), campaignId, "WhatsApp refused the profile's access token");
+        pause(tx, events, campaignId, "WhatsApp refused the profile's access token");
       } else if (failure.retryable() && !wasUnknown && before.attempts < MAX_ATTEMPTS) {
         status = "pending";
         // The database's clock, as the claim's: due again after 4^n seconds.
-        backoff = (int) Math.min(Math.pow(4, Math.max(1, attempts)), LONGEST_BACKOFF.toSeconds());
+        backoff = (int) Math.min(Math.pow(4, Math.max(1, attempt.number())), LONGEST_BACKOFF.toSeconds());
       } else {
         // Refused for good; or a refusal that arrives after the lease ran out (the campaign may be
         // complete by now) or after the last attempt: failed, with its code, never pending again.
@@ -113,15 +140,34 @@ final class SendOutcomes {
     int unknown = ("unknown".equals(status) ? 1 : 0) - counted;
     int sent = "sent".equals(status) ? 1 : 0;
     int failed = "failed".equals(status) ? 1 : 0;
-    RunnerRows.Recorded recorded = runner.recordOutcome(tx.organizationId(), campaignId, recipientId, attempt, status,
-        "pending".equals(status) ? "failed" : status, waMessageId, code, error, backoff, sent, failed, unknown, handled);
+    if ("pending".equals(status) && attempt.day() != null) {
+      // Tried again later: today's unit of max_messages_per_day comes back.
+      tx.giveBack(SentMessages.METRIC, attempt.day(), 1);
+    }
+    RunnerRows.Recorded recorded = runner.recordOutcome(tx.organizationId(), campaignId, recipientId,
+        attempt.attemptId(), status, "pending".equals(status) ? "failed" : status, waMessageId, code, error, backoff,
+        sent, failed, unknown, handled, tx.now());
     if (recorded == null || recorded.remaining <= 0) {
-      runner.completeIfDone(tx.organizationId(), campaignId, tx.now());
+      completeIfDone(tx, events, campaignId);
     } else if (recorded.failuresInARow >= MAX_FAILURES_IN_A_ROW) {
-      runner.pause(tx.organizationId(), campaignId, SendOutcomes.text(recorded.failuresInARow
-          + " sends in a row failed; the last: " + error));
+      pause(tx, events, campaignId, recorded.failuresInARow + " sends in a row failed; the last: " + error);
     }
     return !"pending".equals(status);
+  }
+
+  /** Completes the campaign if nothing is left to send or in flight, and tells so after commit. */
+  static void completeIfDone(TenantTransaction tx, CampaignEvents events, UUID campaignId) {
+    if (tx.mapper(RunnerMapper.class).completeIfDone(tx.organizationId(), campaignId, tx.now()) > 0) {
+      events.afterCommit(tx, new CampaignEvent.Completed(tx.organizationId(), campaignId));
+    }
+  }
+
+  /** Pauses a running campaign by itself with {@code reason}, and tells so after commit. */
+  static void pause(TenantTransaction tx, CampaignEvents events, UUID campaignId, String reason) {
+    String why = text(reason);
+    if (tx.mapper(RunnerMapper.class).pause(tx.organizationId(), campaignId, why) > 0) {
+      events.afterCommit(tx, new CampaignEvent.Paused(tx.organizationId(), campaignId, Optional.of(why)));
+    }
   }
 
   /** Text from outside (WhatsApp's reasons) as a stored error: cleaned, at most 1,000 characters. */

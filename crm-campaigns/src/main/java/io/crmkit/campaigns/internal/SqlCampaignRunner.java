@@ -1,58 +1,87 @@
 package io.crmkit.campaigns.internal;
 
+import io.crmkit.campaigns.CampaignEvent;
 import io.crmkit.campaigns.CampaignRunner;
-import io.crmkit.campaigns.CampaignStatus;
-import io.crmkit.campaigns.SkipReason;
+import io.crmkit.campaigns.Sleeper;
 import io.crmkit.core.Crm;
-import io.crmkit.core.TenantScope;
 import io.crmkit.core.exception.CrmException;
-import io.crmkit.core.exception.ValidationException;
 import io.crmkit.core.spi.Inputs;
 import io.crmkit.core.spi.TenantWork;
-import io.crmkit.whatsapp.OutgoingMessage;
-import io.crmkit.whatsapp.SendResult;
 import io.crmkit.whatsapp.WhatsAppGateway;
-import io.crmkit.whatsapp.WhatsAppProfiles;
-import io.crmkit.whatsapp.WhatsAppSender;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.UUID;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * {@link CampaignRunner}: the scheduled campaigns whose time has come started, then a claim across
- * tenants, then for each recipient three steps, the middle
- * one outside any transaction: mark it {@code sending} with a new attempt id and commit; call the
- * gateway with the attempt id as callback data; record the outcome ({@link SendOutcomes}).
+ * tenants, then each recipient in its send slot ({@link CampaignSend}), in its tenant's
+ * transactions. Time comes from the Crm's clock, waits go through the {@link Sleeper}.
  */
 final class SqlCampaignRunner implements CampaignRunner {
   /** The system actor the runner acts as in each tenant. */
   static final String ACTOR = "campaign-runner";
   private static final Logger log = LoggerFactory.getLogger(SqlCampaignRunner.class);
+  private static final BooleanSupplier NEVER = () -> false;
 
   private final Crm crm;
-  private final Duration lease;
+  private final CampaignsSettings settings;
+  private final CampaignEvents events;
 
-  SqlCampaignRunner(Crm crm, Duration lease) {
+  SqlCampaignRunner(Crm crm, CampaignsSettings settings, CampaignEvents events) {
     this.crm = Objects.requireNonNull(crm, "crm");
-    this.lease = Objects.requireNonNull(lease, "lease");
+    this.settings = Objects.requireNonNull(settings, "settings");
+    this.events = Objects.requireNonNull(events, "events");
   }
 
   @Override
   public int runOnce(int max) {
     Inputs.pageSize("max", max, MAX_BATCH);
+    return batch(max, NEVER);
+  }
+
+  @Override
+  public Workers start(Settings workers) {
+    return RunnerWorkers.start(this, Objects.requireNonNull(workers, "settings"));
+  }
+
+  /**
+   * One claim of up to {@code max} and its sends; once {@code stopping} says so, the recipients not
+   * yet sent are given back.
+   */
+  int batch(int max, BooleanSupplier stopping) {
     startDue(max);
-    UUID token = UUID.randomUUID();
+    UUID lease = UUID.randomUUID();
     List<RunnerRows.Claimed> claimed = TenantWork.crossTenant(crm,
-        tx -> tx.mapper(RunnerMapper.class).claim(token, (int) lease.toSeconds(), max));
-    WhatsAppGateway gateway = crm.service(WhatsAppGateway.class);
-    int handled = 0;
+        tx -> tx.mapper(RunnerMapper.class).claim(lease, (int) settings.lease().toSeconds(), max, tx.now()));
+    List<RunnerRows.Claimed> recipients = new ArrayList<>(claimed.size());
     for (RunnerRows.Claimed item : claimed) {
+      if (item.recipientId == null) {
+        events.tell(new CampaignEvent.Completed(item.organizationId, item.campaignId));
+      } else {
+        recipients.add(item);
+      }
+    }
+    recipients.sort(Comparator.comparing(item -> item.sendAt));
+    CampaignSend send = new CampaignSend(crm.service(WhatsAppGateway.class), events,
+        (int) settings.lease().toSeconds());
+    int handled = 0;
+    for (RunnerRows.Claimed item : recipients) {
       try {
-        handled += send(gateway, token, item) ? 1 : 0;
+        if (!stopping.getAsBoolean()) {
+          waitForSlot(item.sendAt);
+        }
+        if (stopping.getAsBoolean()) {
+          release(lease, item);
+          continue;
+        }
+        handled += send.send(crm.tenant(item.organizationId).asSystem(ACTOR), lease, item) ? 1 : 0;
       } catch (CrmException e) {
         // The recipient keeps its lease or its sending mark: its lease ends, and the claim after
         // it takes it again (pending) or calls it unknown (sending). The others go on.
@@ -63,78 +92,38 @@ final class SqlCampaignRunner implements CampaignRunner {
     return handled;
   }
 
+  /** Waits until the recipient's send slot, by the Crm's clock. */
+  private void waitForSlot(Instant slot) {
+    Duration wait = Duration.between(crm.clock().instant(), slot);
+    if (wait.isNegative() || wait.isZero()) {
+      return;
+    }
+    try {
+      settings.sleeper().sleep(wait);
+    } catch (InterruptedException e) {
+      // Sent a little early rather than dropped; the thread keeps its interrupt for its owner.
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Gives a claimed recipient back at once, for any runner. */
+  private void release(UUID lease, RunnerRows.Claimed item) {
+    TenantWork.call(crm.tenant(item.organizationId).asSystem(ACTOR),
+        tx -> tx.mapper(RunnerMapper.class).release(tx.organizationId(), item.recipientId, lease));
+  }
+
   /** Starts the scheduled campaigns whose time has come, each in its own tenant. */
   private void startDue(int max) {
-    for (RunnerRows.Claimed due : TenantWork.crossTenant(crm, tx -> tx.mapper(RunnerMapper.class).dueScheduled(max))) {
+    List<RunnerRows.Claimed> due = TenantWork.crossTenant(crm,
+        tx -> tx.mapper(RunnerMapper.class).dueScheduled(max, tx.now()));
+    for (RunnerRows.Claimed campaign : due) {
       try {
-        CampaignLifecycle.startScheduled(crm.tenant(due.organizationId).asSystem(ACTOR), due.campaignId);
+        CampaignLifecycle.startScheduled(crm.tenant(campaign.organizationId).asSystem(ACTOR), events,
+            campaign.campaignId);
       } catch (CrmException e) {
-        log.warn("scheduled campaign {} of organization {} not started now: {}", due.campaignId, due.organizationId,
-            e.toString());
+        log.warn("scheduled campaign {} of organization {} not started now: {}", campaign.campaignId,
+            campaign.organizationId, e.toString());
       }
     }
   }
-
-  /** One recipient: whether it is done with (sent, failed or unknown), not given back or to be tried again. */
-  private boolean send(WhatsAppGateway gateway, UUID token, RunnerRows.Claimed item) {
-    TenantScope scope = crm.tenant(item.organizationId).asSystem(ACTOR);
-    UUID attempt = UUID.randomUUID();
-    Prepared prepared = TenantWork.call(scope, tx -> {
-      RunnerMapper runner = tx.mapper(RunnerMapper.class);
-      RunnerRows.SendContext context = runner.sendContext(tx.organizationId(), item.recipientId, token);
-      if (context == null) {
-        return null;
-      }
-      if (context.campaignStatus != CampaignStatus.RUNNING) {
-        runner.release(tx.organizationId(), item.recipientId, token);
-        return null;
-      }
-      OptOutMapper optOuts = tx.mapper(OptOutMapper.class);
-      SkipReason skip = context.optedOut ? SkipReason.OPTED_OUT
-          : context.windowClosed ? SkipReason.WINDOW_CLOSED : null;
-      if (skip != null) {
-        // Opted out since it was added, or free-form text outside the user's 24 hours: never sent.
-        optOuts.skipAtSend(tx.organizationId(), item.recipientId, skip.databaseName());
-        optOuts.countSkipped(tx.organizationId(), context.campaignId);
-        runner.completeIfDone(tx.organizationId(), context.campaignId, tx.now());
-        return null;
-      }
-      OutgoingMessage message;
-      try {
-        message = CampaignInputs.render(ContentCodec.read(context.messageTemplate, context.template),
-            Placeholders.Values.of(context));
-      } catch (ValidationException e) {
-        // The customer changed since the start: this one fails for good, the others go on.
-        runner.markSending(tx.organizationId(), item.recipientId, token, attempt, (int) lease.toSeconds());
-        SendOutcomes.record(tx, context.campaignId, item.recipientId, attempt, context.attempts + 1,
-            SendOutcomes.rendering(e));
-        return null;
-      }
-      Optional<WhatsAppSender> sender = tx.scope().service(WhatsAppProfiles.class).sender(context.profileId);
-      if (sender.isEmpty()) {
-        runner.release(tx.organizationId(), item.recipientId, token);
-        runner.pause(tx.organizationId(), context.campaignId, "its WhatsApp profile is deactivated or has no session");
-        return null;
-      }
-      runner.markSending(tx.organizationId(), item.recipientId, token, attempt, (int) lease.toSeconds());
-      return new Prepared(context.campaignId, context.attempts + 1, sender.get(), message);
-    });
-    if (prepared == null) {
-      return false;
-    }
-    SendResult result;
-    try {
-      result = gateway.send(prepared.sender(), prepared.message(), SendOutcomes.TAG_PREFIX + attempt);
-    } catch (RuntimeException e) {
-      // The gateway broke its contract (it answers, never throws): whether WhatsApp took the
-      // message is not known.
-      result = new SendResult.Unknown("the gateway threw " + e.getClass().getSimpleName());
-    }
-    SendResult outcome = result;
-    return TenantWork.call(scope,
-        tx -> SendOutcomes.record(tx, prepared.campaignId(), item.recipientId, attempt, prepared.attempts(), outcome));
-  }
-
-  /** What the first step leaves for the call. */
-  private record Prepared(UUID campaignId, int attempts, WhatsAppSender sender, OutgoingMessage message) {}
 }

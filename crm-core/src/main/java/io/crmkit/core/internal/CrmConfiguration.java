@@ -72,7 +72,8 @@ public final class CrmConfiguration {
     return registry;
   }
 
-  Clock clock() {
+  /** The Crm's clock. */
+  public Clock clock() {
     return clock;
   }
 

@@ -72,6 +72,11 @@ public final class SqlTenantWork {
   /** A module's view of a transaction with no tenant: a cross-tenant one, or the owner's. */
   private record Untenanted(CrmRuntime runtime, Tx tx) implements io.crmkit.core.spi.CrossTenantTransaction {
     @Override
+    public Instant now() {
+      return tx.now();
+    }
+
+    @Override
     public <T> T mapper(Class<T> type) {
       return tx.mapper(Objects.requireNonNull(type, "type"));
     }

@@ -10,6 +10,7 @@ import io.crmkit.core.spi.TenantTransaction;
 import io.crmkit.core.spi.TenantWork;
 import io.crmkit.whatsapp.WhatsAppWebhook;
 import io.crmkit.whatsapp.spi.InboundTexts;
+import io.crmkit.whatsapp.spi.MarketingPreferences;
 import io.crmkit.whatsapp.spi.TaggedStatuses;
 import java.io.IOException;
 import java.util.List;
@@ -22,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * Stores a verified webhook delivery: each change routed to its tenant and profile (the one
  * cross-tenant read, {@code route_whatsapp_webhook}), then stored in that tenant's transaction as
  * the system actor {@code whatsapp-webhook}: its messages ({@link InboundMessages}) and statuses
- * ({@link DeliveryStatuses}). A change whose transaction fails for good is stored again item by
+ * ({@link DeliveryStatuses}), or users' marketing preferences ({@link PreferenceChanges}). A change whose transaction fails for good is stored again item by
  * item, each in a transaction of its own, and an item that fails alone is kept as a dead letter of
  * {@value #SOURCE}, so the rest is stored and the delivery acknowledged; only a transient failure
  * is left for Meta to deliver again. Redeliveries store nothing twice, dead letters included.
@@ -35,16 +36,20 @@ final class WebhookIngest {
   private final Crm crm;
   private final InboundMessages messages;
   private final DeliveryStatuses statuses;
+  private final PreferenceChanges preferences;
 
   /**
    * Ingest into {@code crm}'s tenants, writing {@code events}; statuses of other modules' tagged
    * sends go to the handlers {@code tagged} gives, and new inbound texts to those {@code texts}
-   * gives (read at each item: modules installed after this one offer theirs later).
+   * gives, and users' marketing preferences to those {@code preferences} gives (read at each item:
+   * modules installed after this one offer theirs later).
    */
-  WebhookIngest(Crm crm, Events events, Supplier<List<TaggedStatuses>> tagged, Supplier<List<InboundTexts>> texts) {
+  WebhookIngest(Crm crm, Events events, Supplier<List<TaggedStatuses>> tagged, Supplier<List<InboundTexts>> texts,
+      Supplier<List<MarketingPreferences>> preferences) {
     this.crm = crm;
     this.messages = new InboundMessages(events, texts);
     this.statuses = new DeliveryStatuses(events, tagged);
+    this.preferences = new PreferenceChanges(preferences);
   }
 
   /**
@@ -65,11 +70,14 @@ final class WebhookIngest {
     try {
       for (JsonNode entry : root.path("entry")) {
         for (JsonNode change : entry.path("changes")) {
-          if (!"messages".equals(change.path("field").asText())) {
-            log.debug("ignoring a webhook change of field {}", change.path("field").asText());
-            continue;
+          String field = change.path("field").asText();
+          if ("messages".equals(field)) {
+            ingestChange(appId, change.path("value"));
+          } else if ("user_preferences".equals(field) && preferences.wanted()) {
+            ingestPreferences(appId, change.path("value"));
+          } else {
+            log.debug("ignoring a webhook change of field {}", field);
           }
-          ingestChange(appId, change.path("value"));
         }
       }
       return new WhatsAppWebhook.Response(200, "ok");
@@ -106,12 +114,44 @@ final class WebhookIngest {
     }
   }
 
-  private void ingestChange(String appId, JsonNode value) {
+  /** The profile the change's number routes to, for {@code appId}; null (logged) if none. */
+  private RouteMapper.Route route(String appId, JsonNode value) {
     String phoneNumberId = value.path("metadata").path("phone_number_id").asText("");
     RouteMapper.Route route = TenantWork.crossTenant(crm,
         c -> c.mapper(RouteMapper.class).route(phoneNumberId, appId));
     if (route == null) {
       log.info("webhook change for phone number id {} of app {}: no active profile; ignored", phoneNumberId, appId);
+    }
+    return route;
+  }
+
+  /**
+   * A user_preferences change, in one transaction of the routed tenant; one that fails for good is
+   * logged and acknowledged (Meta would only deliver it again), a transient failure thrown.
+   */
+  private void ingestPreferences(String appId, JsonNode value) {
+    RouteMapper.Route route = route(appId, value);
+    if (route == null) {
+      return;
+    }
+    try {
+      TenantWork.call(crm.tenant(route.organizationId()).asSystem(ACTOR), tx -> {
+        if (routable(tx, route.profileId())) {
+          preferences.apply(tx, route.profileId(), value);
+        }
+        return null;
+      });
+    } catch (RuntimeException e) {
+      if (DeadLetterBox.isTransient(e)) {
+        throw e;
+      }
+      log.error("user_preferences change for profile {} not stored", route.profileId(), e);
+    }
+  }
+
+  private void ingestChange(String appId, JsonNode value) {
+    RouteMapper.Route route = route(appId, value);
+    if (route == null) {
       return;
     }
     UUID profileId = route.profileId();

@@ -12,6 +12,7 @@ import io.crmkit.whatsapp.WhatsAppOutbox;
 import io.crmkit.whatsapp.WhatsAppProfiles;
 import io.crmkit.whatsapp.WhatsAppWebhook;
 import io.crmkit.whatsapp.spi.InboundTexts;
+import io.crmkit.whatsapp.spi.MarketingPreferences;
 import io.crmkit.whatsapp.spi.TaggedStatuses;
 import java.util.List;
 import java.util.Optional;
@@ -50,7 +51,8 @@ public final class WhatsAppRuntime {
     context.tenantService(WhatsAppInbox.class, runtime::inbox);
     context.tenantService(WhatsAppProfiles.class, runtime::profiles);
     WebhookIngest ingest = new WebhookIngest(runtime.crm, runtime.events,
-        () -> context.extensions(TaggedStatuses.class), () -> context.extensions(InboundTexts.class));
+        () -> context.extensions(TaggedStatuses.class), () -> context.extensions(InboundTexts.class),
+        () -> context.extensions(MarketingPreferences.class));
     // Also without a webhook: letters an earlier configuration kept stay replayable.
     context.deadLetterSource(WebhookIngest.SOURCE, ingest::replay);
     if (settings.signatures().isPresent()) {

@@ -14,6 +14,8 @@ CREATE TABLE ${schema}.campaigns (
   status               text NOT NULL DEFAULT 'draft'
                        CHECK (status IN ('draft', 'scheduled', 'running', 'paused', 'completed', 'stopped')),
   status_reason        text CHECK (length(status_reason) BETWEEN 1 AND 500),
+  -- Why a running campaign waits (a daily limit reached), until next_send_at.
+  wait_reason          text CHECK (length(wait_reason) BETWEEN 1 AND 500),
   total_recipients     integer NOT NULL DEFAULT 0 CHECK (total_recipients >= 0),
   skipped_count        integer NOT NULL DEFAULT 0 CHECK (skipped_count >= 0),
   sent_count           integer NOT NULL DEFAULT 0 CHECK (sent_count >= 0),
@@ -56,7 +58,7 @@ CREATE POLICY campaigns_tenant ON ${schema}.campaigns
   USING (organization_id = (SELECT ${schema}.current_organization_id()))
   WITH CHECK (organization_id = (SELECT ${schema}.current_organization_id()));
 GRANT SELECT, INSERT, DELETE ON ${schema}.campaigns TO ${runtime_role};
-GRANT UPDATE (name, message_template, template, audience_tags, status, status_reason, total_recipients,
+GRANT UPDATE (name, message_template, template, audience_tags, status, status_reason, wait_reason, total_recipients,
   skipped_count, sent_count, failed_count, unknown_count, delivered_count, read_count, failures_in_a_row,
   current_index, delay_min_ms, delay_max_ms, scheduled_at,
   next_send_at, started_at, completed_at, updated_at) ON ${schema}.campaigns TO ${runtime_role};
@@ -135,7 +137,7 @@ CREATE TABLE ${schema}.campaign_opt_outs (
   user_id          text CHECK (length(user_id) BETWEEN 1 AND 256),
   customer_id      uuid,
   opted_out        boolean NOT NULL,
-  source           text NOT NULL CHECK (source IN ('keyword', 'send_refused')),
+  source           text NOT NULL CHECK (source IN ('keyword', 'send_refused', 'user_preferences')),
   changed_at       timestamptz NOT NULL,
   PRIMARY KEY (organization_id, id),
   UNIQUE (organization_id, phone),
@@ -193,24 +195,80 @@ CREATE POLICY campaign_results_tenant ON ${schema}.campaign_results
   WITH CHECK (organization_id = (SELECT ${schema}.current_organization_id()));
 GRANT SELECT, INSERT ON ${schema}.campaign_results TO ${runtime_role};
 
--- The runners' one path across tenants. Called outside any tenant, as the runtime role: turns the
--- sends whose runner lost its lease into 'unknown' (never sent again by themselves), completes
--- running campaigns with nothing left, then leases up to p_max due recipients of running campaigns
--- to p_lease for p_lease_seconds, skipping rows another runner holds, and returns each with its
--- organization. A campaign with a pause between sends gives one recipient per call and is due
--- again after a random pause in its range. Reveals ids only.
-CREATE FUNCTION ${schema}.claim_campaign_recipients(p_lease uuid, p_lease_seconds integer, p_max integer)
-  RETURNS TABLE (organization_id uuid, campaign_id uuid, recipient_id uuid)
+-- How fast and how much one WhatsApp profile may send, shared by every runner (the issue's
+-- per-profile limits): its rate (80 messages a second by default; up to 1,000 for upgraded
+-- numbers, 20 for numbers shared with the WhatsApp Business app), the unique users it may reach in
+-- the organization's day (copied by the host from Meta; none: no limit), and the runners' shared
+-- pace: the time of the next free send slot, and the back-off after WhatsApp's rate limit (130429).
+-- A row appears with the first claim for the profile, or when a tenant sets its limits.
+CREATE TABLE ${schema}.campaign_profile_limits (
+  organization_id      uuid NOT NULL REFERENCES ${schema}.organizations (id) ON DELETE CASCADE,
+  profile_id           uuid NOT NULL,
+  messages_per_second  integer NOT NULL DEFAULT 80 CHECK (messages_per_second BETWEEN 1 AND 1000),
+  daily_users          integer CHECK (daily_users >= 1),
+  next_slot_at         timestamptz,
+  backoff_until        timestamptz,
+  backoff_seconds      integer NOT NULL DEFAULT 0 CHECK (backoff_seconds BETWEEN 0 AND 3600),
+  PRIMARY KEY (organization_id, profile_id),
+  FOREIGN KEY (organization_id, profile_id) REFERENCES ${schema}.whatsapp_profiles (organization_id, id)
+    ON DELETE CASCADE
+);
+ALTER TABLE ${schema}.campaign_profile_limits ENABLE ROW LEVEL SECURITY;
+CREATE POLICY campaign_profile_limits_tenant ON ${schema}.campaign_profile_limits
+  USING (organization_id = (SELECT ${schema}.current_organization_id()))
+  WITH CHECK (organization_id = (SELECT ${schema}.current_organization_id()));
+GRANT SELECT, INSERT ON ${schema}.campaign_profile_limits TO ${runtime_role};
+GRANT UPDATE (messages_per_second, daily_users, backoff_until, backoff_seconds)
+  ON ${schema}.campaign_profile_limits TO ${runtime_role};
+
+-- The unique users a profile's campaigns reached per day of the organization, for its daily limit
+-- (a recipient counts when its first attempt goes out).
+CREATE TABLE ${schema}.campaign_daily_users (
+  organization_id  uuid NOT NULL REFERENCES ${schema}.organizations (id) ON DELETE CASCADE,
+  profile_id       uuid NOT NULL,
+  day              date NOT NULL,
+  users            integer NOT NULL CHECK (users >= 0),
+  PRIMARY KEY (organization_id, profile_id, day),
+  FOREIGN KEY (organization_id, profile_id) REFERENCES ${schema}.whatsapp_profiles (organization_id, id)
+    ON DELETE CASCADE
+);
+ALTER TABLE ${schema}.campaign_daily_users ENABLE ROW LEVEL SECURITY;
+CREATE POLICY campaign_daily_users_tenant ON ${schema}.campaign_daily_users
+  USING (organization_id = (SELECT ${schema}.current_organization_id()))
+  WITH CHECK (organization_id = (SELECT ${schema}.current_organization_id()));
+GRANT SELECT, INSERT ON ${schema}.campaign_daily_users TO ${runtime_role};
+GRANT UPDATE (users) ON ${schema}.campaign_daily_users TO ${runtime_role};
+
+-- The runners' one path across tenants. Called outside any tenant, as the runtime role, with the
+-- runner's clock (p_now): turns the sends whose runner lost its lease into 'unknown' (never sent
+-- again by themselves), completes running campaigns with nothing left, then leases up to p_max due
+-- recipients of running campaigns to p_lease for p_lease_seconds, skipping rows another runner
+-- holds, and returns each with its organization and its send slot. Each profile's slots come from
+-- its shared pace, one every 1/rate seconds, at most a second ahead (after a 130429 back-off, from
+-- its end); a runner sends each recipient no earlier than its slot. A campaign with a pause
+-- between sends gives one recipient per call and is due again after a random pause in its range.
+-- Reveals ids only: a row without a recipient is a campaign the call completed.
+CREATE FUNCTION ${schema}.claim_campaign_recipients(p_lease uuid, p_lease_seconds integer, p_max integer,
+    p_now timestamptz)
+  RETURNS TABLE (organization_id uuid, campaign_id uuid, recipient_id uuid, send_at timestamptz)
   LANGUAGE plpgsql
   SECURITY DEFINER
   SET search_path = ${schema}, pg_temp
   AS $$
+DECLARE
+  v_profile record;
+  v_item record;
+  v_left integer := p_max;
+  v_base timestamptz;
+  v_rate integer;
+  v_budget integer;
+  v_taken integer;
 BEGIN
   IF current_organization_id() IS NOT NULL THEN
     RAISE EXCEPTION 'claim_campaign_recipients runs outside any tenant' USING ERRCODE = '42501';
   END IF;
-  IF p_lease IS NULL OR p_lease_seconds NOT BETWEEN 5 AND 3600 OR p_max NOT BETWEEN 1 AND 1000 THEN
-    RAISE EXCEPTION 'claim_campaign_recipients: a lease, 5 to 3600 seconds, 1 to 1000 recipients'
+  IF p_lease IS NULL OR p_now IS NULL OR p_lease_seconds NOT BETWEEN 5 AND 3600 OR p_max NOT BETWEEN 1 AND 1000 THEN
+    RAISE EXCEPTION 'claim_campaign_recipients: a lease, 5 to 3600 seconds, 1 to 1000 recipients, a time'
       USING ERRCODE = '22023';
   END IF;
   -- (A status of the attempt that came meanwhile left its wamid, and a failure's code: then it is
@@ -220,7 +278,7 @@ BEGIN
        SET status = CASE WHEN r.wa_message_id IS NULL THEN 'unknown'
                          WHEN r.error_code IS NOT NULL THEN 'failed' ELSE 'sent' END,
            lease_token = NULL, lease_until = NULL
-     WHERE r.status = 'sending' AND r.lease_until < now()
+     WHERE r.status = 'sending' AND r.lease_until < p_now
     RETURNING r.organization_id, r.campaign_id, r.status
   ), counted AS (
     SELECT l.organization_id, l.campaign_id, count(*) AS n,
@@ -233,72 +291,121 @@ BEGIN
          failed_count = c.failed_count + counted.failed, current_index = c.current_index + counted.n
     FROM counted WHERE c.organization_id = counted.organization_id AND c.id = counted.campaign_id;
 
-  -- Running campaigns with nothing left in flight or to send are complete.
-  UPDATE campaigns c SET status = 'completed', completed_at = now()
-   WHERE c.status = 'running'
-     AND NOT EXISTS (SELECT 1 FROM campaign_recipients r
-                      WHERE r.organization_id = c.organization_id AND r.campaign_id = c.id
-                        AND r.status IN ('pending', 'sending'));
+  -- Running campaigns with nothing left in flight or to send are complete: each returned without a
+  -- recipient, for the runner to tell.
+  FOR v_item IN
+    UPDATE campaigns c SET status = 'completed', completed_at = p_now, wait_reason = NULL
+     WHERE c.status = 'running'
+       AND NOT EXISTS (SELECT 1 FROM campaign_recipients r
+                        WHERE r.organization_id = c.organization_id AND r.campaign_id = c.id
+                          AND r.status IN ('pending', 'sending'))
+    RETURNING c.organization_id AS org, c.id AS campaign
+  LOOP
+    organization_id := v_item.org;
+    campaign_id := v_item.campaign;
+    recipient_id := NULL;
+    send_at := NULL;
+    RETURN NEXT;
+  END LOOP;
 
-  RETURN QUERY
-  WITH running AS (
-    SELECT c.organization_id, c.id, c.delay_max_ms > 0 AS paced
+  -- Profile by profile, in one order (runners wait on each other's pace rows, never deadlock).
+  FOR v_profile IN
+    SELECT DISTINCT c.organization_id AS org, c.whatsapp_profile_id AS profile
       FROM campaigns c
-     WHERE c.status = 'running' AND (c.next_send_at IS NULL OR c.next_send_at <= now())
+     WHERE c.status = 'running' AND (c.next_send_at IS NULL OR c.next_send_at <= p_now)
        AND EXISTS (SELECT 1 FROM campaign_recipients r
                     WHERE r.organization_id = c.organization_id AND r.campaign_id = c.id AND r.status = 'pending'
-                      AND (r.lease_until IS NULL OR r.lease_until < now())
-                      AND (r.next_attempt_at IS NULL OR r.next_attempt_at <= now()))
-     ORDER BY c.next_send_at NULLS FIRST
-     LIMIT p_max
-  ), paced AS (
-    -- One send per pause: the campaign row decides which runner has this turn (another one waits
-    -- for it, then finds the campaign not due).
-    UPDATE campaigns c
-       SET next_send_at = now() + make_interval(secs => (c.delay_min_ms
-             + floor(random() * (c.delay_max_ms - c.delay_min_ms + 1))) / 1000.0)
-      FROM running
-     WHERE running.paced AND c.organization_id = running.organization_id AND c.id = running.id
-       AND c.status = 'running' AND (c.next_send_at IS NULL OR c.next_send_at <= now())
-    RETURNING c.organization_id, c.id
-  ), turns AS (
-    SELECT running.organization_id, running.id, p_max AS n, 1 AS rank FROM running WHERE NOT running.paced
-    UNION ALL
-    SELECT paced.organization_id, paced.id, 1, 0 FROM paced
-  ), due AS (
-    -- A paced campaign's turn first: its pace moved already, so its one recipient must not be crowded out.
-    SELECT r.organization_id, r.id
-      FROM turns
-      CROSS JOIN LATERAL (
-        SELECT r.organization_id, r.id
-          FROM campaign_recipients r
-         WHERE r.organization_id = turns.organization_id AND r.campaign_id = turns.id AND r.status = 'pending'
-           AND (r.lease_until IS NULL OR r.lease_until < now())
-           AND (r.next_attempt_at IS NULL OR r.next_attempt_at <= now())
-         ORDER BY r.position
-         LIMIT turns.n
-           FOR UPDATE SKIP LOCKED
-      ) r
-     ORDER BY turns.rank
-     LIMIT p_max
-  ), leased AS (
-    UPDATE campaign_recipients r
-       SET lease_token = p_lease, lease_until = now() + make_interval(secs => p_lease_seconds)
-      FROM due
-     WHERE r.organization_id = due.organization_id AND r.id = due.id
-    RETURNING r.organization_id, r.campaign_id, r.id, r.position
-  )
-  SELECT leased.organization_id, leased.campaign_id, leased.id FROM leased
-   ORDER BY leased.organization_id, leased.campaign_id, leased.position;
+                      AND (r.lease_until IS NULL OR r.lease_until < p_now)
+                      AND (r.next_attempt_at IS NULL OR r.next_attempt_at <= p_now))
+     ORDER BY 1, 2
+  LOOP
+    EXIT WHEN v_left <= 0;
+    INSERT INTO campaign_profile_limits AS l (organization_id, profile_id) VALUES (v_profile.org, v_profile.profile)
+      ON CONFLICT DO NOTHING;
+    SELECT greatest(p_now, l.next_slot_at, l.backoff_until), l.messages_per_second INTO v_base, v_rate
+      FROM campaign_profile_limits l
+     WHERE l.organization_id = v_profile.org AND l.profile_id = v_profile.profile
+       FOR UPDATE;
+    -- The slots of the coming second that are still free.
+    v_budget := least(v_left, floor(extract(epoch FROM (p_now + interval '1 second' - v_base)) * v_rate)::integer);
+    CONTINUE WHEN v_budget <= 0;
+    v_taken := 0;
+    FOR v_item IN
+      WITH running AS (
+        SELECT c.organization_id, c.id, c.delay_max_ms > 0 AS paced
+          FROM campaigns c
+         WHERE c.organization_id = v_profile.org AND c.whatsapp_profile_id = v_profile.profile
+           AND c.status = 'running' AND (c.next_send_at IS NULL OR c.next_send_at <= p_now)
+           AND EXISTS (SELECT 1 FROM campaign_recipients r
+                        WHERE r.organization_id = c.organization_id AND r.campaign_id = c.id AND r.status = 'pending'
+                          AND (r.lease_until IS NULL OR r.lease_until < p_now)
+                          AND (r.next_attempt_at IS NULL OR r.next_attempt_at <= p_now))
+         ORDER BY c.next_send_at NULLS FIRST
+         LIMIT v_budget
+      ), paced AS (
+        -- One send per pause: the campaign row decides which runner has this turn (another one
+        -- waits for it, then finds the campaign not due). A wait for the next day ends here too.
+        UPDATE campaigns c
+           SET next_send_at = p_now + make_interval(secs => (c.delay_min_ms
+                 + floor(random() * (c.delay_max_ms - c.delay_min_ms + 1))) / 1000.0)
+          FROM running
+         WHERE running.paced AND c.organization_id = running.organization_id AND c.id = running.id
+           AND c.status = 'running' AND (c.next_send_at IS NULL OR c.next_send_at <= p_now)
+        RETURNING c.organization_id, c.id
+      ), turns AS (
+        SELECT running.organization_id, running.id, v_budget AS n, 1 AS rank FROM running WHERE NOT running.paced
+        UNION ALL
+        SELECT paced.organization_id, paced.id, 1, 0 FROM paced
+      ), due AS (
+        -- A paced campaign's turn first: its pace moved already, so its one recipient must not be crowded out.
+        SELECT r.organization_id, r.id, turns.rank, r.position
+          FROM turns
+          CROSS JOIN LATERAL (
+            SELECT r.organization_id, r.id, r.position
+              FROM campaign_recipients r
+             WHERE r.organization_id = turns.organization_id AND r.campaign_id = turns.id AND r.status = 'pending'
+               AND (r.lease_until IS NULL OR r.lease_until < p_now)
+               AND (r.next_attempt_at IS NULL OR r.next_attempt_at <= p_now)
+             ORDER BY r.position
+             LIMIT turns.n
+               FOR UPDATE SKIP LOCKED
+          ) r
+         ORDER BY turns.rank, r.position
+         LIMIT v_budget
+      ), leased AS (
+        UPDATE campaign_recipients r
+           SET lease_token = p_lease, lease_until = p_now + make_interval(secs => p_lease_seconds)
+          FROM due
+         WHERE r.organization_id = due.organization_id AND r.id = due.id
+        RETURNING r.organization_id, r.campaign_id, r.id, due.rank, due.position
+      )
+      SELECT leased.organization_id AS org, leased.campaign_id AS campaign, leased.id AS recipient
+        FROM leased ORDER BY leased.rank, leased.position
+    LOOP
+      organization_id := v_item.org;
+      campaign_id := v_item.campaign;
+      recipient_id := v_item.recipient;
+      send_at := v_base + make_interval(secs => v_taken::double precision / v_rate);
+      v_taken := v_taken + 1;
+      RETURN NEXT;
+    END LOOP;
+    IF v_taken > 0 THEN
+      UPDATE campaign_profile_limits l
+         SET next_slot_at = v_base + make_interval(secs => v_taken::double precision / v_rate)
+       WHERE l.organization_id = v_profile.org AND l.profile_id = v_profile.profile;
+      v_left := v_left - v_taken;
+    END IF;
+  END LOOP;
 END
 $$;
-REVOKE ALL ON FUNCTION ${schema}.claim_campaign_recipients(uuid, integer, integer) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION ${schema}.claim_campaign_recipients(uuid, integer, integer) TO ${runtime_role};
+REVOKE ALL ON FUNCTION ${schema}.claim_campaign_recipients(uuid, integer, integer, timestamptz) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION ${schema}.claim_campaign_recipients(uuid, integer, integer, timestamptz)
+  TO ${runtime_role};
 
--- The runners' other read across tenants: scheduled campaigns whose time has come, oldest first,
--- each then started in its own tenant's transaction (which sees whether another runner did it
--- first). Refuses to run inside a tenant; reveals ids only.
-CREATE FUNCTION ${schema}.due_scheduled_campaigns(p_max integer)
+-- The runners' other read across tenants: scheduled campaigns whose time (by the runner's clock)
+-- has come, oldest first, each then started in its own tenant's transaction (which sees whether
+-- another runner did it first). Refuses to run inside a tenant; reveals ids only.
+CREATE FUNCTION ${schema}.due_scheduled_campaigns(p_max integer, p_now timestamptz)
   RETURNS TABLE (organization_id uuid, campaign_id uuid)
   LANGUAGE plpgsql STABLE
   SECURITY DEFINER
@@ -310,10 +417,10 @@ BEGIN
   END IF;
   RETURN QUERY
   SELECT c.organization_id, c.id FROM campaigns c
-   WHERE c.status = 'scheduled' AND c.scheduled_at <= now()
+   WHERE c.status = 'scheduled' AND c.scheduled_at <= coalesce(p_now, now())
    ORDER BY c.scheduled_at
    LIMIT least(greatest(p_max, 1), 1000);
 END
 $$;
-REVOKE ALL ON FUNCTION ${schema}.due_scheduled_campaigns(integer) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION ${schema}.due_scheduled_campaigns(integer) TO ${runtime_role};
+REVOKE ALL ON FUNCTION ${schema}.due_scheduled_campaigns(integer, timestamptz) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION ${schema}.due_scheduled_campaigns(integer, timestamptz) TO ${runtime_role};

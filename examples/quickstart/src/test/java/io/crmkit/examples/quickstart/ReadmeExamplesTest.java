@@ -7,6 +7,7 @@ import io.crmkit.campaigns.CampaignContent;
 import io.crmkit.campaigns.CampaignContent.TemplateComponent;
 import io.crmkit.campaigns.CampaignContent.TemplateParameter;
 import io.crmkit.campaigns.CampaignDraft;
+import io.crmkit.campaigns.CampaignRunner;
 import io.crmkit.campaigns.CampaignService;
 import io.crmkit.campaigns.CampaignStatus;
 import io.crmkit.campaigns.RecipientSelection;
@@ -45,6 +46,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -130,7 +134,7 @@ class ReadmeExamplesTest {
     return result;
   }
 
-  static Campaign campaign(TenantScope acme, UUID profileId, UUID customerId, Instant tomorrowAtNine) {
+  static Campaign campaign(TenantScope acme, UUID profileId, UUID customerId, LocalDateTime tomorrowAtNine) {
     // README:campaigns:start
     CampaignService campaigns = acme.service(CampaignService.class);
     Campaign offer = campaigns.create(CampaignDraft.builder("Spring offer", profileId, CampaignContent.template(
@@ -139,9 +143,18 @@ class ReadmeExamplesTest {
     campaigns.addRecipients(offer.id(), RecipientSelection.customers(List.of(customerId)));
     campaigns.addRecipients(offer.id(), RecipientSelection.phones(List.of("050 123 4567", "+971 50 123 4567")));
     campaigns.addRecipients(offer.id(), RecipientSelection.tag("vip"));  // its customers join at the start
-    Campaign scheduled = campaigns.schedule(offer.id(), tomorrowAtNine);  // every message rendered first
+    Campaign scheduled = campaigns.schedule(offer.id(), tomorrowAtNine);  // its time zone; every message rendered first
     // README:campaigns:end
     return scheduled;
+  }
+
+  static boolean runners(Crm crm) {
+    // README:campaign-runner:start
+    CampaignRunner.Workers workers = crm.service(CampaignRunner.class).start(CampaignRunner.Settings.DEFAULT);
+    // at shutdown: sends in flight finish, what was claimed but not sent is given back
+    workers.close();
+    // README:campaign-runner:end
+    return workers.stopped();
   }
 
   @Test
@@ -186,12 +199,12 @@ class ReadmeExamplesTest {
         assertThat(acme.customers().timeline(tickets.get(0).customerId().orElseThrow(), 20, Optional.empty()).items())
             .anyMatch(a -> a.type().equals("escalated"));
 
-        Instant tomorrow = Instant.now().plus(java.time.Duration.ofDays(1))
-            .truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        LocalDateTime tomorrow = LocalDate.now(ZoneOffset.UTC).plusDays(1).atTime(9, 0);
         Campaign scheduled = campaign(acme, acme.service(WhatsAppProfiles.class).list().get(0).id(),
             tickets.get(0).customerId().orElseThrow(), tomorrow);
         assertThat(scheduled.status()).isEqualTo(CampaignStatus.SCHEDULED);
-        assertThat(scheduled.scheduledAt()).contains(tomorrow);
+        assertThat(scheduled.scheduledAt()).as("Acme's zone is UTC").contains(tomorrow.toInstant(ZoneOffset.UTC));
+        assertThat(runners(crm)).isTrue();
         assertThat(scheduled.totalRecipients()).as("the customer, whose number is 050 123 4567, and the UAE number")
             .isEqualTo(2);
       }
@@ -199,6 +212,8 @@ class ReadmeExamplesTest {
     assertThat(ReadmeBlocks.inReadme(README, "whatsapp")).isEqualTo(ReadmeBlocks.inSource(SOURCE, "whatsapp"));
     assertThat(ReadmeBlocks.inReadme(README, "tickets")).isEqualTo(ReadmeBlocks.inSource(SOURCE, "tickets"));
     assertThat(ReadmeBlocks.inReadme(README, "campaigns")).isEqualTo(ReadmeBlocks.inSource(SOURCE, "campaigns"));
+    assertThat(ReadmeBlocks.inReadme(README, "campaign-runner"))
+        .isEqualTo(ReadmeBlocks.inSource(SOURCE, "campaign-runner"));
   }
 
   /** A delivery of one text message to {@code phoneNumberId}, built the way Meta builds them. */
