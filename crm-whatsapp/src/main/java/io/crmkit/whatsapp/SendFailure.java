@@ -38,7 +38,11 @@ public record SendFailure(Kind kind, int providerCode, String message) {
     AUTHENTICATION(false),
     /** WhatsApp refused the request for another reason (a bad parameter, an unknown template, …). */
     REJECTED(false),
-    /** WhatsApp answered with a server error; whether anything was sent is not known to be safe to retry. */
+    /**
+     * WhatsApp (or a proxy before it) answered with a server error (an HTTP 5xx, Meta's 131000
+     * "something went wrong", an error page): whether the message was taken is not known, so it
+     * is not retried, and CRMKit records it as unknown, not failed.
+     */
     PROVIDER_ERROR(false),
     /** No connection could be made, so nothing was sent; retry with backoff. */
     CONNECTION_FAILED(true),

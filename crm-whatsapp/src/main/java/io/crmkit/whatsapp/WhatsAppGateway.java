@@ -17,7 +17,8 @@ public interface WhatsAppGateway {
   /**
    * Sends {@code message} with a tag that WhatsApp gives back in the message's status callbacks
    * (the Cloud API's {@code biz_opaque_callback_data}). CRMKit tags each reply, so a reply whose
-   * answer was lost ({@link SendResult.Unknown}) is matched to its statuses and settles without
+   * answer was lost ({@link SendResult.Unknown}) or was a server error
+   * ({@link SendFailure.Kind#PROVIDER_ERROR}) is matched to its statuses and settles without
    * being sent again. The default sends without the tag; such replies then stay unknown.
    *
    * @param tag up to 512 characters

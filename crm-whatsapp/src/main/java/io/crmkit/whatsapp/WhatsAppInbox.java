@@ -79,8 +79,14 @@ public interface WhatsAppInbox {
    * {@code max_messages_per_day} (the organization's day), committed, then sent; the returned
    * message has the outcome when the call was its own transaction ({@code sent}, {@code failed},
    * {@code unknown}), or is still {@code pending} inside the host's transaction, to be sent when
-   * it commits. Rate limits and connection failures are retried a few times with backoff; a
-   * timeout is never resent.
+   * it commits. Rate limits and connection failures are retried a few times with backoff.
+   *
+   * <p>An answer that does not say whether WhatsApp took the message (a timeout after sending, an
+   * HTTP 5xx or Meta's 131000, a proxy's error page) leaves it {@code unknown} with the reason,
+   * not {@code failed}: it may have reached the user, so it is never resent, and its status
+   * callback, if one comes, settles it. Sending the text again is the host's choice, made with a
+   * new call (a new message, which the user may then get twice); {@code failed} means WhatsApp
+   * refused it and nothing was delivered.
    *
    * @param text 1 to 4,096 characters, not blank, kept as written (line breaks allowed)
    * @throws CustomerWindowClosedException if the user last wrote more than 24 hours ago

@@ -40,8 +40,10 @@ import org.slf4j.LoggerFactory;
  * {@code AUTHENTICATION}; any other refusal, such as 131062 (this message cannot go to a business-scoped
  * user id, e.g. a one-tap authentication template), is {@code REJECTED} with the code. A message to a
  * business-scoped user id goes in the request's {@code recipient}, one to a phone in its {@code to}
- * (digits without {@code +}). A request that timed out after it was sent is {@link SendResult.Unknown},
- * never retried here; one that could not connect is {@code CONNECTION_FAILED}. Thread-safe.
+ * (digits without {@code +}). Any other HTTP 5xx answer (Meta's 131000, a proxy's HTML error page)
+ * is {@code PROVIDER_ERROR}: not known to be unsent. A request that timed out after it was sent is
+ * {@link SendResult.Unknown}, never retried here; one that could not connect is
+ * {@code CONNECTION_FAILED}. Thread-safe.
  */
 public final class CloudApiGateway implements WhatsAppGateway {
   private static final Logger log = LoggerFactory.getLogger(CloudApiGateway.class);

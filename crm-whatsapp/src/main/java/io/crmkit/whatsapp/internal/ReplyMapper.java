@@ -22,9 +22,14 @@ interface ReplyMapper {
   int recordFailed(@Param("organizationId") UUID organizationId, @Param("id") UUID id,
       @Param("errorCode") int errorCode, @Param("errorMessage") String errorMessage, @Param("at") Instant at);
 
-  /** No answer: it may have gone out; 0 unless it was still {@code sending}. */
+  /**
+   * No answer that says (a timeout, a server error): it may have gone out; 0 unless it was still
+   * {@code sending}.
+   *
+   * @param errorCode the provider's code of a server error, or null
+   */
   int recordUnknown(@Param("organizationId") UUID organizationId, @Param("id") UUID id,
-      @Param("reason") String reason, @Param("at") Instant at);
+      @Param("errorCode") Integer errorCode, @Param("reason") String reason, @Param("at") Instant at);
 
   /** The reply as it settled. */
   Settled settled(@Param("organizationId") UUID organizationId, @Param("id") UUID id);

@@ -20,8 +20,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Hands a committed reply to WhatsApp, outside any transaction: claims it 'pending' → 'sending'
  * (so it is sent once, whoever tries), sends, retrying rate limits and connection failures with
- * backoff, and records the outcome. A crash between the claim and the record leaves it 'sending',
- * which whatsapp_stalled_sends turns into 'unknown', never into a second send.
+ * backoff, and records the outcome: an answer that does not say whether WhatsApp took it (a
+ * timeout, a server error) is 'unknown', never sent again. A crash between the claim and the record
+ * leaves it 'sending', which whatsapp_stalled_sends turns into 'unknown', never into a second send.
  */
 final class ReplySender {
   private static final Logger log = LoggerFactory.getLogger(ReplySender.class);
@@ -111,7 +112,8 @@ final class ReplySender {
         return;
       }
       tx.mapper(StatusMapper.class).applyEarlyStatuses(org, wamid, messageId);
-    } else if (outcome instanceof SendResult.Failed failed) {
+    } else if (outcome instanceof SendResult.Failed failed
+        && failed.failure().kind() != SendFailure.Kind.PROVIDER_ERROR) {
       SendFailure failure = failed.failure();
       if (replies.recordFailed(org, messageId, failure.providerCode(), failure.kind() + ": " + failure.message(),
           tx.now()) == 0) {
@@ -125,7 +127,7 @@ final class ReplySender {
           tx.mapper(ProfileMapper.class).markDisconnectedUnlessProven(org, profileId);
         }
       }
-    } else if (replies.recordUnknown(org, messageId, ((SendResult.Unknown) outcome).reason(), tx.now()) == 0) {
+    } else if (!recordUnknown(replies, org, messageId, outcome, tx.now())) {
       return;
     }
     ReplyMapper.Settled settled = replies.settled(org, messageId);
@@ -133,6 +135,21 @@ final class ReplySender {
       runtime.events.append(tx, settled.conversationId(), EventCodec.messageStatus(messageId,
           Optional.ofNullable(settled.waMessageId()), settled.status()));
     }
+  }
+
+  /**
+   * An answer that does not say whether WhatsApp took the message (no answer, or a server error:
+   * a 5xx, Meta's 131000, a proxy's error page): {@code unknown} with the reason, never sent again;
+   * the reply's tagged statuses settle it. False if it settled already.
+   */
+  private static boolean recordUnknown(ReplyMapper replies, UUID org, UUID messageId, SendResult outcome,
+      Instant at) {
+    if (outcome instanceof SendResult.Failed failed) {
+      SendFailure failure = failed.failure();
+      return replies.recordUnknown(org, messageId, failure.providerCode() == 0 ? null : failure.providerCode(),
+          failure.kind() + ": " + failure.message(), at) > 0;
+    }
+    return replies.recordUnknown(org, messageId, null, ((SendResult.Unknown) outcome).reason(), at) > 0;
   }
 
   /**
