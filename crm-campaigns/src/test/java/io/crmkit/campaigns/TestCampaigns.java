@@ -54,9 +54,7 @@ final class TestCampaigns implements AutoCloseable {
     db = TestPostgres.shared().createDatabase();
     crm = Crm.builder().dataSource(db.runtimeDataSource()).migrationDataSource(db.adminDataSource()).clock(clock)
         .module(CampaignsModule.builder().sleeper(clock::advance).listener(events::add).build())
-        .module(WhatsAppModule.builder().sessionKeys(SessionKeys.of("k", Map.of("k", new byte[32]))).gateway(gateway)
-            .verifyToken("v").app(META_APP, APP_SECRET).build())
-        .build();
+        .module(whatsApp(gateway)).build();
     crm.migrate();
   }
 
@@ -102,9 +100,7 @@ final class TestCampaigns implements AutoCloseable {
   Crm crm(WhatsAppGateway gateway) {
     return Crm.builder().dataSource(db.runtimeDataSource()).migrationDataSource(db.adminDataSource()).clock(clock)
         .module(CampaignsModule.builder().sleeper(clock::advance).listener(events::add).build())
-        .module(WhatsAppModule.builder().sessionKeys(SessionKeys.of("k", Map.of("k", new byte[32]))).gateway(gateway)
-            .verifyToken("v").app(META_APP, APP_SECRET).build())
-        .build();
+        .module(whatsApp(gateway)).build();
   }
 
   /**
@@ -113,9 +109,13 @@ final class TestCampaigns implements AutoCloseable {
    */
   Crm realTimeCrm(WhatsAppGateway gateway) {
     return Crm.builder().dataSource(db.runtimeDataSource()).migrationDataSource(db.adminDataSource())
-        .module(WhatsAppModule.builder().sessionKeys(SessionKeys.of("k", Map.of("k", new byte[32]))).gateway(gateway)
-            .verifyToken("v").app(META_APP, APP_SECRET).build())
-        .build();
+        .module(whatsApp(gateway)).build();
+  }
+
+  /** crm-whatsapp as every Crm of these tests has it (the same session key, app and secret), with {@code gateway}. */
+  static WhatsAppModule whatsApp(WhatsAppGateway gateway) {
+    return WhatsAppModule.builder().sessionKeys(SessionKeys.of("k", Map.of("k", new byte[32]))).gateway(gateway)
+        .verifyToken("v").app(META_APP, APP_SECRET).build();
   }
 
   /**
