@@ -24,6 +24,7 @@ import java.util.UUID;
  *     by themselves)
  * @param deliveredCount recipients whose message WhatsApp reports delivered (or read)
  * @param readCount recipients who read it, as far as WhatsApp reports it (users may turn read receipts off)
+ * @param repliedCount recipients who wrote back within three days of their message
  * @param currentIndex how many recipients have been handled: sent, failed or unknown
  * @param delayMin the least pause between two sends
  * @param delayMax the longest pause between two sends
@@ -36,7 +37,7 @@ import java.util.UUID;
  */
 public record Campaign(UUID id, UUID profileId, String name, CampaignContent content, CampaignStatus status,
     Optional<String> statusReason, Optional<Waiting> waiting, int totalRecipients, int skippedCount, int sentCount, int failedCount,
-    int unknownCount, int deliveredCount, int readCount, int currentIndex, Duration delayMin, Duration delayMax, Optional<Instant> scheduledAt,
+    int unknownCount, int deliveredCount, int readCount, int repliedCount, int currentIndex, Duration delayMin, Duration delayMax, Optional<Instant> scheduledAt,
     Optional<Instant> startedAt, Optional<Instant> completedAt, Optional<UUID> createdBy, Instant createdAt,
     Instant updatedAt) {
 

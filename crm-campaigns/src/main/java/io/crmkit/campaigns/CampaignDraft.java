@@ -2,6 +2,7 @@ package io.crmkit.campaigns;
 
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -18,9 +19,12 @@ import java.util.UUID;
  * @param content the template or free-form text
  * @param delayMin the least pause between two sends
  * @param delayMax the longest pause; not less than {@code delayMin}
+ * @param resendUnknownAfter if set, a send whose outcome stays unknown (no status) this long is sent
+ *     once more, by itself: 1 minute to 1 day. The user may then get the message twice; unset, only
+ *     {@link CampaignService#resendUnknown} sends unknowns again
  */
 public record CampaignDraft(String name, UUID profileId, CampaignContent content, Duration delayMin,
-    Duration delayMax) {
+    Duration delayMax, Optional<Duration> resendUnknownAfter) {
 
   /** Creates the draft. Checked when the campaign is created. */
   public CampaignDraft {
@@ -29,6 +33,7 @@ public record CampaignDraft(String name, UUID profileId, CampaignContent content
     Objects.requireNonNull(content, "content");
     Objects.requireNonNull(delayMin, "delayMin");
     Objects.requireNonNull(delayMax, "delayMax");
+    Objects.requireNonNull(resendUnknownAfter, "resendUnknownAfter");
   }
 
   /** Starts a draft with the default pause, 2 to 5 s. */
@@ -43,6 +48,7 @@ public record CampaignDraft(String name, UUID profileId, CampaignContent content
     private final CampaignContent content;
     private Duration delayMin = Duration.ofSeconds(2);
     private Duration delayMax = Duration.ofSeconds(5);
+    private Duration resendUnknownAfter;
 
     private Builder(String name, UUID profileId, CampaignContent content) {
       this.name = name;
@@ -57,9 +63,18 @@ public record CampaignDraft(String name, UUID profileId, CampaignContent content
       return this;
     }
 
+    /**
+     * Sends an unknown once more after {@code quiet} without a status (15 minutes is a fair
+     * choice): fewer users miss the message, a few may get it twice.
+     */
+    public Builder resendUnknownAfter(Duration quiet) {
+      this.resendUnknownAfter = Objects.requireNonNull(quiet, "quiet");
+      return this;
+    }
+
     /** The draft. */
     public CampaignDraft build() {
-      return new CampaignDraft(name, profileId, content, delayMin, delayMax);
+      return new CampaignDraft(name, profileId, content, delayMin, delayMax, Optional.ofNullable(resendUnknownAfter));
     }
   }
 }

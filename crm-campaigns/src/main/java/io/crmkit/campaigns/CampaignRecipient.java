@@ -1,5 +1,6 @@
 package io.crmkit.campaigns;
 
+import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -13,6 +14,14 @@ import java.util.UUID;
  * @param customerId the customer it reaches and takes its values from
  * @param status where it is
  * @param skipReason why it gets nothing, if skipped
+ * @param errorCode WhatsApp's error code of its last failed attempt (131026, say)
+ * @param error the reason of its last failure, or why its outcome is unknown
+ * @param sentAt when WhatsApp took its message
+ * @param deliveredAt when WhatsApp reported it delivered
+ * @param readAt when WhatsApp reported it read
+ * @param repliedAt when the user first wrote back, within three days
  */
 public record CampaignRecipient(UUID id, int position, Optional<String> phone, Optional<String> userId,
-    Optional<UUID> customerId, RecipientStatus status, Optional<SkipReason> skipReason) {}
+    Optional<UUID> customerId, RecipientStatus status, Optional<SkipReason> skipReason, Optional<Integer> errorCode,
+    Optional<String> error, Optional<Instant> sentAt, Optional<Instant> deliveredAt, Optional<Instant> readAt,
+    Optional<Instant> repliedAt) {}

@@ -76,6 +76,22 @@ public interface CampaignService {
   Page<CampaignRecipient> recipients(UUID campaignId, int limit, Optional<String> cursor);
 
   /**
+   * The campaign's recipients of one status in their order, e.g. its failures with WhatsApp's codes
+   * and reasons: {@code recipients(id, RecipientStatus.FAILED, 50, Optional.empty())}.
+   *
+   * @throws ValidationException for a bad limit or a cursor that is not one of ours
+   * @throws NotFoundException if the organization has no such campaign
+   */
+  Page<CampaignRecipient> recipients(UUID campaignId, RecipientStatus status, int limit, Optional<String> cursor);
+
+  /**
+   * Where the campaign stands: its counts, its rate over the last minute and when it should finish.
+   *
+   * @throws NotFoundException if the organization has no such campaign
+   */
+  CampaignProgress progress(UUID campaignId);
+
+  /**
    * Schedules a draft to start by itself at {@code at}, after rendering every recipient's message
    * (the tags' customers as they are now).
    *
@@ -125,6 +141,16 @@ public interface CampaignService {
    * @throws ConflictException if it is a draft (delete it instead), completed or stopped
    */
   Campaign stop(UUID campaignId);
+
+  /**
+   * Sends once more to the recipients whose outcome is unknown and that no status has settled (a
+   * timeout, a 5xx, a runner that died mid-send): the operator's choice, as a user may get the
+   * message twice. A completed campaign with any runs again; the only change a completed one takes.
+   *
+   * @throws ConflictException if the campaign is a draft, scheduled or stopped
+   * @throws ForbiddenException unless the actor is an admin or a manager
+   */
+  Campaign resendUnknown(UUID campaignId);
 
   /** The words that opt a user out of campaigns, or back in, when they are all the user writes. */
   OptOutWords optOutWords();

@@ -12,7 +12,7 @@ public enum CampaignStatus {
   RUNNING,
   /** Halted by a person or by itself (with the reason); resumes where it stopped. */
   PAUSED,
-  /** Every recipient handled; read-only. */
+  /** Every recipient handled; read-only, but for {@link CampaignService#resendUnknown}. */
   COMPLETED,
   /** Ended before every recipient was handled; read-only. */
   STOPPED;

@@ -1,5 +1,6 @@
 package io.crmkit.campaigns;
 
+import io.crmkit.core.customers.CustomerQuery;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
@@ -12,15 +13,26 @@ import java.util.UUID;
  * <pre>{@code
  * campaigns.addRecipients(id, RecipientSelection.customers(List.of(saraId, omarId)));
  * campaigns.addRecipients(id, RecipientSelection.tag("vip"));
+ * campaigns.addRecipients(id, RecipientSelection.matching(CustomerQuery.builder().stage(proposalId).build()));
  * campaigns.addRecipients(id, RecipientSelection.phones(List.of("0501234567", "+971501234567")));
  * }</pre>
  */
-public sealed interface RecipientSelection permits RecipientSelection.Customers, RecipientSelection.Tag,
-    RecipientSelection.Phones, RecipientSelection.UserIds {
+public sealed interface RecipientSelection permits RecipientSelection.Customers, RecipientSelection.Matching,
+    RecipientSelection.Tag, RecipientSelection.Phones, RecipientSelection.UserIds {
 
   /** Customers by id; an id of no customer of this organization is reported as skipped, and not kept. */
   static Customers customers(Collection<UUID> ids) {
     return new Customers(List.copyOf(Objects.requireNonNull(ids, "ids")));
+  }
+
+  /**
+   * The customers a CRM filter finds now (the same filter as the customer list: text, stage,
+   * assignee, tags, source, creation time, a custom field), at most
+   * {@value CampaignService#MAX_SELECTION}; a filter that finds more is refused (narrow it, or add
+   * the parts one by one). Those without a WhatsApp phone are reported as skipped.
+   */
+  static Matching matching(CustomerQuery query) {
+    return new Matching(Objects.requireNonNull(query, "query"));
   }
 
   /**
@@ -44,6 +56,14 @@ public sealed interface RecipientSelection permits RecipientSelection.Customers,
   /** Business-scoped user ids WhatsApp gave for users known by a username ({@code SA.1502576394655843}). */
   static UserIds userIds(Collection<String> userIds) {
     return new UserIds(List.copyOf(Objects.requireNonNull(userIds, "userIds")));
+  }
+
+  /** The customers a CRM filter finds when the selection is added. */
+  record Matching(CustomerQuery query) implements RecipientSelection {
+    /** Creates the selection. */
+    public Matching {
+      Objects.requireNonNull(query, "query");
+    }
   }
 
   /** Customers by id, at most 10,000 per call. */

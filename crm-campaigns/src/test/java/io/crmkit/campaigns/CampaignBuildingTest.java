@@ -123,9 +123,12 @@ class CampaignBuildingTest {
     assertThat(report.skipped()).isEqualTo(Map.of(SkipReason.NO_WHATSAPP_PHONE, 1, SkipReason.CUSTOMER_NOT_FOUND, 2));
     assertThat(a.campaigns().recipients(campaign.id(), 10, Optional.empty()).items()).containsExactly(
         new CampaignRecipient(recipient(a, campaign, 1).id(), 1, Optional.of("+966501110001"), Optional.empty(),
-            Optional.of(sara.id()), RecipientStatus.PENDING, Optional.empty()),
+            Optional.of(sara.id()), RecipientStatus.PENDING, Optional.empty(), Optional.empty(), Optional.empty(),
+            Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty()),
         new CampaignRecipient(recipient(a, campaign, 2).id(), 2, Optional.empty(), Optional.empty(),
-            Optional.of(noPhone.id()), RecipientStatus.SKIPPED, Optional.of(SkipReason.NO_WHATSAPP_PHONE)));
+            Optional.of(noPhone.id()), RecipientStatus.SKIPPED, Optional.of(SkipReason.NO_WHATSAPP_PHONE),
+            Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+            Optional.empty()));
 
     RecipientReport phones = a.campaigns().addRecipients(campaign.id(), RecipientSelection.phones(
         List.of("+966 50 111 0001", "٠٥٠١١١٠٠٠٣", "0501110003", "12345", "00971501234567")));

@@ -123,8 +123,13 @@ final class TestCampaigns implements AutoCloseable {
    * number, through crm-whatsapp's webhook: it also opens the user's 24-hour window.
    */
   void writes(Tenant tenant, String from, String body) {
+    writes(tenant, from, body, Instant.now());
+  }
+
+  /** As {@link #writes(Tenant, String, String)}, sent by the user at {@code at}. */
+  void writes(Tenant tenant, String from, String body, Instant at) {
     deliver(tenant, "'contacts':[{'profile':{'name':'User'},'wa_id':'" + from + "'}],'messages':[{'from':'" + from
-        + "','id':'wamid." + UUID.randomUUID() + "','timestamp':'" + Instant.now().getEpochSecond()
+        + "','id':'wamid." + UUID.randomUUID() + "','timestamp':'" + at.getEpochSecond()
         + "','type':'text','text':{'body':'" + body + "'}}]");
   }
 

@@ -42,8 +42,14 @@ final class CampaignInputs {
       throw new ValidationException("delayMax", "must not be shorter than delayMin");
     }
     content(draft.content());
+    Integer resend = draft.resendUnknownAfter().map(quiet -> {
+      if (quiet.compareTo(Duration.ofMinutes(1)) < 0 || quiet.compareTo(Duration.ofDays(1)) > 0) {
+        throw new ValidationException("resendUnknownAfter", "must be from 1 minute to 1 day");
+      }
+      return (int) quiet.toSeconds();
+    }).orElse(null);
     return new CampaignRows.NewCampaign(draft.profileId(), name, ContentCodec.text(draft.content()),
-        ContentCodec.template(draft.content()), min, max);
+        ContentCodec.template(draft.content()), min, max, resend);
   }
 
   private static int delay(String field, Duration delay) {

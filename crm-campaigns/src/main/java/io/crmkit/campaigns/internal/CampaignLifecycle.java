@@ -110,6 +110,25 @@ final class CampaignLifecycle {
         Set.of(CampaignStatus.SCHEDULED, CampaignStatus.RUNNING, CampaignStatus.PAUSED), CampaignStatus.STOPPED);
   }
 
+  /**
+   * An operator's resend of the campaign's unknowns no status settled; a completed campaign with
+   * any runs again (and says so to listeners).
+   */
+  static Campaign resendUnknown(TenantScope scope, CampaignEvents events, UUID campaignId) {
+    Objects.requireNonNull(campaignId, "campaignId");
+    return TenantWork.call(scope, tx -> {
+      tx.requireRole("campaigns.resendUnknown", Campaigns.RUNNERS);
+      CampaignRows.CampaignRow campaign = Campaigns.lock(tx, campaignId);
+      require(campaign, Set.of(CampaignStatus.RUNNING, CampaignStatus.PAUSED, CampaignStatus.COMPLETED),
+          "sent to its unknowns again");
+      CampaignMapper campaigns = tx.mapper(CampaignMapper.class);
+      if (campaigns.resendUnknown(tx.organizationId(), campaignId) > 0 && campaign.status == CampaignStatus.COMPLETED) {
+        events.afterCommit(tx, new CampaignEvent.Started(tx.organizationId(), campaignId));
+      }
+      return campaigns.find(tx.organizationId(), campaignId).toCampaign();
+    });
+  }
+
   static void delete(TenantScope scope, UUID campaignId) {
     Objects.requireNonNull(campaignId, "campaignId");
     TenantWork.call(scope, tx -> {

@@ -50,7 +50,17 @@ interface CampaignMapper {
       @Param("customerIds") List<String> customerIds, @Param("reasons") List<String> reasons);
 
   List<CampaignRows.RecipientRow> recipients(@Param("organizationId") UUID organizationId,
-      @Param("campaignId") UUID campaignId, @Param("after") int after, @Param("limit") int limit);
+      @Param("campaignId") UUID campaignId, @Param("status") String status, @Param("after") int after,
+      @Param("limit") int limit);
+
+  int recentSends(@Param("organizationId") UUID organizationId, @Param("campaignId") UUID campaignId,
+      @Param("now") Instant now, @Param("seconds") int seconds);
+
+  int resendUnknown(@Param("organizationId") UUID organizationId, @Param("campaignId") UUID campaignId);
+
+  /** Marks the user's latest campaign message answered; its campaign, or null if none was. */
+  UUID replied(@Param("organizationId") UUID organizationId, @Param("phone") String phone,
+      @Param("userId") String userId, @Param("at") Instant at);
 
   List<CampaignRows.ValuesRow> renderValues(@Param("organizationId") UUID organizationId,
       @Param("campaignId") UUID campaignId);

@@ -38,6 +38,7 @@ final class CampaignRows {
     int unknownCount;
     int deliveredCount;
     int readCount;
+    int repliedCount;
     int currentIndex;
     int delayMinMs;
     int delayMaxMs;
@@ -52,7 +53,7 @@ final class CampaignRows {
       return new Campaign(id, profileId, name, ContentCodec.read(messageTemplate, template), status,
           Optional.ofNullable(statusReason),
           Optional.ofNullable(waitReason).map(reason -> new Campaign.Waiting(reason, nextSendAt)), totalRecipients, skippedCount, sentCount, failedCount, unknownCount,
-          deliveredCount, readCount, currentIndex,
+          deliveredCount, readCount, repliedCount, currentIndex,
           Duration.ofMillis(delayMinMs), Duration.ofMillis(delayMaxMs), Optional.ofNullable(scheduledAt),
           Optional.ofNullable(startedAt), Optional.ofNullable(completedAt), Optional.ofNullable(createdBy), createdAt,
           updatedAt);
@@ -65,7 +66,7 @@ final class CampaignRows {
 
   /** What {@code insert} stores. */
   record NewCampaign(UUID profileId, String name, String messageTemplate, JsonNode template, int delayMinMs,
-      int delayMaxMs) {}
+      int delayMaxMs, Integer resendUnknownAfterS) {}
 
   /** A customer a selection names, with its WhatsApp phone (null if none). */
   static class CustomerRef {
@@ -89,10 +90,18 @@ final class CampaignRows {
     UUID customerId;
     RecipientStatus status;
     SkipReason skipReason;
+    Integer errorCode;
+    String errorMessage;
+    Instant sentAt;
+    Instant deliveredAt;
+    Instant readAt;
+    Instant repliedAt;
 
     CampaignRecipient toRecipient() {
       return new CampaignRecipient(id, position, Optional.ofNullable(phone), Optional.ofNullable(userId),
-          Optional.ofNullable(customerId), status, Optional.ofNullable(skipReason));
+          Optional.ofNullable(customerId), status, Optional.ofNullable(skipReason), Optional.ofNullable(errorCode),
+          Optional.ofNullable(errorMessage), Optional.ofNullable(sentAt), Optional.ofNullable(deliveredAt),
+          Optional.ofNullable(readAt), Optional.ofNullable(repliedAt));
     }
   }
 

@@ -2,11 +2,13 @@ package io.crmkit.campaigns.internal;
 
 import io.crmkit.campaigns.Campaign;
 import io.crmkit.campaigns.CampaignDraft;
+import io.crmkit.campaigns.CampaignProgress;
 import io.crmkit.campaigns.CampaignRecipient;
 import io.crmkit.campaigns.CampaignService;
 import io.crmkit.campaigns.OptOutWords;
 import io.crmkit.campaigns.RecipientReport;
 import io.crmkit.campaigns.RecipientSelection;
+import io.crmkit.campaigns.RecipientStatus;
 import io.crmkit.campaigns.SendingLimits;
 import io.crmkit.core.Actor;
 import io.crmkit.core.Page;
@@ -84,13 +86,19 @@ final class Campaigns implements CampaignService {
 
   @Override
   public Page<CampaignRecipient> recipients(UUID campaignId, int limit, Optional<String> cursor) {
+    return recipients(campaignId, null, limit, cursor);
+  }
+
+  @Override
+  public Page<CampaignRecipient> recipients(UUID campaignId, RecipientStatus status, int limit,
+      Optional<String> cursor) {
     Objects.requireNonNull(campaignId, "campaignId");
     Inputs.pageSize("limit", limit, MAX_PAGE);
     int after = Objects.requireNonNull(cursor, "cursor").map(Campaigns::position).orElse(0);
     return TenantWork.call(scope, tx -> {
       find(tx, campaignId);
       List<CampaignRecipient> rows = tx.mapper(CampaignMapper.class).recipients(tx.organizationId(), campaignId,
-          after, limit + 1).stream().map(CampaignRows.RecipientRow::toRecipient).toList();
+          status == null ? null : status.databaseName(), after, limit + 1).stream().map(CampaignRows.RecipientRow::toRecipient).toList();
       if (rows.size() <= limit) {
         return new Page<>(rows, Optional.empty());
       }
@@ -115,6 +123,12 @@ final class Campaigns implements CampaignService {
   @Override
   public Campaign schedule(UUID campaignId, Instant at) {
     return CampaignLifecycle.schedule(scope, events, campaignId, at);
+  }
+
+  @Override
+  public CampaignProgress progress(UUID campaignId) {
+    Objects.requireNonNull(campaignId, "campaignId");
+    return TenantWork.call(scope, tx -> CampaignProgresses.of(tx, find(tx, campaignId).toCampaign()));
   }
 
   @Override
@@ -186,6 +200,11 @@ final class Campaigns implements CampaignService {
     if (!tx.mapper(CampaignMapper.class).profileExists(tx.organizationId(), profileId)) {
       throw new NotFoundException("WhatsApp profile", profileId);
     }
+  }
+
+  @Override
+  public Campaign resendUnknown(UUID campaignId) {
+    return CampaignLifecycle.resendUnknown(scope, events, campaignId);
   }
 
   @Override

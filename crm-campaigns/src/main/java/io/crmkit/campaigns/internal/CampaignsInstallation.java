@@ -32,6 +32,7 @@ public final class CampaignsInstallation {
     OptOuts optOuts = new OptOuts();
     context.extension(InboundTexts.class, optOuts);
     context.extension(MarketingPreferences.class, optOuts);
+    context.extension(InboundTexts.class, new CampaignReplies());
   }
 
   /** The duplicate's places in campaigns now reach the survivor (unless a campaign has it already). */

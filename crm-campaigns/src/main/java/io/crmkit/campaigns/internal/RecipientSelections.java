@@ -5,7 +5,10 @@ import io.crmkit.campaigns.CampaignStatus;
 import io.crmkit.campaigns.RecipientReport;
 import io.crmkit.campaigns.RecipientSelection;
 import io.crmkit.campaigns.SkipReason;
+import io.crmkit.core.Page;
 import io.crmkit.core.TenantScope;
+import io.crmkit.core.customers.Customer;
+import io.crmkit.core.customers.CustomerQuery;
 import io.crmkit.core.exception.ConflictException;
 import io.crmkit.core.exception.ValidationException;
 import io.crmkit.core.spi.Inputs;
@@ -19,6 +22,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
@@ -53,6 +57,9 @@ final class RecipientSelections {
         return batch.report();
       } else if (checked instanceof RecipientSelection.Customers customers) {
         batch.customers(customers.ids(), campaigns.customersByIds(tx.organizationId(), customers.ids()));
+      } else if (checked instanceof RecipientSelection.Matching matching) {
+        List<UUID> ids = matching(tx, matching.query());
+        batch.customers(ids, campaigns.customersByIds(tx.organizationId(), ids));
       } else if (checked instanceof RecipientSelection.Phones phones) {
         phones(tx, batch, phones.phones());
       } else {
@@ -65,10 +72,36 @@ final class RecipientSelections {
     });
   }
 
+  /**
+   * The ids of the customers {@code query} finds, through core's customer list, in this transaction.
+   *
+   * @throws ValidationException if it finds none, or more than {@link CampaignService#MAX_SELECTION}
+   */
+  private static List<UUID> matching(TenantTransaction tx, CustomerQuery query) {
+    List<UUID> ids = new ArrayList<>();
+    Optional<String> cursor = Optional.empty();
+    do {
+      Page<Customer> page = tx.scope().customers().list(query, CampaignService.MAX_PAGE, cursor);
+      page.items().forEach(customer -> ids.add(customer.id()));
+      if (ids.size() > CampaignService.MAX_SELECTION) {
+        throw new ValidationException("selection", "the filter finds more than " + CampaignService.MAX_SELECTION
+            + " customers; narrow it, or add the parts one by one");
+      }
+      cursor = page.nextCursor();
+    } while (cursor.isPresent());
+    if (ids.isEmpty()) {
+      throw new ValidationException("selection", "the filter finds no customer");
+    }
+    return ids;
+  }
+
   /** The selection with its entries checked as text (no SQL yet), the tag by the one rule for tags. */
   private static RecipientSelection checked(RecipientSelection selection) {
     if (selection instanceof RecipientSelection.Tag tag) {
       return RecipientSelection.tag(Inputs.tags("tag", List.of(tag.tag())).get(0));
+    }
+    if (selection instanceof RecipientSelection.Matching) {
+      return selection;
     }
     List<?> entries = selection instanceof RecipientSelection.Customers c ? c.ids()
         : selection instanceof RecipientSelection.Phones p ? p.phones()

@@ -64,6 +64,9 @@ interface RunnerMapper {
   int giveBackDailyUser(@Param("organizationId") UUID organizationId, @Param("profileId") UUID profileId,
       @Param("day") LocalDate day);
 
+  RunnerRows.Recent recentFailures(@Param("organizationId") UUID organizationId, @Param("campaignId") UUID campaignId,
+      @Param("last") int last);
+
   /** The profile waits after WhatsApp's rate limit; until when. */
   Instant backOffProfile(@Param("organizationId") UUID organizationId, @Param("profileId") UUID profileId,
       @Param("now") Instant now);

@@ -39,6 +39,12 @@ final class RunnerRows {
     boolean backingOff;
   }
 
+  /** A campaign's last attempts, and how many of them failed. */
+  static class Recent {
+    int attempts;
+    int failed;
+  }
+
   /** A profile's sending limits as stored. */
   static class ProfileLimits {
     int messagesPerSecond;

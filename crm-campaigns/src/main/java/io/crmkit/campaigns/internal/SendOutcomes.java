@@ -20,8 +20,9 @@ import java.util.UUID;
  * connection before the request went out) is {@code pending} again after 4^n seconds (at most an
  * hour, at most {@value #MAX_ATTEMPTS} tries; WhatsApp's per-user marketing limit, 131049, after a
  * day; the profile's rate limit, 130429, when the whole profile's back-off ends); WhatsApp refusing
- * the profile's token or the template (132015, 132016 and the like), or
- * {@value #MAX_FAILURES_IN_A_ROW} failures in a row, pause the campaign (the recipient given back);
+ * the profile's token or the template (132015, 132016 and the like),
+ * {@value #MAX_FAILURES_IN_A_ROW} failures in a row, or {@value #MAX_FAILURE_PERCENT}% of the last
+ * {@value #RECENT_ATTEMPTS} attempts failed, pause the campaign (the recipient given back);
  * any other refusal is {@code failed} with the code and reason; an answer that does not say whether
  * WhatsApp took the message (a timeout, a 5xx) is {@code unknown}, never sent again by itself. A
  * status of the attempt that arrived while it was in flight outweighs the answer.
@@ -35,6 +36,9 @@ final class SendOutcomes {
   static final int MAX_ATTEMPTS = 8;
   /** Failures one after another that pause the campaign (a number or template gone wrong). */
   static final int MAX_FAILURES_IN_A_ROW = 20;
+  /** The attempts whose failure rate is watched, and the share of failures that pauses the campaign. */
+  static final int RECENT_ATTEMPTS = 50;
+  static final int MAX_FAILURE_PERCENT = 80;
   /** WhatsApp's codes for a template it will not send (parameters, missing, paused, disabled). */
   private static final Set<Integer> TEMPLATE_REFUSED = Set.of(132000, 132001, 132005, 132007, 132012, 132015,
       132016);
@@ -151,6 +155,12 @@ final class SendOutcomes {
       completeIfDone(tx, events, campaignId);
     } else if (recorded.failuresInARow >= MAX_FAILURES_IN_A_ROW) {
       pause(tx, events, campaignId, recorded.failuresInARow + " sends in a row failed; the last: " + error);
+    } else if (failed > 0) {
+      RunnerRows.Recent recent = runner.recentFailures(tx.organizationId(), campaignId, RECENT_ATTEMPTS);
+      if (recent.attempts >= RECENT_ATTEMPTS && recent.failed * 100 >= recent.attempts * MAX_FAILURE_PERCENT) {
+        pause(tx, events, campaignId, recent.failed + " of the last " + recent.attempts + " sends failed; the last: "
+            + error);
+      }
     }
     return !"pending".equals(status);
   }

@@ -23,11 +23,14 @@ CREATE TABLE ${schema}.campaigns (
   unknown_count        integer NOT NULL DEFAULT 0 CHECK (unknown_count >= 0),
   delivered_count      integer NOT NULL DEFAULT 0 CHECK (delivered_count >= 0),
   read_count           integer NOT NULL DEFAULT 0 CHECK (read_count >= 0),
+  replied_count        integer NOT NULL DEFAULT 0 CHECK (replied_count >= 0),
   -- Sends refused one after another, for the pause at too many in a row.
   failures_in_a_row    integer NOT NULL DEFAULT 0 CHECK (failures_in_a_row >= 0),
   current_index        integer NOT NULL DEFAULT 0 CHECK (current_index >= 0),
   delay_min_ms         integer NOT NULL DEFAULT 2000 CHECK (delay_min_ms BETWEEN 0 AND 3600000),
   delay_max_ms         integer NOT NULL DEFAULT 5000 CHECK (delay_max_ms BETWEEN 0 AND 3600000),
+  -- If set, an unknown send without a status this long is sent once more by itself.
+  resend_unknown_after_s integer CHECK (resend_unknown_after_s BETWEEN 60 AND 86400),
   scheduled_at         timestamptz,
   -- A campaign with a pause between sends is due again at this time (the runners' shared pace).
   next_send_at         timestamptz,
@@ -59,7 +62,8 @@ CREATE POLICY campaigns_tenant ON ${schema}.campaigns
   WITH CHECK (organization_id = (SELECT ${schema}.current_organization_id()));
 GRANT SELECT, INSERT, DELETE ON ${schema}.campaigns TO ${runtime_role};
 GRANT UPDATE (name, message_template, template, audience_tags, status, status_reason, wait_reason, total_recipients,
-  skipped_count, sent_count, failed_count, unknown_count, delivered_count, read_count, failures_in_a_row,
+  skipped_count, sent_count, failed_count, unknown_count, delivered_count, read_count, replied_count,
+  failures_in_a_row,
   current_index, delay_min_ms, delay_max_ms, scheduled_at,
   next_send_at, started_at, completed_at, updated_at) ON ${schema}.campaigns TO ${runtime_role};
 
@@ -86,6 +90,9 @@ CREATE TABLE ${schema}.campaign_recipients (
   lease_until      timestamptz,
   attempt_id       uuid,
   attempts         integer NOT NULL DEFAULT 0 CHECK (attempts >= 0),
+  -- When its outcome became unknown, and how often an unknown was sent again.
+  unknown_since    timestamptz,
+  resends          integer NOT NULL DEFAULT 0 CHECK (resends >= 0),
   next_attempt_at  timestamptz,
   wa_message_id    text CHECK (length(wa_message_id) BETWEEN 1 AND 256),
   error_code       integer,
@@ -94,6 +101,8 @@ CREATE TABLE ${schema}.campaign_recipients (
   -- From the message's status callbacks.
   delivered_at     timestamptz,
   read_at          timestamptz,
+  -- The user's first message after the send (within three days).
+  replied_at       timestamptz,
   created_at       timestamptz NOT NULL DEFAULT now(),
   PRIMARY KEY (organization_id, id),
   UNIQUE (organization_id, campaign_id, position),
@@ -118,13 +127,20 @@ CREATE INDEX campaign_recipients_pending_idx ON ${schema}.campaign_recipients (o
 CREATE INDEX campaign_recipients_attempt_idx ON ${schema}.campaign_recipients (organization_id, attempt_id)
   WHERE attempt_id IS NOT NULL;
 CREATE INDEX campaign_recipients_sending_idx ON ${schema}.campaign_recipients (lease_until) WHERE status = 'sending';
+-- Unknown sends a campaign may send once more after a quiet period.
+CREATE INDEX campaign_recipients_unknown_idx ON ${schema}.campaign_recipients (unknown_since)
+  WHERE status = 'unknown' AND resends = 0;
+-- A user's latest campaign message, for their reply.
+CREATE INDEX campaign_recipients_sent_idx ON ${schema}.campaign_recipients (organization_id, phone, sent_at DESC)
+  WHERE status = 'sent';
 ALTER TABLE ${schema}.campaign_recipients ENABLE ROW LEVEL SECURITY;
 CREATE POLICY campaign_recipients_tenant ON ${schema}.campaign_recipients
   USING (organization_id = (SELECT ${schema}.current_organization_id()))
   WITH CHECK (organization_id = (SELECT ${schema}.current_organization_id()));
 GRANT SELECT, INSERT, DELETE ON ${schema}.campaign_recipients TO ${runtime_role};
 GRANT UPDATE (customer_id, status, skip_reason, lease_token, lease_until, attempt_id, attempts, next_attempt_at,
-  wa_message_id, error_code, error_message, sent_at, delivered_at, read_at) ON ${schema}.campaign_recipients
+  wa_message_id, error_code, error_message, sent_at, delivered_at, read_at, replied_at, unknown_since, resends)
+  ON ${schema}.campaign_recipients
   TO ${runtime_role};
 
 -- Who asked for no more campaigns, by WhatsApp identity, and who asked for them again: the latest
@@ -277,6 +293,7 @@ BEGIN
     UPDATE campaign_recipients r
        SET status = CASE WHEN r.wa_message_id IS NULL THEN 'unknown'
                          WHEN r.error_code IS NOT NULL THEN 'failed' ELSE 'sent' END,
+           unknown_since = CASE WHEN r.wa_message_id IS NULL THEN p_now END,
            lease_token = NULL, lease_until = NULL
      WHERE r.status = 'sending' AND r.lease_until < p_now
     RETURNING r.organization_id, r.campaign_id, r.status
@@ -291,14 +308,32 @@ BEGIN
          failed_count = c.failed_count + counted.failed, current_index = c.current_index + counted.n
     FROM counted WHERE c.organization_id = counted.organization_id AND c.id = counted.campaign_id;
 
-  -- Running campaigns with nothing left in flight or to send are complete: each returned without a
-  -- recipient, for the runner to tell.
+  -- Unknowns of running campaigns that allow it, quiet for their period, are sent once more.
+  WITH again AS (
+    UPDATE campaign_recipients r
+       SET status = 'pending', resends = r.resends + 1, unknown_since = NULL, next_attempt_at = NULL
+      FROM campaigns c
+     WHERE r.status = 'unknown' AND r.resends = 0 AND r.wa_message_id IS NULL
+       AND c.organization_id = r.organization_id AND c.id = r.campaign_id AND c.status = 'running'
+       AND r.unknown_since <= p_now - make_interval(secs => c.resend_unknown_after_s)
+    RETURNING r.organization_id, r.campaign_id
+  ), counted AS (
+    SELECT again.organization_id, again.campaign_id, count(*) AS n FROM again GROUP BY 1, 2
+  )
+  UPDATE campaigns c
+     SET unknown_count = c.unknown_count - counted.n, current_index = c.current_index - counted.n
+    FROM counted WHERE c.organization_id = counted.organization_id AND c.id = counted.campaign_id;
+
+  -- Running campaigns with nothing left in flight, to send or to send again are complete: each
+  -- returned without a recipient, for the runner to tell.
   FOR v_item IN
     UPDATE campaigns c SET status = 'completed', completed_at = p_now, wait_reason = NULL
      WHERE c.status = 'running'
        AND NOT EXISTS (SELECT 1 FROM campaign_recipients r
                         WHERE r.organization_id = c.organization_id AND r.campaign_id = c.id
-                          AND r.status IN ('pending', 'sending'))
+                          AND (r.status IN ('pending', 'sending')
+                               OR (c.resend_unknown_after_s IS NOT NULL AND r.status = 'unknown'
+                                   AND r.resends = 0 AND r.wa_message_id IS NULL)))
     RETURNING c.organization_id AS org, c.id AS campaign
   LOOP
     organization_id := v_item.org;

@@ -171,6 +171,13 @@ class QuickstartTest {
       assertThat(summary.campaign().recipients()).extracting(r -> r.phone().orElseThrow() + " "
           + r.status().databaseName()).as("the tag's customers join at the start, after the numbers")
           .containsExactly("+966501112222 sent", "12345 skipped", "+966501234567 sent");
+      assertThat(summary.campaign().progress()).as("the host's progress bar, ending where the campaign ended")
+          .last().satisfies(last -> {
+            assertThat(last.status()).isEqualTo(CampaignStatus.COMPLETED);
+            assertThat(last.done()).isEqualTo(1.0);
+            assertThat(last.sent()).isEqualTo(2);
+            assertThat(last.remaining()).isZero();
+          });
     }
   }
 }
