@@ -235,4 +235,19 @@ class CampaignPacingTest {
     assertThat(a.campaigns().sendingLimits(a.profileId())).isEqualTo(shared);
     assertThat(b.campaigns().sendingLimits(b.profileId())).isEqualTo(SendingLimits.DEFAULT);
   }
+
+  @Test
+  void aRunnerWaitsOneGapPerSendEvenOnAClockThatStandsStill() throws Exception {
+    TestCampaigns.Tenant a = t.tenant();
+    a.campaigns().setSendingLimits(a.profileId(), new SendingLimits(10, OptionalInt.empty()));
+    Campaign campaign = running(a, 5, "05016500");
+    List<Duration> waits = new java.util.concurrent.CopyOnWriteArrayList<>();
+    try (Crm crm = t.crm(new FakeWhatsAppGateway(), waits::add)) {
+      assertThat(crm.service(CampaignRunner.class).runOnce(50)).isEqualTo(5);
+    }
+    assertThat(waits).as("a tenth of a second before each send but the first, the clock standing still")
+        .containsExactly(Duration.ofMillis(100), Duration.ofMillis(100), Duration.ofMillis(100),
+            Duration.ofMillis(100));
+    assertThat(a.campaigns().get(campaign.id()).orElseThrow().sentCount()).isEqualTo(5);
+  }
 }

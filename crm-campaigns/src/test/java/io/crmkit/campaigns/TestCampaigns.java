@@ -98,8 +98,13 @@ final class TestCampaigns implements AutoCloseable {
    * {@code gateway}, on the same clock.
    */
   Crm crm(WhatsAppGateway gateway) {
+    return crm(gateway, clock::advance);
+  }
+
+  /** As {@link #crm(WhatsAppGateway)}, its runners waiting through {@code sleeper}. */
+  Crm crm(WhatsAppGateway gateway, Sleeper sleeper) {
     return Crm.builder().dataSource(db.runtimeDataSource()).migrationDataSource(db.adminDataSource()).clock(clock)
-        .module(CampaignsModule.builder().sleeper(clock::advance).listener(events::add).build())
+        .module(CampaignsModule.builder().sleeper(sleeper).listener(events::add).build())
         .module(whatsApp(gateway)).build();
   }
 
