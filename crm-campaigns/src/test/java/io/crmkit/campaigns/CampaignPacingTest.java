@@ -250,4 +250,28 @@ class CampaignPacingTest {
             Duration.ofMillis(100));
     assertThat(a.campaigns().get(campaign.id()).orElseThrow().sentCount()).isEqualTo(5);
   }
+
+  @Test
+  void sendsInFlightTogetherThatComeBackRateLimitedShareOneBackOff() throws Exception {
+    TestCampaigns.Tenant a = t.tenant();
+    Campaign campaign = running(a, 3, "05016600");
+    SendResult rateLimited = new SendResult.Failed(new SendFailure(SendFailure.Kind.RATE_LIMITED, 130429,
+        "(#130429) Rate limit hit"));
+    FakeWhatsAppGateway fake = new FakeWhatsAppGateway();
+    // While the first send is in flight, another runner sends the second; both come back 130429.
+    try (Crm other = t.crm(new ScriptedGateway(fake, tag -> rateLimited));
+        Crm crm = t.crm(new ScriptedGateway(fake, tag -> {
+          if (fake.sent().size() == 1) {
+            other.service(CampaignRunner.class).runOnce(1);
+          }
+          return rateLimited;
+        }))) {
+      crm.service(CampaignRunner.class).runOnce(1);
+    }
+    assertThat(fake.sent()).hasSize(2);
+    assertThat(t.rows("select backoff_seconds from crm.campaign_profile_limits where profile_id = ?",
+        a.profileId())).as("one wait of 4 s, not 16").containsExactly("4");
+    assertThat(t.rows("select count(*) from crm.campaign_recipients where campaign_id = ? and status = 'pending'",
+        campaign.id())).containsExactly("3");
+  }
 }

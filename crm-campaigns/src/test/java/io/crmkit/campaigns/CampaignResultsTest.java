@@ -215,4 +215,63 @@ class CampaignResultsTest {
         + " undeliverable");
     assertThat(paused.sentCount() + paused.failedCount()).isEqualTo(50);
   }
+
+  @Test
+  void refusalsForGoodAreFailuresWithWhatsAppsCodeAndReasonAndAreNotTriedAgain() throws Exception {
+    TestCampaigns.Tenant a = t.tenant();
+    Campaign campaign = draft(a);
+    a.campaigns().addRecipients(campaign.id(), RecipientSelection.phones(List.of("0501860001", "0501860002",
+        "0501860003", "0501860004")));
+    a.campaigns().start(campaign.id());
+    // As crm-whatsapp's Cloud API gateway reads them: 131047 outside the 24 hours, 131026 undeliverable,
+    // 131053 a media upload error and 130472 a number in Meta's experiment, the last two plain refusals.
+    t.gateway.thenAnswer(new SendResult.Failed(new SendFailure(SendFailure.Kind.OUTSIDE_CUSTOMER_WINDOW, 131047,
+        "Re-engagement message")));
+    t.gateway.thenAnswer(new SendResult.Failed(new SendFailure(SendFailure.Kind.UNDELIVERABLE, 131026,
+        "Message undeliverable")));
+    t.gateway.thenAnswer(new SendResult.Failed(new SendFailure(SendFailure.Kind.REJECTED, 131053,
+        "Media upload error")));
+    t.gateway.thenAnswer(new SendResult.Failed(new SendFailure(SendFailure.Kind.REJECTED, 130472,
+        "User's number is part of an experiment")));
+    drain();
+    t.clock.advance(Duration.ofDays(2));
+    drain();
+    assertThat(t.rows("select r.phone || ' ' || r.status || ' ' || x.error_code || ' ' || x.error_message"
+        + " from crm.campaign_recipients r join crm.campaign_results x on x.recipient_id = r.id"
+        + " where r.campaign_id = ? order by r.position", campaign.id())).as("one attempt each, never again")
+        .containsExactly("+966501860001 failed 131047 OUTSIDE_CUSTOMER_WINDOW: Re-engagement message",
+            "+966501860002 failed 131026 UNDELIVERABLE: Message undeliverable",
+            "+966501860003 failed 131053 REJECTED: Media upload error",
+            "+966501860004 failed 130472 REJECTED: User's number is part of an experiment");
+    Campaign done = a.campaigns().get(campaign.id()).orElseThrow();
+    assertThat(done.status()).isEqualTo(CampaignStatus.COMPLETED);
+    assertThat(done.failedCount()).isEqualTo(4);
+  }
+
+  @Test
+  void aStatusOfTheFirstTryThatComesBeforeTheResendCallsItOff() throws Exception {
+    TestCampaigns.Tenant a = t.tenant();
+    Campaign campaign = a.campaigns().create(CampaignDraft.builder("Offer", a.profileId(),
+        CampaignContent.template("spring_offer", "ar", List.of())).delay(Duration.ZERO, Duration.ZERO)
+        .resendUnknownAfter(Duration.ofMinutes(15)).build());
+    a.campaigns().addRecipients(campaign.id(), RecipientSelection.phones(List.of("0501870001")));
+    a.campaigns().start(campaign.id());
+    t.gateway.thenAnswer(new SendResult.Unknown("read timed out"));
+    drain();
+    String firstTry = t.rows("select attempt_id from crm.campaign_recipients where campaign_id = ?",
+        campaign.id()).get(0);
+    // The quiet period passes and the recipient is pending again; no runner has sent it yet.
+    t.clock.advance(Duration.ofMinutes(16));
+    t.db.executeAsAdmin("select crm.sweep_campaign_recipients('" + t.clock.instant() + "')");
+    assertThat(statuses(campaign)).containsExactly("+966501870001 pending 1");
+    t.status(a, "wamid.first", "delivered", "crmkit.campaign:" + firstTry);
+    drain();
+    assertThat(statuses(campaign)).as("WhatsApp had the first try: no second").containsExactly(
+        "+966501870001 sent 1");
+    Campaign done = a.campaigns().get(campaign.id()).orElseThrow();
+    assertThat(done.status()).isEqualTo(CampaignStatus.COMPLETED);
+    assertThat(done.sentCount()).isEqualTo(1);
+    assertThat(done.deliveredCount()).isEqualTo(1);
+    assertThat(t.gateway.sent().stream().filter(sent -> sent.message().to().equals("+966501870001"))).hasSize(1);
+  }
 }

@@ -188,7 +188,24 @@ class CampaignRunnerRacesTest {
     assertThat(paused.status()).isEqualTo(CampaignStatus.PAUSED);
     assertThat(paused.failedCount()).isEqualTo(20);
     assertThat(paused.statusReason()).hasValueSatisfying(reason -> assertThat(reason)
-        .startsWith("20 sends in a row failed; the last: UNDELIVERABLE: Message undeliverable"));
+        .startsWith("20 sends in a row failed or went unknown; the last: UNDELIVERABLE: Message undeliverable"));
+    assertThat(fake.sent()).hasSize(20);
+    a.campaigns().stop(campaign.id());
+  }
+
+  @Test
+  void twentyUnknownsInARowAnOutageAnsweringServerErrorsPauseTheCampaignToo() throws Exception {
+    TestCampaigns.Tenant a = t.tenant();
+    Campaign campaign = running(a, java.util.stream.IntStream.range(0, 25)
+        .mapToObj(i -> String.format("05014700%02d", i)).toList());
+    FakeWhatsAppGateway fake = new FakeWhatsAppGateway();
+    withGateway(fake, tag -> new SendResult.Failed(new SendFailure(SendFailure.Kind.PROVIDER_ERROR, 131000,
+        "Something went wrong")), crm -> drain(crm));
+    Campaign paused = a.campaigns().get(campaign.id()).orElseThrow();
+    assertThat(paused.status()).isEqualTo(CampaignStatus.PAUSED);
+    assertThat(paused.unknownCount()).isEqualTo(20);
+    assertThat(paused.statusReason()).hasValueSatisfying(reason -> assertThat(reason)
+        .startsWith("20 sends in a row failed or went unknown; the last: PROVIDER_ERROR: Something went wrong"));
     assertThat(fake.sent()).hasSize(20);
     a.campaigns().stop(campaign.id());
   }

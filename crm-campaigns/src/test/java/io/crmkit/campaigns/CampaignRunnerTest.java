@@ -326,6 +326,14 @@ class CampaignRunnerTest {
       assertThatThrownBy(() -> Jdbc.rows(c, "select * from crm.claim_campaign_recipients(gen_random_uuid(), 60, 10, now())"))
           .isInstanceOf(SQLException.class).hasMessageContaining("outside any tenant");
       c.rollback();
+      Jdbc.rows(c, "select set_config('app.current_organization_id', ?, true)", a.id().toString());
+      assertThatThrownBy(() -> Jdbc.rows(c, "select * from crm.sweep_campaign_recipients(now())"))
+          .isInstanceOf(SQLException.class).hasMessageContaining("outside any tenant");
+      c.rollback();
+      Jdbc.rows(c, "select set_config('app.current_organization_id', ?, true)", a.id().toString());
+      assertThatThrownBy(() -> Jdbc.rows(c, "select * from crm.due_scheduled_campaigns(10, now())"))
+          .isInstanceOf(SQLException.class).hasMessageContaining("outside any tenant");
+      c.rollback();
     }
   }
 }

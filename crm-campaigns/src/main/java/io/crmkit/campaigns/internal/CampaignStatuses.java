@@ -16,6 +16,11 @@ import org.slf4j.LoggerFactory;
  */
 final class CampaignStatuses implements TaggedStatuses {
   private static final Logger log = LoggerFactory.getLogger(CampaignStatuses.class);
+  private final CampaignEvents events;
+
+  CampaignStatuses(CampaignEvents events) {
+    this.events = events;
+  }
 
   @Override
   public String tagPrefix() {
@@ -43,6 +48,9 @@ final class CampaignStatuses implements TaggedStatuses {
     String to = row.status;
     if ("sending".equals(row.status)) {
       to = "sending";
+    } else if ("pending".equals(row.status)) {
+      // An unknown sent again, not yet gone: WhatsApp had it after all; the second try is off.
+      to = failed ? "failed" : "sent";
     } else if (failed && ("sent".equals(row.status) || "unknown".equals(row.status))) {
       to = "failed";
     } else if (!failed && "unknown".equals(row.status)) {
@@ -51,18 +59,22 @@ final class CampaignStatuses implements TaggedStatuses {
     boolean delivered = !failed && !row.delivered && (status.state().equals("delivered")
         || status.state().equals("read"));
     boolean read = !failed && !row.read && status.state().equals("read");
-    if (to.equals(row.status) && !delivered && !read && !(failed && "sending".equals(row.status))) {
+    if (to.equals(row.status) && !delivered && !read && !"sending".equals(row.status)) {
       return;
     }
     // A failure's code marks a failed status; a missing code still marks it (0).
     Integer code = failed ? status.errorCode().orElse(0) : null;
     runner.settle(tx.organizationId(), row.id, to, status.waMessageId(), code,
         status.errorTitle().map(SendOutcomes::text).orElse(null), delivered ? status.at() : null,
-        read ? status.at() : null);
+        read ? status.at() : null, "sent".equals(to) ? status.at() : null);
     int sent = (to.equals("sent") ? 1 : 0) - (row.status.equals("sent") ? 1 : 0);
     int failedCount = (to.equals("failed") ? 1 : 0) - (row.status.equals("failed") ? 1 : 0);
     int unknown = (to.equals("unknown") ? 1 : 0) - (row.status.equals("unknown") ? 1 : 0);
-    runner.countDelivery(tx.organizationId(), row.campaignId, sent, failedCount, unknown, delivered ? 1 : 0,
-        read ? 1 : 0);
+    int handled = "pending".equals(row.status) ? 1 : 0;
+    runner.countDelivery(tx.organizationId(), row.campaignId, sent, failedCount, unknown, handled,
+        delivered ? 1 : 0, read ? 1 : 0);
+    if (handled > 0) {
+      SendOutcomes.completeIfDone(tx, events, row.campaignId);
+    }
   }
 }

@@ -28,7 +28,7 @@ public final class CampaignsInstallation {
     CampaignEvents events = new CampaignEvents(settings.listeners());
     context.tenantService(CampaignService.class, scope -> new Campaigns(scope, events));
     context.crmService(CampaignRunner.class, new SqlCampaignRunner(context.crm(), settings, events));
-    context.extension(TaggedStatuses.class, new CampaignStatuses());
+    context.extension(TaggedStatuses.class, new CampaignStatuses(events));
     OptOuts optOuts = new OptOuts();
     context.extension(InboundTexts.class, optOuts);
     context.extension(MarketingPreferences.class, optOuts);

@@ -56,13 +56,15 @@ final class OptOuts implements InboundTexts, MarketingPreferences {
   static void record(TenantTransaction tx, String phone, String userId, UUID customerId, boolean optedOut,
       String source, Instant at) {
     OptOutMapper optOuts = tx.mapper(OptOutMapper.class);
+    int changed = 0;
     if (phone != null) {
-      optOuts.record(tx.organizationId(), phone, null, customerId, optedOut, source, at);
+      changed += optOuts.record(tx.organizationId(), phone, null, customerId, optedOut, source, at);
     }
     if (userId != null) {
-      optOuts.record(tx.organizationId(), null, userId, customerId, optedOut, source, at);
+      changed += optOuts.record(tx.organizationId(), null, userId, customerId, optedOut, source, at);
     }
-    if (customerId != null && (phone != null || userId != null)) {
+    // A word older than the one kept (a redelivery, say) changes nothing, and says nothing.
+    if (customerId != null && changed > 0) {
       Map<String, Object> metadata = new LinkedHashMap<>();
       metadata.put("source", source);
       tx.scope().customers().logActivity(customerId, optedOut ? "campaigns_opted_out" : "campaigns_opted_in",

@@ -11,6 +11,8 @@ interface RunnerMapper {
   List<RunnerRows.Claimed> claim(@Param("lease") UUID lease, @Param("leaseSeconds") int leaseSeconds,
       @Param("max") int max, @Param("now") Instant now);
 
+  List<RunnerRows.Claimed> sweep(@Param("now") Instant now);
+
   List<RunnerRows.Claimed> dueScheduled(@Param("max") int max, @Param("now") Instant now);
 
   RunnerRows.SendContext sendContext(@Param("organizationId") UUID organizationId,
@@ -32,7 +34,8 @@ interface RunnerMapper {
       @Param("resultStatus") String resultStatus, @Param("waMessageId") String waMessageId,
       @Param("errorCode") Integer errorCode, @Param("errorMessage") String errorMessage,
       @Param("backoffSeconds") Integer backoffSeconds, @Param("sent") int sent, @Param("failed") int failed,
-      @Param("unknown") int unknown, @Param("handled") int handled, @Param("now") Instant now);
+      @Param("unknown") int unknown, @Param("handled") int handled, @Param("bad") int bad,
+      @Param("now") Instant now);
 
   int completeIfDone(@Param("organizationId") UUID organizationId, @Param("campaignId") UUID campaignId,
       @Param("now") Instant now);
@@ -42,11 +45,11 @@ interface RunnerMapper {
   int settle(@Param("organizationId") UUID organizationId, @Param("recipientId") UUID recipientId,
       @Param("status") String status, @Param("waMessageId") String waMessageId, @Param("errorCode") Integer errorCode,
       @Param("errorMessage") String errorMessage, @Param("deliveredAt") Instant deliveredAt,
-      @Param("readAt") Instant readAt);
+      @Param("readAt") Instant readAt, @Param("sentAt") Instant sentAt);
 
   int countDelivery(@Param("organizationId") UUID organizationId, @Param("campaignId") UUID campaignId,
       @Param("sent") int sent, @Param("failed") int failed, @Param("unknown") int unknown,
-      @Param("delivered") int delivered, @Param("read") int read);
+      @Param("handled") int handled, @Param("delivered") int delivered, @Param("read") int read);
 
   int pause(@Param("organizationId") UUID organizationId, @Param("campaignId") UUID campaignId,
       @Param("reason") String reason);

@@ -21,7 +21,7 @@ import java.util.UUID;
  * hour, at most {@value #MAX_ATTEMPTS} tries; WhatsApp's per-user marketing limit, 131049, after a
  * day; the profile's rate limit, 130429, when the whole profile's back-off ends); WhatsApp refusing
  * the profile's token or the template (132015, 132016 and the like),
- * {@value #MAX_FAILURES_IN_A_ROW} failures in a row, or {@value #MAX_FAILURE_PERCENT}% of the last
+ * {@value #MAX_FAILURES_IN_A_ROW} failures or unknowns in a row (a WhatsApp outage answering 5xx), or {@value #MAX_FAILURE_PERCENT}% of the last
  * {@value #RECENT_ATTEMPTS} attempts failed, pause the campaign (the recipient given back);
  * any other refusal is {@code failed} with the code and reason; an answer that does not say whether
  * WhatsApp took the message (a timeout, a 5xx) is {@code unknown}, never sent again by itself. A
@@ -34,7 +34,7 @@ final class SendOutcomes {
   private static final int MAX_ERROR = 1000;
   /** The most tries of one recipient; a retryable refusal of the last one is a failure. */
   static final int MAX_ATTEMPTS = 8;
-  /** Failures one after another that pause the campaign (a number or template gone wrong). */
+  /** Failures or unknowns one after another that pause the campaign (a number gone wrong, an outage). */
   static final int MAX_FAILURES_IN_A_ROW = 20;
   /** The attempts whose failure rate is watched, and the share of failures that pauses the campaign. */
   static final int RECENT_ATTEMPTS = 50;
@@ -150,11 +150,13 @@ final class SendOutcomes {
     }
     RunnerRows.Recorded recorded = runner.recordOutcome(tx.organizationId(), campaignId, recipientId,
         attempt.attemptId(), status, "pending".equals(status) ? "failed" : status, waMessageId, code, error, backoff,
-        sent, failed, unknown, handled, tx.now());
+        sent, failed, unknown, handled, !wasUnknown && ("failed".equals(status) || "unknown".equals(status)) ? 1 : 0,
+        tx.now());
     if (recorded == null || recorded.remaining <= 0) {
       completeIfDone(tx, events, campaignId);
     } else if (recorded.failuresInARow >= MAX_FAILURES_IN_A_ROW) {
-      pause(tx, events, campaignId, recorded.failuresInARow + " sends in a row failed; the last: " + error);
+      pause(tx, events, campaignId, recorded.failuresInARow + " sends in a row failed or went unknown; the last: "
+          + error);
     } else if (failed > 0) {
       RunnerRows.Recent recent = runner.recentFailures(tx.organizationId(), campaignId, RECENT_ATTEMPTS);
       if (recent.attempts >= RECENT_ATTEMPTS && recent.failed * 100 >= recent.attempts * MAX_FAILURE_PERCENT) {

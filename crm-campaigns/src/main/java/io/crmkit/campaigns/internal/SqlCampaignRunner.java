@@ -29,6 +29,8 @@ final class SqlCampaignRunner implements CampaignRunner {
   static final String ACTOR = "campaign-runner";
   private static final Logger log = LoggerFactory.getLogger(SqlCampaignRunner.class);
   private static final BooleanSupplier NEVER = () -> false;
+  /** How far behind its slot a recipient may still be sent. */
+  private static final Duration LATE = Duration.ofSeconds(1);
 
   private final Crm crm;
   private final CampaignsSettings settings;
@@ -57,17 +59,15 @@ final class SqlCampaignRunner implements CampaignRunner {
    */
   int batch(int max, BooleanSupplier stopping) {
     startDue(max);
-    UUID lease = UUID.randomUUID();
-    List<RunnerRows.Claimed> claimed = TenantWork.crossTenant(crm,
-        tx -> tx.mapper(RunnerMapper.class).claim(lease, (int) settings.lease().toSeconds(), max, tx.now()));
-    List<RunnerRows.Claimed> recipients = new ArrayList<>(claimed.size());
-    for (RunnerRows.Claimed item : claimed) {
-      if (item.recipientId == null) {
-        events.tell(new CampaignEvent.Completed(item.organizationId, item.campaignId));
-      } else {
-        recipients.add(item);
-      }
+    // Lost leases and completions first, in a transaction of their own: a claim locks pace rows and
+    // then campaigns, never the other way round.
+    for (RunnerRows.Claimed done : TenantWork.crossTenant(crm,
+        tx -> tx.mapper(RunnerMapper.class).sweep(tx.now()))) {
+      events.tell(new CampaignEvent.Completed(done.organizationId, done.campaignId));
     }
+    UUID lease = UUID.randomUUID();
+    List<RunnerRows.Claimed> recipients = new ArrayList<>(TenantWork.crossTenant(crm,
+        tx -> tx.mapper(RunnerMapper.class).claim(lease, (int) settings.lease().toSeconds(), max, tx.now())));
     recipients.sort(Comparator.comparing(item -> item.sendAt));
     CampaignSend send = new CampaignSend(crm.service(WhatsAppGateway.class), events,
         (int) settings.lease().toSeconds());
@@ -75,15 +75,17 @@ final class SqlCampaignRunner implements CampaignRunner {
     Instant waited = Instant.MIN;
     for (RunnerRows.Claimed item : recipients) {
       try {
-        if (!stopping.getAsBoolean()) {
+        if (!stopped(stopping)) {
           waited = waitForSlot(item.sendAt, waited);
         }
-        if (stopping.getAsBoolean()) {
+        if (stopped(stopping) || crm.clock().instant().isAfter(item.sendAt.plus(LATE))) {
+          // Stopping, or this runner fell behind its slots (a slow call): sent in a burst, they would
+          // pass the profile's rate; given back, they get fresh slots at the next claim.
           release(lease, item);
           continue;
         }
         handled += send.send(crm.tenant(item.organizationId).asSystem(ACTOR), lease, item) ? 1 : 0;
-      } catch (CrmException e) {
+      } catch (RuntimeException e) {
         // The recipient keeps its lease or its sending mark: its lease ends, and the claim after
         // it takes it again (pending) or calls it unknown (sending). The others go on.
         log.warn("campaign {} of organization {}: recipient {} not handled now: {}", item.campaignId,
@@ -91,6 +93,11 @@ final class SqlCampaignRunner implements CampaignRunner {
       }
     }
     return handled;
+  }
+
+  /** Whether to stop: asked to, or the thread was interrupted (its owner wants it back). */
+  private static boolean stopped(BooleanSupplier stopping) {
+    return stopping.getAsBoolean() || Thread.currentThread().isInterrupted();
   }
 
   /**
@@ -109,7 +116,7 @@ final class SqlCampaignRunner implements CampaignRunner {
     try {
       settings.sleeper().sleep(wait);
     } catch (InterruptedException e) {
-      // Sent a little early rather than dropped; the thread keeps its interrupt for its owner.
+      // The thread keeps its interrupt: the batch gives back what it has not sent.
       Thread.currentThread().interrupt();
     }
     return slot;

@@ -255,37 +255,26 @@ CREATE POLICY campaign_daily_users_tenant ON ${schema}.campaign_daily_users
 GRANT SELECT, INSERT ON ${schema}.campaign_daily_users TO ${runtime_role};
 GRANT UPDATE (users) ON ${schema}.campaign_daily_users TO ${runtime_role};
 
--- The runners' one path across tenants. Called outside any tenant, as the runtime role, with the
--- runner's clock (p_now): turns the sends whose runner lost its lease into 'unknown' (never sent
--- again by themselves), completes running campaigns with nothing left, then leases up to p_max due
--- recipients of running campaigns to p_lease for p_lease_seconds, skipping rows another runner
--- holds, and returns each with its organization and its send slot. Each profile's slots come from
--- its shared pace, one every 1/rate seconds, at most a second ahead (after a 130429 back-off, from
--- its end); a runner sends each recipient no earlier than its slot. A campaign with a pause
--- between sends gives one recipient per call and is due again after a random pause in its range.
--- Reveals ids only: a row without a recipient is a campaign the call completed.
-CREATE FUNCTION ${schema}.claim_campaign_recipients(p_lease uuid, p_lease_seconds integer, p_max integer,
-    p_now timestamptz)
-  RETURNS TABLE (organization_id uuid, campaign_id uuid, recipient_id uuid, send_at timestamptz)
+-- The runners' first path across tenants, in a transaction of its own before each claim (so a
+-- claim locks pace rows first and campaign rows after, as nothing else does the other way round).
+-- Called outside any tenant, as the runtime role, with the runner's clock (p_now): turns the sends
+-- whose runner lost its lease into 'unknown' (never sent again by themselves, but for a campaign
+-- that allows one more try after its quiet period), and completes running campaigns with nothing
+-- left, returning their ids.
+CREATE FUNCTION ${schema}.sweep_campaign_recipients(p_now timestamptz)
+  RETURNS TABLE (organization_id uuid, campaign_id uuid)
   LANGUAGE plpgsql
   SECURITY DEFINER
   SET search_path = ${schema}, pg_temp
   AS $$
 DECLARE
-  v_profile record;
   v_item record;
-  v_left integer := p_max;
-  v_base timestamptz;
-  v_rate integer;
-  v_budget integer;
-  v_taken integer;
 BEGIN
   IF current_organization_id() IS NOT NULL THEN
-    RAISE EXCEPTION 'claim_campaign_recipients runs outside any tenant' USING ERRCODE = '42501';
+    RAISE EXCEPTION 'sweep_campaign_recipients runs outside any tenant' USING ERRCODE = '42501';
   END IF;
-  IF p_lease IS NULL OR p_now IS NULL OR p_lease_seconds NOT BETWEEN 5 AND 3600 OR p_max NOT BETWEEN 1 AND 1000 THEN
-    RAISE EXCEPTION 'claim_campaign_recipients: a lease, 5 to 3600 seconds, 1 to 1000 recipients, a time'
-      USING ERRCODE = '22023';
+  IF p_now IS NULL THEN
+    RAISE EXCEPTION 'sweep_campaign_recipients: a time' USING ERRCODE = '22023';
   END IF;
   -- (A status of the attempt that came meanwhile left its wamid, and a failure's code: then it is
   -- known after all.)
@@ -294,6 +283,7 @@ BEGIN
        SET status = CASE WHEN r.wa_message_id IS NULL THEN 'unknown'
                          WHEN r.error_code IS NOT NULL THEN 'failed' ELSE 'sent' END,
            unknown_since = CASE WHEN r.wa_message_id IS NULL THEN p_now END,
+           sent_at = CASE WHEN r.wa_message_id IS NOT NULL AND r.error_code IS NULL THEN p_now END,
            lease_token = NULL, lease_until = NULL
      WHERE r.status = 'sending' AND r.lease_until < p_now
     RETURNING r.organization_id, r.campaign_id, r.status
@@ -325,7 +315,7 @@ BEGIN
     FROM counted WHERE c.organization_id = counted.organization_id AND c.id = counted.campaign_id;
 
   -- Running campaigns with nothing left in flight, to send or to send again are complete: each
-  -- returned without a recipient, for the runner to tell.
+  -- returned, for the runner to tell.
   FOR v_item IN
     UPDATE campaigns c SET status = 'completed', completed_at = p_now, wait_reason = NULL
      WHERE c.status = 'running'
@@ -338,38 +328,79 @@ BEGIN
   LOOP
     organization_id := v_item.org;
     campaign_id := v_item.campaign;
-    recipient_id := NULL;
-    send_at := NULL;
     RETURN NEXT;
   END LOOP;
 
-  -- Profile by profile, in one order (runners wait on each other's pace rows, never deadlock).
-  FOR v_profile IN
-    SELECT DISTINCT c.organization_id AS org, c.whatsapp_profile_id AS profile
-      FROM campaigns c
-     WHERE c.status = 'running' AND (c.next_send_at IS NULL OR c.next_send_at <= p_now)
-       AND EXISTS (SELECT 1 FROM campaign_recipients r
-                    WHERE r.organization_id = c.organization_id AND r.campaign_id = c.id AND r.status = 'pending'
-                      AND (r.lease_until IS NULL OR r.lease_until < p_now)
-                      AND (r.next_attempt_at IS NULL OR r.next_attempt_at <= p_now))
-     ORDER BY 1, 2
-  LOOP
+END
+$$;
+REVOKE ALL ON FUNCTION ${schema}.sweep_campaign_recipients(timestamptz) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION ${schema}.sweep_campaign_recipients(timestamptz) TO ${runtime_role};
+
+-- The runners' claim across tenants. Called outside any tenant, as the runtime role, with the
+-- runner's clock (p_now): leases up to p_max due recipients of running campaigns to p_lease for
+-- p_lease_seconds, skipping rows another runner holds, and returns each with its organization and
+-- its send slot. Each profile's slots come from its shared pace, one every 1/rate seconds, at most
+-- a second ahead (after a 130429 back-off, from its end); a runner sends each recipient no earlier
+-- than its slot. Profiles due at once share p_max. A campaign with a pause between sends gives one
+-- recipient per call and is due again after a random pause in its range. Reveals ids only.
+CREATE FUNCTION ${schema}.claim_campaign_recipients(p_lease uuid, p_lease_seconds integer, p_max integer,
+    p_now timestamptz)
+  RETURNS TABLE (organization_id uuid, campaign_id uuid, recipient_id uuid, send_at timestamptz)
+  LANGUAGE plpgsql
+  SECURITY DEFINER
+  SET search_path = ${schema}, pg_temp
+  AS $$
+DECLARE
+  v_orgs uuid[];
+  v_profiles uuid[];
+  v_i integer;
+  v_share integer;
+  v_item record;
+  v_left integer := p_max;
+  v_base timestamptz;
+  v_rate integer;
+  v_budget integer;
+  v_taken integer;
+BEGIN
+  IF current_organization_id() IS NOT NULL THEN
+    RAISE EXCEPTION 'claim_campaign_recipients runs outside any tenant' USING ERRCODE = '42501';
+  END IF;
+  IF p_lease IS NULL OR p_now IS NULL OR p_lease_seconds NOT BETWEEN 5 AND 3600 OR p_max NOT BETWEEN 1 AND 1000 THEN
+    RAISE EXCEPTION 'claim_campaign_recipients: a lease, 5 to 3600 seconds, 1 to 1000 recipients, a time'
+      USING ERRCODE = '22023';
+  END IF;
+  -- The profiles with something due, in one order: claims lock their pace rows in it and only then
+  -- campaign rows, as tenant transactions do too, so runners wait on each other but never deadlock.
+  -- Each profile gets its share of p_max, so no tenant crowds out the others.
+  SELECT coalesce(array_agg(due.org ORDER BY due.org, due.profile), '{}'),
+         coalesce(array_agg(due.profile ORDER BY due.org, due.profile), '{}')
+    INTO v_orgs, v_profiles
+    FROM (SELECT DISTINCT c.organization_id AS org, c.whatsapp_profile_id AS profile
+            FROM campaigns c
+           WHERE c.status = 'running' AND (c.next_send_at IS NULL OR c.next_send_at <= p_now)
+             AND EXISTS (SELECT 1 FROM campaign_recipients r
+                          WHERE r.organization_id = c.organization_id AND r.campaign_id = c.id
+                            AND r.status = 'pending' AND (r.lease_until IS NULL OR r.lease_until < p_now)
+                            AND (r.next_attempt_at IS NULL OR r.next_attempt_at <= p_now))) due;
+  v_share := greatest(1, ceil(p_max::numeric / greatest(cardinality(v_orgs), 1)))::integer;
+  FOR v_i IN 1 .. cardinality(v_orgs) LOOP
     EXIT WHEN v_left <= 0;
-    INSERT INTO campaign_profile_limits AS l (organization_id, profile_id) VALUES (v_profile.org, v_profile.profile)
+    INSERT INTO campaign_profile_limits AS l (organization_id, profile_id) VALUES (v_orgs[v_i], v_profiles[v_i])
       ON CONFLICT DO NOTHING;
     SELECT greatest(p_now, l.next_slot_at, l.backoff_until), l.messages_per_second INTO v_base, v_rate
       FROM campaign_profile_limits l
-     WHERE l.organization_id = v_profile.org AND l.profile_id = v_profile.profile
+     WHERE l.organization_id = v_orgs[v_i] AND l.profile_id = v_profiles[v_i]
        FOR UPDATE;
     -- The slots of the coming second that are still free.
-    v_budget := least(v_left, floor(extract(epoch FROM (p_now + interval '1 second' - v_base)) * v_rate)::integer);
+    v_budget := least(v_left, v_share,
+                      floor(extract(epoch FROM (p_now + interval '1 second' - v_base)) * v_rate)::integer);
     CONTINUE WHEN v_budget <= 0;
     v_taken := 0;
     FOR v_item IN
       WITH running AS (
         SELECT c.organization_id, c.id, c.delay_max_ms > 0 AS paced
           FROM campaigns c
-         WHERE c.organization_id = v_profile.org AND c.whatsapp_profile_id = v_profile.profile
+         WHERE c.organization_id = v_orgs[v_i] AND c.whatsapp_profile_id = v_profiles[v_i]
            AND c.status = 'running' AND (c.next_send_at IS NULL OR c.next_send_at <= p_now)
            AND EXISTS (SELECT 1 FROM campaign_recipients r
                         WHERE r.organization_id = c.organization_id AND r.campaign_id = c.id AND r.status = 'pending'
@@ -427,7 +458,7 @@ BEGIN
     IF v_taken > 0 THEN
       UPDATE campaign_profile_limits l
          SET next_slot_at = v_base + make_interval(secs => v_taken::double precision / v_rate)
-       WHERE l.organization_id = v_profile.org AND l.profile_id = v_profile.profile;
+       WHERE l.organization_id = v_orgs[v_i] AND l.profile_id = v_profiles[v_i];
       v_left := v_left - v_taken;
     END IF;
   END LOOP;
