@@ -39,8 +39,10 @@ import javax.sql.DataSource;
 /**
  * Campaign dispatch: recipients handled per second by {@code CampaignRunner.runOnce} with 1 and 4
  * runners and the zero-delay fake gateway, against a hand-written {@code SKIP LOCKED} loop doing the
- * same writes on the same tables (lease a batch; per recipient mark it sending and commit, call the
- * gateway, record sent with its result row and the campaign's counts and commit), in the same run.
+ * same writes on the same tables (lease a batch; per recipient mark it sending and take a unit of the
+ * day's {@code max_messages_per_day} and commit, call the gateway, record sent with its result row and
+ * the campaign's counts and commit), in the same run. The profile's rate is set to 1,000 a second,
+ * above what either reaches here.
  * Each round sends a fresh campaign of {@value #RECIPIENTS} recipients to the end, then checks that
  * every recipient was sent to once; a warm-up round of each comes first, not counted.
  *
@@ -181,7 +183,9 @@ public final class CampaignBenchmark {
       for (UUID recipient : claimed) {
         UUID attempt = UUID.randomUUID();
         execute(c, org, "update crm.campaign_recipients set status = 'sending', attempt_id = ?, attempts = attempts + 1"
-            + " where organization_id = ? and id = ? and lease_token = ?", attempt, org, recipient, lease);
+            + " where organization_id = ? and id = ? and lease_token = ?;"
+            + " select crm.take_within_limit(?, 'messages_sent', current_date, 1, 'max_messages_per_day')",
+            attempt, org, recipient, lease, org);
         String wamid = "wamid.loop." + attempt;  // the zero-delay gateway's answer
         execute(c, org, "update crm.campaign_recipients set status = 'sent', wa_message_id = ?, sent_at = now(),"
             + " lease_token = null, lease_until = null where organization_id = ? and id = ?;"
