@@ -50,11 +50,9 @@ class CampaignPacingTest {
     t.close();
   }
 
-  /** Campaigns an earlier test left running (waiting for a day the clock reaches later) end here. */
   @BeforeEach
-  void stopEarlierCampaigns() throws Exception {
-    t.db.executeAsAdmin("update crm.campaigns set status = 'stopped', completed_at = now()"
-        + " where status in ('scheduled', 'running', 'paused')");
+  void stopEarlierCampaigns() {
+    t.stopEarlierCampaigns();
   }
 
   private static Campaign running(TestCampaigns.Tenant tenant, int recipients, String prefix) {
@@ -67,12 +65,7 @@ class CampaignPacingTest {
   }
 
   private static int drain(Crm crm) {
-    int total = 0;
-    for (int handled = crm.service(CampaignRunner.class).runOnce(50); handled > 0;
-        handled = crm.service(CampaignRunner.class).runOnce(50)) {
-      total += handled;
-    }
-    return total;
+    return TestCampaigns.drain(crm);
   }
 
   @Test

@@ -38,11 +38,9 @@ class CampaignResultsTest {
     t.close();
   }
 
-  /** Campaigns an earlier test left running end here: the runners serve every tenant. */
   @BeforeEach
-  void stopEarlierCampaigns() throws Exception {
-    t.db.executeAsAdmin("update crm.campaigns set status = 'stopped', completed_at = now()"
-        + " where status in ('scheduled', 'running', 'paused')");
+  void stopEarlierCampaigns() {
+    t.stopEarlierCampaigns();
   }
 
   private static Campaign draft(TestCampaigns.Tenant tenant) {
@@ -125,9 +123,7 @@ class CampaignResultsTest {
   }
 
   private static void drain() {
-    while (t.crm.service(CampaignRunner.class).runOnce(50) > 0) {
-      // every due recipient
-    }
+    TestCampaigns.drain(t.crm);
   }
 
   private static List<String> statuses(Campaign campaign) {

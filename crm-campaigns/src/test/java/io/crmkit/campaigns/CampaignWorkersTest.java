@@ -40,11 +40,9 @@ class CampaignWorkersTest {
     t.close();
   }
 
-  /** Campaigns an earlier test left running end here: the runners serve every tenant. */
   @BeforeEach
-  void stopEarlierCampaigns() throws Exception {
-    t.db.executeAsAdmin("update crm.campaigns set status = 'stopped', completed_at = now()"
-        + " where status in ('scheduled', 'running', 'paused')");
+  void stopEarlierCampaigns() {
+    t.stopEarlierCampaigns();
     t.events.clear();
   }
 

@@ -79,6 +79,25 @@ final class TestCampaigns implements AutoCloseable {
     return tenant("professional");
   }
 
+  /**
+   * Ends the campaigns earlier tests left scheduled, running or paused (waiting for a day the clock
+   * reaches later, say): runners serve every tenant of the database.
+   */
+  void stopEarlierCampaigns() {
+    db.executeAsAdmin("update crm.campaigns set status = 'stopped', completed_at = now()"
+        + " where status in ('scheduled', 'running', 'paused')");
+  }
+
+  /** Runs {@code crm}'s runner until a call handles nothing; how many it handled. */
+  static int drain(Crm crm) {
+    CampaignRunner runner = crm.service(CampaignRunner.class);
+    int total = 0;
+    for (int handled = runner.runOnce(50); handled > 0; handled = runner.runOnce(50)) {
+      total += handled;
+    }
+    return total;
+  }
+
   /** The tests' clock moved by {@code offset}, as an SQL timestamptz literal. */
   String at(Duration offset) {
     return "'" + clock.instant().plus(offset) + "'::timestamptz";
