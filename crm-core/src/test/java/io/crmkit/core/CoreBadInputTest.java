@@ -23,6 +23,7 @@ import io.crmkit.core.platform.OrganizationSettings;
 import io.crmkit.core.platform.OrganizationUpdate;
 import io.crmkit.core.platform.Platform;
 import io.crmkit.core.platform.ProvisionedOrganization;
+import io.crmkit.core.platform.SubscriptionStatus;
 import io.crmkit.core.users.NewMember;
 import io.crmkit.core.users.Role;
 import io.crmkit.core.users.UserService;
@@ -213,6 +214,15 @@ class CoreBadInputTest {
     c.notFound(change, "a plan that does not exist", "plan", () -> platform.changePlan(orgId, "no-such-plan"));
     for (String plan : List.of("free\u0000", "", "x".repeat(51), "PRO FESSIONAL", "\uD800")) {
       c.refused(change, "plan " + show(plan), "planSlug", () -> platform.changePlan(orgId, plan));
+    }
+    String subscription = "Platform.changeSubscription(UUID,String,SubscriptionStatus)";
+    c.notFound(subscription, "an organization that does not exist", "organization",
+        () -> platform.changeSubscription(UUID.randomUUID(), "professional", SubscriptionStatus.ACTIVE));
+    c.notFound(subscription, "a plan that does not exist", "plan",
+        () -> platform.changeSubscription(orgId, "no-such-plan", SubscriptionStatus.ACTIVE));
+    for (String plan : List.of("free\u0000", "", "x".repeat(51), "PRO FESSIONAL", "\uD800")) {
+      c.refused(subscription, "plan " + show(plan), "planSlug",
+          () -> platform.changeSubscription(orgId, plan, SubscriptionStatus.PAST_DUE));
     }
     String set = "Platform.setCustomLimit(UUID,Limit,OptionalLong)";
     c.notFound(set, "an organization that does not exist", "organization",

@@ -25,6 +25,8 @@ interface OrganizationMapper {
 
   int setPackage(@Param("id") UUID id, @Param("packageId") UUID packageId);
 
+  int setSubscription(@Param("id") UUID id, @Param("packageId") UUID packageId, @Param("status") String status);
+
   int setCustomLimit(@Param("id") UUID id, @Param("key") String key, @Param("value") Long value);
 
   int clearCustomLimit(@Param("id") UUID id, @Param("key") String key);

@@ -10,6 +10,7 @@ import io.crmkit.core.platform.OrganizationRef;
 import io.crmkit.core.platform.Plan;
 import io.crmkit.core.platform.Platform;
 import io.crmkit.core.platform.ProvisionedOrganization;
+import io.crmkit.core.platform.SubscriptionStatus;
 import io.crmkit.core.spi.CrmModule;
 import io.crmkit.core.spi.Inputs;
 import io.crmkit.core.users.Role;
@@ -107,6 +108,25 @@ public final class SqlPlatform implements Platform {
       // The same lock tenant seat changes take, so a plan change and an invitation serialize.
       organizations.lock(organizationId);
       if (organizations.setPackage(organizationId, plan.id) == 0) {
+        throw new NotFoundException("organization", organizationId);
+      }
+      return organizations.find(organizationId).toOrganization();
+    });
+  }
+
+  @Override
+  public Organization changeSubscription(UUID organizationId, String planSlug, SubscriptionStatus status) {
+    Objects.requireNonNull(organizationId, "organizationId");
+    Objects.requireNonNull(status, "status");
+    String checked = planSlug(Objects.requireNonNull(planSlug, "planSlug"));
+    return runtime.asOwner(tx -> {
+      Rows.PlanRow plan = tx.mapper(PlanMapper.class).findBySlug(checked);
+      if (plan == null || !plan.isActive) {
+        throw new NotFoundException("plan", checked);
+      }
+      OrganizationMapper organizations = tx.mapper(OrganizationMapper.class);
+      organizations.lock(organizationId);
+      if (organizations.setSubscription(organizationId, plan.id, status.databaseName()) == 0) {
         throw new NotFoundException("organization", organizationId);
       }
       return organizations.find(organizationId).toOrganization();

@@ -45,6 +45,15 @@ public interface Platform {
   Organization changePlan(UUID organizationId, String planSlug);
 
   /**
+   * Moves an organization to a plan and a subscription status at once, as a billing module does
+   * when its subscription changes; usage above the new limits stays, as with {@link #changePlan}.
+   *
+   * @throws ValidationException if {@code planSlug} is not a plan's slug
+   * @throws NotFoundException if the organization or plan does not exist
+   */
+  Organization changeSubscription(UUID organizationId, String planSlug, SubscriptionStatus status);
+
+  /**
    * Sets one custom limit, which wins over the plan's: a value, or empty for unlimited.
    *
    * @throws ValidationException for a negative value
