@@ -2,6 +2,9 @@ package io.crmkit.checks;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.crmkit.billing.BillingModule;
+import io.crmkit.billing.BillingService;
+import io.crmkit.billing.StripeWebhook;
 import io.crmkit.campaigns.CampaignRunner;
 import io.crmkit.campaigns.CampaignService;
 import io.crmkit.campaigns.CampaignsModule;
@@ -51,7 +54,7 @@ import org.junit.jupiter.api.Test;
 class ServicesAreReachedOneWayTest {
   /** A class of each published module, to find its classes by. */
   private static final List<Class<?>> MODULES = List.of(Crm.class, WhatsAppModule.class, TicketingModule.class,
-      TicketingWhatsAppModule.class, CampaignsModule.class);
+      TicketingWhatsAppModule.class, CampaignsModule.class, BillingModule.class);
 
   @Test
   void noPublicApiMethodTakesAScopeAndReturnsAService() throws Exception {
@@ -84,21 +87,23 @@ class ServicesAreReachedOneWayTest {
         Crm crm = Crm.builder().dataSource(db.runtimeDataSource()).migrationDataSource(db.adminDataSource())
             .module(WhatsAppModule.builder().sessionKeys(SessionKeys.of("k", Map.of("k", new byte[32])))
                 .gateway(new FakeWhatsAppGateway()).verifyToken("v").app("1", "s").build())
+            .module(TenantFixture.billing())
             .build()) {
       crm.migrate();
-      assertThat(crm.modules()).containsExactly("core", "whatsapp", "campaigns", "ticketing", "ticketing_whatsapp");
+      assertThat(crm.modules()).containsExactly("core", "billing", "whatsapp", "campaigns", "ticketing",
+          "ticketing_whatsapp");
       var org = crm.platform().provision(OrganizationDraft.builder().name("Checks").slug("checks")
           .plan("professional").defaultRegion("SA").admin("admin@checks.example").build());
       TenantScope scope = crm.tenant(org.organization().id()).as(org.admin().id());
       for (Class<?> tenantService : List.of(CustomerService.class, UserService.class, Pipeline.class,
           OrganizationSettings.class, Entitlements.class, WhatsAppInbox.class, WhatsAppProfiles.class,
-          TicketService.class, CampaignService.class)) {
+          TicketService.class, CampaignService.class, BillingService.class)) {
         assertThat(scope.service(tenantService)).as(tenantService.getName()).isInstanceOf(tenantService);
         Object joined = scope.inTransaction(tx -> tx.service(tenantService));
         assertThat(joined).as("inside a transaction too").isInstanceOf(tenantService);
       }
       for (Class<?> crmService : List.of(Platform.class, WhatsAppWebhook.class, WhatsAppOutbox.class,
-          WhatsAppJobs.class, WhatsAppGateway.class, CampaignRunner.class)) {
+          WhatsAppJobs.class, WhatsAppGateway.class, CampaignRunner.class, StripeWebhook.class)) {
         assertThat(crm.service(crmService)).as(crmService.getName()).isInstanceOf(crmService);
       }
     }

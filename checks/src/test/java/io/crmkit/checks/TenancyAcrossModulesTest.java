@@ -27,7 +27,7 @@ class TenancyAcrossModulesTest {
 
   @BeforeAll
   static void setUp() throws SQLException {
-    kit = CrmTestKit.start(builder -> builder.module(TenantFixture.whatsapp()));
+    kit = CrmTestKit.start(builder -> builder.module(TenantFixture.whatsapp()).module(TenantFixture.billing()));
     a = new TenantFixture(kit).complete("acme", "100000000000001").id();
     b = kit.provisionOrganization("globex").organization().id();
   }
@@ -40,7 +40,7 @@ class TenancyAcrossModulesTest {
   @Test
   void theCatalogOfEveryModuleKeepsEveryRule() {
     assertThat(kit.crm().modules()).containsExactlyInAnyOrder("core", "whatsapp", "ticketing", "ticketing_whatsapp",
-        "campaigns");
+        "campaigns", "billing");
     assertThat(TenancyCheck.of(kit).catalogViolations()).isEmpty();
   }
 

@@ -33,7 +33,8 @@ class TenancyRulesBrokenOnPurposeTest {
 
   @BeforeAll
   static void setUp() throws SQLException {
-    kit = CrmTestKit.start(builder -> builder.module(TenantFixture.whatsapp()).module(new TenancyFaultsModule()));
+    kit = CrmTestKit.start(builder -> builder.module(TenantFixture.whatsapp()).module(TenantFixture.billing())
+        .module(new TenancyFaultsModule()));
     a = new TenantFixture(kit).complete("acme", "100000000000002").id();
     b = kit.provisionOrganization("globex").organization().id();
     UUID parent = UUID.randomUUID();

@@ -1,5 +1,7 @@
 package io.crmkit.checks;
 
+import io.crmkit.billing.BillingModule;
+import io.crmkit.billing.StripeWebhook;
 import io.crmkit.campaigns.Campaign;
 import io.crmkit.campaigns.CampaignContent;
 import io.crmkit.campaigns.CampaignContent.TemplateComponent;
@@ -73,6 +75,14 @@ final class TenantFixture {
         .build();
   }
 
+  /** The webhook secret the fixture signs Stripe events with. */
+  static final String STRIPE_WEBHOOK_SECRET = "whsec_fixture";
+
+  /** crm-billing with a test key (no test here calls Stripe) and a webhook secret, for {@code CrmTestKit.start}. */
+  static BillingModule billing() {
+    return BillingModule.builder().secretKey("sk_test_fixture").webhookSecret(STRIPE_WEBHOOK_SECRET).build();
+  }
+
   /** The people and records of one tenant that later steps build on. */
   record Tenant(UUID id, TenantScope admin, TenantScope agent, User agentUser, Customer customer) {}
 
@@ -86,7 +96,42 @@ final class TenantFixture {
     UUID conversation = whatsapp(tenant, phoneNumberId);
     ticketing(tenant, conversation);
     campaigns(tenant, phoneNumberId);
+    billing(tenant);
     return tenant;
+  }
+
+  /**
+   * billing_customers (as the first checkout stores it), then, through Stripe's signed webhook,
+   * subscriptions, invoices, payment_methods and billing_events.
+   */
+  void billing(Tenant tenant) throws SQLException {
+    String customer = "cus_fixture" + tenant.id().toString().substring(0, 8);
+    asSuperuser("insert into crm.billing_customers (organization_id, stripe_customer_id) values ('" + tenant.id()
+        + "', '" + customer + "')");
+    long now = java.time.Instant.now().getEpochSecond();
+    String suffix = tenant.id().toString().substring(0, 8);
+    stripe("customer.subscription.created", now, "{\"id\":\"sub_fx" + suffix + "\",\"object\":\"subscription\","
+        + "\"customer\":\"" + customer + "\",\"status\":\"active\",\"items\":{\"data\":[]}}");
+    stripe("invoice.paid", now, "{\"id\":\"in_fx" + suffix + "\",\"object\":\"invoice\",\"customer\":\"" + customer
+        + "\",\"number\":\"FX-0001\",\"status\":\"paid\",\"currency\":\"usd\",\"subtotal\":100,\"total\":100,"
+        + "\"amount_due\":100,\"amount_paid\":100,\"created\":" + now + "}");
+    stripe("payment_method.attached", now, "{\"id\":\"pm_fx" + suffix + "\",\"object\":\"payment_method\","
+        + "\"customer\":\"" + customer + "\",\"type\":\"card\",\"card\":{\"brand\":\"visa\",\"last4\":\"4242\"}}");
+  }
+
+  private void stripe(String type, long created, String object) {
+    String payload = "{\"id\":\"evt_" + java.util.UUID.randomUUID().toString().replace("-", "") + "\",\"object\":\"event\","
+        + "\"created\":" + created + ",\"type\":\"" + type + "\",\"data\":{\"object\":" + object + "}}";
+    try {
+      String header = com.stripe.net.Webhook.Signature.generateSignatureHeader(payload, STRIPE_WEBHOOK_SECRET, created);
+      int status = kit.crm().service(StripeWebhook.class).receive(payload.getBytes(StandardCharsets.UTF_8), header)
+          .status();
+      if (status != 200) {
+        throw new IllegalStateException("the Stripe webhook answered " + status + " to " + type);
+      }
+    } catch (java.security.GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   /**

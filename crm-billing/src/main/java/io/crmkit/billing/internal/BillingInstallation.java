@@ -1,0 +1,34 @@
+package io.crmkit.billing.internal;
+
+import io.crmkit.billing.BillingJobs;
+import io.crmkit.billing.BillingService;
+import io.crmkit.billing.StripeWebhook;
+import io.crmkit.core.spi.ModuleContext;
+import java.util.List;
+
+/** What {@link io.crmkit.billing.BillingModule} puts on a Crm: its mapper and its services. */
+public final class BillingInstallation {
+  private BillingInstallation() {}
+
+  /** The module's mapper interfaces, each with its XML beside it. */
+  public static List<Class<?>> mappers() {
+    return List.of(BillingMapper.class);
+  }
+
+  /** Registers {@link BillingService} for every scope, and {@link StripeWebhook} and {@link BillingJobs} on the Crm. */
+  public static void install(ModuleContext context, BillingSettings settings) {
+    StripeGateway stripe = new StripeGateway(settings);
+    BillingSync sync = new BillingSync(context.crm(), settings.gracePeriod(), settings.fallbackPlan());
+    context.tenantService(BillingService.class, scope -> new SqlBillingService(scope, stripe));
+    context.crmService(BillingJobs.class, max -> {
+      io.crmkit.core.spi.Inputs.pageSize("max", max, 1000);
+      return sync.endGracePeriods(max);
+    });
+    if (settings.webhookSecret() != null) {
+      context.crmService(StripeWebhook.class, new SqlStripeWebhook(context.crm(), settings.webhookSecret(), sync));
+    } else {
+      context.unavailable(StripeWebhook.class, "crm-billing was configured without a webhook secret: give"
+          + " BillingModule.builder().webhookSecret(…)");
+    }
+  }
+}

@@ -1,0 +1,65 @@
+package io.crmkit.billing.internal;
+
+import io.crmkit.core.Crm;
+import io.crmkit.core.platform.Organization;
+import io.crmkit.core.platform.SubscriptionStatus;
+import io.crmkit.core.spi.TenantWork;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Brings an organization's plan and subscription status in line with its latest subscription, by
+ * {@link BillingPolicy}, through the platform's {@code changeSubscription}: so crm-core's limits,
+ * which every module takes, follow what the organization pays for. Idempotent: run after every
+ * subscription event (a replay too) and by the grace-period job.
+ */
+final class BillingSync {
+  private static final Logger log = LoggerFactory.getLogger(BillingSync.class);
+  private final Crm crm;
+  private final Duration grace;
+  private final String fallback;
+
+  BillingSync(Crm crm, Duration grace, String fallback) {
+    this.crm = crm;
+    this.grace = grace;
+    this.fallback = fallback;
+  }
+
+  /** Whether it changed the organization's plan or status. */
+  boolean sync(UUID organizationId) {
+    Target target = TenantWork.call(crm.tenant(organizationId).asSystem(SqlStripeWebhook.ACTOR), tx -> {
+      BillingRows.SubscriptionRow latest = tx.mapper(BillingMapper.class).latestSubscription(organizationId);
+      if (latest == null) {
+        return null;
+      }
+      Organization organization = tx.scope().organization().get();
+      SubscriptionStatus status = SubscriptionStatus.of(latest.status);
+      String plan = BillingPolicy.plan(status, Optional.ofNullable(latest.planSlug),
+          Optional.ofNullable(latest.pastDueSince), tx.now(), grace, fallback).orElse(organization.planSlug());
+      return plan.equals(organization.planSlug()) && status == organization.status() ? null
+          : new Target(plan, status);
+    });
+    if (target == null) {
+      return false;
+    }
+    crm.platform().changeSubscription(organizationId, target.plan(), target.status());
+    log.info("organization {} is now on plan {} ({})", organizationId, target.plan(), target.status().databaseName());
+    return true;
+  }
+
+  /** The grace periods that ended by now, up to {@code max} organizations moved to the fallback plan. */
+  int endGracePeriods(int max) {
+    java.util.List<UUID> ended = TenantWork.crossTenant(crm,
+        tx -> tx.mapper(BillingMapper.class).graceEnded(tx.now().minus(grace), fallback, max));
+    int moved = 0;
+    for (UUID organizationId : ended) {
+      moved += sync(organizationId) ? 1 : 0;
+    }
+    return moved;
+  }
+
+  private record Target(String plan, SubscriptionStatus status) {}
+}

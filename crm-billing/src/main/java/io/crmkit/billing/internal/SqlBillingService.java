@@ -1,0 +1,102 @@
+package io.crmkit.billing.internal;
+
+import io.crmkit.billing.BillingInterval;
+import io.crmkit.billing.BillingService;
+import io.crmkit.billing.Invoice;
+import io.crmkit.billing.PaymentMethod;
+import io.crmkit.billing.Subscription;
+import io.crmkit.core.TenantScope;
+import io.crmkit.core.exception.ValidationException;
+import io.crmkit.core.spi.Inputs;
+import io.crmkit.core.spi.TenantWork;
+import io.crmkit.core.users.Role;
+import java.net.URI;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * {@link BillingService} for one scope. Stripe is called outside any transaction: the customer is
+ * made (once, by its idempotency key) and then stored; the sessions store nothing.
+ */
+final class SqlBillingService implements BillingService {
+  private static final int MAX_INVOICES = 100;
+  private final TenantScope scope;
+  private final StripeGateway stripe;
+
+  SqlBillingService(TenantScope scope, StripeGateway stripe) {
+    this.scope = Objects.requireNonNull(scope, "scope");
+    this.stripe = stripe;
+  }
+
+  @Override
+  public URI checkout(String planSlug, BillingInterval interval, URI successUrl, URI cancelUrl) {
+    Objects.requireNonNull(planSlug, "planSlug");
+    Objects.requireNonNull(interval, "interval");
+    url("successUrl", successUrl);
+    url("cancelUrl", cancelUrl);
+    String priceId = TenantWork.call(scope, tx -> {
+      tx.requireRole("billing.checkout", Role.ADMIN);
+      BillingRows.Price price = tx.mapper(BillingMapper.class).priceOf(planSlug, interval.databaseName());
+      if (price == null) {
+        throw new ValidationException("planSlug", "is not a plan of the catalog one can subscribe to: " + planSlug);
+      }
+      if (price.priceId == null) {
+        throw new ValidationException("interval", "the plan " + planSlug + " has no Stripe price for "
+            + interval.databaseName() + " billing");
+      }
+      return price.priceId;
+    });
+    return stripe.checkout(scope.organizationId(), customer(), priceId, successUrl, cancelUrl);
+  }
+
+  @Override
+  public URI portal(URI returnUrl) {
+    url("returnUrl", returnUrl);
+    TenantWork.call(scope, tx -> tx.requireRole("billing.portal", Role.ADMIN));
+    return stripe.portal(customer(), returnUrl);
+  }
+
+  /** The organization's Stripe customer, made and stored at the first call. */
+  private String customer() {
+    UUID organizationId = scope.organizationId();
+    String known = TenantWork.call(scope, tx -> tx.mapper(BillingMapper.class).customerOf(organizationId));
+    if (known != null) {
+      return known;
+    }
+    String made = stripe.createCustomer(organizationId, scope.organization().get().name());
+    return TenantWork.call(scope, tx -> {
+      BillingMapper billing = tx.mapper(BillingMapper.class);
+      billing.insertCustomer(organizationId, made);
+      return billing.customerOf(organizationId);
+    });
+  }
+
+  private static void url(String field, URI url) {
+    Objects.requireNonNull(url, field);
+    if (!url.isAbsolute() || !("https".equals(url.getScheme()) || "http".equals(url.getScheme()))
+        || url.getHost() == null) {
+      throw new ValidationException(field, "must be an absolute http(s) URL");
+    }
+  }
+
+  @Override
+  public Optional<Subscription> subscription() {
+    return TenantWork.call(scope, tx -> Optional.ofNullable(tx.mapper(BillingMapper.class)
+        .latestSubscription(tx.organizationId())).map(BillingRows.SubscriptionRow::toSubscription));
+  }
+
+  @Override
+  public List<Invoice> invoices(int limit) {
+    Inputs.pageSize("limit", limit, MAX_INVOICES);
+    return TenantWork.call(scope, tx -> tx.mapper(BillingMapper.class).invoices(tx.organizationId(), limit).stream()
+        .map(BillingRows.InvoiceRow::toInvoice).toList());
+  }
+
+  @Override
+  public List<PaymentMethod> paymentMethods() {
+    return TenantWork.call(scope, tx -> tx.mapper(BillingMapper.class).paymentMethods(tx.organizationId()).stream()
+        .map(BillingRows.PaymentMethodRow::toPaymentMethod).toList());
+  }
+}

@@ -1,0 +1,69 @@
+package io.crmkit.billing.internal;
+
+import com.stripe.StripeClient;
+import com.stripe.exception.StripeException;
+import com.stripe.net.RequestOptions;
+import com.stripe.param.CustomerCreateParams;
+import io.crmkit.billing.BillingException;
+import java.net.URI;
+import java.util.UUID;
+
+/**
+ * The module's own {@link StripeClient} (never the global {@code Stripe.apiKey}): the three calls
+ * billing makes. Each is retried by stripe-java on network failures with an idempotency key, so a
+ * retry never makes a second customer or session.
+ */
+final class StripeGateway {
+  /** The metadata key of the organization's id on its Stripe customer. */
+  static final String ORGANIZATION_KEY = "crmkit_organization_id";
+  private final StripeClient client;
+
+  StripeGateway(BillingSettings settings) {
+    this.client = StripeClient.builder().setApiKey(settings.secretKey())
+        .setApiBase(settings.apiBase().toString().replaceAll("/+$", "")).setMaxNetworkRetries(2).build();
+  }
+
+  /**
+   * A Stripe customer for the organization; the idempotency key makes two concurrent first calls
+   * one customer.
+   */
+  String createCustomer(UUID organizationId, String name) {
+    try {
+      return client.v1().customers().create(CustomerCreateParams.builder().setName(name)
+          .putMetadata(ORGANIZATION_KEY, organizationId.toString()).build(),
+          RequestOptions.builder().setIdempotencyKey("crmkit-customer-" + organizationId).build()).getId();
+    } catch (StripeException e) {
+      throw refused("creating the organization's Stripe customer", e);
+    }
+  }
+
+  /** A Checkout session subscribing {@code customer} to {@code priceId}. */
+  URI checkout(UUID organizationId, String customer, String priceId, URI successUrl, URI cancelUrl) {
+    try {
+      return URI.create(client.v1().checkout().sessions().create(
+          com.stripe.param.checkout.SessionCreateParams.builder()
+              .setMode(com.stripe.param.checkout.SessionCreateParams.Mode.SUBSCRIPTION)
+              .setCustomer(customer).setClientReferenceId(organizationId.toString())
+              .addLineItem(com.stripe.param.checkout.SessionCreateParams.LineItem.builder().setPrice(priceId)
+                  .setQuantity(1L).build())
+              .setSuccessUrl(successUrl.toString()).setCancelUrl(cancelUrl.toString()).build()).getUrl());
+    } catch (StripeException e) {
+      throw refused("starting a Checkout session", e);
+    }
+  }
+
+  /** A billing portal session of {@code customer}. */
+  URI portal(String customer, URI returnUrl) {
+    try {
+      return URI.create(client.v1().billingPortal().sessions().create(
+          com.stripe.param.billingportal.SessionCreateParams.builder().setCustomer(customer)
+              .setReturnUrl(returnUrl.toString()).build()).getUrl());
+    } catch (StripeException e) {
+      throw refused("opening the billing portal", e);
+    }
+  }
+
+  private static BillingException refused(String what, StripeException e) {
+    return new BillingException("Stripe failed " + what + ": " + e.getMessage(), e);
+  }
+}

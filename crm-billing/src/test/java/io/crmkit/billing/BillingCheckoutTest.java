@@ -1,0 +1,126 @@
+package io.crmkit.billing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.crmkit.core.exception.ForbiddenException;
+import io.crmkit.core.exception.ValidationException;
+import io.crmkit.core.users.NewMember;
+import io.crmkit.core.users.Role;
+import java.net.URI;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Checkout and the portal against a local Stripe stub that checks the exact form-encoded requests
+ * stripe-java sends: the organization's customer made once (its id in the metadata, an idempotency
+ * key), sessions for the plan's price, and nothing sent for a request refused before.
+ */
+class BillingCheckoutTest {
+  private static final URI SUCCESS = URI.create("https://app.example/billing/done");
+  private static final URI CANCEL = URI.create("https://app.example/billing");
+  private static TestBilling t;
+
+  @BeforeAll
+  static void setUp() {
+    t = new TestBilling();
+  }
+
+  @AfterAll
+  static void tearDown() {
+    t.close();
+  }
+
+  @BeforeEach
+  void clear() {
+    t.stripe.clear();
+    t.stripe.refuseWith(0);
+  }
+
+  @Test
+  void aCheckoutMakesTheCustomerOnceAndASessionForThePlansPrice() {
+    TestBilling.Org acme = t.org();
+    URI pay = acme.billing().checkout("professional", BillingInterval.MONTHLY, SUCCESS, CANCEL);
+    assertThat(pay.toString()).startsWith("https://checkout.stripe.com/c/pay/cs_test_");
+    assertThat(t.stripe.requests()).hasSize(2);
+    StripeStub.Request customer = t.stripe.requests().get(0);
+    assertThat(customer.method() + " " + customer.path()).isEqualTo("POST /v1/customers");
+    assertThat(customer.form()).isEqualTo(Map.of("name", acme.provisioned().organization().name(),
+        "metadata[crmkit_organization_id]", acme.id().toString()));
+    assertThat(customer.idempotencyKey()).isEqualTo("crmkit-customer-" + acme.id());
+    assertThat(customer.authorization()).isEqualTo("Bearer sk_test_crmkit");
+    assertThat(customer.stripeVersion()).isEqualTo("2026-07-29.dahlia");
+    String made = t.rows("select stripe_customer_id from crm.billing_customers where organization_id = ?",
+        acme.id()).get(0);
+    StripeStub.Request session = t.stripe.requests().get(1);
+    assertThat(session.method() + " " + session.path()).isEqualTo("POST /v1/checkout/sessions");
+    Map<String, String> expected = new LinkedHashMap<>();
+    expected.put("mode", "subscription");
+    expected.put("customer", made);
+    expected.put("client_reference_id", acme.id().toString());
+    expected.put("line_items[0][price]", "price_pro_month");
+    expected.put("line_items[0][quantity]", "1");
+    expected.put("success_url", SUCCESS.toString());
+    expected.put("cancel_url", CANCEL.toString());
+    assertThat(session.form()).isEqualTo(expected);
+
+    t.stripe.clear();
+    acme.billing().checkout("professional", BillingInterval.YEARLY, SUCCESS, CANCEL);
+    assertThat(t.stripe.requests()).as("the customer is made once").extracting(StripeStub.Request::path)
+        .containsExactly("/v1/checkout/sessions");
+    assertThat(t.stripe.requests().get(0).form()).containsEntry("customer", made)
+        .containsEntry("line_items[0][price]", "price_pro_year");
+  }
+
+  @Test
+  void thePortalIsTheCustomersOwn() {
+    TestBilling.Org acme = t.org();
+    URI portal = acme.billing().portal(URI.create("https://app.example/settings"));
+    assertThat(portal.toString()).startsWith("https://billing.stripe.com/p/session/");
+    StripeStub.Request session = t.stripe.requests().get(t.stripe.requests().size() - 1);
+    assertThat(session.path()).isEqualTo("/v1/billing_portal/sessions");
+    assertThat(session.form()).isEqualTo(Map.of("customer", t.rows("select stripe_customer_id from"
+        + " crm.billing_customers where organization_id = ?", acme.id()).get(0), "return_url",
+        "https://app.example/settings"));
+  }
+
+  @Test
+  void refusedRequestsSendNothingToStripeAndStripesRefusalIsABillingException() {
+    TestBilling.Org acme = t.org();
+    assertThatThrownBy(() -> acme.billing().checkout("no-such-plan", BillingInterval.MONTHLY, SUCCESS, CANCEL))
+        .isInstanceOf(ValidationException.class).hasMessageContaining("no-such-plan");
+    assertThatThrownBy(() -> acme.billing().checkout("lite", BillingInterval.MONTHLY, SUCCESS, CANCEL))
+        .isInstanceOf(ValidationException.class).hasMessageContaining("no Stripe price");
+    assertThatThrownBy(() -> acme.billing().checkout("professional", BillingInterval.MONTHLY,
+        URI.create("/relative"), CANCEL)).isInstanceOf(ValidationException.class).hasMessageContaining("successUrl");
+    String email = "agent-" + acme.id().toString().substring(0, 8) + "@example.com";
+    BillingService agent = t.crm.tenant(acme.id()).as(t.crm.acceptInvitation(acme.admin().users()
+        .invite(email, Role.AGENT).token(), NewMember.named("Agent")).id()).service(BillingService.class);
+    assertThatThrownBy(() -> agent.checkout("professional", BillingInterval.MONTHLY, SUCCESS, CANCEL))
+        .isInstanceOf(ForbiddenException.class);
+    assertThatThrownBy(() -> agent.portal(SUCCESS)).isInstanceOf(ForbiddenException.class);
+    assertThat(t.stripe.requests()).isEmpty();
+    assertThat(agent.subscription()).isEmpty();
+
+    t.stripe.refuseWith(400);
+    assertThatThrownBy(() -> acme.billing().checkout("professional", BillingInterval.MONTHLY, SUCCESS, CANCEL))
+        .isInstanceOf(BillingException.class).hasMessageContaining("No such price");
+    assertThat(t.rows("select count(*) from crm.billing_customers where organization_id = ?", acme.id()))
+        .containsExactly("0");
+  }
+
+  @Test
+  void aModuleWithoutKeysOrWithWrongOnesIsRefusedNamingTheSetting() {
+    assertThatThrownBy(() -> BillingModule.builder().build()).isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("secretKey");
+    assertThatThrownBy(() -> BillingModule.builder().secretKey("pk_test_public").build())
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("secretKey");
+    assertThatThrownBy(() -> BillingModule.builder().secretKey("sk_test_x").webhookSecret("secret").build())
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("webhookSecret");
+    assertThat(BillingModule.builder().secretKey("sk_test_x").build().toString()).doesNotContain("sk_test_x");
+  }
+}

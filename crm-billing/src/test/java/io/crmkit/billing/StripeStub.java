@@ -1,0 +1,106 @@
+package io.crmkit.billing;
+
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Stripe's API on a local port, the JDK's HttpServer: it records every request (method, path, the
+ * form fields stripe-java sends, the headers that matter) and answers as Stripe would, or with a
+ * refusal a test scripts.
+ */
+final class StripeStub implements AutoCloseable {
+  /** A request as received. */
+  record Request(String method, String path, Map<String, String> form, String authorization, String idempotencyKey,
+      String stripeVersion) {}
+
+  private final HttpServer server;
+  private final List<Request> requests = new CopyOnWriteArrayList<>();
+  private final AtomicInteger ids = new AtomicInteger();
+  private volatile int refuseWith;
+
+  StripeStub() {
+    try {
+      server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    server.createContext("/", exchange -> {
+      String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+      String path = exchange.getRequestURI().getPath();
+      requests.add(new Request(exchange.getRequestMethod(), path, form(body),
+          exchange.getRequestHeaders().getFirst("Authorization"), exchange.getRequestHeaders().getFirst("Idempotency-Key"),
+          exchange.getRequestHeaders().getFirst("Stripe-Version")));
+      int status = 200;
+      String answer;
+      int n = ids.incrementAndGet();
+      if (refuseWith != 0) {
+        status = refuseWith;
+        answer = "{\"error\":{\"type\":\"invalid_request_error\",\"message\":\"No such price\"}}";
+      } else if (path.equals("/v1/customers")) {
+        answer = "{\"id\":\"cus_Stub" + n + "\",\"object\":\"customer\"}";
+      } else if (path.equals("/v1/checkout/sessions")) {
+        answer = "{\"id\":\"cs_test_" + n + "\",\"object\":\"checkout.session\",\"url\":\"https://checkout.stripe.com/c/pay/cs_test_"
+            + n + "\"}";
+      } else if (path.equals("/v1/billing_portal/sessions")) {
+        answer = "{\"id\":\"bps_" + n + "\",\"object\":\"billing_portal.session\",\"url\":\"https://billing.stripe.com/p/session/bps_"
+            + n + "\"}";
+      } else {
+        status = 404;
+        answer = "{\"error\":{\"type\":\"invalid_request_error\",\"message\":\"Unrecognized request URL\"}}";
+      }
+      byte[] bytes = answer.getBytes(StandardCharsets.UTF_8);
+      exchange.getResponseHeaders().add("Content-Type", "application/json");
+      exchange.getResponseHeaders().add("Request-Id", "req_" + n);
+      exchange.sendResponseHeaders(status, bytes.length);
+      exchange.getResponseBody().write(bytes);
+      exchange.close();
+    });
+    server.start();
+  }
+
+  URI base() {
+    return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+  }
+
+  List<Request> requests() {
+    return new ArrayList<>(requests);
+  }
+
+  void clear() {
+    requests.clear();
+  }
+
+  /** Answers every request with {@code status} (and Stripe's error body) from now; 0 for normal answers. */
+  void refuseWith(int status) {
+    this.refuseWith = status;
+  }
+
+  private static Map<String, String> form(String body) {
+    Map<String, String> fields = new LinkedHashMap<>();
+    if (body.isEmpty()) {
+      return fields;
+    }
+    for (String pair : body.split("&")) {
+      int eq = pair.indexOf('=');
+      fields.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
+          URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+    }
+    return fields;
+  }
+
+  @Override
+  public void close() {
+    server.stop(0);
+  }
+}
