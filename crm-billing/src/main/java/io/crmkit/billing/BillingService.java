@@ -1,5 +1,6 @@
 package io.crmkit.billing;
 
+import io.crmkit.core.exception.ConflictException;
 import io.crmkit.core.exception.ForbiddenException;
 import io.crmkit.core.exception.ValidationException;
 import java.net.URI;
@@ -43,6 +44,27 @@ public interface BillingService {
    * @throws BillingException if Stripe refuses or cannot be reached
    */
   URI portal(URI returnUrl);
+
+  /**
+   * Moves the organization's subscription to {@code planSlug}'s price for {@code interval}, with
+   * Stripe's prorations. The organization's plan follows when Stripe's event arrives.
+   *
+   * @throws ValidationException for a plan one cannot subscribe to, or without a price for the interval
+   * @throws ConflictException if the organization has no subscription that is trialing, active or past due
+   * @throws ForbiddenException unless the actor is an admin
+   * @throws BillingException if Stripe refuses or cannot be reached
+   */
+  void changePlan(String planSlug, BillingInterval interval);
+
+  /**
+   * Ends the subscription at the end of its period ({@code true}), or keeps it going after all
+   * ({@code false}: resume). The mirror follows when Stripe's event arrives.
+   *
+   * @throws ConflictException if the organization has no subscription that is trialing, active or past due
+   * @throws ForbiddenException unless the actor is an admin
+   * @throws BillingException if Stripe refuses or cannot be reached
+   */
+  void cancelAtPeriodEnd(boolean cancel);
 
   /** The organization's latest subscription (the one updated last), if it has one. */
   Optional<Subscription> subscription();

@@ -3,6 +3,7 @@ package io.crmkit.billing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.crmkit.core.exception.ConflictException;
 import io.crmkit.core.exception.ForbiddenException;
 import io.crmkit.core.exception.ValidationException;
 import io.crmkit.core.users.NewMember;
@@ -111,6 +112,43 @@ class BillingCheckoutTest {
         .isInstanceOf(BillingException.class).hasMessageContaining("No such price");
     assertThat(t.rows("select count(*) from crm.billing_customers where organization_id = ?", acme.id()))
         .containsExactly("0");
+  }
+
+  @Test
+  void aPlanChangeSwapsTheItemsPriceWithProrationsAndCancelAtPeriodEndAndResumeAreOneFlag() {
+    String customer = "cus_change" + acmeSuffix();
+    TestBilling.Org acme = t.orgWithCustomer(customer);
+    assertThatThrownBy(() -> acme.billing().changePlan("professional", BillingInterval.YEARLY))
+        .isInstanceOf(ConflictException.class).hasMessageContaining("no running subscription");
+    assertThat(t.deliver(TestBilling.event("evt_change" + acmeSuffix(), "customer.subscription.created",
+        t.clock.instant(), "{'id':'sub_change1','object':'subscription','customer':'" + customer
+            + "','status':'active','items':{'data':[{'id':'si_change1','price':{'id':'price_pro_month',"
+            + "'unit_amount':9900,'currency':'usd'}}]}}")).status()).isEqualTo(200);
+    t.stripe.clear();
+
+    acme.billing().changePlan("professional", BillingInterval.YEARLY);
+    acme.billing().cancelAtPeriodEnd(true);
+    acme.billing().cancelAtPeriodEnd(false);
+    assertThat(t.stripe.requests()).extracting(r -> r.method() + " " + r.path()).containsOnly(
+        "POST /v1/subscriptions/sub_change1");
+    assertThat(t.stripe.requests()).extracting(StripeStub.Request::form).containsExactly(
+        Map.of("items[0][id]", "si_change1", "items[0][price]", "price_pro_year",
+            "proration_behavior", "create_prorations"),
+        Map.of("cancel_at_period_end", "true"),
+        Map.of("cancel_at_period_end", "false"));
+
+    t.stripe.clear();
+    assertThatThrownBy(() -> acme.billing().changePlan("lite", BillingInterval.MONTHLY))
+        .isInstanceOf(ValidationException.class).hasMessageContaining("no Stripe price");
+    String email = "owner-" + acmeSuffix() + "@example.com";
+    BillingService manager = t.crm.tenant(acme.id()).as(t.crm.acceptInvitation(acme.admin().users()
+        .invite(email, Role.MANAGER).token(), NewMember.named("Manager")).id()).service(BillingService.class);
+    assertThatThrownBy(() -> manager.cancelAtPeriodEnd(true)).isInstanceOf(ForbiddenException.class);
+    assertThat(t.stripe.requests()).isEmpty();
+  }
+
+  private static String acmeSuffix() {
+    return java.util.UUID.randomUUID().toString().replace("-", "").substring(0, 10);
   }
 
   @Test

@@ -52,6 +52,9 @@ final class StripeStub implements AutoCloseable {
       } else if (path.equals("/v1/checkout/sessions")) {
         answer = "{\"id\":\"cs_test_" + n + "\",\"object\":\"checkout.session\",\"url\":\"https://checkout.stripe.com/c/pay/cs_test_"
             + n + "\"}";
+      } else if (path.startsWith("/v1/subscriptions/sub_")) {
+        answer = "{\"id\":\"" + path.substring("/v1/subscriptions/".length())
+            + "\",\"object\":\"subscription\",\"status\":\"active\"}";
       } else if (path.equals("/v1/billing_portal/sessions")) {
         answer = "{\"id\":\"bps_" + n + "\",\"object\":\"billing_portal.session\",\"url\":\"https://billing.stripe.com/p/session/bps_"
             + n + "\"}";

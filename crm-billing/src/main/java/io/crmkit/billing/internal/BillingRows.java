@@ -24,6 +24,7 @@ final class BillingRows {
   static class SubscriptionRow {
     String stripeSubscriptionId;
     String stripePriceId;
+    String stripeItemId;
     String planSlug;
     String billingInterval;
     String status;

@@ -6,14 +6,17 @@ import io.crmkit.billing.Invoice;
 import io.crmkit.billing.PaymentMethod;
 import io.crmkit.billing.Subscription;
 import io.crmkit.core.TenantScope;
+import io.crmkit.core.exception.ConflictException;
 import io.crmkit.core.exception.ValidationException;
 import io.crmkit.core.spi.Inputs;
+import io.crmkit.core.spi.TenantTransaction;
 import io.crmkit.core.spi.TenantWork;
 import io.crmkit.core.users.Role;
 import java.net.URI;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -38,17 +41,53 @@ final class SqlBillingService implements BillingService {
     url("cancelUrl", cancelUrl);
     String priceId = TenantWork.call(scope, tx -> {
       tx.requireRole("billing.checkout", Role.ADMIN);
-      BillingRows.Price price = tx.mapper(BillingMapper.class).priceOf(planSlug, interval.databaseName());
-      if (price == null) {
-        throw new ValidationException("planSlug", "is not a plan of the catalog one can subscribe to: " + planSlug);
-      }
-      if (price.priceId == null) {
-        throw new ValidationException("interval", "the plan " + planSlug + " has no Stripe price for "
-            + interval.databaseName() + " billing");
-      }
-      return price.priceId;
+      return price(tx, planSlug, interval);
     });
     return stripe.checkout(scope.organizationId(), customer(), priceId, successUrl, cancelUrl);
+  }
+
+  @Override
+  public void changePlan(String planSlug, BillingInterval interval) {
+    Objects.requireNonNull(planSlug, "planSlug");
+    Objects.requireNonNull(interval, "interval");
+    String[] target = TenantWork.call(scope, tx -> {
+      tx.requireRole("billing.changePlan", Role.ADMIN);
+      BillingRows.SubscriptionRow current = running(tx);
+      return new String[] {current.stripeSubscriptionId, current.stripeItemId, price(tx, planSlug, interval)};
+    });
+    stripe.update(target[0], target[1], target[2], null);
+  }
+
+  @Override
+  public void cancelAtPeriodEnd(boolean cancel) {
+    String subscription = TenantWork.call(scope, tx -> {
+      tx.requireRole("billing.cancelAtPeriodEnd", Role.ADMIN);
+      return running(tx).stripeSubscriptionId;
+    });
+    stripe.update(subscription, null, null, cancel);
+  }
+
+  /** The latest subscription, if it is one that runs (trialing, active or past due). */
+  private static BillingRows.SubscriptionRow running(TenantTransaction tx) {
+    BillingRows.SubscriptionRow latest = tx.mapper(BillingMapper.class).latestSubscription(tx.organizationId());
+    if (latest == null || !Set.of("trialing", "active", "past_due").contains(latest.status)) {
+      throw new ConflictException("the organization has no running subscription"
+          + (latest == null ? "" : " (the latest is " + latest.status + ")"));
+    }
+    return latest;
+  }
+
+  /** The plan's Stripe price for {@code interval}, from the catalog. */
+  private static String price(TenantTransaction tx, String planSlug, BillingInterval interval) {
+    BillingRows.Price price = tx.mapper(BillingMapper.class).priceOf(planSlug, interval.databaseName());
+    if (price == null) {
+      throw new ValidationException("planSlug", "is not a plan of the catalog one can subscribe to: " + planSlug);
+    }
+    if (price.priceId == null) {
+      throw new ValidationException("interval", "the plan " + planSlug + " has no Stripe price for "
+          + interval.databaseName() + " billing");
+    }
+    return price.priceId;
   }
 
   @Override

@@ -97,6 +97,7 @@ final class StripeEvents {
     JsonNode price = item.path("price");
     row.stripeSubscriptionId = text(object, "id");
     row.stripePriceId = text(price, "id");
+    row.stripeItemId = text(item, "id");
     row.status = text(object, "status");
     row.amountMinor = price.path("unit_amount").isNumber() ? price.path("unit_amount").asLong() : null;
     row.currency = Optional.ofNullable(text(price, "currency")).map(c -> c.toUpperCase(Locale.ROOT)).orElse(null);

@@ -52,6 +52,26 @@ final class StripeGateway {
     }
   }
 
+  /**
+   * Swaps the subscription's item to {@code priceId}, with Stripe's prorations; or sets whether it
+   * ends at its period's end ({@code priceId} null).
+   */
+  void update(String subscription, String itemId, String priceId, Boolean cancelAtPeriodEnd) {
+    com.stripe.param.SubscriptionUpdateParams.Builder params = com.stripe.param.SubscriptionUpdateParams.builder();
+    if (priceId != null) {
+      params.addItem(com.stripe.param.SubscriptionUpdateParams.Item.builder().setId(itemId).setPrice(priceId).build())
+          .setProrationBehavior(com.stripe.param.SubscriptionUpdateParams.ProrationBehavior.CREATE_PRORATIONS);
+    }
+    if (cancelAtPeriodEnd != null) {
+      params.setCancelAtPeriodEnd(cancelAtPeriodEnd);
+    }
+    try {
+      client.v1().subscriptions().update(subscription, params.build());
+    } catch (StripeException e) {
+      throw refused("changing the subscription", e);
+    }
+  }
+
   /** A billing portal session of {@code customer}. */
   URI portal(String customer, URI returnUrl) {
     try {

@@ -27,6 +27,8 @@ CREATE TABLE ${schema}.subscriptions (
   id                      uuid NOT NULL DEFAULT gen_random_uuid(),
   stripe_subscription_id  text NOT NULL CHECK (stripe_subscription_id ~ '^sub_[A-Za-z0-9]{1,250}$'),
   stripe_price_id         text CHECK (length(stripe_price_id) BETWEEN 1 AND 255),
+  -- Its (one) item, which a plan change swaps to another price.
+  stripe_item_id          text CHECK (length(stripe_item_id) BETWEEN 1 AND 255),
   plan_slug               text,
   billing_interval        text CHECK (billing_interval IN ('monthly', 'yearly')),
   status                  text NOT NULL CHECK (status IN ('incomplete', 'incomplete_expired', 'trialing', 'active',
@@ -55,7 +57,7 @@ CREATE POLICY subscriptions_tenant ON ${schema}.subscriptions
   USING (organization_id = (SELECT ${schema}.current_organization_id()))
   WITH CHECK (organization_id = (SELECT ${schema}.current_organization_id()));
 GRANT SELECT, INSERT ON ${schema}.subscriptions TO ${runtime_role};
-GRANT UPDATE (stripe_price_id, plan_slug, billing_interval, status, amount_minor, currency, current_period_start,
+GRANT UPDATE (stripe_price_id, stripe_item_id, plan_slug, billing_interval, status, amount_minor, currency, current_period_start,
   current_period_end, trial_end, cancel_at_period_end, canceled_at, ended_at, past_due_since, stripe_event_at,
   updated_at) ON ${schema}.subscriptions TO ${runtime_role};
 
