@@ -1,5 +1,6 @@
 package io.crmkit.benchmarks;
 
+import io.crmkit.billing.BillingModule;
 import io.crmkit.core.Crm;
 import io.crmkit.whatsapp.SessionKeys;
 import io.crmkit.whatsapp.WhatsAppModule;
@@ -8,14 +9,16 @@ import java.util.Map;
 import javax.sql.DataSource;
 
 /**
- * The Crm every benchmark measures: crm-whatsapp is on this module's class path, so it is
- * configured (with the recording fake as its channel, and the webhook benchmark's Meta app), as a
- * host that has it must.
+ * The Crm every benchmark measures: crm-whatsapp and crm-billing are on this module's class path,
+ * so they are configured (the recording fake as WhatsApp's channel, the webhook benchmarks' Meta app
+ * and Stripe secret; no benchmark calls Stripe), as a host that has them must.
  */
 final class BenchCrm {
   /** The Meta app whose secret signs the webhook benchmark's deliveries. */
   static final String APP = "1234567890";
   static final String SECRET = "bench-app-secret";
+  /** The secret that signs the billing benchmark's Stripe events. */
+  static final String STRIPE_WEBHOOK_SECRET = "whsec_bench";
 
   private BenchCrm() {}
 
@@ -24,6 +27,7 @@ final class BenchCrm {
     return Crm.builder().dataSource(runtime).migrationDataSource(admin)
         .module(WhatsAppModule.builder().sessionKeys(SessionKeys.of("k", Map.of("k", new byte[32])))
             .gateway(new FakeWhatsAppGateway()).verifyToken("v").app(APP, SECRET).build())
+        .module(BillingModule.builder().secretKey("sk_test_bench").webhookSecret(STRIPE_WEBHOOK_SECRET).build())
         .build();
   }
 }
