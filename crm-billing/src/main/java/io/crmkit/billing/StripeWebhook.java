@@ -17,7 +17,9 @@ package io.crmkit.billing;
  * organization has is acknowledged and dropped (the host may use Stripe for itself). Each event is
  * stored once in the organization's {@code billing_events}: a replay is acknowledged and changes
  * nothing, and an event older than the state kept (Stripe does not promise order) is recorded as
- * {@code stale} and changes nothing. 503 for a transient database failure (Stripe retries).
+ * {@code stale} and changes nothing. 503 for a transient database failure (Stripe retries); an event
+ * that fails for good is kept as a dead letter of source {@code stripe.webhook} in its
+ * organization ({@link io.crmkit.core.DeadLetters}, where an admin replays it) and acknowledged.
  *
  * <p>Configure the endpoint in Stripe with the API version stripe-java pins
  * ({@code 2026-07-29.dahlia}); an event of another release is read leniently, with a warning.

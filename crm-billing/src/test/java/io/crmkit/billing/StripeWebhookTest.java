@@ -226,4 +226,21 @@ class StripeWebhookTest {
         subscription(id("sub"), cus, "canceled", "price_pro_month", t0))).body())
         .as("a customer two organizations claim routes to neither").isEqualTo("not ours");
   }
+
+  @Test
+  void anEventThatFailsForGoodIsKeptOnceAsADeadLetterAndAcknowledged() {
+    String cus = customer();
+    TestBilling.Org acme = t.orgWithCustomer(cus);
+    // An invoice without its currency: the mirror refuses it, at every retry alike.
+    String broken = TestBilling.event(id("evt"), "invoice.finalized", t.clock.instant(), "{'id':'in_broken1',"
+        + "'object':'invoice','customer':'" + cus + "','status':'open','subtotal':1,'total':1,'amount_due':1,"
+        + "'amount_paid':0}");
+    assertThat(t.deliver(broken)).isEqualTo(new StripeWebhook.Response(200, "kept as a dead letter"));
+    assertThat(t.deliver(broken).status()).as("Stripe's retry").isEqualTo(200);
+    io.crmkit.core.DeadLetters letters = acme.admin().service(io.crmkit.core.DeadLetters.class);
+    assertThat(letters.list(10, Optional.empty()).items()).singleElement()
+        .satisfies(letter -> assertThat(letter.source()).isEqualTo("stripe.webhook"));
+    assertThat(events(acme)).as("the failed event's transaction stored nothing").isEmpty();
+    assertThat(acme.billing().invoices(10)).isEmpty();
+  }
 }

@@ -5,6 +5,7 @@ import io.crmkit.billing.BillingService;
 import io.crmkit.billing.StripeWebhook;
 import io.crmkit.core.spi.ModuleContext;
 import java.util.List;
+import java.util.UUID;
 
 /** What {@link io.crmkit.billing.BillingModule} puts on a Crm: its mapper and its services. */
 public final class BillingInstallation {
@@ -23,6 +24,14 @@ public final class BillingInstallation {
     context.crmService(BillingJobs.class, max -> {
       io.crmkit.core.spi.Inputs.pageSize("max", max, 1000);
       return sync.endGracePeriods(max);
+    });
+    // Also without a webhook: letters an earlier configuration kept stay replayable.
+    context.deadLetterSource(SqlStripeWebhook.SOURCE, (tx, event) -> {
+      StripeEvents.apply(tx, event);
+      if (event.path("type").asText().startsWith("customer.subscription.")) {
+        UUID organizationId = tx.organizationId();
+        tx.afterCommit(() -> sync.sync(organizationId));
+      }
     });
     if (settings.webhookSecret() != null) {
       context.crmService(StripeWebhook.class, new SqlStripeWebhook(context.crm(), settings.webhookSecret(), sync));

@@ -5,6 +5,7 @@ import com.stripe.exception.SignatureVerificationException;
 import com.stripe.net.Webhook;
 import io.crmkit.billing.StripeWebhook;
 import io.crmkit.core.Crm;
+import io.crmkit.core.TenantScope;
 import io.crmkit.core.spi.DeadLetterBox;
 import io.crmkit.core.spi.OutsideJson;
 import io.crmkit.core.spi.TenantWork;
@@ -25,6 +26,8 @@ import org.slf4j.LoggerFactory;
 final class SqlStripeWebhook implements StripeWebhook {
   /** The system actor events are applied as. */
   static final String ACTOR = "stripe-webhook";
+  /** The dead letters' source: events that failed for good, kept in their organization. */
+  static final String SOURCE = "stripe.webhook";
   /** Stripe's tolerance for a signature's timestamp, in seconds. */
   static final long TOLERANCE_SECONDS = 300;
   private static final Logger log = LoggerFactory.getLogger(SqlStripeWebhook.class);
@@ -90,11 +93,41 @@ final class SqlStripeWebhook implements StripeWebhook {
           customer.get());
       return new Response(200, "not ours");
     }
-    boolean stored = TenantWork.call(crm.tenant(organizationId).asSystem(ACTOR), tx -> StripeEvents.apply(tx, event));
+    TenantScope scope = crm.tenant(organizationId).asSystem(ACTOR);
+    String eventId = event.path("id").asText();
+    boolean stored;
+    try {
+      stored = TenantWork.call(scope, tx -> StripeEvents.apply(tx, event));
+    } catch (RuntimeException e) {
+      if (DeadLetterBox.isTransient(e)) {
+        throw e;
+      }
+      // An event that fails for good (a shape no release of Stripe's should send) would fail at
+      // every retry: kept for an admin to replay once the cause is fixed, and acknowledged.
+      TenantWork.call(scope, tx -> DeadLetterBox.keep(tx, SOURCE, eventId, event, e));
+      log.error("Stripe event {} of organization {} failed; kept as a dead letter of {}", eventId, organizationId,
+          SOURCE, e);
+      return new Response(200, "kept as a dead letter");
+    }
     if (event.path("type").asText().startsWith("customer.subscription.")) {
-      // Also after a replay: a plan change that failed the first time is made now.
-      sync.sync(organizationId);
+      followSubscription(organizationId);
     }
     return new Response(200, stored ? "ok" : "already received");
+  }
+
+  /**
+   * The organization's plan after a subscription's event (a replay too: a change that failed the
+   * first time is made now). A transient failure is thrown (Stripe retries); another is logged and
+   * left to the next event or the grace job, so one bad plan never makes Stripe retry for days.
+   */
+  private void followSubscription(UUID organizationId) {
+    try {
+      sync.sync(organizationId);
+    } catch (RuntimeException e) {
+      if (DeadLetterBox.isTransient(e)) {
+        throw e;
+      }
+      log.error("organization {}: its plan could not follow its subscription", organizationId, e);
+    }
   }
 }
