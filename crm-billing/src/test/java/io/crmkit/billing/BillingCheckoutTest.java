@@ -52,7 +52,8 @@ class BillingCheckoutTest {
     assertThat(customer.method() + " " + customer.path()).isEqualTo("POST /v1/customers");
     assertThat(customer.form()).isEqualTo(Map.of("name", acme.provisioned().organization().name(),
         "metadata[crmkit_organization_id]", acme.id().toString()));
-    assertThat(customer.idempotencyKey()).isEqualTo("crmkit-customer-" + acme.id());
+    assertThat(customer.idempotencyKey()).as("one key per organization and name")
+        .startsWith("crmkit-customer-" + acme.id() + "-");
     assertThat(customer.authorization()).isEqualTo("Bearer sk_test_crmkit");
     assertThat(customer.stripeVersion()).isEqualTo("2026-07-29.dahlia");
     String made = t.rows("select stripe_customer_id from crm.billing_customers where organization_id = ?",
@@ -125,6 +126,9 @@ class BillingCheckoutTest {
             + "','status':'active','items':{'data':[{'id':'si_change1','price':{'id':'price_pro_month',"
             + "'unit_amount':9900,'currency':'usd'}}]}}")).status()).isEqualTo(200);
     t.stripe.clear();
+    assertThatThrownBy(() -> acme.billing().checkout("professional", BillingInterval.YEARLY, SUCCESS, CANCEL))
+        .as("a second subscription would be charged too").isInstanceOf(ConflictException.class);
+    assertThat(t.stripe.requests()).isEmpty();
 
     acme.billing().changePlan("professional", BillingInterval.YEARLY);
     acme.billing().cancelAtPeriodEnd(true);

@@ -243,4 +243,43 @@ class StripeWebhookTest {
     assertThat(events(acme)).as("the failed event's transaction stored nothing").isEmpty();
     assertThat(acme.billing().invoices(10)).isEmpty();
   }
+
+  @Test
+  void eventsOfOneSecondEndOnTheLaterStateAndADefaultMethodMayComeBeforeItsMethod() {
+    String cus = customer();
+    TestBilling.Org acme = t.orgWithCustomer(cus);
+    Instant t0 = t.clock.instant();
+    String sub = id("sub");
+    // Checkout's created (incomplete) and updated (active) in one second, delivered the other way round.
+    t.deliver(TestBilling.event(id("evt"), "customer.subscription.updated", t0,
+        subscription(sub, cus, "active", "price_pro_month", t0.plus(Duration.ofDays(30)))));
+    t.deliver(TestBilling.event(id("evt"), "customer.subscription.created", t0,
+        subscription(sub, cus, "incomplete", "price_pro_month", t0.plus(Duration.ofDays(30)))));
+    assertThat(acme.billing().subscription().orElseThrow().status()).isEqualTo(SubscriptionStatus.ACTIVE);
+    assertThat(acme.admin().organization().get().planSlug()).isEqualTo("professional");
+
+    t.deliver(TestBilling.event(id("evt"), "customer.updated", t0.plusSeconds(1), "{'id':'" + cus
+        + "','object':'customer','invoice_settings':{'default_payment_method':'pm_early1'}}"));
+    t.deliver(TestBilling.event(id("evt"), "payment_method.attached", t0.plusSeconds(2), "{'id':'pm_early1',"
+        + "'object':'payment_method','customer':'" + cus + "','type':'card','card':{'brand':'visa','last4':'4242',"
+        + "'exp_month':1,'exp_year':2030}}"));
+    assertThat(acme.billing().paymentMethods()).extracting(PaymentMethod::isDefault).containsExactly(true);
+    assertThat(t.deliver(TestBilling.event(id("evt"), "customer.updated", t0.plusSeconds(3), "{'id':'" + cus
+        + "','object':'customer','invoice_settings':{'default_payment_method':null}}")).body()).isEqualTo("ok");
+    assertThat(acme.billing().paymentMethods()).extracting(PaymentMethod::isDefault).as("no default any more")
+        .containsExactly(false);
+  }
+
+  @Test
+  void theRunningSubscriptionDecidesThoughAnotherEndedLater() {
+    String cus = customer();
+    TestBilling.Org acme = t.orgWithCustomer(cus);
+    Instant t0 = t.clock.instant();
+    t.deliver(TestBilling.event(id("evt"), "customer.subscription.created", t0,
+        subscription("sub_keep1", cus, "active", "price_pro_month", t0.plus(Duration.ofDays(30)))));
+    t.deliver(TestBilling.event(id("evt"), "customer.subscription.deleted", t0.plusSeconds(5),
+        subscription("sub_extra1", cus, "canceled", "price_pro_month", t0.plus(Duration.ofDays(30)))));
+    assertThat(acme.billing().subscription().orElseThrow().stripeSubscriptionId()).isEqualTo("sub_keep1");
+    assertThat(acme.admin().organization().get().planSlug()).as("still paid for").isEqualTo("professional");
+  }
 }

@@ -30,6 +30,8 @@ interface BillingMapper {
   UUID upsertPaymentMethod(@Param("organizationId") UUID organizationId,
       @Param("p") BillingRows.PaymentMethodRow row);
 
+  int markDefault(@Param("organizationId") UUID organizationId);
+
   int setDefaultPaymentMethod(@Param("organizationId") UUID organizationId,
       @Param("paymentMethodId") String paymentMethodId, @Param("eventAt") Instant eventAt);
 

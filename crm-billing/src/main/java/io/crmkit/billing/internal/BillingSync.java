@@ -28,8 +28,20 @@ final class BillingSync {
     this.fallback = fallback;
   }
 
-  /** Whether it changed the organization's plan or status. */
+  /**
+   * Whether it changed the organization's plan or status. After a change it looks again, so two
+   * syncs of one organization at once (Stripe delivers concurrently) end on the latest state,
+   * whichever wrote last.
+   */
   boolean sync(UUID organizationId) {
+    boolean changed = false;
+    for (int pass = 0; pass < 3 && syncOnce(organizationId); pass++) {
+      changed = true;
+    }
+    return changed;
+  }
+
+  private boolean syncOnce(UUID organizationId) {
     Target target = TenantWork.call(crm.tenant(organizationId).asSystem(SqlStripeWebhook.ACTOR), tx -> {
       BillingRows.SubscriptionRow latest = tx.mapper(BillingMapper.class).latestSubscription(organizationId);
       if (latest == null) {

@@ -25,6 +25,8 @@ import java.util.UUID;
  */
 final class SqlBillingService implements BillingService {
   private static final int MAX_INVOICES = 100;
+  /** The statuses of a subscription that runs (and is charged). */
+  private static final Set<String> RUNNING = Set.of("trialing", "active", "past_due");
   private final TenantScope scope;
   private final StripeGateway stripe;
 
@@ -41,6 +43,12 @@ final class SqlBillingService implements BillingService {
     url("cancelUrl", cancelUrl);
     String priceId = TenantWork.call(scope, tx -> {
       tx.requireRole("billing.checkout", Role.ADMIN);
+      BillingRows.SubscriptionRow latest = tx.mapper(BillingMapper.class).latestSubscription(tx.organizationId());
+      if (latest != null && RUNNING.contains(latest.status)) {
+        // A second subscription would be charged beside the first: change the plan instead.
+        throw new ConflictException("the organization has a running subscription (" + latest.status
+            + "); change its plan instead");
+      }
       return price(tx, planSlug, interval);
     });
     return stripe.checkout(scope.organizationId(), customer(), priceId, successUrl, cancelUrl);
@@ -70,7 +78,7 @@ final class SqlBillingService implements BillingService {
   /** The latest subscription, if it is one that runs (trialing, active or past due). */
   private static BillingRows.SubscriptionRow running(TenantTransaction tx) {
     BillingRows.SubscriptionRow latest = tx.mapper(BillingMapper.class).latestSubscription(tx.organizationId());
-    if (latest == null || !Set.of("trialing", "active", "past_due").contains(latest.status)) {
+    if (latest == null || !RUNNING.contains(latest.status)) {
       throw new ConflictException("the organization has no running subscription"
           + (latest == null ? "" : " (the latest is " + latest.status + ")"));
     }

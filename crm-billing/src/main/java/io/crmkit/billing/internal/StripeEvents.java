@@ -63,10 +63,8 @@ final class StripeEvents {
       case "invoice.created", "invoice.finalized", "invoice.paid", "invoice.payment_failed", "invoice.voided",
           "invoice.marked_uncollectible", "invoice.updated" ->
           applied(billing.upsertInvoice(tx.organizationId(), invoice(object, created)));
-      case "payment_method.attached" ->
-          applied(billing.upsertPaymentMethod(tx.organizationId(), paymentMethod(object, null, created)));
-      case "payment_method.detached" ->
-          applied(billing.upsertPaymentMethod(tx.organizationId(), paymentMethod(object, created, created)));
+      case "payment_method.attached" -> method(billing, tx.organizationId(), paymentMethod(object, null, created));
+      case "payment_method.detached" -> method(billing, tx.organizationId(), paymentMethod(object, created, created));
       case "customer.updated" -> defaultPaymentMethod(billing, tx.organizationId(), object, created);
       // The session's subscription is told by its own events; the session itself changes nothing.
       case "checkout.session.completed" -> "applied";
@@ -80,14 +78,23 @@ final class StripeEvents {
     return row == null ? "stale" : "applied";
   }
 
+  private static String method(BillingMapper billing, UUID organizationId, BillingRows.PaymentMethodRow row) {
+    String outcome = applied(billing.upsertPaymentMethod(organizationId, row));
+    billing.markDefault(organizationId);
+    return outcome;
+  }
+
+  /** customer.updated: the default method for invoices (none when Stripe sends null), kept on the customer. */
   private static String defaultPaymentMethod(BillingMapper billing, UUID organizationId, JsonNode customer,
       Instant created) {
     JsonNode settings = customer.path("invoice_settings");
     if (!settings.has("default_payment_method")) {
       return "ignored";
     }
-    String method = text(settings, "default_payment_method");
-    billing.setDefaultPaymentMethod(organizationId, method, created);
+    if (billing.setDefaultPaymentMethod(organizationId, text(settings, "default_payment_method"), created) == 0) {
+      return "stale";
+    }
+    billing.markDefault(organizationId);
     return "applied";
   }
 

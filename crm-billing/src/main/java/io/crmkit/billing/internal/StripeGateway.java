@@ -31,7 +31,9 @@ final class StripeGateway {
     try {
       return client.v1().customers().create(CustomerCreateParams.builder().setName(name)
           .putMetadata(ORGANIZATION_KEY, organizationId.toString()).build(),
-          RequestOptions.builder().setIdempotencyKey("crmkit-customer-" + organizationId).build()).getId();
+          // The key holds the name too: Stripe refuses a key reused with other parameters (a rename).
+          RequestOptions.builder().setIdempotencyKey("crmkit-customer-" + organizationId + "-"
+              + Integer.toHexString(name.hashCode())).build()).getId();
     } catch (StripeException e) {
       throw refused("creating the organization's Stripe customer", e);
     }

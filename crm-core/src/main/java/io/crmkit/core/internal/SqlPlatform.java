@@ -120,8 +120,9 @@ public final class SqlPlatform implements Platform {
     Objects.requireNonNull(status, "status");
     String checked = planSlug(Objects.requireNonNull(planSlug, "planSlug"));
     return runtime.asOwner(tx -> {
+      // A retired (inactive) plan too: its subscribers keep it while their subscription runs.
       Rows.PlanRow plan = tx.mapper(PlanMapper.class).findBySlug(checked);
-      if (plan == null || !plan.isActive) {
+      if (plan == null) {
         throw new NotFoundException("plan", checked);
       }
       OrganizationMapper organizations = tx.mapper(OrganizationMapper.class);

@@ -46,7 +46,8 @@ public interface Platform {
 
   /**
    * Moves an organization to a plan and a subscription status at once, as a billing module does
-   * when its subscription changes; usage above the new limits stays, as with {@link #changePlan}.
+   * when its subscription changes; usage above the new limits stays, as with {@link #changePlan}. A
+   * retired (inactive) plan is accepted: its subscribers keep it while their subscription runs.
    *
    * @throws ValidationException if {@code planSlug} is not a plan's slug
    * @throws NotFoundException if the organization or plan does not exist

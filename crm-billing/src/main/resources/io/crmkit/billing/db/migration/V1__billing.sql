@@ -10,6 +10,9 @@
 CREATE TABLE ${schema}.billing_customers (
   organization_id     uuid PRIMARY KEY REFERENCES ${schema}.organizations (id) ON DELETE CASCADE,
   stripe_customer_id  text NOT NULL CHECK (stripe_customer_id ~ '^cus_[A-Za-z0-9]{1,250}$'),
+  -- Its default payment method for invoices, as the latest customer.updated told it.
+  default_payment_method  text CHECK (length(default_payment_method) BETWEEN 1 AND 255),
+  default_set_at      timestamptz,
   created_at          timestamptz NOT NULL DEFAULT now(),
   UNIQUE (organization_id, stripe_customer_id)
 );
@@ -20,6 +23,7 @@ CREATE POLICY billing_customers_tenant ON ${schema}.billing_customers
   USING (organization_id = (SELECT ${schema}.current_organization_id()))
   WITH CHECK (organization_id = (SELECT ${schema}.current_organization_id()));
 GRANT SELECT, INSERT ON ${schema}.billing_customers TO ${runtime_role};
+GRANT UPDATE (default_payment_method, default_set_at) ON ${schema}.billing_customers TO ${runtime_role};
 
 -- An organization's Stripe subscriptions, as the latest event told them.
 CREATE TABLE ${schema}.subscriptions (
@@ -215,7 +219,8 @@ BEGIN
    WHERE p.slug <> p_fallback
      AND (SELECT s.status = 'past_due' AND s.past_due_since <= p_before
             FROM subscriptions s WHERE s.organization_id = o.id
-           ORDER BY s.stripe_event_at DESC, s.created_at DESC LIMIT 1)
+           ORDER BY s.status IN ('trialing', 'active', 'past_due') DESC, s.stripe_event_at DESC, s.created_at DESC
+           LIMIT 1)
    ORDER BY o.id
    LIMIT least(greatest(p_max, 1), 1000);
 END
