@@ -35,8 +35,8 @@ final class TestBilling implements AutoCloseable {
             .apiBase(stripe.base()).build())
         .build();
     crm.migrate();
-    db.executeAsAdmin("update crm.packages set stripe_price_id_monthly = 'price_pro_month',"
-        + " stripe_price_id_yearly = 'price_pro_year' where slug = 'professional'");
+    crm.platform().setStripePrices("professional", java.util.Optional.of("price_pro_month"),
+        java.util.Optional.of("price_pro_year"));
   }
 
   /** An organization and its admin's scope. */

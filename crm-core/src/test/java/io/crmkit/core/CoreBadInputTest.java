@@ -224,6 +224,18 @@ class CoreBadInputTest {
       c.refused(subscription, "plan " + show(plan), "planSlug",
           () -> platform.changeSubscription(orgId, plan, SubscriptionStatus.PAST_DUE));
     }
+    String prices = "Platform.setStripePrices(String,Optional,Optional)";
+    c.notFound(prices, "a plan that does not exist", "plan",
+        () -> { platform.setStripePrices("no-such-plan", Optional.of("price_new1"), Optional.empty()); return null; });
+    for (String price : List.of("prod_1", "", "price_", "price_a b", "price_a\u0000", "price_\uD800")) {
+      c.refused(prices, "price " + show(price), "monthlyPriceId",
+          () -> { platform.setStripePrices("lite", Optional.of(price), Optional.empty()); return null; });
+    }
+    c.refused(prices, "the monthly price as the yearly", "yearlyPriceId",
+        () -> { platform.setStripePrices("lite", Optional.of("price_same"), Optional.of("price_same")); return null; });
+    platform.setStripePrices("business", Optional.of("price_sold1"), Optional.empty());
+    c.refused(prices, "a price another plan sells", "monthlyPriceId",
+        () -> { platform.setStripePrices("lite", Optional.of("price_sold1"), Optional.empty()); return null; });
     String set = "Platform.setCustomLimit(UUID,Limit,OptionalLong)";
     c.notFound(set, "an organization that does not exist", "organization",
         () -> { platform.setCustomLimit(UUID.randomUUID(), Limit.USERS, OptionalLong.of(5)); return null; });

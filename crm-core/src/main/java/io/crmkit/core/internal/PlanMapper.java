@@ -15,4 +15,8 @@ interface PlanMapper {
   List<Rows.LimitRow> organizationLimits(@Param("organizationId") UUID organizationId);
 
   boolean hasFeature(@Param("organizationId") UUID organizationId, @Param("feature") String feature);
+
+  String sellingElsewhere(@Param("slug") String slug, @Param("monthly") String monthly, @Param("yearly") String yearly);
+
+  int setStripePrices(@Param("slug") String slug, @Param("monthly") String monthly, @Param("yearly") String yearly);
 }

@@ -135,6 +135,39 @@ public final class SqlPlatform implements Platform {
   }
 
   @Override
+  public void setStripePrices(String planSlug, Optional<String> monthlyPriceId, Optional<String> yearlyPriceId) {
+    String checked = planSlug(Objects.requireNonNull(planSlug, "planSlug"));
+    String monthly = stripePrice("monthlyPriceId", Objects.requireNonNull(monthlyPriceId, "monthlyPriceId"));
+    String yearly = stripePrice("yearlyPriceId", Objects.requireNonNull(yearlyPriceId, "yearlyPriceId"));
+    if (monthly != null && monthly.equals(yearly)) {
+      throw new ValidationException("yearlyPriceId", "must not be the monthly price");
+    }
+    runtime.asOwner(tx -> {
+      PlanMapper plans = tx.mapper(PlanMapper.class);
+      String other = plans.sellingElsewhere(checked, monthly, yearly);
+      if (other != null) {
+        throw new ValidationException(monthly != null ? "monthlyPriceId" : "yearlyPriceId",
+            "the plan " + other + " sells that price already");
+      }
+      if (plans.setStripePrices(checked, monthly, yearly) == 0) {
+        throw new NotFoundException("plan", checked);
+      }
+      return null;
+    });
+  }
+
+  private static String stripePrice(String field, Optional<String> id) {
+    if (id.isEmpty()) {
+      return null;
+    }
+    String price = Inputs.text(field, id.get(), 255);
+    if (!price.matches("price_[A-Za-z0-9_]{1,250}")) {
+      throw new ValidationException(field, "must be a Stripe price's id (price_…)");
+    }
+    return price;
+  }
+
+  @Override
   public void setCustomLimit(UUID organizationId, Limit limit, OptionalLong value) {
     Objects.requireNonNull(organizationId, "organizationId");
     Objects.requireNonNull(limit, "limit");

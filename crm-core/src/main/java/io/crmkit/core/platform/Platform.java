@@ -55,6 +55,17 @@ public interface Platform {
   Organization changeSubscription(UUID organizationId, String planSlug, SubscriptionStatus status);
 
   /**
+   * Sets the Stripe prices that sell a plan, monthly and yearly (empty: not sold that way), as a
+   * billing module reads them: {@code setStripePrices("professional", Optional.of("price_1Q…"),
+   * Optional.of("price_1R…"))}.
+   *
+   * @throws ValidationException for an id that is not a Stripe price's ({@code price_…}), the same
+   *     price twice, or a price another plan sells already
+   * @throws NotFoundException if no plan has the slug
+   */
+  void setStripePrices(String planSlug, Optional<String> monthlyPriceId, Optional<String> yearlyPriceId);
+
+  /**
    * Sets one custom limit, which wins over the plan's: a value, or empty for unlimited.
    *
    * @throws ValidationException for a negative value
