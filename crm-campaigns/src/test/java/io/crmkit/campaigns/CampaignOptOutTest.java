@@ -54,10 +54,7 @@ class CampaignOptOutTest {
   }
 
   private static void drain() {
-    CampaignRunner runner = t.crm.service(CampaignRunner.class);
-    while (runner.runOnce(50) > 0) {
-      // every due recipient
-    }
+    TestCampaigns.drain(t.crm);
   }
 
   private static List<String> sentTo() {

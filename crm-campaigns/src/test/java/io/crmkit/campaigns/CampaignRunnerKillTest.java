@@ -57,13 +57,6 @@ class CampaignRunnerKillTest {
     return tenant.campaigns().start(campaign.id());
   }
 
-  private static void drain(Crm crm) {
-    CampaignRunner runner = crm.service(CampaignRunner.class);
-    while (runner.runOnce(50) > 0) {
-      // every due recipient
-    }
-  }
-
   /** The child runs on the system clock: so does this JVM's, until a test moves it. */
   @BeforeEach
   void clockNow() {
@@ -95,7 +88,7 @@ class CampaignRunnerKillTest {
       assertThat(crm.service(CampaignRunner.class).runOnce(50)).as("what the dead runner claimed waits out its lease")
           .isZero();
       endLeases();
-      drain(crm);
+      TestCampaigns.drain(crm);
     }
     assertThat(fake.sent()).as("the other runner finished the batch").isNotEmpty();
     Map<String, Long> sendsByPhone = Stream.concat(childSends.stream().map(RunnerProcess.Send::phone),
@@ -144,7 +137,7 @@ class CampaignRunnerKillTest {
       assertThat(crm.service(CampaignRunner.class).runOnce(50)).as("what the dead runner claimed waits out its lease")
           .isZero();
       endLeases();
-      drain(crm);
+      TestCampaigns.drain(crm);
     }
     assertThat(fake.sent()).extracting(sent -> sent.message().to()).as("the other two, not the one in flight")
         .hasSize(2).doesNotContain(send.phone());

@@ -47,13 +47,6 @@ class CampaignRunnerRacesTest {
     return tenant.campaigns().start(campaign.id());
   }
 
-  private static void drain(Crm crm) {
-    CampaignRunner runner = crm.service(CampaignRunner.class);
-    while (runner.runOnce(50) > 0) {
-      // every due recipient
-    }
-  }
-
   /**
    * Runs {@code work} with a Crm on the tests' database whose gateway sends through {@code fake}
    * after {@code during} has acted (given the send's tag); {@code during}'s answer, if not null,
@@ -82,7 +75,7 @@ class CampaignRunnerRacesTest {
         + " where campaign_id = ? order by position", campaign.id()))
         .containsExactly("sent true", "pending true", "pending true");
     a.campaigns().resume(campaign.id());
-    drain(t.crm);
+    TestCampaigns.drain(t.crm);
     Campaign done = a.campaigns().get(campaign.id()).orElseThrow();
     assertThat(done.sentCount()).isEqualTo(3);
     assertThat(done.status()).isEqualTo(CampaignStatus.COMPLETED);
@@ -100,7 +93,7 @@ class CampaignRunnerRacesTest {
     assertThat(rows("select status || ' ' || wa_message_id from crm.campaign_recipients where campaign_id = ?",
         campaign.id())).containsExactly("sending wamid.fast");
     t.clock.advance(TestCampaigns.LEASE.plusSeconds(1));
-    drain(t.crm);
+    TestCampaigns.drain(t.crm);
     Campaign done = a.campaigns().get(campaign.id()).orElseThrow();
     assertThat(done.sentCount()).as("WhatsApp's status said it was taken").isEqualTo(1);
     assertThat(done.unknownCount()).isZero();
@@ -117,7 +110,7 @@ class CampaignRunnerRacesTest {
     withGateway(fake, tag -> {
       // The call outlives its lease: another runner's sweep calls it unknown, and the campaign completes.
       t.clock.advance(TestCampaigns.LEASE.plusSeconds(1));
-      drain(t.crm);
+      TestCampaigns.drain(t.crm);
       return new SendResult.Failed(new SendFailure(SendFailure.Kind.PAIR_RATE_LIMITED, 131056, "Pair rate limit"));
     }, crm -> crm.service(CampaignRunner.class).runOnce(10));
     assertThat(rows("select status || ' ' || error_code from crm.campaign_recipients where campaign_id = ?",
@@ -135,7 +128,7 @@ class CampaignRunnerRacesTest {
     Campaign campaign = running(a, List.of("0501440001"));
     FakeWhatsAppGateway fake = new FakeWhatsAppGateway();
     withGateway(fake, tag -> new SendResult.Failed(new SendFailure(SendFailure.Kind.PROVIDER_ERROR, 131000,
-        "Something went wrong")), crm -> drain(crm));
+        "Something went wrong")), crm -> TestCampaigns.drain(crm));
     assertThat(rows("select status || ' ' || error_code from crm.campaign_recipients where campaign_id = ?",
         campaign.id())).containsExactly("unknown 131000");
     assertThat(fake.sent()).hasSize(1);
@@ -147,7 +140,7 @@ class CampaignRunnerRacesTest {
     Campaign campaign = running(a, List.of("0501470001", "0501470002"));
     FakeWhatsAppGateway fake = new FakeWhatsAppGateway();
     withGateway(fake, tag -> new SendResult.Failed(new SendFailure(SendFailure.Kind.REJECTED, 132015,
-        "Template is paused due to low quality")), crm -> drain(crm));
+        "Template is paused due to low quality")), crm -> TestCampaigns.drain(crm));
     assertThat(fake.sent()).as("the first refusal pauses it").hasSize(1);
     Campaign paused = a.campaigns().get(campaign.id()).orElseThrow();
     assertThat(paused.status()).isEqualTo(CampaignStatus.PAUSED);
@@ -156,7 +149,7 @@ class CampaignRunnerRacesTest {
     assertThat(rows("select status from crm.campaign_recipients where campaign_id = ? order by position",
         campaign.id())).as("no recipient's fault").containsExactly("pending", "pending");
     a.campaigns().resume(campaign.id());
-    drain(t.crm);
+    TestCampaigns.drain(t.crm);
     assertThat(a.campaigns().get(campaign.id()).orElseThrow().sentCount()).isEqualTo(2);
   }
 
@@ -166,13 +159,13 @@ class CampaignRunnerRacesTest {
     Campaign campaign = running(a, List.of("0501480001"));
     FakeWhatsAppGateway fake = new FakeWhatsAppGateway();
     withGateway(fake, tag -> new SendResult.Failed(new SendFailure(SendFailure.Kind.REJECTED, 131049,
-        "This message was not delivered to maintain healthy ecosystem engagement")), crm -> drain(crm));
+        "This message was not delivered to maintain healthy ecosystem engagement")), crm -> TestCampaigns.drain(crm));
     assertThat(rows("select status || ' ' || error_code || ' ' || (next_attempt_at - " + t.at(Duration.ZERO)
         + " between interval '23 hours' and interval '25 hours') from crm.campaign_recipients where campaign_id = ?", campaign.id()))
         .containsExactly("pending 131049 true");
     assertThat(a.campaigns().get(campaign.id()).orElseThrow().status()).isEqualTo(CampaignStatus.RUNNING);
     t.clock.advance(Duration.ofDays(1).plusMinutes(1));
-    drain(t.crm);
+    TestCampaigns.drain(t.crm);
     assertThat(a.campaigns().get(campaign.id()).orElseThrow().status()).isEqualTo(CampaignStatus.COMPLETED);
   }
 
@@ -183,7 +176,7 @@ class CampaignRunnerRacesTest {
         .mapToObj(i -> String.format("05014900%02d", i)).toList());
     FakeWhatsAppGateway fake = new FakeWhatsAppGateway();
     withGateway(fake, tag -> new SendResult.Failed(new SendFailure(SendFailure.Kind.UNDELIVERABLE, 131026,
-        "Message undeliverable")), crm -> drain(crm));
+        "Message undeliverable")), crm -> TestCampaigns.drain(crm));
     Campaign paused = a.campaigns().get(campaign.id()).orElseThrow();
     assertThat(paused.status()).isEqualTo(CampaignStatus.PAUSED);
     assertThat(paused.failedCount()).isEqualTo(20);
@@ -200,7 +193,7 @@ class CampaignRunnerRacesTest {
         .mapToObj(i -> String.format("05014700%02d", i)).toList());
     FakeWhatsAppGateway fake = new FakeWhatsAppGateway();
     withGateway(fake, tag -> new SendResult.Failed(new SendFailure(SendFailure.Kind.PROVIDER_ERROR, 131000,
-        "Something went wrong")), crm -> drain(crm));
+        "Something went wrong")), crm -> TestCampaigns.drain(crm));
     Campaign paused = a.campaigns().get(campaign.id()).orElseThrow();
     assertThat(paused.status()).isEqualTo(CampaignStatus.PAUSED);
     assertThat(paused.unknownCount()).isEqualTo(20);
@@ -222,7 +215,7 @@ class CampaignRunnerRacesTest {
     assertThat(t.crm.service(CampaignRunner.class).runOnce(5)).isEqualTo(5);
     assertThat(a.campaigns().get(paced.id()).orElseThrow().sentCount()).as("its turn was not crowded out")
         .isEqualTo(1);
-    drain(t.crm);
+    TestCampaigns.drain(t.crm);
   }
 
 }

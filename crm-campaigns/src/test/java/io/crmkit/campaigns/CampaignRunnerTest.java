@@ -51,12 +51,8 @@ class CampaignRunnerTest {
   }
 
   /** Runs until a call handles nothing. */
-  private static int drain(CampaignRunner runner) {
-    int total = 0;
-    for (int handled = runner.runOnce(50); handled > 0; handled = runner.runOnce(50)) {
-      total += handled;
-    }
-    return total;
+  private static int drain() {
+    return TestCampaigns.drain(t.crm);
   }
 
   private static Campaign running(TestCampaigns.Tenant tenant, List<String> phones) {
@@ -87,7 +83,7 @@ class CampaignRunnerTest {
     a.customer("Sara Al-Harbi", "0501210001");
     Campaign campaign = running(a, List.of("0501210001", "0501210002", "0501210003"));
 
-    assertThat(drain(runner())).isEqualTo(3);
+    assertThat(drain()).isEqualTo(3);
     List<FakeWhatsAppGateway.Sent> sent = sentFor(t.gateway, a);
     assertThat(sent).extracting(s -> s.message().to() + " " + ((OutgoingMessage.Template) s.message()).bodyParameters())
         .containsExactly("+966501210001 [Sara, 20%]", "+966501210002 [عميلنا, 20%]", "+966501210003 [عميلنا, 20%]");
@@ -131,7 +127,7 @@ class CampaignRunnerTest {
       for (Future<Integer> run : runs) {
         run.get();
       }
-      drain(runner());
+      drain();
     } finally {
       threads.shutdownNow();
     }
@@ -151,11 +147,11 @@ class CampaignRunnerTest {
     TestCampaigns.Tenant a = t.tenant();
     Campaign campaign = running(a, List.of("0501220001", "0501220002"));
     a.campaigns().pause(campaign.id());
-    assertThat(drain(runner())).isZero();
+    assertThat(drain()).isZero();
     a.campaigns().resume(campaign.id());
     assertThat(runner().runOnce(1)).isEqualTo(1);
     a.campaigns().stop(campaign.id());
-    assertThat(drain(runner())).isZero();
+    assertThat(drain()).isZero();
     assertThat(sentFor(t.gateway, a)).hasSize(1);
     Campaign stopped = a.campaigns().get(campaign.id()).orElseThrow();
     assertThat(stopped.status()).isEqualTo(CampaignStatus.STOPPED);
@@ -195,7 +191,7 @@ class CampaignRunnerTest {
         + " where organization_id = '" + a.id() + "' and contact_id in (select id from crm.whatsapp_contacts"
         + " where wa_phone = '+966501280003')");
     a.campaigns().start(campaign.id());
-    drain(runner());
+    drain();
     assertThat(sentFor(t.gateway, a)).extracting(s -> s.message().to()).containsExactly("+966501280001");
     assertThat(rows("select phone || ' ' || status || ' ' || coalesce(skip_reason, '-') from crm.campaign_recipients"
         + " where campaign_id = ? order by position", campaign.id())).containsExactly("+966501280001 sent -",
@@ -210,7 +206,7 @@ class CampaignRunnerTest {
     TestCampaigns.Tenant a = t.tenant();
     Campaign campaign = running(a, List.of("0501240001", "0501240002"));
     t.gateway.thenAnswer(new SendResult.Unknown("read timed out after the request was sent"));
-    assertThat(drain(runner())).isEqualTo(2);
+    assertThat(drain()).isEqualTo(2);
     Campaign done = a.campaigns().get(campaign.id()).orElseThrow();
     assertThat(done.unknownCount()).isEqualTo(1);
     assertThat(done.sentCount()).isEqualTo(1);
@@ -218,7 +214,7 @@ class CampaignRunnerTest {
     assertThat(rows("select status || ' ' || coalesce(error_message, '-') from crm.campaign_recipients"
         + " where campaign_id = ? order by position", campaign.id()))
         .containsExactly("unknown read timed out after the request was sent", "sent -");
-    assertThat(drain(runner())).isZero();
+    assertThat(drain()).isZero();
     assertThat(sentFor(t.gateway, a)).hasSize(2);
   }
 
@@ -237,10 +233,10 @@ class CampaignRunnerTest {
     assertThat(fake.sent()).hasSize(1);
     assertThat(rows("select status from crm.campaign_recipients where campaign_id = ?", campaign.id()))
         .containsExactly("sending");
-    assertThat(drain(runner())).as("its lease holds: nobody sends it").isZero();
+    assertThat(drain()).as("its lease holds: nobody sends it").isZero();
 
     t.clock.advance(TestCampaigns.LEASE.plusSeconds(1));
-    assertThat(drain(runner())).isZero();
+    assertThat(drain()).isZero();
     assertThat(rows("select status from crm.campaign_recipients where campaign_id = ?", campaign.id()))
         .containsExactly("unknown");
     Campaign done = a.campaigns().get(campaign.id()).orElseThrow();
@@ -258,14 +254,14 @@ class CampaignRunnerTest {
         "(#131056) Pair rate limit hit")));
     t.gateway.thenAnswer(new SendResult.Failed(new SendFailure(SendFailure.Kind.UNDELIVERABLE, 131026,
         "Message undeliverable")));
-    assertThat(drain(runner())).as("the refused one").isEqualTo(1);
+    assertThat(drain()).as("the refused one").isEqualTo(1);
     assertThat(rows("select status || ' ' || coalesce(error_code::text, '-') || ' '"
         + " || coalesce((next_attempt_at > " + t.at(Duration.ofSeconds(3)) + ")::text, 'none')"
         + " from crm.campaign_recipients"
         + " where campaign_id = ? order by position", campaign.id()))
         .containsExactly("pending 131056 true", "failed 131026 none");
     t.clock.advance(Duration.ofHours(1));
-    assertThat(drain(runner())).isEqualTo(1);
+    assertThat(drain()).isEqualTo(1);
     Campaign done = a.campaigns().get(campaign.id()).orElseThrow();
     assertThat(done.sentCount()).isEqualTo(1);
     assertThat(done.failedCount()).isEqualTo(1);
@@ -294,12 +290,12 @@ class CampaignRunnerTest {
     Customer nameless = a.customer(null, "0501270002");
     a.admin().customers().tag(nameless.id(), List.of("vip"));
 
-    assertThat(drain(runner())).as("an hour early").isZero();
+    assertThat(drain()).as("an hour early").isZero();
     assertThat(a.campaigns().get(later.id()).orElseThrow().status()).isEqualTo(CampaignStatus.SCHEDULED);
     a.admin().customers().untag(nameless.id(), List.of("vip"));
     t.db.executeAsAdmin("update crm.campaigns set scheduled_at = " + t.at(Duration.ofSeconds(-1)) + " where id = '"
         + later.id() + "'");
-    assertThat(drain(runner())).isEqualTo(1);
+    assertThat(drain()).isEqualTo(1);
     assertThat(a.campaigns().get(later.id()).orElseThrow().status()).isEqualTo(CampaignStatus.COMPLETED);
     assertThat(sentFor(t.gateway, a)).extracting(s -> ((OutgoingMessage.Text) s.message()).body())
         .containsExactly("Hello Layla");
@@ -307,7 +303,7 @@ class CampaignRunnerTest {
     a.admin().customers().tag(nameless.id(), List.of("vip"));
     t.db.executeAsAdmin("update crm.campaigns set scheduled_at = " + t.at(Duration.ofSeconds(-1)) + " where id = '"
         + broken.id() + "'");
-    assertThat(drain(runner())).isZero();
+    assertThat(drain()).isZero();
     Campaign paused = a.campaigns().get(broken.id()).orElseThrow();
     assertThat(paused.status()).isEqualTo(CampaignStatus.PAUSED);
     assertThat(paused.statusReason()).hasValueSatisfying(reason -> assertThat(reason)

@@ -58,13 +58,16 @@ final class SqlBillingService implements BillingService {
   public void changePlan(String planSlug, BillingInterval interval) {
     Objects.requireNonNull(planSlug, "planSlug");
     Objects.requireNonNull(interval, "interval");
-    String[] target = TenantWork.call(scope, tx -> {
+    PriceChange change = TenantWork.call(scope, tx -> {
       tx.requireRole("billing.changePlan", Role.ADMIN);
       BillingRows.SubscriptionRow current = running(tx);
-      return new String[] {current.stripeSubscriptionId, current.stripeItemId, price(tx, planSlug, interval)};
+      return new PriceChange(current.stripeSubscriptionId, current.stripeItemId, price(tx, planSlug, interval));
     });
-    stripe.update(target[0], target[1], target[2], null);
+    stripe.update(change.subscription(), change.item(), change.price(), null);
   }
+
+  /** The subscription's item and the price it moves to. */
+  private record PriceChange(String subscription, String item, String price) {}
 
   @Override
   public void cancelAtPeriodEnd(boolean cancel) {
