@@ -27,8 +27,9 @@ import java.util.Objects;
  *     .build();
  * }</pre>
  *
- * <p>Found by {@link java.util.ServiceLoader} without settings, it makes the Crm refuse to build,
- * naming the missing key, until one configured with {@link #builder()} is given.
+ * <p>Found by {@link java.util.ServiceLoader} without settings, it still migrates its tables, but its
+ * services say how to configure it when asked for ({@link IllegalStateException}): a Crm that does
+ * not bill (a tool, a test, a second Crm of the host) builds without Stripe keys.
  */
 public final class BillingModule implements CrmModule {
   private final BillingSettings settings;
@@ -65,18 +66,14 @@ public final class BillingModule implements CrmModule {
     return BillingInstallation.mappers();
   }
 
-  /**
-   * Registers the services.
-   *
-   * @throws IllegalStateException on a module without settings (the one ServiceLoader found)
-   */
+  /** Registers the services; without settings, each says how to configure the module. */
   @Override
   public void install(ModuleContext context) {
     if (settings == null) {
-      throw new IllegalStateException("crm-billing needs a Stripe secret key: Crm.builder().module(BillingModule"
-          + ".builder().secretKey(…).build())");
+      BillingInstallation.unconfigured(context);
+    } else {
+      BillingInstallation.install(context, settings);
     }
-    BillingInstallation.install(context, settings);
   }
 
   @Override

@@ -3,6 +3,7 @@ package io.crmkit.billing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.crmkit.core.Crm;
 import io.crmkit.core.exception.ConflictException;
 import io.crmkit.core.exception.ForbiddenException;
 import io.crmkit.core.exception.ValidationException;
@@ -88,6 +89,23 @@ class BillingCheckoutTest {
     assertThat(session.form()).isEqualTo(Map.of("customer", t.rows("select stripe_customer_id from"
         + " crm.billing_customers where organization_id = ?", acme.id()).get(0), "return_url",
         "https://app.example/settings"));
+  }
+
+  @Test
+  void aCrmWithoutBillingSettingsBuildsAndItsBillingServicesSayHowToConfigureThem() {
+    // ServiceLoader finds BillingModule without settings: the Crm builds, each service refuses.
+    try (Crm plain = Crm.builder().dataSource(t.db.runtimeDataSource()).build()) {
+      TestBilling.Org acme = t.org();
+      String reason = "BillingModule.builder().secretKey(";
+      assertThatThrownBy(() -> plain.tenant(acme.id()).as(acme.provisioned().admin().id())
+          .service(BillingService.class)).isInstanceOf(IllegalStateException.class).hasMessageContaining(reason);
+      assertThatThrownBy(() -> plain.service(StripeWebhook.class)).isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining(reason);
+      assertThatThrownBy(() -> plain.service(BillingJobs.class)).isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining(reason);
+      assertThat(plain.tenant(acme.id()).as(acme.provisioned().admin().id()).customers().list(
+          io.crmkit.core.customers.CustomerQuery.builder().build(), 1, java.util.Optional.empty()).items()).isEmpty();
+    }
   }
 
   @Test

@@ -16,6 +16,18 @@ public final class BillingInstallation {
     return List.of(BillingMapper.class);
   }
 
+  /**
+   * The module without settings: each service refuses, saying how to configure it. The plan of an
+   * organization then changes only by platform operations.
+   */
+  public static void unconfigured(ModuleContext context) {
+    String reason = "crm-billing is on the class path but not configured: give the Crm"
+        + " BillingModule.builder().secretKey(…).webhookSecret(…).build()";
+    context.unavailable(BillingService.class, reason);
+    context.unavailable(BillingJobs.class, reason);
+    context.unavailable(StripeWebhook.class, reason);
+  }
+
   /** Registers {@link BillingService} for every scope, and {@link StripeWebhook} and {@link BillingJobs} on the Crm. */
   public static void install(ModuleContext context, BillingSettings settings) {
     StripeGateway stripe = new StripeGateway(settings);
