@@ -64,7 +64,7 @@ import org.postgresql.ds.PGSimpleDataSource;
  * and move one through the pipeline, connect a WhatsApp number per tenant, receive signed webhook
  * deliveries and reply, open tickets from WhatsApp conversations, and see that each tenant sees
  * only its own: its users, its customers, its forecast, a customer's timeline, its inbox and its
- * ticket board.
+ * ticket board; then a third organization upgrades its plan through a stubbed Stripe Checkout.
  *
  * <p>Run it from the repository's root with only a JDK installed (an embedded PostgreSQL starts):
  * <pre>
@@ -149,8 +149,11 @@ public final class Quickstart {
         .verifyToken("demo-verify-token")
         .app(META_APP_ID, DEMO_APP_SECRET)
         .build();
-    // Crm.close() leaves the DataSources passed in open: they stay the caller's.
-    try (Crm crm = Crm.builder().dataSource(runtime).migrationDataSource(migration).module(whatsapp).build()) {
+    // Crm.close() leaves the DataSources passed in open: they stay the caller's. Billing talks to a
+    // local stand-in for Stripe's API (see QuickstartBilling).
+    try (StripeStandIn stripe = QuickstartBilling.stripeStandIn();
+        Crm crm = Crm.builder().dataSource(runtime).migrationDataSource(migration).module(whatsapp)
+            .module(QuickstartBilling.module(stripe)).build()) {
       crm.migrate();
 
       // Slugs are unique across the platform, so a second run against the same database would
@@ -260,11 +263,12 @@ public final class Quickstart {
 
       // A campaign: a template to Acme's VIP customers and two numbers, sent by the runner.
       QuickstartCampaign.Result campaign = QuickstartCampaign.run(crm, acmeScope, acmeProfile);
+      QuickstartBilling.Result billing = QuickstartBilling.run(crm, stripe, run);
 
       return new Summary(
           view(acmeScope, globex, List.of(ahmed.id(), fatimah.id()), acmeInbox, acmeTickets),
           view(globexScope, acme, List.of(wei.id()), globexInbox, globexTickets),
-          crm.platform().findBySlug(acme.organization().slug()), campaign);
+          crm.platform().findBySlug(acme.organization().slug()), campaign, billing);
     }
   }
 
@@ -330,6 +334,7 @@ public final class Quickstart {
       }
     }
     QuickstartCampaign.print(summary.campaign(), out);
+    QuickstartBilling.print(summary.billing(), out);
     out.printf("%nIsolation:%n");
     for (TenantView tenant : List.of(summary.acme(), summary.globex())) {
       out.printf("  %s sees %d users, %d of them the other tenant's; the other tenant's admin by id: %s%n",
@@ -404,15 +409,17 @@ public final class Quickstart {
    * @param globex what globex's admin saw
    * @param acmeBySlug what the platform found for acme's slug
    * @param campaign acme's campaign as it ended
+   * @param billing a third tenant's upgrade through Stripe Checkout
    */
   public record Summary(TenantView acme, TenantView globex, Optional<OrganizationRef> acmeBySlug,
-      QuickstartCampaign.Result campaign) {
+      QuickstartCampaign.Result campaign, QuickstartBilling.Result billing) {
     /** Creates the summary. */
     public Summary {
       Objects.requireNonNull(acme, "acme");
       Objects.requireNonNull(globex, "globex");
       Objects.requireNonNull(acmeBySlug, "acmeBySlug");
       Objects.requireNonNull(campaign, "campaign");
+      Objects.requireNonNull(billing, "billing");
     }
   }
 

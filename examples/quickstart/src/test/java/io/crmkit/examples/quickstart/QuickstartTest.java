@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.tuple;
 
 import io.crmkit.campaigns.CampaignStatus;
 import io.crmkit.core.platform.Limit;
+import io.crmkit.core.platform.SubscriptionStatus;
 import io.crmkit.core.users.Role;
 import io.crmkit.core.users.User;
 import io.crmkit.examples.quickstart.Quickstart.Summary;
@@ -160,6 +161,39 @@ class QuickstartTest {
           .contains("findBySlug(\"" + acme + "\") -> Acme Trading (" + summary.acme().organization().id() + ")")
           .contains("Campaign \"عرض الربيع Spring offer\": completed, 3 recipients: 2 sent, 0 failed, 0 unknown,"
               + " 1 skipped");
+    }
+  }
+
+  @Test
+  void initechUpgradesThroughCheckoutAndTheSeatItsFreePlanRefusedIsAllowedAfter() {
+    try (TestDatabase db = TestPostgres.shared().createDatabase()) {
+      Summary summary = Quickstart.run(db.runtimeDataSource(), db.adminDataSource());
+      QuickstartBilling.Result billing = summary.billing();
+      assertThat(billing.before().plan().slug()).isEqualTo("free");
+      assertThat(billing.before().oneMoreSeat()).as("free has three seats")
+          .hasValue("max_users of 3 reached on plan free");
+      assertThat(billing.checkout().toString()).startsWith("https://checkout.stripe.com/c/pay/cs_test_");
+      assertThat(billing.deliveries()).as("the webhook took Stripe's events")
+          .containsExactly("checkout.session.completed 200 ok", "customer.subscription.created 200 ok");
+      assertThat(billing.after().plan().slug()).as("the plan followed the subscription").isEqualTo("professional");
+      assertThat(billing.after().status()).isEqualTo(SubscriptionStatus.ACTIVE);
+      assertThat(billing.after().limits().get(Limit.USERS)).hasValue(50);
+      assertThat(billing.after().oneMoreSeat()).as("the fourth invitation went out").isEmpty();
+      assertThat(billing.subscription()).hasValueSatisfying(s -> {
+        assertThat(s.planSlug()).contains("professional");
+        assertThat(s.amountMinor()).contains(9900L);
+      });
+
+      ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+      Quickstart.print(summary, new PrintStream(bytes, true, StandardCharsets.UTF_8));
+      assertThat(bytes.toString(StandardCharsets.UTF_8)).containsSubsequence(
+          "Billing: Initech (initech-",
+          "  before: plan Free (free), trialing; max_users=3, max_customers=100, max_messages_per_day=50",
+          "    one more seat: refused (max_users of 3 reached on plan free)",
+          "  checkout: https://checkout.stripe.com/c/pay/cs_test_",
+          "  after: plan Professional (professional), active; max_users=50, max_customers=10000,"
+              + " max_messages_per_day=5000",
+          "    one more seat: invited");
     }
   }
 
