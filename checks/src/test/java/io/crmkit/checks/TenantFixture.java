@@ -80,7 +80,8 @@ final class TenantFixture {
 
   /** crm-billing with a test key (no test here calls Stripe) and a webhook secret, for {@code CrmTestKit.start}. */
   static BillingModule billing() {
-    return BillingModule.builder().secretKey("sk_test_fixture").webhookSecret(STRIPE_WEBHOOK_SECRET).build();
+    return BillingModule.builder().secretKey("sk_test_fixture").webhookSecret(STRIPE_WEBHOOK_SECRET)
+        .meter(io.crmkit.billing.UsageMetric.MESSAGES_SENT, "crmkit_messages").build();
   }
 
   /** The people and records of one tenant that later steps build on. */
@@ -102,7 +103,8 @@ final class TenantFixture {
 
   /**
    * billing_customers (as the first checkout stores it), then, through Stripe's signed webhook,
-   * subscriptions, invoices, payment_methods and billing_events.
+   * subscriptions, invoices, payment_methods and billing_events; then usage_runs, usage_marks,
+   * usage_records and meter_events, by the usage job after a message is counted.
    */
   void billing(Tenant tenant) throws SQLException {
     String customer = "cus_fixture" + tenant.id().toString().substring(0, 8);
@@ -117,6 +119,14 @@ final class TenantFixture {
         + "\"amount_due\":100,\"amount_paid\":100,\"created\":" + now + "}");
     stripe("payment_method.attached", now, "{\"id\":\"pm_fx" + suffix + "\",\"object\":\"payment_method\","
         + "\"customer\":\"" + customer + "\",\"type\":\"card\",\"card\":{\"brand\":\"visa\",\"last4\":\"4242\"}}");
+    io.crmkit.core.spi.TenantWork.call(tenant.admin(), tx -> {
+      tx.takeWithinLimit("messages_sent", java.time.LocalDate.now(tx.scope().organization().get().timeZone()), 1,
+          io.crmkit.core.platform.Limit.MESSAGES_PER_DAY);
+      return null;
+    });
+    if (kit.crm().service(io.crmkit.billing.BillingJobs.class).recordUsage(1000) == 0) {
+      throw new IllegalStateException("the usage job recorded no organization");
+    }
   }
 
   private void stripe(String type, long created, String object) {

@@ -6,7 +6,9 @@ import io.crmkit.core.spi.CrmModule;
 import io.crmkit.core.spi.ModuleContext;
 import java.net.URI;
 import java.time.Duration;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -88,6 +90,7 @@ public final class BillingModule implements CrmModule {
     private URI apiBase = URI.create("https://api.stripe.com");
     private Duration gracePeriod = Duration.ofDays(7);
     private String fallbackPlan = "free";
+    private final Map<UsageMetric, String> meters = new EnumMap<>(UsageMetric.class);
 
     private Builder() {}
 
@@ -130,6 +133,34 @@ public final class BillingModule implements CrmModule {
     }
 
     /**
+     * Reports {@code metric} to the Stripe billing meter whose event name is {@code eventName}
+     * (its default payload keys: {@code stripe_customer_id} and {@code value}, summed), through
+     * {@link BillingJobs#recordUsage} and {@link BillingJobs#reportUsage}. Give it for each metered
+     * price's metric.
+     *
+     * @throws IllegalArgumentException for a level ({@link UsageMetric#counted()} false: a meter
+     *     sums increments), an event name that is blank, over 100 characters or not one line, or a
+     *     second meter of the metric
+     */
+    public Builder meter(UsageMetric metric, String eventName) {
+      Objects.requireNonNull(metric, "metric");
+      Objects.requireNonNull(eventName, "eventName");
+      if (!metric.counted()) {
+        throw new IllegalArgumentException(metric + " is a level, not counted: only MESSAGES_SENT, TICKETS_OPENED and"
+            + " CAMPAIGNS_STARTED can be metered");
+      }
+      if (eventName.isBlank() || eventName.length() > 100 || !eventName.equals(eventName.strip())
+          || eventName.chars().anyMatch(Character::isISOControl)) {
+        throw new IllegalArgumentException("eventName must be a meter's event name: 1 to 100 characters, one line");
+      }
+      if (meters.containsKey(metric)) {
+        throw new IllegalArgumentException(metric + " is metered already, by " + meters.get(metric));
+      }
+      meters.put(metric, eventName);
+      return this;
+    }
+
+    /**
      * The configured module.
      *
      * @throws IllegalStateException without a secret key
@@ -149,7 +180,8 @@ public final class BillingModule implements CrmModule {
       if (!apiBase.isAbsolute() || !("https".equals(apiBase.getScheme()) || "http".equals(apiBase.getScheme()))) {
         throw new IllegalArgumentException("apiBase must be an absolute http(s) URI, was " + apiBase);
       }
-      return new BillingModule(new BillingSettings(secretKey, webhookSecret, apiBase, gracePeriod, fallbackPlan));
+      return new BillingModule(new BillingSettings(secretKey, webhookSecret, apiBase, gracePeriod, fallbackPlan,
+          Map.copyOf(meters)));
     }
   }
 }

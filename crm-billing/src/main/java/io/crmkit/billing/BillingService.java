@@ -74,4 +74,12 @@ public interface BillingService {
 
   /** The payment methods attached to the organization's customer (not those detached since). */
   List<PaymentMethod> paymentMethods();
+
+  /**
+   * The organization's usage in its latest {@code periods} billing periods (1 to 24), newest period
+   * first, one record per metric recorded, as {@link BillingJobs#recordUsage} last recorded it.
+   *
+   * @throws ValidationException for a count out of range
+   */
+  List<UsageRecord> usage(int periods);
 }

@@ -28,6 +28,7 @@ final class StripeStub implements AutoCloseable {
   private final List<Request> requests = new CopyOnWriteArrayList<>();
   private final AtomicInteger ids = new AtomicInteger();
   private volatile int refuseWith;
+  private final java.util.Deque<Integer> scripted = new java.util.concurrent.ConcurrentLinkedDeque<>();
 
   StripeStub() {
     try {
@@ -44,7 +45,17 @@ final class StripeStub implements AutoCloseable {
       int status = 200;
       String answer;
       int n = ids.incrementAndGet();
-      if (refuseWith != 0) {
+      Integer next = scripted.pollFirst();
+      if (next != null && next < 0) {
+        exchange.close(); // the connection drops after the request arrived
+        return;
+      }
+      if (next != null && next != 200) {
+        status = next;
+        answer = "{\"error\":{\"type\":\"" + (next >= 500 ? "api_error" : "invalid_request_error")
+            + "\",\"message\":\"scripted " + next + "\"}}";
+        exchange.getResponseHeaders().add("Stripe-Should-Retry", "false");
+      } else if (refuseWith != 0) {
         status = refuseWith;
         answer = "{\"error\":{\"type\":\"invalid_request_error\",\"message\":\"No such price\"}}";
       } else if (path.equals("/v1/customers")) {
@@ -55,6 +66,10 @@ final class StripeStub implements AutoCloseable {
       } else if (path.startsWith("/v1/subscriptions/sub_")) {
         answer = "{\"id\":\"" + path.substring("/v1/subscriptions/".length())
             + "\",\"object\":\"subscription\",\"status\":\"active\"}";
+      } else if (path.equals("/v1/billing/meter_events")) {
+        Map<String, String> f = form(body);
+        answer = "{\"object\":\"billing.meter_event\",\"event_name\":\"" + f.get("event_name") + "\",\"identifier\":\""
+            + f.get("identifier") + "\",\"timestamp\":" + f.get("timestamp") + "}";
       } else if (path.equals("/v1/billing_portal/sessions")) {
         answer = "{\"id\":\"bps_" + n + "\",\"object\":\"billing_portal.session\",\"url\":\"https://billing.stripe.com/p/session/bps_"
             + n + "\"}";
@@ -82,11 +97,23 @@ final class StripeStub implements AutoCloseable {
 
   void clear() {
     requests.clear();
+    scripted.clear();
   }
 
   /** Answers every request with {@code status} (and Stripe's error body) from now; 0 for normal answers. */
   void refuseWith(int status) {
     this.refuseWith = status;
+  }
+
+  /**
+   * The next requests' answers, one each, before the usual ones: a status (with Stripe's error body
+   * and {@code Stripe-Should-Retry: false}, so stripe-java does not retry it itself), 200 for the
+   * usual answer, or -1 to drop the connection after the request arrived.
+   */
+  void answerNext(int... statuses) {
+    for (int status : statuses) {
+      scripted.addLast(status);
+    }
   }
 
   private static Map<String, String> form(String body) {

@@ -29,11 +29,17 @@ final class TestBilling implements AutoCloseable {
   final Crm crm;
 
   TestBilling() {
+    this(module -> { });
+  }
+
+  /** With {@code settings} added to the module's (meters). */
+  TestBilling(java.util.function.Consumer<BillingModule.Builder> settings) {
     db = TestPostgres.shared().createDatabase();
+    BillingModule.Builder module = BillingModule.builder().secretKey("sk_test_crmkit").webhookSecret(WEBHOOK_SECRET)
+        .apiBase(stripe.base());
+    settings.accept(module);
     crm = Crm.builder().dataSource(db.runtimeDataSource()).migrationDataSource(db.adminDataSource()).clock(clock)
-        .module(BillingModule.builder().secretKey("sk_test_crmkit").webhookSecret(WEBHOOK_SECRET)
-            .apiBase(stripe.base()).build())
-        .build();
+        .module(module.build()).build();
     crm.migrate();
     crm.platform().setStripePrices("professional", java.util.Optional.of("price_pro_month"),
         java.util.Optional.of("price_pro_year"));

@@ -13,7 +13,7 @@ public final class BillingInstallation {
 
   /** The module's mapper interfaces, each with its XML beside it. */
   public static List<Class<?>> mappers() {
-    return List.of(BillingMapper.class);
+    return List.of(BillingMapper.class, UsageMapper.class);
   }
 
   /**
@@ -33,10 +33,8 @@ public final class BillingInstallation {
     StripeGateway stripe = new StripeGateway(settings);
     BillingSync sync = new BillingSync(context.crm(), settings.gracePeriod(), settings.fallbackPlan());
     context.tenantService(BillingService.class, scope -> new SqlBillingService(scope, stripe));
-    context.crmService(BillingJobs.class, max -> {
-      io.crmkit.core.spi.Inputs.pageSize("max", max, 1000);
-      return sync.endGracePeriods(max);
-    });
+    context.crmService(BillingJobs.class, new SqlBillingJobs(sync, new UsageRecording(context.crm(), settings.meters()),
+        new MeterReporting(context.crm(), stripe), !settings.meters().isEmpty()));
     // Also without a webhook: letters an earlier configuration kept stay replayable.
     context.deadLetterSource(SqlStripeWebhook.SOURCE, (tx, event) -> {
       StripeEvents.apply(tx, event);

@@ -5,6 +5,7 @@ import io.crmkit.billing.BillingService;
 import io.crmkit.billing.Invoice;
 import io.crmkit.billing.PaymentMethod;
 import io.crmkit.billing.Subscription;
+import io.crmkit.billing.UsageRecord;
 import io.crmkit.core.TenantScope;
 import io.crmkit.core.exception.ConflictException;
 import io.crmkit.core.exception.ValidationException;
@@ -13,6 +14,7 @@ import io.crmkit.core.spi.TenantTransaction;
 import io.crmkit.core.spi.TenantWork;
 import io.crmkit.core.users.Role;
 import java.net.URI;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -25,6 +27,7 @@ import java.util.UUID;
  */
 final class SqlBillingService implements BillingService {
   private static final int MAX_INVOICES = 100;
+  private static final int MAX_USAGE_PERIODS = 24;
   /** The statuses of a subscription that runs (and is charged). */
   private static final Set<String> RUNNING = Set.of("trialing", "active", "past_due");
   private final TenantScope scope;
@@ -148,5 +151,14 @@ final class SqlBillingService implements BillingService {
   public List<PaymentMethod> paymentMethods() {
     return TenantWork.call(scope, tx -> tx.mapper(BillingMapper.class).paymentMethods(tx.organizationId()).stream()
         .map(BillingRows.PaymentMethodRow::toPaymentMethod).toList());
+  }
+
+  @Override
+  public List<UsageRecord> usage(int periods) {
+    Inputs.pageSize("periods", periods, MAX_USAGE_PERIODS);
+    return TenantWork.call(scope, tx -> tx.mapper(UsageMapper.class).usage(tx.organizationId(), periods).stream()
+        .map(UsageRows.Usage::toRecord)
+        .sorted(Comparator.comparing(UsageRecord::periodStart).reversed().thenComparing(UsageRecord::metric))
+        .toList());
   }
 }

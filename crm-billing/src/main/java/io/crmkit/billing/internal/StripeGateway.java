@@ -9,8 +9,8 @@ import java.net.URI;
 import java.util.UUID;
 
 /**
- * The module's own {@link StripeClient} (never the global {@code Stripe.apiKey}): the three calls
- * billing makes. Each is retried by stripe-java on network failures with an idempotency key, so a
+ * The module's own {@link StripeClient} (never the global {@code Stripe.apiKey}): the calls billing
+ * makes. Each is retried by stripe-java on network failures with an idempotency key, so a
  * retry never makes a second customer or session.
  */
 final class StripeGateway {
@@ -72,6 +72,20 @@ final class StripeGateway {
     } catch (StripeException e) {
       throw refused("changing the subscription", e);
     }
+  }
+
+  /**
+   * A billing meter event; {@code identifier} is also the request's idempotency key, so stripe-java's
+   * own retries and a later call within Stripe's 24 hours are recognized as the same event.
+   *
+   * @throws StripeException as Stripe refused, or could not be reached: the caller decides to retry
+   */
+  void meterEvent(String identifier, String eventName, String customer, long value, java.time.Instant at)
+      throws StripeException {
+    client.v1().billing().meterEvents().create(com.stripe.param.billing.MeterEventCreateParams.builder()
+        .setEventName(eventName).setIdentifier(identifier).setTimestamp(at.getEpochSecond())
+        .putPayload("stripe_customer_id", customer).putPayload("value", Long.toString(value)).build(),
+        RequestOptions.builder().setIdempotencyKey(identifier).build());
   }
 
   /** A billing portal session of {@code customer}. */
