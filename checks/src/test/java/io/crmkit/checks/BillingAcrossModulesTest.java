@@ -9,11 +9,12 @@ import io.crmkit.billing.StripeWebhook;
 import io.crmkit.campaigns.Campaign;
 import io.crmkit.campaigns.CampaignContent;
 import io.crmkit.campaigns.CampaignDraft;
+import io.crmkit.campaigns.CampaignRunner;
 import io.crmkit.campaigns.CampaignService;
 import io.crmkit.campaigns.CampaignStatus;
 import io.crmkit.campaigns.RecipientSelection;
 import io.crmkit.core.TenantScope;
-import io.crmkit.core.exception.ForbiddenException;
+import io.crmkit.core.exception.FeatureNotInPlanException;
 import io.crmkit.core.exception.LimitExceededException;
 import io.crmkit.core.platform.Limit;
 import io.crmkit.core.platform.Organization;
@@ -72,8 +73,8 @@ class BillingAcrossModulesTest {
   private static final Map<String, String> FREE = Map.of(
       "core", "over max_users 3 of free",
       "whatsapp", "over max_whatsapp_profiles 1 of free",
-      "ticketing", "forbidden: tickets.open (the organization's plan has no ticketing)",
-      "campaigns", "forbidden: campaigns.start (the organization's plan has no bulk_sender)");
+      "ticketing", "tickets.open needs ticketing, not in free",
+      "campaigns", "campaigns.start needs bulk_sender, not in free");
 
   /** What the organization has: active members, active profiles, tickets, campaigns that left the draft. */
   private record Holdings(long members, long profiles, long tickets, long startedCampaigns) {}
@@ -126,6 +127,16 @@ class BillingAcrossModulesTest {
     expectPlan("free", SubscriptionStatus.PAST_DUE);
     assertThat(answers()).as("past due, after the grace period").isEqualTo(FREE);
     assertThat(holdings()).as("nothing deleted, nothing more made").isEqualTo(new Holdings(4, 3, 3, 3));
+    kit.crm().service(CampaignRunner.class).runOnce(10);
+    assertThat(admin.service(CampaignService.class).list(200, Optional.empty()).items())
+        .filteredOn(c -> c.status() != CampaignStatus.DRAFT).as("running campaigns pause, sending nothing")
+        .hasSize(3).allSatisfy(c -> {
+          assertThat(c.status()).isEqualTo(CampaignStatus.PAUSED);
+          assertThat(c.statusReason()).hasValueSatisfying(why -> assertThat(why).contains("bulk_sender"));
+          assertThat(c.sentCount() + c.failedCount() + c.unknownCount()).isZero();
+        });
+    assertThat(answer(() -> admin.service(CampaignService.class).resume(pausedCampaign())))
+        .isEqualTo("campaigns.resume needs bulk_sender, not in free");
 
     subscription("sub_walk1", "canceled");
     expectPlan("free", SubscriptionStatus.CANCELED);
@@ -136,6 +147,8 @@ class BillingAcrossModulesTest {
     expectPlan("professional", SubscriptionStatus.ACTIVE);
     assertThat(answers()).as("active again, a new subscription").isEqualTo(PROFESSIONAL);
     assertThat(holdings()).isEqualTo(new Holdings(5, 4, 4, 4));
+    assertThat(admin.service(CampaignService.class).resume(pausedCampaign()).status())
+        .as("resumed on a plan with bulk_sender").isEqualTo(CampaignStatus.RUNNING);
   }
 
   /** Each module's answer to one more of what it counts: "allowed", or the refusal. */
@@ -150,8 +163,8 @@ class BillingAcrossModulesTest {
       return "allowed";
     } catch (LimitExceededException e) {
       return "over " + e.limit().column() + " " + e.value() + " of " + e.planSlug();
-    } catch (ForbiddenException e) {
-      return "forbidden: " + e.operation();
+    } catch (FeatureNotInPlanException e) {
+      return e.operation() + " needs " + e.feature() + ", not in " + e.planSlug();
     }
   }
 
@@ -183,6 +196,11 @@ class BillingAcrossModulesTest {
         CampaignContent.template("spring_offer", "ar", List.of())).build());
     campaigns.addRecipients(draft.id(), RecipientSelection.phones(List.of("0501460001")));
     campaigns.start(draft.id());
+  }
+
+  private UUID pausedCampaign() {
+    return admin.service(CampaignService.class).list(200, Optional.empty()).items().stream()
+        .filter(c -> c.status() == CampaignStatus.PAUSED).findFirst().orElseThrow().id();
   }
 
   private Holdings holdings() {

@@ -28,7 +28,8 @@ import java.util.UUID;
  * empty without a fallback or too long, is a {@link ValidationException} naming it, and nothing
  * changes. A completed or stopped campaign is read-only. Scheduling or starting a draft needs the
  * plan's {@code bulk_sender} feature and takes one of the month's {@code max_campaigns_per_month}
- * (in the organization's time zone).
+ * (in the organization's time zone). A running campaign whose plan loses {@code bulk_sender} (a
+ * downgrade) pauses at its next send, saying why; it resumes only on a plan that has it again.
  */
 public interface CampaignService {
   /** The most recipients one {@link #addRecipients} call takes. */
@@ -99,6 +100,7 @@ public interface CampaignService {
    *     no one to send to, or a message does not render
    * @throws ConflictException if it is not a draft
    * @throws LimitExceededException at the month's {@code max_campaigns_per_month}
+   * @throws io.crmkit.core.exception.FeatureNotInPlanException if the plan has no {@code bulk_sender}
    */
   Campaign schedule(UUID campaignId, Instant at);
 
@@ -107,7 +109,8 @@ public interface CampaignService {
    * nine in the morning where the organization is. A time that does not exist there (a daylight
    * saving gap) moves forward by the gap; one that occurs twice is the first.
    *
-   * @throws ValidationException, ConflictException, LimitExceededException as {@link #schedule(UUID, Instant)}
+   * @throws ValidationException, ConflictException, LimitExceededException, FeatureNotInPlanException as
+   *     {@link #schedule(UUID, Instant)}
    */
   Campaign schedule(UUID campaignId, LocalDateTime at);
 
@@ -118,6 +121,7 @@ public interface CampaignService {
    * @throws ValidationException if it has no one to send to, or a message does not render
    * @throws ConflictException if it is neither a draft nor scheduled
    * @throws LimitExceededException at the month's {@code max_campaigns_per_month} (a draft only)
+   * @throws io.crmkit.core.exception.FeatureNotInPlanException if the plan has no {@code bulk_sender} (a draft only)
    */
   Campaign start(UUID campaignId);
 
@@ -132,6 +136,7 @@ public interface CampaignService {
    * Resumes a paused campaign where it stopped.
    *
    * @throws ConflictException if it is not paused
+   * @throws io.crmkit.core.exception.FeatureNotInPlanException if the plan has no {@code bulk_sender}
    */
   Campaign resume(UUID campaignId);
 

@@ -150,8 +150,15 @@ class CampaignLifecycleTest {
   void leavingTheDraftNeedsTheBulkSenderFeatureAndTakesOneOfTheMonthsCampaigns() {
     TestCampaigns.Tenant lite = t.tenant("lite");
     Campaign offer = campaign(lite, "Hello", List.of("0501160001"));
-    assertThatThrownBy(() -> lite.campaigns().start(offer.id())).isInstanceOf(ForbiddenException.class)
-        .hasMessageContaining("bulk_sender");
+    assertThatThrownBy(() -> lite.campaigns().start(offer.id()))
+        .isInstanceOfSatisfying(io.crmkit.core.exception.FeatureNotInPlanException.class, e -> {
+          assertThat(e.feature()).isEqualTo("bulk_sender");
+          assertThat(e.planSlug()).isEqualTo("lite");
+          assertThat(e.operation()).isEqualTo("campaigns.start");
+        });
+    assertThatThrownBy(() -> lite.campaigns().schedule(offer.id(), t.clock.instant().plusSeconds(3600)))
+        .isInstanceOfSatisfying(io.crmkit.core.exception.FeatureNotInPlanException.class,
+            e -> assertThat(e.operation()).isEqualTo("campaigns.schedule"));
 
     TestCampaigns.Tenant a = t.tenant();
     t.crm.platform().setCustomLimit(a.id(), Limit.CAMPAIGNS_PER_MONTH, OptionalLong.of(1));

@@ -266,6 +266,16 @@ class CoreBadInputTest {
     c.oneLine("Entitlements.hasFeature(String)", "feature", 64, v -> () -> entitlements.hasFeature(v));
     c.answers("Entitlements.hasFeature(String)", "SQL metacharacters", "false", Boolean.FALSE::equals,
         () -> entitlements.hasFeature("ticketing' or '1'='1"));
+    c.oneLine("Entitlements.requireFeature(String,String)", "feature", 64,
+        v -> () -> {
+          entitlements.requireFeature(v, "tickets.open");
+          return null;
+        });
+    c.oneLine("Entitlements.requireFeature(String,String)", "operation", 100,
+        v -> () -> {
+          entitlements.requireFeature("ticketing", v);
+          return null;
+        });
     c.add(new Case("Entitlements.limit(Limit)", "null", () -> entitlements.limit(null),
         Expected.thrown(NullPointerException.class, "limit")));
   }

@@ -126,10 +126,17 @@ class PlatformTest {
     assertThat(entitlements.limit(Limit.CUSTOMERS)).hasValue(100);
     assertThat(entitlements.hasFeature("ticketing")).isFalse();
     assertThat(entitlements.hasFeature("no_such_feature")).isFalse();
+    assertThatThrownBy(() -> entitlements.requireFeature("ticketing", "tickets.open"))
+        .isInstanceOfSatisfying(io.crmkit.core.exception.FeatureNotInPlanException.class, e -> {
+          assertThat(e.feature()).isEqualTo("ticketing");
+          assertThat(e.planSlug()).isEqualTo("free");
+          assertThat(e.operation()).isEqualTo("tickets.open");
+        });
 
     t.crm.platform().changePlan(p.organization().id(), "professional");
     assertThat(entitlements.limit(Limit.CUSTOMERS)).hasValue(10000);
     assertThat(entitlements.hasFeature("ticketing")).isTrue();
+    entitlements.requireFeature("ticketing", "tickets.open");
 
     t.crm.platform().setCustomLimit(p.organization().id(), Limit.CUSTOMERS, OptionalLong.of(250_000));
     t.crm.platform().setCustomLimit(p.organization().id(), Limit.USERS, OptionalLong.empty());

@@ -41,7 +41,8 @@ public interface TicketService {
    *     {@code conversationId} for a conversation in a Crm without a bridge that links them (nothing is stored)
    * @throws io.crmkit.core.exception.NotFoundException for a customer or conversation that is not the organization's
    * @throws io.crmkit.core.exception.LimitExceededException at {@code max_tickets_per_month}
-   * @throws io.crmkit.core.exception.ForbiddenException for members, or when the plan has no ticketing
+   * @throws io.crmkit.core.exception.ForbiddenException for members
+   * @throws io.crmkit.core.exception.FeatureNotInPlanException when the plan has no ticketing
    * @throws io.crmkit.core.exception.ConflictException for a draft's id that is already a ticket's (no number is taken)
    */
   Ticket open(TicketDraft draft);

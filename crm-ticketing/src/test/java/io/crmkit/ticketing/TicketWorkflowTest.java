@@ -175,7 +175,8 @@ class TicketWorkflowTest {
             e -> assertThat(e.field()).isEqualTo("conversationId"));
     ProvisionedOrganization free = t.provision("free", java.time.ZoneId.of("UTC"));
     assertThatThrownBy(() -> t.tickets(free).open(TicketDraft.builder("x").build()))
-        .as("the free plan has no ticketing").isInstanceOf(ForbiddenException.class);
+        .as("the free plan has no ticketing").isInstanceOfSatisfying(
+            io.crmkit.core.exception.FeatureNotInPlanException.class, e -> assertThat(e.planSlug()).isEqualTo("free"));
   }
 
   @Test

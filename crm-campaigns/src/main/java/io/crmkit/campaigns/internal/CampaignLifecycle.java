@@ -6,7 +6,6 @@ import io.crmkit.campaigns.CampaignEvent;
 import io.crmkit.campaigns.CampaignStatus;
 import io.crmkit.core.TenantScope;
 import io.crmkit.core.exception.ConflictException;
-import io.crmkit.core.exception.ForbiddenException;
 import io.crmkit.core.exception.ValidationException;
 import io.crmkit.core.platform.Limit;
 import io.crmkit.core.spi.TenantTransaction;
@@ -28,6 +27,8 @@ import java.util.UUID;
 final class CampaignLifecycle {
   /** The usage counter of campaigns started or scheduled, per month in the organization's time zone. */
   static final String STARTED_METRIC = "campaigns_started";
+  /** The plan feature a campaign needs to start, run and resume. */
+  static final String BULK_SENDER = "bulk_sender";
   private static final Duration LONGEST_SCHEDULE = Duration.ofDays(366);
 
   private CampaignLifecycle() {}
@@ -45,7 +46,7 @@ final class CampaignLifecycle {
       List<CampaignRows.ValuesRow> tagged = tx.mapper(CampaignMapper.class).taggedValues(tx.organizationId(),
           campaignId, campaign.tags());
       render(tx, campaign, tagged);
-      leaveDraft(tx, campaign);
+      leaveDraft(tx, campaign, "campaigns.schedule");
       return change(tx, events, campaign, CampaignStatus.SCHEDULED, at);
     });
   }
@@ -59,7 +60,7 @@ final class CampaignLifecycle {
       RecipientSelections.expandTags(tx, campaign);
       render(tx, campaign, List.of());
       if (campaign.status == CampaignStatus.DRAFT) {
-        leaveDraft(tx, campaign);
+        leaveDraft(tx, campaign, "campaigns.start");
       }
       return change(tx, events, campaign, CampaignStatus.RUNNING, null);
     });
@@ -101,6 +102,7 @@ final class CampaignLifecycle {
     return move(scope, events, campaignId, "campaigns.pause", Set.of(CampaignStatus.RUNNING), CampaignStatus.PAUSED);
   }
 
+  /** A paused campaign runs again, if the plan still has bulk_sender (a downgrade pauses it). */
   static Campaign resume(TenantScope scope, CampaignEvents events, UUID campaignId) {
     return move(scope, events, campaignId, "campaigns.resume", Set.of(CampaignStatus.PAUSED), CampaignStatus.RUNNING);
   }
@@ -146,6 +148,9 @@ final class CampaignLifecycle {
       tx.requireRole(operation, Campaigns.RUNNERS);
       CampaignRows.CampaignRow campaign = Campaigns.lock(tx, campaignId);
       require(campaign, from, to.databaseName());
+      if (to == CampaignStatus.RUNNING) {
+        tx.scope().entitlements().requireFeature(BULK_SENDER, operation);
+      }
       return change(tx, events, campaign, to, null);
     });
   }
@@ -180,10 +185,8 @@ final class CampaignLifecycle {
   }
 
   /** The plan's bulk_sender feature, and one of the month's campaigns taken. */
-  private static void leaveDraft(TenantTransaction tx, CampaignRows.CampaignRow campaign) {
-    if (!tx.scope().entitlements().hasFeature("bulk_sender")) {
-      throw new ForbiddenException("campaigns.start (the organization's plan has no bulk_sender)", tx.actor());
-    }
+  private static void leaveDraft(TenantTransaction tx, CampaignRows.CampaignRow campaign, String operation) {
+    tx.scope().entitlements().requireFeature(BULK_SENDER, operation);
     LocalDate month = tx.now().atZone(tx.scope().organization().get().timeZone()).toLocalDate().withDayOfMonth(1);
     tx.takeWithinLimit(STARTED_METRIC, month, 1, Limit.CAMPAIGNS_PER_MONTH);
   }

@@ -71,6 +71,14 @@ final class CampaignSend {
       runner.release(tx.organizationId(), item.recipientId, lease);
       return null;
     }
+    if (!context.bulkSender) {
+      // The plan changed since the start (a downgrade, a subscription that ended): nothing more is
+      // sent until an admin resumes it on a plan that has bulk_sender.
+      runner.release(tx.organizationId(), item.recipientId, lease);
+      SendOutcomes.pause(tx, events, context.campaignId, "the organization's plan no longer includes "
+          + CampaignLifecycle.BULK_SENDER);
+      return null;
+    }
     ZoneId zone = ZoneId.of(context.timeZone);
     LocalDate day = LocalDate.ofInstant(tx.now(), zone);
     SendOutcomes.Attempt attempt = new SendOutcomes.Attempt(context.campaignId, item.recipientId, context.profileId,

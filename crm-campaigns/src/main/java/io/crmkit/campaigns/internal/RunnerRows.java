@@ -37,6 +37,8 @@ final class RunnerRows {
     String timeZone;
     /** Whether the profile is held back after WhatsApp's rate limit (130429), since the claim maybe. */
     boolean backingOff;
+    /** Whether the organization's plan has bulk_sender now (a downgrade may have taken it since the start). */
+    boolean bulkSender;
   }
 
   /** A campaign's last attempts, and how many of them failed. */

@@ -1,6 +1,7 @@
 package io.crmkit.core.internal;
 
 import io.crmkit.core.exception.CrmException;
+import io.crmkit.core.exception.FeatureNotInPlanException;
 import io.crmkit.core.platform.Entitlements;
 import io.crmkit.core.platform.Limit;
 import io.crmkit.core.platform.Plan;
@@ -13,6 +14,8 @@ import java.util.OptionalLong;
 final class SqlEntitlements implements Entitlements {
   /** The longest feature name asked about (a key of the catalog's features object). */
   private static final int MAX_FEATURE = 64;
+  /** The longest operation name, as {@code "campaigns.start"}. */
+  private static final int MAX_OPERATION = 100;
 
   private final SqlTenantScope scope;
 
@@ -47,5 +50,19 @@ final class SqlEntitlements implements Entitlements {
   public boolean hasFeature(String feature) {
     String name = Inputs.text("feature", Objects.requireNonNull(feature, "feature"), MAX_FEATURE);
     return scope.call(tx -> tx.mapper(PlanMapper.class).hasFeature(tx.organizationId(), name));
+  }
+
+  @Override
+  public void requireFeature(String feature, String operation) {
+    String name = Inputs.text("feature", Objects.requireNonNull(feature, "feature"), MAX_FEATURE);
+    String what = Inputs.text("operation", Objects.requireNonNull(operation, "operation"), MAX_OPERATION);
+    scope.call(tx -> {
+      if (!tx.mapper(PlanMapper.class).hasFeature(tx.organizationId(), name)) {
+        Rows.OrganizationRow org = tx.mapper(OrganizationMapper.class).find(tx.organizationId());
+        Rows.PlanRow plan = org == null ? null : tx.mapper(PlanMapper.class).findById(org.packageId);
+        throw new FeatureNotInPlanException(name, plan == null ? "(missing)" : plan.toPlan().slug(), what);
+      }
+      return null;
+    });
   }
 }

@@ -26,4 +26,18 @@ public interface Entitlements {
    *     characters or not one line of text
    */
   boolean hasFeature(String feature);
+
+  /**
+   * Refuses {@code operation} unless the plan turns the feature on: the check a module makes before
+   * work its plan must include.
+   *
+   * <pre>{@code
+   * tx.scope().entitlements().requireFeature("ticketing", "tickets.open");
+   * }</pre>
+   *
+   * @throws io.crmkit.core.exception.FeatureNotInPlanException if it does not, naming the feature and the plan
+   * @throws io.crmkit.core.exception.ValidationException for a feature as {@link #hasFeature}'s, or an
+   *     operation that is blank, over 100 characters or not one line of text
+   */
+  void requireFeature(String feature, String operation);
 }

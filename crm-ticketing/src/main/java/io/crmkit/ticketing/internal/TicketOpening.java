@@ -2,7 +2,6 @@ package io.crmkit.ticketing.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.crmkit.core.TenantScope;
-import io.crmkit.core.exception.ForbiddenException;
 import io.crmkit.core.exception.NotFoundException;
 import io.crmkit.core.exception.ValidationException;
 import io.crmkit.core.platform.Limit;
@@ -58,7 +57,8 @@ final class TicketOpening {
     tx.requireRoleUnlessSystem("tickets.open", Tickets.AGENTS);
     TicketSettingsStore.OpenContext context = TicketSettingsStore.OpenContext.read(tx, draft.priority());
     if (!context.ticketing()) {
-      throw new ForbiddenException("tickets.open (the organization's plan has no ticketing)", tx.actor());
+      // Refused with the plan's name; the check is read again, so a plan changed meanwhile counts.
+      tx.scope().entitlements().requireFeature("ticketing", "tickets.open");
     }
     Optional<UUID> customer = customer(tx, links, draft);
     if (customer.isPresent() && !tx.mapper(TicketMapper.class).customerExists(tx.organizationId(), customer.get())) {

@@ -5,7 +5,7 @@ import io.crmkit.core.TenantScope;
 import io.crmkit.core.customers.Activity;
 import io.crmkit.core.customers.Customer;
 import io.crmkit.core.customers.CustomerDraft;
-import io.crmkit.core.exception.ForbiddenException;
+import io.crmkit.core.exception.FeatureNotInPlanException;
 import io.crmkit.core.pipeline.SalesStage;
 import io.crmkit.core.pipeline.StageForecast;
 import io.crmkit.core.platform.Limit;
@@ -251,7 +251,7 @@ public final class Quickstart {
       Ticket toSharjah;
       try {
         toSharjah = globexTickets.open(shipping);
-      } catch (ForbiddenException noTicketingOnFree) {
+      } catch (FeatureNotInPlanException noTicketingOnFree) {
         crm.platform().changePlan(globex.organization().id(), "lite");
         toSharjah = globexTickets.open(shipping);
       }
