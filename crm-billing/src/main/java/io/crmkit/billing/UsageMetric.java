@@ -18,7 +18,9 @@ public enum UsageMetric {
   /** Active users; a level. */
   USERS(false),
   /** WhatsApp profiles connected; a level. */
-  WHATSAPP_PROFILES(false);
+  WHATSAPP_PROFILES(false),
+  /** Bytes stored for the organization (WhatsApp media); a level. */
+  STORAGE_BYTES(false);
 
   private final boolean counted;
 

@@ -78,13 +78,18 @@ class UsageRecordingTest {
     count(acme, "tickets_opened", LocalDate.parse("2026-03-01"), 2, Limit.TICKETS_PER_MONTH);
     customer(acme, "Huda");
     Customer second = customer(acme, "Omar");
+    TenantWork.call(acme.admin(), tx -> {
+      tx.count(io.crmkit.core.spi.TenantTransaction.STORAGE_BYTES, LocalDate.EPOCH, 2048);
+      return null;
+    });
 
     assertThat(jobs.recordUsage(1000)).isPositive();
     assertThat(jobs.recordUsage(1000)).as("everyone was recorded within the minute").isZero();
     assertThat(usage(acme)).as("February's messages are before this period").containsExactly(
         Map.entry(UsageMetric.MESSAGES_SENT, 5L), Map.entry(UsageMetric.TICKETS_OPENED, 2L),
         Map.entry(UsageMetric.CAMPAIGNS_STARTED, 0L), Map.entry(UsageMetric.CUSTOMERS, 2L),
-        Map.entry(UsageMetric.USERS, 1L), Map.entry(UsageMetric.WHATSAPP_PROFILES, 0L));
+        Map.entry(UsageMetric.USERS, 1L), Map.entry(UsageMetric.WHATSAPP_PROFILES, 0L),
+        Map.entry(UsageMetric.STORAGE_BYTES, 2048L));
     assertThat(acme.billing().usage(1)).allSatisfy(record -> {
       assertThat(record.periodStart()).as("no subscription: the calendar month").isEqualTo(MARCH_1);
       assertThat(record.periodEnd()).isEqualTo(APRIL_1);
@@ -103,7 +108,7 @@ class UsageRecordingTest {
     jobs.recordUsage(1000);
     assertThat(usage(acme)).as("nothing grew").containsEntry(UsageMetric.MESSAGES_SENT, 9L);
     assertThat(t.rows("select count(*) from crm.usage_records where organization_id = ?", acme.id()))
-        .as("one row per metric and period").containsExactly("6");
+        .as("one row per metric and period").containsExactly("7");
   }
 
   @Test

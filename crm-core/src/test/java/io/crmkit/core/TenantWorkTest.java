@@ -340,7 +340,7 @@ class TenantWorkTest {
   }
 
   @Test
-  void countersHoldTheLimitAndGiveBack() {
+  void countersHoldTheLimitAndGiveBack() throws java.sql.SQLException {
     ProvisionedOrganization org = t.provision();
     t.crm.platform().setCustomLimit(org.organization().id(), Limit.WHATSAPP_PROFILES, OptionalLong.of(2));
     TenantScope admin = t.adminScope(org);
@@ -359,6 +359,24 @@ class TenantWorkTest {
       tx.takeWithinLimit("things", LocalDate.EPOCH, 1, Limit.WHATSAPP_PROFILES);
       return null;
     });
+    // A counter no limit bounds: counted, and taken back by a rollback.
+    TenantWork.call(admin, tx -> {
+      tx.count(TenantTransaction.STORAGE_BYTES, LocalDate.EPOCH, 3_000_000_000L);
+      tx.count(TenantTransaction.STORAGE_BYTES, LocalDate.EPOCH, 5);
+      return null;
+    });
+    assertThatThrownBy(() -> TenantWork.call(admin, tx -> {
+      tx.count(TenantTransaction.STORAGE_BYTES, LocalDate.EPOCH, 7);
+      throw new IllegalStateException("rolled back");
+    })).hasMessage("rolled back");
+    assertThatThrownBy(() -> TenantWork.call(admin, tx -> {
+      tx.count(TenantTransaction.STORAGE_BYTES, LocalDate.EPOCH, 0);
+      return null;
+    })).isInstanceOf(IllegalArgumentException.class);
+    try (java.sql.Connection c = t.admin().getConnection()) {
+      assertThat(one(c, "select value from crm.usage_counters where metric = 'storage_bytes' and organization_id = '"
+          + org.organization().id() + "'")).isEqualTo("3000000005");
+    }
   }
 
   /** take_within_limit as modules call it inside their own statements: each source of a limit. */

@@ -112,6 +112,10 @@ class WhatsAppMediaTest {
       assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("JPEG-BYTES");
     }
     assertThat(t.crm.service(WhatsAppJobs.class).fetchPendingMedia(100)).as("stored once").isZero();
+    try (Connection c = t.tenant(org.organization().id())) {
+      assertThat(rows(c, "select value from crm.usage_counters where metric = 'storage_bytes'"))
+          .as("the organization's storage used, counted once").containsExactly("10");
+    }
   }
 
   @Test

@@ -190,6 +190,11 @@ public final class SqlTenantWork {
     }
 
     @Override
+    public void count(String metric, LocalDate period, long amount) {
+      UsageCounters.tryAdd(started(), metric, period, amount, java.util.OptionalLong.empty());
+    }
+
+    @Override
     public void giveBack(String metric, LocalDate period, long amount) {
       UsageCounters.release(started(), metric, period, amount);
     }

@@ -92,6 +92,19 @@ public interface TenantTransaction extends ModuleTransaction {
    */
   void takeWithinLimit(String metric, LocalDate period, long amount, Limit limit);
 
+  /**
+   * Adds {@code amount} (positive) to a usage counter no limit bounds, such as
+   * {@value #STORAGE_BYTES}; the transaction's rollback takes it back. crm-billing records the
+   * counters as usage.
+   */
+  void count(String metric, LocalDate period, long amount);
+
   /** Gives back {@code amount} of a counter (what it counted is gone); never below zero. */
   void giveBack(String metric, LocalDate period, long amount);
+
+  /**
+   * The running total ({@code LocalDate.EPOCH}) of the bytes the organization's modules store for it
+   * (WhatsApp media), which crm-billing records as storage used.
+   */
+  String STORAGE_BYTES = "storage_bytes";
 }

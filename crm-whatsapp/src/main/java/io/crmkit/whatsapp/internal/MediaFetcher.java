@@ -1,6 +1,7 @@
 package io.crmkit.whatsapp.internal;
 
 import io.crmkit.core.TenantScope;
+import io.crmkit.core.spi.TenantTransaction;
 import io.crmkit.core.spi.TenantWork;
 import io.crmkit.whatsapp.MediaStore;
 import io.crmkit.whatsapp.WhatsAppGateway;
@@ -8,6 +9,7 @@ import io.crmkit.whatsapp.WhatsAppSender;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.FilterInputStream;
+import java.time.LocalDate;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -81,10 +83,17 @@ final class MediaFetcher {
     WhatsAppGateway.MediaFetch result = outcome == WhatsAppGateway.MediaFetch.FETCHED && key[0] == null
         ? WhatsAppGateway.MediaFetch.FAILED : outcome;
     boolean fetched = result == WhatsAppGateway.MediaFetch.FETCHED;
-    boolean recorded = TenantWork.call(system, tx -> tx.mapper(MediaMapper.class).recordFetch(tx.organizationId(),
-        messageId, fetched ? key[0] : null, fetched ? size.get() : null,
-        result == WhatsAppGateway.MediaFetch.GONE ? "the provider no longer has this media" : null,
-        result == WhatsAppGateway.MediaFetch.FAILED, claim) > 0);
+    boolean recorded = TenantWork.call(system, tx -> {
+      boolean stored = tx.mapper(MediaMapper.class).recordFetch(tx.organizationId(), messageId,
+          fetched ? key[0] : null, fetched ? size.get() : null,
+          result == WhatsAppGateway.MediaFetch.GONE ? "the provider no longer has this media" : null,
+          result == WhatsAppGateway.MediaFetch.FAILED, claim) > 0;
+      if (stored && fetched && size.get() > 0) {
+        // The organization's storage used, which crm-billing records as usage.
+        tx.count(TenantTransaction.STORAGE_BYTES, LocalDate.EPOCH, size.get());
+      }
+      return stored;
+    });
     if (!recorded) {
       log.info("media of message {} of organization {}: fetched after this run's claim ended; another run has it",
           messageId, organizationId);

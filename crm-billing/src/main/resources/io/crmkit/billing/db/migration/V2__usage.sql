@@ -6,12 +6,12 @@
 -- What the organization used in one billing period: its running subscription's current period, or
 -- the calendar month in its time zone when none runs. Counted metrics (messages, tickets,
 -- campaigns) add what core's counters grew by since the last recording; levels (customers, users,
--- WhatsApp profiles) keep the highest value seen in the period.
+-- WhatsApp profiles, bytes stored) keep the highest value seen in the period.
 CREATE TABLE ${schema}.usage_records (
   organization_id  uuid NOT NULL REFERENCES ${schema}.organizations (id) ON DELETE CASCADE,
   id               uuid NOT NULL DEFAULT gen_random_uuid(),
   metric           text NOT NULL CHECK (metric IN ('messages_sent', 'tickets_opened', 'campaigns_started',
-                                                   'customers', 'users', 'whatsapp_profiles')),
+                                                   'customers', 'users', 'whatsapp_profiles', 'storage_bytes')),
   period_start     timestamptz NOT NULL,
   period_end       timestamptz NOT NULL CHECK (period_end > period_start),
   quantity         bigint NOT NULL DEFAULT 0 CHECK (quantity >= 0),
