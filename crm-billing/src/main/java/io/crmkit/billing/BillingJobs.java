@@ -8,6 +8,7 @@ package io.crmkit.billing;
  * BillingJobs jobs = crm.service(BillingJobs.class);
  * // every hour or so
  * jobs.endGracePeriods(100);
+ * jobs.endTrials(100);
  * // every few minutes, until they return less than asked
  * while (jobs.recordUsage(500) == 500) {}
  * while (jobs.reportUsage(500).total() == 500) {}
@@ -23,6 +24,17 @@ public interface BillingJobs {
    * @return how many were moved
    */
   int endGracePeriods(int max);
+
+  /**
+   * Moves organizations whose trial (the 14 days crm-core gives a new organization on its plan)
+   * ended before any subscription began to the fallback plan, as {@code canceled}; a checkout then
+   * moves them to what they buy. Organizations on the fallback plan, and those with a subscription
+   * (whose state Stripe's events decide), are left alone.
+   *
+   * @param max organizations per call, 1 to 1,000
+   * @return how many were moved
+   */
+  int endTrials(int max);
 
   /**
    * Records the usage of up to {@code max} organizations not recorded in the last minute (never

@@ -114,4 +114,33 @@ class BillingLifecycleTest {
     t.deliver(subscriptionEvent("sub_inc2", customer, "paused", t0.plusSeconds(4)));
     step(acme, "free", SubscriptionStatus.PAUSED, false, false, 1);
   }
+
+  @Test
+  void aTrialThatEndsBeforeAnySubscriptionFallsBackAndAPaymentBringsThePlanBack() {
+    Instant start = t.clock.instant();
+    TestBilling.Org unpaid = t.org();
+    String customer = "cus_trial" + UUID.randomUUID().toString().replace("-", "").substring(0, 8);
+    TestBilling.Org stripeTrial = t.orgWithCustomer(customer);
+    t.deliver(subscriptionEvent("sub_trial1", customer, "trialing", start));
+    TestBilling.Org onFree = t.org();
+    t.crm.platform().changePlan(onFree.id(), "free");
+    BillingJobs jobs = t.crm.service(BillingJobs.class);
+
+    t.clock.set(start.plus(Duration.ofDays(14)).minusSeconds(1));
+    assertThat(jobs.endTrials(100)).as("a second before the trial ends").isZero();
+    step(unpaid, "lite", SubscriptionStatus.TRIALING, false, true, 2);
+    t.clock.set(start.plus(Duration.ofDays(14)));
+    assertThat(jobs.endTrials(100)).isEqualTo(1);
+    assertThat(jobs.endTrials(100)).as("once").isZero();
+    step(unpaid, "free", SubscriptionStatus.CANCELED, false, false, 1);
+    step(stripeTrial, "professional", SubscriptionStatus.TRIALING, true, true, 5);
+    step(onFree, "free", SubscriptionStatus.TRIALING, false, false, 1);
+
+    String paying = "cus_pay" + UUID.randomUUID().toString().replace("-", "").substring(0, 8);
+    t.db.executeAsAdmin("insert into crm.billing_customers (organization_id, stripe_customer_id) values ('"
+        + unpaid.id() + "', '" + paying + "')");
+    t.deliver(subscriptionEvent("sub_trial2", paying, "active", t.clock.instant()));
+    step(unpaid, "professional", SubscriptionStatus.ACTIVE, true, true, 5);
+    assertThatThrownBy(() -> jobs.endTrials(0)).isInstanceOf(io.crmkit.core.exception.ValidationException.class);
+  }
 }

@@ -219,6 +219,10 @@ class StripeWebhookTest {
       assertThatThrownBy(() -> Jdbc.rows(c, "select * from crm.billing_grace_ended(now(), 'free', 10)"))
           .isInstanceOf(SQLException.class).hasMessageContaining("outside any tenant");
       c.rollback();
+      Jdbc.rows(c, "select set_config('app.current_organization_id', ?, true)", globex.id().toString());
+      assertThatThrownBy(() -> Jdbc.rows(c, "select * from crm.billing_trials_ended(now(), 'free', 10)"))
+          .isInstanceOf(SQLException.class).hasMessageContaining("outside any tenant");
+      c.rollback();
     }
     t.db.executeAsAdmin("insert into crm.billing_customers (organization_id, stripe_customer_id) values ('"
         + t.org().id() + "', '" + cus + "')");

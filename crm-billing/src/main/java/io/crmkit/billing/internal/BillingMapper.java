@@ -42,4 +42,6 @@ interface BillingMapper {
   List<BillingRows.PaymentMethodRow> paymentMethods(@Param("organizationId") UUID organizationId);
 
   List<UUID> graceEnded(@Param("before") Instant before, @Param("fallback") String fallback, @Param("max") int max);
+
+  List<UUID> trialsEnded(@Param("now") Instant now, @Param("fallback") String fallback, @Param("max") int max);
 }

@@ -73,5 +73,31 @@ final class BillingSync {
     return moved;
   }
 
+  /**
+   * Trials that ended without a subscription, up to {@code max} organizations moved to the fallback
+   * plan as {@code canceled}. Each is checked again in its tenant first, and synced after, so a
+   * subscription that arrived meanwhile wins.
+   */
+  int endTrials(int max) {
+    java.util.List<UUID> ended = TenantWork.crossTenant(crm,
+        tx -> tx.mapper(BillingMapper.class).trialsEnded(tx.now(), fallback, max));
+    int moved = 0;
+    for (UUID organizationId : ended) {
+      boolean still = TenantWork.call(crm.tenant(organizationId).asSystem(SqlStripeWebhook.ACTOR), tx -> {
+        Organization organization = tx.scope().organization().get();
+        return tx.mapper(BillingMapper.class).latestSubscription(organizationId) == null
+            && organization.status() == SubscriptionStatus.TRIALING && !organization.planSlug().equals(fallback)
+            && organization.trialEndsAt().map(end -> !end.isAfter(tx.now())).orElse(false);
+      });
+      if (still) {
+        crm.platform().changeSubscription(organizationId, fallback, SubscriptionStatus.CANCELED);
+        log.info("organization {}: its trial ended without a subscription; now on plan {}", organizationId, fallback);
+        sync(organizationId);
+        moved++;
+      }
+    }
+    return moved;
+  }
+
   private record Target(String plan, SubscriptionStatus status) {}
 }

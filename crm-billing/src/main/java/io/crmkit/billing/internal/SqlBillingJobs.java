@@ -4,7 +4,7 @@ import io.crmkit.billing.BillingJobs;
 import io.crmkit.billing.MeterReport;
 import io.crmkit.core.spi.Inputs;
 
-/** {@link BillingJobs}: the grace-period job, usage recording and meter reporting. */
+/** {@link BillingJobs}: the grace-period and trial jobs, usage recording and meter reporting. */
 final class SqlBillingJobs implements BillingJobs {
   private static final int MAX = 1000;
   private final BillingSync sync;
@@ -23,6 +23,12 @@ final class SqlBillingJobs implements BillingJobs {
   public int endGracePeriods(int max) {
     Inputs.pageSize("max", max, MAX);
     return sync.endGracePeriods(max);
+  }
+
+  @Override
+  public int endTrials(int max) {
+    Inputs.pageSize("max", max, MAX);
+    return sync.endTrials(max);
   }
 
   @Override
