@@ -48,8 +48,12 @@ class BillingCheckoutTest {
     TestBilling.Org acme = t.org();
     URI pay = acme.billing().checkout("professional", BillingInterval.MONTHLY, SUCCESS, CANCEL);
     assertThat(pay.toString()).startsWith("https://checkout.stripe.com/c/pay/cs_test_");
-    assertThat(t.stripe.requests()).hasSize(2);
-    StripeStub.Request customer = t.stripe.requests().get(0);
+    assertThat(t.stripe.requests()).hasSize(3);
+    StripeStub.Request search = t.stripe.requests().get(0);
+    assertThat(search.method() + " " + search.path()).isEqualTo("GET /v1/customers/search");
+    assertThat(search.form()).isEqualTo(Map.of("query", "metadata['crmkit_organization_id']:'" + acme.id() + "'",
+        "limit", "10"));
+    StripeStub.Request customer = t.stripe.requests().get(1);
     assertThat(customer.method() + " " + customer.path()).isEqualTo("POST /v1/customers");
     assertThat(customer.form()).isEqualTo(Map.of("name", acme.provisioned().organization().name(),
         "metadata[crmkit_organization_id]", acme.id().toString()));
@@ -59,7 +63,7 @@ class BillingCheckoutTest {
     assertThat(customer.stripeVersion()).isEqualTo("2026-07-29.dahlia");
     String made = t.rows("select stripe_customer_id from crm.billing_customers where organization_id = ?",
         acme.id()).get(0);
-    StripeStub.Request session = t.stripe.requests().get(1);
+    StripeStub.Request session = t.stripe.requests().get(2);
     assertThat(session.method() + " " + session.path()).isEqualTo("POST /v1/checkout/sessions");
     Map<String, String> expected = new LinkedHashMap<>();
     expected.put("mode", "subscription");
@@ -77,6 +81,19 @@ class BillingCheckoutTest {
         .containsExactly("/v1/checkout/sessions");
     assertThat(t.stripe.requests().get(0).form()).containsEntry("customer", made)
         .containsEntry("line_items[0][price]", "price_pro_year");
+  }
+
+  @Test
+  void aCustomerStripeMadeButWeNeverStoredIsFoundNotMadeAgain() {
+    // Stripe made it, but its answer was lost and the idempotency key has expired since.
+    TestBilling.Org acme = t.org();
+    t.stripe.knownCustomer(acme.id(), "cus_Earlier1");
+    acme.billing().checkout("professional", BillingInterval.MONTHLY, SUCCESS, CANCEL);
+    assertThat(t.stripe.requests()).extracting(r -> r.method() + " " + r.path())
+        .containsExactly("GET /v1/customers/search", "POST /v1/checkout/sessions");
+    assertThat(t.stripe.requests().get(1).form()).containsEntry("customer", "cus_Earlier1");
+    assertThat(t.rows("select stripe_customer_id from crm.billing_customers where organization_id = ?", acme.id()))
+        .containsExactly("cus_Earlier1");
   }
 
   @Test

@@ -24,6 +24,9 @@ final class StripeStub implements AutoCloseable {
   record Request(String method, String path, Map<String, String> form, String authorization, String idempotencyKey,
       String stripeVersion) {}
 
+  /** Customers by the organization id in their metadata, as Stripe's search finds them. */
+  private final Map<String, String> customers = new java.util.concurrent.ConcurrentHashMap<>();
+
   private final HttpServer server;
   private final List<Request> requests = new CopyOnWriteArrayList<>();
   private final AtomicInteger ids = new AtomicInteger();
@@ -39,7 +42,11 @@ final class StripeStub implements AutoCloseable {
     server.createContext("/", exchange -> {
       String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
       String path = exchange.getRequestURI().getPath();
-      requests.add(new Request(exchange.getRequestMethod(), path, form(body),
+      Map<String, String> fields = form(body);
+      if (exchange.getRequestURI().getRawQuery() != null) {
+        fields.putAll(form(exchange.getRequestURI().getRawQuery()));
+      }
+      requests.add(new Request(exchange.getRequestMethod(), path, fields,
           exchange.getRequestHeaders().getFirst("Authorization"), exchange.getRequestHeaders().getFirst("Idempotency-Key"),
           exchange.getRequestHeaders().getFirst("Stripe-Version")));
       int status = 200;
@@ -58,7 +65,14 @@ final class StripeStub implements AutoCloseable {
       } else if (refuseWith != 0) {
         status = refuseWith;
         answer = "{\"error\":{\"type\":\"invalid_request_error\",\"message\":\"No such price\"}}";
+      } else if (path.equals("/v1/customers/search")) {
+        String query = fields.getOrDefault("query", "");
+        answer = "{\"object\":\"search_result\",\"url\":\"/v1/customers/search\",\"has_more\":false,\"data\":["
+            + customers.entrySet().stream().filter(c -> query.contains("'" + c.getKey() + "'"))
+                .map(c -> "{\"id\":\"" + c.getValue() + "\",\"object\":\"customer\"}")
+                .collect(java.util.stream.Collectors.joining(",")) + "]}";
       } else if (path.equals("/v1/customers")) {
+        customers.put(fields.getOrDefault("metadata[crmkit_organization_id]", ""), "cus_Stub" + n);
         answer = "{\"id\":\"cus_Stub" + n + "\",\"object\":\"customer\"}";
       } else if (path.equals("/v1/checkout/sessions")) {
         answer = "{\"id\":\"cs_test_" + n + "\",\"object\":\"checkout.session\",\"url\":\"https://checkout.stripe.com/c/pay/cs_test_"
@@ -98,6 +112,11 @@ final class StripeStub implements AutoCloseable {
   void clear() {
     requests.clear();
     scripted.clear();
+  }
+
+  /** A customer Stripe has for {@code organizationId}, as if made by an earlier call. */
+  void knownCustomer(java.util.UUID organizationId, String customer) {
+    customers.put(organizationId.toString(), customer);
   }
 
   /** Answers every request with {@code status} (and Stripe's error body) from now; 0 for normal answers. */

@@ -118,7 +118,7 @@ final class SqlBillingService implements BillingService {
     if (known != null) {
       return known;
     }
-    String made = stripe.createCustomer(organizationId, scope.organization().get().name());
+    String made = stripe.findOrCreateCustomer(organizationId, scope.organization().get().name());
     return TenantWork.call(scope, tx -> {
       BillingMapper billing = tx.mapper(BillingMapper.class);
       billing.insertCustomer(organizationId, made);

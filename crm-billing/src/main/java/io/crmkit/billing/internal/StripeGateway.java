@@ -3,10 +3,15 @@ package io.crmkit.billing.internal;
 import com.stripe.StripeClient;
 import com.stripe.exception.StripeException;
 import com.stripe.net.RequestOptions;
+import com.stripe.model.Customer;
 import com.stripe.param.CustomerCreateParams;
+import com.stripe.param.CustomerSearchParams;
 import io.crmkit.billing.BillingException;
 import java.net.URI;
+import java.util.List;
 import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The module's own {@link StripeClient} (never the global {@code Stripe.apiKey}): the calls billing
@@ -16,6 +21,7 @@ import java.util.UUID;
 final class StripeGateway {
   /** The metadata key of the organization's id on its Stripe customer. */
   static final String ORGANIZATION_KEY = "crmkit_organization_id";
+  private static final Logger log = LoggerFactory.getLogger(StripeGateway.class);
   private final StripeClient client;
 
   StripeGateway(BillingSettings settings) {
@@ -24,10 +30,34 @@ final class StripeGateway {
   }
 
   /**
+   * The organization's Stripe customer: the one Stripe already has with the organization's id in
+   * its metadata (made by an earlier call whose answer was never stored, longer ago than Stripe
+   * keeps idempotency keys), else a new one.
+   */
+  String findOrCreateCustomer(UUID organizationId, String name) {
+    List<String> found;
+    try {
+      found = client.v1().customers().search(CustomerSearchParams.builder()
+          .setQuery("metadata['" + ORGANIZATION_KEY + "']:'" + organizationId + "'").setLimit(10L).build())
+          .getData().stream().map(Customer::getId).toList();
+    } catch (StripeException e) {
+      // Search is not offered everywhere (and may fail): the idempotency key still covers 24 hours.
+      log.warn("searching Stripe for the customer of organization {} failed ({}); making one", organizationId,
+          e.getMessage());
+      found = List.of();
+    }
+    if (found.size() > 1) {
+      log.warn("Stripe has {} customers of organization {}: {}; using {}", found.size(), organizationId, found,
+          found.get(0));
+    }
+    return found.isEmpty() ? createCustomer(organizationId, name) : found.get(0);
+  }
+
+  /**
    * A Stripe customer for the organization; the idempotency key makes two concurrent first calls
    * one customer.
    */
-  String createCustomer(UUID organizationId, String name) {
+  private String createCustomer(UUID organizationId, String name) {
     try {
       return client.v1().customers().create(CustomerCreateParams.builder().setName(name)
           .putMetadata(ORGANIZATION_KEY, organizationId.toString()).build(),

@@ -17,14 +17,14 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
 
 /**
  * A stand-in for Stripe, so the quickstart's checkout runs without an account or a network: on a
- * local port, it answers the two calls a checkout makes ({@code POST /v1/customers}, {@code POST
- * /v1/checkout/sessions}) the way Stripe's API does, and {@link #pay} makes the signed webhook
+ * local port, it answers the calls a checkout makes (a customer search by the organization's id,
+ * {@code POST /v1/customers}, {@code POST /v1/checkout/sessions}) the way Stripe's API does, and {@link #pay} makes the signed webhook
  * deliveries Stripe sends once the customer has paid. It checks the key and the prices it sells,
  * nothing more; in production the module talks to {@code https://api.stripe.com}.
  */
@@ -38,7 +38,8 @@ final class StripeStandIn implements AutoCloseable {
   private final String secretKey;
   private final String webhookSecret;
   private final Map<String, Long> pricesInCents;
-  private final Set<String> customers = ConcurrentHashMap.newKeySet();
+  /** Customers made, by the organization id in their metadata. */
+  private final Map<String, String> customers = new ConcurrentHashMap<>();
   private final Map<String, Session> sessions = new ConcurrentHashMap<>();
   private final HttpServer server;
 
@@ -114,21 +115,30 @@ final class StripeStandIn implements AutoCloseable {
 
   private void answer(HttpExchange exchange) throws IOException {
     Map<String, String> form = form(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+    if (exchange.getRequestURI().getRawQuery() != null) {
+      form.putAll(form(exchange.getRequestURI().getRawQuery()));
+    }
     String request = exchange.getRequestMethod() + " " + exchange.getRequestURI().getPath();
     int status = 200;
     String json;
     if (!("Bearer " + secretKey).equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
       status = 401;
       json = error("Invalid API Key provided");
+    } else if (request.equals("GET /v1/customers/search")) {
+      String query = form.getOrDefault("query", "");
+      json = """
+          {"object": "search_result", "has_more": false, "data": [%s]}""".formatted(customers.entrySet().stream()
+          .filter(c -> query.contains("'" + c.getKey() + "'"))
+          .map(c -> "{\"id\": \"" + c.getValue() + "\", \"object\": \"customer\"}").collect(Collectors.joining(", ")));
     } else if (request.equals("POST /v1/customers")) {
       String customer = "cus_" + id();
-      customers.add(customer);
+      customers.put(form.getOrDefault("metadata[crmkit_organization_id]", ""), customer);
       json = """
           {"id": "%s", "object": "customer"}""".formatted(customer);
     } else if (request.equals("POST /v1/checkout/sessions")) {
       String customer = form.get("customer");
       String price = form.get("line_items[0][price]");
-      if (!customers.contains(customer)) {
+      if (!customers.containsValue(customer)) {
         status = 400;
         json = error("No such customer: '" + customer + "'");
       } else if (!pricesInCents.containsKey(price)) {
