@@ -51,11 +51,13 @@ public interface BillingJobs {
   int recordUsage(int max);
 
   /**
-   * Sends up to {@code max} due meter events to Stripe's billing meters, each with its own
-   * identifier (also the request's idempotency key) and the time it was recorded. One that fails is
-   * tried again by a later call (after 1 minute, doubling to 1 hour), until Stripe accepts it or
-   * it leaves Stripe's 35-day window; one whose earlier attempt may have reached Stripe is not sent
-   * again once Stripe's 24-hour deduplication may have forgotten it, so no usage counts twice.
+   * Sends up to {@code max} due meter events to Stripe's billing meters, each in one request with
+   * its own identifier (also the request's idempotency key) and the time it was recorded. One that
+   * fails is tried again by a later call (after 1 minute, doubling to 1 hour), until Stripe accepts
+   * it or it leaves Stripe's 35-day window ({@code expired}); one whose earlier attempt may have
+   * reached Stripe is not sent again once Stripe's 24-hour deduplication may have forgotten it
+   * ({@code unknown}, logged), so no usage counts twice. Usage accepted after Stripe invoiced its
+   * period is not billed.
    *
    * @param max events per call, 1 to 1,000
    * @throws IllegalStateException if no metric is metered ({@code BillingModule.Builder.meter})

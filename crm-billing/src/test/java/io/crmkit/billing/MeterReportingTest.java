@@ -118,7 +118,9 @@ class MeterReportingTest {
     assertThat(jobs.reportUsage(100)).isEqualTo(new MeterReport(0, 1, 0, 0));
     assertThat(jobs.reportUsage(100).total()).as("not before its next attempt").isZero();
     t.clock.advance(Duration.ofMinutes(1));
-    t.stripe.answerNext(-1); // the connection drops: stripe-java retries it itself, with the same key
+    // The connection drops after the request went out: the JDK's HttpURLConnection sends the same
+    // request again by itself (its retryPost), with the same idempotency key.
+    t.stripe.answerNext(-1);
     assertThat(jobs.reportUsage(100)).isEqualTo(new MeterReport(1, 0, 0, 0));
     assertThat(meterRequests()).hasSize(3).allSatisfy(request -> {
       assertThat(request.form()).isEqualTo(meterRequests().get(0).form());
@@ -126,6 +128,49 @@ class MeterReportingTest {
     });
     assertThat(t.rows("select status, attempts, maybe_sent_at is not null from crm.meter_events"
         + " where organization_id = ?", acme.id())).containsExactly("accepted 2 t");
+  }
+
+  @Test
+  void anAttemptThatNeverSettledCountsAsSentAndIsNotSentAgainOnceStripeMayHaveForgottenIt() {
+    TestBilling.Org soon = customerWithMessages(2);
+    TestBilling.Org late = customerWithMessages(3);
+    record();
+    // A job claimed both and died before it settled them: Stripe may have either.
+    t.db.executeAsAdmin("update crm.meter_events set next_attempt_at = '" + t.clock.instant().plusSeconds(300)
+        + "', in_flight_since = '" + t.clock.instant() + "' where organization_id in ('" + soon.id() + "', '"
+        + late.id() + "')");
+    assertThat(jobs.reportUsage(100).total()).as("claimed: left alone").isZero();
+    t.clock.advance(Duration.ofMinutes(6));
+    t.db.executeAsAdmin("update crm.meter_events set next_attempt_at = '" + t.clock.instant().plus(Duration.ofDays(1))
+        + "' where organization_id = '" + late.id() + "'");
+    assertThat(jobs.reportUsage(100)).as("within a day: sent again, recognized by Stripe")
+        .isEqualTo(new MeterReport(1, 0, 0, 0));
+    t.clock.advance(Duration.ofDays(1));
+    assertThat(jobs.reportUsage(100)).as("a day on: Stripe may have forgotten it").isEqualTo(new MeterReport(0, 0, 0, 1));
+    assertThat(meterRequests()).extracting(r -> r.form().get("payload[value]")).containsExactly("2");
+  }
+
+  @Test
+  void onlyGrowthAboveWhatWasReportedIsSentNeverAUnitGivenBack() {
+    TestBilling.Org acme = customerWithMessages(5);
+    record();
+    jobs.reportUsage(100);
+    TenantWork.call(acme.admin(), tx -> {
+      tx.giveBack("messages_sent", LocalDate.ofInstant(t.clock.instant(), ZoneOffset.UTC), 2);
+      return null;
+    });
+    record();
+    assertThat(jobs.reportUsage(100).total()).as("nothing new above what was reported").isZero();
+    TenantWork.call(acme.admin(), tx -> {
+      tx.takeWithinLimit("messages_sent", LocalDate.ofInstant(t.clock.instant(), ZoneOffset.UTC), 3,
+          Limit.MESSAGES_PER_DAY);
+      return null;
+    });
+    record();
+    jobs.reportUsage(100);
+    assertThat(meterRequests()).extracting(r -> r.form().get("payload[value]")).containsExactly("5", "1");
+    assertThat(acme.billing().usage(1)).filteredOn(r -> r.metric() == UsageMetric.MESSAGES_SENT)
+        .extracting(UsageRecord::quantity).containsExactly(6L);
   }
 
   @Test

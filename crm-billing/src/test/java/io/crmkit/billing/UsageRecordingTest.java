@@ -115,7 +115,8 @@ class UsageRecordingTest {
   void aRunningSubscriptionsCurrentPeriodIsTheBillingPeriod() {
     String cus = "cus_usage" + Long.toHexString(System.nanoTime());
     TestBilling.Org acme = t.orgWithCustomer(cus);
-    Instant start = t.clock.instant().minus(Duration.ofDays(5));
+    // A period that ends within the hour, so the test moves the shared clock only a little.
+    Instant start = t.clock.instant().minus(Duration.ofDays(30)).plus(Duration.ofHours(1));
     Instant end = start.plus(Duration.ofDays(30));
     assertThat(t.deliver(TestBilling.event("evt_usage" + Long.toHexString(System.nanoTime()),
         "customer.subscription.created", t.clock.instant(), "{'id':'sub_usage1','object':'subscription','customer':'"
@@ -131,6 +132,17 @@ class UsageRecordingTest {
       assertThat(record.periodEnd()).isEqualTo(end);
     });
     assertThat(usage(acme)).containsEntry(UsageMetric.MESSAGES_SENT, 4L);
+
+    // The renewal's event is late: usage goes to the next period by the subscription's interval.
+    t.clock.set(end.plus(Duration.ofHours(2)));
+    messages(acme, 1);
+    jobs.recordUsage(1000);
+    Instant renewed = end.atZone(java.time.ZoneOffset.UTC).plusMonths(1).toInstant();
+    assertThat(acme.billing().usage(1)).allSatisfy(record -> {
+      assertThat(record.periodStart()).isEqualTo(end);
+      assertThat(record.periodEnd()).isEqualTo(renewed);
+    });
+    assertThat(usage(acme)).containsEntry(UsageMetric.MESSAGES_SENT, 1L);
   }
 
   @Test

@@ -7,6 +7,7 @@ import io.crmkit.campaigns.CampaignContent.TemplateComponent;
 import io.crmkit.campaigns.CampaignContent.TemplateParameter;
 import io.crmkit.core.Crm;
 import io.crmkit.core.customers.Customer;
+import io.crmkit.core.exception.FeatureNotInPlanException;
 import io.crmkit.core.exception.ValidationException;
 import io.crmkit.testdb.Jdbc;
 import io.crmkit.whatsapp.OutgoingMessage;
@@ -20,6 +21,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -331,5 +333,40 @@ class CampaignRunnerTest {
           .isInstanceOf(SQLException.class).hasMessageContaining("outside any tenant");
       c.rollback();
     }
+  }
+
+  @Test
+  void aPlanThatLosesBulkSenderPausesRunningAndScheduledCampaignsBeforeAnySend() {
+    TestCampaigns.Tenant a = t.tenant();
+    t.writes(a, "966501280001", "hi");
+    List<Campaign> campaigns = new ArrayList<>();
+    for (String name : List.of("Now", "Later")) {
+      Campaign campaign = a.campaigns().create(CampaignDraft.builder(name, a.profileId(),
+          CampaignContent.freeForm("Hello")).delay(Duration.ZERO, Duration.ZERO).build());
+      a.campaigns().addRecipients(campaign.id(), RecipientSelection.phones(List.of("0501280001")));
+      campaigns.add(campaign);
+    }
+    t.clock.set(Instant.now());
+    UUID now = a.campaigns().start(campaigns.get(0).id()).id();
+    UUID later = a.campaigns().schedule(campaigns.get(1).id(), Instant.now().plus(Duration.ofHours(1))).id();
+    t.crm.platform().changePlan(a.id(), "lite");
+    t.db.executeAsAdmin("update crm.campaigns set scheduled_at = " + t.at(Duration.ofSeconds(-1)) + " where id = '"
+        + later + "'");
+
+    drain();
+    assertThat(List.of(now, later)).allSatisfy(id -> {
+      Campaign paused = a.campaigns().get(id).orElseThrow();
+      assertThat(paused.status()).isEqualTo(CampaignStatus.PAUSED);
+      assertThat(paused.statusReason()).hasValueSatisfying(why -> assertThat(why).contains("bulk_sender"));
+    });
+    assertThat(sentFor(t.gateway, a)).as("nothing sent on a plan without bulk_sender").isEmpty();
+    assertThatThrownBy(() -> a.campaigns().resume(now)).isInstanceOf(FeatureNotInPlanException.class);
+    assertThatThrownBy(() -> a.campaigns().resendUnknown(now)).isInstanceOf(FeatureNotInPlanException.class);
+
+    t.crm.platform().changePlan(a.id(), "professional");
+    a.campaigns().resume(now);
+    drain();
+    assertThat(a.campaigns().get(now).orElseThrow().status()).isEqualTo(CampaignStatus.COMPLETED);
+    assertThat(sentFor(t.gateway, a)).hasSize(1);
   }
 }

@@ -30,7 +30,10 @@ final class MeterReporting {
   static final Duration WINDOW = Duration.ofDays(35).minusHours(1);
   /** Stripe deduplicates identifiers (and idempotency keys) for at least 24 hours. */
   static final Duration DEDUPLICATED = Duration.ofHours(23);
-  /** How long a claimed event is left alone by other jobs: longer than an attempt with its retries. */
+  /**
+   * How long a claimed event is left alone by other jobs: longer than an attempt, which makes one
+   * request (no retries by stripe-java) within {@link StripeGateway}'s meter timeouts.
+   */
   private static final Duration LEASE = Duration.ofMinutes(5);
   private final Crm crm;
   private final StripeGateway stripe;
@@ -48,7 +51,17 @@ final class MeterReporting {
     int expired = 0;
     int unknown = 0;
     for (UsageRows.Due one : due) {
-      switch (attempt(one.organizationId, one.id)) {
+      String status;
+      try {
+        status = attempt(one.organizationId, one.id);
+      } catch (RuntimeException e) {
+        // The claim (or the settling) failed: the event stays pending, claimed, and is tried again
+        // after its lease, counted as possibly sent.
+        log.warn("meter event {} of organization {}: the attempt failed; tried again later", one.id,
+            one.organizationId, e);
+        status = "pending";
+      }
+      switch (status) {
         case "accepted" -> accepted++;
         case "pending" -> retrying++;
         case "expired" -> expired++;
@@ -61,43 +74,52 @@ final class MeterReporting {
 
   /** The event's status after this attempt, or "" if another job had it. */
   private String attempt(UUID organizationId, UUID id) {
+    Instant claimedAt = crm.clock().instant();
+    Instant lease = claimedAt.plus(LEASE);
     UsageRows.MeterEvent event = TenantWork.call(crm.tenant(organizationId).asSystem(UsageRecording.ACTOR),
-        tx -> tx.mapper(UsageMapper.class).claimMeterEvent(organizationId, id, tx.now(), tx.now().plus(LEASE)));
+        tx -> tx.mapper(UsageMapper.class).claimMeterEvent(organizationId, id, claimedAt, lease));
     if (event == null) {
       return "";
     }
-    Instant now = crm.clock().instant();
-    if (event.occurredAt.isBefore(now.minus(WINDOW))) {
+    Claim claim = new Claim(organizationId, event, lease);
+    if (event.occurredAt.isBefore(claimedAt.minus(WINDOW))) {
       log.warn("meter event {} of organization {} ({} {}) is older than Stripe's 35-day window and was never accepted;"
           + " it is not reported", event.identifier(), organizationId, event.value, event.metric);
-      return settle(organizationId, event, "expired", false, event.maybeSentAt, null, null);
+      return settle(claim, "expired", false, null, null, null);
     }
-    if (event.maybeSentAt != null && event.maybeSentAt.isBefore(now.minus(DEDUPLICATED))) {
+    if (event.maybeSentAt != null && event.maybeSentAt.isBefore(claimedAt.minus(DEDUPLICATED))) {
       log.error("meter event {} of organization {} ({} {}) may have reached Stripe on {} and Stripe may no longer"
           + " recognize a retry; it is not sent again: look for it in Stripe's dashboard", event.identifier(),
           organizationId, event.value, event.metric, event.maybeSentAt);
-      return settle(organizationId, event, "unknown", false, event.maybeSentAt, null, null);
+      return settle(claim, "unknown", false, null, null, null);
     }
     try {
       stripe.meterEvent(event.identifier(), event.eventName, event.stripeCustomerId, event.value, event.occurredAt);
-      return settle(organizationId, event, "accepted", true, event.maybeSentAt, null, null);
+      return settle(claim, "accepted", true, null, null, null);
     } catch (StripeException e) {
-      boolean maybeSent = mayHaveArrived(e);
-      Instant maybeSentAt = event.maybeSentAt != null ? event.maybeSentAt : maybeSent ? now : null;
+      Instant maybeSentAt = mayHaveArrived(e) ? claimedAt : null;
       Duration wait = Duration.ofMinutes(1L << Math.min(event.attempts, 6));
       Instant next = crm.clock().instant().plus(wait.compareTo(Duration.ofHours(1)) > 0 ? Duration.ofHours(1) : wait);
       log.warn("meter event {} of organization {}: Stripe failed ({}), tried again after {}", event.identifier(),
           organizationId, e.getMessage(), next);
-      return settle(organizationId, event, "pending", true, maybeSentAt, next, String.valueOf(e.getMessage()));
+      return settle(claim, "pending", true, maybeSentAt, next, String.valueOf(e.getMessage()));
     }
   }
 
-  private String settle(UUID organizationId, UsageRows.MeterEvent event, String status, boolean attempted,
-      Instant maybeSentAt, Instant next, String error) {
-    TenantWork.call(crm.tenant(organizationId).asSystem(UsageRecording.ACTOR), tx -> tx.mapper(UsageMapper.class)
-        .settleMeterEvent(organizationId, event.id, status, attempted, maybeSentAt, next, error, tx.now()));
+  private String settle(Claim claim, String status, boolean attempted, Instant maybeSentAt, Instant next,
+      String error) {
+    int settled = TenantWork.call(crm.tenant(claim.organizationId()).asSystem(UsageRecording.ACTOR),
+        tx -> tx.mapper(UsageMapper.class).settleMeterEvent(claim.organizationId(), claim.event().id, claim.lease(),
+            status, attempted, maybeSentAt, next, error, tx.now()));
+    if (settled == 0) {
+      log.warn("meter event {} of organization {}: its claim ended before the attempt did; the claim that took it"
+          + " over settles it", claim.event().identifier(), claim.organizationId());
+      return "";
+    }
     return status;
   }
+
+  private record Claim(UUID organizationId, UsageRows.MeterEvent event, Instant lease) {}
 
   /**
    * Whether Stripe may have recorded the attempt: not when it answered with a refusal (4xx,

@@ -23,10 +23,18 @@ final class StripeGateway {
   static final String ORGANIZATION_KEY = "crmkit_organization_id";
   private static final Logger log = LoggerFactory.getLogger(StripeGateway.class);
   private final StripeClient client;
+  /**
+   * Meter events' client: one request per attempt, so the outcome of each is known (stripe-java
+   * reports only its last try's failure), and short timeouts, far inside the attempt's lease.
+   */
+  private final StripeClient meters;
 
   StripeGateway(BillingSettings settings) {
-    this.client = StripeClient.builder().setApiKey(settings.secretKey())
-        .setApiBase(settings.apiBase().toString().replaceAll("/+$", "")).setMaxNetworkRetries(2).build();
+    String base = settings.apiBase().toString().replaceAll("/+$", "");
+    this.client = StripeClient.builder().setApiKey(settings.secretKey()).setApiBase(base).setMaxNetworkRetries(2)
+        .build();
+    this.meters = StripeClient.builder().setApiKey(settings.secretKey()).setApiBase(base).setMaxNetworkRetries(0)
+        .setConnectTimeout(10_000).setReadTimeout(30_000).build();
   }
 
   /**
@@ -105,14 +113,14 @@ final class StripeGateway {
   }
 
   /**
-   * A billing meter event; {@code identifier} is also the request's idempotency key, so stripe-java's
-   * own retries and a later call within Stripe's 24 hours are recognized as the same event.
+   * A billing meter event, one request; {@code identifier} is also the request's idempotency key,
+   * so a later attempt within Stripe's 24 hours is recognized as the same event.
    *
    * @throws StripeException as Stripe refused, or could not be reached: the caller decides to retry
    */
   void meterEvent(String identifier, String eventName, String customer, long value, java.time.Instant at)
       throws StripeException {
-    client.v1().billing().meterEvents().create(com.stripe.param.billing.MeterEventCreateParams.builder()
+    meters.v1().billing().meterEvents().create(com.stripe.param.billing.MeterEventCreateParams.builder()
         .setEventName(eventName).setIdentifier(identifier).setTimestamp(at.getEpochSecond())
         .putPayload("stripe_customer_id", customer).putPayload("value", Long.toString(value)).build(),
         RequestOptions.builder().setIdempotencyKey(identifier).build());

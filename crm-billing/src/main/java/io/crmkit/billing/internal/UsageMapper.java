@@ -13,10 +13,8 @@ interface UsageMapper {
   Boolean startRun(@Param("organizationId") UUID organizationId, @Param("now") Instant now,
       @Param("before") Instant before);
 
-  List<UsageRows.Amount> counterGrowth(@Param("organizationId") UUID organizationId, @Param("since") LocalDate since,
+  List<UsageRows.Amount> takeGrowth(@Param("organizationId") UUID organizationId, @Param("since") LocalDate since,
       @Param("countFrom") LocalDate countFrom);
-
-  int markCounters(@Param("organizationId") UUID organizationId, @Param("since") LocalDate since);
 
   int forgetMarks(@Param("organizationId") UUID organizationId, @Param("since") LocalDate since);
 
@@ -25,6 +23,9 @@ interface UsageMapper {
   int addUsage(@Param("organizationId") UUID organizationId, @Param("metric") String metric,
       @Param("start") Instant start, @Param("end") Instant end, @Param("amount") long amount,
       @Param("counted") boolean counted, @Param("now") Instant now);
+
+  Long meterGrowth(@Param("organizationId") UUID organizationId, @Param("metric") String metric,
+      @Param("start") Instant start);
 
   List<UsageRows.Usage> usage(@Param("organizationId") UUID organizationId, @Param("periods") int periods);
 
@@ -38,7 +39,7 @@ interface UsageMapper {
       @Param("now") Instant now, @Param("leaseUntil") Instant leaseUntil);
 
   int settleMeterEvent(@Param("organizationId") UUID organizationId, @Param("id") UUID id,
-      @Param("status") String status, @Param("attempted") boolean attempted,
+      @Param("leaseUntil") Instant leaseUntil, @Param("status") String status, @Param("attempted") boolean attempted,
       @Param("maybeSentAt") Instant maybeSentAt,
       @Param("nextAttemptAt") Instant nextAttemptAt, @Param("error") String error, @Param("now") Instant now);
 }

@@ -61,6 +61,8 @@ final class CampaignLifecycle {
       render(tx, campaign, List.of());
       if (campaign.status == CampaignStatus.DRAFT) {
         leaveDraft(tx, campaign, "campaigns.start");
+      } else {
+        tx.scope().entitlements().requireFeature(BULK_SENDER, "campaigns.start");
       }
       return change(tx, events, campaign, CampaignStatus.RUNNING, null);
     });
@@ -79,11 +81,18 @@ final class CampaignLifecycle {
       if (campaign.status != CampaignStatus.SCHEDULED) {
         return false;
       }
-      RecipientSelections.expandTags(tx, campaign);
-      try {
-        render(tx, campaign, List.of());
-      } catch (ValidationException e) {
-        String why = reason("did not start: " + e.getMessage());
+      String why = null;
+      if (!tx.scope().entitlements().hasFeature(BULK_SENDER)) {
+        why = "did not start: the organization's plan no longer includes " + BULK_SENDER;
+      } else {
+        RecipientSelections.expandTags(tx, campaign);
+        try {
+          render(tx, campaign, List.of());
+        } catch (ValidationException e) {
+          why = reason("did not start: " + e.getMessage());
+        }
+      }
+      if (why != null) {
         tx.mapper(CampaignMapper.class).changeStatus(tx.organizationId(), campaignId,
             CampaignStatus.PAUSED.databaseName(), why, null, tx.now());
         events.afterCommit(tx, new CampaignEvent.Paused(tx.organizationId(), campaignId, Optional.of(why)));
@@ -123,6 +132,7 @@ final class CampaignLifecycle {
       CampaignRows.CampaignRow campaign = Campaigns.lock(tx, campaignId);
       require(campaign, Set.of(CampaignStatus.RUNNING, CampaignStatus.PAUSED, CampaignStatus.COMPLETED),
           "sent to its unknowns again");
+      tx.scope().entitlements().requireFeature(BULK_SENDER, "campaigns.resendUnknown");
       CampaignMapper campaigns = tx.mapper(CampaignMapper.class);
       if (campaigns.resendUnknown(tx.organizationId(), campaignId) > 0 && campaign.status == CampaignStatus.COMPLETED) {
         events.afterCommit(tx, new CampaignEvent.Started(tx.organizationId(), campaignId));

@@ -15,6 +15,10 @@ CREATE TABLE ${schema}.usage_records (
   period_start     timestamptz NOT NULL,
   period_end       timestamptz NOT NULL CHECK (period_end > period_start),
   quantity         bigint NOT NULL DEFAULT 0 CHECK (quantity >= 0),
+  -- The highest quantity reported to Stripe's meter so far (metered metrics): only growth above it
+  -- is reported, so a unit given back and taken again is reported once.
+  metered          bigint NOT NULL DEFAULT 0 CHECK (metered >= 0),
+  -- When the quantity (or the period's end) last changed.
   recorded_at      timestamptz NOT NULL,
   PRIMARY KEY (organization_id, id),
   UNIQUE (organization_id, metric, period_start)
@@ -25,7 +29,7 @@ CREATE POLICY usage_records_tenant ON ${schema}.usage_records
   USING (organization_id = (SELECT ${schema}.current_organization_id()))
   WITH CHECK (organization_id = (SELECT ${schema}.current_organization_id()));
 GRANT SELECT, INSERT ON ${schema}.usage_records TO ${runtime_role};
-GRANT UPDATE (quantity, recorded_at) ON ${schema}.usage_records TO ${runtime_role};
+GRANT UPDATE (period_end, quantity, metered, recorded_at) ON ${schema}.usage_records TO ${runtime_role};
 
 -- How far each of core's counters has been recorded, so each unit is added to one period once.
 CREATE TABLE ${schema}.usage_marks (
@@ -57,27 +61,33 @@ GRANT UPDATE (recorded_at) ON ${schema}.usage_runs TO ${runtime_role};
 
 -- Usage of metered metrics to report to Stripe's billing meters: queued in the transaction that
 -- records it, then sent by BillingJobs.reportUsage with the row's identifier (the meter event's
--- identifier and the request's idempotency key), retried until Stripe accepts it, never sent again
--- once it may have arrived and Stripe's 24-hour deduplication could have forgotten it.
+-- identifier and the request's idempotency key), retried until Stripe accepts it or its 35-day
+-- window ends, never sent again once it may have arrived and Stripe's 24-hour deduplication could
+-- have forgotten it.
 CREATE TABLE ${schema}.meter_events (
   organization_id     uuid NOT NULL REFERENCES ${schema}.organizations (id) ON DELETE CASCADE,
   id                  uuid NOT NULL DEFAULT gen_random_uuid(),
   metric              text NOT NULL CHECK (metric IN ('messages_sent', 'tickets_opened', 'campaigns_started')),
   event_name          text NOT NULL CHECK (length(event_name) BETWEEN 1 AND 100),
   stripe_customer_id  text NOT NULL CHECK (stripe_customer_id ~ '^cus_[A-Za-z0-9]{1,250}$'),
-  value               bigint NOT NULL CHECK (value <> 0),
+  value               bigint NOT NULL CHECK (value > 0),
   -- The event's timestamp: when the usage was recorded. Stripe takes it up to 35 days back.
   occurred_at         timestamptz NOT NULL,
   status              text NOT NULL DEFAULT 'pending'
                       CHECK (status IN ('pending', 'accepted', 'expired', 'unknown')),
   attempts            integer NOT NULL DEFAULT 0,
-  -- The first attempt that may have reached Stripe (not a refused connection); its identifier is
-  -- deduplicated for 24 hours from then.
+  -- The first attempt that may have reached Stripe (not a refusal, not a connection never made);
+  -- its identifier is deduplicated for 24 hours from then.
   maybe_sent_at       timestamptz,
+  -- When the attempt under way was claimed; still set at the next claim, that attempt never
+  -- settled (a crash) and may have arrived.
+  in_flight_since     timestamptz,
   next_attempt_at     timestamptz NOT NULL,
   last_error          text CHECK (length(last_error) <= 1000),
   accepted_at         timestamptz,
-  PRIMARY KEY (organization_id, id)
+  PRIMARY KEY (organization_id, id),
+  FOREIGN KEY (organization_id, stripe_customer_id)
+    REFERENCES ${schema}.billing_customers (organization_id, stripe_customer_id)
 );
 CREATE INDEX meter_events_due_idx ON ${schema}.meter_events (next_attempt_at) WHERE status = 'pending';
 ALTER TABLE ${schema}.meter_events ENABLE ROW LEVEL SECURITY;
@@ -85,7 +95,7 @@ CREATE POLICY meter_events_tenant ON ${schema}.meter_events
   USING (organization_id = (SELECT ${schema}.current_organization_id()))
   WITH CHECK (organization_id = (SELECT ${schema}.current_organization_id()));
 GRANT SELECT, INSERT ON ${schema}.meter_events TO ${runtime_role};
-GRANT UPDATE (status, attempts, maybe_sent_at, next_attempt_at, last_error, accepted_at)
+GRANT UPDATE (status, attempts, maybe_sent_at, in_flight_since, next_attempt_at, last_error, accepted_at)
   ON ${schema}.meter_events TO ${runtime_role};
 
 -- Billing's usage job across tenants: organizations whose usage was not recorded since p_before,
