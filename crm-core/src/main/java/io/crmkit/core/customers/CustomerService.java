@@ -135,8 +135,11 @@ public interface CustomerService {
   Customer merge(UUID survivorId, UUID duplicateId);
 
   /**
-   * Imports customers from CSV (UTF-8, with or without BOM), streaming: the header names the
-   * columns ({@code full_name}, {@code whatsapp_phone}, {@code email}, {@code phone}, {@code company},
+   * Imports customers from CSV, streaming: UTF-8 with or without a byte order mark, or UTF-16 with
+   * one (Excel's "Unicode text"); cells separated by the options' delimiter, else by the one the
+   * header line uses most (comma, semicolon or tab); a quoted cell may span lines. A row whose field
+   * count differs from the header's is its row's error, never read shifted; errors name the line a
+   * text editor shows and the record number. The header names the columns ({@code full_name}, {@code whatsapp_phone}, {@code email}, {@code phone}, {@code company},
    * {@code position}, {@code tags} separated by {@code ;}, {@code notes}, {@code lead_score});
    * other columns become custom fields. A row is matched to an existing customer by WhatsApp phone,
    * else by email, and needs one of them; it updates only what it changes, so importing the same
@@ -150,7 +153,7 @@ public interface CustomerService {
    *     row's fault (a missing grant, say): the batches before it are written
    * @throws java.io.UncheckedIOException if the input cannot be read
    * @throws ValidationException if there is no header, it has no {@code whatsapp_phone} or {@code email}
-   *     column or a column name that is not one line of UTF-8 text, or the CSV is malformed or has
+   *     column, names a column twice or has a column name that is not one line of text, or the CSV is malformed or has
    *     a cell over 100,000 characters (the rows before the fault have landed). A cell is checked as
    *     the services check its field: one with a control character or bytes that are not UTF-8
    *     (never replaced) is its row's error, naming the column

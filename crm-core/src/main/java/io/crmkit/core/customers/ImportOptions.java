@@ -2,6 +2,7 @@ package io.crmkit.core.customers;
 
 import io.crmkit.core.exception.ValidationException;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * How {@link CustomerService#importCsv} runs.
@@ -9,21 +10,40 @@ import java.util.Objects;
  * @param batchSize rows per transaction, 1 to 5,000 (500 by default): each batch commits on its own,
  *     so an import never holds locks for long
  * @param progress called after each batch, on the importing thread
+ * @param delimiter the file's delimiter; empty (the default) to take the one its header line uses
+ *     most outside quotes: comma, semicolon (as Excel writes CSV in much of Europe and the Middle
+ *     East) or tab
  */
-public record ImportOptions(int batchSize, ImportProgress progress) {
-  /** Defaults: batches of 500, no progress reporting. */
+public record ImportOptions(int batchSize, ImportProgress progress, Optional<Character> delimiter) {
+  /** Defaults: batches of 500, no progress reporting, the delimiter detected. */
   public static final ImportOptions DEFAULTS = new ImportOptions(500, report -> {});
 
   /**
    * Creates the options.
    *
-   * @throws ValidationException for a batch size outside 1 to 5,000
+   * @throws ValidationException for a batch size outside 1 to 5,000, or a delimiter that is a
+   *     quote, a line break, a letter or a digit
    */
   public ImportOptions {
     if (batchSize < 1 || batchSize > 5000) {
       throw new ValidationException("batchSize", "must be 1 to 5000");
     }
     Objects.requireNonNull(progress, "progress");
+    Objects.requireNonNull(delimiter, "delimiter");
+    if (delimiter.isPresent() && (delimiter.get() == '"' || delimiter.get() == '\n' || delimiter.get() == '\r'
+        || Character.isLetterOrDigit(delimiter.get()))) {
+      throw new ValidationException("delimiter", "must not be a quote, a line break, a letter or a digit");
+    }
+  }
+
+  /** The options with the delimiter detected. */
+  public ImportOptions(int batchSize, ImportProgress progress) {
+    this(batchSize, progress, Optional.empty());
+  }
+
+  /** These options for a file separated by {@code delimiter}. */
+  public ImportOptions withDelimiter(char delimiter) {
+    return new ImportOptions(batchSize, progress, Optional.of(delimiter));
   }
 
   /** Receives the running totals after each batch, for a host's progress bar. */

@@ -22,11 +22,13 @@ public record ImportReport(long rowsRead, long inserted, long updated, long unch
   /**
    * One row that did not land.
    *
-   * @param line the line in the file (the header is line 1)
+   * @param line the line of the file the row starts on, as a text editor numbers it (the header's
+   *     is 1; a quoted cell may span lines)
+   * @param record the row's record number: the first row after the header is 1
    * @param field the column, as named in the API ({@code whatsappPhone}, {@code email}, …), or {@code row}
    * @param reason why
    */
-  public record RowError(long line, String field, String reason) {
+  public record RowError(long line, long record, String field, String reason) {
     /** Creates the error. */
     public RowError {
       Objects.requireNonNull(field, "field");

@@ -12,6 +12,7 @@ import io.crmkit.core.customers.CustomerUpdate.Field;
 import io.crmkit.core.exception.ValidationException;
 import io.crmkit.core.spi.Inputs;
 import io.crmkit.core.spi.Json;
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -23,10 +24,11 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
+import java.util.Optional;
 
 /**
  * The CSV file of an import, read: UTF-8 (a BOM skipped) streamed through Jackson's CSV reader, the
@@ -59,30 +61,41 @@ final class CustomerCsv implements AutoCloseable {
       Map.entry("position", "position"), Map.entry("tags", "tags"), Map.entry("notes", "notes"),
       Map.entry("lead_score", "leadScore"));
 
-  /** One data row of the file: its record number (header = 1) and values by header. */
-  record Row(long line, Map<String, String> values) {}
+  /**
+   * One data row of the file: the line it starts on (the header's is 1; a quoted cell may span
+   * lines), its record number (the first data row is 1), its values by header, its field count and
+   * the header's. A row whose count differs has no values: nothing is shifted into a wrong field.
+   */
+  record Row(long line, long record, Map<String, String> values, int fields, int columns) {}
+
+  /** The delimiters told apart when none is given: comma, semicolon (Excel in much of Europe), tab. */
+  private static final String DELIMITERS = ",;\t";
 
   private final Reader reader;
-  private final MappingIterator<Map<String, String>> rows;
-  private long line = 1;
-  private boolean headerChecked;
+  private final MappingIterator<List<String>> rows;
+  private List<String> header;
+  private long record;
 
-  private CustomerCsv(Reader reader, MappingIterator<Map<String, String>> rows) {
+  private CustomerCsv(Reader reader, MappingIterator<List<String>> rows) {
     this.reader = reader;
     this.rows = rows;
   }
 
-  /** Opens the file; nothing is read but the BOM. */
-  static CustomerCsv open(InputStream csv) throws IOException {
-    CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPLACE)
-        .onUnmappableCharacter(CodingErrorAction.REPLACE).replaceWith(String.valueOf(NOT_UTF8));
-    Reader reader = new InputStreamReader(withoutBom(csv), utf8);
+  /**
+   * Opens the file: its encoding from its byte order mark (UTF-8 without one; UTF-16 as Excel's
+   * "Unicode text" writes it), then its delimiter, {@code delimiter} or else the one its first line
+   * uses most (comma, semicolon or tab, outside quotes).
+   */
+  static CustomerCsv open(InputStream csv, Optional<Character> delimiter) throws IOException {
+    java.nio.charset.Charset[] encoding = new java.nio.charset.Charset[1];
+    InputStream body = withoutBom(csv, encoding);
+    Reader reader = new BufferedReader(new InputStreamReader(body, strict(encoding[0])), 65_536);
     try {
-      // Header names are taken as written (Jackson would trim control characters with spaces) and
-      // stripped here, so a control character in one is refused, not dropped.
-      return new CustomerCsv(reader, MAPPER.readerFor(Map.class)
-          .with(CsvSchema.emptySchema().withHeader()).without(CsvParser.Feature.TRIM_HEADER_SPACES)
-          .readValues(reader));
+      char separator = delimiter.isPresent() ? delimiter.get() : detectDelimiter(reader);
+      // Cells are taken as written; header names are stripped here, so a control character in one
+      // is refused, not dropped.
+      return new CustomerCsv(reader, MAPPER.readerForListOf(String.class).with(CsvParser.Feature.WRAP_AS_ARRAY)
+          .with(CsvSchema.emptySchema().withColumnSeparator(separator)).readValues(reader));
     } catch (IOException | RuntimeException e) {
       reader.close();
       throw e;
@@ -90,7 +103,7 @@ final class CustomerCsv implements AutoCloseable {
   }
 
   /**
-   * The next row, or null after the last.
+   * The next row, or null after the last; blank lines are skipped.
    *
    * @throws ValidationException for a header that names no column to match customers by, or that
    *     is not text
@@ -98,15 +111,34 @@ final class CustomerCsv implements AutoCloseable {
    *     {@value #MAX_CELL} characters
    */
   Row next() throws IOException {
-    if (!rows.hasNextValue()) {
-      return null;
+    while (true) {
+      // Where the record starts: where the previous one (a blank line is one, skipped) ended.
+      long line = rows.getParser().currentLocation().getLineNr();
+      if (!rows.hasNextValue()) {
+        if (header == null) {
+          throw new ValidationException("header", "the file is empty: it needs a header line naming its columns");
+        }
+        return null;
+      }
+      List<String> values = rows.nextValue();
+      if (values.isEmpty() || values.size() == 1 && values.get(0).isEmpty()) {
+        continue;
+      }
+      if (header == null) {
+        checkHeader(values);
+        header = values;
+        continue;
+      }
+      record++;
+      if (values.size() != header.size()) {
+        return new Row(line, record, Map.of(), values.size(), header.size());
+      }
+      Map<String, String> byHeader = new LinkedHashMap<>();
+      for (int i = 0; i < values.size(); i++) {
+        byHeader.put(header.get(i), values.get(i));
+      }
+      return new Row(line, record, byHeader, values.size(), header.size());
     }
-    Map<String, String> values = rows.nextValue();
-    if (!headerChecked) {
-      checkHeader(values.keySet());
-      headerChecked = true;
-    }
-    return new Row(++line, values);
   }
 
   @Override
@@ -118,7 +150,10 @@ final class CustomerCsv implements AutoCloseable {
     }
   }
 
-  private static void checkHeader(Set<String> headers) {
+  private static void checkHeader(List<String> headers) {
+    if (new java.util.HashSet<>(headers).size() != headers.size()) {
+      throw new ValidationException("header", "names a column twice");
+    }
     for (String header : headers) {
       if (notUtf8(header)) {
         throw new ValidationException("header", "a column name holds bytes that are not UTF-8");
@@ -145,6 +180,10 @@ final class CustomerCsv implements AutoCloseable {
    * @throws ValidationException naming the column's field for the row's first bad cell
    */
   static ObjectNode prepare(Row row, String region) {
+    if (row.fields() != row.columns()) {
+      throw new ValidationException("row", "has " + row.fields() + " fields where the header has " + row.columns()
+          + "; nothing of it is read");
+    }
     ObjectNode node = Json.MAPPER.createObjectNode();
     node.put("line", row.line());
     Map<String, Object> custom = new LinkedHashMap<>();
@@ -214,13 +253,51 @@ final class CustomerCsv implements AutoCloseable {
     return header.strip().toLowerCase(Locale.ROOT).replace(' ', '_').replace('-', '_');
   }
 
-  private static InputStream withoutBom(InputStream in) throws IOException {
+  /** The stream after its byte order mark, and the encoding the mark names (UTF-8 without one). */
+  private static InputStream withoutBom(InputStream in, java.nio.charset.Charset[] encoding) throws IOException {
     PushbackInputStream pushback = new PushbackInputStream(Objects.requireNonNull(in, "csv"), 3);
     byte[] head = pushback.readNBytes(3);
-    boolean bom = head.length == 3 && (head[0] & 0xFF) == 0xEF && (head[1] & 0xFF) == 0xBB && (head[2] & 0xFF) == 0xBF;
-    if (!bom) {
+    int b0 = head.length > 0 ? head[0] & 0xFF : -1;
+    int b1 = head.length > 1 ? head[1] & 0xFF : -1;
+    if (head.length == 3 && b0 == 0xEF && b1 == 0xBB && (head[2] & 0xFF) == 0xBF) {
+      encoding[0] = StandardCharsets.UTF_8;
+    } else if (b0 == 0xFF && b1 == 0xFE || b0 == 0xFE && b1 == 0xFF) {
+      encoding[0] = b0 == 0xFF ? StandardCharsets.UTF_16LE : StandardCharsets.UTF_16BE;
+      pushback.unread(head, 2, head.length - 2);
+    } else {
+      encoding[0] = StandardCharsets.UTF_8;
       pushback.unread(head);
     }
     return pushback;
+  }
+
+  /** A decoder that marks bytes that are not of {@code charset} with {@link #NOT_UTF8}, never replacing them silently. */
+  private static CharsetDecoder strict(java.nio.charset.Charset charset) {
+    return charset.newDecoder().onMalformedInput(CodingErrorAction.REPLACE)
+        .onUnmappableCharacter(CodingErrorAction.REPLACE).replaceWith(String.valueOf(NOT_UTF8));
+  }
+
+  /** The delimiter the first line uses most outside quotes: comma, semicolon or tab; comma if none. */
+  private static char detectDelimiter(Reader reader) throws IOException {
+    reader.mark(65_536);
+    int[] counts = new int[DELIMITERS.length()];
+    boolean quoted = false;
+    for (int i = 0, c = reader.read(); c >= 0 && i < 65_536; i++, c = reader.read()) {
+      if (c == '"') {
+        quoted = !quoted;
+      } else if (!quoted && (c == '\n' || c == '\r')) {
+        break;
+      } else if (!quoted && DELIMITERS.indexOf(c) >= 0) {
+        counts[DELIMITERS.indexOf(c)]++;
+      }
+    }
+    reader.reset();
+    int best = 0;
+    for (int i = 1; i < counts.length; i++) {
+      if (counts[i] > counts[best]) {
+        best = i;
+      }
+    }
+    return DELIMITERS.charAt(best);
   }
 }

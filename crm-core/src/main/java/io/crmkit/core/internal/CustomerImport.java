@@ -50,7 +50,7 @@ final class CustomerImport {
     }
     Totals totals = new Totals();
     List<Row> batch = new ArrayList<>();
-    try (CustomerCsv file = CustomerCsv.open(csv)) {
+    try (CustomerCsv file = CustomerCsv.open(csv, options.delimiter())) {
       for (Row row = file.next(); row != null; row = file.next()) {
         batch.add(row);
         if (batch.size() == options.batchSize()) {
@@ -62,8 +62,8 @@ final class CustomerImport {
       // Malformed CSV (no header, an unclosed quote, a cell too long): the rows before the fault
       // land, then the fault is told. The parser's message names the fault and where, never a value.
       flush(batch, totals, options);
-      String reason = e instanceof StreamConstraintsException ? "a cell is over " + CustomerCsv.MAX_CELL
-          + " characters" : e.getOriginalMessage();
+      String reason = overLimit(e) ? "a cell is over " + CustomerCsv.MAX_CELL + " characters"
+          : e.getOriginalMessage();
       throw new ValidationException(totals.rowsRead == 0 ? "header" : "csv",
           reason + " (after " + totals.rowsRead + " rows)");
     } catch (IOException e) {
@@ -111,7 +111,7 @@ final class CustomerImport {
     } catch (CrmException e) {
       if (batch.size() == 1) {
         totals.rowsRead++;
-        totals.errors.add(error(batch.get(0).line(), e));
+        totals.errors.add(error(batch.get(0), e));
         return;
       }
       for (Row row : batch) {
@@ -128,6 +128,8 @@ final class CustomerImport {
     String region = customers.region(tx.organizationId());
 
     // Validate in Java; drop rows the file repeats (the first one wins).
+    Map<Long, Long> records = new HashMap<>();
+    batch.forEach(row -> records.put(row.line(), row.record()));
     List<ObjectNode> valid = new ArrayList<>();
     Map<String, Long> seenPhones = new HashMap<>();
     Map<String, Long> seenEmails = new HashMap<>();
@@ -141,12 +143,12 @@ final class CustomerImport {
           earlier = seenEmails.putIfAbsent(email, row.line());
         }
         if (earlier != null) {
-          totals.errors.add(new RowError(row.line(), "row", "repeats the customer of line " + earlier));
+          totals.errors.add(new RowError(row.line(), row.record(), "row", "repeats the customer of line " + earlier));
           continue;
         }
         valid.add(node);
       } catch (ValidationException e) {
-        totals.errors.add(new RowError(row.line(), e.field(), e.reason()));
+        totals.errors.add(new RowError(row.line(), row.record(), e.field(), e.reason()));
       }
     }
 
@@ -171,12 +173,14 @@ final class CustomerImport {
       Rows.CustomerRow emailMatch = byEmail.get(node.path("email_key").asText(null));
       long line = node.path("line").asLong();
       if (phoneMatch != null && emailMatch != null && !phoneMatch.id.equals(emailMatch.id)) {
-        totals.errors.add(new RowError(line, "email", "belongs to another customer than the WhatsApp phone"));
+        totals.errors.add(new RowError(line, records.get(line), "email",
+            "belongs to another customer than the WhatsApp phone"));
         continue;
       }
       if (phoneMatch == null && emailMatch != null && emailMatch.whatsappPhone != null
           && node.hasNonNull("whatsapp_phone")) {
-        totals.errors.add(new RowError(line, "email", "belongs to a customer with another WhatsApp phone"));
+        totals.errors.add(new RowError(line, records.get(line), "email",
+            "belongs to a customer with another WhatsApp phone"));
         continue;
       }
       Rows.CustomerRow target = phoneMatch != null ? phoneMatch : emailMatch;
@@ -215,11 +219,20 @@ final class CustomerImport {
     return totals;
   }
 
-  private static RowError error(long line, CrmException e) {
-    if (e instanceof ValidationException v) {
-      return new RowError(line, v.field(), v.reason());
+  private static boolean overLimit(Throwable e) {
+    for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+      if (cause instanceof StreamConstraintsException) {
+        return true;
+      }
     }
-    return new RowError(line, "row", e.getMessage());
+    return false;
+  }
+
+  private static RowError error(Row row, CrmException e) {
+    if (e instanceof ValidationException v) {
+      return new RowError(row.line(), row.record(), v.field(), v.reason());
+    }
+    return new RowError(row.line(), row.record(), "row", e.getMessage());
   }
 
   /** Running totals. */
