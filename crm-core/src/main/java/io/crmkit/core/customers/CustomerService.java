@@ -139,9 +139,10 @@ public interface CustomerService {
    * one (Excel's "Unicode text"); cells separated by the options' delimiter, else by the one the
    * header line uses most (comma, semicolon or tab); a quoted cell may span lines. A row whose field
    * count differs from the header's is its row's error, never read shifted; errors name the line a
-   * text editor shows and the record number. The header names the columns ({@code full_name}, {@code whatsapp_phone}, {@code email}, {@code phone}, {@code company},
-   * {@code position}, {@code tags} separated by {@code ;}, {@code notes}, {@code lead_score});
-   * other columns become custom fields. A row is matched to an existing customer by WhatsApp phone,
+   * text editor shows and the record number. Columns become fields by the options' mapping, else
+   * by the {@link ImportPreset} whose export writes the header (Google Contacts, Outlook, HubSpot,
+   * Salesforce, Zoho), else by {@link ImportMapping#standard()} ({@code full_name},
+   * {@code whatsapp_phone}, {@code email}, … and every other column a custom field). A row is matched to an existing customer by WhatsApp phone,
    * else by email, and needs one of them; it updates only what it changes, so importing the same
    * file twice inserts and updates nothing the second time and writes no activity. Rows are
    * written in batches, each its own transaction; a batch that fails for its rows is replayed row

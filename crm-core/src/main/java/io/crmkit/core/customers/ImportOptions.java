@@ -13,8 +13,11 @@ import java.util.Optional;
  * @param delimiter the file's delimiter; empty (the default) to take the one its header line uses
  *     most outside quotes: comma, semicolon (as Excel writes CSV in much of Europe and the Middle
  *     East) or tab
+ * @param mapping how the columns become fields; empty (the default) for the {@link ImportPreset}
+ *     whose export writes the file's header, else {@link ImportMapping#standard()}
  */
-public record ImportOptions(int batchSize, ImportProgress progress, Optional<Character> delimiter) {
+public record ImportOptions(int batchSize, ImportProgress progress, Optional<Character> delimiter,
+    Optional<ImportMapping> mapping) {
   /** Defaults: batches of 500, no progress reporting, the delimiter detected. */
   public static final ImportOptions DEFAULTS = new ImportOptions(500, report -> {});
 
@@ -30,20 +33,31 @@ public record ImportOptions(int batchSize, ImportProgress progress, Optional<Cha
     }
     Objects.requireNonNull(progress, "progress");
     Objects.requireNonNull(delimiter, "delimiter");
+    Objects.requireNonNull(mapping, "mapping");
     if (delimiter.isPresent() && (delimiter.get() == '"' || delimiter.get() == '\n' || delimiter.get() == '\r'
         || Character.isLetterOrDigit(delimiter.get()))) {
       throw new ValidationException("delimiter", "must not be a quote, a line break, a letter or a digit");
     }
   }
 
-  /** The options with the delimiter detected. */
+  /** The options with the delimiter and the mapping taken from the file. */
   public ImportOptions(int batchSize, ImportProgress progress) {
-    this(batchSize, progress, Optional.empty());
+    this(batchSize, progress, Optional.empty(), Optional.empty());
   }
 
   /** These options for a file separated by {@code delimiter}. */
   public ImportOptions withDelimiter(char delimiter) {
-    return new ImportOptions(batchSize, progress, Optional.of(delimiter));
+    return new ImportOptions(batchSize, progress, Optional.of(delimiter), mapping);
+  }
+
+  /** These options with the columns mapped by {@code mapping}. */
+  public ImportOptions withMapping(ImportMapping mapping) {
+    return new ImportOptions(batchSize, progress, delimiter, Optional.of(Objects.requireNonNull(mapping, "mapping")));
+  }
+
+  /** These options with the columns mapped by {@code preset}'s mapping. */
+  public ImportOptions withPreset(ImportPreset preset) {
+    return withMapping(Objects.requireNonNull(preset, "preset").mapping());
   }
 
   /** Receives the running totals after each batch, for a host's progress bar. */

@@ -9,6 +9,9 @@ import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvParser;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import io.crmkit.core.customers.CustomerUpdate.Field;
+import io.crmkit.core.customers.ImportField;
+import io.crmkit.core.customers.ImportMapping;
+import io.crmkit.core.customers.ImportPreset;
 import io.crmkit.core.exception.ValidationException;
 import io.crmkit.core.spi.Inputs;
 import io.crmkit.core.spi.Json;
@@ -22,7 +25,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -54,31 +56,33 @@ final class CustomerCsv implements AutoCloseable {
   private static final CsvMapper MAPPER = new CsvMapper(CsvFactory.builder()
       .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(MAX_CELL).build()).build());
 
-  private static final Map<String, String> COLUMNS = Map.ofEntries(
-      Map.entry("full_name", "fullName"), Map.entry("name", "fullName"),
-      Map.entry("whatsapp_phone", "whatsappPhone"), Map.entry("whatsapp", "whatsappPhone"),
-      Map.entry("email", "email"), Map.entry("phone", "phone"), Map.entry("company", "company"),
-      Map.entry("position", "position"), Map.entry("tags", "tags"), Map.entry("notes", "notes"),
-      Map.entry("lead_score", "leadScore"));
+  /** Each field as the API names it in errors. */
+  private static final Map<ImportField, String> NAMES = Map.of(ImportField.FULL_NAME, "fullName",
+      ImportField.WHATSAPP_PHONE, "whatsappPhone", ImportField.EMAIL, "email", ImportField.PHONE, "phone",
+      ImportField.COMPANY, "company", ImportField.POSITION, "position", ImportField.TAGS, "tags",
+      ImportField.NOTES, "notes", ImportField.LEAD_SCORE, "leadScore");
 
   /**
    * One data row of the file: the line it starts on (the header's is 1; a quoted cell may span
    * lines), its record number (the first data row is 1), its values by header, its field count and
    * the header's. A row whose count differs has no values: nothing is shifted into a wrong field.
    */
-  record Row(long line, long record, Map<String, String> values, int fields, int columns) {}
+  record Row(long line, long record, Map<String, String> values, int fields, int columns, ImportPlan plan) {}
 
   /** The delimiters told apart when none is given: comma, semicolon (Excel in much of Europe), tab. */
   private static final String DELIMITERS = ",;\t";
 
   private final Reader reader;
   private final MappingIterator<List<String>> rows;
+  private final Optional<ImportMapping> mapping;
   private List<String> header;
+  private ImportPlan plan;
   private long record;
 
-  private CustomerCsv(Reader reader, MappingIterator<List<String>> rows) {
+  private CustomerCsv(Reader reader, MappingIterator<List<String>> rows, Optional<ImportMapping> mapping) {
     this.reader = reader;
     this.rows = rows;
+    this.mapping = mapping;
   }
 
   /**
@@ -86,7 +90,8 @@ final class CustomerCsv implements AutoCloseable {
    * "Unicode text" writes it), then its delimiter, {@code delimiter} or else the one its first line
    * uses most (comma, semicolon or tab, outside quotes).
    */
-  static CustomerCsv open(InputStream csv, Optional<Character> delimiter) throws IOException {
+  static CustomerCsv open(InputStream csv, Optional<Character> delimiter, Optional<ImportMapping> mapping)
+      throws IOException {
     java.nio.charset.Charset[] encoding = new java.nio.charset.Charset[1];
     InputStream body = withoutBom(csv, encoding);
     Reader reader = new BufferedReader(new InputStreamReader(body, strict(encoding[0])), 65_536);
@@ -95,7 +100,7 @@ final class CustomerCsv implements AutoCloseable {
       // Cells are taken as written; header names are stripped here, so a control character in one
       // is refused, not dropped.
       return new CustomerCsv(reader, MAPPER.readerForListOf(String.class).with(CsvParser.Feature.WRAP_AS_ARRAY)
-          .with(CsvSchema.emptySchema().withColumnSeparator(separator)).readValues(reader));
+          .with(CsvSchema.emptySchema().withColumnSeparator(separator)).readValues(reader), mapping);
     } catch (IOException | RuntimeException e) {
       reader.close();
       throw e;
@@ -127,17 +132,19 @@ final class CustomerCsv implements AutoCloseable {
       if (header == null) {
         checkHeader(values);
         header = values;
+        plan = ImportPlan.of(mapping.orElseGet(() -> ImportPreset.detect(values).map(ImportPreset::mapping)
+            .orElse(ImportMapping.standard())), values);
         continue;
       }
       record++;
       if (values.size() != header.size()) {
-        return new Row(line, record, Map.of(), values.size(), header.size());
+        return new Row(line, record, Map.of(), values.size(), header.size(), plan);
       }
       Map<String, String> byHeader = new LinkedHashMap<>();
       for (int i = 0; i < values.size(); i++) {
         byHeader.put(header.get(i), values.get(i));
       }
-      return new Row(line, record, byHeader, values.size(), header.size());
+      return new Row(line, record, byHeader, values.size(), header.size(), plan);
     }
   }
 
@@ -159,17 +166,6 @@ final class CustomerCsv implements AutoCloseable {
         throw new ValidationException("header", "a column name holds bytes that are not UTF-8");
       }
       Inputs.characters("header", header, false);
-      // Columns that are not a customer field become custom fields, named by their header: the
-      // one rule for custom field names holds for them too.
-      if (COLUMNS.get(normalize(header)) == null && (header.isBlank() || header.strip().length() > 64)) {
-        throw new ValidationException("header", "a column that is a custom field needs a name of 1 to 64"
-            + " characters: \"" + header + "\"");
-      }
-    }
-    boolean key = headers.stream().map(CustomerCsv::normalize)
-        .anyMatch(h -> "whatsappPhone".equals(COLUMNS.get(h)) || "email".equals(COLUMNS.get(h)));
-    if (!key) {
-      throw new ValidationException("header", "needs a whatsapp_phone or an email column to match customers by");
     }
   }
 
@@ -187,38 +183,36 @@ final class CustomerCsv implements AutoCloseable {
     ObjectNode node = Json.MAPPER.createObjectNode();
     node.put("line", row.line());
     Map<String, Object> custom = new LinkedHashMap<>();
-    for (Map.Entry<String, String> e : row.values.entrySet()) {
-      String value = e.getValue() == null ? "" : e.getValue().strip();
-      if (value.isEmpty()) {
-        continue;
+    for (Map.Entry<String, String> e : row.plan().customFields(row.values()).entrySet()) {
+      if (notUtf8(e.getValue())) {
+        throw new ValidationException("customFields." + e.getKey(), "holds bytes that are not UTF-8");
       }
-      String field = COLUMNS.get(normalize(e.getKey()));
-      String name = field != null ? field : "customFields." + e.getKey().strip();
+      custom.put(e.getKey(), e.getValue());
+    }
+    for (Map.Entry<ImportField, ImportPlan.Cell> e : row.plan().values(row.values(), custom).entrySet()) {
+      String value = e.getValue().value();
+      String field = NAMES.get(e.getKey());
       if (notUtf8(value)) {
-        throw new ValidationException(name, "holds bytes that are not UTF-8");
+        throw new ValidationException(field, "holds bytes that are not UTF-8");
       }
-      if (field == null) {
-        custom.put(e.getKey().strip(), value);
-        continue;
-      }
-      switch (field) {
-        case "fullName" -> node.put("full_name", CustomerFields.checked(Field.FULL_NAME, value, region));
-        case "whatsappPhone" -> node.put("whatsapp_phone", CustomerFields.checked(Field.WHATSAPP_PHONE, value, region));
-        case "email" -> {
+      String phoneRegion = e.getValue().region().orElse(region);
+      switch (e.getKey()) {
+        case FULL_NAME -> node.put("full_name", CustomerFields.checked(Field.FULL_NAME, value, region));
+        case WHATSAPP_PHONE -> node.put("whatsapp_phone", CustomerFields.checked(Field.WHATSAPP_PHONE, value, phoneRegion));
+        case EMAIL -> {
           String email = CustomerFields.checked(Field.EMAIL, value, region);
           node.put("email", email);
           node.put("email_key", email.toLowerCase(Locale.ROOT));
         }
-        case "phone" -> node.put("phone", CustomerFields.checked(Field.PHONE, value, region));
-        case "company" -> node.put("company", CustomerFields.checked(Field.COMPANY, value, region));
-        case "position" -> node.put("position", CustomerFields.checked(Field.POSITION, value, region));
-        case "notes" -> node.put("notes", CustomerFields.checked(Field.NOTES, value, region));
-        case "tags" -> {
+        case PHONE -> node.put("phone", CustomerFields.checked(Field.PHONE, value, phoneRegion));
+        case COMPANY -> node.put("company", CustomerFields.checked(Field.COMPANY, value, region));
+        case POSITION -> node.put("position", CustomerFields.checked(Field.POSITION, value, region));
+        case NOTES -> node.put("notes", CustomerFields.checked(Field.NOTES, value, region));
+        case TAGS -> {
           ArrayNode tags = node.putArray("tags");
-          CustomerFields.tags(Arrays.stream(value.split(";")).filter(tag -> !tag.isBlank()).toList())
-              .forEach(tags::add);
+          CustomerFields.tags(row.plan().tags(value)).forEach(tags::add);
         }
-        case "leadScore" -> {
+        case LEAD_SCORE -> {
           try {
             int score = Integer.parseInt(value);
             if (score < 0 || score > 100) {
@@ -229,7 +223,7 @@ final class CustomerCsv implements AutoCloseable {
             throw new ValidationException("leadScore", "must be a whole number 0 to 100");
           }
         }
-        default -> throw new IllegalStateException(field);
+        default -> throw new IllegalStateException(e.getKey().name());
       }
     }
     node.set("custom_fields", Inputs.customFields("customFields", custom));
@@ -247,10 +241,6 @@ final class CustomerCsv implements AutoCloseable {
       }
     }
     return false;
-  }
-
-  private static String normalize(String header) {
-    return header.strip().toLowerCase(Locale.ROOT).replace(' ', '_').replace('-', '_');
   }
 
   /** The stream after its byte order mark, and the encoding the mark names (UTF-8 without one). */

@@ -50,7 +50,7 @@ final class CustomerImport {
     }
     Totals totals = new Totals();
     List<Row> batch = new ArrayList<>();
-    try (CustomerCsv file = CustomerCsv.open(csv, options.delimiter())) {
+    try (CustomerCsv file = CustomerCsv.open(csv, options.delimiter(), options.mapping())) {
       for (Row row = file.next(); row != null; row = file.next()) {
         batch.add(row);
         if (batch.size() == options.batchSize()) {

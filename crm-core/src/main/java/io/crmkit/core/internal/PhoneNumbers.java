@@ -25,6 +25,19 @@ public final class PhoneNumbers {
    * {@value #MAX_WRITTEN} characters, one line by the characters rule (libphonenumber would skip a
    * NUL or a control character and read the digits around it, so such input is refused here).
    */
+  /**
+   * The region of a country calling code as a column writes it ({@code 966}, {@code +966},
+   * {@code 00966}), or empty if it is none.
+   */
+  static java.util.Optional<String> regionOfCallingCode(String code) {
+    String digits = code.strip().replaceFirst("^(\\+|00)", "");
+    if (!digits.matches("[1-9][0-9]{0,2}")) {
+      return java.util.Optional.empty();
+    }
+    String region = UTIL.getRegionCodeForCountryCode(Integer.parseInt(digits));
+    return "ZZ".equals(region) ? java.util.Optional.empty() : java.util.Optional.of(region);
+  }
+
   static String written(String field, String raw) {
     String phone = raw == null ? "" : raw.strip();
     if (phone.isEmpty()) {

@@ -1,0 +1,92 @@
+package io.crmkit.core.customers;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Mappings for the exports people bring, by the headers those exports write; the WhatsApp number
+ * is the mobile one where the export has several. Columns a preset does not name are left out.
+ */
+public enum ImportPreset {
+  /** Google Contacts' "Google CSV" (the current headers and the older ones), values split at {@code " ::: "}. */
+  GOOGLE_CONTACTS(List.of("e-mail 1 - value", "phone 1 - value"), ImportMapping.builder()
+      .join(ImportField.FULL_NAME, "First Name", "Middle Name", "Last Name")
+      .column(ImportField.WHATSAPP_PHONE, "Phone 1 - Value")
+      .column(ImportField.PHONE, "Phone 2 - Value")
+      .column(ImportField.EMAIL, "E-mail 1 - Value")
+      .column(ImportField.COMPANY, "Organization Name", "Organization 1 - Name")
+      .column(ImportField.POSITION, "Organization Title", "Organization 1 - Title")
+      .column(ImportField.NOTES, "Notes")
+      .column(ImportField.TAGS, "Labels", "Group Membership")
+      .multiValueSeparator(" ::: ").build()),
+  /** Outlook's contacts export. */
+  OUTLOOK(List.of("e-mail address", "mobile phone"), ImportMapping.builder()
+      .join(ImportField.FULL_NAME, "First Name", "Middle Name", "Last Name")
+      .column(ImportField.WHATSAPP_PHONE, "Mobile Phone")
+      .column(ImportField.PHONE, "Business Phone", "Home Phone", "Primary Phone")
+      .column(ImportField.EMAIL, "E-mail Address")
+      .column(ImportField.COMPANY, "Company")
+      .column(ImportField.POSITION, "Job Title")
+      .column(ImportField.NOTES, "Notes")
+      .column(ImportField.TAGS, "Categories").build()),
+  /** HubSpot's contacts export; its record id kept as the custom field {@code hubspot_id}. */
+  HUBSPOT(List.of("record id", "first name", "email"), ImportMapping.builder()
+      .join(ImportField.FULL_NAME, "First Name", "Last Name")
+      .column(ImportField.WHATSAPP_PHONE, "Mobile Phone Number")
+      .column(ImportField.PHONE, "Phone Number")
+      .column(ImportField.EMAIL, "Email")
+      .column(ImportField.COMPANY, "Company Name", "Associated Company")
+      .column(ImportField.POSITION, "Job Title")
+      .customField("Record ID", "hubspot_id").build()),
+  /** Salesforce's contacts report. */
+  SALESFORCE(List.of("account name", "mobile", "title", "email"), ImportMapping.builder()
+      .join(ImportField.FULL_NAME, "First Name", "Last Name")
+      .column(ImportField.WHATSAPP_PHONE, "Mobile")
+      .column(ImportField.PHONE, "Phone")
+      .column(ImportField.EMAIL, "Email")
+      .column(ImportField.COMPANY, "Account Name")
+      .column(ImportField.POSITION, "Title")
+      .column(ImportField.NOTES, "Description").build()),
+  /** Zoho CRM's contacts export; its record id kept as the custom field {@code zoho_id}. */
+  ZOHO(List.of("record id", "account name", "mobile"), ImportMapping.builder()
+      .join(ImportField.FULL_NAME, "First Name", "Last Name")
+      .column(ImportField.WHATSAPP_PHONE, "Mobile")
+      .column(ImportField.PHONE, "Phone")
+      .column(ImportField.EMAIL, "Email")
+      .column(ImportField.COMPANY, "Account Name")
+      .column(ImportField.POSITION, "Title")
+      .column(ImportField.NOTES, "Description")
+      .column(ImportField.TAGS, "Tag")
+      .customField("Record Id", "zoho_id").build());
+
+  private final Set<String> signature;
+  private final ImportMapping mapping;
+
+  ImportPreset(List<String> signature, ImportMapping mapping) {
+    this.signature = Set.copyOf(signature);
+    this.mapping = mapping;
+  }
+
+  /** Its mapping. */
+  public ImportMapping mapping() {
+    return mapping;
+  }
+
+  /**
+   * The preset whose export writes {@code headers}: the one whose distinctive headers are all there
+   * (ignoring case), Zoho before Salesforce and HubSpot (which share some); empty if none.
+   */
+  public static Optional<ImportPreset> detect(Collection<String> headers) {
+    Set<String> present = headers.stream().map(h -> h.strip().toLowerCase(Locale.ROOT)).collect(Collectors.toSet());
+    for (ImportPreset preset : List.of(GOOGLE_CONTACTS, OUTLOOK, ZOHO, HUBSPOT, SALESFORCE)) {
+      if (present.containsAll(preset.signature)) {
+        return Optional.of(preset);
+      }
+    }
+    return Optional.empty();
+  }
+}

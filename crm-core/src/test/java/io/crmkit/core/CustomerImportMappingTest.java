@@ -1,0 +1,174 @@
+package io.crmkit.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
+
+import io.crmkit.core.customers.Customer;
+import io.crmkit.core.customers.CustomerService;
+import io.crmkit.core.customers.ImportField;
+import io.crmkit.core.customers.ImportMapping;
+import io.crmkit.core.customers.ImportOptions;
+import io.crmkit.core.customers.ImportPreset;
+import io.crmkit.core.customers.ImportReport;
+import io.crmkit.core.exception.ValidationException;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Files in the shapes of the exports people bring, built from the headers those exports write:
+ * each is recognized by its header (or mapped by hand), stored as the export meant it, its bad rows
+ * refused with their line, and a second import of it changes nothing.
+ */
+class CustomerImportMappingTest {
+  private static TestCrm t;
+
+  @BeforeAll
+  static void setUp() {
+    t = TestCrm.start();
+  }
+
+  @AfterAll
+  static void tearDown() {
+    t.close();
+  }
+
+  /** Imports {@code file} twice: the report of the first, after checking the second changed nothing. */
+  private static ImportReport importTwice(CustomerService customers, String file, ImportOptions options) {
+    ImportReport first = customers.importCsv(new ByteArrayInputStream(file.getBytes(StandardCharsets.UTF_8)), options);
+    DatabaseState before = DatabaseState.of(t.admin());
+    ImportReport second = customers.importCsv(new ByteArrayInputStream(file.getBytes(StandardCharsets.UTF_8)),
+        options);
+    assertThat(second.inserted() + second.updated()).as("a second import").isZero();
+    assertThat(DatabaseState.of(t.admin())).as("a second import changes nothing").isEqualTo(before);
+    return first;
+  }
+
+  private static CustomerService customers() {
+    return t.adminScope(t.provision()).customers();
+  }
+
+  @Test
+  void googleContactsJoinsTheNameSplitsMultiValueCellsAndKeepsTheRest() {
+    CustomerService customers = customers();
+    String file = "First Name,Middle Name,Last Name,Nickname,E-mail 1 - Label,E-mail 1 - Value,Phone 1 - Label,"
+        + "Phone 1 - Value,Phone 2 - Label,Phone 2 - Value,Organization Name,Organization Title,Notes,Labels\n"
+        + "Ahmed,Saleh,Al-Harbi,Abu Saleh,* Work,ahmed@harbi.sa ::: a.harbi@mail.sa,Mobile,+966 50 100 2001 ::: "
+        + "050 100 2009,Work,011 234 5678,Harbi Trading,CEO,Met at Gitex,* myContacts ::: Riyadh ::: VIP\n"
+        + "فاطمة,,الزهراني,,,,Mobile,0501002002,,,,,,\n"
+        + "No,,Contact,,,,,,,,,,,\n";
+    assertThat(ImportPreset.detect(List.of(file.substring(0, file.indexOf('\n')).split(","))))
+        .hasValue(ImportPreset.GOOGLE_CONTACTS);
+    ImportReport report = importTwice(customers, file, ImportOptions.DEFAULTS);
+    assertThat(report.inserted()).isEqualTo(2);
+    assertThat(report.errors()).extracting(ImportReport.RowError::line, ImportReport.RowError::field)
+        .containsExactly(tuple(4L, "whatsappPhone"));
+    Customer ahmed = customers.findByPhone("0501002001").orElseThrow();
+    assertThat(ahmed.fullName()).hasValue("Ahmed Saleh Al-Harbi");
+    assertThat(ahmed.email()).hasValue("ahmed@harbi.sa");
+    assertThat(ahmed.phone()).hasValue("+966112345678");
+    assertThat(ahmed.company()).hasValue("Harbi Trading");
+    assertThat(ahmed.position()).hasValue("CEO");
+    assertThat(ahmed.tags()).containsExactly("Riyadh", "VIP");
+    assertThat(ahmed.customFields()).containsEntry("email_more", "a.harbi@mail.sa")
+        .containsEntry("whatsapp_phone_more", "050 100 2009").doesNotContainKey("Nickname");
+    assertThat(customers.findByPhone("0501002002").orElseThrow().fullName()).hasValue("فاطمة الزهراني");
+  }
+
+  @Test
+  void outlookTakesTheMobileAsTheWhatsAppNumber() {
+    CustomerService customers = customers();
+    String file = "First Name,Middle Name,Last Name,Title,E-mail Address,E-mail 2 Address,Mobile Phone,"
+        + "Business Phone,Company,Job Title,Notes,Categories\n"
+        + "Omar,,Haddad,Mr.,omar@haddad.jo,,0501003001,+962 6 500 0000,Haddad & Sons,Owner,,Clients;Amman\n"
+        + "Sara,,Nasser,,not-an-email,,0501003002,,,,,\n";
+    ImportReport report = importTwice(customers, file, ImportOptions.DEFAULTS);
+    assertThat(report.errors()).extracting(ImportReport.RowError::line, ImportReport.RowError::field)
+        .containsExactly(tuple(3L, "email"));
+    Customer omar = customers.findByPhone("0501003001").orElseThrow();
+    assertThat(omar.fullName()).hasValue("Omar Haddad");
+    assertThat(omar.phone()).hasValue("+96265000000");
+    assertThat(omar.tags()).containsExactly("Clients", "Amman");
+  }
+
+  @Test
+  void hubSpotsNameColumnIsTheCompanyAndNeverTheContactsName() {
+    CustomerService customers = customers();
+    String file = "Record ID,First Name,Last Name,Email,Phone Number,Mobile Phone Number,Company Name,Job Title,Name\n"
+        + "51,Layla,Khalil,layla@khalil.ae,,0501004001,Khalil Group,CFO,Khalil Group\n";
+    importTwice(customers, file, ImportOptions.DEFAULTS);
+    Customer layla = customers.findByEmail("layla@khalil.ae").orElseThrow();
+    assertThat(layla.fullName()).hasValue("Layla Khalil");
+    assertThat(layla.company()).hasValue("Khalil Group");
+    assertThat(layla.customFields()).containsEntry("hubspot_id", "51").doesNotContainKey("Name");
+  }
+
+  @Test
+  void salesforceAndZohoReportsAreToldApart() {
+    CustomerService customers = customers();
+    String salesforce = "First Name,Last Name,Title,Account Name,Email,Phone,Mobile,Description\n"
+        + "Yousef,Saad,Buyer,Saad Foods,yousef@saad.sa,,0501005001,Prefers calls\n";
+    assertThat(ImportPreset.detect(List.of(salesforce.substring(0, salesforce.indexOf('\n')).split(","))))
+        .hasValue(ImportPreset.SALESFORCE);
+    importTwice(customers, salesforce, ImportOptions.DEFAULTS);
+    assertThat(customers.findByPhone("0501005001").orElseThrow().notes()).hasValue("Prefers calls");
+
+    String zoho = "Record Id,Contact Owner,First Name,Last Name,Account Name,Email,Phone,Mobile,Title,Description,Tag\n"
+        + "zcrm_77,Nadia,Huda,Omar,Omar Textiles,huda@omar.sa,,0501005002,Manager,,Wholesale\n";
+    assertThat(ImportPreset.detect(List.of(zoho.substring(0, zoho.indexOf('\n')).split(","))))
+        .hasValue(ImportPreset.ZOHO);
+    importTwice(customers, zoho, ImportOptions.DEFAULTS);
+    Customer huda = customers.findByPhone("0501005002").orElseThrow();
+    assertThat(huda.company()).hasValue("Omar Textiles");
+    assertThat(huda.tags()).containsExactly("Wholesale");
+    assertThat(huda.customFields()).containsEntry("zoho_id", "zcrm_77").doesNotContainKey("Contact Owner");
+  }
+
+  @Test
+  void excelWithArabicHeadersAndACountryCodeColumnMappedByHand() {
+    CustomerService customers = customers();
+    String file = "\uFEFFالاسم الأول;اسم العائلة;رمز الدولة;الجوال;البريد;بطاقة الولاء\n"
+        + "خالد;العتيبي;971;050 123 4567;khalid@otaibi.ae;L-1\n"
+        + "منى;السبيعي;;0501006002;;\n"
+        + "ريم;الحربي;999;0501006003;;\n";
+    ImportMapping mapping = ImportMapping.builder()
+        .join(ImportField.FULL_NAME, "الاسم الأول", "اسم العائلة")
+        .phone(ImportField.WHATSAPP_PHONE, "رمز الدولة", "الجوال")
+        .column(ImportField.EMAIL, "البريد")
+        .customField("بطاقة الولاء", "loyalty_card").build();
+    ImportReport report = importTwice(customers, file, ImportOptions.DEFAULTS.withMapping(mapping));
+    assertThat(report.inserted()).isEqualTo(2);
+    assertThat(report.errors()).extracting(ImportReport.RowError::line, ImportReport.RowError::field)
+        .containsExactly(tuple(4L, "whatsappPhone"));
+    Customer khalid = customers.findByPhone("+971501234567").orElseThrow();
+    assertThat(khalid.fullName()).hasValue("خالد العتيبي");
+    assertThat(khalid.customFields()).containsEntry("loyalty_card", "L-1");
+    assertThat(customers.findByPhone("0501006002").orElseThrow().fullName())
+        .as("no country code: the organization's region").hasValue("منى السبيعي");
+  }
+
+  @Test
+  void anInboxExportWithItsOwnHeadersIsMappedByHandAndAMappingWithoutAKeyIsRefused() {
+    CustomerService customers = customers();
+    String interakt = "Name,Country Code,Phone Number,Email,Tags\n"
+        + "Nour,+966,501007001,nour@example.sa,lead;riyadh\n";
+    ImportMapping mapping = ImportMapping.builder().column(ImportField.FULL_NAME, "Name")
+        .phone(ImportField.WHATSAPP_PHONE, "Country Code", "Phone Number").column(ImportField.EMAIL, "Email")
+        .column(ImportField.TAGS, "Tags").build();
+    importTwice(customers, interakt, ImportOptions.DEFAULTS.withMapping(mapping));
+    assertThat(customers.findByPhone("0501007001").orElseThrow().tags()).containsExactly("lead", "riyadh");
+
+    ImportMapping keyless = ImportMapping.builder().column(ImportField.FULL_NAME, "Name").build();
+    assertThatThrownBy(() -> customers.importCsv(new ByteArrayInputStream(interakt.getBytes(StandardCharsets.UTF_8)),
+        ImportOptions.DEFAULTS.withMapping(keyless))).isInstanceOfSatisfying(ValidationException.class,
+            e -> assertThat(e.field()).isEqualTo("header"));
+    assertThatThrownBy(() -> ImportMapping.builder().phone(ImportField.EMAIL, "a", "b"))
+        .isInstanceOf(ValidationException.class);
+    assertThatThrownBy(() -> ImportMapping.builder().join(ImportField.FULL_NAME, "only one"))
+        .isInstanceOf(ValidationException.class);
+  }
+}
