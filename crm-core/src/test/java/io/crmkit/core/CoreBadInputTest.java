@@ -479,6 +479,13 @@ class CoreBadInputTest {
       c.refused(m, "batch size " + size, "batchSize", () -> customers.importCsv(new ByteArrayInputStream(
           "email\na@example.com\n".getBytes(StandardCharsets.UTF_8)), new ImportOptions(size, r -> {})));
     }
+    String preview = "CustomerService.previewCsv(InputStream,ImportOptions,int)";
+    headers.forEach((input, csv) -> c.refused(preview, input, "header",
+        () -> customers.previewCsv(new ByteArrayInputStream(csv), ImportOptions.DEFAULTS, 10)));
+    for (int rows : new int[] {0, -1, 101, Integer.MAX_VALUE}) {
+      c.refused(preview, "rows " + rows, "rows", () -> customers.previewCsv(new ByteArrayInputStream(
+          "email\na@example.com\n".getBytes(StandardCharsets.UTF_8)), ImportOptions.DEFAULTS, rows));
+    }
   }
 
   private static void pipeline(Cases c) {

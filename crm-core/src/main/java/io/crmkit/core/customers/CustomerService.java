@@ -164,6 +164,17 @@ public interface CustomerService {
   ImportReport importCsv(java.io.InputStream csv, ImportOptions options);
 
   /**
+   * What {@link #importCsv} would do with the file, changing nothing: its first {@code rows} rows
+   * (1 to 100) as they would be stored, and the whole file read and checked against the
+   * organization's customers, each batch in a transaction that rolls back.
+   *
+   * @throws ValidationException as {@link #importCsv} does, or for a row count out of range
+   * @throws ForbiddenException unless the actor may import
+   * @throws TenantContextException inside {@link TenantScope#inTransaction} or a joined scope
+   */
+  ImportPreview previewCsv(java.io.InputStream csv, ImportOptions options, int rows);
+
+  /**
    * Adds an entry to a customer's timeline (a call, a note, a meeting, …).
    *
    * @param type 1 to 50 lowercase letters, digits or {@code _}, starting with a letter

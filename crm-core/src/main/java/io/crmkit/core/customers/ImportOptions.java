@@ -3,6 +3,7 @@ package io.crmkit.core.customers;
 import io.crmkit.core.exception.ValidationException;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 
 /**
  * How {@link CustomerService#importCsv} runs.
@@ -15,9 +16,11 @@ import java.util.Optional;
  *     East) or tab
  * @param mapping how the columns become fields; empty (the default) for the {@link ImportPreset}
  *     whose export writes the file's header, else {@link ImportMapping#standard()}
+ * @param cancel asked after each batch (on the importing thread): true stops the import there,
+ *     the batches before it committed ({@link ImportReport#cancelled()})
  */
 public record ImportOptions(int batchSize, ImportProgress progress, Optional<Character> delimiter,
-    Optional<ImportMapping> mapping) {
+    Optional<ImportMapping> mapping, BooleanSupplier cancel) {
   /** Defaults: batches of 500, no progress reporting, the delimiter detected. */
   public static final ImportOptions DEFAULTS = new ImportOptions(500, report -> {});
 
@@ -34,6 +37,7 @@ public record ImportOptions(int batchSize, ImportProgress progress, Optional<Cha
     Objects.requireNonNull(progress, "progress");
     Objects.requireNonNull(delimiter, "delimiter");
     Objects.requireNonNull(mapping, "mapping");
+    Objects.requireNonNull(cancel, "cancel");
     if (delimiter.isPresent() && (delimiter.get() == '"' || delimiter.get() == '\n' || delimiter.get() == '\r'
         || Character.isLetterOrDigit(delimiter.get()))) {
       throw new ValidationException("delimiter", "must not be a quote, a line break, a letter or a digit");
@@ -42,17 +46,28 @@ public record ImportOptions(int batchSize, ImportProgress progress, Optional<Cha
 
   /** The options with the delimiter and the mapping taken from the file. */
   public ImportOptions(int batchSize, ImportProgress progress) {
-    this(batchSize, progress, Optional.empty(), Optional.empty());
+    this(batchSize, progress, Optional.empty(), Optional.empty(), () -> false);
   }
 
   /** These options for a file separated by {@code delimiter}. */
   public ImportOptions withDelimiter(char delimiter) {
-    return new ImportOptions(batchSize, progress, Optional.of(delimiter), mapping);
+    return new ImportOptions(batchSize, progress, Optional.of(delimiter), mapping, cancel);
   }
 
   /** These options with the columns mapped by {@code mapping}. */
   public ImportOptions withMapping(ImportMapping mapping) {
-    return new ImportOptions(batchSize, progress, delimiter, Optional.of(Objects.requireNonNull(mapping, "mapping")));
+    return new ImportOptions(batchSize, progress, delimiter, Optional.of(Objects.requireNonNull(mapping, "mapping")),
+        cancel);
+  }
+
+  /** These options reporting each batch's totals to {@code progress}. */
+  public ImportOptions withProgress(ImportProgress progress) {
+    return new ImportOptions(batchSize, progress, delimiter, mapping, cancel);
+  }
+
+  /** These options stopping after the batch during which {@code cancel} turns true. */
+  public ImportOptions withCancel(BooleanSupplier cancel) {
+    return new ImportOptions(batchSize, progress, delimiter, mapping, cancel);
   }
 
   /** These options with the columns mapped by {@code preset}'s mapping. */

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.crmkit.core.customers.ImportOptions;
+import io.crmkit.core.customers.ImportPreview;
 import io.crmkit.core.customers.ImportReport;
 import io.crmkit.core.customers.ImportReport.RowError;
 import io.crmkit.core.exception.CommitOutcomeUnknownException;
@@ -43,25 +44,45 @@ final class CustomerImport {
   }
 
   ImportReport run(InputStream csv, ImportOptions options) {
+    return run(csv, options, null);
+  }
+
+  /** A dry run: the first {@code rows} rows as they would be stored, and the whole file's outcome. */
+  ImportPreview preview(InputStream csv, ImportOptions options, int rows) {
+    Preview preview = new Preview(rows);
+    ImportReport report = run(csv, options, preview);
+    return new ImportPreview(preview.rows.stream().map(ImportPreviewRows::of).toList(), report);
+  }
+
+  /**
+   * The import, or with {@code preview} a dry run: each batch's transaction rolls back, and the
+   * first rows as they would be stored are added to {@code preview} (up to its capacity).
+   */
+  ImportReport run(InputStream csv, ImportOptions options, Preview preview) {
     if (!actor.scope().standalone()) {
       // Batches commit one by one and a failed batch is replayed; inside one transaction neither works.
       throw new io.crmkit.core.exception.TenantContextException("an import runs its own transactions, one per batch;"
           + " call it outside inTransaction and joining");
     }
-    Totals totals = new Totals();
+    ImportTotals totals = new ImportTotals();
+    CountingInputStream counted = new CountingInputStream(java.util.Objects.requireNonNull(csv, "csv"));
     List<Row> batch = new ArrayList<>();
-    try (CustomerCsv file = CustomerCsv.open(csv, options.delimiter(), options.mapping())) {
+    try (CustomerCsv file = CustomerCsv.open(counted, options.delimiter(), options.mapping())) {
       for (Row row = file.next(); row != null; row = file.next()) {
         batch.add(row);
         if (batch.size() == options.batchSize()) {
-          flush(batch, totals, options);
+          flush(batch, totals, options, counted, preview);
+          if (options.cancel().getAsBoolean()) {
+            totals.cancelled = true;
+            break;
+          }
         }
       }
-      flush(batch, totals, options);
+      flush(batch, totals, options, counted, preview);
     } catch (JsonProcessingException e) {
       // Malformed CSV (no header, an unclosed quote, a cell too long): the rows before the fault
       // land, then the fault is told. The parser's message names the fault and where, never a value.
-      flush(batch, totals, options);
+      flush(batch, totals, options, counted, preview);
       String reason = overLimit(e) ? "a cell is over " + CustomerCsv.MAX_CELL + " characters"
           : e.getOriginalMessage();
       throw new ValidationException(totals.rowsRead == 0 ? "header" : "csv",
@@ -69,15 +90,38 @@ final class CustomerImport {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read the CSV input", e);
     }
-    return totals.report();
+    return totals.report(counted.count());
   }
 
   /** Writes the rows gathered so far, if any, and tells the progress. */
-  private void flush(List<Row> batch, Totals totals, ImportOptions options) {
+  private void flush(List<Row> batch, ImportTotals totals, ImportOptions options, CountingInputStream counted,
+      Preview preview) {
     if (!batch.isEmpty()) {
-      write(List.copyOf(batch), totals);
-      options.progress().progress(totals.report());
+      write(List.copyOf(batch), totals, preview);
+      totals.lastLine = batch.get(batch.size() - 1).line();
+      options.progress().progress(totals.report(counted.count()));
       batch.clear();
+    }
+  }
+
+  /** What a preview gathers: the first rows as they would be stored. */
+  static final class Preview {
+    final int capacity;
+    final List<ObjectNode> rows = new ArrayList<>();
+
+    Preview(int capacity) {
+      this.capacity = capacity;
+    }
+  }
+
+  /** A batch's totals carried out of its rolled-back transaction. */
+  private static final class DryRun extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    private final transient ImportTotals totals;
+
+    DryRun(ImportTotals totals) {
+      super(null, null, false, false);
+      this.totals = totals;
     }
   }
 
@@ -87,13 +131,13 @@ final class CustomerImport {
    * them: a transient one is tried once more, whole (rows a lost COMMIT may have stored are then
    * matched, not inserted twice), and then stops the import with the rows before it committed.
    */
-  private void write(List<Row> batch, Totals totals) {
+  private void write(List<Row> batch, ImportTotals totals, Preview preview) {
     try {
-      Totals batchTotals;
+      ImportTotals batchTotals;
       try {
-        batchTotals = actor.call(tx -> writeBatch(tx, batch));
+        batchTotals = attempt(batch, preview);
       } catch (RetryableException | CommitOutcomeUnknownException e) {
-        batchTotals = actor.call(tx -> writeBatch(tx, batch));
+        batchTotals = attempt(batch, preview);
       }
       totals.add(batchTotals);
     } catch (RetryableException | CommitOutcomeUnknownException e) {
@@ -111,18 +155,33 @@ final class CustomerImport {
     } catch (CrmException e) {
       if (batch.size() == 1) {
         totals.rowsRead++;
-        totals.errors.add(error(batch.get(0), e));
+        totals.reject(error(batch.get(0), e));
         return;
       }
       for (Row row : batch) {
-        write(List.of(row), totals);
+        write(List.of(row), totals, preview);
       }
     }
   }
 
-  private Totals writeBatch(Tx tx, List<Row> batch) {
+  /** One transaction of the batch; for a preview, rolled back with its totals carried out. */
+  private ImportTotals attempt(List<Row> batch, Preview preview) {
+    if (preview == null) {
+      return actor.call(tx -> writeBatch(tx, batch, null));
+    }
+    try {
+      actor.call(tx -> {
+        throw new DryRun(writeBatch(tx, batch, preview));
+      });
+      throw new IllegalStateException("a dry run returned");
+    } catch (DryRun dry) {
+      return dry.totals;
+    }
+  }
+
+  private ImportTotals writeBatch(Tx tx, List<Row> batch, Preview preview) {
     actor.requireWriter(tx, "customers.import");
-    Totals totals = new Totals();
+    ImportTotals totals = new ImportTotals();
     totals.rowsRead = batch.size();
     CustomerMapper customers = tx.mapper(CustomerMapper.class);
     String region = customers.region(tx.organizationId());
@@ -136,6 +195,10 @@ final class CustomerImport {
     for (Row row : batch) {
       try {
         ObjectNode node = CustomerCsv.prepare(row, region);
+        if (preview != null && preview.rows.size() < preview.capacity
+            && preview.rows.stream().noneMatch(r -> r.path("line").asLong() == row.line())) {
+          preview.rows.add(node.deepCopy());
+        }
         String phone = node.path("whatsapp_phone").asText(null);
         String email = node.path("email_key").asText(null);
         Long earlier = phone != null ? seenPhones.putIfAbsent(phone, row.line()) : null;
@@ -143,12 +206,12 @@ final class CustomerImport {
           earlier = seenEmails.putIfAbsent(email, row.line());
         }
         if (earlier != null) {
-          totals.errors.add(new RowError(row.line(), row.record(), "row", "repeats the customer of line " + earlier));
+          totals.reject(new RowError(row.line(), row.record(), "row", "repeats the customer of line " + earlier));
           continue;
         }
         valid.add(node);
       } catch (ValidationException e) {
-        totals.errors.add(new RowError(row.line(), row.record(), e.field(), e.reason()));
+        totals.reject(new RowError(row.line(), row.record(), e.field(), e.reason()));
       }
     }
 
@@ -173,13 +236,13 @@ final class CustomerImport {
       Rows.CustomerRow emailMatch = byEmail.get(node.path("email_key").asText(null));
       long line = node.path("line").asLong();
       if (phoneMatch != null && emailMatch != null && !phoneMatch.id.equals(emailMatch.id)) {
-        totals.errors.add(new RowError(line, records.get(line), "email",
+        totals.reject(new RowError(line, records.get(line), "email",
             "belongs to another customer than the WhatsApp phone"));
         continue;
       }
       if (phoneMatch == null && emailMatch != null && emailMatch.whatsappPhone != null
           && node.hasNonNull("whatsapp_phone")) {
-        totals.errors.add(new RowError(line, records.get(line), "email",
+        totals.reject(new RowError(line, records.get(line), "email",
             "belongs to a customer with another WhatsApp phone"));
         continue;
       }
@@ -233,28 +296,5 @@ final class CustomerImport {
       return new RowError(row.line(), row.record(), v.field(), v.reason());
     }
     return new RowError(row.line(), row.record(), "row", e.getMessage());
-  }
-
-  /** Running totals. */
-  private static final class Totals {
-    long rowsRead;
-    long inserted;
-    long updated;
-    long unchanged;
-    final List<RowError> errors = new ArrayList<>();
-
-    void add(Totals batch) {
-      rowsRead += batch.rowsRead;
-      inserted += batch.inserted;
-      updated += batch.updated;
-      unchanged += batch.unchanged;
-      errors.addAll(batch.errors);
-    }
-
-    ImportReport report() {
-      List<RowError> sorted = new ArrayList<>(errors);
-      sorted.sort(java.util.Comparator.comparingLong(RowError::line));
-      return new ImportReport(rowsRead, inserted, updated, unchanged, sorted);
-    }
   }
 }

@@ -134,6 +134,14 @@ final class SqlCustomerService implements CustomerService {
   }
 
   @Override
+  public io.crmkit.core.customers.ImportPreview previewCsv(InputStream csv, ImportOptions options, int rows) {
+    Objects.requireNonNull(csv, "csv");
+    Objects.requireNonNull(options, "options");
+    io.crmkit.core.spi.Inputs.pageSize("rows", rows, 100);
+    return new CustomerImport(actor).preview(csv, options, rows);
+  }
+
+  @Override
   public Activity logActivity(UUID customerId, String type, Optional<String> description,
       Map<String, Object> metadata) {
     return new CustomerTimeline(actor).logActivity(customerId, type, description, metadata);

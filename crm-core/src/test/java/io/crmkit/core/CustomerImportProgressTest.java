@@ -1,0 +1,119 @@
+package io.crmkit.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.crmkit.core.customers.CustomerService;
+import io.crmkit.core.customers.ImportOptions;
+import io.crmkit.core.customers.ImportPreview;
+import io.crmkit.core.customers.ImportReport;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * An import as a host shows it: a progress callback with counts and bytes that grow to the final
+ * totals, a cancel that keeps what committed and says how far it got, a preview that changes
+ * nothing, and a report that lists at most 1,000 errors while counting them all.
+ */
+class CustomerImportProgressTest {
+  private static TestCrm t;
+
+  @BeforeAll
+  static void setUp() {
+    t = TestCrm.start();
+  }
+
+  @AfterAll
+  static void tearDown() {
+    t.close();
+  }
+
+  /** {@code rows} rows, every {@code badEvery}th with a phone that is none (0 for none bad). */
+  private static byte[] file(int rows, int badEvery) {
+    StringBuilder csv = new StringBuilder("full_name,whatsapp_phone,email\n");
+    for (int i = 1; i <= rows; i++) {
+      String phone = badEvery > 0 && i % badEvery == 0 ? "call me" : String.format("05080%05d", i);
+      csv.append("Customer ").append(i).append(',').append(phone).append(",c").append(i).append("@example.sa\n");
+    }
+    return csv.toString().getBytes(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void progressGrowsBatchByBatchToTheFinalTotalsWithTheBytesRead() {
+    CustomerService customers = t.adminScope(t.provision()).customers();
+    byte[] file = file(1_000, 10);
+    List<ImportReport> seen = new ArrayList<>();
+    ImportReport done = customers.importCsv(new ByteArrayInputStream(file),
+        new ImportOptions(100, seen::add));
+    assertThat(seen).hasSize(10);
+    for (int i = 1; i < seen.size(); i++) {
+      assertThat(seen.get(i).rowsRead()).isGreaterThan(seen.get(i - 1).rowsRead());
+      assertThat(seen.get(i).bytesRead()).isGreaterThanOrEqualTo(seen.get(i - 1).bytesRead());
+      assertThat(seen.get(i).inserted() + seen.get(i).rejected()).isEqualTo(seen.get(i).rowsRead());
+    }
+    assertThat(seen.get(seen.size() - 1)).isEqualTo(done);
+    assertThat(done.rowsRead()).isEqualTo(1_000);
+    assertThat(done.inserted()).isEqualTo(900);
+    assertThat(done.rejected()).isEqualTo(100);
+    assertThat(done.bytesRead()).isEqualTo(file.length);
+    assertThat(done.lastLine()).isEqualTo(1_001);
+    assertThat(done.cancelled()).isFalse();
+  }
+
+  @Test
+  void aCancelKeepsTheCommittedBatchesAndSaysHowFarItGot() {
+    CustomerService customers = t.adminScope(t.provision()).customers();
+    List<ImportReport> seen = new ArrayList<>();
+    ImportReport stopped = customers.importCsv(new ByteArrayInputStream(file(1_000, 0)),
+        new ImportOptions(100, seen::add).withCancel(() -> seen.size() == 3));
+    assertThat(stopped.cancelled()).isTrue();
+    assertThat(stopped.rowsRead()).isEqualTo(300);
+    assertThat(stopped.inserted()).isEqualTo(300);
+    assertThat(stopped.lastLine()).isEqualTo(301);
+    assertThat(customers.findByPhone("0508000300")).isPresent();
+    assertThat(customers.findByPhone("0508000301")).as("not read").isEmpty();
+
+    ImportReport rest = customers.importCsv(new ByteArrayInputStream(file(1_000, 0)), ImportOptions.DEFAULTS);
+    assertThat(List.of(rest.inserted(), rest.unchanged())).as("importing it again finishes it").containsExactly(700L,
+        300L);
+  }
+
+  @Test
+  void aPreviewShowsTheFirstRowsAsStoredAndTheWholeFilesProblemsAndChangesNothing() throws SQLException {
+    CustomerService customers = t.adminScope(t.provision()).customers();
+    customers.importCsv(new ByteArrayInputStream(file(5, 0)), ImportOptions.DEFAULTS);
+    DatabaseState before = DatabaseState.of(t.admin());
+    String file = "Full Name,WhatsApp Phone,Email,Tags,Loyalty Card\n"
+        + "Customer 1,0508000001,c1@example.sa,vip,A-1\n"
+        + "Huda,050 800 9001,HUDA@example.sa,,\n"
+        + "Broken,call me,,,\n";
+    ImportPreview preview = customers.previewCsv(new ByteArrayInputStream(file.getBytes(StandardCharsets.UTF_8)),
+        ImportOptions.DEFAULTS, 2);
+    assertThat(DatabaseState.of(t.admin())).as("a preview changes nothing").isEqualTo(before);
+    assertThat(preview.rows()).extracting(ImportPreview.Row::line, ImportPreview.Row::fields).containsExactly(
+        org.assertj.core.api.Assertions.tuple(2L, Map.of("fullName", "Customer 1", "whatsappPhone", "+966508000001",
+            "email", "c1@example.sa", "tags", List.of("vip"), "customFields", Map.of("Loyalty Card", "A-1"))),
+        org.assertj.core.api.Assertions.tuple(3L, Map.of("fullName", "Huda", "whatsappPhone", "+966508009001",
+            "email", "HUDA@example.sa")));
+    ImportReport report = preview.report();
+    assertThat(List.of(report.rowsRead(), report.inserted(), report.updated(), report.rejected()))
+        .containsExactly(3L, 1L, 1L, 1L);
+    assertThat(report.errors()).extracting(ImportReport.RowError::line).containsExactly(4L);
+  }
+
+  @Test
+  void aReportListsTheFirstThousandErrorsAndCountsThemAll() {
+    CustomerService customers = t.adminScope(t.provision()).customers();
+    ImportReport report = customers.importCsv(new ByteArrayInputStream(file(2_500, 1)), ImportOptions.DEFAULTS);
+    assertThat(report.rejected()).isEqualTo(2_500);
+    assertThat(report.errors()).hasSize(ImportReport.MAX_ERRORS);
+    assertThat(report.errors().get(0).line()).isEqualTo(2);
+    assertThat(report.errors().get(ImportReport.MAX_ERRORS - 1).line()).isEqualTo(1_001);
+  }
+}
