@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.tuple;
 import io.crmkit.core.customers.Customer;
 import io.crmkit.core.customers.CustomerService;
 import io.crmkit.core.customers.ImportField;
+import io.crmkit.core.customers.ImportIdentity;
 import io.crmkit.core.customers.ImportMapping;
 import io.crmkit.core.customers.ImportOptions;
 import io.crmkit.core.customers.ImportPreset;
@@ -170,5 +171,33 @@ class CustomerImportMappingTest {
         .isInstanceOf(ValidationException.class);
     assertThatThrownBy(() -> ImportMapping.builder().join(ImportField.FULL_NAME, "only one"))
         .isInstanceOf(ValidationException.class);
+  }
+
+  @Test
+  void aFileOfNamesOnlyImportsWithoutIdentityAndEachIdentityMatchesByItsOwnKey() {
+    CustomerService customers = customers();
+    String names = "Name\nHuda\nOmar\n";
+    assertThatThrownBy(() -> customers.importCsv(new ByteArrayInputStream(names.getBytes(StandardCharsets.UTF_8)),
+        ImportOptions.DEFAULTS)).as("names only cannot be matched").isInstanceOf(ValidationException.class);
+    ImportReport once = customers.importCsv(new ByteArrayInputStream(names.getBytes(StandardCharsets.UTF_8)),
+        ImportOptions.DEFAULTS.withIdentity(ImportIdentity.NONE));
+    assertThat(once.inserted()).isEqualTo(2);
+
+    customers.importCsv(new ByteArrayInputStream("whatsapp_phone,email,full_name\n0501008001,a@x.sa,A\n"
+        .getBytes(StandardCharsets.UTF_8)), ImportOptions.DEFAULTS);
+    String sameEmailNewPhone = "whatsapp_phone,email,full_name\n0501008002,a@x.sa,A by email\n";
+    ImportReport byPhone = customers.importCsv(new ByteArrayInputStream(sameEmailNewPhone.getBytes(
+        StandardCharsets.UTF_8)), ImportOptions.DEFAULTS.withIdentity(ImportIdentity.PHONE));
+    assertThat(byPhone.errors()).extracting(ImportReport.RowError::field, ImportReport.RowError::reason)
+        .containsExactly(tuple("email", "belongs to a customer with another WhatsApp phone"));
+    String sameEmailNoPhone = "email,full_name\nA@X.SA,A renamed\n";
+    ImportReport byEmail = customers.importCsv(new ByteArrayInputStream(sameEmailNoPhone.getBytes(
+        StandardCharsets.UTF_8)), ImportOptions.DEFAULTS.withIdentity(ImportIdentity.EMAIL));
+    assertThat(byEmail.updated()).isEqualTo(1);
+    assertThat(customers.findByPhone("0501008001").orElseThrow().fullName()).hasValue("A renamed");
+    ImportReport none = customers.importCsv(new ByteArrayInputStream(sameEmailNoPhone.getBytes(
+        StandardCharsets.UTF_8)), ImportOptions.DEFAULTS.withIdentity(ImportIdentity.NONE));
+    assertThat(none.errors()).extracting(ImportReport.RowError::field).as("a new customer cannot take the email")
+        .containsExactly("email");
   }
 }

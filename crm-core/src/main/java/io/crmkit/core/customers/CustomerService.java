@@ -142,8 +142,9 @@ public interface CustomerService {
    * text editor shows and the record number. Columns become fields by the options' mapping, else
    * by the {@link ImportPreset} whose export writes the header (Google Contacts, Outlook, HubSpot,
    * Salesforce, Zoho), else by {@link ImportMapping#standard()} ({@code full_name},
-   * {@code whatsapp_phone}, {@code email}, … and every other column a custom field). A row is matched to an existing customer by WhatsApp phone,
-   * else by email, and needs one of them; it updates only what it changes, so importing the same
+   * {@code whatsapp_phone}, {@code email}, … and every other column a custom field). A row is
+   * matched to an existing customer by WhatsApp phone, else by email, and needs one of them (as
+   * the options' {@link ImportIdentity} says: by phone or email only, or never); it updates only what it changes, so importing the same
    * file twice inserts and updates nothing the second time and writes no activity. Rows are
    * written in batches, each its own transaction; a batch that fails for its rows is replayed row
    * by row, so each bad row gets its own error and the good ones land. {@link Limit#CUSTOMERS} holds.

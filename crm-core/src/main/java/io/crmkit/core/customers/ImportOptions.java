@@ -18,9 +18,11 @@ import java.util.function.BooleanSupplier;
  *     whose export writes the file's header, else {@link ImportMapping#standard()}
  * @param cancel asked after each batch (on the importing thread): true stops the import there,
  *     the batches before it committed ({@link ImportReport#cancelled()})
+ * @param identity what matches a row to an existing customer: the WhatsApp phone, else the email,
+ *     by default
  */
 public record ImportOptions(int batchSize, ImportProgress progress, Optional<Character> delimiter,
-    Optional<ImportMapping> mapping, BooleanSupplier cancel) {
+    Optional<ImportMapping> mapping, BooleanSupplier cancel, ImportIdentity identity) {
   /** Defaults: batches of 500, no progress reporting, the delimiter detected. */
   public static final ImportOptions DEFAULTS = new ImportOptions(500, report -> {});
 
@@ -38,6 +40,7 @@ public record ImportOptions(int batchSize, ImportProgress progress, Optional<Cha
     Objects.requireNonNull(delimiter, "delimiter");
     Objects.requireNonNull(mapping, "mapping");
     Objects.requireNonNull(cancel, "cancel");
+    Objects.requireNonNull(identity, "identity");
     if (delimiter.isPresent() && (delimiter.get() == '"' || delimiter.get() == '\n' || delimiter.get() == '\r'
         || Character.isLetterOrDigit(delimiter.get()))) {
       throw new ValidationException("delimiter", "must not be a quote, a line break, a letter or a digit");
@@ -46,28 +49,33 @@ public record ImportOptions(int batchSize, ImportProgress progress, Optional<Cha
 
   /** The options with the delimiter and the mapping taken from the file. */
   public ImportOptions(int batchSize, ImportProgress progress) {
-    this(batchSize, progress, Optional.empty(), Optional.empty(), () -> false);
+    this(batchSize, progress, Optional.empty(), Optional.empty(), () -> false, ImportIdentity.PHONE_THEN_EMAIL);
   }
 
   /** These options for a file separated by {@code delimiter}. */
   public ImportOptions withDelimiter(char delimiter) {
-    return new ImportOptions(batchSize, progress, Optional.of(delimiter), mapping, cancel);
+    return new ImportOptions(batchSize, progress, Optional.of(delimiter), mapping, cancel, identity);
   }
 
   /** These options with the columns mapped by {@code mapping}. */
   public ImportOptions withMapping(ImportMapping mapping) {
     return new ImportOptions(batchSize, progress, delimiter, Optional.of(Objects.requireNonNull(mapping, "mapping")),
-        cancel);
+        cancel, identity);
   }
 
   /** These options reporting each batch's totals to {@code progress}. */
   public ImportOptions withProgress(ImportProgress progress) {
-    return new ImportOptions(batchSize, progress, delimiter, mapping, cancel);
+    return new ImportOptions(batchSize, progress, delimiter, mapping, cancel, identity);
   }
 
   /** These options stopping after the batch during which {@code cancel} turns true. */
   public ImportOptions withCancel(BooleanSupplier cancel) {
-    return new ImportOptions(batchSize, progress, delimiter, mapping, cancel);
+    return new ImportOptions(batchSize, progress, delimiter, mapping, cancel, identity);
+  }
+
+  /** These options matching rows to customers by {@code identity}. */
+  public ImportOptions withIdentity(ImportIdentity identity) {
+    return new ImportOptions(batchSize, progress, delimiter, mapping, cancel, identity);
   }
 
   /** These options with the columns mapped by {@code preset}'s mapping. */

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.dataformat.csv.CsvParser;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import io.crmkit.core.customers.CustomerUpdate.Field;
 import io.crmkit.core.customers.ImportField;
+import io.crmkit.core.customers.ImportIdentity;
 import io.crmkit.core.customers.ImportMapping;
 import io.crmkit.core.customers.ImportPreset;
 import io.crmkit.core.exception.ValidationException;
@@ -75,14 +76,17 @@ final class CustomerCsv implements AutoCloseable {
   private final Reader reader;
   private final MappingIterator<List<String>> rows;
   private final Optional<ImportMapping> mapping;
+  private final ImportIdentity identity;
   private List<String> header;
   private ImportPlan plan;
   private long record;
 
-  private CustomerCsv(Reader reader, MappingIterator<List<String>> rows, Optional<ImportMapping> mapping) {
+  private CustomerCsv(Reader reader, MappingIterator<List<String>> rows, Optional<ImportMapping> mapping,
+      ImportIdentity identity) {
     this.reader = reader;
     this.rows = rows;
     this.mapping = mapping;
+    this.identity = identity;
   }
 
   /**
@@ -90,8 +94,8 @@ final class CustomerCsv implements AutoCloseable {
    * "Unicode text" writes it), then its delimiter, {@code delimiter} or else the one its first line
    * uses most (comma, semicolon or tab, outside quotes).
    */
-  static CustomerCsv open(InputStream csv, Optional<Character> delimiter, Optional<ImportMapping> mapping)
-      throws IOException {
+  static CustomerCsv open(InputStream csv, Optional<Character> delimiter, Optional<ImportMapping> mapping,
+      ImportIdentity identity) throws IOException {
     java.nio.charset.Charset[] encoding = new java.nio.charset.Charset[1];
     InputStream body = withoutBom(csv, encoding);
     Reader reader = new BufferedReader(new InputStreamReader(body, strict(encoding[0])), 65_536);
@@ -100,7 +104,7 @@ final class CustomerCsv implements AutoCloseable {
       // Cells are taken as written; header names are stripped here, so a control character in one
       // is refused, not dropped.
       return new CustomerCsv(reader, MAPPER.readerForListOf(String.class).with(CsvParser.Feature.WRAP_AS_ARRAY)
-          .with(CsvSchema.emptySchema().withColumnSeparator(separator)).readValues(reader), mapping);
+          .with(CsvSchema.emptySchema().withColumnSeparator(separator)).readValues(reader), mapping, identity);
     } catch (IOException | RuntimeException e) {
       reader.close();
       throw e;
@@ -133,7 +137,7 @@ final class CustomerCsv implements AutoCloseable {
         checkHeader(values);
         header = values;
         plan = ImportPlan.of(mapping.orElseGet(() -> ImportPreset.detect(values).map(ImportPreset::mapping)
-            .orElse(ImportMapping.standard())), values);
+            .orElse(ImportMapping.standard())), values, identity);
         continue;
       }
       record++;
@@ -227,8 +231,30 @@ final class CustomerCsv implements AutoCloseable {
       }
     }
     node.set("custom_fields", Inputs.customFields("customFields", custom));
-    if (!node.hasNonNull("whatsapp_phone") && !node.hasNonNull("email")) {
-      throw new ValidationException("whatsappPhone", "a row needs a WhatsApp phone or an email to be matched by");
+    boolean phone = node.hasNonNull("whatsapp_phone");
+    boolean email = node.hasNonNull("email");
+    switch (row.plan().identity()) {
+      case PHONE_THEN_EMAIL -> {
+        if (!phone && !email) {
+          throw new ValidationException("whatsappPhone", "a row needs a WhatsApp phone or an email to be matched by");
+        }
+      }
+      case PHONE -> {
+        if (!phone) {
+          throw new ValidationException("whatsappPhone", "a row needs a WhatsApp phone to be matched by");
+        }
+      }
+      case EMAIL -> {
+        if (!email) {
+          throw new ValidationException("email", "a row needs an email to be matched by");
+        }
+      }
+      case NONE -> {
+        if (!phone && !email && !node.hasNonNull("full_name")) {
+          throw new ValidationException("fullName", "a row needs a name, a WhatsApp phone or an email");
+        }
+      }
+      default -> throw new IllegalStateException(row.plan().identity().name());
     }
     return node;
   }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.crmkit.core.customers.ImportIdentity;
 import io.crmkit.core.customers.ImportOptions;
 import io.crmkit.core.customers.ImportPreview;
 import io.crmkit.core.customers.ImportReport;
@@ -67,7 +68,7 @@ final class CustomerImport {
     ImportTotals totals = new ImportTotals();
     CountingInputStream counted = new CountingInputStream(java.util.Objects.requireNonNull(csv, "csv"));
     List<Row> batch = new ArrayList<>();
-    try (CustomerCsv file = CustomerCsv.open(counted, options.delimiter(), options.mapping())) {
+    try (CustomerCsv file = CustomerCsv.open(counted, options.delimiter(), options.mapping(), options.identity())) {
       for (Row row = file.next(); row != null; row = file.next()) {
         batch.add(row);
         if (batch.size() == options.batchSize()) {
@@ -246,7 +247,24 @@ final class CustomerImport {
             "belongs to a customer with another WhatsApp phone"));
         continue;
       }
-      Rows.CustomerRow target = phoneMatch != null ? phoneMatch : emailMatch;
+      ImportIdentity identity = batch.get(0).plan().identity();
+      String taken = switch (identity) {
+        case PHONE_THEN_EMAIL -> null;
+        case PHONE -> phoneMatch == null && emailMatch != null ? "email" : null;
+        case EMAIL -> emailMatch == null && phoneMatch != null ? "whatsappPhone" : null;
+        case NONE -> phoneMatch != null ? "whatsappPhone" : emailMatch != null ? "email" : null;
+      };
+      if (taken != null) {
+        // The row's customer would be new, but a customer already holds this unique value.
+        totals.reject(new RowError(line, records.get(line), taken, "belongs to another customer"));
+        continue;
+      }
+      Rows.CustomerRow target = switch (identity) {
+        case PHONE_THEN_EMAIL -> phoneMatch != null ? phoneMatch : emailMatch;
+        case PHONE -> phoneMatch;
+        case EMAIL -> emailMatch;
+        case NONE -> null;
+      };
       if (target != null) {
         node.put("id", target.id.toString());
         updates.add(node);

@@ -1,6 +1,7 @@
 package io.crmkit.core.internal;
 
 import io.crmkit.core.customers.ImportField;
+import io.crmkit.core.customers.ImportIdentity;
 import io.crmkit.core.customers.ImportMapping;
 import io.crmkit.core.exception.ValidationException;
 import java.util.ArrayList;
@@ -26,9 +27,16 @@ final class ImportPlan {
   private final Map<ImportField, List<String>> headers = new EnumMap<>(ImportField.class);
   private final Map<String, String> custom = new LinkedHashMap<>();
   private final Optional<String> separator;
+  private final ImportIdentity identity;
 
-  private ImportPlan(Optional<String> separator) {
+  private ImportPlan(Optional<String> separator, ImportIdentity identity) {
     this.separator = separator;
+    this.identity = identity;
+  }
+
+  /** What matches a row to a customer. */
+  ImportIdentity identity() {
+    return identity;
   }
 
   /**
@@ -37,12 +45,12 @@ final class ImportPlan {
    * @throws ValidationException if nothing fills the WhatsApp phone or the email, or a column kept
    *     as a custom field by its header has a name that is blank or over 64 characters
    */
-  static ImportPlan of(ImportMapping mapping, List<String> fileHeaders) {
+  static ImportPlan of(ImportMapping mapping, List<String> fileHeaders, ImportIdentity identity) {
     Map<String, String> byKey = new HashMap<>();
     for (String header : fileHeaders) {
       byKey.putIfAbsent(key(header), header);
     }
-    ImportPlan plan = new ImportPlan(mapping.multiValueSeparator());
+    ImportPlan plan = new ImportPlan(mapping.multiValueSeparator(), identity);
     Set<String> named = new HashSet<>();
     for (ImportMapping.Rule rule : mapping.rules().values()) {
       List<String> wanted = rule instanceof ImportMapping.Phone p ? List.of(p.countryCodeHeader(), p.numberHeader())
@@ -80,9 +88,18 @@ final class ImportPlan {
         }
       }
     }
-    if (!plan.rules.containsKey(ImportField.WHATSAPP_PHONE) && !plan.rules.containsKey(ImportField.EMAIL)) {
-      throw new ValidationException("header", "needs a whatsapp_phone or an email column to match customers by"
-          + " (or a mapping that names one)");
+    boolean phone = plan.rules.containsKey(ImportField.WHATSAPP_PHONE);
+    boolean email = plan.rules.containsKey(ImportField.EMAIL);
+    String missing = switch (identity) {
+      case PHONE_THEN_EMAIL -> phone || email ? null : "a whatsapp_phone or an email column";
+      case PHONE -> phone ? null : "a whatsapp_phone column";
+      case EMAIL -> email ? null : "an email column";
+      case NONE -> phone || email || plan.rules.containsKey(ImportField.FULL_NAME) ? null
+          : "a name, whatsapp_phone or email column";
+    };
+    if (missing != null) {
+      throw new ValidationException("header", "needs " + missing + " to match customers by (or a mapping that names"
+          + " one)");
     }
     return plan;
   }
