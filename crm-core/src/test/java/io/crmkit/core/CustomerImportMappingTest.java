@@ -200,4 +200,20 @@ class CustomerImportMappingTest {
     assertThat(none.errors()).extracting(ImportReport.RowError::field).as("a new customer cannot take the email")
         .containsExactly("email");
   }
+
+  @Test
+  void ownColumnsWinOverPresetsZohoLeadsAreZohosAndHalfAPhoneRuleIsRefused() {
+    assertThat(ImportPreset.detect(List.of("Record ID", "First Name", "Email", "whatsapp_phone"))).isEmpty();
+    assertThat(ImportPreset.detect(List.of("Record Id", "Company", "First Name", "Last Name", "Email", "Mobile")))
+        .hasValue(ImportPreset.ZOHO);
+    CustomerService customers = customers();
+    String leads = "Record Id,Company,First Name,Last Name,Email,Mobile\nzl_1,Dana Foods,Dana,Ali,dana@ali.sa,0501009001\n";
+    importTwice(customers, leads, ImportOptions.DEFAULTS);
+    assertThat(customers.findByPhone("0501009001").orElseThrow().company()).hasValue("Dana Foods");
+
+    ImportMapping halfPhone = ImportMapping.builder().phone(ImportField.WHATSAPP_PHONE, "Dial Code", "Mobile").build();
+    assertThatThrownBy(() -> customers.importCsv(new ByteArrayInputStream(leads.getBytes(StandardCharsets.UTF_8)),
+        ImportOptions.DEFAULTS.withMapping(halfPhone))).isInstanceOfSatisfying(ValidationException.class,
+            e -> assertThat(e.reason()).contains("Dial Code"));
+  }
 }

@@ -92,9 +92,10 @@ class CustomerImportProgressTest {
     String file = "Full Name,WhatsApp Phone,Email,Tags,Loyalty Card\n"
         + "Customer 1,0508000001,c1@example.sa,vip,A-1\n"
         + "Huda,050 800 9001,HUDA@example.sa,,\n"
-        + "Broken,call me,,,\n";
+        + "Broken,call me,,,\n"
+        + "Huda again,0508009001,,,\n";
     ImportPreview preview = customers.previewCsv(new ByteArrayInputStream(file.getBytes(StandardCharsets.UTF_8)),
-        ImportOptions.DEFAULTS, 2);
+        ImportOptions.DEFAULTS, 10);
     assertThat(DatabaseState.of(t.admin())).as("a preview changes nothing").isEqualTo(before);
     assertThat(preview.rows()).extracting(ImportPreview.Row::line, ImportPreview.Row::fields).containsExactly(
         org.assertj.core.api.Assertions.tuple(2L, Map.of("fullName", "Customer 1", "whatsappPhone", "+966508000001",
@@ -103,8 +104,8 @@ class CustomerImportProgressTest {
             "email", "HUDA@example.sa")));
     ImportReport report = preview.report();
     assertThat(List.of(report.rowsRead(), report.inserted(), report.updated(), report.rejected()))
-        .containsExactly(3L, 1L, 1L, 1L);
-    assertThat(report.errors()).extracting(ImportReport.RowError::line).containsExactly(4L);
+        .containsExactly(4L, 1L, 1L, 2L);
+    assertThat(report.errors()).extracting(ImportReport.RowError::line).containsExactly(4L, 5L);
   }
 
   @Test

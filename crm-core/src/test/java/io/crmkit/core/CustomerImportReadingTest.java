@@ -123,4 +123,20 @@ class CustomerImportReadingTest {
             e -> assertThat(e.reason()).contains("twice"));
     assertThat(DatabaseState.of(t.admin())).isEqualTo(before);
   }
+
+  @Test
+  void excelsSepLineBlankLinesRowsOfDelimitersAndBlankHeaderCellsAreReadAsMeant() {
+    CustomerService customers = customers();
+    String file = "sep=;\n\nwhatsapp_phone;full_name;;company\n;;;\n0507500001;Huda;;Nour\n0507500002;x\n";
+    ImportReport report = customers.importCsv(bytes(file, StandardCharsets.UTF_8), ImportOptions.DEFAULTS);
+    assertThat(report.inserted()).isEqualTo(1);
+    assertThat(report.rowsRead()).as("the row of delimiters is an empty row, skipped").isEqualTo(2);
+    assertThat(report.errors()).extracting(ImportReport.RowError::line, ImportReport.RowError::record)
+        .containsExactly(tuple(6L, 2L));
+    assertThat(customers.findByPhone("0507500001").orElseThrow().customFields()).as("the blank column is left out")
+        .isEmpty();
+    assertThatThrownBy(() -> customers.importCsv(bytes("Email,email \na@x.sa,b@x.sa\n", StandardCharsets.UTF_8),
+        ImportOptions.DEFAULTS)).isInstanceOfSatisfying(ValidationException.class,
+            e -> assertThat(e.reason()).contains("twice"));
+  }
 }

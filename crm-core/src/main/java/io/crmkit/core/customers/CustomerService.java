@@ -154,8 +154,8 @@ public interface CustomerService {
    * @throws io.crmkit.core.exception.ServerFaultException if the database failed in a way that is no
    *     row's fault (a missing grant, say): the batches before it are written
    * @throws java.io.UncheckedIOException if the input cannot be read
-   * @throws ValidationException if there is no header, it has no {@code whatsapp_phone} or {@code email}
-   *     column, names a column twice or has a column name that is not one line of text, or the CSV is malformed or has
+   * @throws ValidationException if there is no header, the mapping finds no column the identity
+   *     matches by ({@code whatsapp_phone} or {@code email} by default), it names a column twice or has a column name that is not one line of text, or the CSV is malformed or has
    *     a cell over 100,000 characters (the rows before the fault have landed). A cell is checked as
    *     the services check its field: one with a control character or bytes that are not UTF-8
    *     (never replaced) is its row's error, naming the column

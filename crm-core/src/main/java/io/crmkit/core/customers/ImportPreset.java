@@ -12,14 +12,18 @@ import java.util.stream.Collectors;
  * is the mobile one where the export has several. Columns a preset does not name are left out.
  */
 public enum ImportPreset {
-  /** Google Contacts' "Google CSV" (the current headers and the older ones), values split at {@code " ::: "}. */
-  GOOGLE_CONTACTS(List.of("e-mail 1 - value", "phone 1 - value"), ImportMapping.builder()
+  /**
+   * Google Contacts' "Google CSV" as it writes it since 2023 ({@code First Name}, {@code E-mail 1 -
+   * Value}, …; the older {@code Given Name} headers need a mapping), values split at {@code " ::: "};
+   * the WhatsApp number is the first phone, whatever its label.
+   */
+  GOOGLE_CONTACTS(List.of("first name", "e-mail 1 - value", "phone 1 - value"), ImportMapping.builder()
       .join(ImportField.FULL_NAME, "First Name", "Middle Name", "Last Name")
       .column(ImportField.WHATSAPP_PHONE, "Phone 1 - Value")
       .column(ImportField.PHONE, "Phone 2 - Value")
       .column(ImportField.EMAIL, "E-mail 1 - Value")
-      .column(ImportField.COMPANY, "Organization Name", "Organization 1 - Name")
-      .column(ImportField.POSITION, "Organization Title", "Organization 1 - Title")
+      .column(ImportField.COMPANY, "Organization Name")
+      .column(ImportField.POSITION, "Organization Title")
       .column(ImportField.NOTES, "Notes")
       .column(ImportField.TAGS, "Labels", "Group Membership")
       .multiValueSeparator(" ::: ").build()),
@@ -51,13 +55,13 @@ public enum ImportPreset {
       .column(ImportField.COMPANY, "Account Name")
       .column(ImportField.POSITION, "Title")
       .column(ImportField.NOTES, "Description").build()),
-  /** Zoho CRM's contacts export; its record id kept as the custom field {@code zoho_id}. */
-  ZOHO(List.of("record id", "account name", "mobile"), ImportMapping.builder()
+  /** Zoho CRM's contacts or leads export; its record id kept as the custom field {@code zoho_id}. */
+  ZOHO(List.of("record id", "mobile"), ImportMapping.builder()
       .join(ImportField.FULL_NAME, "First Name", "Last Name")
       .column(ImportField.WHATSAPP_PHONE, "Mobile")
       .column(ImportField.PHONE, "Phone")
       .column(ImportField.EMAIL, "Email")
-      .column(ImportField.COMPANY, "Account Name")
+      .column(ImportField.COMPANY, "Account Name", "Company")
       .column(ImportField.POSITION, "Title")
       .column(ImportField.NOTES, "Description")
       .column(ImportField.TAGS, "Tag")
@@ -76,12 +80,20 @@ public enum ImportPreset {
     return mapping;
   }
 
+  /** CRMKit's own column names: a header with one of them is read by the standard mapping. */
+  private static final Set<String> OWN = Set.of("whatsapp_phone", "whatsapp phone", "whatsapp", "full_name",
+      "full name", "lead_score", "lead score");
+
   /**
    * The preset whose export writes {@code headers}: the one whose distinctive headers are all there
-   * (ignoring case), Zoho before Salesforce and HubSpot (which share some); empty if none.
+   * (ignoring case), Zoho before Salesforce and HubSpot (which share some); empty if none, or if a
+   * header is one of CRMKit's own ({@code whatsapp_phone}, {@code full_name}, …).
    */
   public static Optional<ImportPreset> detect(Collection<String> headers) {
     Set<String> present = headers.stream().map(h -> h.strip().toLowerCase(Locale.ROOT)).collect(Collectors.toSet());
+    if (present.stream().anyMatch(OWN::contains)) {
+      return Optional.empty();
+    }
     for (ImportPreset preset : List.of(GOOGLE_CONTACTS, OUTLOOK, ZOHO, HUBSPOT, SALESFORCE)) {
       if (present.containsAll(preset.signature)) {
         return Optional.of(preset);

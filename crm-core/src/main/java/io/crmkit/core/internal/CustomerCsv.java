@@ -34,11 +34,12 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * The CSV file of an import, read: UTF-8 (a BOM skipped) streamed through Jackson's CSV reader, the
- * header checked, and each row turned into the JSON object the import statements read, every cell
- * checked as the services check the same field. Bytes that are not UTF-8 are never silently
- * replaced: a cell holding them is a bad cell (the row's error names its column), a header holding
- * them is refused.
+ * The CSV file of an import, read: its encoding from its byte order mark (UTF-8 without one, UTF-16
+ * with one), its delimiter given or detected, streamed through Jackson's CSV reader as lists, the
+ * header checked and held against the import's mapping ({@link ImportPlan}), and each row turned
+ * into the JSON object the import statements read, every cell checked as the services check the
+ * same field. Bytes that are not of the encoding are never silently replaced: a cell holding them
+ * is a bad cell (the row's error names its column), a header holding them is refused.
  */
 final class CustomerCsv implements AutoCloseable {
   /**
@@ -74,17 +75,17 @@ final class CustomerCsv implements AutoCloseable {
   private static final String DELIMITERS = ",;\t";
 
   private final Reader reader;
-  private final MappingIterator<List<String>> rows;
+  private MappingIterator<List<String>> rows;
+  /** Lines read before the parser's first (Excel's {@code sep=} line). */
+  private long lineOffset;
   private final Optional<ImportMapping> mapping;
   private final ImportIdentity identity;
   private List<String> header;
   private ImportPlan plan;
   private long record;
 
-  private CustomerCsv(Reader reader, MappingIterator<List<String>> rows, Optional<ImportMapping> mapping,
-      ImportIdentity identity) {
+  private CustomerCsv(Reader reader, Optional<ImportMapping> mapping, ImportIdentity identity) {
     this.reader = reader;
-    this.rows = rows;
     this.mapping = mapping;
     this.identity = identity;
   }
@@ -100,11 +101,12 @@ final class CustomerCsv implements AutoCloseable {
     InputStream body = withoutBom(csv, encoding);
     Reader reader = new BufferedReader(new InputStreamReader(body, strict(encoding[0])), 65_536);
     try {
-      char separator = delimiter.isPresent() ? delimiter.get() : detectDelimiter(reader);
-      // Cells are taken as written; header names are stripped here, so a control character in one
-      // is refused, not dropped.
-      return new CustomerCsv(reader, MAPPER.readerForListOf(String.class).with(CsvParser.Feature.WRAP_AS_ARRAY)
-          .with(CsvSchema.emptySchema().withColumnSeparator(separator)).readValues(reader), mapping, identity);
+      CustomerCsv file = new CustomerCsv(reader, mapping, identity);
+      char separator = delimiter.isPresent() ? delimiter.get() : file.detectDelimiter(reader);
+      // Cells are taken as written: a control character in a header is refused, not dropped.
+      file.rows = MAPPER.readerForListOf(String.class).with(CsvParser.Feature.WRAP_AS_ARRAY)
+          .with(CsvSchema.emptySchema().withColumnSeparator(separator)).readValues(reader);
+      return file;
     } catch (IOException | RuntimeException e) {
       reader.close();
       throw e;
@@ -122,7 +124,7 @@ final class CustomerCsv implements AutoCloseable {
   Row next() throws IOException {
     while (true) {
       // Where the record starts: where the previous one (a blank line is one, skipped) ended.
-      long line = rows.getParser().currentLocation().getLineNr();
+      long line = rows.getParser().currentLocation().getLineNr() + lineOffset;
       if (!rows.hasNextValue()) {
         if (header == null) {
           throw new ValidationException("header", "the file is empty: it needs a header line naming its columns");
@@ -130,14 +132,15 @@ final class CustomerCsv implements AutoCloseable {
         return null;
       }
       List<String> values = rows.nextValue();
-      if (values.isEmpty() || values.size() == 1 && values.get(0).isEmpty()) {
-        continue;
+      if (values.stream().allMatch(String::isBlank)) {
+        continue; // a blank line, or one of delimiters only as spreadsheets write empty rows
       }
       if (header == null) {
         checkHeader(values);
         header = values;
-        plan = ImportPlan.of(mapping.orElseGet(() -> ImportPreset.detect(values).map(ImportPreset::mapping)
-            .orElse(ImportMapping.standard())), values, identity);
+        List<String> named = values.stream().filter(h -> !h.isBlank()).toList();
+        plan = ImportPlan.of(mapping.orElseGet(() -> ImportPreset.detect(named).map(ImportPreset::mapping)
+            .orElse(ImportMapping.standard())), named, identity);
         continue;
       }
       record++;
@@ -146,7 +149,9 @@ final class CustomerCsv implements AutoCloseable {
       }
       Map<String, String> byHeader = new LinkedHashMap<>();
       for (int i = 0; i < values.size(); i++) {
-        byHeader.put(header.get(i), values.get(i));
+        if (!header.get(i).isBlank()) {
+          byHeader.put(header.get(i), values.get(i));
+        }
       }
       return new Row(line, record, byHeader, values.size(), header.size(), plan);
     }
@@ -161,9 +166,13 @@ final class CustomerCsv implements AutoCloseable {
     }
   }
 
+  /** Blank header cells leave their columns out; two names equal but for case or spaces are refused. */
   private static void checkHeader(List<String> headers) {
-    if (new java.util.HashSet<>(headers).size() != headers.size()) {
-      throw new ValidationException("header", "names a column twice");
+    java.util.Set<String> seen = new java.util.HashSet<>();
+    for (String header : headers) {
+      if (!header.isBlank() && !seen.add(header.strip().toLowerCase(Locale.ROOT))) {
+        throw new ValidationException("header", "names the column \"" + header.strip() + "\" twice");
+      }
     }
     for (String header : headers) {
       if (notUtf8(header)) {
@@ -293,21 +302,41 @@ final class CustomerCsv implements AutoCloseable {
         .onUnmappableCharacter(CodingErrorAction.REPLACE).replaceWith(String.valueOf(NOT_UTF8));
   }
 
-  /** The delimiter the first line uses most outside quotes: comma, semicolon or tab; comma if none. */
-  private static char detectDelimiter(Reader reader) throws IOException {
+  /**
+   * The delimiter the first line that is not blank uses most outside quotes (comma, semicolon or
+   * tab; comma if none); or the one Excel's {@code sep=;} first line names, that line then consumed
+   * ({@code lineOffset} becomes 1). Looks at most 64,000 characters ahead.
+   */
+  private char detectDelimiter(Reader reader) throws IOException {
     reader.mark(65_536);
+    StringBuilder first = new StringBuilder();
     int[] counts = new int[DELIMITERS.length()];
     boolean quoted = false;
-    for (int i = 0, c = reader.read(); c >= 0 && i < 65_536; i++, c = reader.read()) {
+    for (int i = 0, c = reader.read(); c >= 0 && i < 64_000; i++, c = reader.read()) {
+      if (!quoted && (c == '\n' || c == '\r')) {
+        if (first.toString().isBlank()) {
+          first.setLength(0);
+          continue;
+        }
+        break;
+      }
+      first.append((char) c);
       if (c == '"') {
         quoted = !quoted;
-      } else if (!quoted && (c == '\n' || c == '\r')) {
-        break;
       } else if (!quoted && DELIMITERS.indexOf(c) >= 0) {
         counts[DELIMITERS.indexOf(c)]++;
       }
     }
     reader.reset();
+    String line = first.toString().strip();
+    if (line.length() == 5 && line.regionMatches(true, 0, "sep=", 0, 4)) {
+      // Excel's hint line: the delimiter, not a header. Consumed here; lines count it.
+      for (int c = reader.read(); c >= 0 && c != '\n'; c = reader.read()) {
+        // skip to the end of the hint's line
+      }
+      lineOffset = 1;
+      return line.charAt(4);
+    }
     int best = 0;
     for (int i = 1; i < counts.length; i++) {
       if (counts[i] > counts[best]) {

@@ -32,10 +32,11 @@ import java.util.UUID;
 
 /**
  * CSV import: the file read by {@link CustomerCsv}, every row validated in Java, written in batches
- * of one transaction each. Rows are matched by WhatsApp phone, else email; matched rows update
- * only what they change, new rows are inserted, and a batch that fails for its rows is replayed
- * row by row; a transient failure is tried once more and then stops the import, as a server fault
- * does at once.
+ * of one transaction each (rolled back, for a preview). Rows are matched as the options' identity
+ * says (WhatsApp phone, else email, by default); matched rows update only what they change, new
+ * rows are inserted, and a batch that fails for its rows is replayed row by row; a transient failure
+ * is tried once more (not a lost commit when nothing matches rows) and then stops the import, as a
+ * server fault does at once.
  */
 final class CustomerImport {
   private final CustomerActor actor;
@@ -137,11 +138,27 @@ final class CustomerImport {
       ImportTotals batchTotals;
       try {
         batchTotals = attempt(batch, preview);
-      } catch (RetryableException | CommitOutcomeUnknownException e) {
+      } catch (RetryableException e) {
+        batchTotals = attempt(batch, preview);
+      } catch (CommitOutcomeUnknownException e) {
+        if (batch.get(0).plan().identity() == ImportIdentity.NONE) {
+          // Nothing matches a row again: a second try would make the batch's customers twice.
+          throw new CommitOutcomeUnknownException("the import stopped at line " + batch.get(0).line() + ": the"
+              + " connection failed while its batch committed, so its rows may or may not be stored; the "
+              + totals.rowsRead + " rows before it are done. With identity NONE, importing the file again makes"
+              + " customers again: check first", e);
+        }
         batchTotals = attempt(batch, preview);
       }
       totals.add(batchTotals);
-    } catch (RetryableException | CommitOutcomeUnknownException e) {
+    } catch (CommitOutcomeUnknownException e) {
+      if (batch.get(0).plan().identity() == ImportIdentity.NONE) {
+        throw e;
+      }
+      throw new RetryableException("the import stopped at line " + batch.get(0).line() + " on a transient database"
+          + " failure; the " + totals.rowsRead + " rows before it are done, and importing the file again matches"
+          + " them and changes nothing", e);
+    } catch (RetryableException e) {
       throw new RetryableException("the import stopped at line " + batch.get(0).line() + " on a transient database"
           + " failure; the " + totals.rowsRead + " rows before it are done, and importing the file again matches"
           + " them and changes nothing", e);
@@ -196,10 +213,6 @@ final class CustomerImport {
     for (Row row : batch) {
       try {
         ObjectNode node = CustomerCsv.prepare(row, region);
-        if (preview != null && preview.rows.size() < preview.capacity
-            && preview.rows.stream().noneMatch(r -> r.path("line").asLong() == row.line())) {
-          preview.rows.add(node.deepCopy());
-        }
         String phone = node.path("whatsapp_phone").asText(null);
         String email = node.path("email_key").asText(null);
         Long earlier = phone != null ? seenPhones.putIfAbsent(phone, row.line()) : null;
@@ -273,6 +286,19 @@ final class CustomerImport {
       }
     }
 
+    if (preview != null) {
+      // The rows that would land, in the file's order, before the writes change them.
+      List<ObjectNode> landing = new ArrayList<>();
+      inserts.forEach(n -> landing.add((ObjectNode) n.deepCopy()));
+      updates.forEach(n -> landing.add((ObjectNode) n.deepCopy()));
+      landing.sort(java.util.Comparator.comparingLong(n -> n.path("line").asLong()));
+      for (ObjectNode node : landing) {
+        if (preview.rows.size() < preview.capacity
+            && preview.rows.stream().noneMatch(r -> r.path("line").asLong() == node.path("line").asLong())) {
+          preview.rows.add(node);
+        }
+      }
+    }
     Performer by = Performer.of(actor.actor());
     UUID member = by.member();
     String system = by.system();

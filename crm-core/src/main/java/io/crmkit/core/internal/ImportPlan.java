@@ -65,6 +65,11 @@ final class ImportPlan {
           present.add(null);
         }
       }
+      if (rule instanceof ImportMapping.Phone p && present.contains(null) && present.stream().anyMatch(h -> h != null)) {
+        // Half a phone would be read in the organization's region, and stored as another number.
+        throw new ValidationException("header", "the file has no column \"" + (present.get(0) == null
+            ? p.countryCodeHeader() : p.numberHeader()) + "\" for the " + p.field() + " phone rule");
+      }
       if (present.stream().anyMatch(h -> h != null)) {
         plan.rules.put(rule.field(), rule);
         plan.headers.put(rule.field(), present);
