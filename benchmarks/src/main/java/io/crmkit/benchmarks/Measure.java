@@ -48,6 +48,21 @@ final class Measure {
   /** {@link #compare} for rates measured some other way (several clients at once, say). */
   static void compareRates(String what, int rounds, int seconds, String baselineName, Rate baseline,
       String subjectName, Rate subject) throws Exception {
+    compareRounds(what, rounds, String.format(Locale.ROOT, "rounds of %d s", seconds), "ops/s", baselineName, baseline,
+        subjectName, subject);
+  }
+
+  /**
+   * {@link #compare} for work measured as a whole (a file imported, say) rather than over a time:
+   * each round runs the baseline once and the subject once, and returns its rate in {@code unit}.
+   */
+  static void compareRuns(String what, int rounds, String unit, String baselineName, Rate baseline,
+      String subjectName, Rate subject) throws Exception {
+    compareRounds(what, rounds, "rounds", unit, baselineName, baseline, subjectName, subject);
+  }
+
+  private static void compareRounds(String what, int rounds, String roundsAre, String unit, String baselineName,
+      Rate baseline, String subjectName, Rate subject) throws Exception {
     double[] base = new double[rounds];
     double[] measured = new double[rounds];
     double[] ratios = new double[rounds];
@@ -59,15 +74,21 @@ final class Measure {
     java.util.Arrays.sort(base);
     java.util.Arrays.sort(measured);
     java.util.Arrays.sort(ratios);
-    report(what, baselineName, base[rounds / 2], subjectName, measured[rounds / 2]);
-    System.out.printf(Locale.ROOT, "  per-round ratios %.2f to %.2f over %d rounds of %d s%n", ratios[0],
-        ratios[rounds - 1], rounds, seconds);
+    report(what, baselineName, base[rounds / 2], subjectName, measured[rounds / 2], unit);
+    System.out.printf(Locale.ROOT, "  per-round ratios %.2f to %.2f over %d %s%n", ratios[0], ratios[rounds - 1],
+        rounds, roundsAre);
   }
 
   /** Prints a figure: the baseline, the measured rate and their ratio. */
   static void report(String what, String baselineName, double baseline, String subjectName, double subject) {
-    System.out.printf(Locale.ROOT, "%s%n  baseline  %-58s %10s ops/s%n  measured  %-58s %10s ops/s  (%.2f x baseline)%n",
-        what, baselineName, formatRate(baseline), subjectName, formatRate(subject), subject / baseline);
+    report(what, baselineName, baseline, subjectName, subject, "ops/s");
+  }
+
+  /** {@link #report(String, String, double, String, double)} in another unit (rows/s, say). */
+  static void report(String what, String baselineName, double baseline, String subjectName, double subject,
+      String unit) {
+    System.out.printf(Locale.ROOT, "%s%n  baseline  %-58s %10s %s%n  measured  %-58s %10s %s  (%.2f x baseline)%n",
+        what, baselineName, formatRate(baseline), unit, subjectName, formatRate(subject), unit, subject / baseline);
   }
 
   /** A rate with the digits that matter: none above 100, one below, two below 10. */
