@@ -308,6 +308,7 @@ class CoreBadInputTest {
     c.oneLine(m, "fullName", 255, v -> () -> customers.create(CustomerDraft.builder().fullName(v).build()));
     c.oneLine(m, "company", 255, v -> () -> customers.create(named().company(v).build()));
     c.oneLine(m, "position", 100, v -> () -> customers.create(named().position(v).build()));
+    c.oneLine(m, "externalId", 255, v -> () -> customers.create(named().externalId(v).build()));
     c.multiline(m, "notes", 20_000, true, v -> () -> customers.create(named().notes(v).build()));
     c.emails(m, "email", v -> () -> customers.create(named().email(v).build()));
     c.phones(m, "whatsappPhone", v -> () -> customers.create(named().whatsappPhone(v).build()));
@@ -336,6 +337,7 @@ class CoreBadInputTest {
         () -> customers.get(UUID.randomUUID()));
     c.phones("CustomerService.findByPhone(String)", "whatsappPhone", v -> () -> customers.findByPhone(v));
     c.emails("CustomerService.findByEmail(String)", "email", v -> () -> customers.findByEmail(v));
+    c.oneLine("CustomerService.findByExternalId(String)", "externalId", 255, v -> () -> customers.findByExternalId(v));
     String find = "CustomerService.findOrCreateByPhone(String,CustomerDraft)";
     c.phones(find, "whatsappPhone", v -> () -> customers.findOrCreateByPhone(v, CustomerDraft.builder().build()));
     c.oneLine(find, "fullName", 255, v -> () -> customers.findOrCreateByPhone("0509990001",
@@ -384,6 +386,8 @@ class CoreBadInputTest {
     c.oneLine(update, "fullName", 255, v -> () -> customers.update(id, CustomerUpdate.builder().fullName(v).build()));
     c.oneLine(update, "company", 255, v -> () -> customers.update(id, CustomerUpdate.builder().company(v).build()));
     c.oneLine(update, "position", 100, v -> () -> customers.update(id, CustomerUpdate.builder().position(v).build()));
+    c.oneLine(update, "externalId", 255, v -> () -> customers.update(id, CustomerUpdate.builder().externalId(v)
+        .build()));
     c.multiline(update, "notes", 20_000, true, v -> () -> customers.update(id, CustomerUpdate.builder().notes(v)
         .build()));
     c.emails(update, "email", v -> () -> customers.update(id, CustomerUpdate.builder().email(v).build()));

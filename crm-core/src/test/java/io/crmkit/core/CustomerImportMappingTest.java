@@ -105,18 +105,20 @@ class CustomerImportMappingTest {
     Customer layla = customers.findByEmail("layla@khalil.ae").orElseThrow();
     assertThat(layla.fullName()).hasValue("Layla Khalil");
     assertThat(layla.company()).hasValue("Khalil Group");
-    assertThat(layla.customFields()).containsEntry("hubspot_id", "51").doesNotContainKey("Name");
+    assertThat(layla.externalId()).hasValue("51");
+    assertThat(layla.customFields()).doesNotContainKey("Name").doesNotContainKey("Record ID");
   }
 
   @Test
   void salesforceAndZohoReportsAreToldApart() {
     CustomerService customers = customers();
-    String salesforce = "First Name,Last Name,Title,Account Name,Email,Phone,Mobile,Description\n"
-        + "Yousef,Saad,Buyer,Saad Foods,yousef@saad.sa,,0501005001,Prefers calls\n";
+    String salesforce = "Contact ID,First Name,Last Name,Title,Account Name,Email,Phone,Mobile,Description\n"
+        + "0035g00000AbCdE,Yousef,Saad,Buyer,Saad Foods,yousef@saad.sa,,0501005001,Prefers calls\n";
     assertThat(ImportPreset.detect(List.of(salesforce.substring(0, salesforce.indexOf('\n')).split(","))))
         .hasValue(ImportPreset.SALESFORCE);
     importTwice(customers, salesforce, ImportOptions.DEFAULTS);
     assertThat(customers.findByPhone("0501005001").orElseThrow().notes()).hasValue("Prefers calls");
+    assertThat(customers.findByExternalId("0035g00000AbCdE").orElseThrow().email()).hasValue("yousef@saad.sa");
 
     String zoho = "Record Id,Contact Owner,First Name,Last Name,Account Name,Email,Phone,Mobile,Title,Description,Tag\n"
         + "zcrm_77,Nadia,Huda,Omar,Omar Textiles,huda@omar.sa,,0501005002,Manager,,Wholesale\n";
@@ -126,7 +128,8 @@ class CustomerImportMappingTest {
     Customer huda = customers.findByPhone("0501005002").orElseThrow();
     assertThat(huda.company()).hasValue("Omar Textiles");
     assertThat(huda.tags()).containsExactly("Wholesale");
-    assertThat(huda.customFields()).containsEntry("zoho_id", "zcrm_77").doesNotContainKey("Contact Owner");
+    assertThat(huda.externalId()).hasValue("zcrm_77");
+    assertThat(huda.customFields()).doesNotContainKey("Contact Owner");
   }
 
   @Test

@@ -26,6 +26,8 @@ import java.util.UUID;
  * @param tags tags, in the order they were added
  * @param notes free text
  * @param customFields the organization's own fields (a JSON object), unmodifiable
+ * @param externalId the customer's id in another system (where it was imported from, the host's
+ *     own records), unique per organization and compared exactly
  * @param createdBy the member who created it, if a member did
  * @param createdAt when it was created
  * @param updatedAt when it last really changed
@@ -47,6 +49,7 @@ public record Customer(
     List<String> tags,
     Optional<String> notes,
     Map<String, Object> customFields,
+    Optional<String> externalId,
     Optional<UUID> createdBy,
     Instant createdAt,
     Instant updatedAt) {
@@ -67,6 +70,7 @@ public record Customer(
     tags = List.copyOf(tags);
     Objects.requireNonNull(notes, "notes");
     Objects.requireNonNull(customFields, "customFields");
+    Objects.requireNonNull(externalId, "externalId");
     Objects.requireNonNull(createdBy, "createdBy");
     Objects.requireNonNull(createdAt, "createdAt");
     Objects.requireNonNull(updatedAt, "updatedAt");

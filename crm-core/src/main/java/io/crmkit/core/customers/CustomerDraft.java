@@ -32,6 +32,7 @@ import java.util.UUID;
  * @param tags tags
  * @param notes free text
  * @param customFields the organization's own fields
+ * @param externalId the customer's id in another system, unique per organization
  */
 public record CustomerDraft(
     Optional<String> fullName,
@@ -48,7 +49,8 @@ public record CustomerDraft(
     Optional<UUID> assignedTo,
     List<String> tags,
     Optional<String> notes,
-    Map<String, Object> customFields) {
+    Map<String, Object> customFields,
+    Optional<String> externalId) {
 
   /** Creates the draft; values are checked when it is created. */
   public CustomerDraft {
@@ -65,6 +67,7 @@ public record CustomerDraft(
     tags = List.copyOf(tags);
     Objects.requireNonNull(notes, "notes");
     customFields = io.crmkit.core.spi.Json.deepCopy(customFields, "customFields");
+    Objects.requireNonNull(externalId, "externalId");
   }
 
   /** Starts a draft: source {@code MANUAL}, score 0, value 0 USD. */
@@ -94,6 +97,7 @@ public record CustomerDraft(
     private final List<String> tags = new ArrayList<>();
     private String notes;
     private Map<String, Object> customFields = Map.of();
+    private String externalId;
 
     private Builder() {}
 
@@ -182,12 +186,22 @@ public record CustomerDraft(
       return this;
     }
 
+    /**
+     * Sets the customer's id in another system (the CRM it comes from, the host's own records):
+     * unique per organization, compared exactly, 1 to 255 characters.
+     */
+    public Builder externalId(String externalId) {
+      this.externalId = Objects.requireNonNull(externalId, "externalId");
+      return this;
+    }
+
     /** Builds the draft. */
     public CustomerDraft build() {
       return new CustomerDraft(Optional.ofNullable(fullName), Optional.ofNullable(whatsappPhone),
           Optional.ofNullable(email), Optional.ofNullable(phone), Optional.ofNullable(company),
           Optional.ofNullable(position), Optional.ofNullable(stageId), leadScore, estimatedValueMinor, currency,
-          source, Optional.ofNullable(assignedTo), tags, Optional.ofNullable(notes), customFields);
+          source, Optional.ofNullable(assignedTo), tags, Optional.ofNullable(notes), customFields,
+          Optional.ofNullable(externalId));
     }
   }
 }

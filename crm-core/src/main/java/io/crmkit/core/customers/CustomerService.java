@@ -46,6 +46,9 @@ public interface CustomerService {
   /** The customer with this email, compared case-insensitively. */
   Optional<Customer> findByEmail(String email);
 
+  /** The customer with this {@linkplain Customer#externalId() external id}, compared exactly. */
+  Optional<Customer> findByExternalId(String externalId);
+
   /**
    * The customer with this WhatsApp phone, created from {@code draft} if there is none. Safe under
    * concurrency: callers racing on one phone all get the same customer, and one of them created it.

@@ -25,9 +25,11 @@ import java.util.Objects;
  * @param company {@link Customer#company()}
  * @param position {@link Customer#position()}
  * @param notes {@link Customer#notes()}
+ * @param externalId {@link Customer#externalId()}, unique in the organization
  */
 public record CustomerUpdate(Change<String> fullName, Change<String> whatsappPhone, Change<String> email,
-    Change<String> phone, Change<String> company, Change<String> position, Change<String> notes) {
+    Change<String> phone, Change<String> company, Change<String> position, Change<String> notes,
+    Change<String> externalId) {
 
   /** The contact fields an update can change. */
   public enum Field {
@@ -44,7 +46,9 @@ public record CustomerUpdate(Change<String> fullName, Change<String> whatsappPho
     /** {@link Customer#position()}. */
     POSITION("position"),
     /** {@link Customer#notes()}. */
-    NOTES("notes");
+    NOTES("notes"),
+    /** {@link Customer#externalId()}, unique in the organization. */
+    EXTERNAL_ID("externalId");
 
     private final String key;
 
@@ -67,6 +71,7 @@ public record CustomerUpdate(Change<String> fullName, Change<String> whatsappPho
     Objects.requireNonNull(company, "company");
     Objects.requireNonNull(position, "position");
     Objects.requireNonNull(notes, "notes");
+    Objects.requireNonNull(externalId, "externalId");
   }
 
   /** The fields this update sets or clears, each with its change. */
@@ -79,6 +84,7 @@ public record CustomerUpdate(Change<String> fullName, Change<String> whatsappPho
     put(changes, Field.COMPANY, company);
     put(changes, Field.POSITION, position);
     put(changes, Field.NOTES, notes);
+    put(changes, Field.EXTERNAL_ID, externalId);
     return Collections.unmodifiableMap(changes);
   }
 
@@ -184,10 +190,20 @@ public record CustomerUpdate(Change<String> fullName, Change<String> whatsappPho
       return clear(Field.NOTES);
     }
 
+    /** Sets the external id. */
+    public Builder externalId(String externalId) {
+      return set(Field.EXTERNAL_ID, externalId);
+    }
+
+    /** Clears the external id. */
+    public Builder clearExternalId() {
+      return clear(Field.EXTERNAL_ID);
+    }
+
     /** The update. */
     public CustomerUpdate build() {
       return new CustomerUpdate(get(Field.FULL_NAME), get(Field.WHATSAPP_PHONE), get(Field.EMAIL), get(Field.PHONE),
-          get(Field.COMPANY), get(Field.POSITION), get(Field.NOTES));
+          get(Field.COMPANY), get(Field.POSITION), get(Field.NOTES), get(Field.EXTERNAL_ID));
     }
 
     private Change<String> get(Field field) {

@@ -19,5 +19,10 @@ public enum ImportField {
   /** {@link Customer#notes()}. */
   NOTES,
   /** {@link Customer#leadScore()}: a whole number 0 to 100. */
-  LEAD_SCORE
+  LEAD_SCORE,
+  /**
+   * {@link Customer#externalId()}: the record's id in the system it comes from; what
+   * {@link ImportIdentity#EXTERNAL_ID} matches by.
+   */
+  EXTERNAL_ID
 }

@@ -153,6 +153,7 @@ public final class ImportMapping {
       .column(ImportField.EMAIL, "email").column(ImportField.PHONE, "phone").column(ImportField.COMPANY, "company")
       .column(ImportField.POSITION, "position").column(ImportField.TAGS, "tags").column(ImportField.NOTES, "notes")
       .column(ImportField.LEAD_SCORE, "lead_score", "lead score", "lead-score")
+      .column(ImportField.EXTERNAL_ID, "external_id", "external id", "external-id")
       .otherColumnsAsCustomFields(true).build();
 
   /** Builds a mapping; each field takes one rule (a later one replaces it). */

@@ -37,7 +37,7 @@ public enum ImportPreset {
       .column(ImportField.POSITION, "Job Title")
       .column(ImportField.NOTES, "Notes")
       .column(ImportField.TAGS, "Categories").build()),
-  /** HubSpot's contacts export; its record id kept as the custom field {@code hubspot_id}. */
+  /** HubSpot's contacts export; its record id is the customer's external id. */
   HUBSPOT(List.of("record id", "first name", "email"), ImportMapping.builder()
       .join(ImportField.FULL_NAME, "First Name", "Last Name")
       .column(ImportField.WHATSAPP_PHONE, "Mobile Phone Number")
@@ -45,8 +45,8 @@ public enum ImportPreset {
       .column(ImportField.EMAIL, "Email")
       .column(ImportField.COMPANY, "Company Name", "Associated Company")
       .column(ImportField.POSITION, "Job Title")
-      .customField("Record ID", "hubspot_id").build()),
-  /** Salesforce's contacts report. */
+      .column(ImportField.EXTERNAL_ID, "Record ID").build()),
+  /** Salesforce's contacts report; its contact id, when the report has it, is the customer's external id. */
   SALESFORCE(List.of("account name", "mobile", "title", "email"), ImportMapping.builder()
       .join(ImportField.FULL_NAME, "First Name", "Last Name")
       .column(ImportField.WHATSAPP_PHONE, "Mobile")
@@ -54,8 +54,9 @@ public enum ImportPreset {
       .column(ImportField.EMAIL, "Email")
       .column(ImportField.COMPANY, "Account Name")
       .column(ImportField.POSITION, "Title")
-      .column(ImportField.NOTES, "Description").build()),
-  /** Zoho CRM's contacts or leads export; its record id kept as the custom field {@code zoho_id}. */
+      .column(ImportField.NOTES, "Description")
+      .column(ImportField.EXTERNAL_ID, "Contact ID").build()),
+  /** Zoho CRM's contacts or leads export; its record id is the customer's external id. */
   ZOHO(List.of("record id", "mobile"), ImportMapping.builder()
       .join(ImportField.FULL_NAME, "First Name", "Last Name")
       .column(ImportField.WHATSAPP_PHONE, "Mobile")
@@ -65,7 +66,7 @@ public enum ImportPreset {
       .column(ImportField.POSITION, "Title")
       .column(ImportField.NOTES, "Description")
       .column(ImportField.TAGS, "Tag")
-      .customField("Record Id", "zoho_id").build());
+      .column(ImportField.EXTERNAL_ID, "Record Id").build());
 
   private final Set<String> signature;
   private final ImportMapping mapping;
@@ -82,7 +83,7 @@ public enum ImportPreset {
 
   /** CRMKit's own column names: a header with one of them is read by the standard mapping. */
   private static final Set<String> OWN = Set.of("whatsapp_phone", "whatsapp phone", "whatsapp", "full_name",
-      "full name", "lead_score", "lead score");
+      "full name", "lead_score", "lead score", "external_id", "external id");
 
   /**
    * The preset whose export writes {@code headers}: the one whose distinctive headers are all there

@@ -79,6 +79,13 @@ final class CustomerChanges {
           throw new ConflictException("a customer with email " + email + " exists", holder.id);
         }
       }
+      String externalId = after.get(CustomerUpdate.Field.EXTERNAL_ID);
+      if (externalId != null && !externalId.equals(before.externalId)) {
+        Rows.CustomerRow holder = customers.findByExternalId(tx.organizationId(), externalId);
+        if (holder != null) {
+          throw new ConflictException("a customer with external id " + externalId + " exists", holder.id);
+        }
+      }
       Rows.CustomerRow current = new Rows.CustomerRow();
       current.fullName = after.get(CustomerUpdate.Field.FULL_NAME);
       current.whatsappPhone = phone;
@@ -87,6 +94,7 @@ final class CustomerChanges {
       current.company = after.get(CustomerUpdate.Field.COMPANY);
       current.position = after.get(CustomerUpdate.Field.POSITION);
       current.notes = after.get(CustomerUpdate.Field.NOTES);
+      current.externalId = externalId;
       customers.updateContact(tx.organizationId(), customerId, current);
       Performer by = Performer.of(actor.actor());
       customers.logFields(tx.organizationId(), customerId, changed, by.member(), by.system());
@@ -107,6 +115,7 @@ final class CustomerChanges {
       case COMPANY -> row.company;
       case POSITION -> row.position;
       case NOTES -> row.notes;
+      case EXTERNAL_ID -> row.externalId;
     };
   }
 

@@ -106,6 +106,7 @@ final class CustomerCreation {
     row.tags = CustomerFields.tags(draft.tags());
     row.notes = draft.notes().map(n -> CustomerFields.written(Field.NOTES, n)).orElse(null);
     row.customFields = Inputs.customFields("customFields", draft.customFields());
+    row.externalId = draft.externalId().map(id -> CustomerFields.written(Field.EXTERNAL_ID, id)).orElse(null);
     row.createdBy = Performer.of(actor.actor()).member();
     return row;
   }
@@ -137,7 +138,7 @@ final class CustomerCreation {
     }
   }
 
-  /** The insert found a taken phone or email: name the customer that holds it. */
+  /** The insert found a taken phone, email or external id: name the customer that holds it. */
   private static ConflictException conflict(Tx tx, Rows.CustomerRow row) {
     CustomerMapper customers = tx.mapper(CustomerMapper.class);
     if (row.whatsappPhone != null) {
@@ -152,7 +153,13 @@ final class CustomerCreation {
         return new ConflictException("a customer with email " + row.email + " exists", byEmail.id);
       }
     }
-    return new ConflictException("a customer with this phone or email exists");
+    if (row.externalId != null) {
+      Rows.CustomerRow byExternalId = customers.findByExternalId(tx.organizationId(), row.externalId);
+      if (byExternalId != null) {
+        return new ConflictException("a customer with external id " + row.externalId + " exists", byExternalId.id);
+      }
+    }
+    return new ConflictException("a customer with this phone, email or external id exists");
   }
 
   /** Takes one unit of max_customers; the transaction's rollback gives it back. */

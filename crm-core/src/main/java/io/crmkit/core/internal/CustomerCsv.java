@@ -62,7 +62,7 @@ final class CustomerCsv implements AutoCloseable {
   private static final Map<ImportField, String> NAMES = Map.of(ImportField.FULL_NAME, "fullName",
       ImportField.WHATSAPP_PHONE, "whatsappPhone", ImportField.EMAIL, "email", ImportField.PHONE, "phone",
       ImportField.COMPANY, "company", ImportField.POSITION, "position", ImportField.TAGS, "tags",
-      ImportField.NOTES, "notes", ImportField.LEAD_SCORE, "leadScore");
+      ImportField.NOTES, "notes", ImportField.LEAD_SCORE, "leadScore", ImportField.EXTERNAL_ID, "externalId");
 
   /**
    * One data row of the file: the line it starts on (the header's is 1; a quoted cell may span
@@ -221,6 +221,7 @@ final class CustomerCsv implements AutoCloseable {
         case COMPANY -> node.put("company", CustomerFields.checked(Field.COMPANY, value, region));
         case POSITION -> node.put("position", CustomerFields.checked(Field.POSITION, value, region));
         case NOTES -> node.put("notes", CustomerFields.checked(Field.NOTES, value, region));
+        case EXTERNAL_ID -> node.put("external_id", CustomerFields.checked(Field.EXTERNAL_ID, value, region));
         case TAGS -> {
           ArrayNode tags = node.putArray("tags");
           CustomerFields.tags(row.plan().tags(value)).forEach(tags::add);
@@ -256,6 +257,11 @@ final class CustomerCsv implements AutoCloseable {
       case EMAIL -> {
         if (!email) {
           throw new ValidationException("email", "a row needs an email to be matched by");
+        }
+      }
+      case EXTERNAL_ID -> {
+        if (!node.hasNonNull("external_id")) {
+          throw new ValidationException("externalId", "a row needs an external id to be matched by");
         }
       }
       case NONE -> {

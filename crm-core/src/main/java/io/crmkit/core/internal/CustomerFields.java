@@ -32,6 +32,7 @@ final class CustomerFields {
       case COMPANY -> Inputs.text(field.key(), value, 255);
       case POSITION -> Inputs.text(field.key(), value, 100);
       case NOTES -> Inputs.multiline(field.key(), value, MAX_NOTES);
+      case EXTERNAL_ID -> Inputs.text(field.key(), value, 255);
     };
   }
 

@@ -204,87 +204,9 @@ final class CustomerImport {
     CustomerMapper customers = tx.mapper(CustomerMapper.class);
     String region = customers.region(tx.organizationId());
 
-    // Validate in Java; drop rows the file repeats (the first one wins).
-    Map<Long, Long> records = new HashMap<>();
-    batch.forEach(row -> records.put(row.line(), row.record()));
-    List<ObjectNode> valid = new ArrayList<>();
-    Map<String, Long> seenPhones = new HashMap<>();
-    Map<String, Long> seenEmails = new HashMap<>();
-    for (Row row : batch) {
-      try {
-        ObjectNode node = CustomerCsv.prepare(row, region);
-        String phone = node.path("whatsapp_phone").asText(null);
-        String email = node.path("email_key").asText(null);
-        Long earlier = phone != null ? seenPhones.putIfAbsent(phone, row.line()) : null;
-        if (earlier == null && email != null) {
-          earlier = seenEmails.putIfAbsent(email, row.line());
-        }
-        if (earlier != null) {
-          totals.reject(new RowError(row.line(), row.record(), "row", "repeats the customer of line " + earlier));
-          continue;
-        }
-        valid.add(node);
-      } catch (ValidationException e) {
-        totals.reject(new RowError(row.line(), row.record(), e.field(), e.reason()));
-      }
-    }
-
-    // Match: by phone first, else by email; a row whose phone and email name two customers is reported.
-    Map<String, Rows.CustomerRow> byPhone = new HashMap<>();
-    Map<String, Rows.CustomerRow> byEmail = new HashMap<>();
-    List<String> phones = valid.stream().map(n -> n.path("whatsapp_phone").asText(null))
-        .filter(java.util.Objects::nonNull).toList();
-    List<String> emails = valid.stream().map(n -> n.path("email_key").asText(null))
-        .filter(java.util.Objects::nonNull).toList();
-    if (!phones.isEmpty()) {
-      customers.findByPhones(tx.organizationId(), phones).forEach(c -> byPhone.put(c.whatsappPhone, c));
-    }
-    if (!emails.isEmpty()) {
-      customers.findByEmails(tx.organizationId(), emails)
-          .forEach(c -> byEmail.put(c.email.toLowerCase(Locale.ROOT), c));
-    }
-    ArrayNode updates = Json.MAPPER.createArrayNode();
-    ArrayNode inserts = Json.MAPPER.createArrayNode();
-    for (ObjectNode node : valid) {
-      Rows.CustomerRow phoneMatch = byPhone.get(node.path("whatsapp_phone").asText(null));
-      Rows.CustomerRow emailMatch = byEmail.get(node.path("email_key").asText(null));
-      long line = node.path("line").asLong();
-      if (phoneMatch != null && emailMatch != null && !phoneMatch.id.equals(emailMatch.id)) {
-        totals.reject(new RowError(line, records.get(line), "email",
-            "belongs to another customer than the WhatsApp phone"));
-        continue;
-      }
-      if (phoneMatch == null && emailMatch != null && emailMatch.whatsappPhone != null
-          && node.hasNonNull("whatsapp_phone")) {
-        totals.reject(new RowError(line, records.get(line), "email",
-            "belongs to a customer with another WhatsApp phone"));
-        continue;
-      }
-      ImportIdentity identity = batch.get(0).plan().identity();
-      String taken = switch (identity) {
-        case PHONE_THEN_EMAIL -> null;
-        case PHONE -> phoneMatch == null && emailMatch != null ? "email" : null;
-        case EMAIL -> emailMatch == null && phoneMatch != null ? "whatsappPhone" : null;
-        case NONE -> phoneMatch != null ? "whatsappPhone" : emailMatch != null ? "email" : null;
-      };
-      if (taken != null) {
-        // The row's customer would be new, but a customer already holds this unique value.
-        totals.reject(new RowError(line, records.get(line), taken, "belongs to another customer"));
-        continue;
-      }
-      Rows.CustomerRow target = switch (identity) {
-        case PHONE_THEN_EMAIL -> phoneMatch != null ? phoneMatch : emailMatch;
-        case PHONE -> phoneMatch;
-        case EMAIL -> emailMatch;
-        case NONE -> null;
-      };
-      if (target != null) {
-        node.put("id", target.id.toString());
-        updates.add(node);
-      } else {
-        inserts.add(node);
-      }
-    }
+    ImportMatching.Matched matched = ImportMatching.match(tx, batch, region, totals);
+    ArrayNode updates = matched.updates();
+    ArrayNode inserts = matched.inserts();
 
     if (preview != null) {
       // The rows that would land, in the file's order, before the writes change them.

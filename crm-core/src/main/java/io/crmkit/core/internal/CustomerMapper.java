@@ -21,6 +21,9 @@ interface CustomerMapper {
 
   Rows.CustomerRow findByEmail(@Param("organizationId") UUID organizationId, @Param("email") String email);
 
+  Rows.CustomerRow findByExternalId(@Param("organizationId") UUID organizationId,
+      @Param("externalId") String externalId);
+
   /** Inserts unless a unique key (phone, email) is taken; returns the new id or null. */
   /**
    * Inserts the customer and its {@code customer_created} activity in one statement; null when its
@@ -75,6 +78,9 @@ interface CustomerMapper {
   List<Rows.CustomerRow> findByPhones(@Param("organizationId") UUID organizationId, @Param("phones") List<String> phones);
 
   List<Rows.CustomerRow> findByEmails(@Param("organizationId") UUID organizationId, @Param("emails") List<String> emails);
+
+  List<Rows.CustomerRow> findByExternalIds(@Param("organizationId") UUID organizationId,
+      @Param("externalIds") List<String> externalIds);
 
   /** Applies import rows to their matched customers where a value really changes; returns those changed. */
   List<UUID> importUpdate(@Param("organizationId") UUID organizationId, @Param("rows") JsonNode rows);

@@ -63,6 +63,7 @@ final class CustomerMerge {
       putIfDiffers(metadata, "email", duplicate.email, survivor.email);
       putIfDiffers(metadata, "phone", duplicate.phone, survivor.phone);
       putIfDiffers(metadata, "company", duplicate.company, survivor.company);
+      putIfDiffers(metadata, "externalId", duplicate.externalId, survivor.externalId);
       actor.log(tx, survivorId, "merged", null, metadata);
       return customers.find(tx.organizationId(), survivorId).toCustomer();
     });

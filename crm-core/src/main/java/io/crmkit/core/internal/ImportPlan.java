@@ -99,6 +99,7 @@ final class ImportPlan {
       case PHONE_THEN_EMAIL -> phone || email ? null : "a whatsapp_phone or an email column";
       case PHONE -> phone ? null : "a whatsapp_phone column";
       case EMAIL -> email ? null : "an email column";
+      case EXTERNAL_ID -> plan.rules.containsKey(ImportField.EXTERNAL_ID) ? null : "an external_id column";
       case NONE -> phone || email || plan.rules.containsKey(ImportField.FULL_NAME) ? null
           : "a name, whatsapp_phone or email column";
     };

@@ -178,6 +178,7 @@ final class Rows {
     List<String> tags;
     String notes;
     JsonNode customFields;
+    String externalId;
     UUID createdBy;
     Instant createdAt;
     Instant updatedAt;
@@ -192,7 +193,7 @@ final class Rows {
           Optional.ofNullable(email), Optional.ofNullable(phone), Optional.ofNullable(company),
           Optional.ofNullable(position), salesStageId, leadScore, estimatedValueMinor, currency, source,
           Optional.ofNullable(assignedTo), tags, Optional.ofNullable(notes), Json.toMap(customFields),
-          Optional.ofNullable(createdBy), createdAt, updatedAt);
+          Optional.ofNullable(externalId), Optional.ofNullable(createdBy), createdAt, updatedAt);
     }
   }
 

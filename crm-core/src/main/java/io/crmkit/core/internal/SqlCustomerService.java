@@ -62,6 +62,13 @@ final class SqlCustomerService implements CustomerService {
   }
 
   @Override
+  public Optional<Customer> findByExternalId(String externalId) {
+    String id = CustomerFields.checked(CustomerUpdate.Field.EXTERNAL_ID, externalId, null);
+    return scope.call(tx -> Optional.ofNullable(tx.mapper(CustomerMapper.class)
+        .findByExternalId(tx.organizationId(), id)).map(Rows.CustomerRow::toCustomer));
+  }
+
+  @Override
   public FoundCustomer findOrCreateByPhone(String whatsappPhone, CustomerDraft draft) {
     return new CustomerCreation(actor).findOrCreateByPhone(whatsappPhone, draft);
   }

@@ -1,0 +1,169 @@
+package io.crmkit.core.internal;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.crmkit.core.customers.ImportIdentity;
+import io.crmkit.core.customers.ImportReport.RowError;
+import io.crmkit.core.exception.ValidationException;
+import io.crmkit.core.internal.CustomerCsv.Row;
+import io.crmkit.core.spi.Json;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A batch's rows validated and matched to the customers they name, in its transaction: rows the
+ * file repeats are refused (the first wins), each row goes to the customer its identity matches
+ * (an update) or to a new one (an insert), and a row that would take a WhatsApp phone, email or
+ * external id another customer holds is refused, never written over that customer.
+ */
+final class ImportMatching {
+  /** Rows to update (each with the matched customer's {@code id}) and rows to insert. */
+  record Matched(ArrayNode updates, ArrayNode inserts) {}
+
+  private final Map<String, Rows.CustomerRow> byPhone = new HashMap<>();
+  private final Map<String, Rows.CustomerRow> byEmail = new HashMap<>();
+  private final Map<String, Rows.CustomerRow> byExternalId = new HashMap<>();
+
+  private ImportMatching() {}
+
+  /** The batch's rows prepared in {@code region} and matched; refused rows go to {@code totals}. */
+  static Matched match(Tx tx, List<Row> batch, String region, ImportTotals totals) {
+    Map<Long, Long> records = new HashMap<>();
+    batch.forEach(row -> records.put(row.line(), row.record()));
+    List<ObjectNode> valid = prepare(batch, region, totals);
+    ImportMatching matching = new ImportMatching();
+    matching.load(tx, valid);
+    ImportIdentity identity = batch.get(0).plan().identity();
+    ArrayNode updates = Json.MAPPER.createArrayNode();
+    ArrayNode inserts = Json.MAPPER.createArrayNode();
+    for (ObjectNode node : valid) {
+      long line = node.path("line").asLong();
+      try {
+        Rows.CustomerRow target = matching.target(node, identity);
+        if (target != null) {
+          node.put("id", target.id.toString());
+          updates.add(node);
+        } else if (node.hasNonNull("full_name") || node.hasNonNull("whatsapp_phone") || node.hasNonNull("email")
+            || node.hasNonNull("phone")) {
+          inserts.add(node);
+        } else {
+          // Matched by external id, a row may only update; a new customer needs more to be known by.
+          throw new ValidationException("fullName", "a new customer needs a name, a phone or an email");
+        }
+      } catch (ValidationException e) {
+        totals.reject(new RowError(line, records.get(line), e.field(), e.reason()));
+      }
+    }
+    return new Matched(updates, inserts);
+  }
+
+  /** Each row checked as the services check its fields; a row repeating an earlier one's customer is refused. */
+  private static List<ObjectNode> prepare(List<Row> batch, String region, ImportTotals totals) {
+    List<ObjectNode> valid = new ArrayList<>();
+    Map<String, Long> seenPhones = new HashMap<>();
+    Map<String, Long> seenEmails = new HashMap<>();
+    Map<String, Long> seenExternalIds = new HashMap<>();
+    for (Row row : batch) {
+      try {
+        ObjectNode node = CustomerCsv.prepare(row, region);
+        Long earlier = seen(seenPhones, text(node, "whatsapp_phone"), row.line());
+        if (earlier == null) {
+          earlier = seen(seenEmails, text(node, "email_key"), row.line());
+        }
+        if (earlier == null) {
+          earlier = seen(seenExternalIds, text(node, "external_id"), row.line());
+        }
+        if (earlier != null) {
+          totals.reject(new RowError(row.line(), row.record(), "row", "repeats the customer of line " + earlier));
+          continue;
+        }
+        valid.add(node);
+      } catch (ValidationException e) {
+        totals.reject(new RowError(row.line(), row.record(), e.field(), e.reason()));
+      }
+    }
+    return valid;
+  }
+
+  private static Long seen(Map<String, Long> seen, String key, long line) {
+    return key == null ? null : seen.putIfAbsent(key, line);
+  }
+
+  /** The customers that hold the rows' phones, emails and external ids. */
+  private void load(Tx tx, List<ObjectNode> rows) {
+    CustomerMapper customers = tx.mapper(CustomerMapper.class);
+    List<String> phones = keys(rows, "whatsapp_phone");
+    List<String> emails = keys(rows, "email_key");
+    List<String> externalIds = keys(rows, "external_id");
+    if (!phones.isEmpty()) {
+      customers.findByPhones(tx.organizationId(), phones).forEach(c -> byPhone.put(c.whatsappPhone, c));
+    }
+    if (!emails.isEmpty()) {
+      customers.findByEmails(tx.organizationId(), emails)
+          .forEach(c -> byEmail.put(c.email.toLowerCase(Locale.ROOT), c));
+    }
+    if (!externalIds.isEmpty()) {
+      customers.findByExternalIds(tx.organizationId(), externalIds).forEach(c -> byExternalId.put(c.externalId, c));
+    }
+  }
+
+  /**
+   * The customer the row updates, null for a new one.
+   *
+   * @throws ValidationException naming the field when the row's values name two customers, or a
+   *     value another customer holds
+   */
+  private Rows.CustomerRow target(ObjectNode node, ImportIdentity identity) {
+    Rows.CustomerRow phone = byPhone.get(text(node, "whatsapp_phone"));
+    Rows.CustomerRow email = byEmail.get(text(node, "email_key"));
+    String externalId = text(node, "external_id");
+    Rows.CustomerRow external = byExternalId.get(externalId);
+    if (identity != ImportIdentity.EXTERNAL_ID) {
+      if (phone != null && email != null && !phone.id.equals(email.id)) {
+        throw new ValidationException("email", "belongs to another customer than the WhatsApp phone");
+      }
+      if (phone == null && email != null && email.whatsappPhone != null && node.hasNonNull("whatsapp_phone")) {
+        throw new ValidationException("email", "belongs to a customer with another WhatsApp phone");
+      }
+    }
+    Rows.CustomerRow target = switch (identity) {
+      case PHONE_THEN_EMAIL -> phone != null ? phone : email;
+      case PHONE -> phone;
+      case EMAIL -> email;
+      case EXTERNAL_ID -> external;
+      case NONE -> null;
+    };
+    // A unique value another customer holds: the row cannot take it from that customer.
+    if (other(phone, target)) {
+      throw new ValidationException("whatsappPhone", "belongs to another customer");
+    }
+    if (other(email, target)) {
+      throw new ValidationException("email", "belongs to another customer");
+    }
+    if (other(external, target)) {
+      throw new ValidationException("externalId", "belongs to another customer");
+    }
+    if (target != null && target.externalId != null && externalId != null && !externalId.equals(target.externalId)) {
+      // The link to the other system is the host's: an import never rewrites it unasked.
+      throw new ValidationException("externalId", "the customer this row matches has another external id, "
+          + target.externalId);
+    }
+    return target;
+  }
+
+  private static boolean other(Rows.CustomerRow holder, Rows.CustomerRow target) {
+    return holder != null && (target == null || !holder.id.equals(target.id));
+  }
+
+  private static List<String> keys(List<ObjectNode> rows, String field) {
+    return rows.stream().map(n -> text(n, field)).filter(Objects::nonNull).toList();
+  }
+
+  private static String text(ObjectNode node, String field) {
+    return node.path(field).asText(null);
+  }
+}
