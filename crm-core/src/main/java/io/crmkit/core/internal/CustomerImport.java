@@ -24,10 +24,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -224,13 +221,14 @@ final class CustomerImport {
     Performer by = Performer.of(actor.actor());
     UUID member = by.member();
     String system = by.system();
-    List<UUID> updated = updates.isEmpty() ? List.of() : customers.importUpdate(tx.organizationId(), updates);
+    List<UUID> updated = updates.isEmpty() ? List.of() : customers.importUpdate(tx.organizationId(),
+        updates.toString());
     totals.updated = updated.size();
     totals.unchanged = updates.size() - updated.size();
     List<UUID> inserted = List.of();
     if (!inserts.isEmpty()) {
       UUID stage = customers.defaultStage(tx.organizationId());
-      inserted = customers.importInsert(tx.organizationId(), inserts, stage, member);
+      inserted = customers.importInsert(tx.organizationId(), inserts.toString(), stage, member);
       if (inserted.size() != inserts.size()) {
         // A concurrent create took a phone or email meanwhile: let the row-by-row replay say which.
         throw new CrmException("a customer of this batch was created concurrently");

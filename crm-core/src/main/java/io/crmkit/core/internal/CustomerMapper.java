@@ -75,18 +75,15 @@ interface CustomerMapper {
       @Param("fieldValue") String fieldValue, @Param("sort") String sort, @Param("descending") boolean descending,
       @Param("afterKey") String afterKey, @Param("afterId") UUID afterId, @Param("limit") int limit);
 
-  List<Rows.CustomerRow> findByPhones(@Param("organizationId") UUID organizationId, @Param("phones") List<String> phones);
-
-  List<Rows.CustomerRow> findByEmails(@Param("organizationId") UUID organizationId, @Param("emails") List<String> emails);
-
-  List<Rows.CustomerRow> findByExternalIds(@Param("organizationId") UUID organizationId,
+  List<Rows.CustomerKey> importMatches(@Param("organizationId") UUID organizationId,
+      @Param("phones") List<String> phones, @Param("emails") List<String> emails,
       @Param("externalIds") List<String> externalIds);
 
   /** Applies import rows to their matched customers where a value really changes; returns those changed. */
-  List<UUID> importUpdate(@Param("organizationId") UUID organizationId, @Param("rows") JsonNode rows);
+  List<UUID> importUpdate(@Param("organizationId") UUID organizationId, @Param("rows") String rows);
 
   /** Inserts import rows (unless a phone or email was taken meanwhile); returns the new ids. */
-  List<UUID> importInsert(@Param("organizationId") UUID organizationId, @Param("rows") JsonNode rows,
+  List<UUID> importInsert(@Param("organizationId") UUID organizationId, @Param("rows") String rows,
       @Param("stageId") UUID stageId, @Param("createdBy") UUID createdBy);
 
   int logMany(@Param("organizationId") UUID organizationId, @Param("ids") List<UUID> ids, @Param("type") String type,

@@ -10,7 +10,6 @@ import io.crmkit.core.spi.Json;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 
@@ -24,9 +23,9 @@ final class ImportMatching {
   /** Rows to update (each with the matched customer's {@code id}) and rows to insert. */
   record Matched(ArrayNode updates, ArrayNode inserts) {}
 
-  private final Map<String, Rows.CustomerRow> byPhone = new HashMap<>();
-  private final Map<String, Rows.CustomerRow> byEmail = new HashMap<>();
-  private final Map<String, Rows.CustomerRow> byExternalId = new HashMap<>();
+  private final Map<String, Rows.CustomerKey> byPhone = new HashMap<>();
+  private final Map<String, Rows.CustomerKey> byEmail = new HashMap<>();
+  private final Map<String, Rows.CustomerKey> byExternalId = new HashMap<>();
 
   private ImportMatching() {}
 
@@ -43,7 +42,7 @@ final class ImportMatching {
     for (ObjectNode node : valid) {
       long line = node.path("line").asLong();
       try {
-        Rows.CustomerRow target = matching.target(node, identity);
+        Rows.CustomerKey target = matching.target(node, identity);
         if (target != null) {
           node.put("id", target.id.toString());
           updates.add(node);
@@ -93,21 +92,22 @@ final class ImportMatching {
     return key == null ? null : seen.putIfAbsent(key, line);
   }
 
-  /** The customers that hold the rows' phones, emails and external ids. */
+  /** The customers that hold the rows' phones, emails and external ids, in one statement. */
   private void load(Tx tx, List<ObjectNode> rows) {
-    CustomerMapper customers = tx.mapper(CustomerMapper.class);
     List<String> phones = keys(rows, "whatsapp_phone");
     List<String> emails = keys(rows, "email_key");
     List<String> externalIds = keys(rows, "external_id");
-    if (!phones.isEmpty()) {
-      customers.findByPhones(tx.organizationId(), phones).forEach(c -> byPhone.put(c.whatsappPhone, c));
+    for (Rows.CustomerKey c : tx.mapper(CustomerMapper.class).importMatches(tx.organizationId(), phones, emails,
+        externalIds)) {
+      put(byPhone, c.whatsappPhone, c);
+      put(byEmail, c.emailLower, c);
+      put(byExternalId, c.externalId, c);
     }
-    if (!emails.isEmpty()) {
-      customers.findByEmails(tx.organizationId(), emails)
-          .forEach(c -> byEmail.put(c.email.toLowerCase(Locale.ROOT), c));
-    }
-    if (!externalIds.isEmpty()) {
-      customers.findByExternalIds(tx.organizationId(), externalIds).forEach(c -> byExternalId.put(c.externalId, c));
+  }
+
+  private static void put(Map<String, Rows.CustomerKey> map, String key, Rows.CustomerKey customer) {
+    if (key != null) {
+      map.put(key, customer);
     }
   }
 
@@ -117,11 +117,11 @@ final class ImportMatching {
    * @throws ValidationException naming the field when the row's values name two customers, or a
    *     value another customer holds
    */
-  private Rows.CustomerRow target(ObjectNode node, ImportIdentity identity) {
-    Rows.CustomerRow phone = byPhone.get(text(node, "whatsapp_phone"));
-    Rows.CustomerRow email = byEmail.get(text(node, "email_key"));
+  private Rows.CustomerKey target(ObjectNode node, ImportIdentity identity) {
+    Rows.CustomerKey phone = byPhone.get(text(node, "whatsapp_phone"));
+    Rows.CustomerKey email = byEmail.get(text(node, "email_key"));
     String externalId = text(node, "external_id");
-    Rows.CustomerRow external = byExternalId.get(externalId);
+    Rows.CustomerKey external = byExternalId.get(externalId);
     if (identity != ImportIdentity.EXTERNAL_ID) {
       if (phone != null && email != null && !phone.id.equals(email.id)) {
         throw new ValidationException("email", "belongs to another customer than the WhatsApp phone");
@@ -130,7 +130,7 @@ final class ImportMatching {
         throw new ValidationException("email", "belongs to a customer with another WhatsApp phone");
       }
     }
-    Rows.CustomerRow target = switch (identity) {
+    Rows.CustomerKey target = switch (identity) {
       case PHONE_THEN_EMAIL -> phone != null ? phone : email;
       case PHONE -> phone;
       case EMAIL -> email;
@@ -155,7 +155,7 @@ final class ImportMatching {
     return target;
   }
 
-  private static boolean other(Rows.CustomerRow holder, Rows.CustomerRow target) {
+  private static boolean other(Rows.CustomerKey holder, Rows.CustomerKey target) {
     return holder != null && (target == null || !holder.id.equals(target.id));
   }
 

@@ -197,6 +197,14 @@ final class Rows {
     }
   }
 
+  /** What an import matches a customer by: its id and unique keys (the email lower-cased). */
+  static final class CustomerKey {
+    UUID id;
+    String whatsappPhone;
+    String emailLower;
+    String externalId;
+  }
+
   static final class ActivityRow {
     UUID id;
     UUID customerId;
