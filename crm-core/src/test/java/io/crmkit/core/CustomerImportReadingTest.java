@@ -102,6 +102,36 @@ class CustomerImportReadingTest {
   }
 
   @Test
+  void aRowTooWideOrTooLongIsItsRowsErrorAndAHeaderTooWideIsRefused() throws SQLException {
+    CustomerService customers = customers();
+    StringBuilder file = new StringBuilder("whatsapp_phone,full_name");
+    for (int i = 1; i <= 12; i++) {
+      file.append(",c").append(i);
+    }
+    file.append("\n0507250001,Huda").append(",".repeat(12)).append('\n');
+    // Two million fields on one line: counted as the parser meets them, none of them kept.
+    file.append("0507250002,Omar").append(",".repeat(2_000_000)).append('\n');
+    // Twelve long cells, each under the cell limit, over the row's million characters.
+    file.append("0507250003,Nour").append((",\"" + "x".repeat(90_000) + "\"").repeat(12)).append('\n');
+    file.append("0507250004,Layla").append(",".repeat(12)).append('\n');
+    ImportReport report = customers.importCsv(bytes(file.toString(), StandardCharsets.UTF_8), ImportOptions.DEFAULTS);
+    assertThat(report.errors()).extracting(ImportReport.RowError::line, ImportReport.RowError::reason).containsExactly(
+        tuple(3L, "has 2000002 fields where the header has 14; nothing of it is read"),
+        tuple(4L, "is over 1000000 characters; nothing of it is read"));
+    assertThat(report.inserted()).isEqualTo(2);
+    assertThat(customers.findByPhone("0507250004")).as("the rows after them are read").isPresent();
+
+    DatabaseState before = DatabaseState.of(t.admin());
+    String wide = "whatsapp_phone" + ",c".repeat(5_000) + "\n";
+    assertThatThrownBy(() -> customers.importCsv(bytes(wide, StandardCharsets.UTF_8), ImportOptions.DEFAULTS))
+        .isInstanceOfSatisfying(ValidationException.class, e -> {
+          assertThat(e.field()).isEqualTo("header");
+          assertThat(e.reason()).isEqualTo("names more than 5000 columns");
+        });
+    assertThat(DatabaseState.of(t.admin())).isEqualTo(before);
+  }
+
+  @Test
   void aGivenDelimiterWinsOverDetectionAndABadOneIsRefused() {
     CustomerService customers = customers();
     String file = "whatsapp_phone|full_name\n0507300001|Nour, the first\n";

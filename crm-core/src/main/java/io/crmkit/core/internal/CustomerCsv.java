@@ -1,12 +1,12 @@
 package io.crmkit.core.internal;
 
 import com.fasterxml.jackson.core.StreamReadConstraints;
-import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.csv.CsvFactory;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
-import com.fasterxml.jackson.dataformat.csv.CsvParser;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import io.crmkit.core.customers.CustomerUpdate.Field;
 import io.crmkit.core.customers.ImportField;
@@ -26,6 +26,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -55,6 +56,15 @@ final class CustomerCsv implements AutoCloseable {
    */
   static final int MAX_CELL = 100_000;
 
+  /** The most columns a header may name: several times what the widest exports write. */
+  static final int MAX_COLUMNS = 5_000;
+
+  /**
+   * The most characters a row may hold in all its cells: a longer row is its row's error, read to
+   * its end but not kept, so no row (nor one of a million delimiters) fills the heap.
+   */
+  static final int MAX_ROW = 1_000_000;
+
   private static final CsvMapper MAPPER = new CsvMapper(CsvFactory.builder()
       .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(MAX_CELL).build()).build());
 
@@ -66,16 +76,16 @@ final class CustomerCsv implements AutoCloseable {
 
   /**
    * One data row of the file: the line it starts on (the header's is 1; a quoted cell may span
-   * lines), its record number (the first data row is 1), its values by header, its field count and
-   * the header's. A row whose count differs has no values: nothing is shifted into a wrong field.
+   * lines), its record number (the first data row is 1), its values by header, and why it cannot be
+   * read, if it cannot (then it has no values: nothing is shifted into a wrong field).
    */
-  record Row(long line, long record, Map<String, String> values, int fields, int columns, ImportPlan plan) {}
+  record Row(long line, long record, Map<String, String> values, Optional<String> unreadable, ImportPlan plan) {}
 
   /** The delimiters told apart when none is given: comma, semicolon (Excel in much of Europe), tab. */
   private static final String DELIMITERS = ",;\t";
 
   private final Reader reader;
-  private MappingIterator<List<String>> rows;
+  private JsonParser parser;
   /** Lines read before the parser's first (Excel's {@code sep=} line). */
   private long lineOffset;
   private final Optional<ImportMapping> mapping;
@@ -104,8 +114,8 @@ final class CustomerCsv implements AutoCloseable {
       CustomerCsv file = new CustomerCsv(reader, mapping, identity);
       char separator = delimiter.isPresent() ? delimiter.get() : file.detectDelimiter(reader);
       // Cells are taken as written: a control character in a header is refused, not dropped.
-      file.rows = MAPPER.readerForListOf(String.class).with(CsvParser.Feature.WRAP_AS_ARRAY)
-          .with(CsvSchema.emptySchema().withColumnSeparator(separator)).readValues(reader);
+      file.parser = MAPPER.reader().with(CsvSchema.emptySchema().withColumnSeparator(separator))
+          .createParser(reader);
       return file;
     } catch (IOException | RuntimeException e) {
       reader.close();
@@ -124,18 +134,23 @@ final class CustomerCsv implements AutoCloseable {
   Row next() throws IOException {
     while (true) {
       // Where the record starts: where the previous one (a blank line is one, skipped) ended.
-      long line = rows.getParser().currentLocation().getLineNr() + lineOffset;
-      if (!rows.hasNextValue()) {
+      long line = parser.currentLocation().getLineNr() + lineOffset;
+      Cells cells = cells(header == null ? MAX_COLUMNS + 1 : header.size());
+      if (cells == null) {
         if (header == null) {
           throw new ValidationException("header", "the file is empty: it needs a header line naming its columns");
         }
         return null;
       }
-      List<String> values = rows.nextValue();
-      if (values.stream().allMatch(String::isBlank)) {
+      List<String> values = cells.values;
+      if (cells.chars <= MAX_ROW && values.stream().allMatch(String::isBlank)) {
         continue; // a blank line, or one of delimiters only as spreadsheets write empty rows
       }
       if (header == null) {
+        if (cells.count > MAX_COLUMNS || cells.chars > MAX_ROW) {
+          throw new ValidationException("header", cells.count > MAX_COLUMNS ? "names more than " + MAX_COLUMNS
+              + " columns" : "is over " + MAX_ROW + " characters");
+        }
         checkHeader(values);
         header = values;
         List<String> named = values.stream().filter(h -> !h.isBlank()).toList();
@@ -144,8 +159,13 @@ final class CustomerCsv implements AutoCloseable {
         continue;
       }
       record++;
-      if (values.size() != header.size()) {
-        return new Row(line, record, Map.of(), values.size(), header.size(), plan);
+      if (cells.chars > MAX_ROW) {
+        return new Row(line, record, Map.of(), Optional.of("is over " + MAX_ROW + " characters; nothing of it is"
+            + " read"), plan);
+      }
+      if (cells.count != header.size()) {
+        return new Row(line, record, Map.of(), Optional.of("has " + cells.count + " fields where the header has "
+            + header.size() + "; nothing of it is read"), plan);
       }
       Map<String, String> byHeader = new LinkedHashMap<>();
       for (int i = 0; i < values.size(); i++) {
@@ -153,14 +173,45 @@ final class CustomerCsv implements AutoCloseable {
           byHeader.put(header.get(i), values.get(i));
         }
       }
-      return new Row(line, record, byHeader, values.size(), header.size(), plan);
+      return new Row(line, record, byHeader, Optional.empty(), plan);
     }
+  }
+
+  /** A record's cells: the first ones kept, all counted. */
+  private static final class Cells {
+    final List<String> values = new ArrayList<>();
+    int count;
+    long chars;
+  }
+
+  /**
+   * The next record, or null after the last: its first {@code keep} cells while they are within
+   * {@link #MAX_ROW} characters; the rest read, counted and dropped.
+   */
+  private Cells cells(int keep) throws IOException {
+    JsonToken token = parser.nextToken();
+    if (token == null) {
+      return null;
+    }
+    if (token != JsonToken.START_ARRAY) {
+      throw new IllegalStateException("the CSV reader gave " + token + " for a record");
+    }
+    Cells cells = new Cells();
+    for (token = parser.nextToken(); token != null && token != JsonToken.END_ARRAY; token = parser.nextToken()) {
+      String text = parser.getText();
+      cells.count++;
+      cells.chars += text.length();
+      if (cells.count <= keep && cells.chars <= MAX_ROW) {
+        cells.values.add(text);
+      }
+    }
+    return cells;
   }
 
   @Override
   public void close() throws IOException {
     try {
-      rows.close();
+      parser.close();
     } finally {
       reader.close();
     }
@@ -189,9 +240,8 @@ final class CustomerCsv implements AutoCloseable {
    * @throws ValidationException naming the column's field for the row's first bad cell
    */
   static ObjectNode prepare(Row row, String region) {
-    if (row.fields() != row.columns()) {
-      throw new ValidationException("row", "has " + row.fields() + " fields where the header has " + row.columns()
-          + "; nothing of it is read");
+    if (row.unreadable().isPresent()) {
+      throw new ValidationException("row", row.unreadable().get());
     }
     ObjectNode node = Json.MAPPER.createObjectNode();
     node.put("line", row.line());
