@@ -138,16 +138,19 @@ class CustomerImportMappingTest {
     String file = "\uFEFFالاسم الأول;اسم العائلة;رمز الدولة;الجوال;البريد;بطاقة الولاء\n"
         + "خالد;العتيبي;971;050 123 4567;khalid@otaibi.ae;L-1\n"
         + "منى;السبيعي;;0501006002;;\n"
-        + "ريم;الحربي;999;0501006003;;\n";
+        + "ريم;الحربي;999;0501006003;;\n"
+        + "نور;;800;1234 5678;;\n";
     ImportMapping mapping = ImportMapping.builder()
         .join(ImportField.FULL_NAME, "الاسم الأول", "اسم العائلة")
         .phone(ImportField.WHATSAPP_PHONE, "رمز الدولة", "الجوال")
         .column(ImportField.EMAIL, "البريد")
         .customField("بطاقة الولاء", "loyalty_card").build();
     ImportReport report = importTwice(customers, file, ImportOptions.DEFAULTS.withMapping(mapping));
-    assertThat(report.inserted()).isEqualTo(2);
+    assertThat(report.inserted()).isEqualTo(3);
     assertThat(report.errors()).extracting(ImportReport.RowError::line, ImportReport.RowError::field)
         .containsExactly(tuple(4L, "whatsappPhone"));
+    assertThat(customers.findByPhone("+80012345678").orElseThrow().fullName())
+        .as("a calling code of no country").hasValue("نور");
     Customer khalid = customers.findByPhone("+971501234567").orElseThrow();
     assertThat(khalid.fullName()).hasValue("خالد العتيبي");
     assertThat(khalid.customFields()).containsEntry("loyalty_card", "L-1");

@@ -25,10 +25,14 @@ public final class PhoneNumbers {
    * {@value #MAX_WRITTEN} characters, one line by the characters rule (libphonenumber would skip a
    * NUL or a control character and read the digits around it, so such input is refused here).
    */
+  /** The region libphonenumber gives a calling code of no country (800, 870, 882, …). */
+  static final String NON_GEOGRAPHIC = "001";
+
   /**
    * The region of a country calling code as a column writes it ({@code 966}, {@code +966},
-   * {@code 00966}), or empty if it is none.
+   * {@code 00966}), {@link #NON_GEOGRAPHIC} for a code of no country, or empty if it is none.
    */
+
   static java.util.Optional<String> regionOfCallingCode(String code) {
     String digits = code.strip().replaceFirst("^(\\+|00)", "");
     if (!digits.matches("[1-9][0-9]{0,2}")) {
