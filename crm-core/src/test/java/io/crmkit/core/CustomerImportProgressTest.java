@@ -1,8 +1,12 @@
 package io.crmkit.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.crmkit.core.customers.CustomerService;
+import java.util.OptionalLong;
+import io.crmkit.core.platform.ProvisionedOrganization;
+import io.crmkit.core.platform.Limit;
 import io.crmkit.core.customers.ImportOptions;
 import io.crmkit.core.customers.ImportPreview;
 import io.crmkit.core.customers.ImportReport;
@@ -98,14 +102,61 @@ class CustomerImportProgressTest {
         ImportOptions.DEFAULTS, 10);
     assertThat(DatabaseState.of(t.admin())).as("a preview changes nothing").isEqualTo(before);
     assertThat(preview.rows()).extracting(ImportPreview.Row::line, ImportPreview.Row::fields).containsExactly(
-        org.assertj.core.api.Assertions.tuple(2L, Map.of("fullName", "Customer 1", "whatsappPhone", "+966508000001",
+        tuple(2L, Map.of("fullName", "Customer 1", "whatsappPhone", "+966508000001",
             "email", "c1@example.sa", "tags", List.of("vip"), "customFields", Map.of("Loyalty Card", "A-1"))),
-        org.assertj.core.api.Assertions.tuple(3L, Map.of("fullName", "Huda", "whatsappPhone", "+966508009001",
+        tuple(3L, Map.of("fullName", "Huda", "whatsappPhone", "+966508009001",
             "email", "HUDA@example.sa")));
     ImportReport report = preview.report();
     assertThat(List.of(report.rowsRead(), report.inserted(), report.updated(), report.rejected()))
         .containsExactly(4L, 1L, 1L, 2L);
     assertThat(report.errors()).extracting(ImportReport.RowError::line).containsExactly(4L, 5L);
+  }
+
+  @Test
+  void aRowRepeatingACustomerBatchesEarlierIsRefusedSoASecondImportChangesNothing() throws SQLException {
+    CustomerService customers = t.adminScope(t.provision()).customers();
+    String file = "full_name,whatsapp_phone,email\n"
+        + "Huda,0508100001,huda@example.sa\n"
+        + "Omar,0508100002,\n"
+        + "Huda Ali,0508100001,\n" // her phone again, in the next batch of two
+        + "Sara,,\n"
+        + "H. Ali,,huda@example.sa\n"; // her email again, two batches on
+    ImportOptions twoByTwo = new ImportOptions(2, r -> {});
+    ImportReport first = customers.importCsv(new ByteArrayInputStream(file.getBytes(StandardCharsets.UTF_8)),
+        twoByTwo);
+    assertThat(first.errors()).extracting(ImportReport.RowError::line, ImportReport.RowError::reason).containsExactly(
+        tuple(4L, "repeats the customer of an earlier row"),
+        tuple(5L, "a row needs a WhatsApp phone or an email to be matched by"),
+        tuple(6L, "repeats the customer of an earlier row"));
+    assertThat(customers.findByPhone("0508100001").orElseThrow().fullName()).as("the first row wins").hasValue("Huda");
+
+    DatabaseState before = DatabaseState.of(t.admin());
+    ImportReport second = customers.importCsv(new ByteArrayInputStream(file.getBytes(StandardCharsets.UTF_8)),
+        twoByTwo);
+    assertThat(second.unchanged()).isEqualTo(2);
+    assertThat(DatabaseState.of(t.admin())).as("a second import changes nothing").isEqualTo(before);
+  }
+
+  @Test
+  void aPreviewInBatchesSaysWhatTheImportThenDoesRepeatsAndTheLimitIncluded() {
+    ProvisionedOrganization org = t.provision();
+    t.crm.platform().setCustomLimit(org.organization().id(), Limit.CUSTOMERS, OptionalLong.of(3));
+    CustomerService customers = t.adminScope(org).customers();
+    String file = "full_name,whatsapp_phone\n"
+        + "A,0508200001\nB,0508200002\n"
+        + "A again,0508200001\nC,0508200003\n"
+        + "D,0508200004\nE,0508200005\n";
+    ImportOptions twoByTwo = new ImportOptions(2, r -> {});
+    ImportReport preview = customers.previewCsv(new ByteArrayInputStream(file.getBytes(StandardCharsets.UTF_8)),
+        twoByTwo, 10).report();
+    ImportReport report = customers.importCsv(new ByteArrayInputStream(file.getBytes(StandardCharsets.UTF_8)),
+        twoByTwo);
+    assertThat(List.of(report.inserted(), report.rejected())).containsExactly(3L, 3L);
+    assertThat(report.errors()).extracting(ImportReport.RowError::line, ImportReport.RowError::field)
+        .containsExactly(tuple(4L, "row"),
+            tuple(6L, "row"), tuple(7L, "row"));
+    assertThat(preview).as("the preview said so").usingRecursiveComparison().ignoringFields("bytesRead")
+        .isEqualTo(report);
   }
 
   @Test

@@ -37,6 +37,8 @@ import java.util.UUID;
  */
 final class CustomerImport {
   private final CustomerActor actor;
+  /** The keys of the rows this import stored: an instance runs one import. */
+  private final ImportSeen seen = new ImportSeen();
 
   CustomerImport(CustomerActor actor) {
     this.actor = actor;
@@ -107,6 +109,8 @@ final class CustomerImport {
   static final class Preview {
     final int capacity;
     final List<ObjectNode> rows = new ArrayList<>();
+    /** Customers the dry run's batches would have made: counted against the limit by the next ones. */
+    long inserted;
 
     Preview(int capacity) {
       this.capacity = capacity;
@@ -147,6 +151,7 @@ final class CustomerImport {
         }
         batchTotals = attempt(batch, preview);
       }
+      batchTotals.stored.forEach(seen::add);
       totals.add(batchTotals);
     } catch (CommitOutcomeUnknownException e) {
       if (batch.get(0).plan().identity() == ImportIdentity.NONE) {
@@ -190,6 +195,7 @@ final class CustomerImport {
       });
       throw new IllegalStateException("a dry run returned");
     } catch (DryRun dry) {
+      preview.inserted += dry.totals.inserted;
       return dry.totals;
     }
   }
@@ -201,7 +207,7 @@ final class CustomerImport {
     CustomerMapper customers = tx.mapper(CustomerMapper.class);
     String region = customers.region(tx.organizationId());
 
-    ImportMatching.Matched matched = ImportMatching.match(tx, batch, region, totals);
+    ImportMatching.Matched matched = ImportMatching.match(tx, batch, region, totals, seen);
     ArrayNode updates = matched.updates();
     ArrayNode inserts = matched.inserts();
 
@@ -233,10 +239,14 @@ final class CustomerImport {
         // A concurrent create took a phone or email meanwhile: let the row-by-row replay say which.
         throw new CrmException("a customer of this batch was created concurrently");
       }
-      UsageCounters.takeWithinLimit(tx, CustomerActor.CUSTOMERS, UsageCounters.RUNNING_TOTAL, inserted.size(),
-          Limit.CUSTOMERS);
+      // A dry run's earlier batches rolled back their customers: they count here, as they would.
+      long earlier = preview == null ? 0 : preview.inserted;
+      UsageCounters.takeWithinLimit(tx, CustomerActor.CUSTOMERS, UsageCounters.RUNNING_TOTAL,
+          earlier + inserted.size(), Limit.CUSTOMERS);
     }
     totals.inserted = inserted.size();
+    inserts.forEach(n -> totals.stored.add((ObjectNode) n));
+    updates.forEach(n -> totals.stored.add((ObjectNode) n));
     if (!inserted.isEmpty()) {
       customers.logMany(tx.organizationId(), inserted, "customer_created", member, system);
     }

@@ -15,7 +15,7 @@ import java.util.Objects;
 
 /**
  * A batch's rows validated and matched to the customers they name, in its transaction: rows the
- * file repeats are refused (the first wins), each row goes to the customer its identity matches
+ * file repeats are refused (the first wins; {@link ImportSeen}), each row goes to the customer its identity matches
  * (an update) or to a new one (an insert), and a row that would take a WhatsApp phone, email or
  * external id another customer holds is refused, never written over that customer.
  */
@@ -29,11 +29,14 @@ final class ImportMatching {
 
   private ImportMatching() {}
 
-  /** The batch's rows prepared in {@code region} and matched; refused rows go to {@code totals}. */
-  static Matched match(Tx tx, List<Row> batch, String region, ImportTotals totals) {
+  /**
+   * The batch's rows prepared in {@code region} and matched; refused rows go to {@code totals}, a
+   * row repeating a customer of the batch or of the rows {@code seen} before it among them.
+   */
+  static Matched match(Tx tx, List<Row> batch, String region, ImportTotals totals, ImportSeen seen) {
     Map<Long, Long> records = new HashMap<>();
     batch.forEach(row -> records.put(row.line(), row.record()));
-    List<ObjectNode> valid = prepare(batch, region, totals);
+    List<ObjectNode> valid = prepare(batch, region, totals, seen);
     ImportMatching matching = new ImportMatching();
     matching.load(tx, valid);
     ImportIdentity identity = batch.get(0).plan().identity();
@@ -61,7 +64,7 @@ final class ImportMatching {
   }
 
   /** Each row checked as the services check its fields; a row repeating an earlier one's customer is refused. */
-  private static List<ObjectNode> prepare(List<Row> batch, String region, ImportTotals totals) {
+  private static List<ObjectNode> prepare(List<Row> batch, String region, ImportTotals totals, ImportSeen seen) {
     List<ObjectNode> valid = new ArrayList<>();
     Map<String, Long> seenPhones = new HashMap<>();
     Map<String, Long> seenEmails = new HashMap<>();
@@ -78,6 +81,10 @@ final class ImportMatching {
         }
         if (earlier != null) {
           totals.reject(new RowError(row.line(), row.record(), "row", "repeats the customer of line " + earlier));
+          continue;
+        }
+        if (seen.repeats(node)) {
+          totals.reject(new RowError(row.line(), row.record(), "row", "repeats the customer of an earlier row"));
           continue;
         }
         valid.add(node);

@@ -13,6 +13,8 @@ final class ImportTotals {
   long rejected;
   long lastLine;
   boolean cancelled;
+  /** Of one batch: the rows it stored (inserted, updated or found unchanged), whose keys the import then remembers. */
+  final java.util.List<com.fasterxml.jackson.databind.node.ObjectNode> stored = new ArrayList<>();
   /** The first {@link ImportReport#MAX_ERRORS} by line; more are counted, not kept. */
   final java.util.TreeMap<Long, RowError> errors = new java.util.TreeMap<>();
 
