@@ -10,6 +10,7 @@ import io.crmkit.core.customers.CustomerService;
 import io.crmkit.core.customers.CustomerUpdate;
 import io.crmkit.core.customers.ImportIdentity;
 import io.crmkit.core.customers.ImportOptions;
+import io.crmkit.core.customers.ImportPreview;
 import io.crmkit.core.customers.ImportReport;
 import io.crmkit.core.customers.ImportReport.RowError;
 import io.crmkit.core.exception.ConflictException;
@@ -131,8 +132,8 @@ class CustomerExternalIdTest {
     assertThat(byRecordId.errors()).extracting(RowError::line, RowError::field, RowError::reason)
         .containsExactly(tuple(2L, "whatsappPhone", "belongs to another customer"));
     assertThat(byPhone.errors()).extracting(RowError::line, RowError::field, RowError::reason)
-        .containsExactly(tuple(2L, "externalId", "belongs to another customer"),
-            tuple(3L, "externalId", "the customer this row matches has another external id, zcrm_1"));
+        .containsExactly(tuple(2L, "externalId", "belongs to another customer"));
+    assertThat(byPhone.unchanged()).as("an external id is set only where there is none").isEqualTo(1);
     assertThat(DatabaseState.of(t.admin())).as("refused rows change nothing").isEqualTo(before);
     assertThat(customers.get(ahmed.id()).orElseThrow().externalId()).hasValue("zcrm_1");
   }
@@ -152,8 +153,11 @@ class CustomerExternalIdTest {
     assertThat(report.errors()).extracting(RowError::line, RowError::field, RowError::reason)
         .containsExactly(tuple(3L, "row", "repeats the customer of line 2"),
             tuple(5L, "fullName", "a new customer needs a name, a phone or an email"));
-    // The same row updates a customer that exists.
-    report = customers.importCsv(csv("external_id,full_name,company\nA-2,,Mona's shop\n"), byRecordId);
+    // The same row updates a customer that exists; a preview shows the external id it matches by.
+    String update = "external_id,full_name,company\nA-2,,Mona's shop\n";
+    assertThat(customers.previewCsv(csv(update), byRecordId, 5).rows()).extracting(ImportPreview.Row::fields)
+        .containsExactly(java.util.Map.of("externalId", "A-2", "company", "Mona's shop"));
+    report = customers.importCsv(csv(update), byRecordId);
     assertThat(report.updated()).isEqualTo(1);
     assertThat(customers.findByExternalId("A-2").orElseThrow().company()).hasValue("Mona's shop");
     assertThat(customers.findByExternalId("A-1").orElseThrow().fullName()).hasValue("Sara");

@@ -139,16 +139,19 @@ class CustomerImportMappingTest {
         + "خالد;العتيبي;971;050 123 4567;khalid@otaibi.ae;L-1\n"
         + "منى;السبيعي;;0501006002;;\n"
         + "ريم;الحربي;999;0501006003;;\n"
-        + "نور;;800;1234 5678;;\n";
+        + "نور;;800;1234 5678;;\n"
+        + "سلمى;;800;;salma@example.sa;\n";
     ImportMapping mapping = ImportMapping.builder()
         .join(ImportField.FULL_NAME, "الاسم الأول", "اسم العائلة")
         .phone(ImportField.WHATSAPP_PHONE, "رمز الدولة", "الجوال")
         .column(ImportField.EMAIL, "البريد")
         .customField("بطاقة الولاء", "loyalty_card").build();
     ImportReport report = importTwice(customers, file, ImportOptions.DEFAULTS.withMapping(mapping));
-    assertThat(report.inserted()).isEqualTo(3);
+    assertThat(report.inserted()).isEqualTo(4);
     assertThat(report.errors()).extracting(ImportReport.RowError::line, ImportReport.RowError::field)
         .containsExactly(tuple(4L, "whatsappPhone"));
+    assertThat(customers.findByEmail("salma@example.sa").orElseThrow().whatsappPhone())
+        .as("a code without a number is no phone").isEmpty();
     assertThat(customers.findByPhone("+80012345678").orElseThrow().fullName())
         .as("a calling code of no country").hasValue("نور");
     Customer khalid = customers.findByPhone("+971501234567").orElseThrow();

@@ -138,6 +138,38 @@ class CustomerImportProgressTest {
   }
 
   @Test
+  void aRowReachingByAnotherKeyACustomerAnEarlierRowMatchedIsRefusedInTheBatchAndAfter() throws SQLException {
+    CustomerService customers = t.adminScope(t.provision()).customers();
+    customers.importCsv(new ByteArrayInputStream(("full_name,whatsapp_phone,email\n"
+        + "Huda,0508300001,huda@example.sa\nOmar,0508300002,omar@example.sa\nNadia,0508300009,nadia@example.sa\n")
+        .getBytes(StandardCharsets.UTF_8)),
+        ImportOptions.DEFAULTS);
+    // Huda by her phone, then by her email in the same batch; Omar by his phone, then by his email a batch on;
+    // a row refused for another reason takes nothing, so the row after it with the same phone is new.
+    String file = "full_name,whatsapp_phone,email\n"
+        + "Huda A,0508300001,\n"
+        + "Huda B,,huda@example.sa\n"
+        + "Omar A,0508300002,\n"
+        + "Sara,0508300003,nadia@example.sa\n"
+        + "Sara,0508300003,\n"
+        + "Omar B,,omar@example.sa\n";
+    ImportOptions byThree = new ImportOptions(3, r -> {});
+    ImportReport first = customers.importCsv(new ByteArrayInputStream(file.getBytes(StandardCharsets.UTF_8)), byThree);
+    assertThat(first.errors()).extracting(ImportReport.RowError::line, ImportReport.RowError::reason).containsExactly(
+        tuple(3L, "repeats the customer of line 2"),
+        tuple(5L, "belongs to a customer with another WhatsApp phone"),
+        tuple(7L, "repeats the customer of an earlier row"));
+    assertThat(List.of(first.inserted(), first.updated())).containsExactly(1L, 2L);
+    assertThat(customers.findByPhone("0508300001").orElseThrow().fullName()).hasValue("Huda A");
+    assertThat(customers.findByPhone("0508300002").orElseThrow().fullName()).hasValue("Omar A");
+
+    DatabaseState before = DatabaseState.of(t.admin());
+    ImportReport second = customers.importCsv(new ByteArrayInputStream(file.getBytes(StandardCharsets.UTF_8)), byThree);
+    assertThat(second.unchanged()).isEqualTo(3);
+    assertThat(DatabaseState.of(t.admin())).as("a second import changes nothing").isEqualTo(before);
+  }
+
+  @Test
   void aPreviewInBatchesSaysWhatTheImportThenDoesRepeatsAndTheLimitIncluded() {
     ProvisionedOrganization org = t.provision();
     t.crm.platform().setCustomLimit(org.organization().id(), Limit.CUSTOMERS, OptionalLong.of(3));

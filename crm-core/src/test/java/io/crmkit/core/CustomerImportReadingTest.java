@@ -90,11 +90,13 @@ class CustomerImportReadingTest {
         + "0507200002,Omar\n"
         + "0507200003,\"Sara\nAl-Harbi\",Acme,extra\n"
         + "0507200004,Layla,Blue\n";
-    ImportReport report = customers.importCsv(bytes(file, StandardCharsets.UTF_8), ImportOptions.DEFAULTS);
+    ImportReport report = customers.importCsv(bytes(file + ",,,Ahmed,0507200005\n", StandardCharsets.UTF_8),
+        ImportOptions.DEFAULTS);
     assertThat(report.errors()).extracting(ImportReport.RowError::line, ImportReport.RowError::record,
         ImportReport.RowError::field, ImportReport.RowError::reason).containsExactly(
             tuple(4L, 2L, "row", "has 2 fields where the header has 3; nothing of it is read"),
-            tuple(5L, 3L, "row", "has 4 fields where the header has 3; nothing of it is read"));
+            tuple(5L, 3L, "row", "has 4 fields where the header has 3; nothing of it is read"),
+            tuple(8L, 5L, "row", "has 5 fields where the header has 3; nothing of it is read"));
     assertThat(report.inserted()).isEqualTo(2);
     assertThat(customers.findByPhone("0507200002")).as("nothing shifted into a wrong field").isEmpty();
     assertThat(customers.findByPhone("0507200004").orElseThrow().company()).as("line 7, after the quoted break")

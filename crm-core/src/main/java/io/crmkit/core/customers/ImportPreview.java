@@ -23,7 +23,8 @@ public record ImportPreview(List<Row> rows, ImportReport report) {
   /**
    * A row as it would be stored: its fields by their API names ({@code fullName},
    * {@code whatsappPhone} in E.164, {@code email}, {@code phone}, {@code company}, {@code position},
-   * {@code notes}, {@code tags}, {@code leadScore}, {@code customFields}), those it fills only.
+   * {@code notes}, {@code tags}, {@code leadScore}, {@code externalId}, {@code customFields}), those it
+   * fills only.
    *
    * @param line the file's line it starts on
    * @param fields its values

@@ -15,7 +15,7 @@ import java.util.Objects;
 
 /**
  * Creating customers: every field checked, one unit of {@code max_customers} taken, the row and its
- * {@code customer_created} activity inserted, and a taken phone or email reported as a conflict
+ * {@code customer_created} activity inserted, and a taken phone, email or external id reported as a conflict
  * naming the customer that holds it.
  */
 final class CustomerCreation {

@@ -36,7 +36,7 @@ import java.util.Optional;
 
 /**
  * The CSV file of an import, read: its encoding from its byte order mark (UTF-8 without one, UTF-16
- * with one), its delimiter given or detected, streamed through Jackson's CSV reader as lists, the
+ * with one), its delimiter given or detected, streamed through Jackson's CSV reader a cell at a time, the
  * header checked and held against the import's mapping ({@link ImportPlan}), and each row turned
  * into the JSON object the import statements read, every cell checked as the services check the
  * same field. Bytes that are not of the encoding are never silently replaced: a cell holding them
@@ -76,10 +76,12 @@ final class CustomerCsv implements AutoCloseable {
 
   /**
    * One data row of the file: the line it starts on (the header's is 1; a quoted cell may span
-   * lines), its record number (the first data row is 1), its values by header, and why it cannot be
-   * read, if it cannot (then it has no values: nothing is shifted into a wrong field).
+   * lines), its record number (the first data row is 1), its values by header, why it cannot be
+   * read, if it cannot (then it has no values: nothing is shifted into a wrong field), and the
+   * characters of its cells.
    */
-  record Row(long line, long record, Map<String, String> values, Optional<String> unreadable, ImportPlan plan) {}
+  record Row(long line, long record, Map<String, String> values, Optional<String> unreadable, ImportPlan plan,
+      long chars) {}
 
   /** The delimiters told apart when none is given: comma, semicolon (Excel in much of Europe), tab. */
   private static final String DELIMITERS = ",;\t";
@@ -143,7 +145,7 @@ final class CustomerCsv implements AutoCloseable {
         return null;
       }
       List<String> values = cells.values;
-      if (cells.chars <= MAX_ROW && values.stream().allMatch(String::isBlank)) {
+      if (!cells.nonBlank) {
         continue; // a blank line, or one of delimiters only as spreadsheets write empty rows
       }
       if (header == null) {
@@ -161,11 +163,11 @@ final class CustomerCsv implements AutoCloseable {
       record++;
       if (cells.chars > MAX_ROW) {
         return new Row(line, record, Map.of(), Optional.of("is over " + MAX_ROW + " characters; nothing of it is"
-            + " read"), plan);
+            + " read"), plan, 0);
       }
       if (cells.count != header.size()) {
         return new Row(line, record, Map.of(), Optional.of("has " + cells.count + " fields where the header has "
-            + header.size() + "; nothing of it is read"), plan);
+            + header.size() + "; nothing of it is read"), plan, 0);
       }
       Map<String, String> byHeader = new LinkedHashMap<>();
       for (int i = 0; i < values.size(); i++) {
@@ -173,7 +175,7 @@ final class CustomerCsv implements AutoCloseable {
           byHeader.put(header.get(i), values.get(i));
         }
       }
-      return new Row(line, record, byHeader, Optional.empty(), plan);
+      return new Row(line, record, byHeader, Optional.empty(), plan, cells.chars);
     }
   }
 
@@ -182,6 +184,8 @@ final class CustomerCsv implements AutoCloseable {
     final List<String> values = new ArrayList<>();
     int count;
     long chars;
+    /** Whether a cell, kept or not, holds more than spaces: a row of none is a blank line. */
+    boolean nonBlank;
   }
 
   /**
@@ -201,6 +205,7 @@ final class CustomerCsv implements AutoCloseable {
       String text = parser.getText();
       cells.count++;
       cells.chars += text.length();
+      cells.nonBlank |= !text.isBlank();
       if (cells.count <= keep && cells.chars <= MAX_ROW) {
         cells.values.add(text);
       }

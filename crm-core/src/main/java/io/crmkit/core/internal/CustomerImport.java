@@ -36,6 +36,12 @@ import java.util.UUID;
  * server fault does at once.
  */
 final class CustomerImport {
+  /**
+   * The most characters a batch holds before it is written, whatever its row count: a batch of
+   * 5,000 rows of a million characters each would not fit a heap.
+   */
+  static final long MAX_BATCH_CHARS = 16_000_000;
+
   private final CustomerActor actor;
   /** The keys of the rows this import stored: an instance runs one import. */
   private final ImportSeen seen = new ImportSeen();
@@ -69,9 +75,12 @@ final class CustomerImport {
     CountingInputStream counted = new CountingInputStream(java.util.Objects.requireNonNull(csv, "csv"));
     List<Row> batch = new ArrayList<>();
     try (CustomerCsv file = CustomerCsv.open(counted, options.delimiter(), options.mapping(), options.identity())) {
+      long chars = 0;
       for (Row row = file.next(); row != null; row = file.next()) {
         batch.add(row);
-        if (batch.size() == options.batchSize()) {
+        chars += row.chars();
+        if (batch.size() == options.batchSize() || chars >= MAX_BATCH_CHARS) {
+          chars = 0;
           flush(batch, totals, options, counted, preview);
           if (options.cancel().getAsBoolean()) {
             totals.cancelled = true;
@@ -152,6 +161,7 @@ final class CustomerImport {
         batchTotals = attempt(batch, preview);
       }
       batchTotals.stored.forEach(seen::add);
+      batchTotals.matched.forEach(seen::add);
       totals.add(batchTotals);
     } catch (CommitOutcomeUnknownException e) {
       if (batch.get(0).plan().identity() == ImportIdentity.NONE) {
@@ -236,7 +246,7 @@ final class CustomerImport {
       UUID stage = customers.defaultStage(tx.organizationId());
       inserted = customers.importInsert(tx.organizationId(), inserts.toString(), stage, member);
       if (inserted.size() != inserts.size()) {
-        // A concurrent create took a phone or email meanwhile: let the row-by-row replay say which.
+        // A concurrent create took a phone, email or external id meanwhile: the row-by-row replay says which.
         throw new CrmException("a customer of this batch was created concurrently");
       }
       // A dry run's earlier batches rolled back their customers: they count here, as they would.
@@ -247,6 +257,7 @@ final class CustomerImport {
     totals.inserted = inserted.size();
     inserts.forEach(n -> totals.stored.add((ObjectNode) n));
     updates.forEach(n -> totals.stored.add((ObjectNode) n));
+    totals.matched.addAll(matched.targets());
     if (!inserted.isEmpty()) {
       customers.logMany(tx.organizationId(), inserted, "customer_created", member, system);
     }

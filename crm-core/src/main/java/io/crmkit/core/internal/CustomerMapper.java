@@ -24,10 +24,9 @@ interface CustomerMapper {
   Rows.CustomerRow findByExternalId(@Param("organizationId") UUID organizationId,
       @Param("externalId") String externalId);
 
-  /** Inserts unless a unique key (phone, email) is taken; returns the new id or null. */
   /**
    * Inserts the customer and its {@code customer_created} activity in one statement; null when its
-   * phone or email is taken (ON CONFLICT DO NOTHING, after waiting for a concurrent insert).
+   * phone, email or external id is taken (ON CONFLICT DO NOTHING, after waiting for a concurrent insert).
    */
   Rows.CustomerRow insert(@Param("c") Rows.CustomerRow row, @Param("performedBy") UUID performedBy,
       @Param("system") String system, @Param("metadata") JsonNode metadata);
@@ -79,10 +78,13 @@ interface CustomerMapper {
       @Param("phones") List<String> phones, @Param("emails") List<String> emails,
       @Param("externalIds") List<String> externalIds);
 
-  /** Applies import rows to their matched customers where a value really changes; returns those changed. */
+  /**
+   * Applies import rows to their matched customers where a value really changes (an external id only
+   * where there is none); returns those changed.
+   */
   List<UUID> importUpdate(@Param("organizationId") UUID organizationId, @Param("rows") String rows);
 
-  /** Inserts import rows (unless a phone or email was taken meanwhile); returns the new ids. */
+  /** Inserts import rows (unless a phone, email or external id was taken meanwhile); returns the new ids. */
   List<UUID> importInsert(@Param("organizationId") UUID organizationId, @Param("rows") String rows,
       @Param("stageId") UUID stageId, @Param("createdBy") UUID createdBy);
 

@@ -14,41 +14,56 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * A batch's rows validated and matched to the customers they name, in its transaction: rows the
- * file repeats are refused (the first wins; {@link ImportSeen}), each row goes to the customer its identity matches
- * (an update) or to a new one (an insert), and a row that would take a WhatsApp phone, email or
- * external id another customer holds is refused, never written over that customer.
+ * A batch's rows validated and matched to the customers they name, in its transaction and the
+ * file's order: each row goes to the customer its identity matches (an update) or to a new one (an
+ * insert); a row repeating an earlier accepted row's phone, email, external id or matched customer
+ * is refused (the first wins; across batches through {@link ImportSeen}), and so is a row that
+ * would take a WhatsApp phone, email or external id another customer holds.
  */
 final class ImportMatching {
-  /** Rows to update (each with the matched customer's {@code id}) and rows to insert. */
-  record Matched(ArrayNode updates, ArrayNode inserts) {}
+  /** Rows to update (each with the matched customer's {@code id}), rows to insert, and the customers matched. */
+  record Matched(ArrayNode updates, ArrayNode inserts, List<Rows.CustomerKey> targets) {}
 
   private final Map<String, Rows.CustomerKey> byPhone = new HashMap<>();
   private final Map<String, Rows.CustomerKey> byEmail = new HashMap<>();
   private final Map<String, Rows.CustomerKey> byExternalId = new HashMap<>();
+  /** What the batch's accepted rows took (their keys, the customers they matched and those's keys), by line. */
+  private final Map<String, Long> taken = new HashMap<>();
 
   private ImportMatching() {}
 
   /**
-   * The batch's rows prepared in {@code region} and matched; refused rows go to {@code totals}, a
-   * row repeating a customer of the batch or of the rows {@code seen} before it among them.
+   * The batch's rows prepared in {@code region} and matched, in the file's order; refused rows go to
+   * {@code totals}: a row repeating the customer of an earlier accepted row of the batch, or of the
+   * rows {@code seen} before the batch, among them.
    */
   static Matched match(Tx tx, List<Row> batch, String region, ImportTotals totals, ImportSeen seen) {
     Map<Long, Long> records = new HashMap<>();
     batch.forEach(row -> records.put(row.line(), row.record()));
-    List<ObjectNode> valid = prepare(batch, region, totals, seen);
+    List<ObjectNode> valid = prepare(batch, region, totals);
     ImportMatching matching = new ImportMatching();
     matching.load(tx, valid);
     ImportIdentity identity = batch.get(0).plan().identity();
     ArrayNode updates = Json.MAPPER.createArrayNode();
     ArrayNode inserts = Json.MAPPER.createArrayNode();
+    List<Rows.CustomerKey> targets = new ArrayList<>();
     for (ObjectNode node : valid) {
       long line = node.path("line").asLong();
       try {
+        if (seen.repeats(node)) {
+          throw new ValidationException("row", "repeats the customer of an earlier row");
+        }
+        matching.requireUntaken(keys(node));
         Rows.CustomerKey target = matching.target(node, identity);
         if (target != null) {
+          if (seen.took(target.id)) {
+            throw new ValidationException("row", "repeats the customer of an earlier row");
+          }
+          matching.requireUntaken(List.of("c:" + target.id));
           node.put("id", target.id.toString());
           updates.add(node);
+          targets.add(target);
+          matching.take(keys(target), line);
         } else if (node.hasNonNull("full_name") || node.hasNonNull("whatsapp_phone") || node.hasNonNull("email")
             || node.hasNonNull("phone")) {
           inserts.add(node);
@@ -56,38 +71,20 @@ final class ImportMatching {
           // Matched by external id, a row may only update; a new customer needs more to be known by.
           throw new ValidationException("fullName", "a new customer needs a name, a phone or an email");
         }
+        matching.take(keys(node), line);
       } catch (ValidationException e) {
         totals.reject(new RowError(line, records.get(line), e.field(), e.reason()));
       }
     }
-    return new Matched(updates, inserts);
+    return new Matched(updates, inserts, targets);
   }
 
-  /** Each row checked as the services check its fields; a row repeating an earlier one's customer is refused. */
-  private static List<ObjectNode> prepare(List<Row> batch, String region, ImportTotals totals, ImportSeen seen) {
+  /** Each row checked as the services check its fields. */
+  private static List<ObjectNode> prepare(List<Row> batch, String region, ImportTotals totals) {
     List<ObjectNode> valid = new ArrayList<>();
-    Map<String, Long> seenPhones = new HashMap<>();
-    Map<String, Long> seenEmails = new HashMap<>();
-    Map<String, Long> seenExternalIds = new HashMap<>();
     for (Row row : batch) {
       try {
-        ObjectNode node = CustomerCsv.prepare(row, region);
-        Long earlier = seen(seenPhones, text(node, "whatsapp_phone"), row.line());
-        if (earlier == null) {
-          earlier = seen(seenEmails, text(node, "email_key"), row.line());
-        }
-        if (earlier == null) {
-          earlier = seen(seenExternalIds, text(node, "external_id"), row.line());
-        }
-        if (earlier != null) {
-          totals.reject(new RowError(row.line(), row.record(), "row", "repeats the customer of line " + earlier));
-          continue;
-        }
-        if (seen.repeats(node)) {
-          totals.reject(new RowError(row.line(), row.record(), "row", "repeats the customer of an earlier row"));
-          continue;
-        }
-        valid.add(node);
+        valid.add(CustomerCsv.prepare(row, region));
       } catch (ValidationException e) {
         totals.reject(new RowError(row.line(), row.record(), e.field(), e.reason()));
       }
@@ -95,8 +92,42 @@ final class ImportMatching {
     return valid;
   }
 
-  private static Long seen(Map<String, Long> seen, String key, long line) {
-    return key == null ? null : seen.putIfAbsent(key, line);
+  /** @throws ValidationException if an accepted row of the batch took one of {@code keys} */
+  private void requireUntaken(List<String> keys) {
+    for (String key : keys) {
+      Long earlier = taken.get(key);
+      if (earlier != null) {
+        throw new ValidationException("row", "repeats the customer of line " + earlier);
+      }
+    }
+  }
+
+  private void take(List<String> keys, long line) {
+    keys.forEach(key -> taken.putIfAbsent(key, line));
+  }
+
+  private static List<String> keys(ObjectNode row) {
+    List<String> keys = new ArrayList<>(3);
+    addKey(keys, "p:", text(row, "whatsapp_phone"));
+    addKey(keys, "e:", text(row, "email_key"));
+    addKey(keys, "x:", text(row, "external_id"));
+    return keys;
+  }
+
+  /** A matched customer's id and the keys it had. */
+  private static List<String> keys(Rows.CustomerKey customer) {
+    List<String> keys = new ArrayList<>(4);
+    keys.add("c:" + customer.id);
+    addKey(keys, "p:", customer.whatsappPhone);
+    addKey(keys, "e:", customer.emailLower);
+    addKey(keys, "x:", customer.externalId);
+    return keys;
+  }
+
+  private static void addKey(List<String> keys, String kind, String value) {
+    if (value != null) {
+      keys.add(kind + value);
+    }
   }
 
   /** The customers that hold the rows' phones, emails and external ids, in one statement. */
@@ -153,11 +184,6 @@ final class ImportMatching {
     }
     if (other(external, target)) {
       throw new ValidationException("externalId", "belongs to another customer");
-    }
-    if (target != null && target.externalId != null && externalId != null && !externalId.equals(target.externalId)) {
-      // The link to the other system is the host's: an import never rewrites it unasked.
-      throw new ValidationException("externalId", "the customer this row matches has another external id, "
-          + target.externalId);
     }
     return target;
   }

@@ -125,7 +125,7 @@ final class ImportPlan {
           throw new ValidationException(field == ImportField.PHONE ? "phone" : "whatsappPhone",
               "has a country code that is none: \"" + code + "\"");
         }
-        if (region.equals(Optional.of(PhoneNumbers.NON_GEOGRAPHIC))) {
+        if (region.equals(Optional.of(PhoneNumbers.NON_GEOGRAPHIC)) && !number.isEmpty()) {
           // A code of no country (800, freephone; 882, networks): the number is read whole, as +code.
           number = "+" + code.replaceFirst("^(\\+|00)", "") + number;
           region = Optional.empty();

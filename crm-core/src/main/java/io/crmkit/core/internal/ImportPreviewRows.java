@@ -15,7 +15,8 @@ final class ImportPreviewRows {
   static ImportPreview.Row of(ObjectNode node) {
     Map<String, Object> fields = new LinkedHashMap<>();
     Map<String, String> names = Map.of("full_name", "fullName", "whatsapp_phone", "whatsappPhone", "email", "email",
-        "phone", "phone", "company", "company", "position", "position", "notes", "notes", "lead_score", "leadScore");
+        "phone", "phone", "company", "company", "position", "position", "notes", "notes", "lead_score", "leadScore",
+        "external_id", "externalId");
     names.forEach((column, name) -> {
       if (node.hasNonNull(column)) {
         fields.put(name, column.equals("lead_score") ? node.get(column).asInt() : node.get(column).asText());

@@ -20,11 +20,6 @@ public final class PhoneNumbers {
 
   private PhoneNumbers() {}
 
-  /**
-   * A phone number as written, trimmed and checked for what needs no region: not blank, at most
-   * {@value #MAX_WRITTEN} characters, one line by the characters rule (libphonenumber would skip a
-   * NUL or a control character and read the digits around it, so such input is refused here).
-   */
   /** The region libphonenumber gives a calling code of no country (800, 870, 882, …). */
   static final String NON_GEOGRAPHIC = "001";
 
@@ -32,7 +27,6 @@ public final class PhoneNumbers {
    * The region of a country calling code as a column writes it ({@code 966}, {@code +966},
    * {@code 00966}), {@link #NON_GEOGRAPHIC} for a code of no country, or empty if it is none.
    */
-
   static java.util.Optional<String> regionOfCallingCode(String code) {
     String digits = code.strip().replaceFirst("^(\\+|00)", "");
     if (!digits.matches("[1-9][0-9]{0,2}")) {
@@ -42,6 +36,11 @@ public final class PhoneNumbers {
     return "ZZ".equals(region) ? java.util.Optional.empty() : java.util.Optional.of(region);
   }
 
+  /**
+   * A phone number as written, trimmed and checked for what needs no region: not blank, at most
+   * {@value #MAX_WRITTEN} characters, one line by the characters rule (libphonenumber would skip a
+   * NUL or a control character and read the digits around it, so such input is refused here).
+   */
   static String written(String field, String raw) {
     String phone = raw == null ? "" : raw.strip();
     if (phone.isEmpty()) {
