@@ -106,6 +106,8 @@ class CustomerImportProgressTest {
             "email", "c1@example.sa", "tags", List.of("vip"), "customFields", Map.of("Loyalty Card", "A-1"))),
         tuple(3L, Map.of("fullName", "Huda", "whatsappPhone", "+966508009001",
             "email", "HUDA@example.sa")));
+    assertThat(preview.rows().get(0).fields().keySet()).as("in the order a mapping screen shows them")
+        .containsExactly("fullName", "whatsappPhone", "email", "tags", "customFields");
     ImportReport report = preview.report();
     assertThat(List.of(report.rowsRead(), report.inserted(), report.updated(), report.rejected()))
         .containsExactly(4L, 1L, 1L, 2L);

@@ -27,12 +27,15 @@ public record ImportPreview(List<Row> rows, ImportReport report) {
    * fills only.
    *
    * @param line the file's line it starts on
-   * @param fields its values
+   * @param fields its values, in the order of the fields above (a mapping screen's columns)
    */
   public record Row(long line, Map<String, Object> fields) {
-    /** Checks the parts. */
+    /** Checks the parts; the fields are copied, their order kept. */
     public Row {
-      fields = Map.copyOf(fields);
+      java.util.LinkedHashMap<String, Object> copy = new java.util.LinkedHashMap<>();
+      fields.forEach((name, value) -> copy.put(java.util.Objects.requireNonNull(name, "field name"),
+          java.util.Objects.requireNonNull(value, name)));
+      fields = java.util.Collections.unmodifiableMap(copy);
     }
   }
 }

@@ -263,12 +263,14 @@ public final class Quickstart {
 
       // A campaign: a template to Acme's VIP customers and two numbers, sent by the runner.
       QuickstartCampaign.Result campaign = QuickstartCampaign.run(crm, acmeScope, acmeProfile);
+      // Contacts brought from another CRM: a HubSpot export, previewed, then imported.
+      QuickstartImport.Result imported = QuickstartImport.run(acmeScope);
       QuickstartBilling.Result billing = QuickstartBilling.run(crm, stripe, run);
 
       return new Summary(
           view(acmeScope, globex, List.of(ahmed.id(), fatimah.id()), acmeInbox, acmeTickets),
           view(globexScope, acme, List.of(wei.id()), globexInbox, globexTickets),
-          crm.platform().findBySlug(acme.organization().slug()), campaign, billing);
+          crm.platform().findBySlug(acme.organization().slug()), campaign, imported, billing);
     }
   }
 
@@ -334,6 +336,7 @@ public final class Quickstart {
       }
     }
     QuickstartCampaign.print(summary.campaign(), out);
+    QuickstartImport.print(summary.imported(), out);
     QuickstartBilling.print(summary.billing(), out);
     out.printf("%nIsolation:%n");
     for (TenantView tenant : List.of(summary.acme(), summary.globex())) {
@@ -409,16 +412,18 @@ public final class Quickstart {
    * @param globex what globex's admin saw
    * @param acmeBySlug what the platform found for acme's slug
    * @param campaign acme's campaign as it ended
+   * @param imported acme's import of a HubSpot export
    * @param billing a third tenant's upgrade through Stripe Checkout
    */
   public record Summary(TenantView acme, TenantView globex, Optional<OrganizationRef> acmeBySlug,
-      QuickstartCampaign.Result campaign, QuickstartBilling.Result billing) {
+      QuickstartCampaign.Result campaign, QuickstartImport.Result imported, QuickstartBilling.Result billing) {
     /** Creates the summary. */
     public Summary {
       Objects.requireNonNull(acme, "acme");
       Objects.requireNonNull(globex, "globex");
       Objects.requireNonNull(acmeBySlug, "acmeBySlug");
       Objects.requireNonNull(campaign, "campaign");
+      Objects.requireNonNull(imported, "imported");
       Objects.requireNonNull(billing, "billing");
     }
   }

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
 import io.crmkit.campaigns.CampaignStatus;
+import io.crmkit.core.customers.ImportPreview;
+import io.crmkit.core.customers.ImportReport;
 import io.crmkit.core.platform.Limit;
 import io.crmkit.core.platform.SubscriptionStatus;
 import io.crmkit.core.users.Role;
@@ -194,6 +196,24 @@ class QuickstartTest {
           "  after: plan Professional (professional), active; max_users=50, max_customers=10000,"
               + " max_messages_per_day=5000",
           "    one more seat: invited");
+    }
+  }
+
+  @Test
+  void acmesHubSpotExportIsPreviewedImportedByRecordIdAndAgainChangesNothing() {
+    try (TestDatabase db = TestPostgres.shared().createDatabase()) {
+      QuickstartImport.Result imported = Quickstart.run(db.runtimeDataSource(), db.adminDataSource()).imported();
+      assertThat(imported.preview().rows()).extracting(ImportPreview.Row::line).containsExactly(2L, 3L);
+      assertThat(imported.preview().report().inserted()).as("the preview says what the import does").isEqualTo(2);
+      assertThat(imported.first().inserted()).isEqualTo(2);
+      assertThat(imported.first().errors()).extracting(ImportReport.RowError::line, ImportReport.RowError::field)
+          .containsExactly(tuple(4L, "email"));
+      assertThat(List.of(imported.again().inserted(), imported.again().updated(), imported.again().unchanged()))
+          .containsExactly(0L, 0L, 2L);
+      assertThat(imported.layla().fullName()).hasValue("Layla Khalil");
+      assertThat(imported.layla().company()).as("HubSpot's Name column is the company's").hasValue("Khalil Group");
+      assertThat(imported.layla().whatsappPhone()).hasValue("+971501234567");
+      assertThat(imported.layla().externalId()).hasValue("501");
     }
   }
 
