@@ -80,6 +80,11 @@ class CustomerExternalIdTest {
     Customer duplicate = customers.create(CustomerDraft.builder().fullName("Duplicate").externalId("hs-9").build());
     assertThat(customers.merge(survivor.id(), duplicate.id()).externalId()).hasValue("hs-9");
     assertThat(customers.findByExternalId("hs-9")).map(Customer::id).hasValue(survivor.id());
+
+    Customer other = customers.create(CustomerDraft.builder().fullName("Other").externalId("zcrm_4").build());
+    assertThat(customers.merge(survivor.id(), other.id()).externalId()).as("the survivor's own is kept")
+        .hasValue("hs-9");
+    assertThat(customers.findByExternalId("zcrm_4")).as("the duplicate's went with it").isEmpty();
   }
 
   @Test
