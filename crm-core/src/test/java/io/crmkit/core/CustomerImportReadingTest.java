@@ -134,6 +134,26 @@ class CustomerImportReadingTest {
   }
 
   @Test
+  void aBatchOfLongRowsIsWrittenOnceItHoldsSixteenMillionCharacters() {
+    CustomerService customers = customers();
+    StringBuilder file = new StringBuilder("whatsapp_phone");
+    for (int i = 1; i <= 11; i++) {
+      file.append(",c").append(i);
+    }
+    file.append('\n');
+    String cells = (",\"" + "x".repeat(90_000) + "\"").repeat(11); // 990,000 characters a row
+    for (int i = 1; i <= 20; i++) {
+      file.append(String.format("05072600%02d", i)).append(cells).append('\n');
+    }
+    java.util.List<Long> batches = new java.util.ArrayList<>();
+    ImportReport report = customers.importCsv(bytes(file.toString(), StandardCharsets.UTF_8),
+        ImportOptions.DEFAULTS.withProgress(soFar -> batches.add(soFar.rowsRead())));
+    assertThat(batches).as("17 rows pass 16,000,000 characters; batches of 500 rows otherwise").containsExactly(17L,
+        20L);
+    assertThat(report.rowsRead()).isEqualTo(20);
+  }
+
+  @Test
   void aGivenDelimiterWinsOverDetectionAndABadOneIsRefused() {
     CustomerService customers = customers();
     String file = "whatsapp_phone|full_name\n0507300001|Nour, the first\n";
