@@ -81,6 +81,20 @@ class CustomerImportMappingTest {
   }
 
   @Test
+  void badBytesInTheOtherValuesOfAMultiValueCellAreTheirRowsError() {
+    CustomerService customers = customers();
+    java.io.ByteArrayOutputStream file = new java.io.ByteArrayOutputStream();
+    file.writeBytes("First Name,E-mail 1 - Value,Phone 1 - Value\nMona,mona@x.sa ::: m".getBytes(StandardCharsets.UTF_8));
+    file.writeBytes(new byte[] {(byte) 0xFF}); // never a byte of UTF-8
+    file.writeBytes("@y.sa,0501009001\n".getBytes(StandardCharsets.UTF_8));
+    ImportReport report = customers.importCsv(new ByteArrayInputStream(file.toByteArray()), ImportOptions.DEFAULTS);
+    assertThat(report.errors()).extracting(ImportReport.RowError::line, ImportReport.RowError::field,
+        ImportReport.RowError::reason).containsExactly(tuple(2L, "customFields.email_more",
+            "holds bytes that are not UTF-8"));
+    assertThat(report.inserted()).isZero();
+  }
+
+  @Test
   void outlookTakesTheMobileAsTheWhatsAppNumber() {
     CustomerService customers = customers();
     String file = "First Name,Middle Name,Last Name,Title,E-mail Address,E-mail 2 Address,Mobile Phone,"

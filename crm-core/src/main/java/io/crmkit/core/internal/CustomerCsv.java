@@ -295,6 +295,12 @@ final class CustomerCsv implements AutoCloseable {
         default -> throw new IllegalStateException(e.getKey().name());
       }
     }
+    for (Map.Entry<String, Object> e : custom.entrySet()) {
+      // The other values of multi-value cells, put there by values() above.
+      if (e.getValue() instanceof String text && notUtf8(text)) {
+        throw new ValidationException("customFields." + e.getKey(), "holds bytes that are not UTF-8");
+      }
+    }
     node.set("custom_fields", Inputs.customFields("customFields", custom));
     boolean phone = node.hasNonNull("whatsapp_phone");
     boolean email = node.hasNonNull("email");
