@@ -71,6 +71,21 @@ class CustomerImportProgressTest {
   }
 
   @Test
+  void aCancelDuringABatchsRowByRowReplayStopsAfterTheCurrentRow() {
+    ProvisionedOrganization org = t.provision();
+    t.crm.platform().setCustomLimit(org.organization().id(), Limit.CUSTOMERS, OptionalLong.of(2));
+    CustomerService customers = t.adminScope(org).customers();
+    // Six new customers in one batch over a limit of two: the batch fails, and is replayed row by row.
+    java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
+    ImportReport stopped = customers.importCsv(new ByteArrayInputStream(file(6, 0)),
+        new ImportOptions(10, r -> {}).withCancel(() -> asked.incrementAndGet() == 3));
+    assertThat(stopped.cancelled()).isTrue();
+    assertThat(List.of(stopped.rowsRead(), stopped.inserted(), stopped.rejected(), stopped.lastLine()))
+        .as("rows 1 and 2 stored, row 3 over the limit, then the cancel").containsExactly(3L, 2L, 1L, 4L);
+    assertThat(customers.findByPhone("0508000002")).isPresent();
+  }
+
+  @Test
   void aCancelKeepsTheCommittedBatchesAndSaysHowFarItGot() {
     CustomerService customers = t.adminScope(t.provision()).customers();
     List<ImportReport> seen = new ArrayList<>();

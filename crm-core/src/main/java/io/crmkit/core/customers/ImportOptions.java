@@ -16,8 +16,9 @@ import java.util.function.BooleanSupplier;
  *     East) or tab
  * @param mapping how the columns become fields; empty (the default) for the {@link ImportPreset}
  *     whose export writes the file's header, else {@link ImportMapping#standard()}
- * @param cancel asked after each batch (on the importing thread): true stops the import there,
- *     the batches before it committed ({@link ImportReport#cancelled()})
+ * @param cancel asked after each batch (on the importing thread), and between the rows of a batch
+ *     that failed and is replayed row by row: true stops the import there, what committed before
+ *     it kept ({@link ImportReport#cancelled()}, {@link ImportReport#lastLine()})
  * @param identity what matches a row to an existing customer: the WhatsApp phone, else the email,
  *     by default
  */
@@ -68,7 +69,7 @@ public record ImportOptions(int batchSize, ImportProgress progress, Optional<Cha
     return new ImportOptions(batchSize, progress, delimiter, mapping, cancel, identity);
   }
 
-  /** These options stopping after the batch during which {@code cancel} turns true. */
+  /** These options stopping after the batch (or replayed row) during which {@code cancel} turns true. */
   public ImportOptions withCancel(BooleanSupplier cancel) {
     return new ImportOptions(batchSize, progress, delimiter, mapping, cancel, identity);
   }

@@ -26,6 +26,7 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.BooleanSupplier;
 
 /**
  * CSV import: the file read by {@link CustomerCsv}, every row validated in Java, written in batches
@@ -82,7 +83,7 @@ final class CustomerImport {
         if (batch.size() == options.batchSize() || chars >= MAX_BATCH_CHARS) {
           chars = 0;
           flush(batch, totals, options, counted, preview);
-          if (options.cancel().getAsBoolean()) {
+          if (totals.cancelled || options.cancel().getAsBoolean()) {
             totals.cancelled = true;
             break;
           }
@@ -103,12 +104,11 @@ final class CustomerImport {
     return totals.report(counted.count());
   }
 
-  /** Writes the rows gathered so far, if any, and tells the progress. */
+  /** Writes the rows gathered so far, if any (unless cancelled), and tells the progress. */
   private void flush(List<Row> batch, ImportTotals totals, ImportOptions options, CountingInputStream counted,
       Preview preview) {
-    if (!batch.isEmpty()) {
-      write(List.copyOf(batch), totals, preview);
-      totals.lastLine = batch.get(batch.size() - 1).line();
+    if (!batch.isEmpty() && !totals.cancelled) {
+      totals.lastLine = write(List.copyOf(batch), totals, preview, options.cancel());
       options.progress().progress(totals.report(counted.count()));
       batch.clear();
     }
@@ -141,9 +141,12 @@ final class CustomerImport {
    * Writes a batch in one transaction; if it fails for its rows, each row again in its own. A
    * failure that is not the rows' (a lost connection, a timeout, a refused actor) is not blamed on
    * them: a transient one is tried once more, whole (rows a lost COMMIT may have stored are then
-   * matched, not inserted twice), and then stops the import with the rows before it committed.
+   * matched, not inserted twice), and then stops the import with the rows before it committed. A
+   * cancel asked during the row-by-row replay stops it after the current row.
+   *
+   * @return the line of the last row handled
    */
-  private void write(List<Row> batch, ImportTotals totals, Preview preview) {
+  private long write(List<Row> batch, ImportTotals totals, Preview preview, BooleanSupplier cancel) {
     try {
       ImportTotals batchTotals;
       try {
@@ -186,12 +189,19 @@ final class CustomerImport {
       if (batch.size() == 1) {
         totals.rowsRead++;
         totals.reject(error(batch.get(0), e));
-        return;
+        return batch.get(0).line();
       }
+      long last = 0;
       for (Row row : batch) {
-        write(List.of(row), totals, preview);
+        if (last != 0 && cancel.getAsBoolean()) {
+          totals.cancelled = true;
+          return last;
+        }
+        last = write(List.of(row), totals, preview, cancel);
       }
+      return last;
     }
+    return batch.get(batch.size() - 1).line();
   }
 
   /** One transaction of the batch; for a preview, rolled back with its totals carried out. */
