@@ -2,29 +2,21 @@ package io.crmkit.examples.quickstart;
 
 import io.crmkit.core.Crm;
 import io.crmkit.core.TenantScope;
-import io.crmkit.core.customers.Activity;
 import io.crmkit.core.customers.Customer;
 import io.crmkit.core.customers.CustomerDraft;
 import io.crmkit.core.exception.FeatureNotInPlanException;
 import io.crmkit.core.pipeline.SalesStage;
-import io.crmkit.core.pipeline.StageForecast;
-import io.crmkit.core.platform.Limit;
-import io.crmkit.core.platform.Organization;
 import io.crmkit.core.platform.OrganizationDraft;
 import io.crmkit.core.platform.OrganizationRef;
-import io.crmkit.core.platform.Plan;
 import io.crmkit.core.platform.ProvisionedOrganization;
 import io.crmkit.core.users.NewMember;
 import io.crmkit.core.users.Role;
-import io.crmkit.core.users.User;
 import io.crmkit.testdb.TestDatabase;
 import io.crmkit.testdb.TestPostgres;
 import io.crmkit.ticketing.CommentDraft;
 import io.crmkit.ticketing.Ticket;
-import io.crmkit.ticketing.TicketCounts;
 import io.crmkit.ticketing.TicketDraft;
 import io.crmkit.ticketing.TicketPriority;
-import io.crmkit.ticketing.TicketQuery;
 import io.crmkit.ticketing.TicketService;
 import io.crmkit.ticketing.TicketStatus;
 import io.crmkit.ticketing.TicketType;
@@ -33,7 +25,6 @@ import io.crmkit.whatsapp.SessionKeys;
 import io.crmkit.whatsapp.WebhookSignature;
 import io.crmkit.whatsapp.WhatsAppConversation;
 import io.crmkit.whatsapp.WhatsAppInbox;
-import io.crmkit.whatsapp.WhatsAppMessage;
 import io.crmkit.whatsapp.WhatsAppModule;
 import io.crmkit.whatsapp.WhatsAppProfiles;
 import io.crmkit.whatsapp.WhatsAppProfileDraft;
@@ -41,23 +32,14 @@ import io.crmkit.whatsapp.WhatsAppWebhook;
 import io.crmkit.whatsapp.testing.FakeWhatsAppGateway;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.ZoneId;
-import java.util.Collections;
-import java.util.EnumMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import javax.sql.DataSource;
-import org.postgresql.ds.PGSimpleDataSource;
 
 /**
  * CRMKit in one file: migrate, provision two organizations, invite and accept users, add customers
@@ -77,20 +59,13 @@ import org.postgresql.ds.PGSimpleDataSource;
  * CRM_JDBC_URL=jdbc:postgresql://localhost:5432/crm CRM_JDBC_USER=postgres CRM_JDBC_PASSWORD=… \
  *   ./mvnw -q -pl examples/quickstart exec:java
  * </pre>
- * The example then creates, if they are missing, the NOLOGIN owner role {@value #OWNER_ROLE} and the
- * runtime login role {@value #RUNTIME_ROLE} (NOSUPERUSER NOBYPASSRLS, password from
- * {@code CRM_RUNTIME_PASSWORD}, else {@value #DEFAULT_RUNTIME_PASSWORD}), and connects as that
+ * The example then creates, if they are missing, the NOLOGIN owner role {@value QuickstartDatabase#OWNER_ROLE} and the
+ * runtime login role {@value QuickstartDatabase#RUNTIME_ROLE} (NOSUPERUSER NOBYPASSRLS, password from
+ * {@code CRM_RUNTIME_PASSWORD}, else {@value QuickstartDatabase#DEFAULT_RUNTIME_PASSWORD}), and connects as that
  * role for everything tenants do. The privileged login must be a superuser, or a member of
- * {@value #OWNER_ROLE} with CREATE on the database; roles that exist already are left as they are.
+ * {@value QuickstartDatabase#OWNER_ROLE} with CREATE on the database; roles that exist already are left as they are.
  */
 public final class Quickstart {
-  /** The NOLOGIN role that owns CRMKit's schema. */
-  public static final String OWNER_ROLE = Crm.DEFAULT_OWNER_ROLE;
-  /** The login role the application connects as; row-level security applies to it. */
-  public static final String RUNTIME_ROLE = "crm_app";
-  /** The runtime role's password when {@code CRM_RUNTIME_PASSWORD} is not set. */
-  public static final String DEFAULT_RUNTIME_PASSWORD = "crm_app";
-
   private Quickstart() {}
 
   /**
@@ -100,7 +75,7 @@ public final class Quickstart {
    * @param args ignored
    */
   public static void main(String[] args) {
-    String url = environment("CRM_JDBC_URL");
+    String url = QuickstartDatabase.environment("CRM_JDBC_URL");
     if (url == null) {
       System.out.println("CRM_JDBC_URL is not set: using a fresh database on an embedded PostgreSQL.");
       try (TestDatabase database = TestPostgres.shared().createDatabase()) {
@@ -111,16 +86,8 @@ public final class Quickstart {
       }
       return;
     }
-    PGSimpleDataSource privileged = dataSource(url, environment("CRM_JDBC_USER"), environment("CRM_JDBC_PASSWORD"));
-    String runtimePassword = Optional.ofNullable(environment("CRM_RUNTIME_PASSWORD")).orElse(DEFAULT_RUNTIME_PASSWORD);
-    createRolesIfMissing(privileged, OWNER_ROLE, RUNTIME_ROLE, runtimePassword);
-    // Same host and database, but as the runtime role: a real application would put its pool
-    // (HikariCP, …) here; a plain DataSource keeps the example short.
-    PGSimpleDataSource runtime = dataSource(url, RUNTIME_ROLE, runtimePassword);
-    // Host, port and database only: the URL itself may carry a password.
-    System.out.println("Using database " + privileged.getDatabaseName() + " on " + privileged.getServerNames()[0]
-        + ":" + privileged.getPortNumbers()[0] + "; tenants' work runs as " + RUNTIME_ROLE + ".");
-    print(run(runtime, privileged), System.out);
+    QuickstartDatabase database = QuickstartDatabase.external(url);
+    print(run(database.runtime(), database.privileged()), System.out);
   }
 
   /**
@@ -131,7 +98,7 @@ public final class Quickstart {
    * under slugs with a random suffix (see below).
    *
    * @param runtime connections as a role that row-level security applies to
-   * @param migration privileged connections: a member of {@value #OWNER_ROLE} that may create the schema
+   * @param migration privileged connections: a member of {@value QuickstartDatabase#OWNER_ROLE} that may create the schema
    * @return what acme and globex each saw, and what the platform found by acme's slug
    * @throws IllegalStateException if the runtime role bypasses row-level security, or the schema
    *     cannot be created or migrated
@@ -268,8 +235,8 @@ public final class Quickstart {
       QuickstartBilling.Result billing = QuickstartBilling.run(crm, stripe, run);
 
       return new Summary(
-          view(acmeScope, globex, List.of(ahmed.id(), fatimah.id()), acmeInbox, acmeTickets),
-          view(globexScope, acme, List.of(wei.id()), globexInbox, globexTickets),
+          TenantView.read(acmeScope, globex, List.of(ahmed.id(), fatimah.id()), acmeInbox, acmeTickets),
+          TenantView.read(globexScope, acme, List.of(wei.id()), globexInbox, globexTickets),
           crm.platform().findBySlug(acme.organization().slug()), campaign, imported, billing);
     }
   }
@@ -285,55 +252,7 @@ public final class Quickstart {
     Objects.requireNonNull(summary, "summary");
     Objects.requireNonNull(out, "out");
     for (TenantView tenant : List.of(summary.acme(), summary.globex())) {
-      Organization org = tenant.organization();
-      out.printf("%n%s (%s): region %s, time zone %s, %s%n", org.name(), org.slug(), org.defaultRegion(),
-          org.timeZone(), org.status().name().toLowerCase(Locale.ROOT));
-      out.printf("  plan: %s (%s)%n", tenant.plan().name(), tenant.plan().slug());
-      out.printf("  limits: %s%n", tenant.limits().entrySet().stream()
-          .map(e -> e.getKey().column() + "=" + (e.getValue().isPresent() ? e.getValue().getAsLong() : "unlimited"))
-          .collect(Collectors.joining(", ")));
-      out.printf("  users (%d):%n", tenant.users().size());
-      for (User user : tenant.users()) {
-        out.printf("    %-22s %-8s %s%n", user.email(), user.role().databaseName(), user.fullName().orElse(""));
-      }
-      out.printf("  customers (%d):%n", tenant.customers().size());
-      for (Customer customer : tenant.customers()) {
-        out.printf("    %-20s %-14s %s%n", customer.fullName().orElse(""), customer.whatsappPhone().orElse("-"),
-            customer.email().orElse(""));
-      }
-      out.printf("  forecast:%n");
-      for (StageForecast line : tenant.forecast()) {
-        out.printf("    %-12s %2d customer(s)  value %s  weighted %s%n", line.stage().name(), line.customers(),
-            line.valueMinor(), line.weightedValueMinor());
-      }
-      out.printf("  timeline of %s, newest first:%n",
-          tenant.customers().isEmpty() ? "-" : tenant.customers().get(0).fullName().orElse(""));
-      for (Activity activity : tenant.timeline()) {
-        out.printf("    %-17s %s%n", activity.type(), activity.description().orElse(""));
-      }
-      for (Map.Entry<String, List<String>> search : tenant.searches().entrySet()) {
-        out.printf("  search \"%s\" -> %s%n", search.getKey(),
-            search.getValue().isEmpty() ? "nothing" : String.join(", ", search.getValue()));
-      }
-      out.printf("  WhatsApp inbox (%d):%n", tenant.inbox().size());
-      for (WhatsAppConversation conversation : tenant.inbox()) {
-        out.printf("    %-19s %-10s %d unread, customer %s%n",
-            conversation.contactPhone().or(conversation::contactBsuid).orElse("-"),
-            conversation.contactName().orElse(""), conversation.unreadCount(),
-            conversation.customerId().map(UUID::toString).orElse("none"));
-      }
-      for (WhatsAppMessage message : tenant.firstConversation()) {
-        out.printf("      %s %-8s %s%n", message.inbound() ? "<-" : "->", message.status(), message.body().orElse(""));
-      }
-      out.printf("  tickets (%s):%n", java.util.Arrays.stream(TicketStatus.values())
-          .filter(status -> tenant.ticketCounts().byStatus().get(status) > 0)
-          .map(status -> status.databaseName() + " " + tenant.ticketCounts().byStatus().get(status))
-          .collect(Collectors.joining(", ")));
-      for (Ticket ticket : tenant.tickets()) {
-        out.printf("    %-18s %-11s %-6s %-11s %s%s%n", ticket.number(), ticket.status().databaseName(),
-            ticket.priority().databaseName(), ticket.type().databaseName(), ticket.title(),
-            ticket.conversationId().isPresent() ? "  [from WhatsApp]" : "");
-      }
+      tenant.print(out);
     }
     QuickstartCampaign.print(summary.campaign(), out);
     QuickstartImport.print(summary.imported(), out);
@@ -346,63 +265,6 @@ public final class Quickstart {
     }
     out.printf("%nRouting:%n  platform().findBySlug(\"%s\") -> %s%n", summary.acme().organization().slug(),
         summary.acmeBySlug().map(ref -> ref.name() + " (" + ref.id() + ")").orElse("nothing"));
-  }
-
-  /**
-   * What one tenant saw through its own scope.
-   *
-   * @param organization its organization record
-   * @param plan its plan
-   * @param limits its effective limits, in {@link Limit} order; an empty value means unlimited
-   * @param users its users, ordered by email
-   * @param usersOfOtherTenant how many of {@code users} belong to the other organization (0)
-   * @param otherAdminById what looking up the other organization's admin by id found (nothing)
-   * @param customers the customers it created, in creation order
-   * @param forecast its pipeline forecast, in stage order
-   * @param timeline the first customer's timeline, newest first
-   * @param searches each search the example ran, with the names it found, best first
-   * @param inbox its WhatsApp conversations, latest first
-   * @param firstConversation the messages of the latest conversation, newest first
-   * @param tickets its ticket board, newest first
-   * @param ticketCounts its tickets by status, and unfinished ones by assignee
-   */
-  public record TenantView(
-      Organization organization,
-      Plan plan,
-      Map<Limit, OptionalLong> limits,
-      List<User> users,
-      long usersOfOtherTenant,
-      Optional<User> otherAdminById,
-      List<Customer> customers,
-      List<StageForecast> forecast,
-      List<Activity> timeline,
-      Map<String, List<String>> searches,
-      List<WhatsAppConversation> inbox,
-      List<WhatsAppMessage> firstConversation,
-      List<Ticket> tickets,
-      TicketCounts ticketCounts) {
-
-    /** Creates the view; the collections are copied. */
-    public TenantView {
-      Objects.requireNonNull(organization, "organization");
-      Objects.requireNonNull(plan, "plan");
-      limits = Collections.unmodifiableMap(new EnumMap<>(limits));
-      users = List.copyOf(users);
-      Objects.requireNonNull(otherAdminById, "otherAdminById");
-      customers = List.copyOf(customers);
-      forecast = List.copyOf(forecast);
-      timeline = List.copyOf(timeline);
-      searches = Collections.unmodifiableMap(new java.util.LinkedHashMap<>(searches));
-      inbox = List.copyOf(inbox);
-      firstConversation = List.copyOf(firstConversation);
-      tickets = List.copyOf(tickets);
-      Objects.requireNonNull(ticketCounts, "ticketCounts");
-    }
-
-    /** The users' emails, ordered as {@link #users()}. */
-    public List<String> userEmails() {
-      return users.stream().map(User::email).toList();
-    }
   }
 
   /**
@@ -426,19 +288,6 @@ public final class Quickstart {
       Objects.requireNonNull(imported, "imported");
       Objects.requireNonNull(billing, "billing");
     }
-  }
-
-  /**
-   * Search folds Arabic spellings (احمد finds أحمد) and, after the customers that contain the
-   * query, finds close spellings (kahtani finds Al-Qahtani); never another tenant's customers.
-   */
-  private static Map<String, List<String>> searches(TenantScope tx) {
-    Map<String, List<String>> found = new java.util.LinkedHashMap<>();
-    for (String query : List.of("احمد", "kahtani")) {
-      found.put(query, tx.customers().search(query, 10, Optional.empty()).items().stream()
-          .map(c -> c.fullName().orElse("")).toList());
-    }
-    return found;
   }
 
   /** The demo Meta app: its id and secret, which sign every webhook delivery. */
@@ -477,88 +326,5 @@ public final class Quickstart {
     }
   }
 
-  private static TenantView view(TenantScope scope, ProvisionedOrganization other, List<UUID> customerIds,
-      WhatsAppInbox inbox, TicketService tickets) {
-    List<WhatsAppConversation> conversations = inbox.conversations(ConversationQuery.all(), 10, Optional.empty())
-        .items();
-    List<WhatsAppMessage> messages = conversations.isEmpty() ? List.of()
-        : inbox.messages(conversations.get(0).id(), 10, Optional.empty()).items();
-    return view(scope, other, customerIds, conversations, messages,
-        tickets.list(TicketQuery.all(), 20, Optional.empty()).items(), tickets.counts());
-  }
 
-  private static TenantView view(TenantScope scope, ProvisionedOrganization other, List<UUID> customerIds,
-      List<WhatsAppConversation> inbox, List<WhatsAppMessage> firstConversation, List<Ticket> tickets,
-      TicketCounts ticketCounts) {
-    // One transaction, so everything is read at one moment.
-    return scope.inTransaction(tx -> {
-      List<User> users = tx.users().list();
-      UUID otherId = other.organization().id();
-      long ofOther = users.stream().filter(u -> u.organizationId().equals(otherId)).count();
-      List<Customer> customers = customerIds.stream().map(id -> tx.customers().get(id).orElseThrow()).toList();
-      return new TenantView(tx.organization().get(), tx.entitlements().plan(), tx.entitlements().limits(),
-          users, ofOther, tx.users().get(other.admin().id()), customers, tx.pipeline().forecast(Optional.empty()),
-          tx.customers().timeline(customerIds.get(0), 20, Optional.empty()).items(), searches(tx), inbox,
-          firstConversation, tickets, ticketCounts);
-    });
-  }
-
-  /**
-   * Creates the owner role (NOLOGIN) and the runtime role (LOGIN NOSUPERUSER NOBYPASSRLS) unless
-   * they exist, granting nothing: the migrations grant the runtime role what it needs.
-   */
-  static void createRolesIfMissing(DataSource privileged, String ownerRole, String runtimeRole, String password) {
-    // A DO block takes no parameters, so the names and the password travel as session settings
-    // and format() quotes them: nothing is pasted into SQL text. Catching duplicate_object makes
-    // it idempotent.
-    String sql = """
-        DO $$
-        BEGIN
-          BEGIN
-            EXECUTE format('CREATE ROLE %I NOLOGIN', current_setting('quickstart.owner_role'));
-          EXCEPTION WHEN duplicate_object THEN NULL;
-          END;
-          BEGIN
-            EXECUTE format('CREATE ROLE %I LOGIN NOSUPERUSER NOBYPASSRLS PASSWORD %L',
-                current_setting('quickstart.runtime_role'), current_setting('quickstart.runtime_password'));
-          EXCEPTION WHEN duplicate_object THEN NULL;
-          END;
-        END
-        $$""";
-    try (Connection c = privileged.getConnection()) {
-      try (PreparedStatement ps = c.prepareStatement(
-          "select set_config('quickstart.owner_role', ?, false), set_config('quickstart.runtime_role', ?, false),"
-              + " set_config('quickstart.runtime_password', ?, false)")) {
-        ps.setString(1, ownerRole);
-        ps.setString(2, runtimeRole);
-        ps.setString(3, password);
-        ps.execute();
-      }
-      try (Statement s = c.createStatement()) {
-        s.execute(sql);
-        s.execute("reset quickstart.runtime_password");
-      }
-    } catch (SQLException e) {
-      throw new IllegalStateException("cannot create the roles " + ownerRole + " and " + runtimeRole
-          + " (the CRM_JDBC_URL login needs CREATEROLE or superuser): " + e.getMessage(), e);
-    }
-  }
-
-  private static PGSimpleDataSource dataSource(String url, String user, String password) {
-    PGSimpleDataSource ds = new PGSimpleDataSource();
-    ds.setURL(url);
-    // Set after the URL so they win over a user or password written in it.
-    if (user != null) {
-      ds.setUser(user);
-    }
-    if (password != null) {
-      ds.setPassword(password);
-    }
-    return ds;
-  }
-
-  private static String environment(String name) {
-    String value = System.getenv(name);
-    return value == null || value.isBlank() ? null : value.trim();
-  }
 }

@@ -23,9 +23,9 @@ class RoleCreationTest {
     String runtime = "qs_app_" + suffix;
     try (TestDatabase db = TestPostgres.shared().createDatabase()) {
       try {
-        Quickstart.createRolesIfMissing(db.adminDataSource(), owner, runtime, "it's a secret");
+        QuickstartDatabase.createRolesIfMissing(db.adminDataSource(), owner, runtime, "it's a secret");
         String verifier = passwordVerifier(db.adminDataSource(), runtime);
-        assertThatCode(() -> Quickstart.createRolesIfMissing(db.adminDataSource(), owner, runtime, "other"))
+        assertThatCode(() -> QuickstartDatabase.createRolesIfMissing(db.adminDataSource(), owner, runtime, "other"))
             .as("second run with the roles in place").doesNotThrowAnyException();
 
         assertThat(attributes(db.adminDataSource(), owner)).as("owner role").isEqualTo("nologin");
