@@ -3,26 +3,20 @@ package io.crmkit.core.internal;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.csv.CsvFactory;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
-import io.crmkit.core.customers.CustomerUpdate.Field;
-import io.crmkit.core.customers.ImportField;
 import io.crmkit.core.customers.ImportIdentity;
 import io.crmkit.core.customers.ImportMapping;
 import io.crmkit.core.customers.ImportPreset;
 import io.crmkit.core.exception.ValidationException;
 import io.crmkit.core.spi.Inputs;
-import io.crmkit.core.spi.Json;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.PushbackInputStream;
 import java.io.Reader;
-import java.io.UncheckedIOException;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
@@ -36,11 +30,11 @@ import java.util.Optional;
 
 /**
  * The CSV file of an import, read: its encoding from its byte order mark (UTF-8 without one, UTF-16
- * with one), its delimiter given or detected, streamed through Jackson's CSV reader a cell at a time, the
- * header checked and held against the import's mapping ({@link ImportPlan}), and each row turned
- * into the JSON object the import statements read, every cell checked as the services check the
- * same field. Bytes that are not of the encoding are never silently replaced: a cell holding them
- * is a bad cell (the row's error names its column), a header holding them is refused.
+ * with one), its delimiter given or detected, streamed through Jackson's CSV reader a cell at a
+ * time, the header checked and held against the import's mapping ({@link ImportPlan}), its rows
+ * handed on for {@link ImportRow} to check. Bytes that are not of the encoding are never silently
+ * replaced: a cell holding them is a bad cell (the row's error names its column), a header holding
+ * them is refused.
  */
 final class CustomerCsv implements AutoCloseable {
   /**
@@ -67,12 +61,6 @@ final class CustomerCsv implements AutoCloseable {
 
   private static final CsvMapper MAPPER = new CsvMapper(CsvFactory.builder()
       .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(MAX_CELL).build()).build());
-
-  /** Each field as the API names it in errors. */
-  private static final Map<ImportField, String> NAMES = Map.of(ImportField.FULL_NAME, "fullName",
-      ImportField.WHATSAPP_PHONE, "whatsappPhone", ImportField.EMAIL, "email", ImportField.PHONE, "phone",
-      ImportField.COMPANY, "company", ImportField.POSITION, "position", ImportField.TAGS, "tags",
-      ImportField.NOTES, "notes", ImportField.LEAD_SCORE, "leadScore", ImportField.EXTERNAL_ID, "externalId");
 
   /**
    * One data row of the file: the line it starts on (the header's is 1; a quoted cell may span
@@ -238,105 +226,8 @@ final class CustomerCsv implements AutoCloseable {
     }
   }
 
-  /**
-   * A row as the JSON object the import statements read with jsonb_to_recordset, each cell checked
-   * as the services check its field, phones read in {@code region}.
-   *
-   * @throws ValidationException naming the column's field for the row's first bad cell
-   */
-  static ObjectNode prepare(Row row, String region) {
-    if (row.unreadable().isPresent()) {
-      throw new ValidationException("row", row.unreadable().get());
-    }
-    ObjectNode node = Json.MAPPER.createObjectNode();
-    node.put("line", row.line());
-    Map<String, Object> custom = new LinkedHashMap<>();
-    for (Map.Entry<String, String> e : row.plan().customFields(row.values()).entrySet()) {
-      if (notUtf8(e.getValue())) {
-        throw new ValidationException("customFields." + e.getKey(), "holds bytes that are not UTF-8");
-      }
-      custom.put(e.getKey(), e.getValue());
-    }
-    for (Map.Entry<ImportField, ImportPlan.Cell> e : row.plan().values(row.values(), custom).entrySet()) {
-      String value = e.getValue().value();
-      String field = NAMES.get(e.getKey());
-      if (notUtf8(value)) {
-        throw new ValidationException(field, "holds bytes that are not UTF-8");
-      }
-      String phoneRegion = e.getValue().region().orElse(region);
-      switch (e.getKey()) {
-        case FULL_NAME -> node.put("full_name", CustomerFields.checked(Field.FULL_NAME, value, region));
-        case WHATSAPP_PHONE -> node.put("whatsapp_phone", CustomerFields.checked(Field.WHATSAPP_PHONE, value, phoneRegion));
-        case EMAIL -> {
-          String email = CustomerFields.checked(Field.EMAIL, value, region);
-          node.put("email", email);
-          node.put("email_key", email.toLowerCase(Locale.ROOT));
-        }
-        case PHONE -> node.put("phone", CustomerFields.checked(Field.PHONE, value, phoneRegion));
-        case COMPANY -> node.put("company", CustomerFields.checked(Field.COMPANY, value, region));
-        case POSITION -> node.put("position", CustomerFields.checked(Field.POSITION, value, region));
-        case NOTES -> node.put("notes", CustomerFields.checked(Field.NOTES, value, region));
-        case EXTERNAL_ID -> node.put("external_id", CustomerFields.checked(Field.EXTERNAL_ID, value, region));
-        case TAGS -> {
-          ArrayNode tags = node.putArray("tags");
-          CustomerFields.tags(row.plan().tags(value)).forEach(tags::add);
-        }
-        case LEAD_SCORE -> {
-          try {
-            int score = Integer.parseInt(value);
-            if (score < 0 || score > 100) {
-              throw new NumberFormatException();
-            }
-            node.put("lead_score", score);
-          } catch (NumberFormatException ex) {
-            throw new ValidationException("leadScore", "must be a whole number 0 to 100");
-          }
-        }
-        default -> throw new IllegalStateException(e.getKey().name());
-      }
-    }
-    for (Map.Entry<String, Object> e : custom.entrySet()) {
-      // The other values of multi-value cells, put there by values() above.
-      if (e.getValue() instanceof String text && notUtf8(text)) {
-        throw new ValidationException("customFields." + e.getKey(), "holds bytes that are not UTF-8");
-      }
-    }
-    node.set("custom_fields", Inputs.customFields("customFields", custom));
-    boolean phone = node.hasNonNull("whatsapp_phone");
-    boolean email = node.hasNonNull("email");
-    switch (row.plan().identity()) {
-      case PHONE_THEN_EMAIL -> {
-        if (!phone && !email) {
-          throw new ValidationException("whatsappPhone", "a row needs a WhatsApp phone or an email to be matched by");
-        }
-      }
-      case PHONE -> {
-        if (!phone) {
-          throw new ValidationException("whatsappPhone", "a row needs a WhatsApp phone to be matched by");
-        }
-      }
-      case EMAIL -> {
-        if (!email) {
-          throw new ValidationException("email", "a row needs an email to be matched by");
-        }
-      }
-      case EXTERNAL_ID -> {
-        if (!node.hasNonNull("external_id")) {
-          throw new ValidationException("externalId", "a row needs an external id to be matched by");
-        }
-      }
-      case NONE -> {
-        if (!phone && !email && !node.hasNonNull("full_name")) {
-          throw new ValidationException("fullName", "a row needs a name, a WhatsApp phone or an email");
-        }
-      }
-      default -> throw new IllegalStateException(row.plan().identity().name());
-    }
-    return node;
-  }
-
   /** Whether the decoder met bytes that are not UTF-8 in {@code text}: an unpaired {@link #NOT_UTF8}. */
-  private static boolean notUtf8(String text) {
+  static boolean notUtf8(String text) {
     for (int i = text.indexOf(NOT_UTF8); i >= 0; i = text.indexOf(NOT_UTF8, i + 1)) {
       if (i == 0 || !Character.isHighSurrogate(text.charAt(i - 1))) {
         return true;

@@ -84,7 +84,7 @@ final class ImportMatching {
     List<ObjectNode> valid = new ArrayList<>();
     for (Row row : batch) {
       try {
-        valid.add(CustomerCsv.prepare(row, region));
+        valid.add(ImportRow.prepare(row, region));
       } catch (ValidationException e) {
         totals.reject(new RowError(row.line(), row.record(), e.field(), e.reason()));
       }
