@@ -1,9 +1,13 @@
 package io.crmkit.benchmarks;
 
 import io.crmkit.billing.BillingModule;
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 import io.crmkit.core.Crm;
 import io.crmkit.whatsapp.SessionKeys;
 import io.crmkit.whatsapp.WhatsAppModule;
+import io.crmkit.testdb.TestDatabase;
+import io.crmkit.testdb.TestPostgres;
 import io.crmkit.whatsapp.testing.FakeWhatsAppGateway;
 import java.util.Map;
 import javax.sql.DataSource;
@@ -21,6 +25,47 @@ final class BenchCrm {
   static final String STRIPE_WEBHOOK_SECRET = "whsec_bench";
 
   private BenchCrm() {}
+
+  /** A fresh database, a pool of its runtime role and a migrated Crm on it; closed together, Crm first. */
+  record Setup(TestDatabase db, HikariDataSource pool, Crm crm) implements AutoCloseable {
+    @Override
+    public void close() {
+      try {
+        crm.close();
+      } finally {
+        try {
+          pool.close();
+        } finally {
+          db.close();
+        }
+      }
+    }
+  }
+
+  /** A {@link Setup} whose pool holds at most {@code poolSize} connections. */
+  static Setup open(int poolSize) {
+    TestDatabase db = TestPostgres.shared().createDatabase();
+    HikariDataSource pool = null;
+    Crm crm = null;
+    try {
+      HikariConfig config = new HikariConfig();
+      config.setDataSource(db.runtimeDataSource());
+      config.setMaximumPoolSize(poolSize);
+      pool = new HikariDataSource(config);
+      crm = start(pool, db.adminDataSource());
+      crm.migrate();
+      return new Setup(db, pool, crm);
+    } catch (RuntimeException e) {
+      if (crm != null) {
+        crm.close();
+      }
+      if (pool != null) {
+        pool.close();
+      }
+      db.close();
+      throw e;
+    }
+  }
 
   /** A Crm on {@code runtime} (migrations through {@code admin}), not yet migrated. */
   static Crm start(DataSource runtime, DataSource admin) {

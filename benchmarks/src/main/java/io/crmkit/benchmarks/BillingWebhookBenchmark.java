@@ -1,7 +1,6 @@
 package io.crmkit.benchmarks;
 
 import com.stripe.net.Webhook;
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.crmkit.billing.StripeWebhook;
 import io.crmkit.core.Crm;
@@ -44,31 +43,27 @@ public final class BillingWebhookBenchmark {
   }
 
   private static void run(int seconds, int rounds) throws Exception {
-    try (TestDatabase db = TestPostgres.shared().createDatabase()) {
-      HikariConfig config = new HikariConfig();
-      config.setDataSource(db.runtimeDataSource());
-      config.setMaximumPoolSize(2);
-      try (HikariDataSource pool = new HikariDataSource(config);
-          Crm crm = BenchCrm.start(pool, db.adminDataSource())) {
-        crm.migrate();
-        ProvisionedOrganization org = crm.platform().provision(OrganizationDraft.builder().name("Bench").slug("bench")
-            .plan("enterprise").defaultRegion("SA").admin("admin@bench.example").build());
-        UUID orgId = org.organization().id();
-        db.executeAsAdmin("insert into crm.billing_customers (organization_id, stripe_customer_id) values ('" + orgId
-            + "', '" + CUSTOMER + "')");
-        StripeWebhook webhook = crm.service(StripeWebhook.class);
-        AtomicLong n = new AtomicLong();
-        for (int i = 0; i < 200; i++) {
-          deliver(webhook, "warm" + n.incrementAndGet());
-        }
-        System.out.printf(Locale.ROOT, "server: %s; one tenant; a new invoice.paid per delivery; %d rounds of %d s%n",
-            TestPostgres.shared().provider(), rounds, seconds);
-        Measure.compare("Stripe events handled", rounds, seconds,
-            "JDBC: the signature check, the routing function, INSERT event, upsert invoice, UPDATE outcome",
-            () -> baseline(pool, "base" + n.incrementAndGet()),
-            "StripeWebhook.receive: the same, with JSON parse and checks",
-            () -> deliver(webhook, "crm" + n.incrementAndGet()));
+    try (BenchCrm.Setup setup = BenchCrm.open(2)) {
+      TestDatabase db = setup.db();
+      HikariDataSource pool = setup.pool();
+      Crm crm = setup.crm();
+      ProvisionedOrganization org = crm.platform().provision(OrganizationDraft.builder().name("Bench").slug("bench")
+          .plan("enterprise").defaultRegion("SA").admin("admin@bench.example").build());
+      UUID orgId = org.organization().id();
+      db.executeAsAdmin("insert into crm.billing_customers (organization_id, stripe_customer_id) values ('" + orgId
+          + "', '" + CUSTOMER + "')");
+      StripeWebhook webhook = crm.service(StripeWebhook.class);
+      AtomicLong n = new AtomicLong();
+      for (int i = 0; i < 200; i++) {
+        deliver(webhook, "warm" + n.incrementAndGet());
       }
+      System.out.printf(Locale.ROOT, "server: %s; one tenant; a new invoice.paid per delivery; %d rounds of %d s%n",
+          TestPostgres.shared().provider(), rounds, seconds);
+      Measure.compare("Stripe events handled", rounds, seconds,
+          "JDBC: the signature check, the routing function, INSERT event, upsert invoice, UPDATE outcome",
+          () -> baseline(pool, "base" + n.incrementAndGet()),
+          "StripeWebhook.receive: the same, with JSON parse and checks",
+          () -> deliver(webhook, "crm" + n.incrementAndGet()));
     }
   }
 

@@ -1,6 +1,5 @@
 package io.crmkit.benchmarks;
 
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.crmkit.campaigns.Campaign;
 import io.crmkit.campaigns.CampaignContent;
@@ -65,54 +64,50 @@ public final class CampaignBenchmark {
   }
 
   private static void run() throws Exception {
-    try (TestDatabase db = TestPostgres.shared().createDatabase()) {
-      HikariConfig config = new HikariConfig();
-      config.setDataSource(db.runtimeDataSource());
-      config.setMaximumPoolSize(12);
-      try (HikariDataSource pool = new HikariDataSource(config);
-          Crm crm = BenchCrm.start(pool, db.adminDataSource())) {
-        crm.migrate();
-        ProvisionedOrganization org = crm.platform().provision(OrganizationDraft.builder().name("Bench")
-            .slug("bench").plan("enterprise").defaultRegion("SA").admin("admin@bench.example").build());
-        TenantScope admin = crm.tenant(org.organization().id()).as(org.admin().id());
-        UUID profile = admin.service(WhatsAppProfiles.class).create(WhatsAppProfileDraft.builder().name("Bench")
-            .phoneNumber("+966500000001").phoneNumberId("900000000000001").metaAppId(BenchCrm.APP).session("token")
-            .build()).id();
-        // An upgraded number's throughput: the runners' shared pace is not what is measured.
-        admin.service(CampaignService.class).setSendingLimits(profile, new SendingLimits(1000, OptionalInt.empty()));
-        System.out.printf(Locale.ROOT, "server: %s, PostgreSQL %d; %d recipients a round, batches of %d,"
-            + " %d alternating rounds, medians%n", TestPostgres.shared().provider(),
-            TestPostgres.shared().serverVersionNumber(), RECIPIENTS, BATCH, ROUNDS);
-        int phones = 0;
-        // A warm-up of each, not counted: the JIT, the pool's connections, the plans.
-        Campaign warmLoop = campaign(admin, profile, phones);
-        phones += RECIPIENTS;
-        Campaign warmRunner = campaign(admin, profile, phones);
-        phones += RECIPIENTS;
-        rate(4, () -> handWritten(pool, org.organization().id(), warmLoop.id()));
-        rate(4, () -> crm.service(CampaignRunner.class).runOnce(BATCH));
-        check(db.adminDataSource(), warmLoop.id(), warmRunner.id());
-        for (int runners : new int[] {1, 4}) {
-          double[] base = new double[ROUNDS];
-          double[] measured = new double[ROUNDS];
-          double[] ratios = new double[ROUNDS];
-          for (int round = 0; round < ROUNDS; round++) {
-            Campaign forLoop = campaign(admin, profile, phones);
-            phones += RECIPIENTS;
-            Campaign forRunner = campaign(admin, profile, phones);
-            phones += RECIPIENTS;
-            base[round] = rate(runners, () -> handWritten(pool, org.organization().id(), forLoop.id()));
-            measured[round] = rate(runners, () -> crm.service(CampaignRunner.class).runOnce(BATCH));
-            ratios[round] = measured[round] / base[round];
-            check(db.adminDataSource(), forLoop.id(), forRunner.id());
-          }
-          java.util.Arrays.sort(base);
-          java.util.Arrays.sort(measured);
-          java.util.Arrays.sort(ratios);
-          Measure.report(runners + " runner(s), recipients handled per second", "hand-written SKIP LOCKED loop,"
-              + " same writes", base[ROUNDS / 2], "CampaignRunner.runOnce(" + BATCH + ")", measured[ROUNDS / 2]);
-          System.out.printf(Locale.ROOT, "  per-round ratios %.2f to %.2f%n", ratios[0], ratios[ROUNDS - 1]);
+    try (BenchCrm.Setup setup = BenchCrm.open(12)) {
+      TestDatabase db = setup.db();
+      HikariDataSource pool = setup.pool();
+      Crm crm = setup.crm();
+      ProvisionedOrganization org = crm.platform().provision(OrganizationDraft.builder().name("Bench")
+          .slug("bench").plan("enterprise").defaultRegion("SA").admin("admin@bench.example").build());
+      TenantScope admin = crm.tenant(org.organization().id()).as(org.admin().id());
+      UUID profile = admin.service(WhatsAppProfiles.class).create(WhatsAppProfileDraft.builder().name("Bench")
+          .phoneNumber("+966500000001").phoneNumberId("900000000000001").metaAppId(BenchCrm.APP).session("token")
+          .build()).id();
+      // An upgraded number's throughput: the runners' shared pace is not what is measured.
+      admin.service(CampaignService.class).setSendingLimits(profile, new SendingLimits(1000, OptionalInt.empty()));
+      System.out.printf(Locale.ROOT, "server: %s, PostgreSQL %d; %d recipients a round, batches of %d,"
+          + " %d alternating rounds, medians%n", TestPostgres.shared().provider(),
+          TestPostgres.shared().serverVersionNumber(), RECIPIENTS, BATCH, ROUNDS);
+      int phones = 0;
+      // A warm-up of each, not counted: the JIT, the pool's connections, the plans.
+      Campaign warmLoop = campaign(admin, profile, phones);
+      phones += RECIPIENTS;
+      Campaign warmRunner = campaign(admin, profile, phones);
+      phones += RECIPIENTS;
+      rate(4, () -> handWritten(pool, org.organization().id(), warmLoop.id()));
+      rate(4, () -> crm.service(CampaignRunner.class).runOnce(BATCH));
+      check(db.adminDataSource(), warmLoop.id(), warmRunner.id());
+      for (int runners : new int[] {1, 4}) {
+        double[] base = new double[ROUNDS];
+        double[] measured = new double[ROUNDS];
+        double[] ratios = new double[ROUNDS];
+        for (int round = 0; round < ROUNDS; round++) {
+          Campaign forLoop = campaign(admin, profile, phones);
+          phones += RECIPIENTS;
+          Campaign forRunner = campaign(admin, profile, phones);
+          phones += RECIPIENTS;
+          base[round] = rate(runners, () -> handWritten(pool, org.organization().id(), forLoop.id()));
+          measured[round] = rate(runners, () -> crm.service(CampaignRunner.class).runOnce(BATCH));
+          ratios[round] = measured[round] / base[round];
+          check(db.adminDataSource(), forLoop.id(), forRunner.id());
         }
+        java.util.Arrays.sort(base);
+        java.util.Arrays.sort(measured);
+        java.util.Arrays.sort(ratios);
+        Measure.report(runners + " runner(s), recipients handled per second", "hand-written SKIP LOCKED loop,"
+            + " same writes", base[ROUNDS / 2], "CampaignRunner.runOnce(" + BATCH + ")", measured[ROUNDS / 2]);
+        System.out.printf(Locale.ROOT, "  per-round ratios %.2f to %.2f%n", ratios[0], ratios[ROUNDS - 1]);
       }
     }
   }

@@ -1,6 +1,5 @@
 package io.crmkit.benchmarks;
 
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.crmkit.core.Crm;
 import io.crmkit.core.Page;
@@ -57,60 +56,56 @@ public final class CustomerBenchmark {
   }
 
   private static void run(int customers, int seconds) throws Exception {
-    try (TestDatabase db = TestPostgres.shared().createDatabase()) {
-      HikariConfig config = new HikariConfig();
-      config.setDataSource(db.runtimeDataSource());
-      config.setMaximumPoolSize(2);
-      try (HikariDataSource pool = new HikariDataSource(config);
-          Crm crm = BenchCrm.start(pool, db.adminDataSource())) {
-        crm.migrate();
-        ProvisionedOrganization org = provision(crm, "bench");
-        ProvisionedOrganization neighbour = provision(crm, "neighbour");
-        UUID orgId = org.organization().id();
-        UUID stage = crm.tenant(orgId).as(org.admin().id()).pipeline().stages().get(0).id();
-        long loadStart = System.nanoTime();
-        fill(db, org, customers, 0);
-        fill(db, neighbour, customers / 10, customers);
-        try (Connection c = db.adminDataSource().getConnection(); Statement s = c.createStatement()) {
-          s.execute("vacuum analyze crm.customers");
-        }
-        System.out.printf(Locale.ROOT, "server: %s; a tenant of %,d customers (and one of %,d), loaded in %.0f s;"
-            + " %d s per figure%n", TestPostgres.shared().provider(), customers, customers / 10,
-            (System.nanoTime() - loadStart) / 1e9, seconds);
-        TenantScope scope = crm.tenant(orgId).as(org.admin().id());
-
-        AtomicLong n = new AtomicLong(90_000_000L);
-        Measure.compare("create one customer", ROUNDS, seconds,
-            "JDBC: set_config, INSERT customer, INSERT activity", () -> jdbcCreate(pool, orgId, stage, n.incrementAndGet()),
-            "customers().create (checks, limit counter, activity)", () -> scope.customers().create(CustomerDraft.builder()
-                .fullName("New " + n.incrementAndGet()).whatsappPhone("+9665" + (n.get() % 100_000_000L)).build()));
-
-        search(pool, scope, orgId, seconds, "alharbi", "a common family name (contained by 1 in 20)");
-        search(pool, scope, orgId, seconds, "c4242@bench", "one customer's email");
-        search(pool, scope, orgId, seconds, "mohamed", "a misspelt common name (no substring; close spellings)");
-        search(pool, scope, orgId, seconds, "zebediah", "a name nobody has");
-        double rlsRare = Measure.rate(seconds, () -> jdbcCall(pool, orgId, "select count(*) from (select id from"
-            + " crm.customers where search_text like '%c4242@bench%' order by created_at desc, id desc limit 51) s"));
-        System.out.printf(Locale.ROOT, "  for comparison: the email search as a plain query under RLS (what the"
-            + " runtime role could do alone): %.1f ops/s%n", rlsRare);
-
-        CustomerQuery byValue = CustomerQuery.builder().sort(CustomerSort.VALUE, true).build();
-        Page<Customer> page = scope.customers().list(byValue, 200, Optional.empty());
-        for (int i = 0; i < 100 && page.nextCursor().isPresent(); i++) {
-          page = scope.customers().list(byValue, 200, page.nextCursor());
-        }
-        Optional<String> deep = page.nextCursor();
-        Customer last = page.items().get(page.items().size() - 1);
-        Measure.compare("page of 50 by value, 20,000 rows deep", ROUNDS, seconds, "JDBC: the same list_customers call",
-            () -> jdbcCall(pool, orgId, listByValueAfter(last.estimatedValueMinor(), last.id())),
-            "customers().list with the cursor", () -> scope.customers().list(byValue, 50, deep));
-        String[] middle = middleByValue(db, orgId, customers / 2);
-        Measure.compare("page of 50 by value, " + String.format(Locale.ROOT, "%,d", customers / 2) + " rows deep",
-            ROUNDS, seconds, "JDBC: list_customers 20,000 rows deep",
-            () -> jdbcCall(pool, orgId, listByValueAfter(last.estimatedValueMinor(), last.id())),
-            "JDBC: the same call from the middle",
-            () -> jdbcCall(pool, orgId, listByValueAfter(Long.parseLong(middle[0]), UUID.fromString(middle[1]))));
+    try (BenchCrm.Setup setup = BenchCrm.open(2)) {
+      TestDatabase db = setup.db();
+      HikariDataSource pool = setup.pool();
+      Crm crm = setup.crm();
+      ProvisionedOrganization org = provision(crm, "bench");
+      ProvisionedOrganization neighbour = provision(crm, "neighbour");
+      UUID orgId = org.organization().id();
+      UUID stage = crm.tenant(orgId).as(org.admin().id()).pipeline().stages().get(0).id();
+      long loadStart = System.nanoTime();
+      fill(db, org, customers, 0);
+      fill(db, neighbour, customers / 10, customers);
+      try (Connection c = db.adminDataSource().getConnection(); Statement s = c.createStatement()) {
+        s.execute("vacuum analyze crm.customers");
       }
+      System.out.printf(Locale.ROOT, "server: %s; a tenant of %,d customers (and one of %,d), loaded in %.0f s;"
+          + " %d s per figure%n", TestPostgres.shared().provider(), customers, customers / 10,
+          (System.nanoTime() - loadStart) / 1e9, seconds);
+      TenantScope scope = crm.tenant(orgId).as(org.admin().id());
+
+      AtomicLong n = new AtomicLong(90_000_000L);
+      Measure.compare("create one customer", ROUNDS, seconds,
+          "JDBC: set_config, INSERT customer, INSERT activity", () -> jdbcCreate(pool, orgId, stage, n.incrementAndGet()),
+          "customers().create (checks, limit counter, activity)", () -> scope.customers().create(CustomerDraft.builder()
+              .fullName("New " + n.incrementAndGet()).whatsappPhone("+9665" + (n.get() % 100_000_000L)).build()));
+
+      search(pool, scope, orgId, seconds, "alharbi", "a common family name (contained by 1 in 20)");
+      search(pool, scope, orgId, seconds, "c4242@bench", "one customer's email");
+      search(pool, scope, orgId, seconds, "mohamed", "a misspelt common name (no substring; close spellings)");
+      search(pool, scope, orgId, seconds, "zebediah", "a name nobody has");
+      double rlsRare = Measure.rate(seconds, () -> jdbcCall(pool, orgId, "select count(*) from (select id from"
+          + " crm.customers where search_text like '%c4242@bench%' order by created_at desc, id desc limit 51) s"));
+      System.out.printf(Locale.ROOT, "  for comparison: the email search as a plain query under RLS (what the"
+          + " runtime role could do alone): %.1f ops/s%n", rlsRare);
+
+      CustomerQuery byValue = CustomerQuery.builder().sort(CustomerSort.VALUE, true).build();
+      Page<Customer> page = scope.customers().list(byValue, 200, Optional.empty());
+      for (int i = 0; i < 100 && page.nextCursor().isPresent(); i++) {
+        page = scope.customers().list(byValue, 200, page.nextCursor());
+      }
+      Optional<String> deep = page.nextCursor();
+      Customer last = page.items().get(page.items().size() - 1);
+      Measure.compare("page of 50 by value, 20,000 rows deep", ROUNDS, seconds, "JDBC: the same list_customers call",
+          () -> jdbcCall(pool, orgId, listByValueAfter(last.estimatedValueMinor(), last.id())),
+          "customers().list with the cursor", () -> scope.customers().list(byValue, 50, deep));
+      String[] middle = middleByValue(db, orgId, customers / 2);
+      Measure.compare("page of 50 by value, " + String.format(Locale.ROOT, "%,d", customers / 2) + " rows deep",
+          ROUNDS, seconds, "JDBC: list_customers 20,000 rows deep",
+          () -> jdbcCall(pool, orgId, listByValueAfter(last.estimatedValueMinor(), last.id())),
+          "JDBC: the same call from the middle",
+          () -> jdbcCall(pool, orgId, listByValueAfter(Long.parseLong(middle[0]), UUID.fromString(middle[1]))));
     }
   }
 

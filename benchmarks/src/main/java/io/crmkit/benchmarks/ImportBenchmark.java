@@ -1,6 +1,5 @@
 package io.crmkit.benchmarks;
 
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.crmkit.core.Crm;
 import io.crmkit.core.customers.ImportOptions;
@@ -64,76 +63,72 @@ public final class ImportBenchmark {
 
   private static void run(int rows, int rounds, int perTransaction) throws Exception {
     byte[] file = file(rows);
-    try (TestDatabase db = TestPostgres.shared().createDatabase()) {
-      HikariConfig config = new HikariConfig();
-      config.setDataSource(db.runtimeDataSource());
-      config.setMaximumPoolSize(2);
-      try (HikariDataSource pool = new HikariDataSource(config);
-          Crm crm = BenchCrm.start(pool, db.adminDataSource())) {
-        crm.migrate();
-        System.out.printf(Locale.ROOT, "server: %s, PostgreSQL %d; %,d rows; baseline: %,d rows per transaction;"
-            + " CRMKit: importCsv with ImportOptions.DEFAULTS (%d rows per transaction)%n",
-            TestPostgres.shared().provider(), TestPostgres.shared().serverVersionNumber(), rows, perTransaction,
-            ImportOptions.DEFAULTS.batchSize());
+    try (BenchCrm.Setup setup = BenchCrm.open(2)) {
+      TestDatabase db = setup.db();
+      HikariDataSource pool = setup.pool();
+      Crm crm = setup.crm();
+      System.out.printf(Locale.ROOT, "server: %s, PostgreSQL %d; %,d rows; baseline: %,d rows per transaction;"
+          + " CRMKit: importCsv with ImportOptions.DEFAULTS (%d rows per transaction)%n",
+          TestPostgres.shared().provider(), TestPostgres.shared().serverVersionNumber(), rows, perTransaction,
+          ImportOptions.DEFAULTS.batchSize());
 
-        // Warm-up: a tenth of the file each way, into organizations of their own.
-        byte[] small = file(rows / 10);
-        ImportBaseline.baseline(pool, provision(crm, "warm-jdbc"), small, perTransaction, CpuClock.of(db));
-        importCsv(crm, provision(crm, "warm-crm"), small);
+      // Warm-up: a tenth of the file each way, into organizations of their own.
+      byte[] small = file(rows / 10);
+      ImportBaseline.baseline(pool, provision(crm, "warm-jdbc"), small, perTransaction, CpuClock.of(db));
+      importCsv(crm, provision(crm, "warm-crm"), small);
 
-        double prepare = ImportBaseline.prepareOnly(file);
-        CpuClock cpu = CpuClock.of(db);
-        List<ProvisionedOrganization> viaJdbc = new ArrayList<>();
-        List<ProvisionedOrganization> viaCrm = new ArrayList<>();
-        List<ImportBaseline.Load> loads = new ArrayList<>();
-        List<Cost> imports = new ArrayList<>();
-        Measure.compareRuns(String.format(Locale.ROOT, "import %,d new customers into a fresh organization", rows),
-            rounds, "rows/s",
-            "JDBC: Java prepares, COPY to TEMP table, one merge statement", () -> {
-              ProvisionedOrganization org = provision(crm, "jdbc-" + viaJdbc.size());
-              viaJdbc.add(org);
-              ImportBaseline.Load load = ImportBaseline.baseline(pool, org, file, perTransaction, cpu);
-              loads.add(load);
-              check(db, org, rows, rows, 0, load.inserted() == rows && load.updated() == 0 && load.refused() == 0);
-              return rows / load.cost().seconds();
-            },
-            "customers().importCsv", () -> {
-              ProvisionedOrganization org = provision(crm, "crm-" + viaCrm.size());
-              viaCrm.add(org);
-              Cost.Start start = cpu.start();
-              ImportReport report = importCsv(crm, org, file);
-              Cost cost = start.stop();
-              imports.add(cost);
-              check(db, org, rows, rows, 0, report.inserted() == rows && report.errors().isEmpty());
-              return rows / cost.seconds();
-            });
-        sameCustomers(db, viaJdbc.get(0), viaCrm.get(0));
-        split(loads, imports, prepare);
+      double prepare = ImportBaseline.prepareOnly(file);
+      CpuClock cpu = CpuClock.of(db);
+      List<ProvisionedOrganization> viaJdbc = new ArrayList<>();
+      List<ProvisionedOrganization> viaCrm = new ArrayList<>();
+      List<ImportBaseline.Load> loads = new ArrayList<>();
+      List<Cost> imports = new ArrayList<>();
+      Measure.compareRuns(String.format(Locale.ROOT, "import %,d new customers into a fresh organization", rows),
+          rounds, "rows/s",
+          "JDBC: Java prepares, COPY to TEMP table, one merge statement", () -> {
+            ProvisionedOrganization org = provision(crm, "jdbc-" + viaJdbc.size());
+            viaJdbc.add(org);
+            ImportBaseline.Load load = ImportBaseline.baseline(pool, org, file, perTransaction, cpu);
+            loads.add(load);
+            check(db, org, rows, rows, 0, load.inserted() == rows && load.updated() == 0 && load.refused() == 0);
+            return rows / load.cost().seconds();
+          },
+          "customers().importCsv", () -> {
+            ProvisionedOrganization org = provision(crm, "crm-" + viaCrm.size());
+            viaCrm.add(org);
+            Cost.Start start = cpu.start();
+            ImportReport report = importCsv(crm, org, file);
+            Cost cost = start.stop();
+            imports.add(cost);
+            check(db, org, rows, rows, 0, report.inserted() == rows && report.errors().isEmpty());
+            return rows / cost.seconds();
+          });
+      sameCustomers(db, viaJdbc.get(0), viaCrm.get(0));
+      split(loads, imports, prepare);
 
-        List<ImportBaseline.Load> loadsAgain = new ArrayList<>();
-        List<Cost> importsAgain = new ArrayList<>();
-        int[] next = {0, 0};
-        Measure.compareRuns(String.format(Locale.ROOT, "import the same %,d rows again (every row matches, none"
-            + " changes)", rows), rounds, "rows/s",
-            "JDBC: the same load", () -> {
-              ProvisionedOrganization org = viaJdbc.get(next[0]++);
-              ImportBaseline.Load load = ImportBaseline.baseline(pool, org, file, perTransaction, cpu);
-              loadsAgain.add(load);
-              check(db, org, rows, rows, 0, load.inserted() == 0 && load.updated() == 0 && load.refused() == 0);
-              return rows / load.cost().seconds();
-            },
-            "customers().importCsv", () -> {
-              ProvisionedOrganization org = viaCrm.get(next[1]++);
-              Cost.Start start = cpu.start();
-              ImportReport report = importCsv(crm, org, file);
-              Cost cost = start.stop();
-              importsAgain.add(cost);
-              check(db, org, rows, rows, 0, report.inserted() == 0 && report.updated() == 0
-                  && report.unchanged() == rows && report.errors().isEmpty());
-              return rows / cost.seconds();
-            });
-        split(loadsAgain, importsAgain, prepare);
-      }
+      List<ImportBaseline.Load> loadsAgain = new ArrayList<>();
+      List<Cost> importsAgain = new ArrayList<>();
+      int[] next = {0, 0};
+      Measure.compareRuns(String.format(Locale.ROOT, "import the same %,d rows again (every row matches, none"
+          + " changes)", rows), rounds, "rows/s",
+          "JDBC: the same load", () -> {
+            ProvisionedOrganization org = viaJdbc.get(next[0]++);
+            ImportBaseline.Load load = ImportBaseline.baseline(pool, org, file, perTransaction, cpu);
+            loadsAgain.add(load);
+            check(db, org, rows, rows, 0, load.inserted() == 0 && load.updated() == 0 && load.refused() == 0);
+            return rows / load.cost().seconds();
+          },
+          "customers().importCsv", () -> {
+            ProvisionedOrganization org = viaCrm.get(next[1]++);
+            Cost.Start start = cpu.start();
+            ImportReport report = importCsv(crm, org, file);
+            Cost cost = start.stop();
+            importsAgain.add(cost);
+            check(db, org, rows, rows, 0, report.inserted() == 0 && report.updated() == 0
+                && report.unchanged() == rows && report.errors().isEmpty());
+            return rows / cost.seconds();
+          });
+      split(loadsAgain, importsAgain, prepare);
     }
   }
 

@@ -1,14 +1,11 @@
 package io.crmkit.benchmarks;
 
 import com.sun.management.GarbageCollectionNotificationInfo;
-import com.zaxxer.hikari.HikariConfig;
-import com.zaxxer.hikari.HikariDataSource;
 import io.crmkit.core.Crm;
 import io.crmkit.core.customers.ImportOptions;
 import io.crmkit.core.customers.ImportReport;
 import io.crmkit.core.platform.OrganizationDraft;
 import io.crmkit.core.platform.ProvisionedOrganization;
-import io.crmkit.testdb.TestDatabase;
 import io.crmkit.testdb.TestPostgres;
 import java.io.InputStream;
 import java.lang.management.ManagementFactory;
@@ -56,40 +53,34 @@ public final class ImportHeapBenchmark {
         }
       }, null, null);
     }
-    try (TestDatabase db = TestPostgres.shared().createDatabase()) {
-      HikariConfig config = new HikariConfig();
-      config.setDataSource(db.runtimeDataSource());
-      config.setMaximumPoolSize(2);
-      try (HikariDataSource pool = new HikariDataSource(config);
-          Crm crm = BenchCrm.start(pool, db.adminDataSource())) {
-        crm.migrate();
-        // Warm-up, so the figures are the import's and not class loading's.
-        importCsv(crm, provision(crm, "warm"), new GeneratedCsv(10_000), ImportOptions.DEFAULTS);
-        System.gc();
-        afterGc.set(0);
+    try (BenchCrm.Setup setup = BenchCrm.open(2)) {
+      Crm crm = setup.crm();
+      // Warm-up, so the figures are the import's and not class loading's.
+      importCsv(crm, provision(crm, "warm"), new GeneratedCsv(10_000), ImportOptions.DEFAULTS);
+      System.gc();
+      afterGc.set(0);
 
-        long[] checkpoint = {rows / 10};
-        ImportOptions options = ImportOptions.DEFAULTS.withProgress(report -> {
-          if (report.rowsRead() >= checkpoint[0]) {
-            System.out.printf(Locale.ROOT, "  %,9d rows: largest heap after a collection so far %.1f MB%n",
-                report.rowsRead(), afterGc.get() / 1e6);
-            checkpoint[0] += rows / 10;
-          }
-        });
-        GeneratedCsv file = new GeneratedCsv(rows);
-        long start = System.nanoTime();
-        ImportReport report = importCsv(crm, provision(crm, "heap"), file, options);
-        double seconds = (System.nanoTime() - start) / 1e9;
-        if (report.inserted() != rows || report.rejected() != 0) {
-          throw new IllegalStateException("the import did not store every row: " + report);
+      long[] checkpoint = {rows / 10};
+      ImportOptions options = ImportOptions.DEFAULTS.withProgress(report -> {
+        if (report.rowsRead() >= checkpoint[0]) {
+          System.out.printf(Locale.ROOT, "  %,9d rows: largest heap after a collection so far %.1f MB%n",
+              report.rowsRead(), afterGc.get() / 1e6);
+          checkpoint[0] += rows / 10;
         }
-        System.out.printf(Locale.ROOT, "server: %s, PostgreSQL %d%n", TestPostgres.shared().provider(),
-            TestPostgres.shared().serverVersionNumber());
-        System.out.printf(Locale.ROOT, "%,d rows, file %.1f MB (generated while read), max heap (-Xmx) %.1f MB%n",
-            rows, file.bytes / 1e6, Runtime.getRuntime().maxMemory() / 1e6);
-        System.out.printf(Locale.ROOT, "imported in %.1f s (%,.0f rows/s); largest heap after a collection"
-            + " %.1f MB%n", seconds, rows / seconds, afterGc.get() / 1e6);
+      });
+      GeneratedCsv file = new GeneratedCsv(rows);
+      long start = System.nanoTime();
+      ImportReport report = importCsv(crm, provision(crm, "heap"), file, options);
+      double seconds = (System.nanoTime() - start) / 1e9;
+      if (report.inserted() != rows || report.rejected() != 0) {
+        throw new IllegalStateException("the import did not store every row: " + report);
       }
+      System.out.printf(Locale.ROOT, "server: %s, PostgreSQL %d%n", TestPostgres.shared().provider(),
+          TestPostgres.shared().serverVersionNumber());
+      System.out.printf(Locale.ROOT, "%,d rows, file %.1f MB (generated while read), max heap (-Xmx) %.1f MB%n",
+          rows, file.bytes / 1e6, Runtime.getRuntime().maxMemory() / 1e6);
+      System.out.printf(Locale.ROOT, "imported in %.1f s (%,.0f rows/s); largest heap after a collection"
+          + " %.1f MB%n", seconds, rows / seconds, afterGc.get() / 1e6);
     }
   }
 

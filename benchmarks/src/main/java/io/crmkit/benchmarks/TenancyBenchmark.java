@@ -1,6 +1,5 @@
 package io.crmkit.benchmarks;
 
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.crmkit.core.Crm;
 import io.crmkit.core.TenantScope;
@@ -48,41 +47,37 @@ public final class TenancyBenchmark {
   }
 
   private static void run(int seconds) throws Exception {
-    try (TestDatabase db = TestPostgres.shared().createDatabase()) {
-      HikariConfig config = new HikariConfig();
-      config.setDataSource(db.runtimeDataSource());
-      config.setMaximumPoolSize(2);
-      try (HikariDataSource pool = new HikariDataSource(config);
-          Crm crm = BenchCrm.start(pool, db.adminDataSource())) {
-        crm.migrate();
-        ProvisionedOrganization acme = crm.platform().provision(OrganizationDraft.builder()
-            .name("Acme").slug("acme").plan("enterprise").defaultRegion("SA").admin("sara@acme.example").build());
-        UUID org = acme.organization().id();
-        seed(db);
-        System.out.printf(Locale.ROOT, "server: %s, PostgreSQL %d; %d organizations x %d users; %d s per figure%n",
-            TestPostgres.shared().provider(), TestPostgres.shared().serverVersionNumber(), ORGANIZATIONS + 1,
-            USERS_PER_ORGANIZATION, seconds);
+    try (BenchCrm.Setup setup = BenchCrm.open(2)) {
+      TestDatabase db = setup.db();
+      HikariDataSource pool = setup.pool();
+      Crm crm = setup.crm();
+      ProvisionedOrganization acme = crm.platform().provision(OrganizationDraft.builder()
+          .name("Acme").slug("acme").plan("enterprise").defaultRegion("SA").admin("sara@acme.example").build());
+      UUID org = acme.organization().id();
+      seed(db);
+      System.out.printf(Locale.ROOT, "server: %s, PostgreSQL %d; %d organizations x %d users; %d s per figure%n",
+          TestPostgres.shared().provider(), TestPostgres.shared().serverVersionNumber(), ORGANIZATIONS + 1,
+          USERS_PER_ORGANIZATION, seconds);
 
-        double plainInsert = insertsAsOwner(db, org, seconds);
-        double tenantInsert = insertsInTenantTransactions(pool, org, seconds);
-        Measure.report("single-row insert, 1 client", "autocommit as owner", plainInsert,
-            "BEGIN + set_config + INSERT + COMMIT as runtime role", tenantInsert);
+      double plainInsert = insertsAsOwner(db, org, seconds);
+      double tenantInsert = insertsInTenantTransactions(pool, org, seconds);
+      Measure.report("single-row insert, 1 client", "autocommit as owner", plainInsert,
+          "BEGIN + set_config + INSERT + COMMIT as runtime role", tenantInsert);
 
-        UUID busy = busiestOrganization(db);
-        double plainPage = pages(pool, busy, "bench.users_without_rls", seconds);
-        double rlsPage = pages(pool, busy, "crm.users", seconds);
-        Measure.report("page of 50 users of a 1,000-user tenant", "runtime role, copy of users without RLS", plainPage,
-            "runtime role, crm.users under RLS", rlsPage);
-        double ownerPage = pages(db.adminDataSource(), busy, "crm.users", seconds, true);
-        Measure.report("the same page, by role", "owner (superuser login, SET LOCAL ROLE), RLS not applied", ownerPage,
-            "runtime role, crm.users under RLS", rlsPage);
+      UUID busy = busiestOrganization(db);
+      double plainPage = pages(pool, busy, "bench.users_without_rls", seconds);
+      double rlsPage = pages(pool, busy, "crm.users", seconds);
+      Measure.report("page of 50 users of a 1,000-user tenant", "runtime role, copy of users without RLS", plainPage,
+          "runtime role, crm.users under RLS", rlsPage);
+      double ownerPage = pages(db.adminDataSource(), busy, "crm.users", seconds, true);
+      Measure.report("the same page, by role", "owner (superuser login, SET LOCAL ROLE), RLS not applied", ownerPage,
+          "runtime role, crm.users under RLS", rlsPage);
 
-        TenantScope scope = crm.tenant(org).as(acme.admin().id());
-        double bareRead = bareReads(pool, org, acme.admin().id(), seconds);
-        double serviceRead = serviceReads(scope, acme.admin().id(), seconds);
-        Measure.report("read one user", "bare select in a tenant transaction", bareRead,
-            "scope.users().get(id) (member check + select)", serviceRead);
-      }
+      TenantScope scope = crm.tenant(org).as(acme.admin().id());
+      double bareRead = bareReads(pool, org, acme.admin().id(), seconds);
+      double serviceRead = serviceReads(scope, acme.admin().id(), seconds);
+      Measure.report("read one user", "bare select in a tenant transaction", bareRead,
+          "scope.users().get(id) (member check + select)", serviceRead);
     }
   }
 

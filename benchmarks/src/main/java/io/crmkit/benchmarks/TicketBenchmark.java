@@ -1,6 +1,5 @@
 package io.crmkit.benchmarks;
 
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.crmkit.core.Crm;
 import io.crmkit.core.platform.OrganizationDraft;
@@ -60,49 +59,45 @@ public final class TicketBenchmark {
   }
 
   private static void run(int seconds) throws Exception {
-    try (TestDatabase db = TestPostgres.shared().createDatabase()) {
-      HikariConfig config = new HikariConfig();
-      config.setDataSource(db.runtimeDataSource());
-      config.setMaximumPoolSize(CLIENTS + 2);
-      try (HikariDataSource pool = new HikariDataSource(config);
-          Crm crm = BenchCrm.start(pool, db.adminDataSource())) {
-        crm.migrate();
-        List<ProvisionedOrganization> orgs = new ArrayList<>();
-        for (int i = 0; i < CLIENTS; i++) {
-          String slug = "bench-" + i;
-          orgs.add(crm.platform().provision(OrganizationDraft.builder().name(slug).slug(slug).plan("enterprise")
-              .defaultRegion("SA").admin("admin@" + slug + ".example").build()));
-        }
-        db.executeAsAdmin("create schema bench; create sequence bench.ticket_seq;"
-            + " grant usage on schema bench to crm_app; grant usage on sequence bench.ticket_seq to crm_app");
-        System.out.printf(Locale.ROOT, "server: %s, PostgreSQL %d; %d clients; 3 alternating rounds of %d s, medians%n",
-            TestPostgres.shared().provider(), TestPostgres.shared().serverVersionNumber(), CLIENTS, seconds);
-
-        for (boolean hot : new boolean[] {true, false}) {
-          String shape = hot ? "one hot tenant (8 clients, 1 organization)" : "8 tenants (1 client each)";
-          IntFunction<UUID> orgOf = client -> orgs.get(hot ? 0 : client).organization().id();
-          compare(shape + ", SQL only, COMMIT sent after the statement's answer", seconds,
-              "INSERT numbered by nextval, in a tenant transaction",
-              client -> () -> sequenceInsert(pool, orgOf.apply(client), false),
-              "INSERT numbered by the counter row (UPDATE ... RETURNING), in a tenant transaction",
-              client -> () -> counterInsert(pool, orgOf.apply(client), false));
-          compare(shape + ", SQL only, COMMIT sent with the statement", seconds,
-              "INSERT numbered by nextval; COMMIT", client -> () -> sequenceInsert(pool, orgOf.apply(client), true),
-              "INSERT numbered by the counter row; COMMIT",
-              client -> () -> counterInsert(pool, orgOf.apply(client), true));
-          IntFunction<TicketService> serviceOf = client -> {
-            ProvisionedOrganization org = orgs.get(hot ? 0 : client);
-            return crm.tenant(org.organization().id()).as(org.admin().id()).service(TicketService.class);
-          };
-          compare(shape + ", TicketService.open", seconds,
-              "INSERT numbered by nextval; COMMIT", client -> () -> sequenceInsert(pool, orgOf.apply(client), true),
-              "TicketService.open (checks, settings, monthly limit, numbered insert; COMMIT)", client -> {
-                TicketService tickets = serviceOf.apply(client);
-                return () -> tickets.open(TicketDraft.builder("Benchmark ticket").build());
-              });
-        }
-        System.out.printf(Locale.ROOT, "check: %s%n", gaps(db.adminDataSource()));
+    try (BenchCrm.Setup setup = BenchCrm.open(CLIENTS + 2)) {
+      TestDatabase db = setup.db();
+      HikariDataSource pool = setup.pool();
+      Crm crm = setup.crm();
+      List<ProvisionedOrganization> orgs = new ArrayList<>();
+      for (int i = 0; i < CLIENTS; i++) {
+        String slug = "bench-" + i;
+        orgs.add(crm.platform().provision(OrganizationDraft.builder().name(slug).slug(slug).plan("enterprise")
+            .defaultRegion("SA").admin("admin@" + slug + ".example").build()));
       }
+      db.executeAsAdmin("create schema bench; create sequence bench.ticket_seq;"
+          + " grant usage on schema bench to crm_app; grant usage on sequence bench.ticket_seq to crm_app");
+      System.out.printf(Locale.ROOT, "server: %s, PostgreSQL %d; %d clients; 3 alternating rounds of %d s, medians%n",
+          TestPostgres.shared().provider(), TestPostgres.shared().serverVersionNumber(), CLIENTS, seconds);
+
+      for (boolean hot : new boolean[] {true, false}) {
+        String shape = hot ? "one hot tenant (8 clients, 1 organization)" : "8 tenants (1 client each)";
+        IntFunction<UUID> orgOf = client -> orgs.get(hot ? 0 : client).organization().id();
+        compare(shape + ", SQL only, COMMIT sent after the statement's answer", seconds,
+            "INSERT numbered by nextval, in a tenant transaction",
+            client -> () -> sequenceInsert(pool, orgOf.apply(client), false),
+            "INSERT numbered by the counter row (UPDATE ... RETURNING), in a tenant transaction",
+            client -> () -> counterInsert(pool, orgOf.apply(client), false));
+        compare(shape + ", SQL only, COMMIT sent with the statement", seconds,
+            "INSERT numbered by nextval; COMMIT", client -> () -> sequenceInsert(pool, orgOf.apply(client), true),
+            "INSERT numbered by the counter row; COMMIT",
+            client -> () -> counterInsert(pool, orgOf.apply(client), true));
+        IntFunction<TicketService> serviceOf = client -> {
+          ProvisionedOrganization org = orgs.get(hot ? 0 : client);
+          return crm.tenant(org.organization().id()).as(org.admin().id()).service(TicketService.class);
+        };
+        compare(shape + ", TicketService.open", seconds,
+            "INSERT numbered by nextval; COMMIT", client -> () -> sequenceInsert(pool, orgOf.apply(client), true),
+            "TicketService.open (checks, settings, monthly limit, numbered insert; COMMIT)", client -> {
+              TicketService tickets = serviceOf.apply(client);
+              return () -> tickets.open(TicketDraft.builder("Benchmark ticket").build());
+            });
+      }
+      System.out.printf(Locale.ROOT, "check: %s%n", gaps(db.adminDataSource()));
     }
   }
 

@@ -1,11 +1,9 @@
 package io.crmkit.benchmarks;
 
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.crmkit.core.Crm;
 import io.crmkit.core.platform.OrganizationDraft;
 import io.crmkit.core.platform.ProvisionedOrganization;
-import io.crmkit.testdb.TestDatabase;
 import io.crmkit.testdb.TestPostgres;
 import io.crmkit.whatsapp.WebhookSignature;
 import io.crmkit.whatsapp.WhatsAppProfiles;
@@ -48,34 +46,29 @@ public final class WebhookBenchmark {
   }
 
   private static void run(int users, int seconds, int rounds) throws Exception {
-    try (TestDatabase db = TestPostgres.shared().createDatabase()) {
-      HikariConfig config = new HikariConfig();
-      config.setDataSource(db.runtimeDataSource());
-      config.setMaximumPoolSize(2);
-      try (HikariDataSource pool = new HikariDataSource(config);
-          Crm crm = BenchCrm.start(pool, db.adminDataSource())) {
-        crm.migrate();
-        ProvisionedOrganization org = crm.platform().provision(OrganizationDraft.builder().name("Bench").slug("bench")
-            .plan("enterprise").defaultRegion("SA").admin("admin@bench.example").build());
-        UUID orgId = org.organization().id();
-        crm.tenant(orgId).as(org.admin().id()).service(WhatsAppProfiles.class).create(WhatsAppProfileDraft.builder()
-            .name("Bench").phoneNumber("+966500000000").phoneNumberId("100200300400").metaAppId(APP)
-            .session("bench-token").build());
-        WhatsAppWebhook webhook = crm.service(WhatsAppWebhook.class);
-        for (int u = 0; u < users; u++) {
-          deliver(webhook, u, "wamid.warm." + u);
-        }
-        System.out.printf(Locale.ROOT, "server: %s; one tenant, %,d WhatsApp users who wrote before; %d rounds of %d s%n",
-            TestPostgres.shared().provider(), users, rounds, seconds);
-
-        AtomicLong n = new AtomicLong();
-        Measure.compare("one inbound text message per delivery", rounds, seconds,
-            "JDBC: set_config, find contact and conversation (locked), INSERT message, UPDATE conversation,"
-                + " INSERT activity",
-            () -> baseline(pool, orgId, (int) (n.incrementAndGet() % users), "wamid.base." + n.get()),
-            "WhatsAppWebhook.receive: HMAC check, JSON parse, route, the same writes with their checks",
-            () -> deliver(webhook, (int) (n.incrementAndGet() % users), "wamid.crm." + n.get()));
+    try (BenchCrm.Setup setup = BenchCrm.open(2)) {
+      HikariDataSource pool = setup.pool();
+      Crm crm = setup.crm();
+      ProvisionedOrganization org = crm.platform().provision(OrganizationDraft.builder().name("Bench").slug("bench")
+          .plan("enterprise").defaultRegion("SA").admin("admin@bench.example").build());
+      UUID orgId = org.organization().id();
+      crm.tenant(orgId).as(org.admin().id()).service(WhatsAppProfiles.class).create(WhatsAppProfileDraft.builder()
+          .name("Bench").phoneNumber("+966500000000").phoneNumberId("100200300400").metaAppId(APP)
+          .session("bench-token").build());
+      WhatsAppWebhook webhook = crm.service(WhatsAppWebhook.class);
+      for (int u = 0; u < users; u++) {
+        deliver(webhook, u, "wamid.warm." + u);
       }
+      System.out.printf(Locale.ROOT, "server: %s; one tenant, %,d WhatsApp users who wrote before; %d rounds of %d s%n",
+          TestPostgres.shared().provider(), users, rounds, seconds);
+
+      AtomicLong n = new AtomicLong();
+      Measure.compare("one inbound text message per delivery", rounds, seconds,
+          "JDBC: set_config, find contact and conversation (locked), INSERT message, UPDATE conversation,"
+              + " INSERT activity",
+          () -> baseline(pool, orgId, (int) (n.incrementAndGet() % users), "wamid.base." + n.get()),
+          "WhatsAppWebhook.receive: HMAC check, JSON parse, route, the same writes with their checks",
+          () -> deliver(webhook, (int) (n.incrementAndGet() % users), "wamid.crm." + n.get()));
     }
   }
 
