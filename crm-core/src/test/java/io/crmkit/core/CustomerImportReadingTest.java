@@ -45,6 +45,14 @@ class CustomerImportReadingTest {
     return new ByteArrayInputStream(out.toByteArray());
   }
 
+  /** Imports {@code file} again: nothing new, nothing updated, the database as it was. */
+  private static void againChangesNothing(CustomerService customers, java.util.function.Supplier<InputStream> file) {
+    DatabaseState before = DatabaseState.of(t.admin());
+    ImportReport again = customers.importCsv(file.get(), ImportOptions.DEFAULTS);
+    assertThat(again.inserted() + again.updated()).as("a second import").isZero();
+    assertThat(DatabaseState.of(t.admin())).as("a second import changes nothing").isEqualTo(before);
+  }
+
   private static CustomerService customers() {
     return t.adminScope(t.provision()).customers();
   }
@@ -74,11 +82,13 @@ class CustomerImportReadingTest {
     assertThat(customers.importCsv(bytes(file, StandardCharsets.UTF_16LE, (byte) 0xFF, (byte) 0xFE),
         ImportOptions.DEFAULTS).inserted()).isEqualTo(1);
     assertThat(customers.findByPhone("0507100001").orElseThrow().fullName()).hasValue("أحمد الحربي");
+    againChangesNothing(customers, () -> bytes(file, StandardCharsets.UTF_16LE, (byte) 0xFF, (byte) 0xFE));
 
     String big = "full_name\twhatsapp_phone\nفاطمة\t0507100002\n";
     assertThat(customers.importCsv(bytes(big, StandardCharsets.UTF_16BE, (byte) 0xFE, (byte) 0xFF),
         ImportOptions.DEFAULTS).inserted()).isEqualTo(1);
     assertThat(customers.findByPhone("0507100002").orElseThrow().fullName()).hasValue("فاطمة");
+    againChangesNothing(customers, () -> bytes(big, StandardCharsets.UTF_16BE, (byte) 0xFE, (byte) 0xFF));
   }
 
   @Test
@@ -101,6 +111,7 @@ class CustomerImportReadingTest {
     assertThat(customers.findByPhone("0507200002")).as("nothing shifted into a wrong field").isEmpty();
     assertThat(customers.findByPhone("0507200004").orElseThrow().company()).as("line 7, after the quoted break")
         .hasValue("Blue");
+    againChangesNothing(customers, () -> bytes(file + ",,,Ahmed,0507200005\n", StandardCharsets.UTF_8));
   }
 
   @Test
@@ -187,6 +198,7 @@ class CustomerImportReadingTest {
         .containsExactly(tuple(6L, 2L));
     assertThat(customers.findByPhone("0507500001").orElseThrow().customFields()).as("the blank column is left out")
         .isEmpty();
+    againChangesNothing(customers, () -> bytes(file, StandardCharsets.UTF_8));
     assertThatThrownBy(() -> customers.importCsv(bytes("Email,email \na@x.sa,b@x.sa\n", StandardCharsets.UTF_8),
         ImportOptions.DEFAULTS)).isInstanceOfSatisfying(ValidationException.class,
             e -> assertThat(e.reason()).contains("twice"));
