@@ -30,15 +30,7 @@ final class BenchCrm {
   record Setup(TestDatabase db, HikariDataSource pool, Crm crm) implements AutoCloseable {
     @Override
     public void close() {
-      try {
-        crm.close();
-      } finally {
-        try {
-          pool.close();
-        } finally {
-          db.close();
-        }
-      }
+      closeAll(null, crm, pool, db);
     }
   }
 
@@ -55,15 +47,40 @@ final class BenchCrm {
       crm = start(pool, db.adminDataSource());
       crm.migrate();
       return new Setup(db, pool, crm);
-    } catch (RuntimeException e) {
-      if (crm != null) {
-        crm.close();
-      }
-      if (pool != null) {
-        pool.close();
-      }
-      db.close();
+    } catch (RuntimeException | Error e) {
+      closeAll(e, crm, pool, db);
       throw e;
+    }
+  }
+
+  /**
+   * Closes each of {@code resources} (nulls skipped) in order, whatever the others do; a failure
+   * is added to {@code failure} as suppressed, or, without one, the first is thrown with the later ones suppressed.
+   */
+  private static void closeAll(Throwable failure, AutoCloseable... resources) {
+    Throwable first = failure;
+    for (AutoCloseable resource : resources) {
+      if (resource == null) {
+        continue;
+      }
+      try {
+        resource.close();
+      } catch (Exception | Error e) {
+        if (first == null) {
+          first = e;
+        } else {
+          first.addSuppressed(e);
+        }
+      }
+    }
+    if (failure == null && first != null) {
+      if (first instanceof RuntimeException r) {
+        throw r;
+      }
+      if (first instanceof Error r) {
+        throw r;
+      }
+      throw new IllegalStateException("closing the benchmark's database", first);
     }
   }
 

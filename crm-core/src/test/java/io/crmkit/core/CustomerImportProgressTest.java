@@ -196,8 +196,11 @@ class CustomerImportProgressTest {
         + "A again,0508200001\nC,0508200003\n"
         + "D,0508200004\nE,0508200005\n";
     ImportOptions twoByTwo = new ImportOptions(2, r -> {});
-    ImportReport preview = customers.previewCsv(new ByteArrayInputStream(file.getBytes(StandardCharsets.UTF_8)),
-        twoByTwo, 10).report();
+    ImportPreview dryRun = customers.previewCsv(new ByteArrayInputStream(file.getBytes(StandardCharsets.UTF_8)),
+        twoByTwo, 10);
+    assertThat(dryRun.rows()).extracting(ImportPreview.Row::line).as("the rows the import then stores")
+        .containsExactly(2L, 3L, 5L);
+    ImportReport preview = dryRun.report();
     ImportReport report = customers.importCsv(new ByteArrayInputStream(file.getBytes(StandardCharsets.UTF_8)),
         twoByTwo);
     assertThat(List.of(report.inserted(), report.rejected())).containsExactly(3L, 3L);

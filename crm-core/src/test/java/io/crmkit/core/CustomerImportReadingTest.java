@@ -15,6 +15,7 @@ import java.io.InputStream;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -45,11 +46,17 @@ class CustomerImportReadingTest {
     return new ByteArrayInputStream(out.toByteArray());
   }
 
-  /** Imports {@code file} again: nothing new, nothing updated, the database as it was. */
-  private static void againChangesNothing(CustomerService customers, java.util.function.Supplier<InputStream> file) {
+  /**
+   * Imports {@code file} again after {@code first}: every row stored then is found unchanged, the
+   * same rows are refused, and the database is as it was.
+   */
+  private static void againChangesNothing(CustomerService customers, ImportReport first,
+      java.util.function.Supplier<InputStream> file) {
     DatabaseState before = DatabaseState.of(t.admin());
     ImportReport again = customers.importCsv(file.get(), ImportOptions.DEFAULTS);
-    assertThat(again.inserted() + again.updated()).as("a second import").isZero();
+    assertThat(List.of(again.inserted(), again.updated(), again.unchanged())).as("a second import")
+        .containsExactly(0L, 0L, first.inserted() + first.updated() + first.unchanged());
+    assertThat(again.errors()).isEqualTo(first.errors());
     assertThat(DatabaseState.of(t.admin())).as("a second import changes nothing").isEqualTo(before);
   }
 
@@ -79,16 +86,18 @@ class CustomerImportReadingTest {
   void excelsUnicodeTextIsUtf16WithTabsAndArabicComesThroughInBothByteOrders() {
     CustomerService customers = customers();
     String file = "full_name\twhatsapp_phone\tcompany\nأحمد الحربي\t0507100001\tمؤسسة الحربي\n";
-    assertThat(customers.importCsv(bytes(file, StandardCharsets.UTF_16LE, (byte) 0xFF, (byte) 0xFE),
-        ImportOptions.DEFAULTS).inserted()).isEqualTo(1);
+    ImportReport little = customers.importCsv(bytes(file, StandardCharsets.UTF_16LE, (byte) 0xFF, (byte) 0xFE),
+        ImportOptions.DEFAULTS);
+    assertThat(little.inserted()).isEqualTo(1);
     assertThat(customers.findByPhone("0507100001").orElseThrow().fullName()).hasValue("أحمد الحربي");
-    againChangesNothing(customers, () -> bytes(file, StandardCharsets.UTF_16LE, (byte) 0xFF, (byte) 0xFE));
+    againChangesNothing(customers, little, () -> bytes(file, StandardCharsets.UTF_16LE, (byte) 0xFF, (byte) 0xFE));
 
     String big = "full_name\twhatsapp_phone\nفاطمة\t0507100002\n";
-    assertThat(customers.importCsv(bytes(big, StandardCharsets.UTF_16BE, (byte) 0xFE, (byte) 0xFF),
-        ImportOptions.DEFAULTS).inserted()).isEqualTo(1);
+    ImportReport bigEndian = customers.importCsv(bytes(big, StandardCharsets.UTF_16BE, (byte) 0xFE, (byte) 0xFF),
+        ImportOptions.DEFAULTS);
+    assertThat(bigEndian.inserted()).isEqualTo(1);
     assertThat(customers.findByPhone("0507100002").orElseThrow().fullName()).hasValue("فاطمة");
-    againChangesNothing(customers, () -> bytes(big, StandardCharsets.UTF_16BE, (byte) 0xFE, (byte) 0xFF));
+    againChangesNothing(customers, bigEndian, () -> bytes(big, StandardCharsets.UTF_16BE, (byte) 0xFE, (byte) 0xFF));
   }
 
   @Test
@@ -111,7 +120,7 @@ class CustomerImportReadingTest {
     assertThat(customers.findByPhone("0507200002")).as("nothing shifted into a wrong field").isEmpty();
     assertThat(customers.findByPhone("0507200004").orElseThrow().company()).as("line 7, after the quoted break")
         .hasValue("Blue");
-    againChangesNothing(customers, () -> bytes(file + ",,,Ahmed,0507200005\n", StandardCharsets.UTF_8));
+    againChangesNothing(customers, report, () -> bytes(file + ",,,Ahmed,0507200005\n", StandardCharsets.UTF_8));
   }
 
   @Test
@@ -198,7 +207,7 @@ class CustomerImportReadingTest {
         .containsExactly(tuple(6L, 2L));
     assertThat(customers.findByPhone("0507500001").orElseThrow().customFields()).as("the blank column is left out")
         .isEmpty();
-    againChangesNothing(customers, () -> bytes(file, StandardCharsets.UTF_8));
+    againChangesNothing(customers, report, () -> bytes(file, StandardCharsets.UTF_8));
     assertThatThrownBy(() -> customers.importCsv(bytes("Email,email \na@x.sa,b@x.sa\n", StandardCharsets.UTF_8),
         ImportOptions.DEFAULTS)).isInstanceOfSatisfying(ValidationException.class,
             e -> assertThat(e.reason()).contains("twice"));

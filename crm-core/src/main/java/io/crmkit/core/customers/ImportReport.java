@@ -14,7 +14,8 @@ import java.util.Objects;
  * @param unchanged rows that matched a customer and changed nothing
  * @param rejected rows that did not land, all of them
  * @param bytesRead bytes of the file read so far, for a progress bar against the file's size (the
- *     reader runs up to 64 KB ahead of the rows counted)
+ *     reader runs ahead of the rows counted: by its 64 KB buffer, and after a cancel by the rest of
+ *     the batch it stopped in)
  * @param lastLine the file's line of the last row read: with {@code cancelled}, the rows up to it
  *     are done and the others were not read
  * @param cancelled whether the options' cancel stopped it

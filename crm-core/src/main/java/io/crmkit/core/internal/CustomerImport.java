@@ -216,6 +216,12 @@ final class CustomerImport {
       throw new IllegalStateException("a dry run returned");
     } catch (DryRun dry) {
       preview.inserted += dry.totals.inserted;
+      for (ObjectNode node : dry.totals.landing) {
+        if (preview.rows.size() < preview.capacity
+            && preview.rows.stream().noneMatch(r -> r.path("line").asLong() == node.path("line").asLong())) {
+          preview.rows.add(node);
+        }
+      }
       return dry.totals;
     }
   }
@@ -231,18 +237,12 @@ final class CustomerImport {
     ArrayNode updates = matched.updates();
     ArrayNode inserts = matched.inserts();
 
-    if (preview != null) {
-      // The rows that would land, in the file's order, before the writes change them.
-      List<ObjectNode> landing = new ArrayList<>();
-      inserts.forEach(n -> landing.add((ObjectNode) n.deepCopy()));
-      updates.forEach(n -> landing.add((ObjectNode) n.deepCopy()));
-      landing.sort(java.util.Comparator.comparingLong(n -> n.path("line").asLong()));
-      for (ObjectNode node : landing) {
-        if (preview.rows.size() < preview.capacity
-            && preview.rows.stream().noneMatch(r -> r.path("line").asLong() == node.path("line").asLong())) {
-          preview.rows.add(node);
-        }
-      }
+    if (preview != null && preview.rows.size() < preview.capacity) {
+      // The rows that would land, in the file's order, before the writes change them; shown only
+      // if the batch then goes through (a batch over the limit is replayed row by row instead).
+      inserts.forEach(n -> totals.landing.add((ObjectNode) n.deepCopy()));
+      updates.forEach(n -> totals.landing.add((ObjectNode) n.deepCopy()));
+      totals.landing.sort(java.util.Comparator.comparingLong(n -> n.path("line").asLong()));
     }
     Performer by = Performer.of(actor.actor());
     UUID member = by.member();

@@ -15,6 +15,8 @@ final class ImportTotals {
   boolean cancelled;
   /** Of one batch: the rows it stored (inserted, updated or found unchanged), whose keys the import then remembers. */
   final java.util.List<com.fasterxml.jackson.databind.node.ObjectNode> stored = new ArrayList<>();
+  /** Of one batch in a preview: the rows as they would be stored, shown if the batch goes through. */
+  final java.util.List<com.fasterxml.jackson.databind.node.ObjectNode> landing = new ArrayList<>();
   /** Of one batch: the customers its rows matched (updated or unchanged), whose ids and keys the import then remembers. */
   final java.util.List<Rows.CustomerKey> matched = new ArrayList<>();
   /** The first {@link ImportReport#MAX_ERRORS} by line; more are counted, not kept. */

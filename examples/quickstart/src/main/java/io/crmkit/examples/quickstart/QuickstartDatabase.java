@@ -17,7 +17,7 @@ import org.postgresql.ds.PGSimpleDataSource;
  * @param privileged the login {@code CRM_JDBC_USER} names: migrations run through it
  * @param runtime the same database as {@value #RUNTIME_ROLE}, which row-level security applies to
  */
-record QuickstartDatabase(PGSimpleDataSource privileged, PGSimpleDataSource runtime) {
+public record QuickstartDatabase(PGSimpleDataSource privileged, PGSimpleDataSource runtime) {
   /** The NOLOGIN role that owns CRMKit's schema. */
   public static final String OWNER_ROLE = Crm.DEFAULT_OWNER_ROLE;
   /** The login role the application connects as; row-level security applies to it. */
