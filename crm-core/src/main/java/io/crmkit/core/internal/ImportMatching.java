@@ -27,7 +27,7 @@ final class ImportMatching {
   private final Map<String, Rows.CustomerKey> byPhone = new HashMap<>();
   private final Map<String, Rows.CustomerKey> byEmail = new HashMap<>();
   private final Map<String, Rows.CustomerKey> byExternalId = new HashMap<>();
-  /** What the batch's accepted rows took (their keys, the customers they matched and those's keys), by line. */
+  /** What the batch's accepted rows took (their keys, the customers they matched and the keys those had), by line. */
   private final Map<String, Long> taken = new HashMap<>();
 
   private ImportMatching() {}
@@ -56,9 +56,6 @@ final class ImportMatching {
         matching.requireUntaken(keys(node));
         Rows.CustomerKey target = matching.target(node, identity);
         if (target != null) {
-          if (seen.took(target.id)) {
-            throw new ValidationException("row", "repeats the customer of an earlier row");
-          }
           matching.requireUntaken(List.of("c:" + target.id));
           node.put("id", target.id.toString());
           updates.add(node);

@@ -4,10 +4,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * What the rows an import stored so far, across its batches, took: their WhatsApp phones, emails
- * and external ids, and the customers they updated (by id, with the keys those had), so a row
- * repeating an earlier row's customer is refused however far apart they are: the first row wins,
- * and a second import of the file changes nothing (a later row updating the customer an earlier
- * one stored would flip it back and forth on every import).
+ * and external ids, and the keys the customers they matched had before, so a row repeating an
+ * earlier row's customer is refused however far apart they are (a later row can only reach that
+ * customer by one of those keys): the first row wins, and a second import of the file changes
+ * nothing (a later row updating the customer an earlier one stored would flip it back and forth on
+ * every import).
  *
  * <p>Kept as 64-bit fingerprints in an open-addressed table at most three-quarters full that
  * doubles: 11 to 21 bytes a key, and the old table with the new while it grows. For a million new
@@ -16,7 +17,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  */
 final class ImportSeen {
   private static final String[] FIELDS = {"whatsapp_phone", "email_key", "external_id"};
-  private static final int CUSTOMER = FIELDS.length;
 
   private long[] table = new long[1 << 10];
   private int size;
@@ -32,14 +32,8 @@ final class ImportSeen {
     return false;
   }
 
-  /** Whether an earlier stored row updated (or matched unchanged) this customer. */
-  boolean took(java.util.UUID customerId) {
-    return contains(fingerprint(CUSTOMER, customerId.toString()));
-  }
-
-  /** Records a customer a stored row matched, and the keys it had (a later row may not take them either). */
+  /** Records the keys a customer a stored row matched had (a later row reaching it has one of them). */
   void add(Rows.CustomerKey customer) {
-    add(fingerprint(CUSTOMER, customer.id.toString()));
     String[] keys = {customer.whatsappPhone, customer.emailLower, customer.externalId};
     for (int kind = 0; kind < keys.length; kind++) {
       if (keys[kind] != null) {
