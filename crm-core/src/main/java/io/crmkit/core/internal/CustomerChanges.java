@@ -7,7 +7,6 @@ import io.crmkit.core.exception.ConflictException;
 import io.crmkit.core.exception.NotFoundException;
 import io.crmkit.core.exception.ValidationException;
 import io.crmkit.core.spi.Inputs;
-import io.crmkit.core.spi.Json;
 import io.crmkit.core.users.Role;
 import java.util.ArrayList;
 import java.util.Collection;

@@ -19,7 +19,6 @@ import io.crmkit.core.exception.TenantContextException;
 import io.crmkit.core.exception.ValidationException;
 import io.crmkit.core.internal.CustomerCsv.Row;
 import io.crmkit.core.platform.Limit;
-import io.crmkit.core.spi.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
